@@ -1,0 +1,217 @@
+"""The ``rmresearch`` command: thin wrappers that parse, call the package and print.
+
+Expected mistakes (a missing file, a bad column, an unknown cohort) print a
+short message and exit with status 2, without a traceback. Set
+``RMRESEARCH_DEBUG=1`` to see the traceback as well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+from . import __version__
+from .errors import RMResearchError
+
+EXIT_USER_ERROR = 2
+
+
+def _formatter(prog):
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rmresearch",
+        formatter_class=_formatter,
+        description=textwrap.dedent(
+            """\
+            Evaluate reciprocal and reverse mentoring schemes for race equality,
+            reproducibly and safely: validate a cohort's inputs, anonymise transcripts,
+            analyse and build the evaluation report.
+
+            Typical use, from the project folder:
+              rmresearch demo                      write the synthetic demo cohort
+              rmresearch validate --cohort demo    check every input table
+              rmresearch report --cohort demo      build reports/demo/index.html
+            """
+        ),
+        epilog="Each command has its own help: rmresearch COMMAND --help",
+    )
+    parser.add_argument("--version", action="version", version=f"rmresearch {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "demo",
+        help="write the synthetic demo cohort (data, transcripts, surveys, ground truth)",
+        formatter_class=_formatter,
+        description=textwrap.dedent(
+            """\
+            Write a realistic, entirely synthetic institution and mentoring cohort:
+            about 20,000 student records, 3,000 staff over eight yearly snapshots,
+            26 mentoring pairs with meetings, pre and post surveys and about 15
+            interview transcripts (.txt, .docx, WebVTT). The same seed always gives
+            identical files. The injected truth (effects, every identifier's span)
+            is written to data/demo/ground_truth/ so analyses can be checked.
+
+            Files written below OUT: cohorts/demo.yml, data/demo/, surveys/demo/,
+            interviews/demo/raw/.
+            """
+        ),
+    )
+    p.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
+    p.add_argument("--out", type=Path, default=Path("."), help="project folder to write into (default: current folder)")
+    p.add_argument("--students", type=int, default=20000, help="number of student records (default 20000)")
+    p.add_argument("--staff", type=int, default=3000, help="number of staff (default 3000)")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser(
+        "validate",
+        help="check a cohort's configuration and every input table, listing all problems",
+        formatter_class=_formatter,
+        description=textwrap.dedent(
+            """\
+            Read the cohort configuration and every input it names, check each table
+            against its schema (columns, types, codes, unique IDs) and the references
+            between tables, and list every problem at once with file, row and column.
+            Exit status 0 when there are no errors (warnings are listed), 2 otherwise.
+            """
+        ),
+    )
+    _cohort_args(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser(
+        "report",
+        help="execute the report notebooks for a cohort into reports/<cohort>/",
+        formatter_class=_formatter,
+        description=textwrap.dedent(
+            """\
+            Validate the cohort's inputs, then execute every numbered notebook in
+            notebooks/ with papermill for the cohort and write reports/<cohort>/:
+            the executed notebooks, an HTML page per notebook (without code) and
+            index.html linking them. A failing notebook is named with its cell; the
+            previous report is left unchanged.
+            """
+        ),
+    )
+    _cohort_args(p)
+    p.add_argument("--notebooks", type=Path, default=None, help="folder of report notebooks (default: ./notebooks)")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: outputs.reports in the cohort file)")
+    p.add_argument("--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks (e.g. 00 or 00_overview)")
+    p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser(
+        "schema",
+        help="describe the columns an input table needs",
+        formatter_class=_formatter,
+        description="Print the columns, types and allowed codes of an input table, e.g. `rmresearch schema students`.",
+    )
+    from .schemas import SCHEMAS
+
+    p.add_argument("table", choices=sorted(SCHEMAS), help="table name")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def _cohort_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cohort", required=True, help="cohort ID (cohorts/<ID>.yml) or path to a cohort YAML file")
+    p.add_argument("--cohorts-dir", type=Path, default=Path("cohorts"), help="folder of cohort files (default: ./cohorts)")
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_demo(args) -> int:
+    from .synthetic import generate_demo
+
+    summary = generate_demo(args.out, seed=args.seed, n_students=args.students, n_staff=args.staff, progress=not args.quiet)
+    if not args.quiet:
+        print(f"Synthetic demo cohort written below {args.out.resolve()} (seed {args.seed}).")
+        for key, value in (summary or {}).items():
+            if isinstance(value, (int, float, str)):
+                print(f"  {key}: {value}")
+        print("Next: rmresearch report --cohort demo")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from .config import load_cohort
+    from .inputs import validate_cohort
+
+    config = load_cohort(args.cohort, cohorts_dir=args.cohorts_dir)
+    tables, problems = validate_cohort(config)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    for name, frame in tables.items():
+        print(f"  {name:<13} {len(frame):>7,} rows  {config.input_path(name)}")
+    for p in warnings:
+        print(f"warning: {p}")
+    for p in errors:
+        print(f"error: {p}")
+    if errors:
+        print(f"{len(errors)} error(s), {len(warnings)} warning(s) in cohort '{config.cohort}'. Fix the files named above; nothing was changed.")
+        return EXIT_USER_ERROR
+    print(f"Cohort '{config.cohort}' is valid ({len(warnings)} warning(s)).")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .config import load_cohort
+    from .report import build_report
+
+    config = load_cohort(args.cohort, cohorts_dir=args.cohorts_dir)
+    results = build_report(
+        config, notebooks_dir=args.notebooks, out_dir=args.out, progress=not args.no_progress, only=args.only
+    )
+    out = (args.out or config.outputs["reports"]).resolve()
+    print(f"Report for cohort '{config.cohort}': {len(results)} notebook(s) in {out}")
+    print(f"Open {out / 'index.html'}")
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from .schemas import SCHEMAS
+
+    schema = SCHEMAS[args.table]
+    print(f"{schema.name}: {schema.description}")
+    if schema.key:
+        print(f"Unique key: {' + '.join(schema.key)}")
+    print()
+    for col in schema.columns:
+        flags = [col.kind, "required" if col.required else "optional"]
+        if col.nullable:
+            flags.append("may be empty")
+        print(f"  {col.name:<20} {', '.join(flags)}")
+        if col.description:
+            print(f"  {'':<20} {col.description}")
+        if col.allowed:
+            print(f"  {'':<20} allowed: {', '.join(map(str, col.allowed))}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except RMResearchError as exc:
+        if os.environ.get("RMRESEARCH_DEBUG"):
+            raise
+        print(f"rmresearch {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("interrupted; outputs already finished are complete, nothing is half-written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""Exceptions for mistakes a user can make and fix.
+
+Every error that comes from bad input (a missing column, an unknown code, a
+file that is not UTF-8...) is raised as a subclass of :class:`RMResearchError`.
+The command line prints these as short messages without a traceback; anything
+else is a bug and is shown in full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "RMResearchError",
+    "ConfigError",
+    "InputError",
+    "Problem",
+    "ValidationError",
+]
+
+
+class RMResearchError(Exception):
+    """Base class for expected, user-fixable errors."""
+
+
+class ConfigError(RMResearchError, ValueError):
+    """A cohort configuration is missing, malformed or names missing files."""
+
+
+class InputError(RMResearchError, ValueError):
+    """An input file cannot be read (missing, empty, binary, wrong encoding...)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input table.
+
+    ``row`` is the row number a person sees when they open the file
+    (spreadsheet row or line number, header included), or ``None`` when the
+    problem concerns the whole file or a whole column.
+    """
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class ValidationError(RMResearchError, ValueError):
+    """One or more problems in input tables, all reported at once."""
+
+    def __init__(self, problems: list[Problem], *, max_shown: int = 50):
+        self.problems = list(problems)
+        errors = [p for p in self.problems if p.severity == "error"]
+        shown = errors[:max_shown]
+        lines = [f"{len(errors)} problem(s) found in the input data:"]
+        lines += [f"  - {p}" for p in shown]
+        if len(errors) > max_shown:
+            lines.append(f"  ... and {len(errors) - max_shown} more (run `rmresearch validate` for the full list)")
+        super().__init__("\n".join(lines))

@@ -1,0 +1,514 @@
+"""Table schemas and validation with clear, complete error reports.
+
+Each input table has a :class:`TableSchema`: its columns, their kinds, the
+allowed codes and the key that must be unique. :func:`read_table` reads a CSV
+or Excel file, finds the header row (exports often carry title rows above it),
+converts every column to its type and reports *every* problem at once, naming
+the file, the row a person would see in Excel or a text editor, and the column.
+
+Kinds of column:
+
+``id``        text identifier (kept as text: ``007`` stays ``007``)
+``text``      free text
+``int``       whole number
+``float``     number
+``date``      ISO ``2024-10-01``, UK ``01/10/2024`` or an Excel date
+``bool``      yes/no, true/false, y/n, 1/0
+``category``  one of the schema's ``allowed`` values
+``ethnicity`` a detailed ethnicity code or label from the mapping table
+``degree``    a degree class (spellings normalised, see :mod:`rmresearch.codes`)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .codes import (
+    DEGREE_CLASSES,
+    PAIR_STATUSES,
+    ROLES,
+    EthnicityMap,
+    load_ethnicity_map,
+    normalise_degree_class,
+)
+from .errors import InputError, Problem, ValidationError
+
+__all__ = [
+    "Column",
+    "TableSchema",
+    "SCHEMAS",
+    "read_table",
+    "read_raw_table",
+    "validate_frame",
+]
+
+_TRUE = {"1", "true", "t", "yes", "y"}
+_FALSE = {"0", "false", "f", "no", "n"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    description: str = ""
+    required: bool = True  # the column must be present
+    nullable: bool = False  # cells may be empty
+    allowed: tuple | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    extra_columns: bool = True  # other columns are kept (and not checked)
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def describe(self) -> pd.DataFrame:
+        """The schema as a table (for documentation and notebooks)."""
+        return pd.DataFrame(
+            [
+                {
+                    "column": c.name,
+                    "type": c.kind,
+                    "required": c.required,
+                    "may be empty": c.nullable,
+                    "allowed": ", ".join(map(str, c.allowed)) if c.allowed else "",
+                    "description": c.description,
+                }
+                for c in self.columns
+            ]
+        )
+
+
+C = Column
+SCHEMAS: dict[str, TableSchema] = {
+    "participants": TableSchema(
+        "participants",
+        "Everyone in the cohort: senior leaders and their partners. Holds names, so it stays with the raw data.",
+        (
+            C("participant_id", "id", "Stable ID, used as the pseudonym in anonymised outputs"),
+            C("name", "text", "Full name as people use it (used to find names in transcripts)"),
+            C("aliases", "text", "Other names, nicknames or spellings, separated by ';'", required=False, nullable=True),
+            C("cohort", "id", "Cohort ID, as in the cohort configuration"),
+            C("role", "category", "Role in the scheme", allowed=ROLES),
+            C("ethnicity_code", "ethnicity", "HESA detailed ethnicity code (or its label)"),
+            C("sex", "text", "Sex as recorded", nullable=True),
+            C("grade", "text", "Grade or level (staff); empty for students and community partners", nullable=True),
+            C("faculty", "text", "Faculty or directorate", nullable=True),
+            C("consent_interview", "bool", "Consented to interview data being used"),
+            C("consent_records", "bool", "Consented to linking institutional records"),
+        ),
+        key=("participant_id",),
+    ),
+    "pairs": TableSchema(
+        "pairs",
+        "Mentoring pairs: one senior leader with one partner.",
+        (
+            C("pair_id", "id", "Stable pair ID"),
+            C("senior_id", "id", "participant_id of the senior leader"),
+            C("partner_id", "id", "participant_id of the partner"),
+            C("start_date", "date", "Date the pair was matched"),
+            C("end_date", "date", "Date the pair ended (empty while active)", nullable=True),
+            C("status", "category", "Pair status", allowed=PAIR_STATUSES),
+        ),
+        key=("pair_id",),
+    ),
+    "meetings": TableSchema(
+        "meetings",
+        "One row per scheduled meeting of a pair.",
+        (
+            C("pair_id", "id", "Pair ID"),
+            C("date", "date", "Meeting date"),
+            C("minutes", "float", "Length in minutes (empty if it did not take place)", nullable=True, minimum=0, maximum=600),
+            C("attended", "bool", "Whether the meeting took place"),
+            C("initiated_by", "category", "Who arranged it", nullable=True, allowed=("senior", "partner", "facilitator")),
+        ),
+        key=("pair_id", "date"),
+    ),
+    "students": TableSchema(
+        "students",
+        "Student records: one row per student (qualifiers and non-qualifiers).",
+        (
+            C("student_id", "id", "Student number or pseudonymous ID"),
+            C("ethnicity_code", "ethnicity", "HESA detailed ethnicity code (or its label)"),
+            C("ethnicity_group", "text", "Group; derived from the code when absent", required=False, nullable=True),
+            C("sex", "text", "Sex as recorded", nullable=True),
+            C("age_on_entry", "float", "Age on entry, years", nullable=True, minimum=14, maximum=100),
+            C("disability", "bool", "Declared a disability", nullable=True),
+            C("imd_quintile", "int", "Index of Multiple Deprivation quintile (1 = most deprived)", nullable=True, minimum=1, maximum=5),
+            C("tariff", "float", "UCAS entry tariff points", nullable=True, minimum=0, maximum=400),
+            C("faculty", "text", "Faculty", nullable=True),
+            C("subject", "text", "Subject (e.g. CAH level 1 or 2)", nullable=True),
+            C("entry_year", "int", "Academic year of entry (first calendar year, 2019 for 2019-20)", minimum=1990, maximum=2100),
+            C("qualification_year", "int", "Academic year of qualification; empty if not qualified", nullable=True, minimum=1990, maximum=2100),
+            C("degree_class", "degree", "First, 2:1, 2:2, Third, Pass or Unclassified; empty if not qualified", nullable=True),
+            C("continued", "bool", "Continued into the second year", nullable=True),
+            C("completed", "bool", "Completed the course", nullable=True),
+            C("mentored", "bool", "Took part in the mentoring scheme"),
+        ),
+        key=("student_id",),
+    ),
+    "staff": TableSchema(
+        "staff",
+        "Staff yearly snapshots: one row per person per census year.",
+        (
+            C("staff_id", "id", "Staff number or pseudonymous ID"),
+            C("year", "int", "Census year", minimum=1990, maximum=2100),
+            C("grade", "text", "Grade on the configured scale"),
+            C("ethnicity_code", "ethnicity", "HESA detailed ethnicity code (or its label)"),
+            C("sex", "text", "Sex as recorded", nullable=True),
+            C("faculty", "text", "Faculty or directorate", nullable=True),
+            C("contract", "text", "Contract type (e.g. academic, professional services)", nullable=True),
+            C("left", "bool", "Left during the following year"),
+            C("mentored", "bool", "Took part in the mentoring scheme"),
+        ),
+        key=("staff_id", "year"),
+    ),
+    "recruitment": TableSchema(
+        "recruitment",
+        "Recruitment funnel counts by year, post grade and ethnicity group.",
+        (
+            C("year", "int", "Year", minimum=1990, maximum=2100),
+            C("post_grade", "text", "Grade of the post"),
+            C("ethnicity_group", "text", "Applicant ethnicity group"),
+            C("applied", "int", "Applicants", minimum=0),
+            C("shortlisted", "int", "Shortlisted", minimum=0),
+            C("appointed", "int", "Appointed", minimum=0),
+        ),
+        key=("year", "post_grade", "ethnicity_group"),
+    ),
+    "survey": TableSchema(
+        "survey",
+        "Survey responses in tidy wide form: one row per participant per wave, one column per item.",
+        (
+            C("participant_id", "id", "participant_id of the respondent"),
+            C("wave", "category", "Survey wave", allowed=("pre", "mid", "post")),
+        ),
+        key=("participant_id", "wave"),
+    ),
+}
+del C
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _sniff_binary(path: Path, head: bytes) -> None:
+    if not head:
+        raise InputError(f"{path}: the file is empty. Export the table again, with its header row.")
+    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(
+            f"{path}: this looks like a binary file, not a CSV. "
+            "Save the table as 'CSV UTF-8' or as an .xlsx workbook."
+        )
+
+
+def read_raw_table(path: str | Path, *, sheet: str | int | None = 0) -> tuple[pd.DataFrame, list[int]]:
+    """Read a CSV/TSV/Excel file as text cells, without interpreting anything.
+
+    Returns the cells (all strings, no header applied) and, for each row, the
+    row number a person sees in the file. Raises :class:`InputError` for files
+    that are missing, empty, binary or not UTF-8.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found.")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a table file.")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        try:
+            raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many kinds for damaged files
+            raise InputError(f"{path}: cannot be read as an Excel workbook ({exc}).") from None
+        rows = list(range(1, len(raw) + 1))
+        raw = raw.map(_excel_cell_to_text)
+        return raw, rows
+    if suffix == ".xls":
+        raise InputError(f"{path}: old-style .xls workbooks are not supported. Save it as .xlsx or 'CSV UTF-8'.")
+    head = path.read_bytes()
+    _sniff_binary(path, head)
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not UTF-8 text (byte 0x{head[exc.start]:02x} at position {exc.start}). "
+            "In Excel use 'Save as > CSV UTF-8 (Comma delimited)'; or re-save the file as UTF-8."
+        ) from None
+    if not text.strip():
+        raise InputError(f"{path}: the file is empty. Export the table again, with its header row.")
+    delimiter = "\t" if suffix in (".tsv", ".tab") else ","
+    records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    rows = []
+    kept = []
+    for number, record in enumerate(records, start=1):
+        if not any(cell.strip() for cell in record):
+            continue  # blank lines are ignored (their numbers still count)
+        kept.append(record)
+        rows.append(number)
+    width = max(len(r) for r in kept)
+    raw = pd.DataFrame([r + [""] * (width - len(r)) for r in kept], dtype=object)
+    return raw, rows
+
+
+def _excel_cell_to_text(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
+        return value.isoformat()[:10] if not isinstance(value, str) else value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _find_header(raw: pd.DataFrame, schema: TableSchema, max_scan: int = 20) -> int | None:
+    """Index of the row that holds the most of the schema's column names."""
+    wanted = {c.name for c in schema.columns}
+    best, best_hits = None, 0
+    for i in range(min(max_scan, len(raw))):
+        cells = {_normalise_header(v) for v in raw.iloc[i]}
+        hits = len(wanted & cells)
+        if hits > best_hits:
+            best, best_hits = i, hits
+    return best
+
+
+def _normalise_header(value) -> str:
+    return "_".join(str(value).strip().lower().replace("-", " ").split())
+
+
+def read_table(
+    path: str | Path,
+    schema: TableSchema | str,
+    *,
+    ethnicity_map: EthnicityMap | None = None,
+    grouping: str = "ofs_group",
+    sheet: str | int | None = 0,
+    raise_on_error: bool = True,
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read and validate one table.
+
+    Returns the typed table and the list of problems (warnings only, unless
+    ``raise_on_error=False``). With ``raise_on_error=True`` (the default), any
+    error raises :class:`~rmresearch.errors.ValidationError` listing all of them.
+
+    The returned frame has a ``_row`` column holding each record's row number
+    in the source file, for messages further down the line.
+    """
+    if isinstance(schema, str):
+        schema = SCHEMAS[schema]
+    path = Path(path)
+    raw, rownums = read_raw_table(path, sheet=sheet)
+    header_at = _find_header(raw, schema)
+    if header_at is None:
+        problem = Problem(
+            str(path),
+            f"no header row with the {schema.name} columns found in the first 20 rows; "
+            f"expected columns: {', '.join(schema.required)}",
+        )
+        if raise_on_error:
+            raise ValidationError([problem])
+        return pd.DataFrame(), [problem]
+    header = [_normalise_header(v) for v in raw.iloc[header_at]]
+    body = raw.iloc[header_at + 1 :].reset_index(drop=True)
+    body.columns = header
+    body = body.loc[:, [h != "" for h in header]]
+    frame = body.copy()
+    frame.insert(0, "_row", rownums[header_at + 1 :])
+    problems = []
+    dupe_headers = sorted({h for h in header if h and header.count(h) > 1})
+    if dupe_headers:
+        problems.append(Problem(str(path), f"column(s) appear more than once in the header: {', '.join(dupe_headers)}", row=rownums[header_at]))
+        frame = frame.loc[:, ~frame.columns.duplicated()]
+    frame, more = validate_frame(frame, schema, source=str(path), ethnicity_map=ethnicity_map, grouping=grouping)
+    problems += more
+    if raise_on_error and any(p.severity == "error" for p in problems):
+        raise ValidationError(problems)
+    return frame, problems
+
+
+def validate_frame(
+    frame: pd.DataFrame,
+    schema: TableSchema,
+    *,
+    source: str = "<table>",
+    ethnicity_map: EthnicityMap | None = None,
+    grouping: str = "ofs_group",
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Convert text cells to typed columns and list every problem.
+
+    ``frame`` holds text cells (as read from a file) and optionally a ``_row``
+    column with source row numbers; without it, rows are numbered as in a CSV
+    with one header line (first record = row 2).
+    """
+    problems: list[Problem] = []
+    frame = frame.copy()
+    if "_row" not in frame.columns:
+        frame.insert(0, "_row", np.arange(2, len(frame) + 2))
+    rows = frame["_row"].to_numpy()
+    missing = [c for c in schema.required if c not in frame.columns]
+    if missing:
+        problems.append(
+            Problem(
+                source,
+                f"missing column(s): {', '.join(missing)}. The {schema.name} table needs: "
+                f"{', '.join(schema.required)} (see `rmresearch schema {schema.name}`).",
+            )
+        )
+    if len(frame) == 0:
+        problems.append(Problem(source, "the table has a header but no rows."))
+        return frame, problems
+
+    # Trailing totals rows are common in exports: name them rather than guess.
+    first_col = schema.columns[0].name
+    if first_col in frame.columns:
+        looks_total = frame[first_col].astype(str).str.strip().str.lower().isin(["total", "totals", "grand total", "all"])
+        for r in rows[looks_total.to_numpy()]:
+            problems.append(Problem(source, "looks like a totals row; remove it from the table", row=int(r), column=first_col))
+        frame = frame.loc[~looks_total.to_numpy()]
+        rows = frame["_row"].to_numpy()
+
+    emap = None
+    for col in schema.columns:
+        if col.name not in frame.columns:
+            continue
+        cells = frame[col.name].astype("string").str.strip()
+        cells = cells.mask(cells.isin(["", "nan", "NaN", "NA", "N/A", "n/a", "None", "null"]))
+        empty = cells.isna().to_numpy()
+        if not col.nullable and empty.any():
+            bad = rows[empty]
+            problems.append(_many(source, col.name, bad, "is empty; a value is required"))
+        converted, bad_mask, message = _convert(cells, col, ethnicity_map, emap_holder := {})
+        if "emap" in emap_holder:
+            emap = emap_holder["emap"]
+        bad_mask = bad_mask & ~empty
+        if bad_mask.any():
+            values = cells[bad_mask]
+            problems.append(_many(source, col.name, rows[bad_mask], message, values=values.tolist()))
+        frame[col.name] = converted
+
+    if schema.key and all(k in frame.columns for k in schema.key):
+        dup = frame.duplicated(list(schema.key), keep=False).to_numpy()
+        if dup.any():
+            keys = frame.loc[dup, list(schema.key)].astype(str).agg(" / ".join, axis=1)
+            for key_value, idx in keys.groupby(keys).groups.items():
+                r = frame.loc[idx, "_row"].tolist()
+                problems.append(
+                    Problem(
+                        source,
+                        f"duplicate {' + '.join(schema.key)} '{key_value}' on rows {', '.join(map(str, r))}; each must be unique",
+                        column=schema.key[0],
+                    )
+                )
+
+    # Derive the ethnicity group from the code (never trust a free-text group silently).
+    schema_columns = [c.name for c in schema.columns]
+    if "ethnicity_code" in frame.columns and "ethnicity_code" in schema_columns:
+        emap = emap or ethnicity_map or load_ethnicity_map()
+        derived = emap.group(frame["ethnicity_code"], grouping)
+        if "ethnicity_group" in frame.columns and "ethnicity_group" in schema_columns:
+            given = frame["ethnicity_group"]
+            disagree = (given.notna() & derived.notna() & (given.astype(str) != derived.astype(str))).to_numpy()
+            if disagree.any():
+                problems.append(
+                    Problem(
+                        source,
+                        f"ethnicity_group disagrees with the group of ethnicity_code on {int(disagree.sum())} row(s) "
+                        f"(first: row {int(rows[disagree][0])}); the group derived from the code is used",
+                        column="ethnicity_group",
+                        severity="warning",
+                    )
+                )
+        frame["ethnicity_group"] = derived
+    return frame.reset_index(drop=True), problems
+
+
+def _many(source, column, rows, message, values=None, limit=8) -> Problem:
+    """One problem for many rows: lists the first few rows (and their values)."""
+    rows = [int(r) for r in rows]
+    if values is not None:
+        shown = ", ".join(f"row {r} ('{v}')" for r, v in list(zip(rows, values))[:limit])
+        unique = sorted({str(v) for v in values})
+        tail = f"; distinct values: {', '.join(repr(u) for u in unique[:15])}" + (" ..." if len(unique) > 15 else "")
+    else:
+        shown = ", ".join(f"row {r}" for r in rows[:limit])
+        tail = ""
+    more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
+    return Problem(source, f"{message}: {shown}{more}{tail}", row=rows[0], column=column)
+
+
+def _convert(cells: pd.Series, col: Column, ethnicity_map, holder):
+    """Typed column, mask of cells that failed, message for failures."""
+    kind = col.kind
+    false_mask = pd.Series(False, index=cells.index).to_numpy()
+    if kind in ("id", "text"):
+        return cells.astype(object).where(cells.notna(), None), false_mask, ""
+    if kind in ("int", "float"):
+        numbers = pd.to_numeric(cells, errors="coerce")
+        bad = (numbers.isna() & cells.notna()).to_numpy()
+        message = "is not a number"
+        if kind == "int":
+            frac = numbers.notna() & (numbers % 1 != 0)
+            bad |= frac.to_numpy()
+            message = "is not a whole number"
+        out_of_range = pd.Series(False, index=cells.index)
+        if col.minimum is not None:
+            out_of_range |= numbers < col.minimum
+        if col.maximum is not None:
+            out_of_range |= numbers > col.maximum
+        if out_of_range.any():
+            message += f" between {col.minimum} and {col.maximum}" if col.maximum is not None else f" of at least {col.minimum}"
+            bad |= out_of_range.to_numpy()
+        typed = numbers.astype("Int64") if kind == "int" and not bad.any() else numbers.astype(float)
+        return typed, bad, message
+    if kind == "bool":
+        low = cells.str.lower()
+        typed = pd.Series(pd.NA, index=cells.index, dtype="boolean")
+        typed[low.isin(_TRUE).fillna(False)] = True
+        typed[low.isin(_FALSE).fillna(False)] = False
+        bad = (typed.isna() & cells.notna()).to_numpy()
+        return typed, bad, "is not yes/no (use yes, no, true, false, 1 or 0)"
+    if kind == "date":
+        iso = pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce")
+        iso_time = pd.to_datetime(cells.str.slice(0, 19), format="%Y-%m-%dT%H:%M:%S", errors="coerce")
+        uk = pd.to_datetime(cells, format="%d/%m/%Y", errors="coerce")
+        serial_num = pd.to_numeric(cells, errors="coerce")
+        serial = pd.to_datetime(serial_num.where((serial_num > 20000) & (serial_num < 80000)), unit="D", origin="1899-12-30", errors="coerce")
+        typed = iso.fillna(iso_time).fillna(uk).fillna(serial)
+        bad = (typed.isna() & cells.notna()).to_numpy()
+        return typed, bad, "is not a date (use 2024-10-01 or 01/10/2024)"
+    if kind == "category":
+        allowed = {str(a).lower(): a for a in col.allowed}
+        typed = cells.str.lower().map(allowed)
+        bad = (typed.isna() & cells.notna()).to_numpy()
+        return typed.astype(object), bad, f"is not one of {', '.join(map(str, col.allowed))}"
+    if kind == "ethnicity":
+        emap = ethnicity_map or load_ethnicity_map()
+        holder["emap"] = emap
+        typed = emap.normalise(cells)
+        bad = (typed.isna() & cells.notna()).to_numpy()
+        return typed, bad, f"is not an ethnicity code or label in the {emap.source} (add it to the mapping table if it is valid)"
+    if kind == "degree":
+        typed = cells.map(normalise_degree_class, na_action="ignore")
+        bad = (typed.isna() & cells.notna()).to_numpy()
+        return typed.astype(object), bad, f"is not a degree class ({', '.join(DEGREE_CLASSES)})"
+    raise ValueError(f"unknown column kind {kind!r}")

@@ -1,0 +1,28 @@
+"""Shared fixtures: a small synthetic demo project, generated once per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def demo_project(tmp_path_factory) -> Path:
+    """A project folder holding a small synthetic demo cohort (read-only for tests)."""
+    from rmresearch.synthetic import generate_demo
+
+    root = tmp_path_factory.mktemp("demo_project")
+    generate_demo(root, seed=7, n_students=3000, n_staff=500)
+    return root
+
+
+@pytest.fixture()
+def demo_copy(demo_project, tmp_path) -> Path:
+    """A private, writable copy of the demo project (for tests that break or add files)."""
+    dest = tmp_path / "project"
+    shutil.copytree(demo_project, dest)
+    return dest

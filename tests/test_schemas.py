@@ -1,0 +1,114 @@
+"""Reading and validating input tables: every problem named with file, row and column."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from rmresearch.codes import load_ethnicity_map, normalise_degree_class
+from rmresearch.errors import InputError, ValidationError
+from rmresearch.schemas import SCHEMAS, read_table
+
+PARTICIPANTS = """participant_id,name,aliases,cohort,role,ethnicity_code,sex,grade,faculty,consent_interview,consent_records
+P01,Ruth Hale,,c1,senior_leader,10,F,Director,Science,yes,yes
+P02,Kwame Mensah,Kwame;K. Mensah,c1,staff_partner,22,M,7,Science,yes,no
+"""
+
+
+def write(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_reads_a_valid_table_with_types(tmp_path):
+    frame, problems = read_table(write(tmp_path, "p.csv", PARTICIPANTS), "participants")
+    assert problems == []
+    assert frame["participant_id"].tolist() == ["P01", "P02"]
+    assert frame["ethnicity_group"].tolist() == ["White", "Black"]
+    assert frame["consent_records"].tolist() == [True, False]
+    assert frame["_row"].tolist() == [2, 3]
+
+
+def test_missing_column_is_named(tmp_path):
+    text = PARTICIPANTS.replace(",role", ",job").replace("senior_leader", "x", 1)
+    with pytest.raises(ValidationError) as info:
+        read_table(write(tmp_path, "p.csv", text), "participants")
+    message = str(info.value)
+    assert "p.csv" in message and "missing column(s): role" in message
+
+
+def test_every_bad_cell_is_reported_with_row_and_column(tmp_path):
+    text = PARTICIPANTS + "P03,Ann Lee,,c1,mentor,77,F,5,Arts,maybe,yes\nP03,Bo Chan,,c1,student_partner,34,M,,Arts,yes,yes\n"
+    with pytest.raises(ValidationError) as info:
+        read_table(write(tmp_path, "p.csv", text), "participants")
+    problems = {(p.column, p.row) for p in info.value.problems}
+    assert ("role", 4) in problems
+    assert ("ethnicity_code", 4) in problems
+    assert ("consent_interview", 4) in problems
+    assert any(p.column == "participant_id" and "rows 4, 5" in p.message for p in info.value.problems)
+    assert "'77'" in str(info.value)  # the unknown code is shown, never dropped
+
+
+def test_labels_accepted_for_ethnicity_and_spellings_for_degree(tmp_path):
+    emap = load_ethnicity_map()
+    codes = emap.normalise(pd.Series(["White", "22", "22.0", "chinese", "Martian", None]))
+    assert codes.tolist()[:4] == ["10", "22", "22", "34"]
+    assert pd.isna(codes.iloc[4]) and pd.isna(codes.iloc[5])
+    assert normalise_degree_class("Lower Second") == "2:2"
+
+
+def test_header_rows_above_the_table_and_totals_row(tmp_path):
+    text = (
+        "Recruitment report 2024,,,,,\n,,,,,\n"
+        "year,post_grade,ethnicity_group,applied,shortlisted,appointed\n"
+        "2024,7,White,40,10,3\n2024,7,Black,20,4,1\nTotal,,,60,14,4\n"
+    )
+    with pytest.raises(ValidationError) as info:
+        read_table(write(tmp_path, "r.csv", text), "recruitment")
+    (problem,) = info.value.problems
+    assert problem.row == 6 and "totals row" in problem.message
+
+
+def test_excel_input_with_title_row(tmp_path):
+    path = tmp_path / "pairs.xlsx"
+    rows = [["Pairs export", None, None, None, None, None],
+            ["pair_id", "senior_id", "partner_id", "start_date", "end_date", "status"],
+            ["R01", "P01", "P02", pd.Timestamp("2024-10-01"), None, "Completed"]]
+    pd.DataFrame(rows).to_excel(path, header=False, index=False)
+    frame, problems = read_table(path, "pairs")
+    assert problems == []
+    assert frame.loc[0, "start_date"] == pd.Timestamp("2024-10-01")
+    assert frame.loc[0, "status"] == "completed"
+    assert frame.loc[0, "_row"] == 3
+
+
+def test_dates_iso_uk_and_excel_serial(tmp_path):
+    text = "pair_id,date,minutes,attended,initiated_by\nR1,2024-10-01,60,yes,senior\nR1,02/11/2024,60,yes,\nR1,45640,,no,\nR1,31/02/2024,60,yes,\n"
+    with pytest.raises(ValidationError) as info:
+        read_table(write(tmp_path, "m.csv", text), "meetings")
+    (problem,) = info.value.problems
+    assert problem.row == 5 and problem.column == "date"
+    frame, _ = read_table(write(tmp_path, "m2.csv", text.rsplit("R1,31", 1)[0]), "meetings")
+    assert frame["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-10-01", "2024-11-02", "2024-12-14"]
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        ("participant_id,name\nP1,Zo\xeb\n".encode("latin-1"), "not UTF-8"),
+    ],
+)
+def test_unreadable_files_give_clear_errors(tmp_path, content, expected):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=expected):
+        read_table(path, "participants")
+
+
+def test_schema_describe_lists_every_column():
+    table = SCHEMAS["students"].describe()
+    assert "degree_class" in table["column"].tolist()
+    assert table.loc[table["column"] == "ethnicity_group", "required"].item() is False
