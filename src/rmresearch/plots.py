@@ -7,9 +7,7 @@ colour-vision deficiency. Groups keep the same colour in every figure.
 from __future__ import annotations
 
 import matplotlib
-
-matplotlib.use("Agg", force=False)  # headless by default; notebooks switch to inline themselves
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 __all__ = ["OKABE_ITO", "apply_style", "group_colours", "new_figure"]
 

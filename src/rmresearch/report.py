@@ -187,7 +187,7 @@ def build_report(
                     executed_path.replace(failed_dir / nb_path.name)
                 first_line = (exc.source or "").strip().splitlines()[:1]
                 raise ReportError(
-                    f"Notebook {nb_path.name} failed in cell {exc.cell_index} (execution count {exc.exec_count})"
+                    f"Notebook {nb_path.name} failed in cell {_source_cell_number(failed_dir / nb_path.name, exc.cell_index)}"
                     f"{': ' + first_line[0] if first_line else ''}\n  {exc.ename}: {exc.evalue}\n"
                     f"The partly executed notebook is in {failed_dir / nb_path.name}; the previous report, if any, is unchanged."
                 ) from None
@@ -211,6 +211,20 @@ def build_report(
         atomic_write_text(staging / "run.json", json.dumps(record, indent=2) + "\n")
         atomic_write_text(staging / "index.html", render_index(config, results, record))
     return results
+
+
+def _source_cell_number(executed: Path, cell_index: int) -> int:
+    """1-based position of a failed cell in the source notebook (papermill adds a parameters cell)."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(executed, as_version=4)
+    except Exception:  # the partly executed notebook may be unreadable; report papermill's index
+        return cell_index + 1
+    injected_before = any(
+        "injected-parameters" in c.metadata.get("tags", []) for c in nb.cells[:cell_index]
+    )
+    return cell_index + 1 - int(injected_before)
 
 
 def render_index(config: CohortConfig, results: list[NotebookResult], record: dict) -> str:

@@ -1,0 +1,90 @@
+"""The command line: helpful --help, short messages for expected mistakes, no tracebacks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rmresearch.cli import build_parser, main
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def subcommands() -> list[str]:
+    parser = build_parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    return sorted(action.choices)
+
+
+def test_top_level_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    for name in subcommands():
+        assert name in out
+
+
+@pytest.mark.parametrize("command", subcommands())
+def test_each_subcommand_explains_itself(command, capsys):
+    with pytest.raises(SystemExit) as done:
+        main([command, "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert f"rmresearch {command}" in out and len(out.splitlines()) >= 5
+
+
+def run_cli(*args, cwd):
+    env = {k: v for k, v in os.environ.items() if k != "RMRESEARCH_DEBUG"}
+    return subprocess.run([sys.executable, "-m", "rmresearch.cli", *args], cwd=cwd, capture_output=True, text=True, env=env)
+
+
+def test_unknown_cohort_is_a_short_message_without_traceback(tmp_path):
+    done = run_cli("report", "--cohort", "no-such-cohort", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "No cohort 'no-such-cohort'" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert len(done.stderr.splitlines()) <= 3
+
+
+def test_config_naming_a_missing_file(demo_copy):
+    (demo_copy / "data" / "demo" / "pairs.csv").unlink()
+    done = run_cli("report", "--cohort", "demo", cwd=demo_copy)
+    assert done.returncode == 2
+    assert "inputs.pairs" in done.stderr and "pairs.csv" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_participants_file_with_a_missing_column(demo_copy):
+    path = demo_copy / "data" / "demo" / "participants.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    role = header.index("role")
+    path.write_text("\n".join(",".join(c for i, c in enumerate(l.split(",")) if i != role) for l in lines) + "\n", encoding="utf-8")
+    for command in ("validate", "report"):
+        done = run_cli(command, "--cohort", "demo", cwd=demo_copy)
+        assert done.returncode == 2, done.stderr
+        text = done.stderr + done.stdout
+        assert "participants.csv" in text and "missing column(s): role" in text
+        assert "Traceback" not in text
+
+
+def test_validate_passes_on_the_demo(demo_project, capsys):
+    cwd = os.getcwd()
+    os.chdir(demo_project)
+    try:
+        assert main(["validate", "--cohort", "demo"]) == 0
+    finally:
+        os.chdir(cwd)
+    out = capsys.readouterr().out
+    assert "Cohort 'demo' is valid" in out and "students" in out
+
+
+def test_schema_command_prints_columns(capsys):
+    assert main(["schema", "pairs"]) == 0
+    out = capsys.readouterr().out
+    assert "senior_id" in out and "allowed: active, completed, withdrawn" in out
