@@ -179,6 +179,8 @@ def build_report(
                     progress_bar=False,
                     log_output=False,
                     execution_timeout=timeout,
+                    # the kernel logs a warning about unencrypted local TCP at every start; errors still reach us
+                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
                 )
             except pm.PapermillExecutionError as exc:
                 failed_dir = out_dir.parent / f".{out_dir.name}-failed"
