@@ -1,0 +1,89 @@
+"""``rmresearch survey ...``: list instruments, import a survey export into the tidy layout, check reliability.
+
+Wire into the main CLI with ``surveys_cli.add_commands(subparsers)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+__all__ = ["add_commands"]
+
+
+def add_commands(subparsers) -> None:
+    """Add the ``survey`` command group to the ``rmresearch`` argument parser."""
+    survey = subparsers.add_parser(
+        "survey",
+        help="survey instruments and importers (Qualtrics, Microsoft Forms, SPSS, CSV)",
+        description="Survey instruments and importers. Instruments are YAML files: shipped ones, and your own in "
+        "surveys/instruments/ (a file there with a shipped name replaces it).",
+    )
+    commands = survey.add_subparsers(dest="survey_command", metavar="COMMAND")
+    commands.required = True
+
+    listing = commands.add_parser(
+        "instruments",
+        help="list the available instruments",
+        description="List the shipped instruments and those in the project's surveys/instruments folder.",
+    )
+    listing.add_argument("--folder", default="surveys/instruments", help="folder of your own instruments (default: surveys/instruments)")
+    listing.set_defaults(func=_instruments)
+
+    imp = commands.add_parser(
+        "import",
+        help="import a survey export into the tidy layout (participant_id, wave, one column per item)",
+        description="Read a Qualtrics CSV/TSV, Microsoft Forms .xlsx, SPSS .sav or plain CSV export, match its "
+        "columns to the instrument's items and its respondents to participants, and write the tidy table. Every "
+        "problem is listed with file, row and column. Open-text answers are NOT written: they must be anonymised first.",
+    )
+    imp.add_argument("export", type=Path, help="the survey export file")
+    imp.add_argument("--instrument", "-i", nargs="+", required=True, help="instrument name(s) or YAML path(s)")
+    imp.add_argument("--wave", choices=("pre", "mid", "post"), help="wave of this file (unless it has a wave column)")
+    imp.add_argument("--format", default="auto", choices=("auto", "qualtrics", "forms", "spss", "csv"))
+    imp.add_argument("--cohort", help="cohort ID or YAML: check respondents against its participants table")
+    imp.add_argument("--id-column", help="column holding the participant ID (default: participant_id / ExternalReference)")
+    imp.add_argument("--ignore", nargs="*", default=[], help="export columns to leave out")
+    imp.add_argument("--folder", default="surveys/instruments", help="folder of your own instruments")
+    imp.add_argument("--out", "-o", type=Path, required=True, help="CSV file to write")
+    imp.set_defaults(func=_import)
+
+
+def _instruments(args: argparse.Namespace) -> int:
+    from .surveys import list_instruments
+
+    table = list_instruments(folder=args.folder)
+    print(table.to_string(index=False))
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .fileio import write_csv
+    from .surveys import load_instrument, read_responses
+
+    participants = None
+    folder = args.folder
+    if args.cohort:
+        from .config import load_cohort
+        from .inputs import load_table
+        from .surveys import project_instrument_folder
+
+        config = load_cohort(args.cohort, check_files=False)
+        participants = load_table(config, "participants")
+        folder = project_instrument_folder(config)
+    instrument = load_instrument(args.instrument, folder=folder)
+    result = read_responses(
+        args.export, instrument, format=args.format, wave=args.wave, participants=participants,
+        id_column=args.id_column, ignore=args.ignore,
+    )
+    for problem in result.problems:
+        print(f"warning: {problem}")
+    if args.out.resolve() == args.export.resolve():
+        print("error: --out must not overwrite the export (raw inputs are read-only)")
+        return 2
+    items = [c for c in result.responses.columns if c not in ("participant_id", "wave")]
+    write_csv(result.responses.astype({c: "Int64" for c in items}), args.out)
+    print(f"{len(result.responses)} response(s), {len(result.responses.columns) - 2} item(s) from a {result.format} export written to {args.out}")
+    if len(result.open_text):
+        print(f"{len(result.open_text)} open-text answer(s) were not written: anonymise them before use.")
+    return 0
