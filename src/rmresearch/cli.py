@@ -8,6 +8,7 @@ short message and exit with status 2, without a traceback. Set
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import textwrap
@@ -17,6 +18,11 @@ from . import __version__
 from .errors import RMResearchError
 
 EXIT_USER_ERROR = 2
+
+#: Modules exposing ``add_commands(subparsers)``, in the order their commands are listed.
+COMMAND_MODULES = (
+    ".surveys_cli",
+)
 
 
 def _formatter(prog):
@@ -116,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p.add_argument("table", choices=sorted(SCHEMAS), help="table name")
     p.set_defaults(func=cmd_schema)
+
+    # Each area of the toolkit adds its own subcommands.
+    for module in COMMAND_MODULES:
+        importlib.import_module(module, __package__).add_commands(sub)
     return parser
 
 
