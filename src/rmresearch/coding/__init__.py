@@ -1,0 +1,66 @@
+"""Qualitative coding: codebook, segments, suggestions, codings, agreement, themes, REFI-QDA exchange.
+
+Coding works only on anonymised transcripts. A typical session::
+
+    from rmresearch.config import load_cohort
+    from rmresearch.coding import load_coding_data, suggest_codes, coding_comparison, framework_matrix
+
+    data = load_coding_data(load_cohort("demo"))
+    suggestions = suggest_codes(data.segments, data.codebook)   # for coders to accept or reject
+    comparison = coding_comparison(data.codings, data.segments)  # if several people coded
+    matrix = framework_matrix(data.codings, data.segments, data.participants, codebook=data.codebook)
+
+See :mod:`rmresearch.coding.refi` for exchange with NVivo, ATLAS.ti, MAXQDA
+and QualCoder (REFI-QDA ``.qdc`` and ``.qdpx``).
+"""
+
+from .agreement import LEVELS, alpha_by_code, coding_comparison, cohen_kappa, krippendorff_alpha, reliability_matrix
+from .analysis import (
+    code_cooccurrence,
+    code_frequencies,
+    coded_segments,
+    exemplar_quotes,
+    framework_matrix,
+    plot_cooccurrence,
+    theme_table,
+)
+from .codebook import (
+    Code,
+    Codebook,
+    CodebookError,
+    Rule,
+    codebook_from_mapping,
+    default_codebook,
+    load_codebook,
+    read_qdc,
+    stable_guid,
+    write_codebook,
+    write_qdc,
+)
+from .codings import CODING_COLUMNS, codings_from_frame, read_codings_csv, segment_codes, write_codings_csv
+from .cohort import CodingData, cohort_codings_path, load_coding_data, participant_attributes
+from .demo import simulate_codings
+from .refi import QdpxError, QdpxProject, export_qdpx, import_qdpx, validate_project_xml
+from .segments import UNITS, load_documents, read_source_text, segment_document, segment_documents, sentence_spans
+from .suggest import suggest_codes, suggested_pairs, suggestion_agreement
+
+__all__ = [
+    # codebook
+    "Code", "Codebook", "CodebookError", "Rule", "codebook_from_mapping", "default_codebook", "load_codebook",
+    "read_qdc", "write_qdc", "write_codebook", "stable_guid",
+    # segments
+    "UNITS", "read_source_text", "load_documents", "segment_document", "segment_documents", "sentence_spans",
+    # suggestions
+    "suggest_codes", "suggested_pairs", "suggestion_agreement",
+    # codings
+    "CODING_COLUMNS", "read_codings_csv", "codings_from_frame", "write_codings_csv", "segment_codes",
+    # agreement
+    "LEVELS", "cohen_kappa", "krippendorff_alpha", "coding_comparison", "alpha_by_code", "reliability_matrix",
+    # analysis
+    "coded_segments", "code_frequencies", "code_cooccurrence", "plot_cooccurrence", "framework_matrix",
+    "exemplar_quotes", "theme_table",
+    # REFI-QDA
+    "QdpxError", "QdpxProject", "export_qdpx", "import_qdpx", "validate_project_xml",
+    # cohort and demo
+    "CodingData", "load_coding_data", "participant_attributes", "cohort_codings_path", "simulate_codings",
+]

@@ -1,0 +1,363 @@
+"""Themes across participants: frequencies by role and group, co-occurrence, framework matrix, exemplar quotes.
+
+All functions take the standard codings (:mod:`rmresearch.coding.codings`),
+the segments they refer to and a participants table with ``participant_id``,
+``role`` and a group column. Codings from several coders are pooled: a segment
+counts as coded with a code when any coder applied it (pass ``coder=`` to use
+one coder's codings). Only segments spoken by a participant (whose speaker
+label is a participant ID) are attributed to roles and groups.
+
+Quotes and summaries come from the segments' text, i.e. from anonymised
+transcripts only, and name people by pseudonym (participant ID) and role.
+Counts returned here are unrounded: pass every table a report shows through
+:func:`rmresearch.disclosure.disclose`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .codebook import Codebook
+from .codings import segment_codes
+
+__all__ = [
+    "coded_segments",
+    "code_frequencies",
+    "code_cooccurrence",
+    "plot_cooccurrence",
+    "framework_matrix",
+    "exemplar_quotes",
+    "theme_table",
+]
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def coded_segments(codings: pd.DataFrame, segments: pd.DataFrame, *, coder: str | None = None) -> pd.DataFrame:
+    """Distinct (segment, code) pairs, with the number of coders who applied the code.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``segment_id, document, code, n_coders`` plus the segment's
+        ``participant_id``, ``speaker`` and ``text``.
+    """
+    if coder is not None:
+        if coder not in set(codings["coder"]):
+            raise ValueError(f"No codings by coder {coder!r}; coders: {', '.join(sorted(codings['coder'].unique()))}")
+        codings = codings.loc[codings["coder"] == coder]
+    per = segment_codes(codings, segments)
+    out = per.groupby(["segment_id", "document", "code"], sort=False).agg(n_coders=("coder", "nunique")).reset_index()
+    extra = [c for c in ("participant_id", "speaker", "text") if c in segments.columns]
+    return out.merge(segments[["segment_id"] + extra], on="segment_id", how="left")
+
+
+def _code_order(codes: Sequence[str], codebook: Codebook | None) -> list[str]:
+    if codebook is None:
+        return sorted(set(codes))
+    return [c for c in codebook.codable_names]
+
+
+def _titles(codebook: Codebook | None):
+    return (lambda c: codebook[c].title if codebook is not None and c in codebook else c)
+
+
+def code_frequencies(
+    codings: pd.DataFrame,
+    segments: pd.DataFrame,
+    participants: pd.DataFrame,
+    *,
+    by: str = "role",
+    codebook: Codebook | None = None,
+    coder: str | None = None,
+) -> pd.DataFrame:
+    """How often each code occurs, by a participant attribute (role or group).
+
+    Parameters
+    ----------
+    by : str
+        A column of ``participants`` (``"role"``, ``"ethnicity_group"``...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per code and value of ``by`` (zeros included): ``code, title,
+        <by>, segments`` (segments coded), ``participants`` (distinct
+        participants with at least one such segment), ``interviewed``
+        (participants of that value who speak in the transcripts), ``share``
+        (``participants / interviewed``, unrounded).
+    """
+    if by not in participants.columns:
+        raise ValueError(f"participants has no column {by!r}; columns: {', '.join(map(str, participants.columns))}")
+    attrs = participants.set_index("participant_id")[by]
+    spoken = segments.loc[segments["participant_id"].notna(), ["segment_id", "participant_id"]]
+    unknown = sorted(set(spoken["participant_id"]) - set(attrs.index))
+    if unknown:
+        raise ValueError(
+            f"speaker ID(s) {', '.join(unknown[:8])} in the transcripts are not in the participants table; "
+            "check the anonymiser's participant IDs"
+        )
+    spoken = spoken.assign(group=spoken["participant_id"].map(attrs))
+    interviewed = spoken.groupby("group")["participant_id"].nunique()
+    cs = coded_segments(codings, segments, coder=coder)
+    cs = cs.loc[cs["participant_id"].notna()].assign(group=lambda d: d["participant_id"].map(attrs))
+    seg_counts = cs.groupby(["code", "group"])["segment_id"].nunique()
+    people = cs.groupby(["code", "group"])["participant_id"].nunique()
+    codes = _code_order(cs["code"], codebook)
+    groups = [g for g in pd.unique(participants[by].dropna()) if g in interviewed.index]
+    title = _titles(codebook)
+    rows = []
+    for code in codes:
+        for g in groups:
+            n_people = int(people.get((code, g), 0))
+            rows.append(
+                {
+                    "code": code,
+                    "title": title(code),
+                    by: g,
+                    "segments": int(seg_counts.get((code, g), 0)),
+                    "participants": n_people,
+                    "interviewed": int(interviewed[g]),
+                    "share": n_people / int(interviewed[g]),
+                }
+            )
+    return pd.DataFrame(rows, columns=["code", "title", by, "segments", "participants", "interviewed", "share"])
+
+
+def code_cooccurrence(
+    codings: pd.DataFrame,
+    segments: pd.DataFrame,
+    *,
+    codebook: Codebook | None = None,
+    coder: str | None = None,
+) -> pd.DataFrame:
+    """Segments coded with both of two codes (square table; the diagonal counts each code's segments).
+
+    Examples
+    --------
+    >>> seg = pd.DataFrame({"segment_id": ["d#t001", "d#t002"], "document": "d", "start": [0, 10], "end": [8, 20]})
+    >>> cod = pd.DataFrame({"document": "d", "start": [0, 0, 10], "end": [8, 8, 20],
+    ...                     "code": ["x", "y", "x"], "coder": "A"})
+    >>> code_cooccurrence(cod, seg)
+    code  x  y
+    code
+    x     2  1
+    y     1  1
+    """
+    cs = coded_segments(codings, segments, coder=coder)
+    codes = _code_order(cs["code"], codebook)
+    indicator = pd.crosstab(cs["segment_id"], cs["code"]).reindex(columns=codes, fill_value=0).clip(upper=1)
+    matrix = indicator.T @ indicator
+    matrix.index.name = "code"
+    matrix.columns.name = "code"
+    return matrix.astype(np.int64)
+
+
+def plot_cooccurrence(matrix: pd.DataFrame, *, rules=None, codebook: Codebook | None = None, ax=None):
+    """Heatmap of a co-occurrence table drawn from ROUNDED counts (disclosure control).
+
+    Counts are rounded with :func:`rmresearch.disclosure.hesa_round` to
+    ``rules.round_to`` (5 by default) before anything is drawn or written in
+    the cells. The title names the pair of different codes that co-occur most.
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, matplotlib.axes.Axes)
+    """
+    from ..disclosure import hesa_round
+    from ..plots import new_figure
+
+    base = getattr(rules, "round_to", 5) if rules is not None else 5
+    rounded = pd.DataFrame(hesa_round(matrix.to_numpy(), base=base), index=matrix.index, columns=matrix.columns)
+    labels = [_titles(codebook)(c) for c in matrix.index]
+    if ax is None:
+        size = max(5.0, 0.55 * len(labels) + 2.5)
+        fig, ax = new_figure(width=size + 1.5, height=size)
+    else:
+        fig = ax.figure
+    values = rounded.to_numpy(dtype=float)
+    im = ax.imshow(values, cmap="Blues", vmin=0)
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.grid(False)
+    vmax = values.max() if values.size else 0
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            ax.text(j, i, f"{int(values[i, j])}", ha="center", va="center", fontsize=8,
+                    color="white" if vmax and values[i, j] > 0.6 * vmax else "black")
+    off = values.copy()
+    np.fill_diagonal(off, -1)
+    if off.size and off.max() > 0:
+        i, j = np.unravel_index(np.argmax(off), off.shape)
+        ax.set_title(f"'{labels[i]}' and '{labels[j]}' occur together most often")
+    else:
+        ax.set_title("No two themes share a segment")
+    fig.colorbar(im, ax=ax, shrink=0.8, label=f"Segments coded with both (rounded to {base})")
+    return fig, ax
+
+
+def _first_sentence(text: str, min_words: int = 5) -> str:
+    """The first sentence with at least ``min_words`` words (skipping fillers such as "Mm." or "Right.")."""
+    sentences = _SENTENCE_END.split(text.strip())
+    for sentence in sentences:
+        if len(sentence.split()) >= min_words:
+            return sentence
+    return sentences[0] if sentences else ""
+
+
+def _truncate(text: str, max_chars: int) -> str:
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+def framework_matrix(
+    codings: pd.DataFrame,
+    segments: pd.DataFrame,
+    participants: pd.DataFrame,
+    *,
+    codebook: Codebook | None = None,
+    group_column: str = "ethnicity_group",
+    coder: str | None = None,
+    max_chars: int = 160,
+    max_refs: int = 3,
+    wide: bool = True,
+) -> pd.DataFrame:
+    """Framework analysis chart: participants (pseudonym, role, group) by themes.
+
+    Each cell summarises what a participant said under a theme: the first
+    sentence of each coded segment, joined with " / " and truncated to
+    ``max_chars``, followed by references to the segments (quote references).
+
+    Parameters
+    ----------
+    wide : bool, default True
+        True: one row per participant (``participant_id, role, <group_column>``)
+        and one column per theme title, cells ``"summary [refs]"`` (empty where
+        the participant said nothing coded under the theme). False: the tidy
+        form, one row per participant and theme with ``segments, summary,
+        references``.
+    """
+    for col in ("participant_id", "role", group_column):
+        if col not in participants.columns:
+            raise ValueError(f"participants has no column {col!r}; columns: {', '.join(map(str, participants.columns))}")
+    cs = coded_segments(codings, segments, coder=coder)
+    cs = cs.loc[cs["participant_id"].notna()]
+    order = {s: i for i, s in enumerate(segments["segment_id"])}
+    cs = cs.assign(_o=cs["segment_id"].map(order)).sort_values("_o")
+    codes = _code_order(cs["code"], codebook)
+    title = _titles(codebook)
+    spoken = set(segments["participant_id"].dropna())
+    people = participants.loc[participants["participant_id"].isin(spoken), ["participant_id", "role", group_column]]
+    people = people.sort_values(["role", "participant_id"])
+    rows = []
+    groups = {k: g for k, g in cs.groupby(["participant_id", "code"], sort=False)}
+    for pid, role, grp in people.itertuples(index=False):
+        for code in codes:
+            g = groups.get((pid, code))
+            if g is None:
+                rows.append({"participant_id": pid, "role": role, group_column: grp, "code": code, "title": title(code),
+                             "segments": 0, "summary": "", "references": ""})
+                continue
+            summary = _truncate(" / ".join(_first_sentence(t) for t in g["text"]), max_chars)
+            refs = list(g["segment_id"])
+            ref_text = "; ".join(refs[:max_refs]) + (f" (+{len(refs) - max_refs} more)" if len(refs) > max_refs else "")
+            rows.append({"participant_id": pid, "role": role, group_column: grp, "code": code, "title": title(code),
+                         "segments": len(refs), "summary": summary, "references": ref_text})
+    tidy = pd.DataFrame(rows, columns=["participant_id", "role", group_column, "code", "title", "segments", "summary", "references"])
+    if not wide:
+        return tidy
+    cell = np.where(tidy["segments"] > 0, tidy["summary"] + " [" + tidy["references"] + "]", "")
+    tidy = tidy.assign(cell=cell)
+    table = tidy.pivot(index=["participant_id", "role", group_column], columns="title", values="cell")
+    table = table.reindex(columns=[title(c) for c in codes]).reset_index()
+    table.columns.name = None
+    return table
+
+
+def exemplar_quotes(
+    codings: pd.DataFrame,
+    segments: pd.DataFrame,
+    participants: pd.DataFrame,
+    *,
+    codebook: Codebook | None = None,
+    per_code: int = 2,
+    min_chars: int = 40,
+    max_chars: int = 300,
+    coder: str | None = None,
+) -> pd.DataFrame:
+    """Exemplar quotes per theme, attributed by pseudonym and role only.
+
+    Quotes are chosen from segments spoken by participants, preferring
+    segments more coders applied the code to, then lengths between
+    ``min_chars`` and ``max_chars`` (closest to 160 characters), with at most
+    one quote per participant and theme; long quotes are cut at a word
+    boundary with "…". The choice is deterministic.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code, title, quote, participant_id, role, segment_id, n_coders``.
+    """
+    cs = coded_segments(codings, segments, coder=coder)
+    cs = cs.loc[cs["participant_id"].notna()]
+    roles = participants.set_index("participant_id")["role"]
+    codes = _code_order(cs["code"], codebook)
+    title = _titles(codebook)
+    rows = []
+    for code in codes:
+        g = cs.loc[cs["code"] == code].copy()
+        if g.empty:
+            continue
+        length = g["text"].str.len()
+        g["_in_range"] = ((length >= min_chars) & (length <= max_chars)).astype(int)
+        g["_distance"] = (length - 160).abs()
+        g = g.sort_values(["n_coders", "_in_range", "_distance", "segment_id"], ascending=[False, False, True, True])
+        g = g.drop_duplicates("participant_id").head(per_code)
+        for r in g.itertuples(index=False):
+            rows.append(
+                {
+                    "code": code,
+                    "title": title(code),
+                    "quote": _truncate(r.text, max_chars),
+                    "participant_id": r.participant_id,
+                    "role": roles.get(r.participant_id),
+                    "segment_id": r.segment_id,
+                    "n_coders": int(r.n_coders),
+                }
+            )
+    return pd.DataFrame(rows, columns=["code", "title", "quote", "participant_id", "role", "segment_id", "n_coders"])
+
+
+def theme_table(frequencies: pd.DataFrame, *, by: str = "role", value: str = "participants") -> pd.DataFrame:
+    """Wide view of :func:`code_frequencies`: one row per theme, one column per value of ``by``.
+
+    The last row, ``"Participants interviewed"``, holds the denominators. Counts
+    are unrounded: pass the result through :func:`rmresearch.disclosure.disclose`
+    with ``counts=`` the group columns.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"code": ["a", "a"], "title": ["A", "A"], "role": ["x", "y"], "segments": [3, 1],
+    ...                   "participants": [2, 1], "interviewed": [4, 2], "share": [0.5, 0.5]})
+    >>> theme_table(f)
+                          theme  x  y
+    0                         A  2  1
+    1  Participants interviewed  4  2
+    """
+    if value not in ("participants", "segments"):
+        raise ValueError("value must be 'participants' or 'segments'.")
+    groups = list(pd.unique(frequencies[by]))
+    wide = frequencies.pivot(index="title", columns=by, values=value).reindex(
+        index=list(pd.unique(frequencies["title"])), columns=groups
+    )
+    base = frequencies.drop_duplicates(by).set_index(by)["interviewed"].reindex(groups)
+    wide.loc["Participants interviewed"] = base.to_numpy()
+    wide = wide.fillna(0).astype(np.int64).reset_index().rename(columns={"title": "theme", "index": "theme"})
+    wide.columns.name = None
+    return wide

@@ -1,0 +1,265 @@
+"""``rmresearch code ...``: suggestions, agreement and REFI-QDA exchange from the command line.
+
+Wire into the main parser with ``add_commands(subparsers)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+
+__all__ = ["add_commands"]
+
+
+def _formatter(prog):
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+def _cohort_args(p: argparse.ArgumentParser, *, required: bool = True) -> None:
+    p.add_argument("--cohort", required=required, help="cohort ID (cohorts/<ID>.yml) or path to a cohort YAML file")
+    p.add_argument("--cohorts-dir", type=Path, default=Path("cohorts"), help="folder of cohort files (default: ./cohorts)")
+    p.add_argument("--codebook", type=Path, default=None, help="codebook YAML or .qdc (default: the built-in codebook)")
+
+
+def add_commands(subparsers) -> None:
+    """Add ``code`` with its sub-commands ``suggest``, ``agreement``, ``export-qdpx``, ``import-qdpx``, ``export-qdc``."""
+    code = subparsers.add_parser(
+        "code",
+        help="qualitative coding: suggestions, inter-coder agreement, REFI-QDA exchange (NVivo, ATLAS.ti, MAXQDA)",
+        formatter_class=_formatter,
+        description=textwrap.dedent(
+            """\
+            Work with codes on ANONYMISED transcripts (run the anonymiser first):
+              rmresearch code suggest --cohort demo          rule-based suggestions for coders
+              rmresearch code agreement codings.csv --cohort demo
+                                                             agreement between coders, per code
+              rmresearch code export-qdpx --cohort demo --out demo.qdpx
+                                                             open in NVivo, ATLAS.ti, MAXQDA, QualCoder
+              rmresearch code import-qdpx coded.qdpx --out codings.csv
+                                                             bring coding done there back
+            """
+        ),
+    )
+    sub = code.add_subparsers(dest="code_command", metavar="SUBCOMMAND")
+    code.set_defaults(func=lambda args: (code.print_help(), 0)[1])
+
+    p = sub.add_parser(
+        "suggest",
+        help="suggest codes for each segment from the codebook's rules (suggestions, not findings)",
+        formatter_class=_formatter,
+        description=textwrap.dedent(
+            """\
+            Split the cohort's anonymised transcripts into segments and list, for each
+            segment, the codes whose rules (phrases, regular expressions) fire, with the
+            rule that fired. These are prompts for a human coder to accept or reject,
+            never findings. When the cohort has codings, the agreement between the
+            suggestions and each coder is shown per code (precision, recall, kappa).
+            Writes a CSV (segment_id, document, participant_id, code, rule_type, rule,
+            matched_text, start, end, n_matches).
+            """
+        ),
+    )
+    _cohort_args(p)
+    p.add_argument("--unit", choices=("turn", "sentence", "paragraph"), default="turn", help="coding unit (default: turn)")
+    p.add_argument("--all-speakers", action="store_true", help="also suggest codes for the interviewer's turns")
+    p.add_argument("--out", type=Path, default=None,
+                   help="CSV to write (default: suggestions.csv beside the anonymised transcripts folder)")
+    p.set_defaults(func=cmd_suggest)
+
+    p = sub.add_parser(
+        "agreement",
+        help="inter-coder agreement per code (kappa, Krippendorff's alpha, % agreement)",
+        formatter_class=_formatter,
+        description=textwrap.dedent(
+            """\
+            Compare coders like NVivo's coding comparison: for each pair of coders and
+            each code, the units both coded, only one coded, neither coded, percentage
+            agreement, Cohen's kappa and Krippendorff's alpha, pooled over the sources
+            both coders coded (per source with --by-source); then Krippendorff's alpha
+            per code across all coders. Units are segments (default) or characters.
+            A coder who did not code a document is missing there, not "not coded".
+            """
+        ),
+    )
+    p.add_argument("codings", type=Path, help="coding CSV (segment_id or document,start,end; code; coder; memo)")
+    _cohort_args(p)
+    p.add_argument("--unit", choices=("segment", "character"), default="segment", help="unit of comparison (default: segment)")
+    p.add_argument("--segments", choices=("turn", "sentence", "paragraph"), default="turn",
+                   help="segments used as units (default: turn)")
+    p.add_argument("--by-source", action="store_true", help="show each source, not only all sources pooled")
+    p.add_argument("--out", type=Path, default=None, help="also write the full comparison table to this CSV")
+    p.set_defaults(func=cmd_agreement)
+
+    p = sub.add_parser(
+        "export-qdpx",
+        help="write a REFI-QDA project (.qdpx) with transcripts, codebook, codings and participants as cases",
+        formatter_class=_formatter,
+        description=textwrap.dedent(
+            """\
+            Write the cohort's anonymised transcripts, the codebook, the codings (if any)
+            and the participants (as Cases with role and ethnicity group as Variables) as
+            a REFI-QDA project that NVivo, ATLAS.ti, MAXQDA and QualCoder open. The file
+            validates against the REFI-QDA 1.0 schema; the same inputs give an identical
+            file.
+            """
+        ),
+    )
+    _cohort_args(p)
+    p.add_argument("--out", type=Path, required=True, help=".qdpx file to write")
+    p.add_argument("--codings", type=Path, default=None,
+                   help="coding CSV to include (default: inputs.codings of the cohort, or data/<cohort>/codings.csv)")
+    p.add_argument("--no-codings", action="store_true", help="export transcripts, codebook and cases only")
+    p.add_argument("--grouping", default="aggregate",
+                   help="ethnicity grouping written for cases (default: aggregate, e.g. BAME/White)")
+    p.set_defaults(func=cmd_export_qdpx)
+
+    p = sub.add_parser(
+        "import-qdpx",
+        help="read codings from a REFI-QDA project (.qdpx) into a coding CSV",
+        formatter_class=_formatter,
+        description=textwrap.dedent(
+            """\
+            Read a REFI-QDA project exported by NVivo, ATLAS.ti, MAXQDA, QualCoder or
+            rmresearch and write its codings as a tidy CSV (document, segment_id, start,
+            end, code, coder, memo). Offsets are 0-based, end-exclusive characters of the
+            source text; segment_id is filled where a coding is exactly a speaker turn.
+            """
+        ),
+    )
+    p.add_argument("qdpx", type=Path, help="REFI-QDA project file (.qdpx)")
+    p.add_argument("--out", type=Path, required=True, help="coding CSV to write")
+    p.add_argument("--codebook-out", type=Path, default=None, help="also write the project's codebook as YAML")
+    p.add_argument("--validate", action="store_true", help="check project.qde against the REFI-QDA schema first")
+    p.set_defaults(func=cmd_import_qdpx)
+
+    p = sub.add_parser(
+        "export-qdc",
+        help="write the codebook as a REFI-QDA codebook (.qdc)",
+        formatter_class=_formatter,
+        description="Write a codebook (default: the built-in one) in the REFI-QDA codebook exchange format.",
+    )
+    p.add_argument("--codebook", type=Path, default=None, help="codebook YAML (default: the built-in codebook)")
+    p.add_argument("--out", type=Path, required=True, help=".qdc file to write")
+    p.set_defaults(func=cmd_export_qdc)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _config(args):
+    from ..config import load_cohort
+
+    return load_cohort(args.cohort, cohorts_dir=args.cohorts_dir)
+
+
+def _print_table(frame: pd.DataFrame) -> None:
+    with pd.option_context("display.width", 160, "display.max_columns", 30, "display.max_rows", 500):
+        print(frame.to_string(index=False))
+
+
+def cmd_suggest(args) -> int:
+    from ..fileio import write_csv
+    from .cohort import load_coding_data
+    from .suggest import suggest_codes, suggestion_agreement
+
+    config = _config(args)
+    data = load_coding_data(config, unit=args.unit, codebook=args.codebook)
+    suggestions = suggest_codes(data.segments, data.codebook, participants_only=not args.all_speakers)
+    out = args.out or Path(config.outputs["anonymised"]).parent / "suggestions.csv"
+    write_csv(suggestions, out)
+    per_code = suggestions.groupby("code")["segment_id"].nunique()
+    print(f"Suggested codes for {suggestions['segment_id'].nunique()} of {len(data.segments)} {args.unit} segments "
+          f"in {len(data.texts)} transcripts (codebook: {data.codebook.source}).")
+    print("These are suggestions for a coder to accept or reject, not findings.")
+    for name in data.codebook.codable_names:
+        print(f"  {name:<26} {int(per_code.get(name, 0)):>5} segment(s)")
+    if data.codings is not None and len(data.codings):
+        segs = data.segments if args.all_speakers else data.segments.loc[data.segments["participant_id"].notna()]
+        table = suggestion_agreement(suggestions, data.codings, segs, codebook=data.codebook)
+        print(f"\nAgreement of suggestions with human codings ({data.codings_path}):")
+        _print_table(table.round(2))
+    print(f"Written: {out}")
+    return 0
+
+
+def cmd_agreement(args) -> int:
+    from ..fileio import write_csv
+    from .agreement import alpha_by_code, coding_comparison
+    from .cohort import load_coding_data
+
+    config = _config(args)
+    data = load_coding_data(config, unit=args.segments, codebook=args.codebook, codings=args.codings)
+    codings = data.codings
+    coders = sorted(codings["coder"].unique())
+    if len(coders) < 2:
+        raise InputError(f"{args.codings}: agreement needs codings from at least two coders; found {len(coders)} ({', '.join(coders)}).")
+    table = coding_comparison(codings, data.segments, texts=data.texts, unit=args.unit)
+    if args.out:
+        write_csv(table, args.out)
+    shown = table if args.by_source else table.loc[table["document"] == "(all sources)"]
+    cols = ["coder_a", "coder_b"] + (["document"] if args.by_source else []) + [
+        "code", "units", "a_and_b", "a_not_b", "b_not_a", "agreement_pct", "kappa", "alpha"]
+    print(f"Coding comparison by {args.unit} ({args.segments} segments), {len(coders)} coders: {', '.join(coders)}")
+    _print_table(shown[cols].round({"agreement_pct": 1, "kappa": 3, "alpha": 3}))
+    if args.unit == "segment":
+        print("\nKrippendorff's alpha (nominal) per code across all coders:")
+        _print_table(alpha_by_code(codings, data.segments).round({"alpha": 3}))
+    print("\nkappa/alpha are blank (NaN) where undefined: neither coder used the code in those units.")
+    if args.out:
+        print(f"Written: {args.out}")
+    return 0
+
+
+def cmd_export_qdpx(args) -> int:
+    from .cohort import load_coding_data
+    from .refi import export_qdpx
+
+    config = _config(args)
+    if args.no_codings:
+        data = load_coding_data(config, codebook=args.codebook, grouping=args.grouping, codings=None)
+        codings = None
+    else:
+        data = load_coding_data(config, codebook=args.codebook, grouping=args.grouping, codings=args.codings)
+        codings = data.codings
+    export_qdpx(args.out, texts=data.texts, codebook=data.codebook, codings=codings, participants=data.participants,
+                segments=data.segments, name=f"{config.title}", description=f"rmresearch export of cohort '{config.cohort}'")
+    n = 0 if codings is None else len(codings)
+    print(f"REFI-QDA project written: {args.out} ({len(data.texts)} sources, {len(data.codebook)} codes, "
+          f"{n} codings, {len(data.participants)} cases). It validates against the REFI-QDA 1.0 schema.")
+    return 0
+
+
+def cmd_import_qdpx(args) -> int:
+    from .codebook import write_codebook
+    from .codings import write_codings_csv
+    from .refi import import_qdpx
+    from .segments import segment_documents
+
+    project = import_qdpx(args.qdpx, validate=args.validate)
+    codings = project.codings.copy()
+    if len(codings):
+        turns = segment_documents(project.texts, unit="turn")
+        exact = {(d, int(s), int(e)): sid for sid, d, s, e in zip(turns["segment_id"], turns["document"], turns["start"], turns["end"])}
+        codings["segment_id"] = [exact.get((d, int(s), int(e))) for d, s, e in zip(codings["document"], codings["start"], codings["end"])]
+    write_codings_csv(codings, args.out)
+    if args.codebook_out:
+        write_codebook(project.codebook, args.codebook_out)
+    coders = sorted(codings["coder"].unique()) if len(codings) else []
+    print(f"Read '{project.name}': {len(project.texts)} sources, {len(project.codebook)} codes, {len(codings)} codings "
+          f"by {len(coders)} coder(s) ({', '.join(coders)}), {len(project.cases)} cases.")
+    print(f"Written: {args.out}" + (f" and {args.codebook_out}" if args.codebook_out else ""))
+    return 0
+
+
+def cmd_export_qdc(args) -> int:
+    from .codebook import load_codebook, write_qdc
+
+    codebook = load_codebook(args.codebook)
+    write_qdc(codebook, args.out)
+    print(f"REFI-QDA codebook written: {args.out} ({len(codebook)} codes)")
+    return 0

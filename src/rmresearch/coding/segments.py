@@ -1,0 +1,336 @@
+"""Coding units (segments) of anonymised transcripts, with stable IDs and character offsets.
+
+Coding works only on anonymised text: the ``.txt`` files the anonymiser writes
+in the canonical ``Speaker: text`` line format, one line per speaker turn.
+
+Offsets
+-------
+All offsets are 0-based and end-exclusive, counted in Unicode characters of
+the text *as stored in the file*: decoded from UTF-8, with a leading byte-order
+mark (an encoding signature, not content) removed, and line endings kept
+exactly (``\\r\\n`` counts as two characters). These are the offsets written to
+coding CSV files and to REFI-QDA ``PlainTextSelection`` elements, whose source
+files rmresearch writes without a BOM, so ``text[start:end]`` is always the
+coded passage.
+
+Segment IDs
+-----------
+``<document>#t003`` is the third turn of ``<document>.txt`` (turns count every
+non-blank line); ``<document>#t003.s02`` its second sentence;
+``<document>#p004`` the fourth paragraph (blocks separated by blank lines, or
+lines when there are none). IDs depend only on the file name and the turn and
+sentence order, so they are stable across runs.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+
+__all__ = [
+    "UNITS",
+    "SEGMENT_COLUMNS",
+    "read_source_text",
+    "load_documents",
+    "split_speaker",
+    "segment_document",
+    "segment_documents",
+    "sentence_spans",
+]
+
+UNITS = ("turn", "sentence", "paragraph")
+SEGMENT_COLUMNS = [
+    "segment_id", "document", "unit", "turn", "sentence", "start", "end", "speaker", "participant_id", "text",
+]
+
+BOM = "\ufeff"
+# A speaker label: up to 60 characters without a colon or sentence punctuation, then ":".
+_SPEAKER_RE = re.compile(r"^(?P<label>[^\s:.!?][^:\r\n.!?]{0,59}?)[ \t]*:(?:[ \t]+|$)")
+# Participant IDs as the anonymiser writes them (P07, PT012, S3...), used when no list of IDs is given.
+_PARTICIPANT_ID_RE = re.compile(r"^[A-Z]{1,4}\d{1,5}$")
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
+
+
+def read_source_text(path: str | Path) -> str:
+    """Text of an anonymised transcript as stored: UTF-8, BOM removed, line endings kept.
+
+    Raises
+    ------
+    InputError
+        The file is missing, empty, binary or not UTF-8.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"Transcript not found: {path}")
+    data = path.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{path}: looks binary (NUL bytes), not an anonymised .txt transcript.")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not UTF-8 text (byte {exc.start}); anonymised transcripts are written as UTF-8 - "
+            "re-run the anonymiser or save the file as UTF-8."
+        ) from None
+    if text.startswith(BOM):
+        text = text[1:]
+    if not text.strip():
+        raise InputError(f"{path}: the transcript is empty.")
+    return text
+
+
+def load_documents(folder: str | Path, *, pattern: str = "*.txt") -> dict[str, str]:
+    """``{document: text}`` for every anonymised transcript in ``folder`` (sorted by name).
+
+    The document name is the file name without ``.txt``; it is the prefix of
+    every segment ID.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(
+            f"No folder of anonymised transcripts at {folder}. Run `rmresearch anonymise --cohort <cohort>` first; "
+            "coding works only on anonymised text."
+        )
+    paths = sorted(p for p in folder.glob(pattern) if p.is_file() and not p.name.startswith("."))
+    if not paths:
+        raise InputError(f"No {pattern} transcripts in {folder}. Run the anonymiser first.")
+    return {p.stem: read_source_text(p) for p in paths}
+
+
+def split_speaker(line: str) -> tuple[str | None, int]:
+    """The speaker label of a ``Speaker: text`` line and where the spoken text starts.
+
+    Examples
+    --------
+    >>> split_speaker("P07: I felt heard.")
+    ('P07', 5)
+    >>> split_speaker("[PERSON_3]: Yes.")
+    ('[PERSON_3]', 12)
+    >>> split_speaker("No label here, just text.")
+    (None, 0)
+    """
+    m = _SPEAKER_RE.match(line)
+    if not m:
+        return None, 0
+    return m.group("label").strip(), m.end()
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line's content, without its line ending."""
+    spans = []
+    for m in _LINE_RE.finditer(text):
+        if m.start() == m.end():
+            break
+        content = m.group(0).rstrip("\r\n")
+        spans.append((m.start(), m.start() + len(content)))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+_REGEX_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9\[])")
+_ABBREVIATIONS = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof|St|e\.g|i\.e|etc|vs|cf|No)\.$", re.IGNORECASE)
+
+
+def _regex_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _REGEX_SENTENCE_END.finditer(text):
+        if _ABBREVIATIONS.search(text[start:m.start()]):
+            continue
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [s for s in (_trim(text, a, b) for a, b in spans) if s[1] > s[0]]
+
+
+def sentence_spans(text: str, *, splitter: str = "punkt", tokenizer=None) -> list[tuple[int, int]]:
+    """Sentence (start, end) offsets within ``text``.
+
+    ``splitter="punkt"`` uses NLTK's Punkt algorithm; pass a ``tokenizer``
+    trained on the corpus itself (as :func:`segment_documents` does), otherwise
+    one is trained on ``text``. No NLTK data is needed. ``splitter="regex"``
+    splits after ``.``, ``!``, ``?`` followed by a capital, skipping common
+    abbreviations.
+
+    Examples
+    --------
+    >>> t = "We met monthly. It helped! Did it change anything? Not yet."
+    >>> [t[a:b] for a, b in sentence_spans(t, splitter="regex")]
+    ['We met monthly.', 'It helped!', 'Did it change anything?', 'Not yet.']
+    """
+    if splitter == "regex":
+        return _regex_spans(text)
+    if splitter != "punkt":
+        raise ValueError(f"Unknown sentence splitter {splitter!r}; use 'punkt' or 'regex'.")
+    if tokenizer is None:
+        tokenizer = _punkt(text)
+    return [s for s in (_trim(text, a, b) for a, b in tokenizer.span_tokenize(text)) if s[1] > s[0]]
+
+
+def _punkt(train_text: str):
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    return PunktSentenceTokenizer(train_text)
+
+
+def _participant_id(speaker: str | None, participant_ids: set[str] | None) -> str | None:
+    """The participant ID a speaker label stands for (``P07`` or the tag ``[P07]``), else None."""
+    if speaker is None:
+        return None
+    label = speaker[1:-1].strip() if speaker.startswith("[") and speaker.endswith("]") else speaker
+    if participant_ids is not None:
+        return label if label in participant_ids else None
+    return label if _PARTICIPANT_ID_RE.match(label) else None
+
+
+def segment_document(
+    text: str,
+    *,
+    document: str,
+    unit: str = "turn",
+    participant_ids: Iterable[str] | None = None,
+    sentence_splitter: str = "punkt",
+    tokenizer=None,
+) -> pd.DataFrame:
+    """Split one anonymised transcript into coding units.
+
+    Parameters
+    ----------
+    text : str
+        The transcript as stored (see :func:`read_source_text`).
+    document : str
+        Document name (the file stem), the prefix of the segment IDs.
+    unit : {"turn", "sentence", "paragraph"}
+        Coding unit.
+    participant_ids : iterable of str, optional
+        Known participant IDs; a speaker label equal to one of them gives the
+        segment's ``participant_id``. Without it, labels shaped like an ID
+        (``P07``) are taken as participant IDs.
+    sentence_splitter : {"punkt", "regex"}
+        How sentences are found (``unit="sentence"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``segment_id, document, unit, turn, sentence, start, end,
+        speaker, participant_id, text``; ``text == document_text[start:end]``
+        (the spoken text, without the speaker label).
+
+    Examples
+    --------
+    >>> seg = segment_document("Interviewer: How was it?\\r\\nP07: Good. We met often.", document="int01",
+    ...                        unit="sentence", sentence_splitter="regex")
+    >>> print(seg[["segment_id", "start", "end", "participant_id", "text"]].to_string(index=False))
+        segment_id  start  end participant_id          text
+    int01#t001.s01     13   24           None   How was it?
+    int01#t002.s01     31   36            P07         Good.
+    int01#t002.s02     37   50            P07 We met often.
+    """
+    if unit not in UNITS:
+        raise ValueError(f"Unknown coding unit {unit!r}; use one of {', '.join(UNITS)}.")
+    ids = set(participant_ids) if participant_ids is not None else None
+    lines = [(a, b) for a, b in _lines(text) if text[a:b].strip()]
+    width = max(3, len(str(len(lines))))
+    rows: list[dict] = []
+
+    if unit == "paragraph":
+        blocks: list[list[tuple[int, int]]] = []
+        all_lines = _lines(text)
+        current: list[tuple[int, int]] = []
+        for a, b in all_lines:
+            if text[a:b].strip():
+                current.append((a, b))
+            elif current:
+                blocks.append(current)
+                current = []
+        if current:
+            blocks.append(current)
+        if len(blocks) == 1 and len(blocks[0]) > 1:
+            blocks = [[line] for line in blocks[0]]  # no blank lines at all: every line is a paragraph
+        pwidth = max(3, len(str(len(blocks))))
+        for k, block in enumerate(blocks, start=1):
+            a, b = block[0][0], block[-1][1]
+            speakers = [split_speaker(text[x:y])[0] for x, y in block]
+            speaker, offset = split_speaker(text[a:b])
+            if len(set(speakers)) > 1:
+                speaker, offset = None, 0  # several speakers in one paragraph: keep their labels
+            s, e = _trim(text, a + offset, b)
+            rows.append(_row(document, "paragraph", None, None, s, e, speaker, ids, text, f"#p{k:0{pwidth}d}"))
+        return _frame(rows)
+
+    for n, (a, b) in enumerate(lines, start=1):
+        speaker, offset = split_speaker(text[a:b])
+        s, e = _trim(text, a + offset, b)
+        tid = f"#t{n:0{width}d}"
+        if unit == "turn":
+            rows.append(_row(document, "turn", n, None, s, e, speaker, ids, text, tid))
+            continue
+        spans = sentence_spans(text[s:e], splitter=sentence_splitter, tokenizer=tokenizer) if e > s else []
+        swidth = max(2, len(str(len(spans))))
+        for k, (x, y) in enumerate(spans, start=1):
+            rows.append(_row(document, "sentence", n, k, s + x, s + y, speaker, ids, text, f"{tid}.s{k:0{swidth}d}"))
+    return _frame(rows)
+
+
+def _row(document, unit, turn, sentence, start, end, speaker, ids, text, suffix) -> dict:
+    return {
+        "segment_id": f"{document}{suffix}",
+        "document": document,
+        "unit": unit,
+        "turn": turn,
+        "sentence": sentence,
+        "start": start,
+        "end": end,
+        "speaker": speaker,
+        "participant_id": _participant_id(speaker, ids),
+        "text": text[start:end],
+    }
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
+    frame["turn"] = frame["turn"].astype("Int64")
+    frame["sentence"] = frame["sentence"].astype("Int64")
+    frame["start"] = frame["start"].astype(np.int64)
+    frame["end"] = frame["end"].astype(np.int64)
+    for col in ("speaker", "participant_id"):
+        frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+    return frame
+
+
+def segment_documents(
+    documents: Mapping[str, str],
+    *,
+    unit: str = "turn",
+    participant_ids: Iterable[str] | None = None,
+    sentence_splitter: str = "punkt",
+) -> pd.DataFrame:
+    """Segments of every document (see :func:`segment_document`), in document order.
+
+    For sentences with Punkt, one tokenizer is trained on all the documents'
+    text (so it learns the corpus's abbreviations) and used for each turn.
+    """
+    ids = list(participant_ids) if participant_ids is not None else None
+    tokenizer = None
+    if unit == "sentence" and sentence_splitter == "punkt":
+        tokenizer = _punkt("\n".join(documents.values()))
+    frames = [
+        segment_document(text, document=name, unit=unit, participant_ids=ids,
+                         sentence_splitter=sentence_splitter, tokenizer=tokenizer)
+        for name, text in documents.items()
+    ]
+    if not frames:
+        return _frame([])
+    return pd.concat(frames, ignore_index=True)
