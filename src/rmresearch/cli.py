@@ -21,6 +21,7 @@ EXIT_USER_ERROR = 2
 
 #: Modules exposing ``add_commands(subparsers)``, in the order their commands are listed.
 COMMAND_MODULES = (
+    ".coding.commands",
     ".surveys_cli",
 )
 

@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from .codes import load_ethnicity_map
+from .fileio import atomic_write_bytes
 
 __all__ = ["generate_demo", "THEMES", "SCALES", "REVERSE_KEYED"]
 
@@ -1735,8 +1736,7 @@ def generate_demo(out_dir: str | Path = ".", *, seed: int = 2024, n_students: in
 
     def write_bytes(rel: str | Path, data: bytes) -> None:
         path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        atomic_write_bytes(path, data)
         written.append(path)
 
     def write_table(rel: str, frame: pd.DataFrame) -> None:
@@ -1806,6 +1806,12 @@ def generate_demo(out_dir: str | Path = ".", *, seed: int = 2024, n_students: in
         },
     }
     write_bytes(truth_dir / "effects.json", (json.dumps(effects, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+
+    # Two synthetic coders' codings of the interview turns, so the agreement section runs.
+    from .coding.demo import simulate_codings
+
+    simulate_codings(out / truth_dir / "identifiers.jsonl", seed=seed, out=out / inputs["codings"])
+    written.append(out / inputs["codings"])
     note(f"done: {len(written)} files in {out.resolve()}")
     return {
         "out_dir": str(out.resolve()),
