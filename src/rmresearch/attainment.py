@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from .stats import wilson_interval
 from .codes import (
     CLASSIFIED_DEGREE_CLASSES,
     DEFAULT_GOOD_HONOURS,
@@ -322,17 +323,6 @@ def _rate_table(
     return table
 
 
-def _wilson(good: np.ndarray, n: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    from statsmodels.stats.proportion import proportion_confint
-
-    good = np.asarray(good, dtype=float)
-    n = np.asarray(n, dtype=float)
-    low = np.full(good.shape, np.nan)
-    high = np.full(good.shape, np.nan)
-    ok = n > 0
-    if ok.any():
-        low[ok], high[ok] = proportion_confint(good[ok], n[ok], alpha=alpha, method="wilson")
-    return low, high
 
 
 def _newcombe(good_ref, n_ref, good, n, alpha: float) -> tuple[np.ndarray, np.ndarray]:
@@ -397,7 +387,7 @@ def _gap_table(
     table["n_reference"] = table["n_reference"].fillna(0).astype(np.int64)
     table["good_reference"] = table["good_reference"].fillna(0).astype(np.int64)
     table["rate"] = table["good"] / table["n"]
-    table["rate_ci_low"], table["rate_ci_high"] = _wilson(table["good"], table["n"], alpha)
+    table["rate_ci_low"], table["rate_ci_high"] = wilson_interval(table["good"], table["n"], alpha)
     table["rate_reference"] = table["good_reference"] / table["n_reference"].where(table["n_reference"] > 0)
     is_ref = (table[group] == reference).to_numpy()
     low, high = _newcombe(table["good_reference"], table["n_reference"], table["good"], table["n"], alpha)
@@ -1156,7 +1146,7 @@ def value_added(
     table["observed_rate"] = table["good"] / table["n"]
     table["expected_rate"] = table["expected_good"] / table["n"]
     table["value_added"] = table["observed_rate"] / table["expected_rate"]
-    low, high = _wilson(table["good"], table["n"], alpha)
+    low, high = wilson_interval(table["good"], table["n"], alpha)
     table["ci_low"] = low / table["expected_rate"]
     table["ci_high"] = high / table["expected_rate"]
     table["significant"] = (table["ci_low"] > 1) | (table["ci_high"] < 1)

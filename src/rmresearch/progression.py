@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .stats import wilson_interval
 from .config import DisclosureRules
 from .errors import Problem, ValidationError
 
@@ -634,17 +635,6 @@ def pipeline_figure(
 # --------------------------------------------------------------------------- recruitment and rates
 
 
-def _wilson(k: np.ndarray, n: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    from statsmodels.stats.proportion import proportion_confint
-
-    k = np.asarray(k, dtype=float)
-    n = np.asarray(n, dtype=float)
-    low = np.full(k.shape, np.nan)
-    high = np.full(k.shape, np.nan)
-    ok = n > 0
-    if ok.any():
-        low[ok], high[ok] = proportion_confint(k[ok], n[ok], alpha=alpha, method="wilson")
-    return low, high
 
 
 def recruitment_funnel(
@@ -967,7 +957,7 @@ def event_rates(
         raise ValueError(f"event_rates: {event!r} has missing values; fill or drop them first.")
     out = rows.groupby(by, observed=True).agg(events=(event, lambda s: int(s.astype(bool).sum())), n=(event, "size")).reset_index()
     out["rate"] = out["events"] / out["n"]
-    out["ci_low"], out["ci_high"] = _wilson(out["events"], out["n"], alpha)
+    out["ci_low"], out["ci_high"] = wilson_interval(out["events"], out["n"], alpha)
     return out
 
 
