@@ -24,7 +24,9 @@ def test_environment_yml_names_the_same_packages_as_pyproject():
     project = _pyproject()["project"]
     wanted = {_name(r) for r in project["dependencies"]} | {_name(r) for r in project["optional-dependencies"]["dev"]}
     env = yaml.safe_load((PROJECT / "environment.yml").read_text())
-    conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
+    pip_section = next((d["pip"] for d in env["dependencies"] if isinstance(d, dict)), [])
+    listed = [d for d in env["dependencies"] if isinstance(d, str)] + [d for d in pip_section if not d.startswith("-e")]
+    conda = {_name(d) for d in listed} - {"python", "pip"}
     assert conda == wanted, f"only in environment.yml: {conda - wanted}; only in pyproject: {wanted - conda}"
     assert "python=3.11" in env["dependencies"]
 
@@ -33,8 +35,10 @@ def test_environment_yml_uses_the_same_lower_bounds():
     project = _pyproject()["project"]
     pins = {_name(r): r.replace(" ", "") for r in project["dependencies"] + project["optional-dependencies"]["dev"]}
     env = yaml.safe_load((PROJECT / "environment.yml").read_text())
-    for dep in env["dependencies"]:
-        if isinstance(dep, str) and _name(dep) in pins:
+    pip_section = next((d["pip"] for d in env["dependencies"] if isinstance(d, dict)), [])
+    for dep in [d for d in env["dependencies"] if isinstance(d, str)] + pip_section:
+        dep = dep.split("#")[0].strip()
+        if _name(dep) in pins:
             assert dep.replace(" ", "") == pins[_name(dep)], f"{dep} vs {pins[_name(dep)]}"
 
 

@@ -21,6 +21,7 @@ EXIT_USER_ERROR = 2
 
 #: Modules exposing ``add_commands(subparsers)``, in the order their commands are listed.
 COMMAND_MODULES = (
+    ".anonymise.commands",
     ".coding.commands",
     ".surveys_cli",
 )
@@ -100,16 +101,40 @@ def build_parser() -> argparse.ArgumentParser:
             """\
             Validate the cohort's inputs, then execute every numbered notebook in
             notebooks/ with papermill for the cohort and write reports/<cohort>/:
-            the executed notebooks, an HTML page per notebook (without code) and
-            index.html linking them. A failing notebook is named with its cell; the
-            previous report is left unchanged.
+            report.html (title page, executive summary, a section per notebook
+            without code, figures with alt text, methods and data-quality appendix,
+            reproducibility record), a page per notebook, index.html, each
+            notebook's key results (NN_name.results.json) and run.json. Every page
+            works offline. A failing notebook is named with its cell; the previous
+            report is left unchanged.
+
+            Reruns reuse a notebook's outputs when nothing it depends on changed
+            (notebook, cohort file, inputs, rmresearch code, package versions);
+            --force runs everything again.
+
+            --cohort all builds every cohort in the cohorts folder, --jobs at a
+            time in separate processes, then the cross-cohort trends
+            (reports/trends/). A failing cohort is reported and the others go on;
+            the exit status is non-zero if any failed.
+
+            --release also runs the release gate: the leak audit over the whole
+            report folder and a check that every table shown went through
+            disclosure control. The report is marked releasable (release.json)
+            only if both pass; otherwise the command says why and exits non-zero.
             """
         ),
     )
     _cohort_args(p)
     p.add_argument("--notebooks", type=Path, default=None, help="folder of report notebooks (default: ./notebooks)")
-    p.add_argument("--out", type=Path, default=None, help="output folder (default: outputs.reports in the cohort file)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="output folder (default: outputs.reports in the cohort file; with --cohort all, "
+                        "the folder that gets one subfolder per cohort)")
     p.add_argument("--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks (e.g. 00 or 00_overview)")
+    p.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="processes to run side by side: cohorts with --cohort all, else notebooks (default 1)")
+    p.add_argument("--force", action="store_true", help="run every notebook, even those whose inputs did not change")
+    p.add_argument("--release", action="store_true",
+                   help="run the release gate (leak audit, disclosure check) and mark the report releasable")
     p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
     p.set_defaults(func=cmd_report)
 
@@ -131,7 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cohort_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--cohort", required=True, help="cohort ID (cohorts/<ID>.yml) or path to a cohort YAML file")
+    p.add_argument("--cohort", required=True, help="cohort ID (cohorts/<ID>.yml) or path to a cohort YAML file"
+                   + (", or 'all'" if p.prog.endswith(" report") else ""))
     p.add_argument("--cohorts-dir", type=Path, default=Path("cohorts"), help="folder of cohort files (default: ./cohorts)")
 
 
@@ -173,16 +199,52 @@ def cmd_validate(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .config import load_cohort
-    from .report import build_report
+    from .config import find_cohort_file, list_cohorts, load_cohort
+    from .report import build_report, build_reports
+
+    if args.jobs < 1:
+        print("rmresearch report: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_USER_ERROR
+    if args.cohort == "all":
+        names = list_cohorts(args.cohorts_dir)
+        if not names:
+            print(f"rmresearch report: no cohort files (*.yml) in {args.cohorts_dir}", file=sys.stderr)
+            return EXIT_USER_ERROR
+        if args.only:
+            print("rmresearch report: --only cannot be combined with --cohort all", file=sys.stderr)
+            return EXIT_USER_ERROR
+        files = [find_cohort_file(n, args.cohorts_dir) for n in names]
+        print(f"Building {len(files)} cohort report(s) with {args.jobs} process(es): {', '.join(names)}")
+
+        def done(outcome):
+            state = "ok" if outcome.ok else "FAILED"
+            print(f"  {outcome.cohort:<16} {state:<7} {outcome.seconds:6.1f} s  {outcome.message.splitlines()[0] if outcome.ok else ''}")
+            if not outcome.ok:
+                for line in outcome.message.splitlines():
+                    print(f"      {line}")
+
+        outcomes = build_reports(files, jobs=args.jobs, notebooks_dir=args.notebooks, out_root=args.out,
+                                 force=args.force, release=args.release, on_done=done)
+        failed = [o.cohort for o in outcomes if not o.ok]
+        if failed:
+            print(f"{len(failed)} of {len(outcomes)} report(s) failed: {', '.join(failed)}. The others were written.",
+                  file=sys.stderr)
+            return 1
+        print(f"All {len(outcomes)} report(s) written.")
+        return 0
 
     config = load_cohort(args.cohort, cohorts_dir=args.cohorts_dir)
     results = build_report(
-        config, notebooks_dir=args.notebooks, out_dir=args.out, progress=not args.no_progress, only=args.only
+        config, notebooks_dir=args.notebooks, out_dir=args.out, progress=not args.no_progress, only=args.only,
+        force=args.force, jobs=args.jobs, release=args.release,
     )
     out = (args.out or config.outputs["reports"]).resolve()
-    print(f"Report for cohort '{config.cohort}': {len(results)} notebook(s) in {out}")
-    print(f"Open {out / 'index.html'}")
+    reused = sum(r.cached for r in results)
+    print(f"Report for cohort '{config.cohort}': {len(results)} notebook(s) in {out}"
+          + (f" ({reused} reused unchanged from the previous run)" if reused else ""))
+    if args.release:
+        print("Release checks passed: the report is marked releasable (release.json).")
+    print(f"Open {out / 'report.html'}")
     return 0
 
 

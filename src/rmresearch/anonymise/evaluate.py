@@ -1,0 +1,197 @@
+"""Score detections against gold spans: entity-level strict and token-level.
+
+Gold and predictions are doccano-style records: ``{"text": ..., "label":
+[[start, end, "LABEL"], ...]}``. A record may also carry ``spans`` (a list of
+``{"start", "end", "label", "origin"}``) or ``meta.spans``: the ``origin`` of
+PERSON spans gives recall per name origin.
+
+- **Entity-level strict**: a predicted span counts only if start, end and label
+  all equal a gold span's.
+- **Token-level**: every word token (``\\w+``) takes the label of the span that
+  covers it (or none); precision, recall and F1 per label over tokens.
+- **Token leak rate**: the share of gold identifier tokens (any label) that no
+  prediction covers, whatever label it gives: what would survive anonymisation.
+
+Examples
+--------
+>>> gold = [{"text": "Ask Kwame Mensah now", "label": [[4, 16, "PERSON"]]}]
+>>> pred = [{"text": "Ask Kwame Mensah now", "label": [[4, 9, "PERSON"]]}]
+>>> scores = evaluate_records(gold, pred)
+>>> scores.loc[scores["label"] == "PERSON", ["level", "precision", "recall"]].to_dict("records")
+[{'level': 'entity', 'precision': 0.0, 'recall': 0.0}, {'level': 'token', 'precision': 1.0, 'recall': 0.5}]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from ..errors import InputError
+from .detectors import Detector
+
+__all__ = ["evaluate_records", "recall_by_origin", "leak_rate", "detect_records", "read_records", "LABEL_ALIASES",
+           "normalise_label"]
+
+#: Other tools' label names mapped to this package's.
+LABEL_ALIASES = {
+    "PER": "PERSON", "NAME": "PERSON", "PERSON_NAME": "PERSON", "EMAIL_ADDRESS": "EMAIL", "PHONE_NUMBER": "PHONE",
+    "TELEPHONE": "PHONE", "URL_ADDRESS": "URL", "WEBSITE": "URL", "POST_CODE": "POSTCODE", "ZIP": "POSTCODE",
+    "LOC": "LOCATION", "GPE": "LOCATION", "ADDRESS": "LOCATION", "ORGANIZATION": "ORG", "ORGANISATION": "ORG",
+    "USERNAME": "HANDLE", "SOCIAL_HANDLE": "HANDLE", "STAFF_NUMBER": "STAFF_ID", "STUDENT_NUMBER": "STUDENT_ID",
+}
+_TOKEN = re.compile(r"\w+")
+
+
+def normalise_label(label: str) -> str:
+    label = str(label).upper()
+    return LABEL_ALIASES.get(label, label)
+
+
+def read_records(path: str | Path) -> list[dict]:
+    """Doccano-style JSONL records (via :func:`rmresearch.transcripts.read_jsonl` when available)."""
+    path = Path(path)
+    try:
+        from ..transcripts import read_jsonl
+
+        return read_jsonl(path)
+    except ImportError:  # pragma: no cover - transcripts.py is part of the package
+        pass
+    if not path.is_file():
+        raise InputError(f"{path}: file not found.")
+    records = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except ValueError as exc:
+                raise InputError(f"{path}: line {n} is not valid JSON ({exc}).") from None
+    return records
+
+
+def _spans(record: dict) -> list[tuple[int, int, str]]:
+    out = []
+    for item in record.get("label") or record.get("labels") or []:
+        if isinstance(item, dict):
+            s, e, lbl = item["start"], item["end"], item["label"]
+        else:
+            s, e, lbl = item[0], item[1], item[2]
+        out.append((int(s), int(e), normalise_label(lbl)))
+    return out
+
+
+def _origins(record: dict) -> dict[tuple[int, int], str]:
+    rich = record.get("spans") or (record.get("meta") or {}).get("spans") or []
+    return {(int(s["start"]), int(s["end"])): s["origin"] for s in rich if isinstance(s, dict) and s.get("origin")}
+
+
+def _token_labels(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[tuple[int, int], str | None]]:
+    ordered = sorted(spans)
+    out = []
+    for m in _TOKEN.finditer(text):
+        lbl = None
+        for s, e, label in ordered:
+            if s < m.end() and m.start() < e:
+                lbl = label
+                break
+            if s >= m.end():
+                break
+        out.append(((m.start(), m.end()), lbl))
+    return out
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else float("nan")
+    r = tp / (tp + fn) if tp + fn else float("nan")
+    f = 2 * p * r / (p + r) if tp and (p + r) else (0.0 if tp + fp and tp + fn else float("nan"))
+    return p, r, f
+
+
+def evaluate_records(gold: list[dict], pred: list[dict], *, labels: Iterable[str] | None = None) -> pd.DataFrame:
+    """Precision, recall, F1 per label at entity (strict) and token level.
+
+    Columns: ``label``, ``level`` (entity | token), ``tp``, ``fp``, ``fn``,
+    ``precision``, ``recall``, ``f1``, ``support`` (gold count).
+    """
+    if len(gold) != len(pred):
+        raise InputError(f"gold has {len(gold)} records but predictions {len(pred)}; they must align line by line.")
+    ent = defaultdict(lambda: [0, 0, 0])
+    tok = defaultdict(lambda: [0, 0, 0])
+    for n, (g, p) in enumerate(zip(gold, pred), start=1):
+        if g.get("text") != p.get("text"):
+            raise InputError(f"record {n}: the gold and predicted texts differ; predictions must keep each line's text.")
+        gs, ps = set(_spans(g)), set(_spans(p))
+        for s in gs:
+            ent[s[2]][0 if s in ps else 2] += 1
+        for s in ps - gs:
+            ent[s[2]][1] += 1
+        gt = _token_labels(g["text"], list(gs))
+        pt = _token_labels(g["text"], list(ps))
+        for (_, gl), (_, pl) in zip(gt, pt):
+            if gl is not None and gl == pl:
+                tok[gl][0] += 1
+            else:
+                if pl is not None:
+                    tok[pl][1] += 1
+                if gl is not None:
+                    tok[gl][2] += 1
+    wanted = sorted(set(ent) | set(tok)) if labels is None else list(labels)
+    rows = []
+    for level, table in (("entity", ent), ("token", tok)):
+        for label in wanted:
+            tp, fp, fn = table.get(label, [0, 0, 0])
+            p, r, f = _prf(tp, fp, fn)
+            rows.append({"label": label, "level": level, "tp": tp, "fp": fp, "fn": fn,
+                         "precision": p, "recall": r, "f1": f, "support": tp + fn})
+    return pd.DataFrame(rows)
+
+
+def leak_rate(gold: list[dict], pred: list[dict]) -> float:
+    """Share of gold identifier tokens that no predicted span covers."""
+    total = leaked = 0
+    for g, p in zip(gold, pred):
+        gt = _token_labels(g["text"], _spans(g))
+        pt = _token_labels(g["text"], _spans(p))
+        for (_, gl), (_, pl) in zip(gt, pt):
+            if gl is not None and gl not in ("LOCATION", "ORG"):
+                total += 1
+                leaked += pl is None
+    return leaked / total if total else float("nan")
+
+
+def recall_by_origin(gold: list[dict], pred: list[dict]) -> pd.DataFrame:
+    """PERSON token recall per name origin (for records whose spans carry one).
+
+    Columns: ``origin``, ``tokens``, ``found``, ``recall``.
+    """
+    counts = defaultdict(lambda: [0, 0])
+    for g, p in zip(gold, pred):
+        origins = _origins(g)
+        if not origins:
+            continue
+        pt = _token_labels(g["text"], _spans(p))
+        for (s, e), origin in origins.items():
+            for (ts, te), pl in pt:
+                if s <= ts and te <= e:
+                    counts[origin][0] += 1
+                    counts[origin][1] += pl == "PERSON"
+    rows = [{"origin": o, "tokens": n, "found": k, "recall": k / n if n else float("nan")}
+            for o, (n, k) in sorted(counts.items())]
+    return pd.DataFrame(rows, columns=["origin", "tokens", "found", "recall"])
+
+
+def detect_records(records: list[dict], detector: Detector) -> list[dict]:
+    """Each record with ``label`` replaced by the detector's spans (other fields kept)."""
+    out = []
+    for r in records:
+        if "text" not in r:
+            raise InputError("every JSONL record needs a 'text' field")
+        spans = detector.detect(r["text"])
+        new = dict(r)
+        new["label"] = [[s.start, s.end, s.label] for s in spans]
+        out.append(new)
+    return out

@@ -1,0 +1,117 @@
+"""Pattern layer: e-mail addresses, phone numbers, URLs, UK postcodes, social
+handles and locally configured identifiers (staff and student numbers).
+
+Examples
+--------
+>>> text = "Email k.mensah@anytown.ac.uk or ring 07700 900123; see www.anytown.ac.uk/edi, AN1 2BC."
+>>> [(s.label, s.text) for s in find_patterns(text)]
+[('EMAIL', 'k.mensah@anytown.ac.uk'), ('PHONE', '07700 900123'), ('URL', 'www.anytown.ac.uk/edi'), ('POSTCODE', 'AN1 2BC')]
+>>> [(s.label, s.text) for s in find_patterns("ID S123456", identifiers={"staff_number": r"\\bS\\d{6}\\b"})]
+[('STAFF_NUMBER', 'S123456')]
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Mapping
+
+from ..errors import ConfigError
+from .spans import Span
+
+__all__ = ["find_patterns", "compile_identifiers", "PATTERN_LABELS"]
+
+PATTERN_LABELS = ("EMAIL", "URL", "PHONE", "POSTCODE", "HANDLE")
+
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_URL = re.compile(
+    r"(?<![\w@/.-])(?:(?:https?|ftp)://[^\s<>\"'\]\[)(]+"
+    r"|www\.[^\s<>\"'\]\[)(]+"
+    r"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:ac\.uk|co\.uk|org\.uk|gov\.uk|nhs\.uk|com|org|net|edu|io|ly|me)"
+    r"(?:/[^\s<>\"'\]\[)(]*)?(?![\w@-]))",
+    re.IGNORECASE,
+)
+# Digits with the separators people write in phone numbers; validated by digit count below.
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[\s.-]?(?:\(0\)[\s.-]?)?|00\d{1,3}[\s.-]?|\(0\d{2,4}\)[\s.-]?|0)"
+    r"\d(?:[\s.-]?\d|\s?\(\d+\)){5,13}(?:\s?(?:ext\.?|x)\s?\d{1,5})?(?![\w])",
+    re.IGNORECASE,
+)
+_POSTCODE = re.compile(r"(?<![\w-])(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[ \t]?\d[A-Z]{2}(?![\w-])", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
+# Addresses read out in captions: "victoria dot hale at anytown dot ac dot uk", "at helen underscore cress56".
+_SPOKEN_EMAIL = re.compile(
+    r"\b[a-z0-9][a-z0-9'-]*(?:\s(?:dot|underscore|hyphen|dash)\s[a-z0-9][a-z0-9'-]*)*\sat\s[a-z0-9-]+(?:\sdot\s[a-z0-9-]+)*"
+    r"\sdot\s(?:uk|com|org|net|edu|io|ie|info|me)\b", re.IGNORECASE)
+_SPOKEN_HANDLE = re.compile(r"\bat\s[a-z0-9]+(?:\s(?:underscore|dot)\s[a-z0-9]+)*\sunderscore\s[a-z0-9]+\b"
+                            r"|\bat\s[a-z0-9]+\sunderscore\s[a-z0-9]+\b", re.IGNORECASE)
+_SPOKEN_URL = re.compile(r"\bwww\sdot\s[a-z0-9-]+(?:\sdot\s[a-z0-9-]+)+(?:\sslash\s[a-z0-9-]+)*", re.IGNORECASE)
+_TRAILING = ".,;:!?'\""
+
+
+def _phone_ok(s: str) -> bool:
+    digits = re.sub(r"\D", "", s.split("x")[0].split("X")[0].split("ext")[0])
+    if s.startswith("+") or s.startswith("00"):
+        return 8 <= len(digits) <= 15
+    return 10 <= len(digits) <= 11
+
+
+def compile_identifiers(identifiers: Mapping[str, str] | None, *, source: str = "options.identifiers") -> dict[str, re.Pattern]:
+    """Compile ``{name: regex}`` (e.g. ``staff_number: '\\bS\\d{6}\\b'``) with clear errors."""
+    out: dict[str, re.Pattern] = {}
+    for name, pattern in (identifiers or {}).items():
+        if not isinstance(pattern, str) or not pattern:
+            raise ConfigError(f"{source}.{name}: expected a regular expression as text, got {pattern!r}")
+        try:
+            out[str(name).upper()] = re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{source}.{name}: {pattern!r} is not a valid regular expression ({exc}).") from None
+    return out
+
+
+def find_patterns(
+    text: str,
+    *,
+    identifiers: Mapping[str, str | re.Pattern] | None = None,
+    labels: tuple[str, ...] = PATTERN_LABELS,
+) -> list[Span]:
+    """Spans for every pattern identifier in ``text`` (they may overlap: merge afterwards)."""
+    spans: list[Span] = []
+
+    def add(label: str, start: int, end: int, confidence: float = 1.0) -> None:
+        while end > start and text[end - 1] in _TRAILING:
+            end -= 1
+        if end > start:
+            spans.append(Span(start, end, label, "patterns", confidence, text[start:end]))
+
+    if "EMAIL" in labels:
+        for m in _EMAIL.finditer(text):
+            add("EMAIL", m.start(), m.end())
+        for m in _SPOKEN_EMAIL.finditer(text):
+            add("EMAIL", m.start(), m.end(), 0.95)
+    if "URL" in labels:
+        for m in _URL.finditer(text):
+            add("URL", m.start(), m.end())
+        for m in _SPOKEN_URL.finditer(text):
+            add("URL", m.start(), m.end(), 0.95)
+    if "PHONE" in labels:
+        for m in _PHONE.finditer(text):
+            value = m.group().rstrip()
+            if _phone_ok(value):
+                add("PHONE", m.start(), m.start() + len(value))
+    if "POSTCODE" in labels:
+        for m in _POSTCODE.finditer(text):
+            value = m.group()
+            # Lower-case captions write postcodes in lower case; mixed case is prose.
+            if value.isupper() or value.islower():
+                add("POSTCODE", m.start(), m.end())
+    if "HANDLE" in labels:
+        for m in _HANDLE.finditer(text):
+            add("HANDLE", m.start(), m.end(), 0.95)
+        for m in _SPOKEN_HANDLE.finditer(text):
+            add("HANDLE", m.start(), m.end(), 0.9)
+    for name, pattern in (identifiers or {}).items():
+        rx = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern)
+        for m in rx.finditer(text):
+            if m.end() > m.start():
+                add(str(name).upper(), m.start(), m.end())
+    return sorted(spans, key=lambda s: (s.start, -s.end))

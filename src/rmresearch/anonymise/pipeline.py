@@ -1,0 +1,333 @@
+"""Anonymise a cohort's transcripts: detect, review, pseudonymise, log.
+
+Options read from the cohort file (``options.anonymise``; all optional):
+
+``style``
+    ``tags`` (default: ``[P07]``, ``[PERSON_3]``) or ``surrogates`` (invented names).
+``review_threshold``
+    Candidates below this confidence go to the review CSV (default 0.75).
+``min_confidence``
+    Candidates below this are ignored altogether (default 0.5).
+``pending``
+    What happens to an undecided review candidate: ``replace`` (default) or ``keep``.
+``review_file``
+    Where the review CSV lives (default ``<interviews folder>/../review.csv``).
+``layers``, ``labels``, ``allow``, ``deny``
+    See :class:`~rmresearch.anonymise.detectors.DetectorOptions`; ``allow`` and
+    ``deny`` add to the built-in allow list and to the institution's name.
+
+Identifier formats come from ``options.identifiers`` (name -> regex).
+
+Outputs: ``outputs.anonymised/<name>.txt`` per transcript and
+``<name>.log.csv`` beside it (label, pseudonym, positions, layer, confidence;
+never the original words); the key in ``outputs.keys`` (mode 0600); the review
+CSV beside the raw folder. Raw files are only read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from ..errors import ConfigError, InputError
+from ..fileio import atomic_write_text, write_csv
+from .detectors import DEFAULT_ALLOW, Detector, DetectorOptions
+from .pseudonyms import STYLES, PseudonymKey, key_path
+from .review import ReviewQueue, review_path
+from .roster import Roster, load_roster, name_tokens
+from .spans import Span
+
+__all__ = ["AnonymiseSettings", "anonymise_text", "anonymise_cohort", "settings_from_config", "detector_for",
+           "transcript_files", "LOG_COLUMNS", "anonymisation_summary"]
+
+LOG_COLUMNS = ["label", "pseudonym", "start", "end", "out_start", "out_end", "layer", "confidence", "decision"]
+TRANSCRIPT_SUFFIXES = (".txt", ".docx", ".vtt", ".srt", ".jsonl")
+
+
+@dataclass(frozen=True)
+class AnonymiseSettings:
+    style: str = "tags"
+    review_threshold: float = 0.75
+    min_confidence: float = 0.5
+    pending: str = "replace"
+
+    def __post_init__(self) -> None:
+        if self.style not in STYLES:
+            raise ConfigError(f"options.anonymise.style must be one of {', '.join(STYLES)}, not {self.style!r}")
+        if self.pending not in ("replace", "keep"):
+            raise ConfigError(f"options.anonymise.pending must be 'replace' or 'keep', not {self.pending!r}")
+        for name in ("review_threshold", "min_confidence"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                raise ConfigError(f"options.anonymise.{name} must be a number between 0 and 1, not {value!r}")
+
+
+_KNOWN_KEYS = {"style", "review_threshold", "min_confidence", "pending", "review_file", "layers", "labels", "allow", "deny"}
+
+
+def settings_from_config(config) -> tuple[AnonymiseSettings, DetectorOptions]:
+    """Read ``options.anonymise`` and ``options.identifiers`` with clear errors."""
+    opts = dict(config.options.get("anonymise") or {})
+    unknown = set(opts) - _KNOWN_KEYS
+    if unknown:
+        raise ConfigError(f"{config.path}: unknown option(s) under options.anonymise: {', '.join(sorted(unknown))}; "
+                          f"known: {', '.join(sorted(_KNOWN_KEYS))}")
+    settings = AnonymiseSettings(
+        style=str(opts.get("style", "tags")),
+        review_threshold=opts.get("review_threshold", 0.75),
+        min_confidence=opts.get("min_confidence", 0.5),
+        pending=str(opts.get("pending", "replace")),
+    )
+    deny = []
+    for item in opts.get("deny") or []:
+        if isinstance(item, dict):
+            if "text" not in item:
+                raise ConfigError(f"{config.path}: each options.anonymise.deny mapping needs 'text' (and optionally 'label').")
+            deny.append((str(item["text"]), str(item.get("label", "PERSON")).upper()))
+        else:
+            deny.append((str(item), "PERSON"))
+    allow = list(DEFAULT_ALLOW) + [str(a) for a in opts.get("allow") or []]
+    institution = getattr(config, "institution", "")
+    if institution:
+        name = institution.split(" (")[0]
+        allow.append(name)
+        # Its distinctive words too ("Anytown"), as people say them alone.
+        allow += [w for w in re.findall(r"[^\W\d_]+", name) if w[:1].isupper()
+                  and w.casefold() not in ("university", "college", "of", "the", "institute", "school")]
+    layers = tuple(opts.get("layers") or DetectorOptions().layers)
+    bad = set(layers) - set(DetectorOptions().layers)
+    if bad:
+        raise ConfigError(f"{config.path}: unknown layer(s) {', '.join(sorted(bad))} in options.anonymise.layers; "
+                          f"known: {', '.join(DetectorOptions().layers)}")
+    labels = tuple(str(x).upper() for x in opts.get("labels") or ())
+    bad = set(labels) - {"LOCATION", "ORG"}
+    if bad:
+        raise ConfigError(f"{config.path}: options.anonymise.labels may hold LOCATION and ORG, not {', '.join(sorted(bad))}")
+    identifiers = config.options.get("identifiers") or {}
+    if not isinstance(identifiers, dict):
+        raise ConfigError(f"{config.path}: options.identifiers must map a name to a regular expression.")
+    detector_options = DetectorOptions(layers=layers, labels=labels, allow=tuple(allow), deny=tuple(deny),
+                                       identifiers=dict(identifiers))
+    return settings, detector_options
+
+
+def detector_for(config, *, roster: Roster | None = None) -> Detector:
+    """The cohort's detector: its roster and options."""
+    _, options = settings_from_config(config)
+    return Detector(roster if roster is not None else load_roster(config), options=options)
+
+
+def _resolve_person(span: Span, roster: Roster | None, named_in_doc: dict[str, str]) -> str | None:
+    """The participant a PERSON span names, if the roster tells unambiguously."""
+    if roster is None:
+        return None
+    toks = tuple(t.casefold() for t in name_tokens(span.text))
+    if toks and toks[-1].endswith(("'s", "\u2019s")):
+        toks = toks[:-1] + (toks[-1][:-2],)
+    ids = roster.index.get(toks)
+    if not ids:
+        # All the words name the same person ("Okonkwo Adaeze", "Adaeze Bello").
+        sets = [roster.index.get((t,)) for t in toks]
+        if sets and all(sets):
+            common = set.intersection(*map(set, sets))
+            ids = common if common else None
+    if not ids:
+        return None
+    if len(ids) == 1:
+        pid = next(iter(ids))
+        if len(toks) > 1:
+            for t in toks:
+                named_in_doc[t] = pid
+        return pid
+    # A shared first name: the person fully named earlier in this document, if any.
+    if len(toks) == 1 and toks[0] in named_in_doc and named_in_doc[toks[0]] in ids:
+        return named_in_doc[toks[0]]
+    return None
+
+
+def anonymise_text(
+    text: str,
+    detector: Detector,
+    key: PseudonymKey,
+    *,
+    document: str = "document",
+    settings: AnonymiseSettings = AnonymiseSettings(),
+    review: ReviewQueue | None = None,
+    speaker_offsets: Iterable[tuple[int, int]] = (),
+) -> tuple[str, pd.DataFrame]:
+    """Replace every identifier in ``text``; return the new text and its log.
+
+    Examples
+    --------
+    >>> from rmresearch.anonymise.roster import Roster, Person
+    >>> roster = Roster([Person("P01", "Adaeze Okonkwo-Bello")])
+    >>> out, log = anonymise_text("Adaeze's mentor, Dr Kwabena Asante, ADAEZE OKONKWO-BELLO.",
+    ...                           Detector(roster), PseudonymKey())
+    >>> out
+    "[P01]'s mentor, Dr [PERSON_1], [P01]."
+    >>> list(log["label"])
+    ['PERSON', 'PERSON', 'PERSON']
+    """
+    spans = detector.detect(text, speaker_offsets=speaker_offsets)
+    named: dict[str, str] = {}
+    replacements = []
+    log_rows = []
+    for span in spans:
+        if span.confidence < settings.min_confidence:
+            continue
+        pid = _resolve_person(span, detector.roster, named) if span.label == "PERSON" else None
+        decision = review.decision(document, span.start, span.end, span.text) if review is not None else ""
+        if span.confidence < settings.review_threshold and span.layer not in ("roster", "deny", "speakers"):
+            if decision == "reject":
+                log_rows.append({"label": span.label, "pseudonym": "", "start": span.start, "end": span.end,
+                                 "out_start": None, "out_end": None, "layer": span.layer,
+                                 "confidence": round(span.confidence, 2), "decision": "reject"})
+                continue
+            pseudo = key.pseudonym(span.text, span.label, participant_id=pid, confidence=span.confidence)
+            if review is not None:
+                lo, hi = max(0, span.start - 60), min(len(text), span.end + 60)
+                review.add(document=document, start=span.start, end=span.end, label=span.label, layer=span.layer,
+                           confidence=span.confidence, text=span.text,
+                           context=text[lo:hi].replace("\n", " "), pseudonym=pseudo)
+            if decision == "accept":
+                key.pseudonym(span.text, span.label, participant_id=pid, confidence=1.0)
+            if not decision and settings.pending == "keep":
+                log_rows.append({"label": span.label, "pseudonym": "", "start": span.start, "end": span.end,
+                                 "out_start": None, "out_end": None, "layer": span.layer,
+                                 "confidence": round(span.confidence, 2), "decision": "pending"})
+                continue
+            decision = decision or "pending"
+        else:
+            pseudo = key.pseudonym(span.text, span.label, participant_id=pid, confidence=span.confidence)
+            decision = "auto"
+        replacements.append((span, pseudo, decision))
+    parts = []
+    pos = 0
+    out_len = 0
+    for span, pseudo, decision in replacements:
+        chunk = text[pos:span.start]
+        parts.append(chunk)
+        out_len += len(chunk)
+        parts.append(pseudo)
+        log_rows.append({"label": span.label, "pseudonym": pseudo, "start": span.start, "end": span.end,
+                         "out_start": out_len, "out_end": out_len + len(pseudo), "layer": span.layer,
+                         "confidence": round(span.confidence, 2), "decision": decision})
+        out_len += len(pseudo)
+        pos = span.end
+    parts.append(text[pos:])
+    log = pd.DataFrame(log_rows, columns=LOG_COLUMNS).sort_values("start", kind="stable").reset_index(drop=True)
+    log["out_start"] = log["out_start"].astype("Int64")
+    log["out_end"] = log["out_end"].astype("Int64")
+    return "".join(parts), log
+
+
+def transcript_files(folder: Path) -> list[Path]:
+    """Transcripts in ``folder`` (not hidden, known suffixes), sorted."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: the interviews folder does not exist; set inputs.interviews in the cohort file.")
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+                  and p.suffix.lower() in TRANSCRIPT_SUFFIXES)
+
+
+def _output_names(files: list[Path]) -> dict[Path, str]:
+    stems: dict[str, int] = {}
+    for f in files:
+        stems[f.stem] = stems.get(f.stem, 0) + 1
+    return {f: (f.stem if stems[f.stem] == 1 else f.name.replace(".", "_")) for f in files}
+
+
+def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = True) -> pd.DataFrame:
+    """Anonymise every raw transcript of a cohort; return one summary row per document.
+
+    Columns: ``document``, ``output``, ``spans``, ``review``, and one count per label.
+    Raw files are only read; outputs are written atomically.
+    """
+    from ..transcripts import read_transcript
+
+    settings, options = settings_from_config(config)
+    roster = roster if roster is not None else load_roster(config)
+    detector = Detector(roster, options=options)
+    kpath = key_path(config)
+    out_dir = Path(config.outputs["anonymised"])
+    raw_dir = Path(config.input_path("interviews"))
+    if out_dir.resolve() == raw_dir.resolve() or raw_dir.resolve() in out_dir.resolve().parents:
+        raise ConfigError(f"{config.path}: outputs.anonymised ({out_dir}) must not be inside the raw interviews folder {raw_dir}.")
+    rpath = review_path(config)
+    if raw_dir.resolve() in rpath.resolve().parents:
+        raise ConfigError(f"{config.path}: the review file {rpath} must not be inside the raw folder {raw_dir}; "
+                          "set options.anonymise.review_file elsewhere.")
+    key = PseudonymKey.load(kpath, cohort=config.cohort, style=settings.style, roster=roster)
+    review = ReviewQueue(rpath)
+    files = transcript_files(raw_dir)
+    names = _output_names(files)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    iterator = files
+    if progress:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(files, desc=f"anonymise {config.cohort}", unit="transcript")
+    for path in iterator:
+        transcript = read_transcript(path)
+        offsets = [(t.speaker_start, t.speaker_end) for t in transcript.turns if t.speaker_start is not None]
+        text, log = anonymise_text(transcript.text, detector, key, document=path.name, settings=settings,
+                                   review=review, speaker_offsets=offsets)
+        name = names[path]
+        atomic_write_text(out_dir / f"{name}.txt", text + ("\n" if not text.endswith("\n") else ""))
+        write_csv(log, out_dir / f"{name}.log.csv")
+        counts = log.loc[log["decision"] != "reject", "label"].value_counts().to_dict()
+        rows.append({"document": path.name, "output": f"{name}.txt", "spans": int(sum(counts.values())),
+                     "review": int((log["decision"] == "pending").sum()), **{k: int(v) for k, v in counts.items()}})
+    key.save(kpath)
+    review.save(documents={p.name for p in files})
+    summary = pd.DataFrame(rows).fillna(0)
+    for col in summary.columns[4:]:
+        summary[col] = summary[col].astype(int)
+    return summary
+
+
+def anonymisation_summary(config) -> dict:
+    """What the anonymised outputs hold, for the report (counts only, no identifiers).
+
+    Returns a dict with ``by_label`` (label, mentions, documents), ``review_pending``,
+    ``review_total``, ``documents`` and ``consistency`` (one row per roster person
+    mentioned: how many distinct pseudonyms they received, which should be 1).
+    """
+    out_dir = Path(config.outputs["anonymised"])
+    logs = sorted(out_dir.glob("*.log.csv"))
+    frames = []
+    for p in logs:
+        f = pd.read_csv(p, dtype={"pseudonym": str})
+        f["document"] = p.name[: -len(".log.csv")]
+        frames.append(f)
+    log = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LOG_COLUMNS + ["document"])
+    used = log.loc[log["decision"] != "reject"]
+    by_label = (used.groupby("label").agg(mentions=("pseudonym", "size"), documents=("document", "nunique"))
+                .reset_index().sort_values("mentions", ascending=False).reset_index(drop=True))
+    rpath = review_path(config)
+    review = ReviewQueue(rpath) if rpath.exists() else None
+    kpath = key_path(config)
+    consistency = pd.DataFrame(columns=["participant", "pseudonyms", "documents"])
+    if kpath.exists():
+        key = PseudonymKey.load(kpath, cohort=config.cohort)
+        per_person: dict[str, set] = {}
+        for e in key.entries.values():
+            if e.get("participant_id"):
+                per_person.setdefault(e["participant_id"], set()).add(e["pseudonym"] or e["participant_id"])
+        docs = used.loc[used["label"] == "PERSON"].groupby("pseudonym")["document"].nunique()
+        consistency = pd.DataFrame([
+            {"participant": pid, "pseudonyms": len(ps),
+             "documents": int(sum(docs.get(p, 0) for p in ps))} for pid, ps in sorted(per_person.items())
+        ], columns=["participant", "pseudonyms", "documents"])
+    return {
+        "documents": len(logs),
+        "by_label": by_label,
+        "review_pending": review.pending() if review else 0,
+        "review_total": len(review.rows) if review else 0,
+        "consistency": consistency,
+    }

@@ -1,0 +1,119 @@
+"""The review queue: uncertain candidates a researcher accepts or rejects.
+
+Candidates whose confidence is below the review threshold are listed in a CSV
+kept with the raw data (``interviews/<cohort>/review.csv``, beside ``raw/``,
+never inside it, because it quotes the original words). A researcher fills the
+``decision`` column with ``accept`` (it is an identifier: replace it) or
+``reject`` (leave the words as they are); the next ``rmresearch anonymise run``
+applies the decisions and keeps them. Until decided, a candidate is replaced
+(``options.anonymise.pending: replace``, the safe default) or kept
+(``pending: keep``).
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "review.csv"
+>>> queue = ReviewQueue(path)
+>>> queue.add(document="t1.txt", start=4, end=8, label="PERSON", layer="lexicon", confidence=0.6,
+...           text="Rose", context="... Rose was there", pseudonym="[PERSON_1]")
+>>> _ = queue.save()
+>>> text = path.read_text().replace(",,", ",reject,", 1)
+>>> _ = path.write_text(text)
+>>> ReviewQueue(path).decision("t1.txt", 4, 8, "Rose")
+'reject'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import Problem, ValidationError
+from ..fileio import write_csv
+
+__all__ = ["ReviewQueue", "review_path", "REVIEW_COLUMNS", "DECISIONS"]
+
+REVIEW_COLUMNS = ["document", "start", "end", "label", "layer", "confidence", "text", "context",
+                  "pseudonym", "decision", "note"]
+DECISIONS = ("accept", "reject")
+_SYNONYMS = {"a": "accept", "y": "accept", "yes": "accept", "replace": "accept", "accepted": "accept",
+             "r": "reject", "n": "reject", "no": "reject", "keep": "reject", "rejected": "reject"}
+
+
+def review_path(config) -> Path:
+    """Where a cohort's review CSV lives: ``options.anonymise.review_file``, else beside the raw folder."""
+    opts = (config.options.get("anonymise") or {})
+    if opts.get("review_file"):
+        p = Path(str(opts["review_file"])).expanduser()
+        return p if p.is_absolute() else config.root / p
+    raw = Path(config.input_path("interviews"))
+    return raw.parent / "review.csv" if raw.name else raw / "review.csv"
+
+
+class ReviewQueue:
+    """Rows of the review CSV, keyed by (document, start, end, text)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.rows: dict[tuple, dict] = {}
+        self.seen: set[tuple] = set()
+        if self.path.exists():
+            self._read()
+
+    def _read(self) -> None:
+        try:
+            frame = pd.read_csv(self.path, dtype=str, keep_default_na=False)
+        except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+            raise ValidationError([Problem(str(self.path), f"cannot read the review file ({exc}); fix or delete it")]) from None
+        missing = [c for c in ("document", "start", "end", "text", "decision") if c not in frame.columns]
+        if missing:
+            raise ValidationError([Problem(str(self.path), f"column(s) {', '.join(missing)} missing; the file must keep "
+                                           f"the columns {', '.join(REVIEW_COLUMNS)}")])
+        problems = []
+        for i, row in frame.iterrows():
+            decision = str(row["decision"]).strip().lower()
+            decision = _SYNONYMS.get(decision, decision)
+            if decision and decision not in DECISIONS:
+                problems.append(Problem(str(self.path), f"decision {row['decision']!r} is not 'accept' or 'reject' "
+                                        "(leave it empty to decide later)", row=i + 2, column="decision"))
+                continue
+            try:
+                start, end = int(row["start"]), int(row["end"])
+            except ValueError:
+                problems.append(Problem(str(self.path), "start and end must be whole numbers; do not edit them",
+                                        row=i + 2, column="start"))
+                continue
+            record = {c: row.get(c, "") for c in REVIEW_COLUMNS}
+            record.update(start=start, end=end, decision=decision)
+            self.rows[(row["document"], start, end, row["text"])] = record
+        if problems:
+            raise ValidationError(problems)
+
+    def decision(self, document: str, start: int, end: int, text: str) -> str:
+        """``accept``, ``reject`` or ``""`` (not decided yet)."""
+        row = self.rows.get((document, start, end, text))
+        return row["decision"] if row else ""
+
+    def add(self, *, document, start, end, label, layer, confidence, text, context, pseudonym) -> None:
+        k = (document, int(start), int(end), text)
+        self.seen.add(k)
+        old = self.rows.get(k, {})
+        self.rows[k] = {"document": document, "start": int(start), "end": int(end), "label": label, "layer": layer,
+                        "confidence": round(float(confidence), 2), "text": text, "context": context,
+                        "pseudonym": pseudonym, "decision": old.get("decision", ""), "note": old.get("note", "")}
+
+    def pending(self) -> int:
+        return sum(1 for r in self.rows.values() if not r["decision"])
+
+    def frame(self) -> pd.DataFrame:
+        rows = sorted(self.rows.values(), key=lambda r: (r["document"], r["start"]))
+        return pd.DataFrame(rows, columns=REVIEW_COLUMNS)
+
+    def save(self, *, documents: set[str] | None = None) -> Path:
+        """Write the queue. With ``documents``, undecided rows of those documents that
+        this run no longer produced are dropped; decided rows are always kept."""
+        if documents is not None:
+            self.rows = {k: r for k, r in self.rows.items()
+                         if r["decision"] or k in self.seen or r["document"] not in documents}
+        return write_csv(self.frame(), self.path)

@@ -1,0 +1,118 @@
+"""Build dev_gold.jsonl from the hand-written passages below (run from the project root).
+
+Markup: ``{words|PERSON:origin}`` for a person's name (title and possessive 's kept
+outside the braces), ``{words|LABEL}`` for other identifiers (EMAIL, PHONE, URL,
+POSTCODE, HANDLE, STAFF_ID, STUDENT_ID, LOCATION). Each passage is ``split`` dev or
+heldout; held-out names appear in no list the detector uses (tests check this).
+"""
+
+import json
+import re
+from pathlib import Path
+
+MARK = re.compile(r"\{([^{}|]+)\|([A-Z_]+)(?::([a-z_]+))?\}")
+
+DEV = [
+    "Interviewer: How did you first meet {Adaeze|PERSON:african}?\n{Kwame Mensah|PERSON:african}: Through the scheme. Professor {Adaeze Okonkwo-Bello|PERSON:african}'s team runs it, and {Ada|PERSON:african} introduced me to {Siobhan O'Neill|PERSON:irish} at the launch.",
+    "I hope the programme continues. {Hope|PERSON:caribbean} said it changed how she sees the place, and {Hope Campbell|PERSON:caribbean}'s mentee agreed. We all hope so.",
+    "Young people in the faculty rarely meet the executive. {Daniel Young|PERSON:british} said that {Young|PERSON:british} himself had never been asked before.",
+    "My mentor {Faith|PERSON:african} kept me going. I had lost faith in the promotion process, but {Faith Adeyemi|PERSON:african} showed me the criteria line by line.",
+    "We met in the {Mary Seacole Building|LOCATION} most weeks, sometimes in the café on {Nelson Mandela Road|LOCATION}. {Priya|PERSON:south_asian} preferred the library.",
+    "DR {WEI ZHANG|PERSON:east_asian} - NOTES FROM THE THIRD MEETING. {Zhang Wei|PERSON:east_asian} asked to be called {Wei|PERSON:east_asian} in the write-up.",
+    "so i was paired with {precious|PERSON:african} and honestly it took a while um {precious moyo|PERSON:african} is very direct which i needed",
+    "You can reach me on {k.mensah@anytown.ac.uk|EMAIL} or {07700 900123|PHONE}, and the scheme page is {https://www.anytown.ac.uk/equality/mentoring|URL}.",
+    "My staff number is {S123456|STAFF_ID} and my student number was {212345678|STUDENT_ID} back when I did my masters here.",
+    "She lives near {AN3 7XY|POSTCODE}, so the commute was long; she's {@ngozi_writes|HANDLE} on most platforms.",
+    "{Fatima Al-Sayed|PERSON:arabic} and {Mohammed|PERSON:arabic} ran the Ramadan sessions. {Mo|PERSON:arabic} is brilliant at getting senior people to turn up.",
+    "{Marek|PERSON:eastern_european} told me that {Tomasz Nowak|PERSON:eastern_european} had moved to Leeds. {Marek Kowalczyk|PERSON:eastern_european}'s own view was that the scheme helped.",
+    "It was a joy to work with her. {Joy|PERSON:british} always came prepared, and {Joy Bishop|PERSON:british} wrote up every meeting. The bishop of the diocese spoke at the launch too.",
+    "A bird flew into the window during our meeting! {Grace Bird|PERSON:british} laughed, and {Grace|PERSON:british} said it was a sign.",
+    "The King's speech was on the radio. {Rose King|PERSON:caribbean} told me her mother grew roses. {Rose|PERSON:caribbean} is from Kingston originally.",
+    "{Aoife Gallagher|PERSON:irish} chairs the Race Equality Charter panel. {Aoife|PERSON:irish} says Black Lives Matter changed the conversation here.",
+    "The Vice-Chancellor came to the final event, and the Head of Department thanked {Blessing Okafor|PERSON:african}. What a blessing that was for {Blessing|PERSON:african}.",
+    "interviewer: what did {minh|PERSON:east_asian} bring to the pairing\nparticipant: {nguyen van minh|PERSON:east_asian} brought a lot of patience honestly",
+    "{Lucy Summers|PERSON:british} ran the summer school. In the summers we did less, but {Lucy|PERSON:british} kept the pairs in touch.",
+    "I wrote to {Dr Priya Raghunathan|PERSON:south_asian} at {priya.r@anytown.ac.uk|EMAIL}; her office line is {0161 496 0123|PHONE}.",
+    "My line manager {Chidi|PERSON:african} said I should apply. {Chidi Eze|PERSON:african} had done the scheme himself in 2021.",
+    "We were a group: me, {Anjali|PERSON:south_asian}, {Tunde|PERSON:african} and {Declan|PERSON:irish}. {Declan Murphy|PERSON:irish} dropped out after two meetings.",
+    "THANKS TO {SIOBHAN|PERSON:irish} AND {KWAME|PERSON:african} FOR ORGANISING THE CLOSING EVENT.",
+    "The Stephen Lawrence Day lecture in the {Walter Rodney Lecture Theatre|LOCATION} was packed. {Femi|PERSON:african} sat with me.",
+    "i spoke to {hope|PERSON:caribbean} about it after and she said she'd mention it to {dan young|PERSON:british} at the next exam board",
+    "Call {+44 20 7946 0958|PHONE} or text {07700 900456|PHONE}. The Zoom link is on {www.anytown.ac.uk/edi|URL}.",
+    "{Olumide|PERSON:african} and {Mei Ling|PERSON:east_asian} co-led the workshop. {Mei Ling Tan|PERSON:east_asian}'s slides were excellent.",
+    "There was a lot of Windrush history in our conversations; {Winston|PERSON:caribbean}'s grandparents came over in 1955, he said.",
+    "{Shiv|PERSON:irish} is what everyone calls {Siobhan|PERSON:irish}. {Shiv|PERSON:irish}'s door is always open.",
+    "Her student number, {298765432|STUDENT_ID}, was on every form, and the staff ID {S654321|STAFF_ID} of her supervisor too.",
+]
+
+HELDOUT = [
+    "Interviewer: Who did you work with?\nParticipant: Mostly {Ngozichukwu Anyaegbunam-Ezeji|PERSON:african}. {Ngozichukwu|PERSON:african} was the one who pushed me to apply for the readership.",
+    "My manager {Tendaiishe|PERSON:african} said that the panel had never seen a case like mine. {Tendaiishe Mashingaidze|PERSON:african}'s advice was to write it up anyway.",
+    "I was paired with {Kemoy Brissett|PERSON:caribbean}, a second-year pharmacy student. {Kemoy|PERSON:caribbean} told me about commuting from Croydon every day.",
+    "{Oshane Pusey|PERSON:caribbean} and {Tashieka Gourzong|PERSON:caribbean} set up the Caribbean society. {Oshane|PERSON:caribbean} chairs it now.",
+    "Professor {Venkatraman|PERSON:south_asian} chaired the panel, and {Dhruvika Venkatraman|PERSON:south_asian}'s questions were the sharpest I have had.",
+    "so {sukhwinder|PERSON:south_asian} said we should meet off campus and {jaswinder purewal|PERSON:south_asian} agreed it felt safer",
+    "{Xiaohui Ouyang|PERSON:east_asian} runs the international office. {Xiaohui|PERSON:east_asian} was blunt: nobody had asked her before.",
+    "We met {Haruto Kanzaki|PERSON:east_asian} and {Eunji Pyeon|PERSON:east_asian} at the conference; {Kanzaki|PERSON:east_asian} later visited the lab.",
+    "{Nusaybah Al-Qahtani|PERSON:arabic} asked whether {Abdulmalik|PERSON:arabic} could join the last session. {Abdulmalik Bawazir|PERSON:arabic} did, and it was the best one.",
+    "Dr {Alshammari|PERSON:arabic} wrote to me at {r.alshammari@anytown.ac.uk|EMAIL} about it; I rang back on {0113 496 0777|PHONE}.",
+    "{Tamsin Trevorrow|PERSON:british} is on the executive. Honestly {Tamsin|PERSON:british} had never had a conversation like that with a student.",
+    "{Jocasta Pendlebury|PERSON:british}'s office is in the {Olaudah Equiano Building|LOCATION}; {Jocasta|PERSON:british} invited me there twice.",
+    "My mentee {Ifeyinwa|PERSON:african} is a nurse. {Ifeyinwa Okoroafor|PERSON:african} taught me more about the wards than any report.",
+    "{Lowenna Penhaligon|PERSON:british} and {Ffion Prothero|PERSON:british} sat on the promotions committee; {Ffion|PERSON:british} asked the hardest questions.",
+    "i met {tinotenda|PERSON:african} every month and {oyinkansola|PERSON:african} joined us twice which was lovely",
+    "{Lubna Ashour|PERSON:arabic} and {Hadeel Qarawi|PERSON:arabic} shared their stories. {Hadeel|PERSON:arabic}'s was about the visa office.",
+    "{Qiuyue Zhan|PERSON:east_asian} said {Minjae Seok|PERSON:east_asian} had been overlooked for years. {Minjae|PERSON:east_asian} agreed to speak at the Senate.",
+    "Our pair was {Paramjit Sanghera|PERSON:south_asian} and me. {Paramjit|PERSON:south_asian}'s staff number, {S777888|STAFF_ID}, was wrong on the list.",
+    "{Shevaughn Dacres|PERSON:caribbean} grew up in Handsworth. {Shevaughn|PERSON:caribbean} says {Shanoya Mcfarquhar-Blagrove|PERSON:caribbean} is her role model.",
+    "{Dobromir Hristozov|PERSON:eastern_european} came from Sofia for a postdoc. {Dobromir|PERSON:eastern_european} said the scheme was the first time anyone asked.",
+    "{Rhiannedd Gwilym|PERSON:british} runs the Welsh-medium network. I met {Rhiannedd|PERSON:british} at the {Betty Campbell Centre|LOCATION}.",
+    "{Siobhra Ní Ghallchobhair|PERSON:irish} leads the Irish studies group. {Siobhra|PERSON:irish} paired with {Clíona Ní Bhroin|PERSON:irish}, a first-year law student.",
+    "interviewer: and who else was in the room\nparticipant: {bogumiła|PERSON:eastern_european} from finance and {vesselina dragneva|PERSON:eastern_european} who chairs the network",
+    "The minutes say Ms {Ní Bhroin|PERSON:irish} and Dr {Szczygłowska|PERSON:eastern_european} both objected; {Vesselina|PERSON:eastern_european}'s note is attached.",
+    "{Tasnuva Chowdhuree-Shikdar|PERSON:south_asian} and {Sunil Tharakan|PERSON:south_asian} co-wrote the report; {Tharakan|PERSON:south_asian} presented it.",
+]
+
+
+def parse(marked: str) -> tuple[str, list, list]:
+    text, labels, spans = [], [], []
+    pos = 0
+    out_len = 0
+    for m in MARK.finditer(marked):
+        chunk = marked[pos:m.start()]
+        text.append(chunk)
+        out_len += len(chunk)
+        words, label, origin = m.group(1), m.group(2), m.group(3)
+        # A title written inside braces stays outside the span.
+        title = re.match(r"(?:Dr|DR|Professor|Prof) ", words)
+        if title:
+            text.append(title.group())
+            out_len += len(title.group())
+            words = words[title.end():]
+        start = out_len
+        text.append(words)
+        out_len += len(words)
+        labels.append([start, out_len, label])
+        span = {"start": start, "end": out_len, "label": label}
+        if origin:
+            span["origin"] = origin
+        spans.append(span)
+        pos = m.end()
+    text.append(marked[pos:])
+    return "".join(text), labels, spans
+
+
+def main() -> None:
+    out = Path(__file__).with_name("dev_gold.jsonl")
+    lines = []
+    for split, passages in (("dev", DEV), ("heldout", HELDOUT)):
+        for i, marked in enumerate(passages, start=1):
+            text, labels, spans = parse(marked)
+            lines.append(json.dumps({"id": f"{split}-{i:02d}", "text": text, "label": labels,
+                                     "meta": {"split": split, "spans": spans}}, ensure_ascii=False))
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(lines)} passages written to {out}")
+
+
+if __name__ == "__main__":
+    main()
