@@ -27,12 +27,14 @@ env: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/rmresearch demo
+	$(BIN)/rmresearch anonymise run --cohort demo
 	$(BIN)/rmresearch report --cohort demo
 	@echo "Open reports/demo/index.html"
 
 # nbval runs the notebooks against the demo cohort, so the demo data is generated first.
 test: $(STAMP)
 	$(BIN)/rmresearch demo --quiet
+	$(BIN)/rmresearch anonymise run --cohort demo --no-progress
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
 

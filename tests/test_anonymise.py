@@ -387,3 +387,20 @@ def test_nltk_layer_only_when_data_installed():
 def test_errors_are_rmresearch_errors():
     with pytest.raises(RMResearchError):
         Roster.from_frame(pd.DataFrame({"who": ["x"]}))
+
+
+def test_check_anonymised_names_the_missing_transcripts_and_the_command(demo_copy):
+    from rmresearch.anonymise import anonymise_cohort, check_anonymised
+    from rmresearch.config import load_cohort
+    from rmresearch.errors import InputError
+
+    config = load_cohort(demo_copy / "cohorts" / "demo.yml")
+    with pytest.raises(InputError, match=r"15 of 15 interview transcript\(s\).*rmresearch anonymise run --cohort demo"):
+        check_anonymised(config)
+    anonymise_cohort(config, progress=False)
+    check_anonymised(config)  # passes once every transcript has its anonymised copy
+    raw = sorted((demo_copy / "interviews" / "demo" / "raw").iterdir())[0]
+    later = raw.stat().st_mtime + 5  # the raw file changed after it was anonymised
+    os.utime(raw, (later, later))
+    with pytest.raises(InputError, match=r"1 of 15 .*" + raw.name):
+        check_anonymised(config)

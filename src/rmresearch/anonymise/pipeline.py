@@ -291,6 +291,31 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
     return summary
 
 
+def check_anonymised(config) -> None:
+    """Raise :class:`InputError` unless every raw transcript has an up-to-date anonymised copy.
+
+    Reports only ever read anonymised text: this is the check they run first, so a
+    researcher anonymises (and looks at the review queue) before anything is reported.
+    A cohort with no ``inputs.interviews`` passes.
+    """
+    if config.inputs.get("interviews") is None:
+        return
+    files = transcript_files(Path(config.input_path("interviews")))
+    names = _output_names(files)
+    out_dir = Path(config.outputs["anonymised"])
+    stale = []
+    for path in files:
+        out = out_dir / f"{names[path]}.txt"
+        if not out.exists() or out.stat().st_mtime < path.stat().st_mtime:
+            stale.append(path.name)
+    if stale:
+        shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
+        raise InputError(
+            f"{len(stale)} of {len(files)} interview transcript(s) have no up-to-date anonymised copy in {out_dir} "
+            f"({shown}). Run `rmresearch anonymise run --cohort {config.cohort}`, check the review file, then report again."
+        )
+
+
 def anonymisation_summary(config) -> dict:
     """What the anonymised outputs hold, for the report (counts only, no identifiers).
 
