@@ -12,11 +12,16 @@ PROJECT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="session")
 def demo_project(tmp_path_factory) -> Path:
-    """A project folder holding a small synthetic demo cohort (read-only for tests)."""
+    """A project folder holding a small synthetic demo cohort, anonymised (read-only for tests)."""
     from rmresearch.synthetic import generate_demo
+
+    from rmresearch.anonymise import anonymise_cohort
+    from rmresearch.config import load_cohort
 
     root = tmp_path_factory.mktemp("demo_project")
     generate_demo(root, seed=7, n_students=3000, n_staff=500)
+    # as after `rmresearch anonymise run`: reports read anonymised transcripts only
+    anonymise_cohort(load_cohort(root / "cohorts" / "demo.yml"), progress=False)
     return root
 
 

@@ -6,6 +6,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -395,6 +396,7 @@ def test_check_anonymised_names_the_missing_transcripts_and_the_command(demo_cop
     from rmresearch.errors import InputError
 
     config = load_cohort(demo_copy / "cohorts" / "demo.yml")
+    shutil.rmtree(config.outputs["anonymised"])
     with pytest.raises(InputError, match=r"15 of 15 interview transcript\(s\).*rmresearch anonymise run --cohort demo"):
         check_anonymised(config)
     anonymise_cohort(config, progress=False)

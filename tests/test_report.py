@@ -10,7 +10,15 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from rmresearch.config import load_cohort
-from rmresearch.report import ReportError, build_report, find_notebooks
+from rmresearch.report import (
+    ReleaseRefused,
+    ReportError,
+    build_report,
+    build_reports,
+    cohort_notebooks,
+    find_notebooks,
+    trend_notebooks,
+)
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -29,6 +37,8 @@ def write_notebook(path: Path, *sources: str) -> None:
 def test_notebooks_are_found_in_report_order():
     names = [p.name for p in find_notebooks(PROJECT / "notebooks")]
     assert names[0] == "00_overview.ipynb" and names == sorted(names)
+    assert "90_trends.ipynb" not in [p.name for p in cohort_notebooks(PROJECT / "notebooks")]
+    assert [p.name for p in trend_notebooks(PROJECT / "notebooks")] == ["90_trends.ipynb"]
 
 
 @pytest.mark.slow
@@ -41,6 +51,17 @@ def test_overview_report_for_the_demo(demo_copy):
     assert "The cohort at a glance" in html
     assert "load_cohort(" not in html  # code cells are not exported
     assert "data:image/png;base64" in html  # figures are embedded, so the page works offline
+    report = (out / "report.html").read_text(encoding="utf-8")
+    for heading in ("Executive summary", "The cohort at a glance", "Methods and data quality", "Reproducibility record"):
+        assert heading in report
+    assert 'alt="Stacked bar chart of participants' in report and "<figcaption>" in report
+    assert "<script" not in report and "https://" not in report and "http://" not in report
+    assert "load_cohort(" not in report
+    recorded = json.loads((out / "00_overview.results.json").read_text())
+    by_key = {r["key"]: r for r in recorded["results"]}
+    assert by_key["pairs"]["value"] % 5 == 0 and by_key["pairs_completed_rate"]["kind"] == "rate"
+    assert recorded["disclosure_log"]  # the kernel's disclosure log came out with the results
+    assert "Pairs that held all 6 planned meetings" in report  # the executive summary reads the results file
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="00_overview.html"' in index and cfg.title in index
     record = json.loads((out / "run.json").read_text())
@@ -68,3 +89,38 @@ def test_a_failing_notebook_is_named_and_the_old_report_kept(demo_copy, tmp_path
     assert "01_broken.ipynb" in message and "KeyError" in message and "tariff" in message
     assert "cell 4:" in message  # markdown, parameters, y = 2, then the failing cell
     assert sorted(p.name for p in out.iterdir()) == before
+
+
+def _project_notebooks(tmp_path: Path, *extra: tuple[str, tuple[str, ...]]) -> Path:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir(parents=True)
+    write_notebook(
+        notebooks / "00_fine.ipynb",
+        "from rmresearch import results\nfrom rmresearch.config import load_cohort\ncfg = load_cohort(cohort_config)\n"
+        "results.start(cfg)\nresults.record('pairs_completed_rate', 0.5, kind='rate', n=26, n_of='pairs', "
+        "label='Pairs that held every planned meeting', headline=True)",
+        "import pandas as pd\nfrom rmresearch.disclosure import disclose\nfrom rmresearch.display import show_table\n"
+        "show_table(disclose(pd.DataFrame({'group': ['a', 'b'], 'n': [12, 3]}), counts=['n'], rules=cfg.disclosure))",
+    )
+    for name, sources in extra:
+        write_notebook(notebooks / name, *sources)
+    return notebooks
+
+
+def test_rerun_reuses_unchanged_notebooks_and_reruns_changed_ones(demo_copy, tmp_path):
+    cfg = load_cohort(demo_copy / "cohorts" / "demo.yml")
+    notebooks = _project_notebooks(tmp_path, ("01_other.ipynb", ("x = 1",)))
+    first = build_report(cfg, notebooks_dir=notebooks, progress=False)
+    assert [r.cached for r in first] == [False, False]
+    second = build_report(cfg, notebooks_dir=notebooks, progress=False)
+    assert [r.cached for r in second] == [True, True]
+    out = demo_copy / "reports" / "demo"
+    assert (out / "00_fine.results.json").is_file()  # reused outputs come along
+    write_notebook(notebooks / "01_other.ipynb", "x = 2")
+    third = build_report(cfg, notebooks_dir=notebooks, progress=False)
+    assert [r.cached for r in third] == [True, False]
+    (demo_copy / "data/demo/meetings.csv").write_text((demo_copy / "data/demo/meetings.csv").read_text() + "\n")
+    fourth = build_report(cfg, notebooks_dir=notebooks, progress=False)  # an input changed: everything reruns
+    assert [r.cached for r in fourth] == [False, False]
+    record = json.loads((out / "run.json").read_text())
+    assert all(len(n["fingerprint"]) == 64 for n in record["notebooks"])

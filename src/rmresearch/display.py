@@ -11,7 +11,10 @@ import pandas as pd
 
 from .disclosure import is_disclosed
 
-__all__ = ["show_table", "DisclosureRequired"]
+__all__ = ["show_table", "format_table", "DisclosureRequired", "TABLE_METADATA_KEY", "table_metadata"]
+
+#: Key of the display metadata that marks a table as disclosure-controlled (the release gate checks it).
+TABLE_METADATA_KEY = "rmresearch"
 
 
 class DisclosureRequired(ValueError):
@@ -31,8 +34,34 @@ def format_table(table: pd.DataFrame, *, caption: str | None = None, decimals: i
     return styler
 
 
+def table_metadata(table: pd.DataFrame, *, caption: str | None = None) -> dict:
+    """The display metadata :func:`show_table` attaches: the table's disclosure record, no data.
+
+    Examples
+    --------
+    >>> from rmresearch.disclosure import disclose
+    >>> meta = table_metadata(disclose(pd.DataFrame({"n": [3, 40]}), counts=["n"], name="example"))
+    >>> meta["rmresearch"]["disclosed"], meta["rmresearch"]["name"], meta["rmresearch"]["rows"]
+    (True, 'example', 2)
+    """
+    if not is_disclosed(table):
+        raise DisclosureRequired("table_metadata: the table has not been through disclosure control.")
+    record = table.attrs["disclosure"]
+    keep = ("name", "style", "rows", "suppressed_cells", "suppressed_by_column", "counts", "unrounded_columns")
+    return {TABLE_METADATA_KEY: {"disclosed": True, "caption": caption, **{k: record.get(k) for k in keep}}}
+
+
 def show_table(table: pd.DataFrame, *, caption: str | None = None, decimals: int = 1) -> None:
-    """Display a disclosed table in a notebook (raises :class:`DisclosureRequired` otherwise)."""
+    """Display a disclosed table in a notebook (raises :class:`DisclosureRequired` otherwise).
+
+    The output carries display metadata ``{"rmresearch": {"disclosed": true, ...}}``
+    (see :func:`table_metadata`), which the release gate of ``rmresearch report
+    --release`` requires of every table a report shows.
+    """
     from IPython.display import display
 
-    display(format_table(table, caption=caption, decimals=decimals))
+    from .results import autosave
+
+    styler = format_table(table, caption=caption, decimals=decimals)
+    autosave()
+    display(styler, metadata=table_metadata(table, caption=caption))

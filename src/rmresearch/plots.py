@@ -9,7 +9,7 @@ from __future__ import annotations
 import matplotlib
 import matplotlib.pyplot as plt
 
-__all__ = ["OKABE_ITO", "apply_style", "group_colours", "new_figure"]
+__all__ = ["OKABE_ITO", "FIGURE_METADATA_KEY", "apply_style", "group_colours", "new_figure", "describe", "finish"]
 
 OKABE_ITO = (
     "#0072B2",  # blue
@@ -21,6 +21,9 @@ OKABE_ITO = (
     "#F0E442",  # yellow
     "#000000",  # black
 )
+
+#: Key of the display metadata that carries a figure's alt text and caption into the report.
+FIGURE_METADATA_KEY = "rmresearch"
 
 # Fixed colours for the groups that recur across reports.
 _FIXED = {
@@ -76,3 +79,75 @@ def new_figure(*, width: float = 7.5, height: float = 4.2):
     """A figure and axes in the report style."""
     apply_style()
     return plt.subplots(figsize=(width, height), layout="constrained")
+
+
+def describe(fig) -> str:
+    """A plain description of a figure from its titles, axis labels and legend (default alt text).
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> _ = ax.bar(["a", "b"], [1, 2], label="Pairs")
+    >>> _ = ax.set_title("Most pairs met"); _ = ax.set_xlabel("Meetings held"); _ = ax.set_ylabel("Pairs")
+    >>> describe(fig)
+    'Bar chart: Most pairs met. Horizontal axis: Meetings held; vertical axis: Pairs.'
+    >>> plt.close(fig)
+    """
+    parts = []
+    for ax in fig.get_axes():
+        kind = "Line chart" if ax.get_lines() else "Chart"
+        if ax.patches and not ax.get_lines():
+            kind = "Bar chart"
+        title = ax.get_title() or ax.get_title(loc="center") or ax.get_title(loc="left")
+        labels = []
+        if ax.get_xlabel():
+            labels.append(f"Horizontal axis: {ax.get_xlabel()}")
+        if ax.get_ylabel():
+            labels.append(f"vertical axis: {ax.get_ylabel()}" if labels else f"Vertical axis: {ax.get_ylabel()}")
+        legend = ax.get_legend()
+        if legend is not None:
+            names = [t.get_text() for t in legend.get_texts() if t.get_text()]
+            if names:
+                labels.append(f"series: {', '.join(names)}")
+        text = f"{kind}: {title}." if title else f"{kind}."
+        if labels:
+            text += " " + "; ".join(labels) + "."
+        parts.append(text)
+    return " ".join(parts) or "Figure."
+
+
+def finish(fig, *, alt: str | None = None, caption: str | None = None, close: bool = True) -> None:
+    """Show a figure in the notebook with alt text and a caption that the report keeps.
+
+    The figure is displayed once as a PNG whose display metadata holds
+    ``{"rmresearch": {"alt": ..., "caption": ...}}``; the report turns it into
+    ``<figure><img alt=...><figcaption>...``. Then the figure is closed, so
+    the inline backend does not show it a second time.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    alt : str, optional
+        Text alternative for readers who cannot see the image: what it shows and
+        the finding (default: :func:`describe`, built from titles and labels).
+    caption : str, optional
+        Caption printed under the figure (sources, rounding, what is left out).
+    close : bool, default True
+        Close the figure after showing it.
+    """
+    import base64
+    import io
+
+    from IPython.display import display
+
+    alt = (alt or describe(fig)).strip()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    data = {
+        "image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+        "text/plain": f"<Figure: {alt}>",
+    }
+    metadata = {FIGURE_METADATA_KEY: {"figure": True, "alt": alt, "caption": (caption or "").strip() or None}}
+    display(data, raw=True, metadata=metadata)
+    if close:
+        plt.close(fig)

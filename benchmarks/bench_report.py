@@ -1,0 +1,77 @@
+"""Wall time of the demo cohort's full report, and of four cohorts with --jobs 2.
+
+Targets (issue 8): the demo cohort's full report in at most 60 s; four cohorts
+with ``--jobs 2`` in at most 2.2 times one cohort's time. Every run uses
+``--force`` so nothing is reused from a previous run.
+
+Usage: python benchmarks/bench_report.py [--notebooks DIR] [--students N] [--staff N]
+(default: the project's notebooks, the full-size demo of 20,000 students and 3,000 staff).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+RMRESEARCH = str(Path(sys.executable).with_name("rmresearch"))
+
+
+def run(args: list[str], cwd: Path) -> tuple[float, int, str]:
+    t0 = time.perf_counter()
+    done = subprocess.run([RMRESEARCH, *args], cwd=cwd, capture_output=True, text=True)
+    return time.perf_counter() - t0, done.returncode, (done.stdout + done.stderr).strip()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--notebooks", type=Path, default=PROJECT / "notebooks")
+    parser.add_argument("--students", type=int, default=20000)
+    parser.add_argument("--staff", type=int, default=3000)
+    args = parser.parse_args()
+    notebooks = str(args.notebooks.resolve())
+
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+        root = Path(tmp)
+        from rmresearch.synthetic import generate_demo
+
+        generate_demo(root, seed=2024, n_students=args.students, n_staff=args.staff, progress=False)
+        print(f"cores: {os.cpu_count()}; notebooks: {notebooks}")
+        # the themes notebook codes anonymised transcripts: anonymise first (not timed, it is not part of the report)
+        seconds, code, out = run(["anonymise", "run", "--cohort", "demo"], root)
+        print(f"anonymise run (not timed in the report figures): {seconds:.1f} s, exit {code}")
+
+        one, code, out = run(["report", "--cohort", "demo", "--notebooks", notebooks, "--force", "--no-progress"], root)
+        if code:
+            print(out)
+            return 1
+        print(f"demo cohort, full report (--jobs 1): {one:6.1f} s   target <= 60 s   {'OK' if one <= 60 else 'MISSED'}")
+        two, code, out = run(["report", "--cohort", "demo", "--notebooks", notebooks, "--force", "--no-progress",
+                              "--jobs", "2"], root)
+        print(f"demo cohort, full report (--jobs 2, notebooks side by side): {two:6.1f} s")
+
+        # three more cohorts over the same data, each with its own outputs (reports, anonymised text, keys)
+        text = (root / "cohorts" / "demo.yml").read_text()
+        for i in (2, 3, 4):
+            (root / "cohorts" / f"demo{i}.yml").write_text(
+                text.replace("cohort: demo", f"cohort: demo{i}").replace("reports: reports/demo", f"reports: reports/demo{i}")
+                .replace("interviews/demo/anonymised", f"interviews/demo{i}/anonymised").replace("keys/demo", f"keys/demo{i}"))
+            run(["anonymise", "run", "--cohort", f"demo{i}"], root)
+        four, code, out = run(["report", "--cohort", "all", "--notebooks", notebooks, "--force", "--jobs", "2"], root)
+        if code:
+            print(out)
+            return 1
+        ratio = four / one
+        print(f"four cohorts (--cohort all --jobs 2, with trends): {four:6.1f} s = {ratio:.2f} x one cohort   "
+              f"target <= 2.2 x   {'OK' if ratio <= 2.2 else 'MISSED'}")
+        print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

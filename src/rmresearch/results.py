@@ -1,0 +1,446 @@
+"""Key results of a report notebook, disclosure-controlled, saved as JSON next to it.
+
+A notebook records the few numbers a reader should take away; the report's
+executive summary, the index and the cross-cohort trends read those files,
+never the notebooks themselves::
+
+    from rmresearch import results
+    results.start(cfg)                                   # once, after load_cohort
+    results.record("pairs_completed_rate", completed / n_pairs, kind="rate", n=n_pairs, n_of="pairs",
+                   label="Pairs that held every planned meeting", headline=True)
+
+Every value is put through the cohort's disclosure rules here, whatever the
+caller passes: counts are rounded (:func:`~rmresearch.disclosure.hesa_round`),
+rates on small bases and averages on few people are suppressed
+(:func:`~rmresearch.disclosure.suppress_rate`,
+:func:`~rmresearch.disclosure.suppress_mean`), estimates (gaps, ratios) resting
+on fewer people than a percentage may be shown on are suppressed with their
+intervals, and the ``n`` a result rests on is stored rounded. Pass UNROUNDED
+numbers; the rounding is done once, here.
+
+Where the results go: ``rmresearch report`` sets the environment variable
+``RMRESEARCH_RESULTS`` to ``reports/<cohort>/<notebook>.results.json`` for each
+notebook it runs, and the file is rewritten atomically after every
+:func:`record` and at the end of every cell (with the kernel's disclosure log,
+so the report can say how much was suppressed). Without the variable (JupyterLab,
+nbval) results are kept in memory only: :func:`current` ``.table()`` shows them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+import os
+import re
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from .config import DisclosureRules
+
+__all__ = [
+    "RESULTS_ENV",
+    "RESULTS_SUFFIX",
+    "KINDS",
+    "TREND_MEASURES",
+    "Recorder",
+    "start",
+    "record",
+    "current",
+    "autosave",
+    "read_results",
+    "sentence",
+    "format_value",
+]
+
+RESULTS_ENV = "RMRESEARCH_RESULTS"
+RESULTS_SUFFIX = ".results.json"
+KINDS = ("count", "rate", "mean", "estimate", "text")
+SCHEMA_VERSION = 1
+
+#: Result keys the cross-cohort trends page looks for, in any notebook: key -> what it measures.
+TREND_MEASURES = {
+    "awarding_gap": "Awarding gap in good honours, White minus BAME students (percentage points)",
+    "pairs_completed_rate": "Share of pairs that held every planned meeting",
+    "survey_change": "Mean change in the survey's main scale, pre to post (scale points)",
+    "promotion_relative_likelihood": "Relative likelihood of promotion, White to BAME staff (1 = parity)",
+}
+
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_DIGITS = re.compile(r"\d")
+
+
+class Recorder:
+    """Collects one notebook's key results under the cohort's disclosure rules.
+
+    Parameters
+    ----------
+    config : CohortConfig, optional
+        The cohort (its ``disclosure`` rules and description are used).
+    rules : DisclosureRules, optional
+        Rules when no ``config`` is given (default HESA).
+    path : str or Path, optional
+        Where to write the results file; default the ``RMRESEARCH_RESULTS``
+        environment variable, else nowhere (results kept in memory).
+    notebook : str, optional
+        Name of the notebook (default: from ``path``).
+
+    Examples
+    --------
+    >>> rec = Recorder()
+    >>> rec.record("pairs", 26, label="Pairs formed")["value"]
+    25
+    >>> r = rec.record("completed", 9 / 19, kind="rate", n=19, n_of="pairs", label="Pairs that completed")
+    >>> r["value"], r["display"], r["suppressed"]
+    (None, '..', True)
+    >>> rec.record("gap", 0.084, kind="estimate", n=400, ci=(0.03, 0.14), unit="pp", scale=100,
+    ...            label="Awarding gap")["display"]
+    '8.40 pp'
+    """
+
+    def __init__(self, config=None, *, rules: DisclosureRules | None = None, path: str | Path | None = None,
+                 notebook: str | None = None):
+        self.config = config
+        self.rules = config.disclosure if config is not None else (rules or DisclosureRules())
+        if path is None and os.environ.get(RESULTS_ENV):
+            path = os.environ[RESULTS_ENV]
+        self.path = Path(path) if path else None
+        if notebook is None and self.path is not None:
+            notebook = self.path.name.removesuffix(RESULTS_SUFFIX)
+        self.notebook = notebook
+        self._results: dict[str, dict[str, Any]] = {}
+        self._written: str | None = None
+
+    # ------------------------------------------------------------------ recording
+
+    def record(
+        self,
+        key: str,
+        value: Any,
+        *,
+        label: str,
+        section: str | None = None,
+        n: Any = None,
+        kind: str = "count",
+        ci: tuple[Any, Any] | None = None,
+        numerator: Any = None,
+        n_of: str = "people",
+        unit: str | None = None,
+        scale: float = 1.0,
+        decimals: int | None = None,
+        headline: bool = False,
+        sentence: str | None = None,
+    ) -> dict[str, Any]:
+        """Record one result after disclosure control; returns the stored record.
+
+        Parameters
+        ----------
+        key : str
+            Identifier, lower case with underscores (``awarding_gap``); recording
+            the same key again replaces it (re-running a cell).
+        value : number or str
+            UNROUNDED count, proportion (0 to 1) for ``rate``, average, estimate,
+            or a short text for ``kind="text"`` (no digits: numbers must be
+            recorded as numbers so they are controlled).
+        label : str
+            What the number is, in plain words ("Pairs that held every planned meeting").
+        section : str, optional
+            Heading of the notebook section it comes from.
+        n : number
+            The UNROUNDED number of people (pairs, person-years...) the result rests
+            on: the denominator of a rate, the n of an average, the smallest group
+            an estimate compares. Required for rate, mean and estimate.
+        kind : {"count", "rate", "mean", "estimate", "text"}
+        ci : (low, high), optional
+            Confidence interval (95%) on the same scale as ``value``; suppressed with it.
+        numerator : number, optional
+            Numerator of a rate (OfS style checks it too).
+        n_of : str
+            What ``n`` counts, for sentences ("pairs", "staff").
+        unit : str, optional
+            Unit shown after an estimate or mean ("pp", "points", "meetings").
+        scale : float
+            Multiplier for display only (100 shows a proportion difference as points).
+        decimals : int, optional
+            Decimals shown (default 1 for rates and means, 2 for estimates).
+        headline : bool
+            Put it in the report's executive summary.
+        sentence : str, optional
+            A plain-language template for the summary with ``{value}``, ``{ci}``,
+            ``{n}``, ``{n_of}`` and ``{label}`` placeholders.
+        """
+        if not isinstance(key, str) or not _KEY.match(key):
+            raise ValueError(f"result key {key!r} must be lower case letters, digits and underscores, starting with a letter.")
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}.")
+        if not isinstance(label, str) or not label.strip():
+            raise ValueError(f"result {key!r}: give a label saying in plain words what the number is.")
+        entry = _controlled(key, value, kind=kind, n=n, ci=ci, numerator=numerator, rules=self.rules,
+                            scale=scale, decimals=decimals, unit=unit)
+        entry.update(key=key, label=label.strip(), section=section, kind=kind, n_of=n_of, unit=unit,
+                     headline=bool(headline), sentence=sentence)
+        if sentence is not None:
+            _check_template(sentence, key)
+        self._results.pop(key, None)
+        self._results[key] = entry
+        self.save()
+        return dict(entry)
+
+    # ------------------------------------------------------------------ output
+
+    @property
+    def results(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self._results.values()]
+
+    def table(self):
+        """The recorded results as a DataFrame (for checking in JupyterLab)."""
+        import pandas as pd
+
+        columns = ["key", "label", "kind", "display", "value", "ci_low", "ci_high", "n", "suppressed"]
+        return pd.DataFrame([{c: r.get(c) for c in columns} for r in self._results.values()], columns=columns)
+
+    def as_dict(self) -> dict[str, Any]:
+        from .disclosure import disclosure_log
+
+        cohort = self.config.as_parameters() if self.config is not None else None
+        return {
+            "schema": SCHEMA_VERSION,
+            "notebook": self.notebook,
+            "cohort": cohort,
+            "rules": asdict(self.rules),
+            "results": self.results,
+            "disclosure_log": disclosure_log(),
+        }
+
+    def save(self) -> Path | None:
+        """Write the results file atomically (nothing without a path); skipped when unchanged."""
+        if self.path is None:
+            return None
+        from .fileio import atomic_write_text
+
+        text = json.dumps(self.as_dict(), indent=1, default=str) + "\n"
+        if text != self._written:
+            atomic_write_text(self.path, text)
+            self._written = text
+        return self.path
+
+
+# ---------------------------------------------------------------------- disclosure
+
+
+def _number(x: Any, what: str) -> float:
+    if isinstance(x, bool) or x is None:
+        raise ValueError(f"{what} must be a number, not {x!r}.")
+    if hasattr(x, "item") and not isinstance(x, numbers.Number):  # numpy scalar / 0-d array
+        x = x.item()
+    if not isinstance(x, numbers.Real):
+        raise ValueError(f"{what} must be a number, not {type(x).__name__} ({x!r}).")
+    return float(x)
+
+
+def _controlled(key, value, *, kind, n, ci, numerator, rules: DisclosureRules, scale, decimals, unit) -> dict[str, Any]:
+    from .disclosure import hesa_round, suppress_mean, suppress_rate
+
+    out: dict[str, Any] = {"value": None, "display": None, "ci_low": None, "ci_high": None, "n": None,
+                           "suppressed": False, "reason": None, "scale": scale}
+    if kind == "text":
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"result {key!r}: a text result must be a non-empty string.")
+        if _DIGITS.search(value):
+            raise ValueError(
+                f"result {key!r}: text results cannot contain digits ({value!r}); record numbers with "
+                "kind='count', 'rate', 'mean' or 'estimate' so disclosure control applies to them."
+            )
+        if n is not None or ci is not None:
+            raise ValueError(f"result {key!r}: a text result takes no n or ci.")
+        out.update(value=value.strip(), display=value.strip())
+        return out
+
+    v = _number(value, f"result {key!r}: value")
+    if math.isnan(v) or math.isinf(v):
+        raise ValueError(f"result {key!r}: value is {v}; record only results that could be calculated.")
+    if kind == "count":
+        if ci is not None:
+            raise ValueError(f"result {key!r}: a count takes no confidence interval.")
+        rounded = hesa_round(v, base=rules.round_to)
+        out.update(value=rounded, display=f"{rounded:,}")
+        if n is not None:
+            out["n"] = hesa_round(_number(n, f"result {key!r}: n"), base=rules.round_to)
+        return out
+
+    if n is None:
+        raise ValueError(
+            f"result {key!r}: a {kind} needs n, the unrounded number of people it rests on, so the "
+            "disclosure rules can decide whether it may be shown."
+        )
+    n_value = _number(n, f"result {key!r}: n")
+    if n_value < 0:
+        raise ValueError(f"result {key!r}: n cannot be negative ({n_value}).")
+    out["n"] = hesa_round(n_value, base=rules.round_to)
+    low = high = None
+    if ci is not None:
+        try:
+            low, high = ci
+        except (TypeError, ValueError):
+            raise ValueError(f"result {key!r}: ci must be a (low, high) pair.") from None
+        low, high = _number(low, f"result {key!r}: ci low"), _number(high, f"result {key!r}: ci high")
+        if not low <= high:
+            raise ValueError(f"result {key!r}: ci low {low} is above ci high {high}.")
+
+    if kind == "rate":
+        if not 0 <= v <= 1:
+            raise ValueError(f"result {key!r}: a rate is a proportion between 0 and 1, not {v}; divide percentages by 100.")
+        num = None if numerator is None else _number(numerator, f"result {key!r}: numerator")
+        shown = suppress_rate(v, n_value, rules=rules, numerator=num)
+        threshold = f"fewer than {rules.min_percentage_denominator:g}" if rules.style == "hesa" else "too few"
+    elif kind == "mean":
+        shown = suppress_mean(v, n_value, rules=rules)
+        threshold = f"{rules.max_mean_suppressed_n} or fewer" if rules.style == "hesa" else "too few"
+    else:  # estimate: as a percentage would be, an estimate on a small group is not shown
+        shown = suppress_rate(0.5, n_value, rules=rules)
+        threshold = f"fewer than {rules.min_percentage_denominator:g}" if rules.style == "hesa" else "too few"
+    if isinstance(shown, str):
+        out.update(display=shown, suppressed=True, reason=f"rests on {threshold} people")
+        return out
+    places = decimals if decimals is not None else (2 if kind == "estimate" else 1)
+    out.update(value=v, ci_low=low, ci_high=high, decimals=places)
+    out["display"] = format_value(out | {"kind": kind, "unit": unit})
+    return out
+
+
+def format_value(result: dict[str, Any], value: float | None = None) -> str:
+    """The display form of a recorded number (or of ``value`` on the same scale).
+
+    Examples
+    --------
+    >>> format_value({"kind": "rate", "value": 0.4567, "decimals": 1})
+    '45.7%'
+    >>> format_value({"kind": "estimate", "value": 1.234, "decimals": 2, "unit": None})
+    '1.23'
+    """
+    kind = result.get("kind")
+    v = result.get("value") if value is None else value
+    if v is None:
+        return result.get("display") or ""
+    if kind == "text":
+        return str(v)
+    if kind == "count":
+        return f"{int(v):,}"
+    places = result.get("decimals", 1)
+    if kind == "rate":
+        return f"{100 * v:.{places}f}%"
+    text = f"{v * result.get('scale', 1.0):.{places}f}"
+    unit = result.get("unit")
+    return f"{text} {unit}" if unit else text
+
+
+def _ci_text(result: dict[str, Any]) -> str:
+    if result.get("ci_low") is None or result.get("ci_high") is None:
+        return ""
+    low, high = format_value(result, result["ci_low"]), format_value(result, result["ci_high"])
+    return f"95% confidence interval {low} to {high}"
+
+
+def _check_template(template: str, key: str) -> None:
+    try:
+        template.format(value="", ci="", n="", n_of="", label="")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(
+            f"result {key!r}: sentence template {template!r} is not valid ({exc}); use only "
+            "{value}, {ci}, {n}, {n_of} and {label} as placeholders."
+        ) from None
+
+
+def sentence(result: dict[str, Any]) -> str:
+    """A plain-language sentence for a recorded result, with its uncertainty.
+
+    Examples
+    --------
+    >>> rec = Recorder()
+    >>> sentence(rec.record("rl", 1.42, kind="estimate", n=60, ci=(1.05, 1.9), n_of="staff",
+    ...                     label="Relative likelihood of promotion, White to BAME staff"))
+    'Relative likelihood of promotion, White to BAME staff: 1.42 (95% confidence interval 1.05 to 1.90; based on about 60 staff).'
+    >>> sentence(rec.record("done", 7 / 12, kind="rate", n=12, n_of="pairs", label="Pairs that completed"))
+    'Pairs that completed: not shown, because it rests on fewer than 22.5 pairs.'
+    """
+    label = result["label"]
+    n_of = result.get("n_of") or "people"
+    if result.get("suppressed"):
+        reason = (result.get("reason") or "rests on too few people").replace("people", n_of)
+        return f"{label}: not shown, because it {reason}."
+    ci = _ci_text(result)
+    n = result.get("n")
+    n_text = f"about {n:,}" if isinstance(n, int) else ""
+    if result.get("sentence"):
+        return result["sentence"].format(value=result["display"], ci=ci, n=n_text, n_of=n_of, label=label)
+    details = "; ".join(x for x in (ci, f"based on {n_text} {n_of}" if n_text and result["kind"] != "count" else "") if x)
+    return f"{label}: {result['display']}" + (f" ({details})" if details else "") + "."
+
+
+# ---------------------------------------------------------------------- module-level recorder
+
+_current: Recorder | None = None
+_hooked = False
+
+
+def start(config=None, *, rules: DisclosureRules | None = None, path: str | Path | None = None,
+          notebook: str | None = None) -> Recorder:
+    """Start recording this notebook's results under ``config``'s disclosure rules."""
+    global _current
+    _current = Recorder(config, rules=rules, path=path, notebook=notebook)
+    autosave()
+    _current.save()
+    return _current
+
+
+def current() -> Recorder:
+    """The recorder started by :func:`start` (raises if none was)."""
+    if _current is None:
+        raise ValueError("no results recorder: call rmresearch.results.start(cfg) after loading the cohort.")
+    return _current
+
+
+def record(key: str, value: Any, **kwargs) -> dict[str, Any]:
+    """:meth:`Recorder.record` on the current recorder (see :func:`start`)."""
+    return current().record(key, value, **kwargs)
+
+
+def autosave() -> None:
+    """When run by ``rmresearch report``, save results and the disclosure log after every cell.
+
+    Harmless elsewhere: without ``RMRESEARCH_RESULTS`` or outside IPython it does nothing.
+    """
+    global _hooked, _current
+    if _hooked or not os.environ.get(RESULTS_ENV):
+        return
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the notebook stack
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def _save(*_args):
+        global _current
+        if _current is None:
+            _current = Recorder()
+        _current.save()
+
+    shell.events.register("post_run_cell", _save)
+    _hooked = True
+
+
+def read_results(path: str | Path) -> dict[str, Any]:
+    """Read a ``*.results.json`` file (raises :class:`~rmresearch.errors.InputError` if unreadable)."""
+    from .errors import InputError
+
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: cannot read the results file ({exc}); rebuild the report.") from None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION or not isinstance(data.get("results"), list):
+        raise InputError(f"{path}: not a results file of schema {SCHEMA_VERSION}; rebuild the report.")
+    return data

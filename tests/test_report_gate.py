@@ -1,0 +1,76 @@
+"""The release gate and many cohorts side by side (see test_report.py for the single-cohort pipeline)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from rmresearch.config import load_cohort
+from rmresearch.report import ReleaseRefused, build_report, build_reports
+
+from test_report import PROJECT, _project_notebooks
+
+
+def test_release_gate_refuses_an_undisclosed_table_and_passes_a_clean_report(demo_copy, tmp_path):
+    cfg = load_cohort(demo_copy / "cohorts" / "demo.yml")
+    clean = _project_notebooks(tmp_path / "clean")
+    build_report(cfg, notebooks_dir=clean, progress=False, release=True)
+    out = demo_copy / "reports" / "demo"
+    assert json.loads((out / "release.json").read_text())["releasable"] is True
+    assert "Releasable." in (out / "report.html").read_text()
+
+    leaky = _project_notebooks(tmp_path / "leaky", ("01_raw.ipynb", ("import pandas as pd", "pd.DataFrame({'n': [3]})")))
+    with pytest.raises(ReleaseRefused) as info:
+        build_report(cfg, notebooks_dir=leaky, progress=False, release=True)
+    assert "01_raw.ipynb, cell 4: a table is shown without disclosure control" in str(info.value)
+    assert json.loads((out / "release.json").read_text())["releasable"] is False
+    assert "Not releasable." in (out / "report.html").read_text()
+
+    name = (demo_copy / "data/demo/participants.csv").read_text().splitlines()[1].split(",")[1]
+    named = _project_notebooks(tmp_path / "named", ("01_name.ipynb", (f"print('Thanks to {name}')",)))
+    with pytest.raises(ReleaseRefused, match="leak audit found"):
+        build_report(cfg, notebooks_dir=named, progress=False, release=True)
+
+
+def test_release_gate_fails_closed_without_the_audit(demo_copy, tmp_path, monkeypatch):
+    cfg = load_cohort(demo_copy / "cohorts" / "demo.yml")
+    monkeypatch.setitem(sys.modules, "rmresearch.anonymise.audit", None)  # import fails
+    with pytest.raises(ReleaseRefused, match="leak audit unavailable"):
+        build_report(cfg, notebooks_dir=_project_notebooks(tmp_path), progress=False, release=True)
+
+
+def test_many_cohorts_in_parallel_a_failure_does_not_stop_the_others(demo_copy, tmp_path):
+    cohorts = demo_copy / "cohorts"
+    text = (cohorts / "demo.yml").read_text()
+    (cohorts / "later.yml").write_text(text.replace("cohort: demo", "cohort: later").replace(
+        "reports: reports/demo", "reports: reports/later").replace("2024-10-01", "2025-10-01").replace(
+        "2025-03-31", "2026-03-31"))
+    (cohorts / "broken.yml").write_text(text.replace("cohort: demo", "cohort: broken").replace(
+        "reports: reports/demo", "reports: reports/broken").replace("data/demo/pairs.csv", "data/demo/no_pairs.csv"))
+    notebooks = _project_notebooks(tmp_path)
+    (notebooks / "90_trends.ipynb").write_bytes((PROJECT / "notebooks" / "90_trends.ipynb").read_bytes())
+    files = [cohorts / f"{c}.yml" for c in ("broken", "demo", "later")]
+    outcomes = {o.cohort: o for o in build_reports(files, jobs=2, notebooks_dir=notebooks)}
+    assert not outcomes["broken"].ok and "no_pairs.csv" in outcomes["broken"].message
+    assert outcomes["demo"].ok and outcomes["later"].ok and outcomes["trends"].ok
+    assert (demo_copy / "reports/later/report.html").is_file()
+    trends = (demo_copy / "reports/trends/report.html").read_text()
+    assert "2 cohorts have results, in order of start date: demo, later." in trends
+    assert trends.count("<img ") == 1 and 'alt="Share of pairs that held every planned meeting' in trends
+
+
+def test_cli_report_all_lists_failures_and_exits_non_zero(demo_copy, tmp_path, capsys, monkeypatch):
+    from rmresearch.cli import main
+
+    cohorts = demo_copy / "cohorts"
+    (cohorts / "broken.yml").write_text((cohorts / "demo.yml").read_text().replace("cohort: demo", "cohort: broken")
+                                        .replace("reports: reports/demo", "reports: reports/broken")
+                                        .replace("data/demo/pairs.csv", "data/demo/no_pairs.csv"))
+    monkeypatch.chdir(demo_copy)
+    code = main(["report", "--cohort", "all", "--notebooks", str(_project_notebooks(tmp_path)), "--no-progress"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "1 of 2 report(s) failed: broken" in captured.err
+    assert "demo" in captured.out and (demo_copy / "reports/demo/report.html").is_file()
