@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -88,3 +89,18 @@ def test_schema_command_prints_columns(capsys):
     assert main(["schema", "pairs"]) == 0
     out = capsys.readouterr().out
     assert "senior_id" in out and "allowed: active, completed, withdrawn" in out
+
+
+def _all_parsers(parser, prefix=()):
+    yield prefix, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _all_parsers(sub, prefix + (name,))
+
+
+def test_every_help_at_every_depth_renders_cleanly():
+    for path, parser in _all_parsers(build_parser()):
+        text = parser.format_help()
+        assert "option_strings" not in text and "%(" not in text, f"rmresearch {' '.join(path)} --help is garbled"
+        assert text.count("usage:") == 1

@@ -73,7 +73,7 @@ def add_commands(subparsers) -> None:
 
     p = sub.add_parser(
         "agreement",
-        help="inter-coder agreement per code (kappa, Krippendorff's alpha, % agreement)",
+        help="inter-coder agreement per code (kappa, Krippendorff's alpha, %% agreement)",
         formatter_class=_formatter,
         description=textwrap.dedent(
             """\
