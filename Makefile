@@ -29,7 +29,7 @@ demo: $(STAMP)
 	$(BIN)/rmresearch demo
 	$(BIN)/rmresearch anonymise run --cohort demo
 	$(BIN)/rmresearch report --cohort demo
-	@echo "Open reports/demo/index.html"
+	@echo "Open reports/demo/report.html"
 
 # nbval runs the notebooks against the demo cohort, so the demo data is generated first.
 test: $(STAMP)
