@@ -160,8 +160,16 @@ def test_trend_figure_leaves_out_suppressed_points():
     fig = A.plot_gap_trend(A.gap_trend(students))
     ax = fig.axes[0]
     assert len(ax.lines[0].get_xdata()) == 2  # 2022 (10 Black students) is not drawn
-    assert "narrowed" in ax.get_title(loc="left")
+    # 20 pp on 40 students, then 11 pp on 50: the intervals overlap, so the title claims no change
+    assert ax.get_title(loc="left").startswith("No clear change in the Black awarding gap: 20.0 pp in 2021-22")
     import matplotlib.pyplot as plt
+    plt.close(fig)
+    clear = pd.concat([
+        students_from_counts([("White", 2000, 1600), ("Black", 1000, 600)]).assign(qualification_year=2021),
+        students_from_counts([("White", 2000, 1620), ("Black", 1000, 760)]).assign(qualification_year=2023),
+    ], ignore_index=True)
+    fig = A.plot_gap_trend(A.gap_trend(clear))
+    assert fig.axes[0].get_title(loc="left") == "The Black awarding gap narrowed: 20.0 pp in 2021-22, 5.0 pp in 2023-24"
     plt.close(fig)
 
 

@@ -606,10 +606,13 @@ def _trend_title(shown: pd.DataFrame, group: str, year: str, reference: str, nam
         first, last = rows.iloc[0], rows.iloc[-1]
         if len(rows) == 1 or first[year] == last[year]:
             return f"The {names[0]} awarding gap was {first['gap_pp']:.1f} pp in {_academic_year(first[year])}"
-        change = last["gap_pp"] - first["gap_pp"]
-        verb = "narrowed" if change < -1 else "widened" if change > 1 else "changed little"
-        return (f"The {names[0]} awarding gap {verb}: {first['gap_pp']:.1f} pp in {_academic_year(first[year])}, "
-                f"{last['gap_pp']:.1f} pp in {_academic_year(last[year])}")
+        span = f"{first['gap_pp']:.1f} pp in {_academic_year(first[year])}, {last['gap_pp']:.1f} pp in {_academic_year(last[year])}"
+        # Only call it a change when the two years' intervals do not overlap: a title states a finding.
+        apart = last["ci_high"] < first["ci_low"] or last["ci_low"] > first["ci_high"]
+        if not apart:
+            return f"No clear change in the {names[0]} awarding gap: {span}"
+        verb = "narrowed" if last["gap_pp"] < first["gap_pp"] else "widened"
+        return f"The {names[0]} awarding gap {verb}: {span}"
     latest = shown.loc[shown[year] == shown[year].max()].sort_values("gap_pp", ascending=False)
     top = latest.iloc[0]
     return (f"Gaps to {reference} students persist; largest in {_academic_year(top[year])}: "

@@ -339,6 +339,9 @@ def _ci_text(result: dict[str, Any]) -> str:
     if result.get("ci_low") is None or result.get("ci_high") is None:
         return ""
     low, high = format_value(result, result["ci_low"]), format_value(result, result["ci_high"])
+    unit = result.get("unit")
+    if unit and result.get("kind") not in ("count", "rate", "text") and low.endswith(f" {unit}"):
+        low = low[: -len(unit) - 1]  # "10.3 to 13.7 pp", not "10.3 pp to 13.7 pp"
     return f"95% confidence interval {low} to {high}"
 
 
@@ -401,9 +404,13 @@ def current() -> Recorder:
     return _current
 
 
-def record(key: str, value: Any, **kwargs) -> dict[str, Any]:
-    """:meth:`Recorder.record` on the current recorder (see :func:`start`)."""
-    return current().record(key, value, **kwargs)
+def record(key: str, value: Any, **kwargs) -> None:
+    """:meth:`Recorder.record` on the current recorder (see :func:`start`).
+
+    Returns nothing, so a ``record(...)`` at the end of a notebook cell does not
+    print the stored (possibly unrounded) entry into the report.
+    """
+    current().record(key, value, **kwargs)
 
 
 def autosave() -> None:
