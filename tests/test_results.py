@@ -81,7 +81,7 @@ def test_sentence_template_and_bad_template():
     rec = Recorder()
     r = rec.record("gap", 0.084, kind="estimate", n=400, ci=(0.03, 0.14), unit="pp", scale=100, decimals=1,
                    label="Gap", sentence="The awarding gap was {value} ({ci}).")
-    assert sentence(r) == "The awarding gap was 8.4 pp (95% confidence interval 3.0 pp to 14.0 pp)."
+    assert sentence(r) == "The awarding gap was 8.4 pp (95% confidence interval 3.0 to 14.0 pp)."
     with pytest.raises(ValueError, match="placeholders"):
         rec.record("gap", 0.1, kind="estimate", n=400, label="Gap", sentence="{gap}")
 
