@@ -93,3 +93,11 @@ def test_unreadable_results_file_is_named(tmp_path):
     bad.write_text(json.dumps({"schema": 99}))
     with pytest.raises(InputError, match="00_x.results.json"):
         read_results(bad)
+
+
+def test_a_record_ending_a_cell_displays_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv(results.RESULTS_ENV, str(tmp_path / "00_x.results.json"))
+    results.start(rules=DisclosureRules())
+    entry = results.record("c", 26, label="Pairs")
+    assert entry["value"] == 25  # still usable: the disclosed figure
+    assert entry._ipython_display_() is None  # IPython calls this instead of printing the dict

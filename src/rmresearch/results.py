@@ -40,6 +40,7 @@ from typing import Any
 from .config import DisclosureRules
 
 __all__ = [
+    "Recorded",
     "RESULTS_ENV",
     "RESULTS_SUFFIX",
     "KINDS",
@@ -404,13 +405,24 @@ def current() -> Recorder:
     return _current
 
 
-def record(key: str, value: Any, **kwargs) -> None:
+class Recorded(dict):
+    """A recorded result (a dict) that shows nothing when it ends a notebook cell.
+
+    Without this, ``results.record(...)`` as a cell's last line would print the
+    stored entry, unrounded inputs included, into the report.
+    """
+
+    def _ipython_display_(self) -> None:
+        return None
+
+
+def record(key: str, value: Any, **kwargs) -> Recorded:
     """:meth:`Recorder.record` on the current recorder (see :func:`start`).
 
-    Returns nothing, so a ``record(...)`` at the end of a notebook cell does not
-    print the stored (possibly unrounded) entry into the report.
+    Returns the stored entry (e.g. ``["display"]`` for the disclosed figure), as a
+    :class:`Recorded` that displays nothing when a cell ends with it.
     """
-    current().record(key, value, **kwargs)
+    return Recorded(current().record(key, value, **kwargs))
 
 
 def autosave() -> None:
