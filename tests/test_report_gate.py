@@ -74,3 +74,18 @@ def test_cli_report_all_lists_failures_and_exits_non_zero(demo_copy, tmp_path, c
     assert code == 1
     assert "1 of 2 report(s) failed: broken" in captured.err
     assert "demo" in captured.out and (demo_copy / "reports/demo/report.html").is_file()
+
+
+def test_every_report_is_audited_and_a_leaking_one_is_not_written(demo_copy, tmp_path):
+    from rmresearch.report import ReportError
+
+    cfg = load_cohort(demo_copy / "cohorts" / "demo.yml")
+    build_report(cfg, notebooks_dir=_project_notebooks(tmp_path / "clean"), progress=False)
+    out = demo_copy / "reports" / "demo"
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    name = (demo_copy / "data/demo/participants.csv").read_text().splitlines()[1].split(",")[1]
+    named = _project_notebooks(tmp_path / "named", ("01_name.ipynb", (f"print('Thanks to {name}')",)))
+    with pytest.raises(ReportError, match="was not written: leak audit found") as info:
+        build_report(cfg, notebooks_dir=named, progress=False)
+    assert name not in str(info.value)  # the message masks the identifier
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -718,6 +718,14 @@ def build_report(
 
         write_pages(None)
         check = None
+        if not release:
+            # Every report is audited; a leaking one is never swapped into place (the previous report stays).
+            leaks = leak_audit(config, [staging])
+            if leaks:
+                raise ReportError(
+                    f"The report for cohort '{config.cohort}' was not written: " + "; ".join(leaks)
+                    + ". Check the anonymised transcripts and the review file, then report again."
+                )
         if release:
             check = release_check(config, staging)
             write_pages(check)
