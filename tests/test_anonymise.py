@@ -406,3 +406,20 @@ def test_check_anonymised_names_the_missing_transcripts_and_the_command(demo_cop
     os.utime(raw, (later, later))
     with pytest.raises(InputError, match=r"1 of 15 .*" + raw.name):
         check_anonymised(config)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("My staff number is 0412345, if that helps.", [("STAFF_NUMBER", "0412345")]),
+        ("Her student ID: U1234567 was on the form.", [("STUDENT_NUMBER", "U1234567")]),
+        ("payroll no. E-99812", [("STAFF_NUMBER", "E-99812")]),
+        ("The staff survey in 2024 had 300 replies.", []),  # no cue + identifier: nothing
+        ("Student numbers rose by 1200 this year.", []),  # a count is not an identifier
+    ],
+)
+def test_identifiers_found_by_their_cue_in_any_local_format(text, expected):
+    from rmresearch.anonymise.patterns import find_patterns
+
+    found = [(s.label, s.text) for s in find_patterns(text) if s.label in ("STAFF_NUMBER", "STUDENT_NUMBER", "ID_NUMBER")]
+    assert found == expected

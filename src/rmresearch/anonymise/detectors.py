@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from .lexicon import IDENTITY_TERMS, NAME_TITLES, Lexicon, get_lexicon
-from .patterns import PATTERN_LABELS, compile_identifiers, find_patterns
+from .patterns import CUED_ID_LABELS, PATTERN_LABELS, compile_identifiers, find_patterns
 from .roster import Roster
 from .spans import IntervalSet, Span, merge_spans
 
@@ -281,7 +281,7 @@ class Detector:
         if "context" in layers or "lexicon" in layers:
             spans += self._propagate(text, tokens, lines, spans)
             spans = self._apply_allow(text, spans)
-        spans = [s for s in spans if s.label in PATTERN_LABELS or s.label == "PERSON"
+        spans = [s for s in spans if s.label in PATTERN_LABELS or s.label in CUED_ID_LABELS or s.label == "PERSON"
                  or s.label in self.identifiers or s.label in self.options.labels or s.layer == "deny"]
         return merge_spans(spans, text) if merge else spans
 

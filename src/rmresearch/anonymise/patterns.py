@@ -7,7 +7,9 @@ Examples
 >>> [(s.label, s.text) for s in find_patterns(text)]
 [('EMAIL', 'k.mensah@anytown.ac.uk'), ('PHONE', '07700 900123'), ('URL', 'www.anytown.ac.uk/edi'), ('POSTCODE', 'AN1 2BC')]
 >>> [(s.label, s.text) for s in find_patterns("ID S123456", identifiers={"staff_number": r"\\bS\\d{6}\\b"})]
-[('STAFF_NUMBER', 'S123456')]
+[('ID_NUMBER', 'S123456'), ('STAFF_NUMBER', 'S123456')]
+>>> [(s.label, s.text) for s in find_patterns("Her student number, 0712345, was wrong; payroll no. E-99812.")]
+[('STUDENT_NUMBER', '0712345'), ('STAFF_NUMBER', 'E-99812')]
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ from typing import Mapping
 from ..errors import ConfigError
 from .spans import Span
 
-__all__ = ["find_patterns", "compile_identifiers", "PATTERN_LABELS"]
+__all__ = ["find_patterns", "compile_identifiers", "PATTERN_LABELS", "CUED_ID_LABELS"]
 
-PATTERN_LABELS = ("EMAIL", "URL", "PHONE", "POSTCODE", "HANDLE")
+#: Categories the pattern layer searches; "ID_NUMBER" switches on identifiers found by their cue.
+PATTERN_LABELS = ("EMAIL", "URL", "PHONE", "POSTCODE", "HANDLE", "ID_NUMBER")
+#: Labels the cue search gives ("my staff number is ..." -> STAFF_NUMBER).
+CUED_ID_LABELS = ("STAFF_NUMBER", "STUDENT_NUMBER", "ID_NUMBER")
 
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _URL = re.compile(
@@ -46,6 +51,18 @@ _SPOKEN_HANDLE = re.compile(r"\bat\s[a-z0-9]+(?:\s(?:underscore|dot)\s[a-z0-9]+)
                             r"|\bat\s[a-z0-9]+\sunderscore\s[a-z0-9]+\b", re.IGNORECASE)
 _SPOKEN_URL = re.compile(r"\bwww\sdot\s[a-z0-9-]+(?:\sdot\s[a-z0-9-]+)+(?:\sslash\s[a-z0-9-]+)*", re.IGNORECASE)
 _TRAILING = ".,;:!?'\""
+# Identifiers announced by what they are ("my staff number is 0412345", "student ID: U1234567"), whatever the
+# institution's format: found even when no local pattern is configured.
+_ID_CUE = re.compile(
+    r"\b(?P<kind>staff|employee|payroll|personnel|student|candidate|registration|matriculation|ucas|library|"
+    r"id)\s*(?:card\s*)?(?:number|no\.?|num\.?|id|code|ref(?:erence)?)?(?:'s)?"
+    r"\s*(?:is|was|:|,|-|=|of)?\s*(?:is\s*)?"
+    r"(?P<value>[A-Za-z]{0,4}[-/]?\d[A-Za-z0-9/-]{2,15}\b)",
+    re.IGNORECASE,
+)
+_ID_KIND = {"staff": "STAFF_NUMBER", "employee": "STAFF_NUMBER", "payroll": "STAFF_NUMBER", "personnel": "STAFF_NUMBER",
+            "student": "STUDENT_NUMBER", "candidate": "STUDENT_NUMBER", "registration": "STUDENT_NUMBER",
+            "matriculation": "STUDENT_NUMBER", "ucas": "STUDENT_NUMBER"}
 
 
 def _phone_ok(s: str) -> bool:
@@ -109,6 +126,11 @@ def find_patterns(
             add("HANDLE", m.start(), m.end(), 0.95)
         for m in _SPOKEN_HANDLE.finditer(text):
             add("HANDLE", m.start(), m.end(), 0.9)
+    if "ID_NUMBER" in labels:
+        for m in _ID_CUE.finditer(text):
+            value = m.group("value")
+            if sum(ch.isdigit() for ch in value) >= 4:
+                add(_ID_KIND.get(m.group("kind").lower(), "ID_NUMBER"), m.start("value"), m.end("value"), 0.95)
     for name, pattern in (identifiers or {}).items():
         rx = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern)
         for m in rx.finditer(text):
