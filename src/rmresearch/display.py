@@ -11,7 +11,7 @@ import pandas as pd
 
 from .disclosure import is_disclosed
 
-__all__ = ["show_table", "format_table", "DisclosureRequired", "TABLE_METADATA_KEY", "table_metadata"]
+__all__ = ["show_table", "format_table", "readable_column", "COLUMN_LABELS", "DisclosureRequired", "TABLE_METADATA_KEY", "table_metadata"]
 
 #: Key of the display metadata that marks a table as disclosure-controlled (the release gate checks it).
 TABLE_METADATA_KEY = "rmresearch"
@@ -19,6 +19,41 @@ TABLE_METADATA_KEY = "rmresearch"
 
 class DisclosureRequired(ValueError):
     """A table was about to be shown without disclosure control."""
+
+
+#: Headers for column names the analyses use; others lose their underscores.
+COLUMN_LABELS = {
+    "n": "n",
+    "ci_low": "95% CI low",
+    "ci_high": "95% CI high",
+    "rate_ci_low": "rate, 95% CI low",
+    "rate_ci_high": "rate, 95% CI high",
+    "p": "p",
+    "p_value": "p",
+    "p_adjusted": "p (adjusted)",
+    "se": "SE",
+    "cohen_dz": "Cohen's d_z",
+    "rank_biserial": "rank-biserial r",
+    "n_reference": "n (reference)",
+    "rate_reference": "rate (reference)",
+    "good_reference": "good (reference)",
+}
+
+
+def readable_column(name) -> str:
+    """A header for a column name: ``gap_pp`` -> ``gap (pp)``, ``rate_ci_low`` -> ``rate, 95% CI low``.
+
+    Examples
+    --------
+    >>> [readable_column(c) for c in ["gap_pp", "ci_low", "ethnicity_group", "hazard_ratio"]]
+    ['gap (pp)', '95% CI low', 'ethnicity group', 'hazard ratio']
+    """
+    text = str(name)
+    if text in COLUMN_LABELS:
+        return COLUMN_LABELS[text]
+    if text.endswith("_pp"):
+        return readable_column(text[:-3]) + " (pp)"
+    return text.replace("_", " ")
 
 
 def format_table(table: pd.DataFrame, *, caption: str | None = None, decimals: int = 1):
@@ -29,6 +64,10 @@ def format_table(table: pd.DataFrame, *, caption: str | None = None, decimals: i
             "rmresearch.disclosure.disclose(table, counts=..., rates=..., means=...) before showing it."
         )
     styler = table.style.hide(axis="index").format(na_rep="", precision=decimals)
+    counts = [c for c in table.columns if pd.api.types.is_integer_dtype(table[c]) and "year" not in str(c).lower()]
+    if counts:
+        styler = styler.format(na_rep="", thousands=",", subset=counts)
+    styler = styler.format_index(readable_column, axis=1)
     if caption:
         styler = styler.set_caption(caption)
     return styler
