@@ -409,3 +409,33 @@ def test_generate_demo_returns_a_summary(demo):
     assert summary["counts"]["students"] == SMALL["n_students"]
     assert "cohorts/demo.yml" in summary["files"]
     assert np.isclose(summary["effects"]["staff"]["promotion_log_hr"]["bame"], np.log(0.7))
+
+
+def test_session_attendance_is_written_and_withdrawn_pairs_miss_later_sessions(demo_project):
+    from rmresearch.config import load_cohort
+    from rmresearch.inputs import load_table
+    from rmresearch.programme import session_attendance
+
+    cfg = load_cohort(demo_project / "cohorts" / "demo.yml")
+    sessions = load_table(cfg, "sessions")
+    participants = load_table(cfg, "participants")
+    pairs = load_table(cfg, "pairs")
+    assert len(sessions) == 3 * len(participants)
+    for pair in pairs.loc[pairs["status"] == "withdrawn"].itertuples():
+        later = sessions.loc[sessions["participant_id"].isin([pair.senior_id, pair.partner_id])
+                             & (sessions["date"] > pair.end_date)]
+        assert not later["attended"].any()
+    table = session_attendance(sessions, participants)
+    assert table.groupby("session")["invited"].sum().eq(len(participants)).all()
+    assert (table["attended"] <= table["invited"]).all()
+
+
+def test_sessions_naming_unknown_participants_are_reported(demo_copy):
+    from rmresearch.config import load_cohort
+    from rmresearch.inputs import validate_cohort
+
+    path = demo_copy / "data" / "demo" / "sessions.csv"
+    path.write_text(path.read_text() + "P99,Final reflection,2025-03-26,yes\n")
+    _, problems = validate_cohort(load_cohort(demo_copy / "cohorts" / "demo.yml"))
+    [problem] = [p for p in problems if p.severity == "error"]
+    assert problem.column == "participant_id" and "'P99'" in problem.message and problem.row == 158

@@ -52,7 +52,7 @@ from .errors import ConfigError
 __all__ = ["CohortConfig", "DisclosureRules", "load_cohort", "find_cohort_file", "list_cohorts"]
 
 PROGRAMME_TYPES = ("reciprocal", "reverse")
-TABLE_INPUTS = ("participants", "pairs", "meetings", "students", "staff", "recruitment")
+TABLE_INPUTS = ("participants", "pairs", "meetings", "sessions", "students", "staff", "recruitment")
 DEFAULT_GRADE_SCALE = [str(g) for g in range(1, 11)] + ["Professor", "Director", "Executive"]
 
 

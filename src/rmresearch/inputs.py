@@ -69,6 +69,14 @@ def check_references(tables: dict[str, pd.DataFrame], config: CohortConfig) -> l
                 elif (roles[pid] == "senior_leader") != expect_senior:
                     want = "a senior_leader" if expect_senior else "a partner (staff, student or community)"
                     problems.append(Problem(src, f"'{pid}' has role {roles[pid]}; this column needs {want}", row=int(row), column=column))
+    sessions = tables.get("sessions")
+    if participants is not None and sessions is not None:
+        src = str(config.input_path("sessions"))
+        unknown = sessions.loc[~sessions["participant_id"].isin(set(participants["participant_id"]))]
+        for value, group in unknown.groupby("participant_id"):
+            rows = group["_row"].astype(int).tolist()
+            problems.append(Problem(src, f"'{value}' is not a participant_id in the participants table (rows {', '.join(map(str, rows[:8]))})",
+                                    row=rows[0], column="participant_id"))
     if pairs is not None and meetings is not None:
         src = str(config.input_path("meetings"))
         known = set(pairs["pair_id"])

@@ -144,6 +144,17 @@ SCHEMAS: dict[str, TableSchema] = {
         ),
         key=("pair_id", "date"),
     ),
+    "sessions": TableSchema(
+        "sessions",
+        "Attendance at the programme's group sessions (training, reflective sessions): one row per person invited.",
+        (
+            C("participant_id", "id", "participant_id of the person invited"),
+            C("session", "text", "Session name, e.g. 'Introductory training', 'Midpoint reflection'"),
+            C("date", "date", "Date of the session", nullable=True),
+            C("attended", "bool", "Whether the person attended"),
+        ),
+        key=("participant_id", "session"),
+    ),
     "students": TableSchema(
         "students",
         "Student records: one row per student (qualifiers and non-qualifiers).",

@@ -59,7 +59,15 @@ FIXED_TIMESTAMP = dt.datetime(2025, 4, 1, 9, 0, 0)
 DOMAIN = "anytown.ac.uk"
 
 # Independent random streams, one per part of the cohort.
-_STREAMS = {"names": 1, "programme": 2, "surveys": 3, "interviews": 4, "students": 5, "staff": 6, "recruitment": 7}
+_STREAMS = {"names": 1, "programme": 2, "surveys": 3, "interviews": 4, "students": 5, "staff": 6, "recruitment": 7,
+            "sessions": 8}
+
+#: The programme's group sessions: (name, date, probability of attending while the pair is active).
+SESSIONS = (
+    ("Introductory training", dt.date(2024, 10, 1), 0.92),
+    ("Midpoint reflection", dt.date(2025, 1, 8), 0.78),
+    ("Final reflection", dt.date(2025, 3, 26), 0.70),
+)
 
 GRADE_SCALE = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "Professor", "Director", "Executive")
 
@@ -922,6 +930,26 @@ def _participants_table(roster: list[Person], rng: np.random.Generator) -> pd.Da
 # =========================================================================== programme records
 
 
+def _sessions(participants: pd.DataFrame, pairs: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, dict]:
+    """Attendance at training and reflective sessions; people in withdrawn pairs miss sessions after withdrawal."""
+    rng = _rng(seed, "sessions")
+    ended = {}
+    for row in pairs.itertuples():
+        if row.status == "withdrawn":
+            ended[row.senior_id] = ended[row.partner_id] = dt.date.fromisoformat(str(row.end_date))
+    rows = []
+    for name, when, p_attend in SESSIONS:
+        for pid in participants["participant_id"]:
+            active = pid not in ended or ended[pid] >= when
+            attended = bool(active and rng.random() < p_attend)
+            rows.append({"participant_id": pid, "session": name, "date": when.isoformat(), "attended": "yes" if attended else "no"})
+    table = pd.DataFrame(rows)
+    realised = table.assign(attended=table["attended"] == "yes").groupby("session", sort=False)["attended"].mean()
+    truth = {"sessions": [{"session": n, "date": d.isoformat(), "p_attend_while_active": p} for n, d, p in SESSIONS],
+             "realised_attendance": {k: _round(v) for k, v in realised.items()}}
+    return table, truth
+
+
 def _programme(roster: list[Person], seed: int) -> tuple[dict[str, pd.DataFrame], dict]:
     """Participants, pairs and meetings, with the programme's truth."""
     rng = _rng(seed, "programme")
@@ -1750,6 +1778,8 @@ def generate_demo(out_dir: str | Path = ".", *, seed: int = 2024, n_students: in
     tables, programme_truth = _programme(roster, seed)
     for name in ("participants", "pairs", "meetings"):
         write_table(inputs[name], tables[name])
+    sessions, programme_truth["sessions"] = _sessions(tables["participants"], tables["pairs"], seed)
+    write_table(inputs["sessions"], sessions)
 
     note("surveys")
     pre, post, survey_truth = _surveys(tables["participants"], tables["pairs"], seed)
