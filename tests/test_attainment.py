@@ -407,3 +407,18 @@ def test_demo_mentored_students_do_better_than_matched_students(demo):
     assert row["difference_pp"] > 0
     shown = A.disclose_attainment(A.mentored_comparison(students))
     assert shown.attrs["disclosure"]["rows"] == 1
+
+
+def test_gap_from_published_counts_equals_the_gap_from_records():
+    rows = [("White", 1500, 1170), ("Black", 210, 130), ("Asian", 340, 240), ("White", 500, 400)]
+    published = pd.DataFrame(rows, columns=["ethnicity_group", "n", "good"])  # White split over two rows
+    from_counts = A.gap_from_counts(published)
+    from_records = A.awarding_gap(students_from_counts([("White", 2000, 1570), ("Black", 210, 130), ("Asian", 340, 240)]))
+    pd.testing.assert_frame_equal(from_counts.reset_index(drop=True), from_records.reset_index(drop=True), check_dtype=False)
+
+
+def test_gap_from_counts_refuses_suppressed_cells_and_swapped_columns():
+    with pytest.raises(ValueError, match=r"whole, non-negative counts; see rows 3"):
+        A.gap_from_counts(pd.DataFrame({"ethnicity_group": ["White", "Black"], "n": [100, ".."], "good": [80, 5]}))
+    with pytest.raises(ValueError, match="exceeds"):
+        A.gap_from_counts(pd.DataFrame({"ethnicity_group": ["White", "Black"], "n": [80, 20], "good": [100, 10]}))
