@@ -423,3 +423,11 @@ def test_identifiers_found_by_their_cue_in_any_local_format(text, expected):
 
     found = [(s.label, s.text) for s in find_patterns(text) if s.label in ("STAFF_NUMBER", "STUDENT_NUMBER", "ID_NUMBER")]
     assert found == expected
+
+
+def test_unknown_names_after_in_or_a_contact_verb_are_not_missed():
+    d = Detector(options=DetectorOptions())
+    olamide = d.detect("We should loop in Olamide from the registry.")
+    assert [(s.text, s.label) for s in olamide] == [("Olamide", "PERSON")]
+    assert olamide[0].confidence < 0.5  # ambiguous with a place ("grew up in Handsworth"): it goes to review
+    assert [s.text for s in d.detect("I emailed Dele on Monday.")] == ["Dele"]
