@@ -46,7 +46,11 @@ def test_many_cohorts_in_parallel_a_failure_does_not_stop_the_others(demo_copy, 
     text = (cohorts / "demo.yml").read_text()
     (cohorts / "later.yml").write_text(text.replace("cohort: demo", "cohort: later").replace(
         "reports: reports/demo", "reports: reports/later").replace("2024-10-01", "2025-10-01").replace(
-        "2025-03-31", "2026-03-31"))
+        "2025-03-31", "2026-03-31").replace("keys: keys/demo", "keys: keys/later").replace(
+        "anonymised: interviews/demo/anonymised", "anonymised: interviews/later/anonymised"))
+    from rmresearch.anonymise import anonymise_cohort
+
+    anonymise_cohort(load_cohort(cohorts / "later.yml"), progress=False)  # each cohort has its own key
     (cohorts / "broken.yml").write_text(text.replace("cohort: demo", "cohort: broken").replace(
         "reports: reports/demo", "reports: reports/broken").replace("data/demo/pairs.csv", "data/demo/no_pairs.csv"))
     notebooks = _project_notebooks(tmp_path)
