@@ -503,7 +503,12 @@ def _convert(cells: pd.Series, col: Column, ethnicity_map, holder):
         iso_time = pd.to_datetime(cells.str.slice(0, 19), format="%Y-%m-%dT%H:%M:%S", errors="coerce")
         uk = pd.to_datetime(cells, format="%d/%m/%Y", errors="coerce")
         serial_num = pd.to_numeric(cells, errors="coerce")
-        serial = pd.to_datetime(serial_num.where((serial_num > 20000) & (serial_num < 80000)), unit="D", origin="1899-12-30", errors="coerce")
+        # Excel serial dates (days since 1899-12-30). Only valid serials are converted: pandas' unit
+        # conversion of an array holding NaN can read uninitialised memory and overflow.
+        is_serial = ((serial_num > 20000) & (serial_num < 80000)).fillna(False).to_numpy(dtype=bool)
+        serial = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
+        if is_serial.any():
+            serial[is_serial] = pd.Timestamp("1899-12-30") + pd.to_timedelta(serial_num[is_serial].to_numpy(dtype=float), unit="D")
         typed = iso.fillna(iso_time).fillna(uk).fillna(serial)
         bad = (typed.isna() & cells.notna()).to_numpy()
         return typed, bad, "is not a date (use 2024-10-01 or 01/10/2024)"
