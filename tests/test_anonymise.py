@@ -431,3 +431,12 @@ def test_unknown_names_after_in_or_a_contact_verb_are_not_missed():
     assert [(s.text, s.label) for s in olamide] == [("Olamide", "PERSON")]
     assert olamide[0].confidence < 0.5  # ambiguous with a place ("grew up in Handsworth"): it goes to review
     assert [s.text for s in d.detect("I emailed Dele on Monday.")] == ["Dele"]
+
+
+def test_names_in_a_list_and_surnames_with_a_lower_case_particle():
+    d = Detector(options=DetectorOptions())
+    listed = {s.text for s in d.detect("Aisha, Bola and Chen were all on the panel.") if s.label == "PERSON"}
+    assert listed == {"Aisha", "Bola", "Chen"}  # "Bola" is also an English word: the list makes it a name
+    assert "Layla al-Hashimi" in {s.text for s in d.detect("Yusuf bin Abdullah and Layla al-Hashimi joined later.")}
+    # identity terms in a list stay words
+    assert {s.text for s in d.detect("Black, Asian and minority ethnic staff met Aisha.")} == {"Aisha"}

@@ -140,7 +140,13 @@ def tokenize(text: str) -> list[Token]:
     return out
 
 
+# Surnames written with a lower-case particle: "al-Hashimi", "el-Sayed", "d'Almeida", "van-Dyke".
+_PARTICLE_NAME = re.compile(r"(?:al|el|ul|bin|ibn|abu|ben|de|di|da|du|le|la|van|von|d|o)[-'\u2019][A-Z][a-z]")
+
+
 def _is_title_case(word: str) -> bool:
+    if _PARTICLE_NAME.match(word):
+        return True
     return word[:1].isupper() and not word.isupper() and any(c.islower() for c in word[1:])
 
 
@@ -693,10 +699,47 @@ class Detector:
                     if (re.fullmatch(r"[ \t\-]", text[tokens[lo].full_end:tokens[hi].start]) and not tokens[lo].possessive
                             and w.casefold() not in _NEVER_NAMES and fits and len(w) > 1):
                         chosen[nb] = (0.6, "lexicon")
+        self._coordinated_names(text, tokens, chosen, caseless_tokens)
         for k, (conf, layer) in chosen.items():
             t = tokens[k]
             out.append(Span(t.start, t.end, "PERSON", layer, conf, t.text))
         return out
+
+    def _coordinated_names(self, text: str, tokens: Sequence[Token], chosen: dict, caseless: set) -> None:
+        """Names in a list: "Aisha, Bola and Chen". A capitalised word joined by a comma, "and", "&" or
+        "or" to a confidently found name is taken as a name too (to review: confidence 0.6), unless it is a
+        known place or organisation, an identity term or a title."""
+        lex = self.lexicon
+        n = len(tokens)
+        joiners = ("and", "&", "or")
+
+        def linked(a: int, b: int) -> bool:  # tokens a < b are adjacent list items
+            gap = text[tokens[a].full_end:tokens[b].start]
+            return gap.strip() == "," and "\n" not in gap
+
+        def candidates(k: int):
+            if k + 1 < n and linked(k, k + 1):
+                yield k + 1
+            if k + 2 < n and tokens[k + 1].text.casefold() in joiners and not tokens[k].possessive \
+                    and text[tokens[k].full_end:tokens[k + 1].start].strip() in ("", ","):
+                yield k + 2
+            if k - 1 >= 0 and linked(k - 1, k):
+                yield k - 1
+            if k - 2 >= 0 and tokens[k - 1].text.casefold() in joiners \
+                    and text[tokens[k - 2].full_end:tokens[k - 1].start].strip() in ("", ","):
+                yield k - 2
+
+        queue = [k for k, (conf, _) in chosen.items() if conf >= 0.7 and k not in caseless]
+        while queue:
+            k = queue.pop()
+            for c in candidates(k):
+                w = tokens[c].text
+                key = w.casefold()
+                if (c in chosen or c in caseless or not _is_title_case(w) or len(w) < 2
+                        or _sentence_initial(text, tokens[c].start) or key in IDENTITY_TERMS
+                        or key in _NEVER_NAMES or key in _TITLES or lex.is_known_proper(w)):
+                    continue
+                chosen[c] = (0.6, "context")
 
     def _nltk_layer(self, text: str) -> list[Span]:
         import nltk
