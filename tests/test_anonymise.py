@@ -440,3 +440,19 @@ def test_names_in_a_list_and_surnames_with_a_lower_case_particle():
     assert "Layla al-Hashimi" in {s.text for s in d.detect("Yusuf bin Abdullah and Layla al-Hashimi joined later.")}
     # identity terms in a list stay words
     assert {s.text for s in d.detect("Black, Asian and minority ethnic staff met Aisha.")} == {"Aisha"}
+
+
+def test_unreadable_transcripts_are_all_listed_and_nothing_is_written(demo_copy):
+    from rmresearch.anonymise import anonymise_cohort
+    from rmresearch.config import load_cohort
+    from rmresearch.errors import InputError
+
+    config = load_cohort(demo_copy / "cohorts" / "demo.yml")
+    shutil.rmtree(config.outputs["anonymised"])
+    raw = demo_copy / "interviews" / "demo" / "raw"
+    (raw / "zz_binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (raw / "zz_latin1.txt").write_bytes("Interviewer: caf\xe9?\n".encode("latin-1"))
+    with pytest.raises(InputError, match=r"2 of 17 transcript\(s\) cannot be read; nothing was written") as info:
+        anonymise_cohort(config, progress=False)
+    assert "zz_binary.txt" in str(info.value) and "zz_latin1.txt" in str(info.value)
+    assert not config.outputs["anonymised"].exists()

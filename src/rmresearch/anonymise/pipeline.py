@@ -265,6 +265,18 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
     review = ReviewQueue(rpath)
     files = transcript_files(raw_dir)
     names = _output_names(files)
+    # Read every transcript before writing anything: one unreadable file must not leave a half-done run.
+    transcripts, unreadable = {}, []
+    for path in files:
+        try:
+            transcripts[path] = read_transcript(path)
+        except InputError as exc:
+            unreadable.append(str(exc))
+    if unreadable:
+        raise InputError(
+            f"{len(unreadable)} of {len(files)} transcript(s) cannot be read; nothing was written:\n  - "
+            + "\n  - ".join(unreadable)
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = []
     iterator = files
@@ -273,7 +285,7 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
 
         iterator = tqdm(files, desc=f"anonymise {config.cohort}", unit="transcript")
     for path in iterator:
-        transcript = read_transcript(path)
+        transcript = transcripts[path]
         offsets = [(t.speaker_start, t.speaker_end) for t in transcript.turns if t.speaker_start is not None]
         text, log = anonymise_text(transcript.text, detector, key, document=path.name, settings=settings,
                                    review=review, speaker_offsets=offsets)
