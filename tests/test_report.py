@@ -124,3 +124,15 @@ def test_rerun_reuses_unchanged_notebooks_and_reruns_changed_ones(demo_copy, tmp
     assert [r.cached for r in fourth] == [False, False]
     record = json.loads((out / "run.json").read_text())
     assert all(len(n["fingerprint"]) == 64 for n in record["notebooks"])
+
+
+def test_notebooks_whose_inputs_the_cohort_lacks_are_skipped_and_listed(demo_copy, tmp_path):
+    from rmresearch.report import applicable_notebooks
+
+    cfg_path = demo_copy / "cohorts" / "demo.yml"
+    cfg_path.write_text(cfg_path.read_text().replace("  interviews: interviews/demo/raw\n", ""))
+    cfg = load_cohort(cfg_path)
+    kept, skipped = applicable_notebooks(find_notebooks(PROJECT / "notebooks"), cfg)
+    assert [s["name"] for s in skipped] == ["01_anonymisation", "02_themes"]
+    assert "inputs.interviews" in skipped[0]["reason"]
+    assert [p.stem for p in kept][:2] == ["00_overview", "03_attainment"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import os
 import sys
 import textwrap
@@ -242,6 +243,12 @@ def cmd_report(args) -> int:
     reused = sum(r.cached for r in results)
     print(f"Report for cohort '{config.cohort}': {len(results)} notebook(s) in {out}"
           + (f" ({reused} reused unchanged from the previous run)" if reused else ""))
+    try:
+        skipped = json.loads((out / "run.json").read_text(encoding="utf-8")).get("skipped", [])
+    except (OSError, ValueError):
+        skipped = []
+    for item in skipped:
+        print(f"  {item['reason']}")
     if args.release:
         print("Release checks passed: the report is marked releasable (release.json).")
     print(f"Open {out / 'report.html'}")

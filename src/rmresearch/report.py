@@ -43,6 +43,7 @@ from .errors import RMResearchError
 from .fileio import atomic_directory, atomic_write_text
 
 __all__ = [
+    "applicable_notebooks",
     "ReportError",
     "ReleaseRefused",
     "NotebookResult",
@@ -137,6 +138,27 @@ def cohort_notebooks(folder: str | Path) -> list[Path]:
 def trend_notebooks(folder: str | Path) -> list[Path]:
     """Cross-cohort notebooks (90 to 99), run after all cohorts."""
     return [p for p in find_notebooks(folder) if p.name.startswith(TREND_PREFIX)]
+
+
+def applicable_notebooks(notebooks: list[Path], config: CohortConfig) -> tuple[list[Path], list[dict]]:
+    """Notebooks whose required inputs the cohort has, and the ones skipped with the reason.
+
+    A notebook names what it needs in its metadata: ``{"rmresearch": {"requires": ["interviews"]}}``.
+    A cohort without interviews (or staff records...) still gets a report of what it has.
+    """
+    keep, skipped = [], []
+    for path in notebooks:
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+        except (OSError, ValueError) as exc:
+            raise ReportError(f"{path}: not a readable notebook ({exc}).") from None
+        missing = [r for r in meta.get("rmresearch", {}).get("requires", []) if config.inputs.get(r) is None]
+        if missing:
+            skipped.append({"name": path.stem, "reason": f"{path.stem} skipped: the cohort file configures no "
+                                                         f"{', '.join('inputs.' + m for m in missing)}"})
+        else:
+            keep.append(path)
+    return keep, skipped
 
 
 def notebook_title(nb) -> str:
@@ -670,6 +692,9 @@ def build_report(
             raise ReportError(f"No notebook matches {', '.join(only)} in {nb_dir}.")
     if not notebooks:
         raise ReportError(f"No cohort notebooks (00_ to 89_name.ipynb) in {nb_dir}.")
+    notebooks, skipped = applicable_notebooks(notebooks, config)
+    if not notebooks:
+        raise ReportError(f"No notebook applies to cohort '{config.cohort}': " + "; ".join(s["reason"] for s in skipped))
     out_dir = Path(out_dir) if out_dir else config.outputs["reports"]
     parameters = {"cohort_config": str(config.path)}
     started = _now()
@@ -703,6 +728,7 @@ def build_report(
             "code_sha256": common["code"],
             "notebooks": [{"name": r.name, "title": r.title, "seconds": round(r.seconds, 2), "cached": r.cached,
                            "fingerprint": r.fingerprint} for r in results],
+            "skipped": skipped,
         }
         atomic_write_text(staging / "run.json", json.dumps(record, indent=2) + "\n")
         heading = f"{config.title}: evaluation report"
