@@ -112,3 +112,14 @@ def test_schema_describe_lists_every_column():
     table = SCHEMAS["students"].describe()
     assert "degree_class" in table["column"].tolist()
     assert table.loc[table["column"] == "ethnicity_group", "required"].item() is False
+
+
+def test_blank_and_short_lines_keep_their_row_numbers(tmp_path):
+    text = ("pair_id,senior_id,partner_id,start_date,end_date,status\n"
+            "R1,P1,P2,2024-10-01,,completed\n"
+            "\n"
+            "R2,P3,P4,2024-10-02\n")  # a blank line, then a short row missing its status
+    with pytest.raises(ValidationError) as info:
+        read_table(write(tmp_path, "pairs.csv", text), "pairs")
+    (problem,) = info.value.problems
+    assert problem.column == "status" and problem.row == 4 and "empty" in problem.message

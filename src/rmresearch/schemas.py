@@ -48,6 +48,7 @@ __all__ = [
     "validate_frame",
 ]
 
+_EMPTY_TOKENS = ["", "nan", "NaN", "NA", "N/A", "n/a", "None", "null"]
 _TRUE = {"1", "true", "t", "yes", "y"}
 _FALSE = {"0", "false", "f", "no", "n"}
 
@@ -268,6 +269,20 @@ def read_raw_table(path: str | Path, *, sheet: str | int | None = 0) -> tuple[pd
     if not text.strip():
         raise InputError(f"{path}: the file is empty. Export the table again, with its header row.")
     delimiter = "\t" if suffix in (".tsv", ".tab") else ","
+    if "\n" in text and '"' not in text:
+        # Fast path (pandas' C parser) when every record is one line, so record k is line k.
+        try:
+            raw = pd.read_csv(io.StringIO(text), header=None, dtype=str, sep=delimiter, na_filter=False,
+                              skip_blank_lines=False, engine="c")
+        except pd.errors.ParserError:  # ragged rows (title lines above the table): the csv module copes
+            raw = None
+        if raw is not None:
+            raw = raw.fillna("")  # short rows and blank lines: empty cells, as the csv module gives
+            numbers = np.arange(1, len(raw) + 1)
+            filled = raw.apply(lambda c: c.str.strip().ne("")).any(axis=1).to_numpy()
+            raw = raw.loc[filled].reset_index(drop=True).astype(object)
+            raw.columns = range(raw.shape[1])
+            return raw, numbers[filled].tolist()
     records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     rows = []
     kept = []
@@ -402,20 +417,23 @@ def validate_frame(
     for col in schema.columns:
         if col.name not in frame.columns:
             continue
-        cells = frame[col.name].astype("string").str.strip()
-        cells = cells.mask(cells.isin(["", "nan", "NaN", "NA", "N/A", "n/a", "None", "null"]))
-        empty = cells.isna().to_numpy()
-        if not col.nullable and empty.any():
-            bad = rows[empty]
-            problems.append(_many(source, col.name, bad, "is empty; a value is required"))
-        converted, bad_mask, message = _convert(cells, col, ethnicity_map, emap_holder := {})
+        # Each distinct value is cleaned and converted once, then spread back over the rows:
+        # record tables repeat the same few codes many thousands of times.
+        codes, uniques = pd.factorize(frame[col.name].to_numpy(dtype=object), use_na_sentinel=True)
+        distinct = pd.Series(list(uniques) + [None], dtype="string").str.strip()
+        distinct = distinct.mask(distinct.isin(_EMPTY_TOKENS))
+        codes = np.where(codes < 0, len(uniques), codes)  # missing cells point at the trailing None
+        converted_distinct, bad_distinct, message = _convert(distinct, col, ethnicity_map, emap_holder := {})
         if "emap" in emap_holder:
             emap = emap_holder["emap"]
-        bad_mask = bad_mask & ~empty
+        empty = distinct.isna().to_numpy()[codes]
+        if not col.nullable and empty.any():
+            problems.append(_many(source, col.name, rows[empty], "is empty; a value is required"))
+        bad_mask = np.asarray(bad_distinct, dtype=bool)[codes] & ~empty
         if bad_mask.any():
-            values = cells[bad_mask]
-            problems.append(_many(source, col.name, rows[bad_mask], message, values=values.tolist()))
-        frame[col.name] = converted
+            values = distinct.to_numpy(dtype=object)[codes][bad_mask]
+            problems.append(_many(source, col.name, rows[bad_mask], message, values=list(values)))
+        frame[col.name] = converted_distinct.take(codes).set_axis(frame.index)
 
     if schema.key and all(k in frame.columns for k in schema.key):
         dup = frame.duplicated(list(schema.key), keep=False).to_numpy()
