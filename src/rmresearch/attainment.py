@@ -324,8 +324,6 @@ def _rate_table(
     return table
 
 
-
-
 def _newcombe(good_ref, n_ref, good, n, alpha: float) -> tuple[np.ndarray, np.ndarray]:
     """Newcombe (1998) method 10 interval for p_ref - p (statsmodels ``newcomb``)."""
     from statsmodels.stats.proportion import confint_proportions_2indep

@@ -184,7 +184,6 @@ def engagement_summary(per_pair: pd.DataFrame, *, planned: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["measure", "pairs", "mean", "n"])
 
 
-
 # --------------------------------------------------------------------------- engagement and fidelity
 
 

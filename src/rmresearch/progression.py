@@ -635,8 +635,6 @@ def pipeline_figure(
 # --------------------------------------------------------------------------- recruitment and rates
 
 
-
-
 def recruitment_funnel(
     recruitment: pd.DataFrame,
     *,
