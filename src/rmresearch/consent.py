@@ -1,0 +1,196 @@
+"""Consent per use: who may be quoted, who may be linked to records.
+
+The participants table records two consents (``consent_interview`` and
+``consent_records``); a cohort may also withdraw a participant later with the
+``withdrawn`` option::
+
+    options:
+      withdrawn: [P012, {id: P020, date: 2025-02-01}]
+
+A withdrawn participant is excluded from interview use *and* from records
+linkage. Whatever a person did not consent to must not reach any output,
+including exports for coders (DOMAIN.md section 8): their words stay only in
+the raw transcripts, and their records are treated as unlinked.
+
+>>> import pandas as pd
+>>> p = pd.DataFrame({"participant_id": ["P001", "P002", "P003"],
+...                   "consent_interview": [True, False, True],
+...                   "consent_records": [True, True, False]})
+>>> consent_exclusions(None, p)  # doctest: +NORMALIZE_WHITESPACE
+  participant_id  interview  records                         reason
+0           P002       True    False    no consent to interview use
+1           P003      False     True  no consent to records linkage
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from .errors import ConfigError
+
+__all__ = [
+    "consent_exclusions",
+    "excluded_from_interviews",
+    "excluded_from_records",
+    "withdrawals",
+    "consent_summary",
+    "EXCLUSION_COLUMNS",
+]
+
+EXCLUSION_COLUMNS = ["participant_id", "interview", "records", "reason"]
+
+
+def _participants(config, participants: pd.DataFrame | None) -> pd.DataFrame:
+    if participants is not None:
+        return participants
+    if config is None:
+        raise ValueError("consent_exclusions needs a cohort configuration or a participants table")
+    from .inputs import load_table
+
+    return load_table(config, "participants")
+
+
+def _date(value: Any, source: str, pid: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ConfigError(
+            f"{source}: options.withdrawn: the date for {pid} must look like 2025-02-01, not {value!r}."
+        ) from None
+
+
+def withdrawals(config, participants: pd.DataFrame | None = None) -> dict[str, dt.date | None]:
+    """Participants withdrawn by the cohort option ``withdrawn``: ID -> date (or None).
+
+    Accepts a list of IDs or of ``{id: P020, date: 2025-02-01}`` mappings (a
+    ``reason`` key is allowed and ignored here). An ID that is not in the
+    participants table is a :class:`~rmresearch.errors.ConfigError` naming it.
+    """
+    options = getattr(config, "options", None) or {}
+    raw = options.get("withdrawn")
+    if raw is None:
+        return {}
+    source = f"{getattr(config, 'path', 'cohort configuration')}"
+    if isinstance(raw, (str, dict)):
+        raw = [raw]
+    if not isinstance(raw, list):
+        raise ConfigError(
+            f"{source}: options.withdrawn must be a list of participant IDs or of {{id: P020, date: 2025-02-01}}, "
+            f"not {type(raw).__name__}."
+        )
+    out: dict[str, dt.date | None] = {}
+    for i, item in enumerate(raw, start=1):
+        if isinstance(item, dict):
+            unknown = set(item) - {"id", "date", "reason"}
+            if unknown or "id" not in item:
+                raise ConfigError(
+                    f"{source}: options.withdrawn entry {i} must have 'id' (and optionally 'date'), "
+                    f"found keys {', '.join(sorted(map(str, item))) or 'none'}."
+                )
+            pid, when = item["id"], item.get("date")
+        elif isinstance(item, (str, int)) and not isinstance(item, bool):
+            pid, when = item, None
+        else:
+            raise ConfigError(
+                f"{source}: options.withdrawn entry {i} must be a participant ID or {{id: P020, date: 2025-02-01}}, "
+                f"not {item!r}."
+            )
+        pid = str(pid).strip()
+        if not pid:
+            raise ConfigError(f"{source}: options.withdrawn entry {i} has an empty participant ID.")
+        out[pid] = _date(when, source, pid)
+    if out:
+        table = _participants(config, participants)
+        known = set(table["participant_id"].astype(str))
+        missing = [pid for pid in out if pid not in known]
+        if missing:
+            raise ConfigError(
+                f"{source}: options.withdrawn names participant(s) not in the participants table: "
+                f"{', '.join(missing)}. Use the participant_id column's values (e.g. {next(iter(sorted(known)), 'P001')})."
+            )
+    return out
+
+
+def consent_exclusions(config, participants: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per excluded participant: ``participant_id, interview, records, reason``.
+
+    ``interview`` is True when the person's interview words may not be used
+    (no ``consent_interview``, or withdrawn); ``records`` is True when their
+    institutional records may not be linked (no ``consent_records``, or
+    withdrawn). ``reason`` says why, in words a reader of ``validate`` follows.
+    """
+    table = _participants(config, participants)
+    withdrawn = withdrawals(config, table) if config is not None else {}
+    rows = []
+    for _, rec in table.iterrows():
+        pid = str(rec["participant_id"])
+        no_interview = "consent_interview" in rec and not _consented(rec["consent_interview"])
+        no_records = "consent_records" in rec and not _consented(rec["consent_records"])
+        reasons = []
+        if pid in withdrawn:
+            when = withdrawn[pid]
+            reasons.append(f"withdrawn on {when.isoformat()}" if when else "withdrawn")
+        if no_interview:
+            reasons.append("no consent to interview use")
+        if no_records:
+            reasons.append("no consent to records linkage")
+        if reasons:
+            rows.append({
+                "participant_id": pid,
+                "interview": bool(no_interview or pid in withdrawn),
+                "records": bool(no_records or pid in withdrawn),
+                "reason": "; ".join(reasons),
+            })
+    return pd.DataFrame(rows, columns=EXCLUSION_COLUMNS).astype({"interview": bool, "records": bool})
+
+
+def _consented(value: Any) -> bool:
+    """A consent cell as read by the schema (bool); anything missing or unclear is *not* consent."""
+    if isinstance(value, bool):
+        return value
+    if value is None or (isinstance(value, float) and value != value):
+        return False
+    try:
+        if pd.isna(value):
+            return False
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, str):
+        return value.strip().lower() in ("yes", "y", "true", "1")
+    return bool(value)
+
+
+def excluded_from_interviews(config, participants: pd.DataFrame | None = None) -> set[str]:
+    """Participant IDs whose interview words may not reach any output."""
+    ex = consent_exclusions(config, participants)
+    return set(ex.loc[ex["interview"], "participant_id"])
+
+
+def excluded_from_records(config, participants: pd.DataFrame | None = None) -> set[str]:
+    """Participant IDs whose institutional records may not be linked (treated as unlinked)."""
+    ex = consent_exclusions(config, participants)
+    return set(ex.loc[ex["records"], "participant_id"])
+
+
+def consent_summary(exclusions: pd.DataFrame) -> str:
+    """One line for ``validate``: how many are excluded and why."""
+    if exclusions.empty:
+        return "consent: every participant consented to interview use and records linkage"
+    withdrawn = exclusions["reason"].str.contains("withdrawn")
+    interview_nc = exclusions["interview"] & ~withdrawn
+    records_nc = exclusions["records"] & ~withdrawn
+    parts = [
+        f"{int(interview_nc.sum())} participant(s) excluded from interview use (no consent)",
+        f"{int(records_nc.sum())} from records linkage (no consent)",
+        f"{int(withdrawn.sum())} withdrawn (excluded from both)",
+    ]
+    return "consent: " + ", ".join(parts)
