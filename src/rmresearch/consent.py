@@ -25,7 +25,8 @@ the raw transcripts, and their records are treated as unlinked.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Iterable
 
 import pandas as pd
 
@@ -37,10 +38,16 @@ __all__ = [
     "excluded_from_records",
     "withdrawals",
     "consent_summary",
+    "withhold_turns",
+    "Withheld",
+    "remap_offsets",
+    "WITHHELD_MARKER",
     "EXCLUSION_COLUMNS",
 ]
 
 EXCLUSION_COLUMNS = ["participant_id", "interview", "records", "reason"]
+#: What replaces the spoken text of a turn whose speaker did not consent to interview use (or withdrew).
+WITHHELD_MARKER = "[turn withheld: no consent for interview use]"
 
 
 def _participants(config, participants: pd.DataFrame | None) -> pd.DataFrame:
@@ -194,3 +201,90 @@ def consent_summary(exclusions: pd.DataFrame) -> str:
         f"{int(withdrawn.sum())} withdrawn (excluded from both)",
     ]
     return "consent: " + ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A transcript with the turns of excluded speakers withheld (see :func:`withhold_turns`).
+
+    ``spans`` holds ``(old_start, old_end, new_start, new_end)`` of every
+    replaced passage: offsets into the text before and after withholding.
+    """
+
+    text: str
+    spans: tuple[tuple[int, int, int, int], ...]
+
+    def overlaps_old(self, start: int, end: int) -> bool:
+        """Whether the passage ``start:end`` of the original text touches a withheld turn."""
+        return any(max(start, a) < min(end, b) for a, b, _, _ in self.spans)
+
+    def overlaps_new(self, start: int, end: int) -> bool:
+        """Whether the passage ``start:end`` of the withheld text touches a marker."""
+        return any(max(start, a) < min(end, b) for _, _, a, b in self.spans)
+
+
+def withhold_turns(text: str, excluded: Iterable[str], *, marker: str = WITHHELD_MARKER) -> Withheld:
+    """Replace the spoken text of every turn by an excluded speaker with ``marker``.
+
+    A turn belongs to an excluded speaker when its speaker label is their
+    participant ID (``P07`` or the anonymiser's tag ``[P07]``). Lines without
+    a label that follow such a turn (a turn continued on the next line or
+    paragraph) are withheld too, until the next labelled line. The speaker
+    label and the line structure are kept, so turn numbers and segment IDs do
+    not change; applying it twice changes nothing more.
+
+    >>> w = withhold_turns("Interviewer: Hi.\\n[P07]: My words.\\nmore of mine\\nP08: Fine.", {"P07"})
+    >>> print(w.text)
+    Interviewer: Hi.
+    [P07]: [turn withheld: no consent for interview use]
+    [turn withheld: no consent for interview use]
+    P08: Fine.
+    """
+    from .coding.segments import _lines, _trim, split_speaker
+
+    excluded = {str(e) for e in excluded}
+    if not excluded:
+        return Withheld(text, ())
+    pieces: list[str] = []
+    spans: list[tuple[int, int, int, int]] = []
+    pos = 0
+    new_len = 0
+    current_excluded = False
+    for a, b in _lines(text):
+        line = text[a:b]
+        if not line.strip():
+            continue  # a blank line keeps the current speaker (a turn may run over paragraphs)
+        speaker, offset = split_speaker(line)
+        if speaker is not None:
+            label = speaker[1:-1].strip() if speaker.startswith("[") and speaker.endswith("]") else speaker
+            current_excluded = label in excluded
+        if not current_excluded:
+            continue
+        s, e = _trim(text, a + offset, b)
+        if e <= s:
+            continue  # a label with nothing said
+        pieces.append(text[pos:s])
+        new_len += s - pos
+        pieces.append(marker)
+        spans.append((s, e, new_len, new_len + len(marker)))
+        new_len += len(marker)
+        pos = e
+    pieces.append(text[pos:])
+    return Withheld("".join(pieces), tuple(spans))
+
+
+def remap_offsets(withheld: Withheld, start: int, end: int) -> tuple[int, int] | None:
+    """Offsets of the passage ``start:end`` of the original text in the withheld text.
+
+    ``None`` when the passage touches a withheld turn (it must be dropped).
+    """
+    if withheld.overlaps_old(start, end):
+        return None
+    shift_start = shift_end = 0
+    for a, b, na, nb in withheld.spans:
+        delta = (nb - na) - (b - a)
+        if b <= start:
+            shift_start += delta
+        if b <= end:
+            shift_end += delta
+    return start + shift_start, end + shift_end
