@@ -303,4 +303,7 @@ def load_cohort(
                 f"{source}: configured input(s) not found:\n" + "\n".join(missing)
                 + "\nCorrect the paths (relative paths start from " + str(root) + ") or remove the entries."
             )
+    from .guard import check_layout
+
+    check_layout(config)  # outputs never inside inputs or each other (keys not in reports/, review not in anonymised/...)
     return config

@@ -14,6 +14,7 @@ __all__ = [
     "RMResearchError",
     "ConfigError",
     "InputError",
+    "OutputRefused",
     "Problem",
     "ValidationError",
 ]
@@ -29,6 +30,11 @@ class ConfigError(RMResearchError, ValueError):
 
 class InputError(RMResearchError, ValueError):
     """An input file cannot be read (missing, empty, binary, wrong encoding...)."""
+
+
+class OutputRefused(RMResearchError, ValueError):
+    """A command was asked to write into or over an input, a key or a folder it does not own
+    (see :mod:`rmresearch.guard`); nothing was written."""
 
 
 @dataclass(frozen=True)
