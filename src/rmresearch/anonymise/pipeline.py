@@ -18,14 +18,22 @@ Options read from the cohort file (``options.anonymise``; all optional):
 
 Identifier formats come from ``options.identifiers`` (name -> regex).
 
-Outputs: ``outputs.anonymised/<name>.txt`` per transcript and
-``<name>.log.csv`` beside it (label, pseudonym, positions, layer, confidence;
-never the original words); the key in ``outputs.keys`` (mode 0600); the review
-CSV beside the raw folder. Raw files are only read.
+Outputs: ``outputs.anonymised/<document>.txt`` per transcript and
+``<document>.log.csv`` beside it (label, pseudonym, positions, layer, confidence;
+never the original words), where ``<document>`` is the transcript's document
+pseudonym (``interview_01``, ``interview_02``... given in sorted order of the raw
+file names when first seen, never the raw file name, which may name a person);
+the key in ``outputs.keys`` (mode 0600) holds the pseudonyms, including raw file
+name -> document pseudonym; the review CSV beside the raw folder. Raw files are
+only read. The anonymised folder, key and review file are replaced together, so
+an interrupted run leaves the previous state or the new one, never a mixture.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +43,7 @@ import pandas as pd
 
 from ..errors import ConfigError, InputError
 from ..fileio import atomic_write_text, write_csv
+from . import staging
 from .detectors import DEFAULT_ALLOW, Detector, DetectorOptions
 from .pseudonyms import STYLES, PseudonymKey, key_path
 from .review import ReviewQueue, review_path
@@ -234,18 +243,62 @@ def transcript_files(folder: Path) -> list[Path]:
                   and p.suffix.lower() in TRANSCRIPT_SUFFIXES)
 
 
-def _output_names(files: list[Path]) -> dict[Path, str]:
-    stems: dict[str, int] = {}
-    for f in files:
-        stems[f.stem] = stems.get(f.stem, 0) + 1
-    return {f: (f.stem if stems[f.stem] == 1 else f.name.replace(".", "_")) for f in files}
+JOURNAL_FILENAME = ".anonymise-journal.json"
+LOCK_FILENAME = ".anonymise.lock"
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror}); it may have been moved or deleted during the run. "
+                         "Nothing was written; put it back (or leave it out) and run again.") from None
+
+
+def _output_names(files: list[Path], key: "PseudonymKey | None" = None) -> dict[Path, str]:
+    """Output name (document pseudonym, never the raw file name) of each raw transcript the key
+    already names (:meth:`PseudonymKey.document_names` gives new ones); ``{}`` without a key."""
+    if key is None:
+        return {}
+    return {f: key.documents[f.name]["document"] for f in files if f.name in key.documents}
+
+
+@contextlib.contextmanager
+def _run_lock(keys_dir: Path):
+    """One ``anonymise run`` per cohort at a time (released by the system if the run is killed)."""
+    import fcntl
+
+    try:
+        keys_dir.mkdir(parents=True, exist_ok=True)
+        os.chmod(keys_dir, 0o700)
+        fd = os.open(keys_dir / LOCK_FILENAME, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise InputError(f"{keys_dir}: the keys folder cannot be written ({exc.strerror}); "
+                         "check outputs.keys in the cohort file and the folder's permissions.") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise InputError(f"{keys_dir}: another `rmresearch anonymise run` of this cohort is running; "
+                             "wait for it to finish.") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _inside(child: Path, parent: Path) -> bool:
+    child, parent = Path(child).resolve(), Path(parent).resolve()
+    return child == parent or parent in child.parents
 
 
 def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = True) -> pd.DataFrame:
     """Anonymise every raw transcript of a cohort; return one summary row per document.
 
-    Columns: ``document``, ``output``, ``spans``, ``review``, and one count per label.
-    Raw files are only read; outputs are written atomically.
+    Columns: ``document`` (the document pseudonym, e.g. ``interview_03``), ``output``,
+    ``spans``, ``review``, and one count per label. Raw files are only read. The
+    anonymised folder, the key and the review file are replaced together
+    (:mod:`~rmresearch.anonymise.staging`): a run that fails or is killed leaves
+    the previous state, and the next run finishes or discards its leftovers.
     """
     from ..transcripts import read_transcript
 
@@ -255,48 +308,74 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
     kpath = key_path(config)
     out_dir = Path(config.outputs["anonymised"])
     raw_dir = Path(config.input_path("interviews"))
-    if out_dir.resolve() == raw_dir.resolve() or raw_dir.resolve() in out_dir.resolve().parents:
+    if _inside(out_dir, raw_dir):
         raise ConfigError(f"{config.path}: outputs.anonymised ({out_dir}) must not be inside the raw interviews folder {raw_dir}.")
     rpath = review_path(config)
     if raw_dir.resolve() in rpath.resolve().parents:
         raise ConfigError(f"{config.path}: the review file {rpath} must not be inside the raw folder {raw_dir}; "
                           "set options.anonymise.review_file elsewhere.")
-    key = PseudonymKey.load(kpath, cohort=config.cohort, style=settings.style, roster=roster)
-    review = ReviewQueue(rpath)
+    for name in ("anonymised", "reports"):
+        shared = config.outputs.get(name)
+        if shared is not None and _inside(rpath, shared):
+            raise ConfigError(f"{config.path}: the review file {rpath} quotes original words and must not be inside "
+                              f"outputs.{name} ({shared}), which is shared; set options.anonymise.review_file elsewhere "
+                              "(default: beside the raw folder).")
+    if rpath.is_dir():
+        raise InputError(f"{rpath}: the review file is a folder; move it away or set options.anonymise.review_file.")
     files = transcript_files(raw_dir)
-    names = _output_names(files)
-    # Read every transcript before writing anything: one unreadable file must not leave a half-done run.
-    transcripts, unreadable = {}, []
-    for path in files:
-        try:
-            transcripts[path] = read_transcript(path)
-        except InputError as exc:
-            unreadable.append(str(exc))
-    if unreadable:
-        raise InputError(
-            f"{len(unreadable)} of {len(files)} transcript(s) cannot be read; nothing was written:\n  - "
-            + "\n  - ".join(unreadable)
-        )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    rows = []
-    iterator = files
-    if progress:
-        from tqdm.auto import tqdm
+    if not files:
+        others = sorted(p.name for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+        hint = (f" It holds {', '.join(others[:5])}{' ...' if len(others) > 5 else ''}, of types not read; "
+                "export them as .docx or .txt." if others else "")
+        raise InputError(f"{raw_dir}: no transcripts ({', '.join(TRANSCRIPT_SUFFIXES)}) in the raw interviews folder.{hint}")
+    journal = kpath.parent / JOURNAL_FILENAME
+    with _run_lock(kpath.parent):
+        staging.recover(journal, out_dir, [kpath, rpath])
+        key = PseudonymKey.load(kpath, cohort=config.cohort, style=settings.style, roster=roster, require_private=True)
+        review = ReviewQueue(rpath)
+        # Read every transcript before writing anything: one unreadable file must not leave a half-done run.
+        transcripts, digests, unreadable = {}, {}, []
+        for path in files:
+            try:
+                digests[path.name] = _digest(path)
+                transcripts[path] = read_transcript(path)
+            except InputError as exc:
+                unreadable.append(str(exc))
+        if unreadable:
+            raise InputError(
+                f"{len(unreadable)} of {len(files)} transcript(s) cannot be read; nothing was written:\n  - "
+                + "\n  - ".join(unreadable)
+            )
+        documents = key.document_names(digests)
+        review.rename_documents(documents)  # rows written before documents had pseudonyms
+        outputs: dict[str, str] = {}
+        rows = []
+        iterator = files
+        if progress:
+            from tqdm.auto import tqdm
 
-        iterator = tqdm(files, desc=f"anonymise {config.cohort}", unit="transcript")
-    for path in iterator:
-        transcript = transcripts[path]
-        offsets = [(t.speaker_start, t.speaker_end) for t in transcript.turns if t.speaker_start is not None]
-        text, log = anonymise_text(transcript.text, detector, key, document=path.name, settings=settings,
-                                   review=review, speaker_offsets=offsets)
-        name = names[path]
-        atomic_write_text(out_dir / f"{name}.txt", text + ("\n" if not text.endswith("\n") else ""))
-        write_csv(log, out_dir / f"{name}.log.csv")
-        counts = log.loc[log["decision"] != "reject", "label"].value_counts().to_dict()
-        rows.append({"document": path.name, "output": f"{name}.txt", "spans": int(sum(counts.values())),
-                     "review": int((log["decision"] == "pending").sum()), **{k: int(v) for k, v in counts.items()}})
-    key.save(kpath)
-    review.save(documents={p.name for p in files})
+            iterator = tqdm(files, desc=f"anonymise {config.cohort}", unit="transcript")
+        for path in iterator:
+            transcript = transcripts[path]
+            name = documents[path.name]
+            offsets = [(t.speaker_start, t.speaker_end) for t in transcript.turns if t.speaker_start is not None]
+            text, log = anonymise_text(transcript.text, detector, key, document=name, settings=settings,
+                                       review=review, speaker_offsets=offsets)
+            outputs[f"{name}.txt"] = text + ("\n" if not text.endswith("\n") else "")
+            outputs[f"{name}.log.csv"] = log.to_csv(index=False)
+            counts = log.loc[log["decision"] != "reject", "label"].value_counts().to_dict()
+            rows.append({"document": name, "output": f"{name}.txt", "spans": int(sum(counts.values())),
+                         "review": int((log["decision"] == "pending").sum()), **{k: int(v) for k, v in counts.items()}})
+        review.prune(set(documents.values()))
+        # Anything else a researcher keeps in the folder stays; outputs of files no longer in raw go.
+        keep = {p.name: p for p in out_dir.iterdir() if p.is_file() and not p.name.startswith(".")
+                and not p.name.endswith((".txt", ".log.csv"))} if out_dir.is_dir() else {}
+        try:
+            staging.commit(journal, out_dir, outputs, {kpath: key.dumps(), rpath: review.dumps()}, keep=keep)
+        except OSError as exc:
+            raise InputError(f"cannot write the outputs ({exc.strerror}: {exc.filename}); nothing was changed. "
+                             "Check the folders' permissions and free space, then run again.") from None
+        key.path, key.changed = kpath, False
     summary = pd.DataFrame(rows).fillna(0)
     for col in summary.columns[4:]:
         summary[col] = summary[col].astype(int)
@@ -308,17 +387,21 @@ def check_anonymised(config) -> None:
 
     Reports only ever read anonymised text: this is the check they run first, so a
     researcher anonymises (and looks at the review queue) before anything is reported.
+    A copy is out of date when the raw file is newer or its content changed since.
     A cohort with no ``inputs.interviews`` passes.
     """
     if config.inputs.get("interviews") is None:
         return
     files = transcript_files(Path(config.input_path("interviews")))
-    names = _output_names(files)
+    kpath = key_path(config)
+    key = PseudonymKey.load(kpath, cohort=config.cohort) if kpath.exists() else None
+    names = _output_names(files, key)
     out_dir = Path(config.outputs["anonymised"])
     stale = []
     for path in files:
-        out = out_dir / f"{names[path]}.txt"
-        if not out.exists() or out.stat().st_mtime < path.stat().st_mtime:
+        out = out_dir / f"{names.get(path, '')}.txt"
+        if (path not in names or not out.exists() or out.stat().st_mtime < path.stat().st_mtime
+                or key.documents[path.name].get("sha256") not in (None, _digest(path))):
             stale.append(path.name)
     if stale:
         shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")

@@ -27,9 +27,10 @@ import hashlib
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from ..errors import ConfigError, InputError
 from ..fileio import atomic_write
@@ -39,6 +40,33 @@ __all__ = ["PseudonymKey", "normalise", "key_path", "check_key_location", "STYLE
 
 STYLES = ("tags", "surrogates")
 KEY_FILENAME = "pseudonym_key.json"
+KEY_FORMAT = 2  # 2: adds ``documents`` (raw file name -> document pseudonym and content hash)
+DOCUMENT_PREFIX = "interview_"
+
+
+def _check_key_data(path: Path, data) -> None:
+    """A clear error when the key JSON is not shaped as this toolkit writes it."""
+    def bad(what: str) -> InputError:
+        return InputError(f"{path}: the pseudonym key is damaged ({what}); restore it from backup. "
+                          "Deleting it would give every person a new pseudonym.")
+
+    if not isinstance(data, dict):
+        raise bad(f"a JSON {type(data).__name__}, not an object")
+    for name in ("entries", "counters", "surrogates", "documents"):
+        if name in data and not isinstance(data[name], dict):
+            raise bad(f"'{name}' is a {type(data[name]).__name__}, not an object")
+    for name in ("cohort", "style"):
+        if name in data and not isinstance(data[name], str):
+            raise bad(f"'{name}' is not text")
+    for k, e in (data.get("entries") or {}).items():
+        if not isinstance(e, dict) or not {"original", "label", "pseudonym"} <= set(e):
+            raise bad(f"entry {k!r} lacks original, label or pseudonym")
+    for k, v in (data.get("counters") or {}).items():
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise bad(f"counter {k!r} is not a whole number")
+    for k, e in (data.get("documents") or {}).items():
+        if not isinstance(e, dict) or not isinstance(e.get("document"), str):
+            raise bad(f"document {k!r} lacks its pseudonym")
 
 
 def normalise(original: str, label: str) -> str:
@@ -96,6 +124,7 @@ class PseudonymKey:
     entries: dict[str, dict] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
     surrogates: dict[str, dict] = field(default_factory=dict)
+    documents: dict[str, dict] = field(default_factory=dict)
     path: Path | None = None
     roster: Roster | None = field(default=None, repr=False)
     changed: bool = False
@@ -106,16 +135,35 @@ class PseudonymKey:
 
     # ------------------------------------------------------------------ files
     @classmethod
-    def load(cls, path: str | Path, *, cohort: str = "", style: str = "tags", roster: Roster | None = None) -> "PseudonymKey":
-        """Read the key at ``path``, or start a new one if there is none yet."""
+    def load(cls, path: str | Path, *, cohort: str = "", style: str = "tags", roster: Roster | None = None,
+             require_private: bool = False) -> "PseudonymKey":
+        """Read the key at ``path``, or start a new one if there is none yet.
+
+        With ``require_private``, a key that others may read (any group or
+        other permission bit) is refused with the command that fixes it.
+        Keys written before document pseudonyms existed (``format`` 1) load
+        unchanged; their documents are named on the next run.
+        """
         path = Path(path)
         if not path.exists():
             return cls(cohort=cohort, style=style, path=path, roster=roster)
+        if path.is_dir():
+            raise InputError(f"{path}: the pseudonym key is a folder, not a file; move it away or restore the key file.")
+        if require_private and os.name == "posix":
+            mode = stat.S_IMODE(path.stat().st_mode)
+            if mode & 0o077:
+                raise InputError(
+                    f"{path}: the pseudonym key can be read by others (mode {mode:04o}); it must be private. "
+                    f"Run `chmod 600 {path}` (and `chmod 700 {path.parent}`), then run again."
+                )
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:
             raise InputError(f"{path}: the pseudonym key is not valid JSON ({exc}); restore it from backup. "
                              "Deleting it would give every person a new pseudonym.") from None
+        except OSError as exc:
+            raise InputError(f"{path}: the pseudonym key cannot be read ({exc.strerror}); check its permissions.") from None
+        _check_key_data(path, data)
         if data.get("cohort") and cohort and data["cohort"] != cohort:
             raise InputError(f"{path}: this key belongs to cohort {data['cohort']!r}, not {cohort!r}.")
         if data.get("style", style) != style:
@@ -124,7 +172,14 @@ class PseudonymKey:
                 "Keep the style a cohort started with, or move the old key away to start again."
             )
         return cls(cohort=data.get("cohort", cohort), style=data.get("style", style), entries=data.get("entries", {}),
-                   counters=data.get("counters", {}), surrogates=data.get("surrogates", {}), path=path, roster=roster)
+                   counters=data.get("counters", {}), surrogates=data.get("surrogates", {}),
+                   documents=data.get("documents", {}), path=path, roster=roster)
+
+    def dumps(self) -> str:
+        """The key as stored (sorted JSON, so an unchanged key is byte-identical)."""
+        data = {"format": KEY_FORMAT, "cohort": self.cohort, "style": self.style, "counters": self.counters,
+                "surrogates": self.surrogates, "entries": self.entries, "documents": self.documents}
+        return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
 
     def save(self, path: str | Path | None = None) -> Path:
         """Write the key atomically with mode 0600 (folder 0700)."""
@@ -133,13 +188,51 @@ class PseudonymKey:
             raise ValueError("no path to save the key to")
         path.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(path.parent, 0o700)
-        data = {"format": 1, "cohort": self.cohort, "style": self.style, "counters": self.counters,
-                "surrogates": self.surrogates, "entries": self.entries}
         with atomic_write(path, "w", file_mode=0o600) as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
+            fh.write(self.dumps())
         self.path = path
         self.changed = False
         return path
+
+    # ------------------------------------------------------------------ documents
+    def document_names(self, files: Mapping[str, str]) -> dict[str, str]:
+        """Document pseudonyms (``interview_01``...) of raw files ``{raw name: sha256}``.
+
+        A raw name seen before keeps its pseudonym; new names are numbered in
+        sorted order after the highest number used. A new name whose content
+        is that of a known document whose raw file is gone (a renamed file)
+        takes over its pseudonym. The mapping and hashes are kept in the key.
+
+        >>> key = PseudonymKey()
+        >>> key.document_names({"interview_Ada_Obi.docx": "aa", "b.txt": "bb"})
+        {'b.txt': 'interview_01', 'interview_Ada_Obi.docx': 'interview_02'}
+        >>> key.document_names({"b.txt": "bb", "a.txt": "cc", "ada.txt": "aa"})
+        {'a.txt': 'interview_03', 'ada.txt': 'interview_02', 'b.txt': 'interview_01'}
+        """
+        out: dict[str, str] = {}
+        gone = {e.get("sha256"): raw for raw, e in self.documents.items() if raw not in files and e.get("sha256")}
+        for raw in sorted(files):
+            digest = files[raw]
+            entry = self.documents.get(raw)
+            if entry is None and digest in gone:
+                entry = self.documents.pop(gone.pop(digest))
+                self.documents[raw] = entry
+                self.changed = True
+            if entry is None:
+                entry = {"document": self._new_document()}
+                self.documents[raw] = entry
+                self.changed = True
+            if entry.get("sha256") != digest:
+                entry["sha256"] = digest
+                self.changed = True
+            out[raw] = entry["document"]
+        return out
+
+    def _new_document(self) -> str:
+        # Entries are never dropped, so a number once given is never given again.
+        used = [int(m.group(1)) for e in self.documents.values()
+                if (m := re.fullmatch(re.escape(DOCUMENT_PREFIX) + r"(\d+)", e["document"]))]
+        return f"{DOCUMENT_PREFIX}{max(used, default=0) + 1:02d}"
 
     # ------------------------------------------------------------------ lookups
     def originals(self, *, min_confidence: float = 0.75) -> list[tuple[str, str]]:

@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -62,33 +63,74 @@ class ReviewQueue:
             self._read()
 
     def _read(self) -> None:
+        path = str(self.path)
         try:
-            frame = pd.read_csv(self.path, dtype=str, keep_default_na=False)
-        except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-            raise ValidationError([Problem(str(self.path), f"cannot read the review file ({exc}); fix or delete it")]) from None
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            raise ValidationError([Problem(path, f"cannot read the review file ({exc.strerror}); close it in any "
+                                           "other program (Excel locks files it has open) and check its permissions")]) from None
+        try:
+            text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
+        except UnicodeDecodeError as exc:
+            raise ValidationError([Problem(path, f"not UTF-8 text (byte {exc.start}); in Excel save it with "
+                                           "'CSV UTF-8 (Comma delimited)', or fix it in a text editor")]) from None
+        header = text.split("\n", 1)[0]
+        # Excel in many European locales saves CSV with ';' (or tabs when saved as text).
+        sep = max((",", ";", "\t"), key=header.count)
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
+        except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
+            raise ValidationError([Problem(path, f"cannot read the review file ({exc}); fix or delete it")]) from None
+        frame.columns = [str(c).strip().lower() for c in frame.columns]
         missing = [c for c in ("document", "start", "end", "text", "decision") if c not in frame.columns]
         if missing:
-            raise ValidationError([Problem(str(self.path), f"column(s) {', '.join(missing)} missing; the file must keep "
+            raise ValidationError([Problem(path, f"column(s) {', '.join(missing)} missing; the file must keep "
                                            f"the columns {', '.join(REVIEW_COLUMNS)}")])
         problems = []
+        first_row: dict[tuple, tuple[int, str]] = {}  # (document, start, end) -> (row, decision)
         for i, row in frame.iterrows():
+            if not any(str(v).strip() for v in row.values):
+                continue  # a blank line (Excel adds them)
             decision = str(row["decision"]).strip().lower()
             decision = _SYNONYMS.get(decision, decision)
             if decision and decision not in DECISIONS:
-                problems.append(Problem(str(self.path), f"decision {row['decision']!r} is not 'accept' or 'reject' "
+                problems.append(Problem(path, f"decision {row['decision']!r} is not 'accept' or 'reject' "
                                         "(leave it empty to decide later)", row=i + 2, column="decision"))
                 continue
             try:
-                start, end = int(row["start"]), int(row["end"])
+                start, end = int(str(row["start"]).strip()), int(str(row["end"]).strip())
             except ValueError:
-                problems.append(Problem(str(self.path), "start and end must be whole numbers; do not edit them",
+                problems.append(Problem(path, "start and end must be whole numbers; do not edit them",
                                         row=i + 2, column="start"))
                 continue
+            span = (row["document"], start, end)
+            if decision and span in first_row and first_row[span][1] and first_row[span][1] != decision:
+                other = first_row[span][0]
+                problems.append(Problem(path, f"this row says {decision!r} but row {other} says "
+                                        f"{first_row[span][1]!r} for the same candidate ({row['document']} "
+                                        f"{start}-{end}); keep one decision and delete or clear the other row",
+                                        row=i + 2, column="decision"))
+                continue
+            if decision or span not in first_row:
+                first_row[span] = (i + 2, decision)
+            k = (row["document"], start, end, row["text"])
+            if not decision and k in self.rows and self.rows[k]["decision"]:
+                continue  # an undecided copy of a decided row
             record = {c: row.get(c, "") for c in REVIEW_COLUMNS}
             record.update(start=start, end=end, decision=decision)
-            self.rows[(row["document"], start, end, row["text"])] = record
+            self.rows[k] = record
         if problems:
             raise ValidationError(problems)
+
+    def rename_documents(self, names: dict[str, str]) -> None:
+        """Rename documents (raw file name -> document pseudonym) in rows written by older versions."""
+        renamed = {}
+        for k, r in self.rows.items():
+            if r["document"] in names:
+                r = dict(r, document=names[r["document"]])
+                k = (r["document"],) + k[1:]
+            renamed.setdefault(k, r)
+        self.rows = renamed
 
     def decision(self, document: str, start: int, end: int, text: str) -> str:
         """``accept``, ``reject`` or ``""`` (not decided yet)."""
@@ -110,10 +152,18 @@ class ReviewQueue:
         rows = sorted(self.rows.values(), key=lambda r: (r["document"], r["start"]))
         return pd.DataFrame(rows, columns=REVIEW_COLUMNS)
 
+    def prune(self, documents: set[str]) -> None:
+        """Drop undecided rows of ``documents`` that this run no longer produced; decided rows are always kept."""
+        self.rows = {k: r for k, r in self.rows.items()
+                     if r["decision"] or k in self.seen or r["document"] not in documents}
+
+    def dumps(self) -> str:
+        """The queue as CSV text, as :meth:`save` writes it."""
+        return self.frame().to_csv(index=False)
+
     def save(self, *, documents: set[str] | None = None) -> Path:
         """Write the queue. With ``documents``, undecided rows of those documents that
         this run no longer produced are dropped; decided rows are always kept."""
         if documents is not None:
-            self.rows = {k: r for k, r in self.rows.items()
-                         if r["decision"] or k in self.seen or r["document"] not in documents}
+            self.prune(documents)
         return write_csv(self.frame(), self.path)
