@@ -1707,11 +1707,12 @@ def mentored_comparison(
         "rate_control": rate_c, "difference_pp": diff, "ci_low": 100 * low[0], "ci_high": 100 * high[0],
         "significant": bool(100 * low[0] > 0 or 100 * high[0] < 0),
     }])
-    spec = {"kind": "mentored", "counts": ["n_treated", "n_treated_matched", "good_treated", "n_control"],
+    # n_control_effective is a number of people (Kish's effective sample size): rounded as a count.
+    spec = {"kind": "mentored",
+            "counts": ["n_treated", "n_treated_matched", "good_treated", "n_control", "n_control_effective"],
             "rates": {"rate_treated": ("n_treated_matched", "good_treated"), "rate_control": ("n_control", None)},
             "derived": {c: [("n_treated_matched", "good_treated"), ("n_control", None)]
-                        for c in ("n_control_effective", "difference_pp", "ci_low", "ci_high", "significant")},
-            "decimals": {"n_control_effective": 0}}
+                        for c in ("difference_pp", "ci_low", "ci_high", "significant")}}
     table = _attach(table, excluded=excluded, spec=spec)
     table.attrs["unmatched_treated"] = n_treated_all - n_tm
     return table
@@ -1869,39 +1870,29 @@ def disclose_attainment(
     0           White  40  75.0%
     1           Mixed   5     ..     ..
     """
-    from .disclosure import _resolve_rules, _resolve_style, disclose, suppress_rate
+    from .disclosure import OFS_CODES, _resolve_rules, disclose
 
     spec = table.attrs.get(_ATTRS)
     if not isinstance(spec, dict):
         raise ValueError("disclose_attainment: pass a table returned by an rmresearch.attainment function "
                          "(other tables go through rmresearch.disclosure.disclose directly).")
     rules = _resolve_rules(rules)
-    style_used = _resolve_style(style, rules)
-    marker = rules.suppressed_marker if style_used == "hesa" else "[low]"
     rates = {r: (d if n is None else (d, n)) for r, (d, n) in spec["rates"].items()}
+    # One path: every derived number (gap, interval, p-value, flag) is suppressed by
+    # disclose() wherever a rate it rests on is, with that rate's marker.
+    derived = {c: [tuple(b) for b in bases] for c, bases in spec.get("derived", {}).items() if c in table.columns}
+    places = spec.get("decimals", {})
+    derived_places = {c: places.get(c, 3 if c == "p_value" else decimals) for c in derived}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # numerators already listed as counts
-        shown = disclose(table, counts=spec["counts"], rates=rates, rules=rules, style=style, decimals=decimals,
+        shown = disclose(table, counts=[c for c in spec["counts"] if c in table.columns], rates=rates, rules=rules,
+                         style=style, decimals=decimals, derived=derived, derived_decimals=derived_places,
                          name=name or f"attainment: {spec['kind']}")
-    places = spec.get("decimals", {})
-    for column, bases in spec.get("derived", {}).items():
-        if column not in table.columns:
-            continue
-        hidden = np.zeros(len(table), dtype=bool)
-        for den, num in bases:
-            probe = suppress_rate(pd.Series(np.zeros(len(table)), index=table.index), table[den],
-                                  rules=rules, style=style,
-                                  numerator=None if num is None else table[num])
-            hidden |= probe.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-        values = table[column]
-        if pd.api.types.is_bool_dtype(values.dtype):
-            text = values.map({True: "yes", False: "no"}).astype(object)
-        else:
-            d = places.get(column, 3 if column == "p_value" else decimals)
-            text = values.map(lambda v, d=d: "" if pd.isna(v) else f"{float(v):.{d}f}".replace("-0.0", "0.0")
-                              if f"{float(v):.{d}f}".strip("-0.") == "" else f"{float(v):.{d}f}").astype(object)
-        if column in ("gap_pp", "ci_low", "ci_high", "significant") and spec["kind"] == "gap":
-            text[(table[spec["group"]] == spec["reference"]).to_numpy()] = ""
-        text[hidden] = marker
-        shown[column] = text
+    if spec["kind"] == "gap":
+        markers = {rules.suppressed_marker, *OFS_CODES.values()}
+        is_reference = (table[spec["group"]] == spec["reference"]).to_numpy()
+        for column in ("gap_pp", "ci_low", "ci_high", "significant"):
+            if column in shown.columns:
+                keep = shown[column].map(lambda v: v in markers).to_numpy(dtype=bool)
+                shown.loc[is_reference & ~keep, column] = ""
     return shown

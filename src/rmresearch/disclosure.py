@@ -66,6 +66,8 @@ __all__ = [
     "is_disclosed",
     "disclosure_log",
     "clear_disclosure_log",
+    "HESA_MINIMUMS",
+    "rules_below_minimums",
 ]
 
 #: OfS suppression codes, by reason.
@@ -286,6 +288,63 @@ def _resolve_rules(rules: Any) -> DisclosureRules:
     )
 
 
+#: The least protective setting of each threshold that still meets the HESA standard
+#: rounding methodology (and the OfS codes), with the direction that is weaker.
+HESA_MINIMUMS = MappingProxyType({
+    "round_to": 5,  # counts rounded to multiples of at least 5
+    "min_percentage_denominator": 22.5,  # percentages of fewer than 22.5 people suppressed
+    "max_mean_suppressed_n": 7,  # averages of 7 or fewer people suppressed
+    "ofs_min_denominator": 23,  # OfS [low]
+    "ofs_max_numerator_suppressed": 2,  # OfS [DPL], [DPH], [none]
+})
+
+
+def rules_below_minimums(rules: Any) -> list[str]:
+    """Reasons why disclosure rules are weaker than the HESA minimums (an empty list when they are not).
+
+    A release meant for the public must refuse rules with any reason listed:
+    ``round_to: 1`` shows exact counts and ``min_percentage_denominator: 0``
+    shows the rate of a single person. Stricter values (``round_to: 10``) are
+    fine. Every :func:`disclose` record carries the list as
+    ``below_hesa_minimums``, so a release gate can check each table.
+
+    Examples
+    --------
+    >>> rules_below_minimums(DisclosureRules())
+    []
+    >>> rules_below_minimums({"round_to": 1, "min_percentage_denominator": 0})
+    ['round_to is 1: counts must be rounded to multiples of at least 5', 'min_percentage_denominator is 0: percentages must be suppressed below at least 22.5 people']
+    """
+    if isinstance(rules, Mapping):
+        values = {**asdict(DisclosureRules()), **dict(rules)}
+    elif isinstance(rules, DisclosureRules):
+        values = asdict(rules)
+    elif rules is None:
+        values = asdict(DisclosureRules())
+    else:
+        raise ValueError(f"rules_below_minimums: pass a DisclosureRules or a mapping of its fields, not {type(rules).__name__}.")
+    wanted = {
+        "round_to": "counts must be rounded to multiples of at least {}",
+        "min_percentage_denominator": "percentages must be suppressed below at least {} people",
+        "max_mean_suppressed_n": "averages must be suppressed for {} or fewer people (or a higher limit)",
+        "ofs_min_denominator": "OfS [low] must apply below {} people (or a higher limit)",
+        "ofs_max_numerator_suppressed": "OfS [DPL]/[DPH] must apply to numerators of {} or fewer (or a higher limit)",
+    }
+    reasons = []
+    for field, text in wanted.items():
+        value = values.get(field)
+        minimum = HESA_MINIMUMS[field]
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or math.isnan(float(value)):
+            reasons.append(f"{field} is {value!r}, not a number: {text.format(minimum)}")
+        elif value < minimum:
+            reasons.append(f"{field} is {value:g}: {text.format(minimum)}")
+    marker = values.get("suppressed_marker")
+    if not isinstance(marker, str) or not marker.strip():
+        reasons.append(f"suppressed_marker is {marker!r}: a suppressed cell must be marked (HESA uses '..'), "
+                       "not look like a missing value")
+    return reasons
+
+
 def _resolve_style(style: Any, rules: DisclosureRules) -> str:
     chosen = rules.style if style is None else style
     if not isinstance(chosen, str) or chosen.lower() not in STYLES:
@@ -312,11 +371,24 @@ def _small(values: np.ndarray, limit: float) -> np.ndarray:
     return ~(values > limit)
 
 
+def _hidden_by_rounding(counts: np.ndarray, rules: DisclosureRules) -> np.ndarray:
+    """Counts that rounding shows as 0 or that are at most the OfS small-number limit (missing: hidden)."""
+    return _small(counts, rules.ofs_max_numerator_suppressed) | ~(2 * counts >= rules.round_to)
+
+
 def _rate_codes(denominator: np.ndarray, numerator: np.ndarray | None, rules: DisclosureRules, style: str) -> np.ndarray:
     """The marker for each suppressed rate, or None where the rate may be shown."""
     codes = np.full(denominator.shape, None, dtype=object)
     if style == "hesa":
-        codes[~(denominator >= rules.min_percentage_denominator)] = rules.suppressed_marker
+        hidden = ~(denominator >= rules.min_percentage_denominator)
+        if numerator is not None:
+            # A rate's precision must not give back a count that rounding hides:
+            # 2 of 120 is 1.7% beside a count shown as 0 (and 118 of 120 is 98.3%
+            # beside 120), so rate x denominator pins the count. Suppress a rate
+            # whose numerator, or denominator minus numerator, rounds to 0 or is
+            # at most ofs_max_numerator_suppressed (the OfS DPL/DPH limits).
+            hidden |= _hidden_by_rounding(numerator, rules) | _hidden_by_rounding(denominator - numerator, rules)
+        codes[hidden] = rules.suppressed_marker
         return codes
     small = rules.ofs_max_numerator_suppressed
     conditions = [
@@ -601,6 +673,73 @@ def _numeric(table: pd.DataFrame, column: Any, role: str) -> pd.Series:
     return s
 
 
+def _derived_spec(derived: Any) -> dict[Any, list[Any]]:
+    if derived is None:
+        return {}
+    if not isinstance(derived, Mapping):
+        raise ValueError(
+            'derived must map each derived column to the rates or counts it rests on, e.g. '
+            f'{{"gap_pp": ["rate", "rate_reference"]}}, not {derived!r}.'
+        )
+    spec: dict[Any, list[Any]] = {}
+    for column, bases in derived.items():
+        if isinstance(bases, (str, tuple)):
+            bases = [bases]
+        try:
+            items = list(bases)
+        except TypeError:
+            items = []
+        if not items:
+            raise ValueError(
+                f"derived[{column!r}] must list the rate, mean or count columns it rests on (at least one), "
+                f"e.g. ['rate', 'rate_reference'] or [('n', 'good')]; got {bases!r}."
+            )
+        parsed = []
+        for base in items:
+            if isinstance(base, list):
+                base = tuple(base)
+            if isinstance(base, tuple):
+                if len(base) not in (1, 2):
+                    raise ValueError(f"derived[{column!r}]: a base pair is (denominator, numerator), not {base!r}.")
+                base = (base[0], base[1] if len(base) == 2 else None)
+            parsed.append(base)
+        spec[column] = parsed
+    return spec
+
+
+def _derived_places(places: Any, spec: Mapping[Any, Any], default: int) -> dict[Any, int]:
+    def check(value: Any, what: str) -> int:
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 0:
+            raise ValueError(f"{what} must be a whole number of at least 0, not {value!r}.")
+        return int(value)
+
+    if places is None or isinstance(places, (int, np.integer)) and not isinstance(places, (bool, np.bool_)):
+        value = default if places is None else check(places, "derived_decimals")
+        return {c: value for c in spec}
+    if not isinstance(places, Mapping):
+        raise ValueError(f"derived_decimals must be a whole number or a {{column: places}} mapping, not {places!r}.")
+    unknown = [c for c in places if c not in spec]
+    if unknown:
+        raise ValueError(f"derived_decimals names column(s) {unknown} that are not listed in derived.")
+    return {c: check(places.get(c, default), f"derived_decimals[{c!r}]") for c in spec}
+
+
+def _format_derived(value: Any, decimals: int) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, numbers.Real):
+        v = float(value)
+        if math.isnan(v):
+            return ""
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        text = f"{v:.{decimals}f}"
+        return text[1:] if text.startswith("-") and float(text) == 0 else text
+    return value
+
+
 def _format_percent(value: float, decimals: int) -> Any:
     if pd.isna(value):
         return value
@@ -626,8 +765,10 @@ def disclose(
     percent: bool = True,
     decimals: int = 1,
     name: str | None = None,
+    derived: Mapping[Any, Any] | None = None,
+    derived_decimals: Any = None,
 ) -> pd.DataFrame:
-    """Round counts and suppress small-number rates and averages in a table for display.
+    """Round counts and suppress small-number rates, averages and the numbers derived from them.
 
     Every table a report shows goes through this function. Rates and means
     must already be computed from UNROUNDED counts (see :func:`add_total` for
@@ -658,6 +799,21 @@ def disclose(
         Decimal places for percentages.
     name : str, optional
         A name for the table, recorded in the log.
+    derived : dict, optional
+        ``{column: [bases]}`` for every number derived from the table's rates or
+        counts (gaps, differences, ratios, relative likelihoods, their
+        intervals and p-values, significance flags, shares, notes that describe
+        a count): the one path by which such a number is shown. Each base is a
+        rate column listed in ``rates``, a mean column listed in ``means``, a
+        ``(denominator, numerator)`` pair of count columns (``numerator`` may be
+        None), or a count column (a denominator). A derived cell is suppressed
+        wherever any base is (a ratio beside a suppressed rate gives the rate
+        back), with the marker of that base; otherwise numbers are shown to
+        ``derived_decimals`` places, booleans as ``yes``/``no``, text as given and
+        missing values as blanks.
+    derived_decimals : int or dict, optional
+        Decimal places for derived columns (one number, or ``{column: places}``);
+        default ``decimals``.
 
     Returns
     -------
@@ -684,6 +840,14 @@ def disclose(
 
     Notes
     -----
+    A rate is suppressed (HESA: ``..``) when its denominator is under
+    ``min_percentage_denominator`` and, when its numerator column is given,
+    also when the numerator or ``denominator - numerator`` rounds to 0 or is at
+    most ``ofs_max_numerator_suppressed`` (2): otherwise ``2 / 120 = 1.7%``
+    beside a count shown as ``0`` gives the 2 back. (OfS style: ``[DPL]`` and
+    ``[DPH]``.) Rates of larger counts are shown from unrounded values, as the
+    HESA methodology does. Give the numerator whenever the table has one.
+
     Suppression decisions use the UNROUNDED denominators and n, never the
     rounded ones, whatever order the columns are listed in. A missing
     denominator or n counts as small (the cell is suppressed); a missing rate
@@ -736,6 +900,8 @@ def disclose(
     count_columns = _column_list(counts, "counts")
     rate_spec = _rate_spec(rates)
     mean_spec = _mean_spec(means)
+    derived_spec = _derived_spec(derived)
+    derived_places = _derived_places(derived_decimals, derived_spec, decimals)
 
     for column in count_columns:
         _require(table, column, "count")
@@ -747,8 +913,18 @@ def disclose(
     for mean, n in mean_spec.items():
         _require(table, mean, "mean")
         _require(table, n, f"n (of mean {mean!r})")
+    for column, bases in derived_spec.items():
+        _require(table, column, "derived")
+        for base in bases:
+            if isinstance(base, tuple):
+                _require(table, base[0], f"denominator (of derived {column!r})")
+                if base[1] is not None:
+                    _require(table, base[1], f"numerator (of derived {column!r})")
+            elif base not in rate_spec and base not in mean_spec:
+                _require(table, base, f"base (of derived {column!r})")
     roles: dict[Any, str] = {c: "counts" for c in count_columns}
-    for column, role in [*((r, "rates") for r in rate_spec), *((m, "means") for m in mean_spec)]:
+    for column, role in [*((r, "rates") for r in rate_spec), *((m, "means") for m in mean_spec),
+                         *((d, "derived") for d in derived_spec)]:
         if column in roles:
             raise ValueError(f"column {column!r} is listed in both {roles[column]} and {role}; list it once.")
         roles[column] = role
@@ -786,6 +962,26 @@ def disclose(
         _numeric(table, mean, "mean")
         n_values = _numeric(table, n, f"n (of mean {mean!r})").to_numpy(dtype=np.float64, na_value=np.nan)
         codes[mean] = _mean_codes(n_values, rules, style)
+    derived_codes: dict[Any, np.ndarray] = {}
+    for column, bases in derived_spec.items():
+        column_codes = np.full(len(table), None, dtype=object)
+        for base in bases:
+            if isinstance(base, tuple):
+                den_column, num_column = base
+            elif base in codes:
+                base_codes = codes[base]
+                den_column = None
+            else:
+                den_column, num_column = base, None
+            if den_column is not None:
+                den = _numeric(table, den_column, f"denominator (of derived {column!r})").to_numpy(dtype=np.float64, na_value=np.nan)
+                num = None
+                if num_column is not None:
+                    num = _numeric(table, num_column, f"numerator (of derived {column!r})").to_numpy(dtype=np.float64, na_value=np.nan)
+                base_codes = _rate_codes(den, num, rules, style)
+            unset = np.array([c is None for c in column_codes], dtype=bool)
+            column_codes[unset] = base_codes[unset]
+        derived_codes[column] = column_codes
 
     rounded: dict[Any, pd.Series] = {}
     for column in count_columns:
@@ -794,6 +990,9 @@ def disclose(
 
     bases = {d for d, _ in rate_spec.values()} | {n for _, n in rate_spec.values() if n is not None}
     bases |= set(mean_spec.values())
+    for derived_bases in derived_spec.values():
+        for base in derived_bases:
+            bases |= {c for c in base if c is not None} if isinstance(base, tuple) else {base}
     unrounded_bases = [c for c in table.columns if c in bases and c not in roles]
     for column in unrounded_bases:
         warnings.warn(
@@ -816,6 +1015,12 @@ def disclose(
         shown[mask] = column_codes[mask]
         result[column] = shown
         suppressed_by_column[str(column)] = int(mask.sum())
+    for column, column_codes in derived_codes.items():
+        mask = np.array([c is not None for c in column_codes], dtype=bool)
+        shown = pd.Series([_format_derived(v, derived_places[column]) for v in table[column]], index=table.index, dtype=object)
+        shown[mask] = column_codes[mask]
+        result[column] = shown
+        suppressed_by_column[str(column)] = int(mask.sum())
 
     unrounded_columns = [
         str(c) for c in table.columns
@@ -834,6 +1039,10 @@ def disclose(
             "counts": [str(c) for c in count_columns],
             "rates": {str(r): {"denominator": str(d), "numerator": None if n is None else str(n)} for r, (d, n) in rate_spec.items()},
             "means": {str(m): {"n": str(n)} for m, n in mean_spec.items()},
+            "derived": {str(c): [[str(b[0]), None if b[1] is None else str(b[1])] if isinstance(b, tuple) else str(b)
+                                 for b in bases] for c, bases in derived_spec.items()},
+            "rates_without_numerator": [str(r) for r, (_, n) in rate_spec.items() if n is None],
+            "below_hesa_minimums": rules_below_minimums(rules),
             "percent": bool(percent),
             "decimals": decimals,
             "rows": int(len(table)),

@@ -874,38 +874,42 @@ def relative_likelihood(
 
 
 def disclose_relative_likelihood(
-    table: pd.DataFrame, *, rules: DisclosureRules | None = None, decimals: int = 2, name: str | None = None
+    table: pd.DataFrame, *, rules: DisclosureRules | None = None, decimals: int = 2, name: str | None = None,
+    style: str | None = None,
 ) -> pd.DataFrame:
     """Disclosure control for a :func:`relative_likelihood` table.
 
-    Counts are rounded and rates suppressed by
-    :func:`~rmresearch.disclosure.disclose`; the ratio, its interval and the
-    flag are suppressed wherever either rate is, and otherwise shown to
-    ``decimals`` places.
+    One call to :func:`~rmresearch.disclosure.disclose`: counts are rounded,
+    rates suppressed, and the ratio, its interval, the flag and the note are
+    ``derived`` from both rates, so they are suppressed (with the same marker)
+    wherever either rate is, in both styles: beside a suppressed rate the
+    ratio would give it back (White 120/400, Black 2/60: 30.0% / 9.00 = 3.3%,
+    the 2). Shown ratios have ``decimals`` places.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rec = pd.DataFrame({"g": ["White", "Black"], "shortlisted": [400, 60], "appointed": [120, 2]})
+    >>> rl = relative_likelihood(rec, group="g", numerator="appointed", denominator="shortlisted")
+    >>> disclose_relative_likelihood(rl, style="ofs")[["g", "rate", "reference_rate", "relative_likelihood"]]
+           g   rate reference_rate relative_likelihood
+    0  Black  [DPL]          30.0%               [DPL]
     """
     from .disclosure import disclose
 
     rules = _rules(rules)
-    shown = disclose(
+    bases = ["rate", "reference_rate"]
+    derived = {c: bases for c in ("relative_likelihood", "ci_low", "ci_high", "non_adverse", "note") if c in table.columns}
+    return disclose(
         table,
         counts=["numerator", "denominator", "reference_numerator", "reference_denominator"],
         rates={"rate": ("denominator", "numerator"), "reference_rate": ("reference_denominator", "reference_numerator")},
+        derived=derived,
+        derived_decimals=decimals,
         rules=rules,
+        style=style,
         name=name or "relative likelihood",
     )
-    marker = rules.suppressed_marker if rules.style == "hesa" else "[low]"
-    hidden = (table["denominator"] < rules.min_percentage_denominator) | (table["reference_denominator"] < rules.min_percentage_denominator)
-    if rules.style == "ofs":
-        hidden |= (table["denominator"] < rules.ofs_min_denominator) | (table["reference_denominator"] < rules.ofs_min_denominator)
-    hidden = hidden.to_numpy()
-    for column in ("relative_likelihood", "ci_low", "ci_high"):
-        values = table[column].map(lambda v: "" if pd.isna(v) else f"{v:.{decimals}f}").astype(object)
-        values[hidden] = marker
-        shown[column] = values.to_numpy()
-    flag = table["non_adverse"].map(lambda v: "" if pd.isna(v) else ("yes" if v else "no")).astype(object)
-    flag[hidden] = marker
-    shown["non_adverse"] = flag.to_numpy()
-    return shown
 
 
 def event_rates(
