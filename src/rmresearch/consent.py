@@ -43,6 +43,9 @@ __all__ = [
     "remap_offsets",
     "WITHHELD_MARKER",
     "EXCLUSION_COLUMNS",
+    "RECORD_ID_COLUMNS",
+    "unlink_records",
+    "unlinkable",
 ]
 
 EXCLUSION_COLUMNS = ["participant_id", "interview", "records", "reason"]
@@ -288,3 +291,60 @@ def remap_offsets(withheld: Withheld, start: int, end: int) -> tuple[int, int] |
         if b <= end:
             shift_end += delta
     return start + shift_start, end + shift_end
+
+
+#: The participants column that links a participant to their row(s) in each records table.
+RECORD_ID_COLUMNS = {"students": "student_id", "staff": "staff_id"}
+
+
+def unlink_records(config, table: str, frame: pd.DataFrame, participants: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Records of participants without consent to records linkage (or withdrawn) treated as unlinked.
+
+    ``table`` is ``"students"`` or ``"staff"``; a participant's record is the
+    row(s) whose ``student_id``/``staff_id`` is in the participant's
+    ``student_id``/``staff_id`` column of the participants table. Those rows get
+    ``mentored = False``: the person counts as not linked to the scheme (they
+    are neither a mentored student/staff member nor excluded by name). The copy
+    returned carries ``attrs["consent_unlinked"]``, the number of people
+    unlinked (records found for excluded participants).
+
+    >>> p = pd.DataFrame({"participant_id": ["P1", "P2"], "consent_records": [True, False],
+    ...                   "student_id": ["s1", "s2"]})
+    >>> s = pd.DataFrame({"student_id": ["s1", "s2", "s3"], "mentored": [True, True, False]})
+    >>> out = unlink_records(None, "students", s, p)
+    >>> out["mentored"].tolist(), out.attrs["consent_unlinked"]
+    ([True, False, False], 1)
+    """
+    column = RECORD_ID_COLUMNS[table]
+    out = frame.copy()
+    out.attrs["consent_unlinked"] = 0
+    people = _participants(config, participants)
+    if column not in people.columns or column not in out.columns or "mentored" not in out.columns:
+        return out
+    excluded = excluded_from_records(config, people)
+    ids = people.loc[people["participant_id"].astype(str).isin(excluded), column].dropna().astype(str).str.strip()
+    ids = set(ids[ids != ""])
+    if not ids:
+        return out
+    hit = out[column].astype(str).str.strip().isin(ids)
+    out.loc[hit, "mentored"] = False
+    out.attrs["consent_unlinked"] = int(out.loc[hit, column].nunique())
+    return out
+
+
+def unlinkable(config, participants: pd.DataFrame | None = None) -> list[str]:
+    """Participants without consent to records linkage whose records cannot be found (no student_id/staff_id).
+
+    Their records, if the institution flagged them as mentored, cannot be
+    unlinked by rmresearch: ``validate`` warns about them.
+    """
+    people = _participants(config, participants)
+    excluded = excluded_from_records(config, people)
+    if not excluded:
+        return []
+    linked = pd.Series(False, index=people.index)
+    for column in RECORD_ID_COLUMNS.values():
+        if column in people.columns:
+            linked |= people[column].notna() & (people[column].astype(str).str.strip() != "")
+    found = set(people.loc[linked, "participant_id"].astype(str))
+    return sorted(excluded - found)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .config import TABLE_INPUTS, CohortConfig
+from .consent import RECORD_ID_COLUMNS, unlink_records
 from .errors import InputError, Problem, RMResearchError, ValidationError
 from .schemas import SCHEMAS, read_table
 
@@ -36,6 +37,9 @@ def load_table(config: CohortConfig, name: str, *, keep_row_numbers: bool = Fals
     )
     if name == "participants":
         frame = frame.loc[frame["cohort"].astype(str) == config.cohort] if (frame["cohort"] == config.cohort).any() else frame
+    if name in RECORD_ID_COLUMNS and config.inputs.get("participants") is not None:
+        # consent: records of participants who did not consent to linkage (or withdrew) are not linked to the scheme
+        frame = unlink_records(config, name, frame, load_table(config, "participants"))
     return frame if keep_row_numbers else frame.drop(columns="_row")
 
 

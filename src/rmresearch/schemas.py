@@ -117,6 +117,10 @@ SCHEMAS: dict[str, TableSchema] = {
             C("faculty", "text", "Faculty or directorate", nullable=True),
             C("consent_interview", "bool", "Consented to interview data being used"),
             C("consent_records", "bool", "Consented to linking institutional records"),
+            C("student_id", "id", "Student number in the students table (student partners), to link their record; "
+              "unlinked without consent_records", required=False, nullable=True),
+            C("staff_id", "id", "Staff number in the staff table, to link their record; unlinked without consent_records",
+              required=False, nullable=True),
         ),
         key=("participant_id",),
     ),

@@ -4,6 +4,12 @@
 (``outputs.anonymised``), splits them into segments, reads the codebook, the
 participants' attributes and, when there are any, the human codings
 (``inputs.codings`` in the cohort file, or ``data/<cohort>/codings.csv``).
+
+Consent is honoured here, for every analysis, report and export built on it:
+the turns of a participant who did not consent to interview use (or was
+withdrawn, see :mod:`rmresearch.consent`) are replaced by a marker in
+``texts``, left out of ``segments``, and codings touching them are dropped;
+the participant is left out of ``participants``.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import CohortConfig
+from ..consent import excluded_from_interviews, remap_offsets, withhold_turns
 from .codebook import Codebook, load_codebook
 from .codings import read_codings_csv
 from .segments import load_documents, segment_documents
@@ -31,6 +38,12 @@ class CodingData:
     participants: pd.DataFrame
     codings: pd.DataFrame | None
     codings_path: Path | None
+    #: Participants whose interview words are withheld (no consent to interview use, or withdrawn).
+    excluded: frozenset[str] = frozenset()
+    #: Turns withheld from ``texts`` and ``segments`` because their speaker is excluded.
+    withheld_turns: int = 0
+    #: Codings dropped because they touch a withheld turn.
+    codings_dropped: int = 0
 
     @property
     def coders(self) -> list[str]:
@@ -91,16 +104,54 @@ def load_coding_data(
     """
     if not isinstance(codebook, Codebook):
         codebook = load_codebook(codebook if codebook is not None else config.options.get("codebook"))
-    texts = load_documents(config.outputs["anonymised"])
+    raw_texts = load_documents(config.outputs["anonymised"])
     participants = participant_attributes(config, grouping=grouping)
     ids = set(participants["participant_id"])
-    segments = segment_documents(texts, unit=unit, participant_ids=ids, sentence_splitter=sentence_splitter)
+    # Consent: the turns of anyone who did not consent to interview use (or withdrew) are withheld from
+    # every text, segment and coding here, so no analysis, report or export built on this data can show them.
+    excluded = frozenset(excluded_from_interviews(config))
+    withheld = {doc: withhold_turns(text, excluded) for doc, text in raw_texts.items()}
+    texts = {doc: w.text for doc, w in withheld.items()}
+    participants = participants.loc[~participants["participant_id"].isin(excluded)].reset_index(drop=True)
+    segments = _consenting(segment_documents(texts, unit=unit, participant_ids=ids, sentence_splitter=sentence_splitter),
+                           withheld, excluded)
     path = Path(codings) if codings is not None else cohort_codings_path(config)
     frame = None
+    dropped = 0
     if path is not None:
-        lookup = segments
+        # codings cite offsets into the anonymised files as stored: read them against those, then drop and re-map
+        raw_segments = segment_documents(raw_texts, unit=unit, participant_ids=ids, sentence_splitter=sentence_splitter)
+        lookup = raw_segments
         if unit != "turn":
-            lookup = pd.concat([segment_documents(texts, unit="turn", participant_ids=ids), segments], ignore_index=True)
-        frame = read_codings_csv(path, segments=lookup, codebook=codebook, texts=texts)
+            lookup = pd.concat([segment_documents(raw_texts, unit="turn", participant_ids=ids), raw_segments], ignore_index=True)
+        frame = read_codings_csv(path, segments=lookup, codebook=codebook, texts=raw_texts)
+        frame, dropped = _consenting_codings(frame, withheld)
+    n_withheld = sum(len(w.spans) for w in withheld.values())
     return CodingData(texts=texts, segments=segments, codebook=codebook, participants=participants,
-                      codings=frame, codings_path=path)
+                      codings=frame, codings_path=path, excluded=excluded, withheld_turns=n_withheld,
+                      codings_dropped=dropped)
+
+
+def _consenting(segments: pd.DataFrame, withheld: dict, excluded: frozenset[str]) -> pd.DataFrame:
+    """Segments without those of excluded speakers or touching a withheld turn."""
+    if segments.empty:
+        return segments
+    touches = [withheld[d].overlaps_new(int(s), int(e)) if d in withheld else False
+               for d, s, e in zip(segments["document"], segments["start"], segments["end"])]
+    keep = ~(segments["participant_id"].isin(excluded) | pd.Series(touches, index=segments.index, dtype=bool))
+    return segments.loc[keep].reset_index(drop=True)
+
+
+def _consenting_codings(codings: pd.DataFrame, withheld: dict) -> tuple[pd.DataFrame, int]:
+    """Codings without those touching a withheld turn, offsets re-mapped to the withheld texts; and the count dropped."""
+    keep, starts, ends = [], [], []
+    for d, s, e in zip(codings["document"], codings["start"], codings["end"]):
+        mapped = remap_offsets(withheld[d], int(s), int(e)) if d in withheld else (int(s), int(e))
+        keep.append(mapped is not None)
+        if mapped is not None:
+            starts.append(mapped[0])
+            ends.append(mapped[1])
+    out = codings.loc[keep].copy()
+    out["start"] = pd.Series(starts, index=out.index, dtype="int64")
+    out["end"] = pd.Series(ends, index=out.index, dtype="int64")
+    return out.reset_index(drop=True), int(len(codings) - len(out))

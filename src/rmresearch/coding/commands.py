@@ -176,6 +176,7 @@ def cmd_suggest(args) -> int:
     print(f"Suggested codes for {suggestions['segment_id'].nunique()} of {len(data.segments)} {args.unit} segments "
           f"in {len(data.texts)} transcripts (codebook: {data.codebook.source}).")
     print("These are suggestions for a coder to accept or reject, not findings.")
+    _print_consent(data)
     for name in data.codebook.codable_names:
         print(f"  {name:<26} {int(per_code.get(name, 0)):>5} segment(s)")
     if data.codings is not None and len(data.codings):
@@ -227,11 +228,20 @@ def cmd_export_qdpx(args) -> int:
         data = load_coding_data(config, codebook=args.codebook, grouping=args.grouping, codings=args.codings)
         codings = data.codings
     export_qdpx(args.out, texts=data.texts, codebook=data.codebook, codings=codings, participants=data.participants,
-                segments=data.segments, name=f"{config.title}", description=f"rmresearch export of cohort '{config.cohort}'")
+                segments=data.segments, name=f"{config.title}", description=f"rmresearch export of cohort '{config.cohort}'",
+                exclude=data.excluded)
     n = 0 if codings is None else len(codings)
     print(f"REFI-QDA project written: {args.out} ({len(data.texts)} sources, {len(data.codebook)} codes, "
           f"{n} codings, {len(data.participants)} cases). It validates against the REFI-QDA 1.0 schema.")
+    _print_consent(data)
     return 0
+
+
+def _print_consent(data) -> None:
+    """Say what consent withheld (counts only: no IDs of who declined)."""
+    if data.excluded:
+        print(f"Consent: {len(data.excluded)} participant(s) without consent to interview use (or withdrawn): "
+              f"{data.withheld_turns} turn(s) withheld, {data.codings_dropped} coding(s) on them dropped.")
 
 
 def cmd_import_qdpx(args) -> int:

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -126,11 +126,14 @@ def build_project_xml(
     variables: tuple[str, ...] = ("role", "ethnicity_group"),
     name: str = "rmresearch project",
     description: str | None = None,
+    exclude: Iterable[str] = (),
 ) -> tuple[bytes, dict[str, bytes]]:
     """The ``project.qde`` XML and the ``sources/`` files of a project (see :func:`export_qdpx`)."""
     from lxml import etree
 
     codings = codings if codings is not None else pd.DataFrame(columns=CODING_COLUMNS)
+    if exclude:
+        texts, codings, participants, segments = _withhold_excluded(texts, codings, participants, segments, exclude)
     problems = []
     unknown_docs = sorted(set(codings["document"]) - set(texts))
     if unknown_docs:
@@ -224,6 +227,28 @@ def build_project_xml(
     return xml, files
 
 
+def _withhold_excluded(texts, codings, participants, segments, exclude):
+    """Consent: withhold the excluded speakers' turns from the texts, their codings, cases and segments."""
+    from ..consent import remap_offsets, withhold_turns
+
+    exclude = {str(e) for e in exclude}
+    withheld = {doc: withhold_turns(text, exclude) for doc, text in texts.items()}
+    kept, starts, ends = [], [], []
+    for doc, start, end in zip(codings["document"], codings["start"], codings["end"]):
+        mapped = remap_offsets(withheld[doc], int(start), int(end)) if doc in withheld else (int(start), int(end))
+        kept.append(mapped is not None)
+        if mapped is not None:
+            starts.append(mapped[0])
+            ends.append(mapped[1])
+    codings = codings.loc[kept].copy()
+    codings["start"], codings["end"] = starts, ends
+    if participants is not None:
+        participants = participants.loc[~participants["participant_id"].astype(str).isin(exclude)]
+    if segments is not None and "participant_id" in segments.columns:
+        segments = segments.loc[~segments["participant_id"].isin(exclude)]
+    return {doc: w.text for doc, w in withheld.items()}, codings, participants, segments
+
+
 def export_qdpx(
     path: str | Path,
     *,
@@ -235,6 +260,7 @@ def export_qdpx(
     variables: tuple[str, ...] = ("role", "ethnicity_group"),
     name: str = "rmresearch project",
     description: str | None = None,
+    exclude: Iterable[str] = (),
 ) -> Path:
     """Write a REFI-QDA project (``.qdpx``) that NVivo, ATLAS.ti, MAXQDA and QualCoder can open.
 
@@ -252,6 +278,11 @@ def export_qdpx(
         ``participant_id`` plus the ``variables`` columns, written as Cases.
     segments : pandas.DataFrame, optional
         Used to link each case to the sources in which the participant speaks.
+    exclude : iterable of str, optional
+        Participant IDs without consent to interview use (or withdrawn, see
+        :mod:`rmresearch.consent`): their turns are withheld from the sources
+        (a marker in their place), codings touching them are dropped and they
+        get no case.
 
     Raises
     ------
@@ -260,7 +291,8 @@ def export_qdpx(
         or the project does not validate against the REFI-QDA schema (a bug).
     """
     xml, files = build_project_xml(texts=texts, codebook=codebook, codings=codings, participants=participants,
-                                   segments=segments, variables=variables, name=name, description=description)
+                                   segments=segments, variables=variables, name=name, description=description,
+                                   exclude=exclude)
     errors = validate_project_xml(xml)
     if errors:  # pragma: no cover - would be a bug in build_project_xml
         raise QdpxError("The REFI-QDA export does not validate against Project.xsd: " + "; ".join(errors[:5]))
