@@ -41,6 +41,7 @@ import copy
 import datetime as dt
 import math
 import numbers
+import re
 import threading
 import warnings
 from collections.abc import Mapping
@@ -79,6 +80,13 @@ OFS_CODES = MappingProxyType({
 })
 
 STYLES = ("hesa", "ofs")
+#: What a table's counts describe, which decides the rule (see :func:`disclose`).
+BASES = ("people", "qualitative", "listing")
+_CHARACTERISTIC_COLUMN = re.compile(
+    r"(ethnicity|ethnic|disability|disabled|sex|gender|religion|belief|sexual_orientation|age|age_band|age_group"
+    r"|nationality|domicile|polar\d*|imd|imd_quintile|first_generation|care_leaver|pregnancy|marital_status"
+    r"|gender_identity|trans_status)(_[a-z0-9_]+)?"
+)
 _ATTRS_KEY = "disclosure"
 
 _log: list[dict[str, Any]] = []
@@ -740,6 +748,15 @@ def _format_derived(value: Any, decimals: int) -> Any:
     return value
 
 
+def _is_characteristic(column: Any) -> bool:
+    """Whether a column identifier names a personal characteristic (``ethnicity_group``, ``sex``, ``disability``...).
+
+    Only snake_case identifiers count, so a theme titled "Age and career" in a
+    framework matrix is not taken for one.
+    """
+    return isinstance(column, str) and _CHARACTERISTIC_COLUMN.fullmatch(column) is not None
+
+
 def _format_percent(value: float, decimals: int) -> Any:
     if pd.isna(value):
         return value
@@ -767,6 +784,8 @@ def disclose(
     name: str | None = None,
     derived: Mapping[Any, Any] | None = None,
     derived_decimals: Any = None,
+    basis: str = "people",
+    characteristics: Any = None,
 ) -> pd.DataFrame:
     """Round counts and suppress small-number rates, averages and the numbers derived from them.
 
@@ -814,6 +833,25 @@ def disclose(
     derived_decimals : int or dict, optional
         Decimal places for derived columns (one number, or ``{column: places}``);
         default ``decimals``.
+    basis : {"people", "qualitative", "listing"}, default "people"
+        Which rule applies to the table's counts (DOMAIN.md section 3), recorded
+        in the log so a reader (and the release gate) knows:
+
+        - ``"people"``: counts of people by characteristic or outcome; HESA
+          rounding and suppression as above.
+        - ``"qualitative"``: qualitative code counts by role or group (a theme x
+          role table, a co-occurrence matrix): counts are shown exactly ("4 of
+          12 leaders"), so they agree with a framework matrix listing the same
+          people, but a cell of 1 to ``ofs_max_numerator_suppressed`` (2) people
+          is suppressed.
+        - ``"listing"``: a person-level listing (framework matrix). Counting its
+          rows gives back any count a rounded table hides, so the listing may
+          not carry a characteristic: the ``characteristics`` columns are
+          replaced by the marker in every row.
+    characteristics : list of str, optional
+        For ``basis="listing"``: the characteristic columns to hide; default every
+        column named like a characteristic (ethnicity, disability, sex, gender,
+        religion, sexual orientation, age, nationality, ...).
 
     Returns
     -------
@@ -983,9 +1021,37 @@ def disclose(
             column_codes[unset] = base_codes[unset]
         derived_codes[column] = column_codes
 
+    if basis not in BASES:
+        raise ValueError(f"basis must be one of {', '.join(map(repr, BASES))}, not {basis!r}.")
+    if characteristics is not None and basis != "listing":
+        raise ValueError("characteristics= applies to basis='listing' (a person-level listing) only.")
+    hidden_characteristics: list[Any] = []
+    if basis == "listing":
+        if characteristics is None:
+            hidden_characteristics = [c for c in table.columns if _is_characteristic(c)]
+        else:
+            hidden_characteristics = _column_list(characteristics, "characteristics")
+            for column in hidden_characteristics:
+                _require(table, column, "characteristic")
+        clash = [c for c in hidden_characteristics if c in roles]
+        if clash:
+            raise ValueError(f"characteristic column(s) {clash} are also listed as counts, rates, means or derived.")
+
     rounded: dict[Any, pd.Series] = {}
+    qualitative_marked: dict[Any, int] = {}
     for column in count_columns:
         series = _numeric(table, column, "count")
+        if basis == "qualitative":
+            values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+            if (values < 0).any():
+                raise ValueError(f"count column {column!r} has negative values; counts of people cannot be negative.")
+            small = (values > 0) & (values <= rules.ofs_max_numerator_suppressed)
+            marker = rules.suppressed_marker if style == "hesa" else OFS_CODES["DPL"]
+            shown_counts = series.astype(object)
+            shown_counts[small] = marker
+            rounded[column] = shown_counts if small.any() else series.copy()
+            qualitative_marked[column] = int(small.sum())
+            continue
         rounded[column] = _integer_counts(_round_series(series, rules.round_to, f"count column {column!r}"))
 
     bases = {d for d, _ in rate_spec.values()} | {n for _, n in rate_spec.values() if n is not None}
@@ -1005,7 +1071,10 @@ def disclose(
     result = table.copy(deep=True)
     for column, values in rounded.items():
         result[column] = values
-    suppressed_by_column: dict[str, int] = {}
+    suppressed_by_column: dict[str, int] = {str(c): k for c, k in qualitative_marked.items() if k}
+    for column in hidden_characteristics:
+        result[column] = pd.Series(rules.suppressed_marker, index=table.index, dtype=object)
+        suppressed_by_column[str(column)] = int(len(table))
     for column, column_codes in codes.items():
         mask = np.array([c is not None for c in column_codes], dtype=bool)
         if column in rate_spec and percent:
@@ -1043,6 +1112,8 @@ def disclose(
                                  for b in bases] for c, bases in derived_spec.items()},
             "rates_without_numerator": [str(r) for r, (_, n) in rate_spec.items() if n is None],
             "below_hesa_minimums": rules_below_minimums(rules),
+            "basis": basis,
+            "characteristics_hidden": [str(c) for c in hidden_characteristics],
             "percent": bool(percent),
             "decimals": decimals,
             "rows": int(len(table)),

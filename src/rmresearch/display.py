@@ -86,7 +86,8 @@ def table_metadata(table: pd.DataFrame, *, caption: str | None = None) -> dict:
     if not is_disclosed(table):
         raise DisclosureRequired("table_metadata: the table has not been through disclosure control.")
     record = table.attrs["disclosure"]
-    keep = ("name", "style", "rows", "suppressed_cells", "suppressed_by_column", "counts", "unrounded_columns")
+    keep = ("name", "style", "rows", "suppressed_cells", "suppressed_by_column", "counts", "unrounded_columns",
+            "derived", "basis", "below_hesa_minimums")
     return {TABLE_METADATA_KEY: {"disclosed": True, "caption": caption, **{k: record.get(k) for k in keep}}}
 
 
