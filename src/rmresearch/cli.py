@@ -188,6 +188,13 @@ def cmd_validate(args) -> int:
     warnings = [p for p in problems if p.severity != "error"]
     for name, frame in tables.items():
         print(f"  {name:<13} {len(frame):>7,} rows  {config.input_path(name)}")
+    if "participants" in tables and not any(p.column == "options.withdrawn" for p in errors):
+        from .consent import consent_exclusions, consent_summary
+
+        people = tables["participants"]
+        if (people["cohort"].astype(str) == config.cohort).any():
+            people = people.loc[people["cohort"].astype(str) == config.cohort]
+        print(consent_summary(consent_exclusions(config, people)))
     for p in warnings:
         print(f"warning: {p}")
     for p in errors:

@@ -46,6 +46,7 @@ __all__ = [
     "RECORD_ID_COLUMNS",
     "unlink_records",
     "unlinkable",
+    "consent_problems",
 ]
 
 EXCLUSION_COLUMNS = ["participant_id", "interview", "records", "reason"]
@@ -348,3 +349,29 @@ def unlinkable(config, participants: pd.DataFrame | None = None) -> list[str]:
             linked |= people[column].notna() & (people[column].astype(str).str.strip() != "")
     found = set(people.loc[linked, "participant_id"].astype(str))
     return sorted(excluded - found)
+
+
+def consent_problems(config, participants: pd.DataFrame | None = None) -> list:
+    """Problems ``validate`` lists about consent: a bad ``withdrawn`` option; records that cannot be unlinked."""
+    from .errors import Problem
+
+    people = _participants(config, participants)
+    if "cohort" in people.columns and (people["cohort"].astype(str) == config.cohort).any():
+        people = people.loc[people["cohort"].astype(str) == config.cohort]
+    source = str(config.path)
+    try:
+        withdrawals(config, people)
+    except ConfigError as exc:
+        return [Problem(source, str(exc).removeprefix(f"{source}: "), column="options.withdrawn")]
+    problems = []
+    records = [t for t in RECORD_ID_COLUMNS if config.inputs.get(t) is not None]
+    missing = unlinkable(config, people) if records else []
+    if missing:
+        problems.append(Problem(
+            str(config.input_path("participants")),
+            f"{len(missing)} participant(s) without consent to records linkage ({', '.join(missing[:8])}"
+            f"{' ...' if len(missing) > 8 else ''}) have no {' or '.join(RECORD_ID_COLUMNS[t] for t in records)}, so "
+            f"their {' and '.join(records)} records cannot be unlinked: add their IDs so their records are not "
+            "counted as mentored, or check the mentored flags were set without them",
+            column=" / ".join(RECORD_ID_COLUMNS[t] for t in records), severity="warning"))
+    return problems

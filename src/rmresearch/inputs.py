@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .config import TABLE_INPUTS, CohortConfig
-from .consent import RECORD_ID_COLUMNS, unlink_records
+from .consent import RECORD_ID_COLUMNS, consent_problems, unlink_records
 from .errors import InputError, Problem, RMResearchError, ValidationError
 from .schemas import SCHEMAS, read_table
 
@@ -127,6 +127,8 @@ def validate_cohort(config: CohortConfig) -> tuple[dict[str, pd.DataFrame], list
         if not files:
             problems.append(Problem(str(interviews), "the interviews folder is empty", severity="warning"))
     problems += check_references(tables, config)
+    if "participants" in tables:
+        problems += consent_problems(config, tables["participants"])
     return tables, problems
 
 

@@ -60,7 +60,7 @@ DOMAIN = "anytown.ac.uk"
 
 # Independent random streams, one per part of the cohort.
 _STREAMS = {"names": 1, "programme": 2, "surveys": 3, "interviews": 4, "students": 5, "staff": 6, "recruitment": 7,
-            "sessions": 8}
+            "sessions": 8, "linkage": 9}
 
 #: The programme's group sessions: (name, date, probability of attending while the pair is active).
 SESSIONS = (
@@ -1009,6 +1009,38 @@ def _programme(roster: list[Person], seed: int) -> tuple[dict[str, pd.DataFrame]
     return {"participants": participants, "pairs": pairs, "meetings": meetings}, truth
 
 
+def _link_records(participants: pd.DataFrame, students: pd.DataFrame, staff: pd.DataFrame,
+                  seed: int) -> tuple[pd.DataFrame, dict]:
+    """Each participant's ``student_id``/``staff_id``: the record that links them to the institution's tables.
+
+    Student partners are mentored students; staff partners are staff flagged as mentored in the last snapshot;
+    senior leaders are senior staff who are not. Participants without consent to records linkage keep their link
+    here (the institution knows it) and rmresearch must leave it unused.
+    """
+    rng = _rng(seed, "linkage")
+    last = staff.loc[staff["year"] == staff["year"].max()]
+    pools = {
+        "student_partner": ("student_id", students.loc[students["mentored"] == "yes", "student_id"].unique()),
+        "staff_partner": ("staff_id", last.loc[last["mentored"] == "yes", "staff_id"].unique()),
+        "senior_leader": ("staff_id", last.loc[(last["mentored"] == "no")
+                                               & last["grade"].isin(["Professor", "Director", "Executive"]), "staff_id"].unique()),
+    }
+    out = participants.copy()
+    out["student_id"] = ""
+    out["staff_id"] = ""
+    for role, (column, pool) in pools.items():
+        rows = np.flatnonzero((out["role"] == role).to_numpy())
+        chosen = rng.choice(np.sort(pool), size=min(len(rows), len(pool)), replace=False)
+        out.loc[out.index[rows[:len(chosen)]], column] = chosen
+    no_records = out["consent_records"] == "no"
+    truth = {
+        "columns": ["student_id", "staff_id"],
+        "mentored_records_of_no_consent": sorted(
+            [str(v) for v in out.loc[no_records & (out["role"] != "senior_leader"), ["student_id", "staff_id"]].to_numpy().ravel() if v]),
+    }
+    return out, truth
+
+
 # =========================================================================== surveys
 
 
@@ -1757,6 +1789,13 @@ def generate_demo(out_dir: str | Path = ".", *, seed: int = 2024, n_students: in
     config = yaml.safe_load(config_bytes.decode("utf-8"))
     inputs = config["inputs"]
     written: list[Path] = []
+    from .guard import check_demo_output
+
+    # never over a real project's files: only new paths, or those of a previous demo (its effects.json says so)
+    truth_rel = Path(inputs["participants"]).parent / "ground_truth"
+    targets = ["cohorts/demo.yml", *(v for k, v in inputs.items() if k not in ("surveys", "interviews")),
+               *inputs["surveys"].values()]
+    check_demo_output(out, targets, folders=[truth_rel, inputs["interviews"]], previous_marker=truth_rel / "effects.json")
 
     def note(message: str) -> None:
         if progress:
@@ -1776,7 +1815,7 @@ def generate_demo(out_dir: str | Path = ".", *, seed: int = 2024, n_students: in
     note("participants, pairs, meetings")
     roster, people, places = _make_roster(seed)
     tables, programme_truth = _programme(roster, seed)
-    for name in ("participants", "pairs", "meetings"):
+    for name in ("pairs", "meetings"):
         write_table(inputs[name], tables[name])
     sessions, programme_truth["sessions"] = _sessions(tables["participants"], tables["pairs"], seed)
     write_table(inputs["sessions"], sessions)
@@ -1793,6 +1832,10 @@ def generate_demo(out_dir: str | Path = ".", *, seed: int = 2024, n_students: in
     note(f"staff ({n_staff} a year, {len(STAFF_YEARS)} snapshots)")
     staff, staff_truth = _staff(n_staff, seed)
     write_table(inputs["staff"], staff)
+
+    # participants are written once their student/staff records exist: each links to their record
+    tables["participants"], programme_truth["records_linkage"] = _link_records(tables["participants"], students, staff, seed)
+    write_table(inputs["participants"], tables["participants"])
 
     note("recruitment")
     recruitment, recruitment_truth = _recruitment(n_staff, seed)
