@@ -1,0 +1,482 @@
+"""Red team, slice S3 (issue 11): ``anonymise run`` names outputs by pseudonym, never leaves a run half-done,
+honours consent, reads review decisions strictly and turns every expected mistake into a clear error."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from rmresearch.cli import main as cli_main
+from rmresearch.errors import ConfigError, InputError, ValidationError
+
+PERSON_FILE = "interview_Hyacinth_Beckford.txt"  # a raw file named after a person, as real exports are
+
+
+def _config(root: Path):
+    from rmresearch.config import load_cohort
+
+    return load_cohort(root / "cohorts" / "demo.yml")
+
+
+def _run(root: Path):
+    from rmresearch.anonymise import anonymise_cohort
+
+    return anonymise_cohort(_config(root), progress=False)
+
+
+def _cli(root: Path, *extra: str) -> int:
+    return cli_main(["anonymise", "run", "--cohort", str(root / "cohorts" / "demo.yml"), "--no-progress", *extra])
+
+
+def _raw(root: Path) -> Path:
+    return root / "interviews" / "demo" / "raw"
+
+
+def _rawfile(root: Path, stem: str) -> Path:
+    return next(p for p in _raw(root).iterdir() if p.stem == stem)
+
+
+def _out(root: Path) -> Path:
+    return root / "interviews" / "demo" / "anonymised"
+
+
+def _key(root: Path) -> Path:
+    return root / "keys" / "demo" / "pseudonym_key.json"
+
+
+def _review(root: Path) -> Path:
+    return root / "interviews" / "demo" / "review.csv"
+
+
+def _state(root: Path) -> dict[str, str]:
+    """What a run produces: every anonymised file, the key and the review file (by hash)."""
+    files = {f"anonymised/{p.name}": p for p in sorted(_out(root).iterdir())} if _out(root).is_dir() else {}
+    files.update({"key": _key(root), "review": _review(root)})
+    return {k: hashlib.sha256(p.read_bytes()).hexdigest() if p.exists() else "" for k, p in files.items()}
+
+
+def _leftovers(root: Path) -> list[str]:
+    folders = [_out(root).parent, _key(root).parent]
+    return sorted(p.name for f in folders if f.is_dir() for p in f.iterdir()
+                  if p.name.startswith(".") and p.name != ".anonymise.lock")
+
+
+# --------------------------------------------------------------------------- 1. pseudonymous output names
+
+
+def test_a_raw_file_named_after_a_person_never_names_a_shareable_output(demo_copy, tmp_path):
+    raw = _raw(demo_copy)
+    shutil.copy(sorted(raw.glob("*.txt"))[0], raw / PERSON_FILE)
+    summary = _run(demo_copy)
+    leaked = [w for w in ("hyacinth", "beckford")]
+    names = [p.name.casefold() for p in _out(demo_copy).iterdir()]
+    assert not [n for n in names if any(w in n for w in leaked)], names
+    assert not [d for d in summary["document"] if any(w in d.casefold() for w in leaked)]
+    review = pd.read_csv(_review(demo_copy), dtype=str, keep_default_na=False)
+    assert not [d for d in review["document"] if any(w in d.casefold() for w in leaked)]
+    assert set(review["document"]) <= {p.stem for p in _out(demo_copy).glob("*.txt")}
+    # the new file gets the next document pseudonym; the mapping (and a content hash) is in the key
+    key = json.loads(_key(demo_copy).read_text())
+    assert key["documents"][PERSON_FILE]["document"] == "interview_16"
+    assert len(key["documents"][PERSON_FILE]["sha256"]) == 64
+    # the .qdpx export names its sources from the anonymised files: no raw name in member names or XML
+    qdpx = tmp_path / "x.qdpx"
+    assert cli_main(["code", "export-qdpx", "--cohort", str(demo_copy / "cohorts" / "demo.yml"),
+                     "--out", str(qdpx), "--no-codings"]) == 0
+    with zipfile.ZipFile(qdpx) as z:
+        blob = " ".join(z.namelist()).casefold() + z.read("project.qde").decode("utf-8").casefold()
+    assert "interview_16" in blob and not [w for w in leaked if w in blob]
+
+
+def test_demo_document_names_and_segment_ids_are_unchanged(demo_project):
+    from rmresearch.coding.cohort import load_coding_data
+
+    raw = sorted(p.stem for p in _raw(demo_project).iterdir())
+    assert sorted(p.stem for p in _out(demo_project).glob("*.txt")) == raw  # interview_01..15 as before
+    data = load_coding_data(_config(demo_project))
+    assert len(data.codings) and set(data.codings["document"]) <= set(raw)
+
+
+def test_raw_files_whose_outputs_collided_each_get_their_own_output(demo_copy):
+    raw = _raw(demo_copy)
+    for p in list(raw.iterdir()):
+        p.unlink()
+    shutil.copytree(_out(demo_copy), demo_copy / "texts")
+    texts = sorted((demo_copy / "texts").glob("*.txt"))
+    (raw / "a.txt").write_text(texts[0].read_text(), encoding="utf-8")
+    (raw / "a.srt").write_text("1\n00:00:01,000 --> 00:00:03,000\nInterviewer: Hello, how was it?\n", encoding="utf-8")
+    (raw / "a_txt.txt").write_text(texts[1].read_text(), encoding="utf-8")
+    (raw / "A.txt").write_text(texts[2].read_text(), encoding="utf-8")
+    summary = _run(demo_copy)
+    outs = sorted(_out(demo_copy).glob("*.txt"))
+    assert len(summary) == 4 and len(outs) == 4  # one anonymised copy per raw file, none overwritten
+    assert len({p.read_text() for p in outs}) == 4
+    assert "Hello, how was it?" in "".join(p.read_text() for p in outs)
+
+
+def test_document_pseudonyms_are_stable_when_files_are_added_renamed_or_the_key_is_old(demo_copy):
+    before = _state(demo_copy)
+    raw = _raw(demo_copy)
+    # an old (format 1) key: no documents; an old review file: rows name raw files, one decided
+    key = json.loads(_key(demo_copy).read_text())
+    key.pop("documents", None)
+    key["format"] = 1
+    _key(demo_copy).write_text(json.dumps(key), encoding="utf-8")
+    review = pd.read_csv(_review(demo_copy), dtype=str, keep_default_na=False)
+    names = {p.stem: p.name for p in raw.iterdir()}
+    review["document"] = [names[d] if d in names else d for d in review["document"]]  # as 9cf9af5 wrote them
+    review.loc[0, "decision"] = "reject"
+    span = review.loc[0, ["document", "start", "text"]].tolist()
+    review.to_csv(_review(demo_copy), index=False)
+    _run(demo_copy)
+    after = pd.read_csv(_review(demo_copy), dtype=str, keep_default_na=False)
+    assert set(after["document"]) <= set(names)  # pseudonyms now
+    doc = Path(span[0]).stem
+    row = after.loc[(after["document"] == doc) & (after["start"] == span[1]) & (after["text"] == span[2])]
+    assert list(row["decision"]) == ["reject"]  # the old row's decision was carried over and applied
+    log = pd.read_csv(_out(demo_copy) / f"{doc}.log.csv")
+    assert (log.loc[log["start"] == int(span[1]), "decision"] == "reject").all()
+    # a file added that sorts first gets the next number; a renamed file keeps its pseudonym
+    shutil.copy(sorted(raw.glob("*.txt"))[0], raw / "aaa_new.txt")
+    (raw / "aaa_new.txt").write_text((raw / "aaa_new.txt").read_text() + "\nInterviewer: One more thing.\n")
+    renamed = _rawfile(demo_copy, "interview_05")
+    os.replace(renamed, raw / f"interview_Zed_Person{renamed.suffix}")
+    _run(demo_copy)
+    docs = json.loads(_key(demo_copy).read_text())["documents"]
+    assert docs["aaa_new.txt"]["document"] == "interview_16"
+    assert docs[f"interview_Zed_Person{renamed.suffix}"]["document"] == "interview_05"
+    first = names["interview_01"]
+    assert docs[first]["document"] == "interview_01"
+    now = _state(demo_copy)
+    assert now["anonymised/interview_05.txt"] == before["anonymised/interview_05.txt"]
+    assert "anonymised/interview_16.txt" in now and not [k for k in now if "aaa" in k or "Zed" in k]
+
+
+def test_a_changed_raw_file_with_its_old_mtime_is_stale(demo_copy):
+    from rmresearch.anonymise import check_anonymised
+
+    config = _config(demo_copy)
+    check_anonymised(config)
+    raw = sorted(_raw(demo_copy).glob("*.txt"))[0]
+    st = raw.stat()
+    raw.write_text(raw.read_text() + "\nInterviewer: Also, Faith Young called.\n", encoding="utf-8")
+    os.utime(raw, ns=(st.st_atime_ns, st.st_mtime_ns))  # restored from a backup with `cp -p`
+    with pytest.raises(InputError, match=raw.name):
+        check_anonymised(config)
+
+
+# --------------------------------------------------------------------------- 2. nothing half-done
+
+
+def _prepare_kill_project(demo_copy: Path) -> tuple[dict, dict, Path]:
+    """A project with an old state (a finished run) and pending changes, and the state an uninterrupted run gives."""
+    raw = _raw(demo_copy)
+    for p in sorted(raw.iterdir())[4:]:
+        p.unlink()
+    _run(demo_copy)  # the old state: four documents
+    # changes the next run applies: a decision, a removed file, an added one
+    review = pd.read_csv(_review(demo_copy), dtype=str, keep_default_na=False)
+    if len(review):
+        review.loc[0, "decision"] = "reject"
+        review.to_csv(_review(demo_copy), index=False)
+    _rawfile(demo_copy, "interview_02").unlink()
+    (raw / "zz_added.txt").write_text("Interviewer: Hi Hyacinth Beckford, thanks.\nP01: Email me at h.b@example.org.\n",
+                                      encoding="utf-8")
+    old = _state(demo_copy)
+    backup = demo_copy.parent / "backup"
+    for part in ("interviews", "keys"):
+        shutil.copytree(demo_copy / part, backup / part, symlinks=True)
+    _run(demo_copy)
+    new = _state(demo_copy)
+    assert new != old and "anonymised/interview_02.txt" not in new and "anonymised/interview_16.txt" in new
+    _restore(demo_copy, backup)
+    assert _state(demo_copy) == old
+    return old, new, backup
+
+
+def _restore(root: Path, backup: Path) -> None:
+    for part in ("interviews", "keys"):
+        shutil.rmtree(root / part)
+        shutil.copytree(backup / part, root / part, symlinks=True)
+
+
+def _killed_run(root: Path, *, before_replace: int = 0, before_write: int = 0) -> bool:
+    """Run the anonymiser in a forked child that SIGKILLs itself just before its n-th rename or staged write.
+    True when the child was killed (False: it finished first)."""
+    from rmresearch.anonymise import staging
+
+    pid = os.fork()
+    if pid == 0:  # child
+        try:
+            calls = {"replace": 0, "write": 0}
+            real_replace, real_write = os.replace, staging._write
+
+            def replace(*a, **k):
+                calls["replace"] += 1
+                if calls["replace"] == before_replace:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                return real_replace(*a, **k)
+
+            def write(*a, **k):
+                calls["write"] += 1
+                if calls["write"] == before_write:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                return real_write(*a, **k)
+
+            os.replace = replace
+            staging._write = write
+            _run(root)
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    return os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+
+
+def test_sigkill_at_every_step_leaves_old_or_new_and_a_rerun_gives_the_uninterrupted_result(demo_copy):
+    from rmresearch.anonymise import check_anonymised, staging
+    from rmresearch.anonymise.pipeline import JOURNAL_FILENAME
+
+    old, new, backup = _prepare_kill_project(demo_copy)
+    journal = _key(demo_copy).parent / JOURNAL_FILENAME
+    points = [{"before_replace": n} for n in range(1, 8)] + [{"before_write": n} for n in (1, 3, 6, 8)]
+    killed = 0
+    for point in points:
+        _restore(demo_copy, backup)
+        if not _killed_run(demo_copy, **point):
+            continue
+        killed += 1
+        if journal.exists():  # committed: readers are told to rerun, the next start finishes the swap
+            with pytest.raises(InputError, match="interrupted"):
+                check_anonymised(_config(demo_copy))
+        else:
+            assert _state(demo_copy) in (old, new), point
+        staging.recover(journal, _out(demo_copy), [_key(demo_copy), _review(demo_copy)])
+        assert _state(demo_copy) in (old, new), point
+        _run(demo_copy)
+        assert _state(demo_copy) == new, point  # byte-identical to the uninterrupted run
+        assert _leftovers(demo_copy) == [], point
+        assert stat.S_IMODE(_key(demo_copy).stat().st_mode) == 0o600
+        assert stat.S_IMODE(_key(demo_copy).parent.stat().st_mode) == 0o700
+    assert killed >= 8
+
+
+_SLOW_CHILD = """
+import os, sys, time
+real = os.replace
+def slow(*a, **k):
+    time.sleep(0.05)
+    return real(*a, **k)
+os.replace = slow
+from rmresearch.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_cli_run_killed_at_random_times_then_rerun_matches(demo_copy):
+    old, new, backup = _prepare_kill_project(demo_copy)
+    argv = [sys.executable, "-c", _SLOW_CHILD, "anonymise", "run", "--cohort", str(demo_copy / "cohorts" / "demo.yml"),
+            "--no-progress"]
+    rng = random.Random(11)
+    for _ in range(3):
+        _restore(demo_copy, backup)
+        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(rng.uniform(1.0, 3.0))
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        assert _cli(demo_copy) == 0
+        assert _state(demo_copy) == new and _leftovers(demo_copy) == []
+
+
+def test_staging_left_without_a_journal_is_discarded(demo_copy):
+    before = _state(demo_copy)
+    stale = _out(demo_copy).with_name(".anonymised.staging")
+    stale.mkdir()
+    (stale / "interview_01.txt").write_text("half", encoding="utf-8")
+    (_key(demo_copy).parent / ".pseudonym_key.json.staging").write_text("{", encoding="utf-8")
+    (_review(demo_copy).parent / ".review.csv.staging").write_text("doc", encoding="utf-8")
+    _run(demo_copy)
+    assert _leftovers(demo_copy) == [] and _state(demo_copy) == before
+
+
+def test_outputs_of_files_no_longer_in_raw_are_dropped_and_other_files_kept(demo_copy):
+    (_out(demo_copy) / "interview_Old_Name.txt").write_text("from an older version", encoding="utf-8")
+    (_out(demo_copy) / "notes.md").write_text("kept", encoding="utf-8")
+    _rawfile(demo_copy, "interview_15").unlink()
+    _run(demo_copy)
+    names = {p.name for p in _out(demo_copy).iterdir()}
+    assert "interview_Old_Name.txt" not in names and "interview_15.txt" not in names and "notes.md" in names
+
+
+def test_a_second_run_of_the_same_cohort_at_once_is_refused(demo_copy):
+    import fcntl
+
+    lock = _key(demo_copy).parent / ".anonymise.lock"
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with pytest.raises(InputError, match="another"):
+            _run(demo_copy)
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------- 4. review decisions
+
+
+def _review_rows(root: Path) -> pd.DataFrame:
+    return pd.read_csv(_review(root), dtype=str, keep_default_na=False)
+
+
+def test_conflicting_review_rows_are_an_error_naming_the_rows(demo_copy, capsys):
+    rows = _review_rows(demo_copy)
+    dup = rows.iloc[[0]].copy()
+    rows.loc[0, "decision"] = "accept"
+    dup["decision"] = "reject"
+    pd.concat([rows, dup]).to_csv(_review(demo_copy), index=False)
+    before = _state(demo_copy)
+    assert _cli(demo_copy) == 2
+    err = capsys.readouterr().err
+    assert "review.csv" in err and f"row {len(rows) + 2}" in err and "row 2" in err and "keep one decision" in err
+    assert _state(demo_copy) == before
+
+
+def test_same_span_with_different_text_and_decisions_is_a_conflict(tmp_path):
+    from rmresearch.anonymise import ReviewQueue
+
+    path = tmp_path / "review.csv"
+    path.write_text("document,start,end,text,decision\n"
+                    "d,1,5,Rose,accept\n"
+                    "d,1,5,rose,reject\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="row 2"):
+        ReviewQueue(path)
+
+
+def test_review_file_saved_by_excel_still_reads(demo_copy):
+    rows = _review_rows(demo_copy)
+    rows.loc[0, "decision"] = "Reject"
+    doc, start = rows.loc[0, "document"], int(rows.loc[0, "start"])
+    rows = rows[list(reversed(rows.columns))]  # columns reordered
+    text = rows.to_csv(index=False, sep=";")
+    text = text.replace("\n", "\r\n") + ";;;;;;;;;;\r\n;;;;;;;;;;\r\n"  # CRLF, blank rows at the end
+    _review(demo_copy).write_bytes("\ufeff".encode() + text.encode("utf-8"))  # Excel's CSV UTF-8 BOM
+    _run(demo_copy)
+    after = _review_rows(demo_copy)
+    assert list(after.columns)[0] == "document" and len(after) == len(rows)
+    assert after.loc[0, "decision"] == "reject"
+    log = pd.read_csv(_out(demo_copy) / f"{doc}.log.csv")
+    assert (log.loc[log["start"] == start, "decision"] == "reject").all()
+
+
+def test_review_file_in_a_legacy_encoding_is_a_clear_error(demo_copy, capsys):
+    _review(demo_copy).write_bytes("document,start,end,text,decision\ninterview_03,1,5,Zo\xeb,reject\n".encode("cp1252"))
+    assert _cli(demo_copy) == 2
+    assert "CSV UTF-8" in capsys.readouterr().err
+
+
+def test_review_file_that_is_a_folder_or_inside_the_anonymised_folder(demo_copy, capsys):
+    _review(demo_copy).unlink()
+    _review(demo_copy).mkdir()
+    assert _cli(demo_copy) == 2
+    assert "review file is a folder" in capsys.readouterr().err
+    _review(demo_copy).rmdir()
+    cfg = demo_copy / "cohorts" / "demo.yml"
+    text = cfg.read_text()
+    cfg.write_text(text.replace("options:\n", "options:\n  anonymise:\n    review_file: interviews/demo/anonymised/review.csv\n", 1))
+    with pytest.raises(ConfigError, match="shared"):
+        _run(demo_copy)
+    assert not (_out(demo_copy) / "review.csv").exists()
+
+
+# --------------------------------------------------------------------------- 5. clear errors
+
+
+@pytest.mark.parametrize("content", ["[]", '{"entries": {"PERSON\\tx": 1}}', '{"entries": [], "cohort": "demo"}',
+                                     '{"counters": {"PERSON": "7"}}', '{"documents": {"a.txt": "interview_01"}}'])
+def test_a_damaged_key_is_a_clear_error(demo_copy, capsys, content):
+    _key(demo_copy).write_text(content, encoding="utf-8")
+    os.chmod(_key(demo_copy), 0o600)
+    assert _cli(demo_copy) == 2
+    err = capsys.readouterr().err
+    assert "pseudonym key is damaged" in err and "restore it from backup" in err
+
+
+def test_a_key_others_can_read_is_refused_with_the_fix(demo_copy, capsys):
+    os.chmod(_key(demo_copy), 0o644)
+    before = _state(demo_copy)
+    assert _cli(demo_copy) == 2
+    assert f"chmod 600 {_key(demo_copy)}" in capsys.readouterr().err
+    assert _state(demo_copy) == before
+
+
+def test_key_of_another_cohort_or_a_folder(demo_copy, capsys):
+    key = json.loads(_key(demo_copy).read_text())
+    key["cohort"] = "other"
+    _key(demo_copy).write_text(json.dumps(key), encoding="utf-8")
+    assert _cli(demo_copy) == 2
+    assert "belongs to cohort 'other'" in capsys.readouterr().err
+    _key(demo_copy).unlink()
+    _key(demo_copy).mkdir()
+    assert _cli(demo_copy) == 2
+    assert "is a folder" in capsys.readouterr().err
+
+
+def test_keys_folder_that_cannot_be_made(demo_copy, capsys):
+    shutil.rmtree(_key(demo_copy).parent)
+    _key(demo_copy).parent.write_text("not a folder", encoding="utf-8")
+    assert _cli(demo_copy) == 2
+    assert "keys folder cannot be written" in capsys.readouterr().err
+
+
+def test_empty_raw_folder_or_only_unsupported_files(demo_copy, capsys):
+    raw = _raw(demo_copy)
+    for p in raw.iterdir():
+        p.unlink()
+    before = _state(demo_copy)
+    assert _cli(demo_copy) == 2
+    assert "no transcripts" in capsys.readouterr().err
+    (raw / "interview_01.pdf").write_bytes(b"%PDF-1.4")
+    assert _cli(demo_copy) == 2
+    assert "interview_01.pdf" in capsys.readouterr().err
+    assert _state(demo_copy) == before  # the previous outputs are not wiped by an empty folder
+
+
+def test_a_raw_file_that_vanishes_mid_run(demo_copy, monkeypatch, capsys):
+    from rmresearch.anonymise import pipeline
+
+    real = pipeline.transcript_files
+    monkeypatch.setattr(pipeline, "transcript_files", lambda folder: real(folder) + [Path(folder) / "zz_gone.txt"])
+    before = _state(demo_copy)
+    assert _cli(demo_copy) == 2
+    assert "zz_gone.txt" in capsys.readouterr().err
+    assert _state(demo_copy) == before
+
+
+def test_outputs_that_cannot_be_written_leave_the_previous_state(demo_copy, monkeypatch, capsys):
+    from rmresearch.anonymise import staging
+
+    real = staging._write
+
+    def full(path, content, mode=0o600):
+        if str(path).endswith(".review.csv.staging"):
+            raise OSError(28, "No space left on device", str(path))
+        return real(path, content, mode)
+
+    monkeypatch.setattr(staging, "_write", full)
+    _rawfile(demo_copy, "interview_15").unlink()
+    before = _state(demo_copy)
+    assert _cli(demo_copy) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert _state(demo_copy) == before and _leftovers(demo_copy) == []
