@@ -1,0 +1,364 @@
+"""Red team: derived numbers disclosed through one path (issue 11, item 7; disclosure parts of item 5).
+
+Each test is an attack on a shown table: a ratio, gap, rate or listing that
+would give back a cell the rules hide. Values are worked by hand: White 120 of
+400 appointed (30.0%), Black 2 of 60 (3.3%, a numerator of two): the relative
+likelihood 30.0 / 3.3 = 9.00 gives the Black rate, and with 60 shown, the 2.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rmresearch import attainment as A
+from rmresearch import progression as pg
+from rmresearch.config import DisclosureRules
+from rmresearch.disclosure import (
+    OFS_CODES,
+    add_total,
+    clear_disclosure_log,
+    disclose,
+    disclosure_log,
+    hesa_round,
+    suppress_rate,
+)
+from rmresearch.display import table_metadata
+
+HESA = DisclosureRules()
+OFS = DisclosureRules(style="ofs")
+MARKERS = {HESA.suppressed_marker, *OFS_CODES.values()}
+
+
+@pytest.fixture(autouse=True)
+def _empty_log():
+    clear_disclosure_log()
+    yield
+    clear_disclosure_log()
+
+
+def _is_marker(value) -> bool:
+    return isinstance(value, str) and value in MARKERS
+
+
+def _recruitment(white=(120, 400), black=(2, 60)) -> pd.DataFrame:
+    rec = pd.DataFrame({"g": ["White", "Black"], "appointed": [white[0], black[0]],
+                        "shortlisted": [white[1], black[1]]})
+    return pg.relative_likelihood(rec, group="g", numerator="appointed", denominator="shortlisted")
+
+
+# --------------------------------------------------------------------------- ratios beside suppressed rates
+
+@pytest.mark.parametrize(("rules", "marker"), [(OFS, "[DPL]"), (HESA, "..")])
+def test_relative_likelihood_beside_a_suppressed_rate_is_suppressed(rules, marker):
+    rl = _recruitment()
+    assert rl.loc[0, "relative_likelihood"] == pytest.approx(9.0)  # 0.30 / (2/60): the attack's arithmetic
+    row = pg.disclose_relative_likelihood(rl, rules=rules).iloc[0]
+    assert row["rate"] == marker
+    assert row["reference_rate"] == "30.0%"
+    for column in ("relative_likelihood", "ci_low", "ci_high", "non_adverse", "note"):
+        assert row[column] == marker, column  # same marker as the rate it would give back
+    # nothing in the row is a number from which 2/60 can be worked back
+    assert "9.00" not in row.astype(str).tolist()
+
+
+def test_relative_likelihood_note_does_not_say_a_hidden_count_is_zero():
+    rl = _recruitment(black=(0, 60))
+    assert rl.loc[0, "note"].startswith("a zero count")
+    for rules in (HESA, OFS):
+        row = pg.disclose_relative_likelihood(rl, rules=rules).iloc[0]
+        assert _is_marker(row["rate"]) and _is_marker(row["note"])
+        assert "zero" not in " ".join(row.astype(str))
+
+
+def test_relative_likelihood_shown_where_both_rates_are():
+    rl = _recruitment(black=(40, 200))
+    row = pg.disclose_relative_likelihood(rl, rules=OFS).iloc[0]
+    assert (row["rate"], row["relative_likelihood"], row["non_adverse"]) == ("20.0%", "1.50", "no")
+    record = disclosure_log()[-1]
+    assert record["derived"]["relative_likelihood"] == ["rate", "reference_rate"]  # the one path, logged
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(0, 500), st.integers(1, 500), st.integers(0, 80), st.integers(1, 80),
+    st.sampled_from(["hesa", "ofs"]),
+)
+def test_no_ratio_is_shown_beside_a_hidden_rate(a, n1, c, n2, style):
+    a, c = min(a, n1), min(c, n2)
+    rl = _recruitment(white=(a, n1), black=(c, n2))
+    row = pg.disclose_relative_likelihood(rl, rules=DisclosureRules(style=style)).iloc[0]
+    if _is_marker(row["rate"]) or _is_marker(row["reference_rate"]):
+        for column in ("relative_likelihood", "ci_low", "ci_high", "non_adverse", "note"):
+            assert _is_marker(row[column]), (column, row.to_dict())
+
+
+# --------------------------------------------------------------------------- gaps and differences
+
+@pytest.mark.parametrize(("rules", "marker"), [(HESA, ".."), (OFS, "[DPL]")])
+def test_gap_resting_on_a_suppressed_rate_is_suppressed(rules, marker):
+    students = pd.DataFrame({
+        "ethnicity_group": ["White"] * 400 + ["Black"] * 60,
+        "degree_class": ["2:1"] * 300 + ["2:2"] * 100 + ["2:1"] * 2 + ["2:2"] * 58,
+    })
+    shown = A.disclose_attainment(A.awarding_gap(students), rules=rules).set_index("ethnicity_group")
+    assert shown.loc["White", "rate"] == "75.0%"
+    black = shown.loc["Black"]
+    assert black["good"] == 0  # 2 rounds to 0 ...
+    assert black["rate"] == marker  # ... so 3.3% would give it back
+    for column in ("rate_ci_low", "rate_ci_high", "gap_pp", "ci_low", "ci_high", "significant"):
+        assert black[column] == marker, column  # 75.0 - 71.7 = 3.3 gives it back too
+    assert shown.loc["White", "gap_pp"] == ""
+
+
+def test_derived_difference_through_disclose():
+    table = pd.DataFrame({"g": ["A", "B", "C"], "k_a": [60, 3, 40], "n_a": [100, 10, 100],
+                          "k_b": [50, 5, 20], "n_b": [100, 100, 100]})
+    table["rate_a"] = table.k_a / table.n_a
+    table["rate_b"] = table.k_b / table.n_b
+    table["difference_pp"] = 100 * (table.rate_a - table.rate_b)
+    table["p"] = [0.04, 0.5, 0.0001]
+    shown = disclose(table, counts=["k_a", "n_a", "k_b", "n_b"],
+                     rates={"rate_a": ("n_a", "k_a"), "rate_b": ("n_b", "k_b")},
+                     derived={"difference_pp": ["rate_a", "rate_b"], "p": [("n_a", "k_a"), ("n_b", "k_b")]},
+                     derived_decimals={"p": 3})
+    assert shown["difference_pp"].tolist() == ["10.0", "..", "20.0"]  # B: 10 people behind rate_a
+    assert shown["p"].tolist() == ["0.040", "..", "0.000"]
+    record = shown.attrs["disclosure"]
+    assert record["suppressed_by_column"]["difference_pp"] == 1
+    assert record["unrounded_columns"] == []  # every numeric column went through a rule
+
+
+def test_derived_spec_errors():
+    table = pd.DataFrame({"n": [30], "k": [10], "rate": [1 / 3], "gap": [5.0]})
+    with pytest.raises(ValueError, match="not in the table"):
+        disclose(table, counts=["n", "k"], derived={"gap": ["nope"]})
+    with pytest.raises(ValueError, match="at least one"):
+        disclose(table, counts=["n", "k"], derived={"gap": []})
+    with pytest.raises(ValueError, match="listed in both"):
+        disclose(table, counts=["n", "k"], rates={"rate": ("n", "k")}, derived={"rate": ["n"]})
+    with pytest.raises(ValueError, match="derived_decimals"):
+        disclose(table, counts=["n", "k"], derived={"gap": ["n"]}, derived_decimals={"other": 2})
+
+
+def test_mean_based_derived_is_suppressed_with_the_mean():
+    table = pd.DataFrame({"role": ["leader", "partner"], "n": [5, 30], "mean": [3.2, 3.9], "vs_all": [-0.5, 0.2]})
+    shown = disclose(table, counts=["n"], means={"mean": "n"}, derived={"vs_all": ["mean"]})
+    assert shown["mean"].tolist() == ["..", 3.9]
+    assert shown["vs_all"].tolist() == ["..", "0.2"]  # the difference from the overall mean gives the mean back
+
+
+# --------------------------------------------------------------------------- rates whose precision gives back a count
+
+@pytest.mark.parametrize(("k", "n"), [(2, 120), (1, 400), (0, 60), (118, 120), (120, 120)])
+@pytest.mark.parametrize("style", ["hesa", "ofs"])
+def test_rate_beside_a_count_rounding_hides_is_suppressed(k, n, style):
+    table = pd.DataFrame({"g": ["A"], "k": [k], "n": [n]})
+    table["rate"] = table.k / table.n
+    shown = disclose(table, counts=["k", "n"], rates={"rate": ("n", "k")}, style=style)
+    assert _is_marker(shown.loc[0, "rate"])  # 1.7% of 120 beside "0" would give back the 2
+    assert _is_marker(suppress_rate(k / n, n, numerator=k, style=style))  # results, surveys, plots use it
+
+
+def test_rate_rule_follows_a_coarser_rounding_base():
+    table = pd.DataFrame({"k": [4, 6], "n": [200, 200]})
+    table["rate"] = table.k / table.n
+    shown = disclose(table, counts=["k", "n"], rates={"rate": ("n", "k")}, rules=DisclosureRules(round_to=10))
+    assert shown["k"].tolist() == [0, 10]
+    assert shown["rate"].tolist() == ["..", "3.0%"]  # 4 rounds to 0 with base 10: 2.0% would give it back
+
+
+def _percent(value: float, decimals: int = 1) -> str:
+    exact = Decimal(str(float(value))) * 100
+    return f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)}%"
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 300), st.integers(23, 300))
+def test_a_shown_rate_never_pins_a_count_shown_as_zero(k, n):
+    k = min(k, n)
+    table = pd.DataFrame({"k": [k], "n": [n]})
+    table["rate"] = table.k / table.n
+    shown = disclose(table, counts=["k", "n"], rates={"rate": ("n", "k")})
+    if isinstance(shown.loc[0, "rate"], str) and shown.loc[0, "rate"].endswith("%"):
+        # the attacker's candidates: every count consistent with the rounded denominator and the shown rate
+        for shown_count, true_count in ((shown.loc[0, "k"], k), (hesa_round(n - k), n - k)):
+            if shown_count == 0:
+                pytest.fail(f"rate {shown.loc[0, 'rate']} shown beside a count of {true_count} shown as 0")
+
+
+# --------------------------------------------------------------------------- effective sample size
+
+def test_n_control_effective_is_rounded_as_a_count():
+    # Arts: 2 mentored, 5 comparison (weights 0.4); Law: 5 mentored, 9 comparison (weights 5/9):
+    # Kish n_eff = (2 + 5)^2 / (5 * 0.16 + 9 * 25/81) = 13.70.
+    students = pd.DataFrame({
+        "mentored": [True] * 2 + [False] * 5 + [True] * 5 + [False] * 9,
+        "faculty": ["Arts"] * 7 + ["Law"] * 14,
+        "degree_class": (["2:1", "2:2"] + ["2:1"] * 3 + ["2:2"] * 2 + ["2:1"] * 3 + ["2:2"] * 2
+                         + ["2:1"] * 4 + ["2:2"] * 5),
+    })
+    table = A.mentored_comparison(students, match_on=["faculty"])
+    assert table.loc[0, "n_control_effective"] == pytest.approx(13.70, abs=0.01)
+    shown = A.disclose_attainment(table)
+    assert shown.loc[0, "n_control_effective"] == 15  # a count of people: rounded to 5, not shown as "14"
+    assert "n_control_effective" in shown.attrs["disclosure"]["counts"]
+
+
+# --------------------------------------------------------------------------- differencing: total minus rows
+
+def _candidates(shown_rows, shown_total, hidden_index, n_hidden_max=40):
+    """Every value of the hidden row's count consistent with all shown cells (a brute-force attacker)."""
+    base = 5
+    others = [r for i, r in enumerate(shown_rows) if i != hidden_index]
+
+    def near(shown):
+        return range(max(0, shown - 2), shown + 3) if base > 1 else [shown]
+
+    found = set()
+    for n_h in range(0, n_hidden_max):
+        if hesa_round(n_h) != shown_rows[hidden_index]["n"]:
+            continue
+        for k_h in range(0, n_h + 1):
+            if hesa_round(k_h) != shown_rows[hidden_index]["k"]:
+                continue
+            for combo in itertools.product(*[[(k, n) for n in near(r["n"]) for k in near(r["k"])
+                                              if k <= n and _percent(k / n) == r["rate"]] for r in others]):
+                k_t = k_h + sum(k for k, _ in combo)
+                n_t = n_h + sum(n for _, n in combo)
+                if hesa_round(k_t) == shown_total["k"] and hesa_round(n_t) == shown_total["n"] \
+                        and _percent(k_t / n_t) == shown_total["rate"]:
+                    found.add(k_h)
+                    break
+    return found
+
+
+@pytest.mark.parametrize("style", ["hesa", "ofs"])
+def test_total_minus_shown_rows_does_not_give_back_a_suppressed_cell(style):
+    table = pd.DataFrame({"g": ["White", "Black"], "k": [1234, 2], "n": [1500, 6]})
+    table["rate"] = table.k / table.n
+    with_total = add_total(table, label_column="g", sum_columns=["k", "n"], rate_columns={"rate": ("k", "n")})
+    shown = disclose(with_total, counts=["k", "n"], rates={"rate": ("n", "k")}, style=style).to_dict("records")
+    assert _is_marker(shown[1]["rate"])
+    assert shown[2]["k"] - shown[0]["k"] != 2  # rounded total minus rounded row: not the hidden 2
+    assert len(_candidates(shown[:2], shown[2], hidden_index=1)) > 1
+
+
+def test_exact_counts_are_flagged_below_the_hesa_minimums():
+    # With round_to: 1 the same subtraction gives the 2 back: the table must say so, for the release gate.
+    table = pd.DataFrame({"g": ["White", "Black"], "k": [1234, 2], "n": [1500, 6]})
+    table["rate"] = table.k / table.n
+    with_total = add_total(table, label_column="g", sum_columns=["k", "n"], rate_columns={"rate": ("k", "n")})
+    shown = disclose(with_total, counts=["k", "n"], rates={"rate": ("n", "k")}, rules=DisclosureRules(round_to=1))
+    assert shown.loc[2, "k"] - shown.loc[0, "k"] == 2
+    reasons = shown.attrs["disclosure"]["below_hesa_minimums"]
+    assert reasons and "round_to" in reasons[0]
+    assert table_metadata(shown)["rmresearch"]["below_hesa_minimums"] == reasons
+
+
+# --------------------------------------------------------------------------- settings below the HESA minimums
+
+@pytest.mark.parametrize(
+    ("setting", "field"),
+    [
+        ({"round_to": 1}, "round_to"),
+        ({"min_percentage_denominator": 0}, "min_percentage_denominator"),
+        ({"max_mean_suppressed_n": 2}, "max_mean_suppressed_n"),
+        ({"ofs_min_denominator": 10}, "ofs_min_denominator"),
+        ({"ofs_max_numerator_suppressed": 0}, "ofs_max_numerator_suppressed"),
+        ({"suppressed_marker": ""}, "suppressed_marker"),
+        ({"min_percentage_denominator": "22.5"}, "min_percentage_denominator"),
+    ],
+)
+def test_rules_below_minimums(setting, field):
+    from rmresearch.disclosure import rules_below_minimums
+
+    reasons = rules_below_minimums(setting)
+    assert len(reasons) == 1 and reasons[0].startswith(field)
+    if not isinstance(next(iter(setting.values())), str):
+        rules = DisclosureRules(**setting)
+        assert rules_below_minimums(rules) == reasons
+        record = disclose(pd.DataFrame({"n": [40]}), counts=["n"], rules=rules).attrs["disclosure"]
+        assert record["below_hesa_minimums"] == reasons
+
+
+def test_rules_at_or_above_minimums_pass():
+    from rmresearch.disclosure import rules_below_minimums
+
+    assert rules_below_minimums(HESA) == []
+    assert rules_below_minimums(OFS) == []
+    assert rules_below_minimums({"round_to": 10, "min_percentage_denominator": 30, "max_mean_suppressed_n": 10}) == []
+    assert disclose(pd.DataFrame({"n": [40]}), counts=["n"]).attrs["disclosure"]["below_hesa_minimums"] == []
+
+
+# --------------------------------------------------------------------------- matrices and listings beside rounded tables
+
+def _themes():
+    # 12 interviewed: 6 White, 6 BAME; 2 BAME participants voiced "Belonging".
+    listing = pd.DataFrame({
+        "participant_id": [f"P{i:02d}" for i in range(12)],
+        "role": ["senior_leader", "partner"] * 6,
+        "ethnicity_group": ["White"] * 6 + ["BAME"] * 6,
+        "Belonging": [""] * 10 + ["felt at home [S1]", "found a place [S2]"],
+        "Career": ["wanted promotion [S3]"] * 12,
+    })
+    by_group = pd.DataFrame({"theme": ["Belonging", "Career", "Participants interviewed"],
+                             "White": [0, 6, 6], "BAME": [2, 6, 6]})
+    return listing, by_group
+
+
+def test_listing_beside_rounded_table_cannot_give_back_a_rounded_cell():
+    listing, by_group = _themes()
+    rounded = disclose(by_group, counts=["White", "BAME"])
+    assert rounded.loc[0, "BAME"] == 0  # 2 shown as 0
+    shown = disclose(listing, basis="listing", name="framework matrix")
+    assert set(shown["ethnicity_group"]) == {".."}
+    # the attack: count the listing's non-empty cells by group
+    recovered = shown.loc[shown["Belonging"] != ""].groupby("ethnicity_group").size().to_dict()
+    assert "BAME" not in recovered
+    record = shown.attrs["disclosure"]
+    assert record["basis"] == "listing" and record["characteristics_hidden"] == ["ethnicity_group"]
+    assert shown["role"].tolist() == listing["role"].tolist()  # role is not a characteristic
+
+
+def test_listing_characteristics_can_be_named():
+    listing, _ = _themes()
+    shown = disclose(listing.rename(columns={"ethnicity_group": "grp"}), basis="listing", characteristics=["grp"])
+    assert set(shown["grp"]) == {".."}
+    with pytest.raises(ValueError, match="basis='listing'"):
+        disclose(listing, characteristics=["ethnicity_group"])
+    with pytest.raises(ValueError, match="basis must be"):
+        disclose(listing, basis="everything")
+
+
+def test_qualitative_code_counts_are_exact_with_small_cells_suppressed():
+    _, by_group = _themes()
+    by_role = pd.DataFrame({"theme": ["Belonging", "Career", "Mentoring"], "senior_leader": [4, 12, 0],
+                            "partner": [1, 9, 3]})
+    shown = disclose(by_role, counts=["senior_leader", "partner"], basis="qualitative")
+    assert shown["senior_leader"].tolist() == [4, 12, 0]  # "4 of 12 leaders", not "5"
+    assert shown["partner"].tolist() == ["..", 9, 3]
+    assert shown.attrs["disclosure"]["basis"] == "qualitative"
+    assert shown.attrs["disclosure"]["suppressed_by_column"] == {"partner": 1}
+    ofs = disclose(by_group, counts=["White", "BAME"], basis="qualitative", style="ofs")
+    assert ofs["BAME"].tolist() == ["[DPL]", 6, 6]
+
+
+def test_a_table_without_a_rule_for_a_numeric_column_is_reported():
+    # The release gate reads unrounded_columns: a derived column left out of derived= is listed.
+    table = pd.DataFrame({"n": [30], "k": [10], "rate": [1 / 3], "gap": [5.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        record = disclose(table, counts=["n", "k"], rates={"rate": ("n", "k")}).attrs["disclosure"]
+    assert record["unrounded_columns"] == ["gap"]
+    record = disclose(table, counts=["n", "k"], rates={"rate": ("n", "k")}, derived={"gap": ["rate"]}).attrs["disclosure"]
+    assert record["unrounded_columns"] == []
+    assert not math.isnan(float(disclose(table, counts=["n", "k"], derived={"gap": ["n"]})["gap"][0]))
