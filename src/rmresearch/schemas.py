@@ -49,6 +49,13 @@ __all__ = [
 ]
 
 _EMPTY_TOKENS = ["", "nan", "NaN", "NA", "N/A", "n/a", "None", "null"]
+#: Largest input table read (bytes): a bigger file is almost always the wrong file (a whole database dump)
+#: and would exhaust memory; the message says so rather than the machine stalling.
+MAX_TABLE_BYTES = 500_000_000
+#: Whole numbers beyond this are not exact in floating point (and no count or year is that large).
+_MAX_WHOLE = 2**53
+#: Dates outside these years are typing mistakes (0024 for 2024, 2204 for 2024...), not data.
+DATE_YEARS = (1900, 2100)
 _TRUE = {"1", "true", "t", "yes", "y"}
 _FALSE = {"0", "false", "f", "no", "n"}
 
@@ -231,10 +238,22 @@ del C
 def _sniff_binary(path: Path, head: bytes) -> None:
     if not head:
         raise InputError(f"{path}: the file is empty. Export the table again, with its header row.")
-    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        at = head.index(b"\x00")
+        line = head[:at].count(b"\n") + 1
         raise InputError(
-            f"{path}: this looks like a binary file, not a CSV. "
-            "Save the table as 'CSV UTF-8' or as an .xlsx workbook."
+            f"{path}: this looks like a binary file, not a CSV (a NUL byte on row {line}, "
+            f"position {at}). Save the table as 'CSV UTF-8' or as an .xlsx workbook."
+        )
+
+
+def check_size(path: Path, limit: int, what: str) -> None:
+    """Refuse a file larger than ``limit`` bytes with a clear message (before reading it)."""
+    size = path.stat().st_size
+    if size > limit:
+        raise InputError(
+            f"{path}: the file is {size / 1e6:,.1f} MB, more than the {limit / 1e6:,.0f} MB limit for {what}. "
+            "Check that it is the right file (one exported table, not a database dump); split it if it really is one table."
         )
 
 
@@ -251,6 +270,7 @@ def read_raw_table(path: str | Path, *, sheet: str | int | None = 0) -> tuple[pd
     if path.is_dir():
         raise InputError(f"{path}: is a folder, not a table file.")
     suffix = path.suffix.lower()
+    check_size(path, MAX_TABLE_BYTES, "an input table")
     if suffix in (".xlsx", ".xlsm"):
         try:
             raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="openpyxl")
@@ -263,13 +283,18 @@ def read_raw_table(path: str | Path, *, sheet: str | int | None = 0) -> tuple[pd
         raise InputError(f"{path}: old-style .xls workbooks are not supported. Save it as .xlsx or 'CSV UTF-8'.")
     head = path.read_bytes()
     _sniff_binary(path, head)
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))  # Excel's "Unicode text" and some exports
     try:
-        text = head.decode("utf-8-sig")
+        text = head.decode("utf-16") if utf16 else head.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = head[: exc.start].count(b"\n") + 1 if not utf16 else None
         raise InputError(
-            f"{path}: not UTF-8 text (byte 0x{head[exc.start]:02x} at position {exc.start}). "
-            "In Excel use 'Save as > CSV UTF-8 (Comma delimited)'; or re-save the file as UTF-8."
+            f"{path}: not {'UTF-16' if utf16 else 'UTF-8'} text"
+            + (f" (row {line}: byte 0x{head[exc.start]:02x} at position {exc.start})" if line else "")
+            + ". In Excel use 'Save as > CSV UTF-8 (Comma delimited)'; or re-save the file as UTF-8."
         ) from None
+    # Old Mac (CR-only) and Windows line endings: one record per line for both parsers below.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(f"{path}: the file is empty. Export the table again, with its header row.")
     delimiter = "\t" if suffix in (".tsv", ".tab") else ","
@@ -449,6 +474,7 @@ def validate_frame(
                     Problem(
                         source,
                         f"duplicate {' + '.join(schema.key)} '{key_value}' on rows {', '.join(map(str, r))}; each must be unique",
+                        row=int(r[1]),
                         column=schema.key[0],
                     )
                 )
@@ -496,18 +522,20 @@ def _convert(cells: pd.Series, col: Column, ethnicity_map, holder):
     if kind in ("id", "text"):
         return cells.astype(object).where(cells.notna(), None), false_mask, ""
     if kind in ("int", "float"):
-        numbers = pd.to_numeric(cells, errors="coerce")
-        bad = (numbers.isna() & cells.notna()).to_numpy()
+        # Plain float64 (NaN for blanks): the nullable dtypes pandas infers from text give masked comparisons
+        # that cannot be or-ed into a bool mask (every out-of-range value used to crash validation).
+        numbers = pd.to_numeric(cells.astype(object).where(cells.notna(), None), errors="coerce").astype("float64")
+        bad = ((numbers.isna() & cells.notna()) | np.isinf(numbers)).to_numpy(dtype=bool)
         message = "is not a number"
         if kind == "int":
-            frac = numbers.notna() & (numbers % 1 != 0)
-            bad |= frac.to_numpy()
+            frac = numbers.notna() & ~np.isinf(numbers) & (numbers % 1 != 0)
+            bad |= frac.to_numpy(dtype=bool)
             message = "is not a whole number"
-        out_of_range = pd.Series(False, index=cells.index)
+        out_of_range = (numbers.abs() > _MAX_WHOLE).fillna(False) if kind == "int" else pd.Series(False, index=cells.index)
         if col.minimum is not None:
-            out_of_range |= numbers < col.minimum
+            out_of_range |= (numbers < col.minimum).fillna(False)
         if col.maximum is not None:
-            out_of_range |= numbers > col.maximum
+            out_of_range |= (numbers > col.maximum).fillna(False)
         if out_of_range.any():
             message += f" between {col.minimum} and {col.maximum}" if col.maximum is not None else f" of at least {col.minimum}"
             bad |= out_of_range.to_numpy()
@@ -532,8 +560,11 @@ def _convert(cells: pd.Series, col: Column, ethnicity_map, holder):
         if is_serial.any():
             serial[is_serial] = pd.Timestamp("1899-12-30") + pd.to_timedelta(serial_num[is_serial].to_numpy(dtype=float), unit="D")
         typed = iso.fillna(iso_time).fillna(uk).fillna(serial)
+        low, high = DATE_YEARS
+        implausible = typed.notna() & ((typed.dt.year < low) | (typed.dt.year > high))
+        typed = typed.mask(implausible)
         bad = (typed.isna() & cells.notna()).to_numpy()
-        return typed, bad, "is not a date (use 2024-10-01 or 01/10/2024)"
+        return typed, bad, f"is not a date from {low} to {high} (use 2024-10-01 or 01/10/2024)"
     if kind == "category":
         allowed = {str(a).lower(): a for a in col.allowed}
         typed = cells.str.lower().map(allowed)
