@@ -200,7 +200,14 @@ def _config_paths(config, notebooks_dirs: Iterable = ()) -> list[Protected]:
     except (RMResearchError, TypeError):
         pass
     outputs = config.outputs
-    add(outputs.get("keys"), "the pseudonym keys folder", "outputs.keys", folder=True, owners=("keys", "anonymise"))
+    # the review file may be kept in the private keys folder, but never over the key itself
+    add(outputs.get("keys"), "the pseudonym keys folder", "outputs.keys", folder=True,
+        owners=("keys", "anonymise", "review"))
+    if outputs.get("keys"):
+        from .anonymise.pseudonyms import KEY_FILENAME
+
+        add(Path(outputs["keys"]) / KEY_FILENAME, "the pseudonym key", "outputs.keys", folder=False,
+            owners=("keys", "anonymise"))
     add(outputs.get("anonymised"), "the anonymised transcripts folder", "outputs.anonymised", folder=True,
         owners=("anonymise",))
     add(outputs.get("reports"), "the reports folder", "outputs.reports", folder=True, owners=("report",))
@@ -331,22 +338,65 @@ def check_output(
             raise _refuse(action, f"{_show(target)} is a file, not a folder; --out names the {kind} to write", hint)
         if not replace_folder and target.is_dir():
             raise _refuse(action, f"{_show(target)} is a folder; give the name of the file to write", _FILE_HINT)
-        if replace_folder and any(target.iterdir()) and not _previous_output(target, owner, cohort):
+        own = owner != "report" and any(owner in e.owners and _same(target, e.path) for e in protected)
+        if replace_folder and not own and any(target.iterdir()) and not _previous_output(target, owner, cohort):
             what = ("a previous report of this cohort (its run.json)" if cohort else "a previous trends page (its run.json)")
             raise _refuse(action, f"the folder is not empty and is not {what}, so replacing it could delete your files",
                           "Choose a new or empty folder, or the cohort's previous report folder.")
     return target
 
 
-def check_demo_output(out: str | Path, targets: Iterable[str | Path], *, previous_marker: str | Path) -> Path:
+def check_report_folders(cohort_files: Iterable[str | Path], *, out_root: str | Path | None = None,
+                         notebooks_dir: str | Path | None = None) -> dict[str, Path]:
+    """Check every report folder ``rmresearch report --cohort all`` would replace, before any cohort runs.
+
+    Each cohort's folder (``out_root/<cohort>`` or its ``outputs.reports``) and the
+    trends folder pass :func:`check_output`; two cohorts writing to the same folder
+    (the same cohort ID twice, a cohort called ``trends``) are refused too. Cohort
+    files that cannot be read are left to fail on their own. Returns {cohort file: folder}.
+    """
+    from .config import load_cohort
+
+    configs = []
+    for p in cohort_files:
+        try:
+            configs.append(load_cohort(p, check_files=False))
+        except RMResearchError:
+            continue  # reported as that cohort's failure
+    folders: dict[str, Path] = {}
+    owner_of: dict[Path, str] = {}
+    found, _ = project_configs(configs, cohorts_dirs=["cohorts"], near=[out_root] if out_root else [])
+    protected = protected_paths(found, notebooks_dirs=[notebooks_dir])
+    for config in configs:
+        folder = _resolve(Path(out_root) / config.cohort if out_root else config.outputs["reports"])
+        if folder in owner_of:
+            raise _refuse(f"write the reports of {_show(Path(owner_of[folder]))} and {_show(Path(config.path))}",
+                          f"both would replace the same folder {_show(folder)}, and the second would delete the first",
+                          "Give each cohort its own cohort ID and outputs.reports.")
+        owner_of[folder] = str(config.path)
+        folders[str(config.path)] = check_output(folder, owner="report", replace_folder=True, cohort=config.cohort,
+                                                 protected=protected)
+    if configs:
+        trends = _resolve((Path(out_root) if out_root else Path(configs[0].outputs["reports"]).parent) / "trends")
+        if trends in owner_of:
+            raise _refuse(f"write the cross-cohort trends to {_show(trends)}",
+                          f"the report of {_show(Path(owner_of[trends]))} is written there",
+                          "Rename the cohort or set its outputs.reports to another folder.")
+    return folders
+
+
+def check_demo_output(out: str | Path, targets: Iterable[str | Path], *, previous_marker: str | Path,
+                      folders: Iterable[str | Path] = ()) -> Path:
     """``rmresearch demo`` writes only new files or files of a previous demo (``previous_marker`` exists there).
 
-    Also refuses ``out`` paths where any target would land inside another cohort's inputs or outputs.
+    ``targets`` are the files it writes, ``folders`` the folders it writes files into. Also
+    refuses an ``out`` where any of them would land on another cohort's inputs or outputs.
     """
+    targets, folders = list(targets), list(folders)
     root = _resolve(out)
     previous = _is_previous_demo(root / previous_marker)
     existing = []
-    for rel in targets:
+    for rel in [*targets, *folders]:
         p = root / rel
         if p.is_dir():
             if any(p.iterdir()):
@@ -364,6 +414,8 @@ def check_demo_output(out: str | Path, targets: Iterable[str | Path], *, previou
     protected = protected_paths(others)
     for rel in targets:
         check_output(root / rel, owner="demo", protected=protected)
+    for rel in folders:  # a file inside: the folder must not be (or lie inside) another cohort's protected folder
+        check_output(root / rel / "demo-file", owner="demo", protected=protected)
     return root
 
 

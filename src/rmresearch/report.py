@@ -676,6 +676,11 @@ def build_report(
     """
     import nbformat
 
+    from .guard import check_output
+
+    # before anything runs: the folder is replaced as a whole, so never an input, a key or a folder holding one
+    out_dir = check_output(out_dir or config.outputs["reports"], owner="report", configs=[config], replace_folder=True,
+                           cohort=config.cohort, notebooks_dir=notebooks_dir)
     from .inputs import raise_if_errors, validate_cohort
 
     tables, problems = validate_cohort(config)
@@ -930,6 +935,9 @@ def build_reports(
                "out_root": str(Path(out_root).resolve()) if out_root else None}
     outcomes: list[CohortOutcome] = []
     paths = [str(Path(p).resolve()) for p in cohort_files]
+    from .guard import check_report_folders
+
+    check_report_folders(paths, out_root=out_root, notebooks_dir=notebooks_dir)  # before any cohort runs
     if jobs <= 1 or len(paths) == 1:
         for p in paths:
             outcome = _build_one(p, dict(options, jobs=max(1, jobs)))
@@ -1005,6 +1013,10 @@ def build_trends(
         return None
     report_dirs = [_report_dir(c, out_root) for c in configs]
     out_dir = (Path(out_root) if out_root else report_dirs[0].parent) / TRENDS_DIR
+    from .guard import check_output
+
+    out_dir = check_output(out_dir, owner="report", configs=configs, replace_folder=True, cohort=None,
+                           notebooks_dir=notebooks_dir)
     sources = [str(d.resolve()) for d in report_dirs]
     parameters = {"cohort_config": str(first.path)}
     from .results import RESULTS_SUFFIX

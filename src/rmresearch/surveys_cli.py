@@ -59,16 +59,23 @@ def _instruments(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from .fileio import write_csv
+    from .guard import check_output
     from .surveys import load_instrument, read_responses
 
     participants = None
     folder = args.folder
+    config = None
     if args.cohort:
         from .config import load_cohort
+
+        config = load_cohort(args.cohort, check_files=False)
+    # before anything is read: never over the export, a configured input (another wave's table...) or a key
+    instrument_files = [Path(i) for i in args.instrument if Path(i).suffix in (".yml", ".yaml")]
+    out = check_output(args.out, owner="survey", configs=[config] if config else [], inputs=[args.export, *instrument_files])
+    if config is not None:
         from .inputs import load_table
         from .surveys import project_instrument_folder
 
-        config = load_cohort(args.cohort, check_files=False)
         participants = load_table(config, "participants")
         folder = project_instrument_folder(config)
     instrument = load_instrument(args.instrument, folder=folder)
@@ -78,11 +85,8 @@ def _import(args: argparse.Namespace) -> int:
     )
     for problem in result.problems:
         print(f"warning: {problem}")
-    if args.out.resolve() == args.export.resolve():
-        print("error: --out must not overwrite the export (raw inputs are read-only)")
-        return 2
     items = [c for c in result.responses.columns if c not in ("participant_id", "wave")]
-    write_csv(result.responses.astype({c: "Int64" for c in items}), args.out)
+    write_csv(result.responses.astype({c: "Int64" for c in items}), out)
     print(f"{len(result.responses)} response(s), {len(result.responses.columns) - 2} item(s) from a {result.format} export written to {args.out}")
     if len(result.open_text):
         print(f"{len(result.open_text)} open-text answer(s) were not written: anonymise them before use.")

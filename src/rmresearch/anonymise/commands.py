@@ -171,8 +171,11 @@ def _detector(args):
 
 def cmd_detect(args) -> int:
     from ..fileio import atomic_write
+    from ..guard import check_output
     from .evaluate import detect_records, read_records
 
+    check_output(args.out, owner="detect", configs=[_config(args)] if getattr(args, "cohort", None) else [],
+                 cohorts_dir=getattr(args, "cohorts_dir", None), inputs=[args.input, args.roster])
     records = read_records(args.input)
     pred = detect_records(records, _detector(args))
     with atomic_write(args.out) as fh:

@@ -186,6 +186,9 @@ class PseudonymKey:
         path = Path(path or self.path)
         if path is None:
             raise ValueError("no path to save the key to")
+        from ..guard import check_output
+
+        check_output(path, owner="keys")  # never into reports/, an anonymised or raw folder, or over an input
         path.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(path.parent, 0o700)
         with atomic_write(path, "w", file_mode=0o600) as fh:

@@ -166,4 +166,7 @@ class ReviewQueue:
         this run no longer produced are dropped; decided rows are always kept."""
         if documents is not None:
             self.prune(documents)
+        from ..guard import check_output
+
+        check_output(self.path, owner="review")  # it quotes original words: never into a shared or raw folder
         return write_csv(self.frame(), self.path)

@@ -157,6 +157,14 @@ def _config(args):
     return load_cohort(args.cohort, cohorts_dir=args.cohorts_dir)
 
 
+def _guard(args, path, *, config=None, inputs=()):
+    """Refuse (before anything runs) an --out onto an input, a key or a folder another command owns."""
+    from ..guard import check_output
+
+    return check_output(path, owner="code", configs=[config] if config is not None else [],
+                        cohorts_dir=getattr(args, "cohorts_dir", None), inputs=inputs)
+
+
 def _print_table(frame: pd.DataFrame) -> None:
     with pd.option_context("display.width", 160, "display.max_columns", 30, "display.max_rows", 500):
         print(frame.to_string(index=False))
@@ -168,9 +176,10 @@ def cmd_suggest(args) -> int:
     from .suggest import suggest_codes, suggestion_agreement
 
     config = _config(args)
+    out = _guard(args, args.out or Path(config.outputs["anonymised"]).parent / "suggestions.csv", config=config,
+                 inputs=[args.codebook])
     data = load_coding_data(config, unit=args.unit, codebook=args.codebook)
     suggestions = suggest_codes(data.segments, data.codebook, participants_only=not args.all_speakers)
-    out = args.out or Path(config.outputs["anonymised"]).parent / "suggestions.csv"
     write_csv(suggestions, out)
     per_code = suggestions.groupby("code")["segment_id"].nunique()
     print(f"Suggested codes for {suggestions['segment_id'].nunique()} of {len(data.segments)} {args.unit} segments "
@@ -194,6 +203,8 @@ def cmd_agreement(args) -> int:
     from .cohort import load_coding_data
 
     config = _config(args)
+    if args.out:
+        _guard(args, args.out, config=config, inputs=[args.codings, args.codebook])
     data = load_coding_data(config, unit=args.segments, codebook=args.codebook, codings=args.codings)
     codings = data.codings
     coders = sorted(codings["coder"].unique())
@@ -221,6 +232,7 @@ def cmd_export_qdpx(args) -> int:
     from .refi import export_qdpx
 
     config = _config(args)
+    _guard(args, args.out, config=config, inputs=[args.codings, args.codebook])
     if args.no_codings:
         data = load_coding_data(config, codebook=args.codebook, grouping=args.grouping, codings=None)
         codings = None
@@ -250,6 +262,11 @@ def cmd_import_qdpx(args) -> int:
     from .refi import import_qdpx
     from .segments import segment_documents
 
+    out = _guard(args, args.out, inputs=[args.qdpx])
+    if args.codebook_out:
+        if _guard(args, args.codebook_out, inputs=[args.qdpx]) == out:
+            raise InputError(f"--out and --codebook-out are the same file ({args.out}): one would overwrite the other; "
+                             "give the codebook a name of its own, e.g. codebook.yml.")
     project = import_qdpx(args.qdpx, validate=args.validate)
     codings = project.codings.copy()
     if len(codings):
@@ -269,6 +286,7 @@ def cmd_import_qdpx(args) -> int:
 def cmd_export_qdc(args) -> int:
     from .codebook import load_codebook, write_qdc
 
+    _guard(args, args.out, inputs=[args.codebook])
     codebook = load_codebook(args.codebook)
     write_qdc(codebook, args.out)
     print(f"REFI-QDA codebook written: {args.out} ({len(codebook)} codes)")
