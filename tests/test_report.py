@@ -68,7 +68,8 @@ def test_overview_report_for_the_demo(demo_copy):
     assert record["cohort"] == "demo" and "participants" in record["inputs_sha256"]
     executed = nbformat.read(out / "00_overview.ipynb", as_version=4)
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
-    assert injected and str(cfg.path) in injected[0].source
+    assert injected and '"cohorts/demo.yml"' in injected[0].source  # project-relative: the kernel runs in the project
+    assert str(cfg.path) not in injected[0].source
     # no participant name reaches the report
     names = [line.split(",")[1] for line in (demo_copy / "data/demo/participants.csv").read_text().splitlines()[1:]]
     assert not [n for n in names if n in html]

@@ -25,8 +25,11 @@ def test_release_gate_refuses_an_undisclosed_table_and_passes_a_clean_report(dem
     with pytest.raises(ReleaseRefused) as info:
         build_report(cfg, notebooks_dir=leaky, progress=False, release=True)
     assert "01_raw.ipynb, cell 4: a table is shown without disclosure control" in str(info.value)
-    assert json.loads((out / "release.json").read_text())["releasable"] is False
-    assert "Not releasable." in (out / "report.html").read_text()
+    # a refused release is not installed: the previous (releasable) report stays, the refused build is kept privately
+    assert json.loads((out / "release.json").read_text())["releasable"] is True
+    refused = demo_copy / ".rmresearch" / "refused" / "demo"
+    assert json.loads((refused / "release.json").read_text())["releasable"] is False
+    assert "Not releasable." in (refused / "report.html").read_text()
 
     name = (demo_copy / "data/demo/participants.csv").read_text().splitlines()[1].split(",")[1]
     named = _project_notebooks(tmp_path / "named", ("01_name.ipynb", (f"print('Thanks to {name}')",)))

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Iterator
 
-__all__ = ["atomic_write", "atomic_write_text", "atomic_write_bytes", "atomic_directory", "write_csv"]
+__all__ = ["atomic_write", "atomic_write_text", "atomic_write_bytes", "atomic_directory", "remove_stale_staging",
+           "write_csv"]
 
 
 @contextlib.contextmanager
@@ -62,20 +64,59 @@ def write_csv(frame, path: str | Path, **kwargs) -> Path:
     return Path(path)
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True
+
+
+def remove_stale_staging(folder: str | Path, name: str) -> list[Path]:
+    """Remove what a killed :func:`atomic_directory` for ``name`` left in ``folder``; returns what was removed.
+
+    Staging folders are named ``.<name>.<pid>.<random>.tmp`` and a replaced folder ``.<name>.old-<pid>``:
+    those of processes no longer running are removed (a run still going is left alone), and so are
+    ``.<name>.<random>.tmp`` folders from versions that did not record the process.
+    """
+    folder = Path(folder)
+    pattern = re.compile(rf"^\.{re.escape(name)}\.(?:(?:(\d+)\.)?[^.]+\.tmp|old-(\d+))$")
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for entry in folder.iterdir():
+        m = pattern.match(entry.name)
+        if not m or not entry.is_dir() or entry.is_symlink():
+            continue
+        pid = m.group(1) or m.group(2)
+        if pid is not None and (int(pid) == os.getpid() or _pid_alive(int(pid))):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
+
+
 @contextlib.contextmanager
-def atomic_directory(path: str | Path) -> Iterator[Path]:
+def atomic_directory(path: str | Path, *, staging: str | Path | None = None) -> Iterator[Path]:
     """Build a whole folder in a temporary sibling, then swap it into place.
 
-    On failure the previous folder (if any) is left as it was.
+    On failure the previous folder (if any) is left as it was. ``staging`` (a private folder on the same
+    file system) holds the folder while it is built instead of the target's parent; whatever a killed
+    run left there or beside the target is removed first (:func:`remove_stale_staging`).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    where = Path(staging) if staging is not None else path.parent
+    for folder in {where, path.parent}:
+        remove_stale_staging(folder, path.name)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=where))
     try:
         yield tmp
         old = None
         if path.exists():
-            old = path.with_name(f".{path.name}.old-{os.getpid()}")
+            old = where / f".{path.name}.old-{os.getpid()}"
             os.replace(path, old)
         os.replace(tmp, path)
         if old is not None:

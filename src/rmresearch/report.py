@@ -41,6 +41,7 @@ from typing import Any
 from .config import CohortConfig
 from .errors import RMResearchError
 from .fileio import atomic_directory, atomic_write_text
+from .results import _project_relative
 
 __all__ = [
     "applicable_notebooks",
@@ -453,16 +454,51 @@ def _execute_safely(*args) -> tuple[float | None, dict | None]:
         return None, {"cell_index": exc.cell_index, "source": exc.source, "ename": exc.ename, "evalue": exc.evalue}
 
 
-def _failure(nb_path: Path, executed_path: Path, out_dir: Path, error: dict) -> ReportError:
-    failed_dir = out_dir.parent / f".{out_dir.name}-failed"
-    failed_dir.mkdir(parents=True, exist_ok=True)
+PRIVATE_DIR = ".rmresearch"  # beside cohorts/: the project's private working folder (git-ignored, owner only)
+
+
+def private_dir(root: str | Path, *parts: str) -> Path:
+    """``<root>/.rmresearch/<parts>``, created owner-only (0700), with a ``.gitignore`` that ignores it all.
+
+    Failed notebooks and refused builds hold personal data and the machine's paths: they are kept
+    here, never in ``reports/`` (which is shared).
+    """
+    folder = Path(root) / PRIVATE_DIR
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    if not (folder / ".gitignore").exists():
+        atomic_write_text(folder / ".gitignore", "# rmresearch's private working files: never commit or share\n*\n")
+    for part in parts:
+        folder = folder / part
+        folder.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)
+    return folder
+
+
+def _keep_private(source: Path, target: Path) -> Path:
+    """Move (or copy, for a folder still in use) ``source`` to ``target`` with owner-only modes."""
+    if target.exists():
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    if source.is_dir():
+        shutil.copytree(source, target)
+        os.chmod(target, 0o700)
+        for f in target.rglob("*"):
+            os.chmod(f, 0o700 if f.is_dir() else 0o600)
+    else:
+        shutil.move(str(source), str(target))
+        os.chmod(target, 0o600)
+    return target
+
+
+def _failure(nb_path: Path, executed_path: Path, failed_dir: Path, error: dict) -> ReportError:
     if executed_path.exists():
-        executed_path.replace(failed_dir / nb_path.name)
+        _keep_private(executed_path, failed_dir / nb_path.name)
     first_line = (error.get("source") or "").strip().splitlines()[:1]
     return ReportError(
         f"Notebook {nb_path.name} failed in cell {_source_cell_number(failed_dir / nb_path.name, error['cell_index'])}"
         f"{': ' + first_line[0] if first_line else ''}\n  {error['ename']}: {error['evalue']}\n"
-        f"The partly executed notebook is in {failed_dir / nb_path.name}; the previous report, if any, is unchanged."
+        f"The partly executed notebook (it may hold personal data: it is kept private, never share it) is in "
+        f"{failed_dir / nb_path.name}; the previous report, if any, is unchanged."
     )
 
 
@@ -482,8 +518,13 @@ def _source_cell_number(executed: Path, cell_index: int) -> int:
 
 def _run_notebooks(notebooks: list[Path], *, staging: Path, out_dir: Path, nb_dir: Path, parameters: dict,
                    fingerprints: dict[str, str], force: bool, timeout: int, jobs: int, progress: bool,
-                   label: str, extra_env: dict | None = None) -> dict[str, tuple[float, bool]]:
-    """Execute (or reuse) each notebook into ``staging``; returns {stem: (seconds, cached)}."""
+                   label: str, failed_dir, extra_env: dict | None = None,
+                   cwd: Path | None = None) -> dict[str, tuple[float, bool]]:
+    """Execute (or reuse) each notebook into ``staging``; returns {stem: (seconds, cached)}.
+
+    Kernels run in ``cwd`` (the project folder: parameters are project-relative paths). A failed
+    notebook is kept in ``failed_dir()`` (private, outside ``reports/``).
+    """
     previous = {} if force else _previous_run(out_dir)
     done: dict[str, tuple[float, bool]] = {}
     to_run: list[Path] = []
@@ -504,7 +545,10 @@ def _run_notebooks(notebooks: list[Path], *, staging: Path, out_dir: Path, nb_di
 
     def args(nb_path: Path):
         return (str(nb_path), str(staging / nb_path.name), str(staging / f"{nb_path.stem}.results.json"),
-                parameters, str(nb_dir), timeout, extra_env)
+                parameters, str(cwd or nb_dir), timeout, extra_env)
+
+    def failure(nb_path: Path, error: dict) -> ReportError:
+        return _failure(nb_path, staging / nb_path.name, failed_dir(), error)
 
     if jobs > 1 and len(to_run) > 1:
         import multiprocessing
@@ -518,7 +562,7 @@ def _run_notebooks(notebooks: list[Path], *, staging: Path, out_dir: Path, nb_di
                 if error:
                     for other in futures.values():
                         other.cancel()
-                    raise _failure(nb_path, staging / nb_path.name, out_dir, error)
+                    raise failure(nb_path, error)
                 done[nb_path.stem] = (seconds, False)
     else:
         from tqdm.auto import tqdm
@@ -528,7 +572,7 @@ def _run_notebooks(notebooks: list[Path], *, staging: Path, out_dir: Path, nb_di
             bar.set_postfix_str(nb_path.stem)
             seconds, error = _execute_safely(*args(nb_path))
             if error:
-                raise _failure(nb_path, staging / nb_path.name, out_dir, error)
+                raise failure(nb_path, error)
             done[nb_path.stem] = (seconds, False)
     return done
 
@@ -683,6 +727,10 @@ def build_report(
                            cohort=config.cohort, notebooks_dir=notebooks_dir)
     from .inputs import raise_if_errors, validate_cohort
 
+    if release:  # a public release under weak disclosure settings is refused before anything runs
+        weak = disclosure_rule_problems(config.disclosure, config.path.name)
+        if weak:
+            raise ReleaseRefused(f"Report for cohort '{config.cohort}' cannot be released: " + "; ".join(weak) + ".")
     tables, problems = validate_cohort(config)
     raise_if_errors(problems)
     from .anonymise import check_anonymised
@@ -701,17 +749,21 @@ def build_report(
     if not notebooks:
         raise ReportError(f"No notebook applies to cohort '{config.cohort}': " + "; ".join(s["reason"] for s in skipped))
     out_dir = Path(out_dir) if out_dir else config.outputs["reports"]
-    parameters = {"cohort_config": str(config.path)}
+    # kernels run in the project folder, so the parameter is project-relative (no machine path in the notebooks)
+    parameters = {"cohort_config": Path(os.path.relpath(config.path, config.root)).as_posix()}
     started = _now()
     hashes = input_hashes(config)
     versions = _versions()
     common = {"config": _sha256(config.path), "inputs": hashes, "versions": versions, "code": _package_source_hash()}
     fingerprints = {p.stem: _fingerprint(p, common, parameters) for p in notebooks}
 
-    with atomic_directory(out_dir) as staging:
+    markers = _path_markers(config.root, nb_dir)
+    with atomic_directory(out_dir, staging=_staging_dir(config.root, out_dir)) as staging:
         ran = _run_notebooks(notebooks, staging=staging, out_dir=out_dir, nb_dir=nb_dir, parameters=parameters,
                              fingerprints=fingerprints, force=force, timeout=timeout, jobs=jobs, progress=progress,
-                             label=config.cohort)
+                             label=config.cohort, cwd=config.root,
+                             failed_dir=lambda: private_dir(config.root, "failed", config.cohort))
+        _tidy_paths(staging, markers, out_dir=out_dir, root=config.root)
         sections: list[RenderedNotebook] = []
         results: list[NotebookResult] = []
         for nb_path in notebooks:
@@ -723,7 +775,8 @@ def build_report(
         commit = _git_commit(nb_dir)
         record = {
             "cohort": config.cohort,
-            "parameters": parameters | {"cohort_config_name": config.path.name, "config": config.as_parameters()},
+            "parameters": parameters | {"cohort_config_name": config.path.name,
+                                        "config": config.as_parameters() | {"config": _project_relative(config.path, config.root)}},
             "started": started,
             "finished": _now(),
             "versions": versions,
@@ -766,12 +819,27 @@ def build_report(
                     check = ReleaseCheck(False, tuple(again), check.checked)
                     write_pages(check)
             atomic_write_text(staging / "release.json", json.dumps(check.as_dict(), indent=2) + "\n")
-    if check is not None and not check.releasable:
-        raise ReleaseRefused(
-            f"Report for cohort '{config.cohort}' is NOT releasable (written to {out_dir}, marked not releasable):\n  - "
-            + "\n  - ".join(check.reasons)
-        )
+            if not check.releasable:  # refused: the previous report stays; the refused build is kept privately
+                kept = _keep_private(staging, private_dir(config.root, "refused") / config.cohort)
+                raise ReleaseRefused(
+                    f"Report for cohort '{config.cohort}' is NOT releasable, so it was not installed (the previous "
+                    f"report in {out_dir}, if any, is unchanged; the refused build is kept privately in {kept}):\n  - "
+                    + "\n  - ".join(check.reasons)
+                )
     return results
+
+
+def _staging_dir(root: Path, out_dir: Path) -> Path | None:
+    """Where a report is built before it is swapped in: the private ``.rmresearch/staging/`` of the project
+    when it is on the same file system as ``out_dir`` (the swap is a rename), else beside ``out_dir``."""
+    try:
+        staging = private_dir(root, "staging")
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        if os.stat(staging).st_dev == os.stat(out_dir.parent).st_dev:
+            return staging
+    except OSError:
+        pass
+    return None
 
 
 def _page_section(s: RenderedNotebook) -> RenderedNotebook:
@@ -878,10 +946,113 @@ def _audit_view(path: Path) -> str:
     return json.dumps({"cells": cells}, indent=1, ensure_ascii=False)
 
 
-def release_check(config: CohortConfig, folder: str | Path) -> ReleaseCheck:
-    """The release gate: the leak audit passes over the whole folder and every table shown was disclosed."""
+def disclosure_rule_problems(rules, source: str = "the cohort file") -> list[str]:
+    """Why ``rules`` are too weak for a public release (empty: they meet the HESA and OfS minimums).
+
+    The one check, :func:`rmresearch.disclosure.rules_below_minimums`, with what to do. A plain build
+    (an internal audience, e.g. a steering group) may use other rules; a release may not.
+
+    Examples
+    --------
+    >>> from rmresearch.config import DisclosureRules
+    >>> disclosure_rule_problems(DisclosureRules())
+    []
+    >>> disclosure_rule_problems(DisclosureRules(round_to=1), "demo.yml")[0][:70]
+    'demo.yml: options.disclosure round_to is 1: counts must be rounded to '
+    """
+    from .disclosure import rules_below_minimums
+
+    return [f"{source}: options.disclosure {reason}; a public release needs at least the HESA minimums (a plain "
+            "build without --release, for an internal audience, may use other settings)"
+            for reason in rules_below_minimums(rules)]
+
+
+_PATH_TAIL = r"(?![\w.\-])(/)?"
+
+
+def _path_markers(root: Path, *folders: Path) -> list[tuple[str, str, str]]:
+    """(absolute prefix, replacement, what it is) for this machine's folders, longest first.
+
+    The project folder becomes relative (``cohorts/demo.yml``), a notebooks folder its name, the
+    Python installation ``<python>``, the home folder (it holds the user name) ``~``.
+    """
+    import sys
+
+    markers: dict[str, tuple[str, str]] = {}
+
+    def add(path, replacement: str, what: str) -> None:
+        for p in {str(path), str(Path(path).resolve())}:
+            if len(p.rstrip("/")) > 1:
+                markers.setdefault(p.rstrip("/"), (replacement, what))
+
+    add(root, "", "the project folder")
+    for folder in folders:
+        add(folder, folder.name, f"the {folder.name} folder")
+    add(Path(__file__).resolve().parents[1], "", "the rmresearch installation")
+    add(sys.prefix, "<python>", "the Python installation")
+    add(sys.base_prefix, "<python>", "the Python installation")
+    add(Path.home(), "~", "the home folder (it holds the user name)")
+    return [(p, r, w) for p, (r, w) in sorted(markers.items(), key=lambda kv: -len(kv[0]))]
+
+
+def _marker_pattern(prefix: str):
+    return re.compile(r"(?<![\w.\-])" + re.escape(prefix) + _PATH_TAIL)
+
+
+def _relativise(text: str, markers) -> str:
+    """``text`` with every absolute path below a marker made relative (see :func:`_path_markers`)."""
+    for prefix, replacement, _what in markers:
+        if prefix in text:
+            text = _marker_pattern(prefix).sub(
+                lambda m, r=replacement: (r + "/" if r else "") if m.group(1) else (r or "."), text)
+    return text
+
+
+SHAREABLE_TEXT = (".html", ".json", ".ipynb", ".csv", ".txt", ".md")
+
+
+def _tidy_paths(folder: Path, markers, *, out_dir: Path, root: Path) -> None:
+    """Make a built report's files hold only project-relative paths (papermill records absolute ones)."""
+    from .results import _project_relative
+
+    for f in sorted(folder.iterdir()):
+        if not f.is_file() or f.suffix not in SHAREABLE_TEXT:
+            continue
+        text = f.read_text(encoding="utf-8")
+        if f.suffix == ".ipynb":
+            data = json.loads(text)
+            pm = data.get("metadata", {}).get("papermill")
+            if isinstance(pm, dict):
+                pm["output_path"] = _project_relative(out_dir / f.name, root)
+                pm.pop("environment_variables", None)
+            text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+        tidy = _relativise(text, markers)
+        if tidy != text or f.suffix == ".ipynb":
+            atomic_write_text(f, tidy)
+
+
+def path_problems(folder: str | Path, markers) -> list[str]:
+    """Files of ``folder`` (and below) that still hold an absolute path of this machine."""
+    problems = []
     folder = Path(folder)
-    reasons = [*leak_audit(config, [folder]), *disclosure_problems(folder)]
+    for f in sorted(q for q in folder.rglob("*") if q.is_file() and q.suffix in SHAREABLE_TEXT):
+        try:
+            text = f.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        found = sorted({what for prefix, _r, what in markers if prefix in text and _marker_pattern(prefix).search(text)})
+        if found:
+            problems.append(f"{f.relative_to(folder)}: holds absolute paths of this machine ({', '.join(found)}); "
+                            "shareable files may hold only project-relative paths")
+    return problems
+
+
+def release_check(config: CohortConfig, folder: str | Path) -> ReleaseCheck:
+    """The release gate: disclosure settings at least the public minimums, the leak audit passes over the
+    whole folder, every table shown was disclosed and no file holds an absolute path of this machine."""
+    folder = Path(folder)
+    reasons = [*disclosure_rule_problems(config.disclosure, config.path.name), *leak_audit(config, [folder]),
+               *disclosure_problems(folder), *path_problems(folder, _path_markers(config.root))]
     if not list(folder.glob("[0-9][0-9]_*.ipynb")):
         reasons.append("the report folder holds no executed notebooks, so nothing could be checked.")
     return ReleaseCheck(not reasons, tuple(reasons), _now())
@@ -972,7 +1143,8 @@ def build_reports(
                     continue
             if configs:
                 t0 = time.perf_counter()
-                out = build_trends(configs, notebooks_dir=notebooks_dir, out_root=out_root, force=force, timeout=timeout)
+                out = build_trends(configs, notebooks_dir=notebooks_dir, out_root=out_root, force=force, timeout=timeout,
+                                   release=release)
                 if out is not None:
                     outcome = CohortOutcome(TRENDS_DIR, True, "cross-cohort trends", time.perf_counter() - t0, str(out))
                     outcomes.append(outcome)
@@ -997,12 +1169,17 @@ def build_trends(
     out_root: str | Path | None = None,
     force: bool = False,
     timeout: int = 1200,
+    release: bool = False,
 ) -> Path | None:
     """Run the cross-cohort notebooks (90 to 99) over the cohorts' results files.
 
     Writes ``<reports>/trends/``: the executed notebooks, a page per notebook,
     ``report.html``, ``index.html`` and ``run.json``. Returns the folder, or None
     when there are no cross-cohort notebooks.
+
+    The page is audited like a cohort report, against every cohort's roster and key: a leaking
+    page is not installed (the previous one stays). With ``release`` it also passes the release
+    gate for every cohort (:func:`release_check`) and gets ``release.json``.
     """
     import nbformat
 
@@ -1017,19 +1194,28 @@ def build_trends(
 
     out_dir = check_output(out_dir, owner="report", configs=configs, replace_folder=True, cohort=None,
                            notebooks_dir=notebooks_dir)
-    sources = [str(d.resolve()) for d in report_dirs]
-    parameters = {"cohort_config": str(first.path)}
+    if release:
+        weak = sorted({w for c in configs for w in disclosure_rule_problems(c.disclosure, c.path.name)})
+        if weak:
+            raise ReleaseRefused("The cross-cohort trends cannot be released: " + "; ".join(weak) + ".")
+    root = first.root  # kernels run here; sources are given relative to it
+    sources = [Path(os.path.relpath(d.resolve(), root)).as_posix() for d in report_dirs]
+    parameters = {"cohort_config": Path(os.path.relpath(first.path, root)).as_posix()}
     from .results import RESULTS_SUFFIX
 
-    results_hashes = {str(f): _sha256(f) for d in report_dirs if d.is_dir() for f in sorted(d.glob(f"*{RESULTS_SUFFIX}"))}
+    results_hashes = {_project_relative(f, root): _sha256(f)
+                      for d in report_dirs if d.is_dir() for f in sorted(d.glob(f"*{RESULTS_SUFFIX}"))}
     versions = _versions()
     common = {"results": results_hashes, "versions": versions, "code": _package_source_hash(), "sources": sources}
     fingerprints = {p.stem: _fingerprint(p, common, parameters) for p in notebooks}
     started = _now()
-    with atomic_directory(out_dir) as staging:
+    markers = _path_markers(root, nb_dir)
+    with atomic_directory(out_dir, staging=_staging_dir(root, out_dir)) as staging:
         ran = _run_notebooks(notebooks, staging=staging, out_dir=out_dir, nb_dir=nb_dir, parameters=parameters,
                              fingerprints=fingerprints, force=force, timeout=timeout, jobs=1, progress=False,
-                             label="trends", extra_env={RESULTS_SOURCES_ENV: json.dumps(sources)})
+                             label="trends", extra_env={RESULTS_SOURCES_ENV: json.dumps(sources)}, cwd=root,
+                             failed_dir=lambda: private_dir(root, "failed", TRENDS_DIR))
+        _tidy_paths(staging, markers, out_dir=out_dir, root=root)
         sections = [render_notebook(nbformat.read(staging / p.name, as_version=4), name=p.stem) for p in notebooks]
         record = {
             "cohorts": [c.cohort for c in configs],
@@ -1058,4 +1244,21 @@ def build_trends(
                                                                         ("Built", record["finished"])],
             summary=[], sections=[{"page": f"{s.name}.html", "title": s.title, "name": s.name} for s in sections],
             commit=record["git_commit"], css=_css(), versions=versions, release=None, rules_text=rules_text))
+        # the trends page is shareable like a cohort report: audited for every cohort's people, and release-checked
+        if release:
+            checks = [release_check(c, staging) for c in configs]
+            reasons = tuple(dict.fromkeys(r for c in checks for r in c.reasons))
+            check = ReleaseCheck(not reasons, reasons, _now())
+            atomic_write_text(staging / "release.json", json.dumps(check.as_dict(), indent=2) + "\n")
+            if not check.releasable:
+                kept = _keep_private(staging, private_dir(root, "refused") / TRENDS_DIR)
+                raise ReleaseRefused(
+                    f"The cross-cohort trends are NOT releasable, so they were not installed (the previous page in "
+                    f"{out_dir}, if any, is unchanged; the refused build is kept privately in {kept}):\n  - "
+                    + "\n  - ".join(reasons))
+        else:
+            leaks = list(dict.fromkeys(leak for c in configs for leak in leak_audit(c, [staging])))
+            if leaks:
+                raise ReportError("The cross-cohort trends were not written: " + "; ".join(leaks)
+                                  + ". Check each cohort's results and notebooks 90 to 99, then report again.")
     return out_dir

@@ -53,6 +53,7 @@ __all__ = [
     "read_results",
     "sentence",
     "format_value",
+    "as_shown",
 ]
 
 RESULTS_ENV = "RMRESEARCH_RESULTS"
@@ -205,6 +206,8 @@ class Recorder:
         from .disclosure import disclosure_log
 
         cohort = self.config.as_parameters() if self.config is not None else None
+        if cohort is not None:  # shareable: the cohort file relative to the project, never the machine's path
+            cohort["config"] = _project_relative(self.config.path, self.config.root)
         return {
             "schema": SCHEMA_VERSION,
             "notebook": self.notebook,
@@ -225,6 +228,15 @@ class Recorder:
             atomic_write_text(self.path, text)
             self._written = text
         return self.path
+
+
+def _project_relative(path, root) -> str:
+    """``path`` relative to the project folder ``root`` (only its name when it lies outside)."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return path.name
 
 
 # ---------------------------------------------------------------------- disclosure
@@ -307,7 +319,28 @@ def _controlled(key, value, *, kind, n, ci, numerator, rules: DisclosureRules, s
     places = decimals if decimals is not None else (2 if kind == "estimate" else 1)
     out.update(value=v, ci_low=low, ci_high=high, decimals=places)
     out["display"] = format_value(out | {"kind": kind, "unit": unit})
+    # The file holds the numbers as shown, never more precise: 0.11538461538461539 beside n gives back 3/26.
+    out.update(value=as_shown(v, kind=kind, scale=scale, decimals=places),
+               ci_low=None if low is None else as_shown(low, kind=kind, scale=scale, decimals=places),
+               ci_high=None if high is None else as_shown(high, kind=kind, scale=scale, decimals=places))
     return out
+
+
+def as_shown(x: float, *, kind: str, scale: float = 1.0, decimals: int = 1) -> float:
+    """``x`` rounded to the precision it is displayed at (a rate as a percentage, others times ``scale``).
+
+    What a results file stores: formatting the stored value gives the same text, and it holds no more digits.
+
+    Examples
+    --------
+    >>> as_shown(3 / 26, kind="rate", decimals=1)
+    0.115
+    >>> as_shown(0.08437, kind="estimate", scale=100, decimals=1)
+    0.084
+    """
+    factor = 100.0 if kind == "rate" else (scale or 1.0)
+    shown = round(float(x) * factor, decimals) / factor
+    return round(shown, decimals + max(0, math.ceil(math.log10(abs(factor)))) + 3)  # float noise only
 
 
 def format_value(result: dict[str, Any], value: float | None = None) -> str:
