@@ -231,7 +231,7 @@ def withhold_turns(text: str, excluded: Iterable[str], *, marker: str = WITHHELD
     """Replace the spoken text of every turn by an excluded speaker with ``marker``.
 
     A turn belongs to an excluded speaker when its speaker label is their
-    participant ID (``P07`` or the anonymiser's tag ``[P07]``). Lines without
+    participant ID (``P07`` or the anonymiser's tag ``[P07]``, in any case). Lines without
     a label that follow such a turn (a turn continued on the next line or
     paragraph) are withheld too, until the next labelled line. The speaker
     label and the line structure are kept, so turn numbers and segment IDs do
@@ -246,7 +246,7 @@ def withhold_turns(text: str, excluded: Iterable[str], *, marker: str = WITHHELD
     """
     from .coding.segments import _lines, _trim, split_speaker
 
-    excluded = {str(e) for e in excluded}
+    excluded = {str(e).strip().casefold() for e in excluded}
     if not excluded:
         return Withheld(text, ())
     pieces: list[str] = []
@@ -261,7 +261,7 @@ def withhold_turns(text: str, excluded: Iterable[str], *, marker: str = WITHHELD
         speaker, offset = split_speaker(line)
         if speaker is not None:
             label = speaker[1:-1].strip() if speaker.startswith("[") and speaker.endswith("]") else speaker
-            current_excluded = label in excluded
+            current_excluded = label.casefold() in excluded  # "p07:" typed by hand is still P07
         if not current_excluded:
             continue
         s, e = _trim(text, a + offset, b)
