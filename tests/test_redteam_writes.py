@@ -72,7 +72,7 @@ def key_is_private(root: Path) -> bool:
 @pytest.mark.parametrize("out", [
     "interviews/demo/raw", "interviews/demo/raw/", "interviews/demo/raw/report", "data/demo", "data/demo/../demo/",
     "keys/demo", "keys", ".", "cohorts", "cohorts/demo.yml", "interviews/demo/anonymised", "interviews", "data",
-    "surveys", "notebooks", "data/demo/participants.csv", "interviews/demo/review.csv",
+    "surveys", "notebooks", "data/demo/participants.csv", "interviews/demo/review.csv", "", "./", "keys/demo/../../data",
 ])
 def test_report_out_onto_a_protected_path_is_refused_and_nothing_is_deleted(project, capsys, out):
     err = refused(["report", "--cohort", "demo", "--out", out, "--no-progress"], capsys, project)
@@ -81,6 +81,8 @@ def test_report_out_onto_a_protected_path_is_refused_and_nothing_is_deleted(proj
 
 
 def test_report_out_parent_and_home_and_root_are_refused(project, capsys, monkeypatch):
+    err = refused(["report", "--cohort", "demo", "--out", ".", "--no-progress"], capsys, project)
+    assert "it is the project folder" in err
     for out in ("..", str(project.parent), "/"):
         refused(["report", "--cohort", "demo", "--out", out, "--no-progress"], capsys, project)
     monkeypatch.setenv("HOME", str(project))
@@ -92,7 +94,8 @@ def test_report_out_through_a_symlink_is_resolved_first(project, capsys):
     (project / "to_raw").symlink_to(project / "interviews" / "demo" / "raw", target_is_directory=True)
     (project / "to_keys").symlink_to(project / "keys" / "demo", target_is_directory=True)
     (project / "to_project").symlink_to(project, target_is_directory=True)
-    for out in ("to_raw", "to_keys", "to_keys/", "to_project/data/demo", "to_project"):
+    (project / "dangling").symlink_to(project / "interviews" / "demo" / "raw" / "new")  # not there yet
+    for out in ("to_raw", "to_keys", "to_keys/", "to_project/data/demo", "to_project", "dangling", "to_raw/new"):
         err = refused(["report", "--cohort", "demo", "--out", out, "--no-progress"], capsys, project)
         assert "refused" in err
 
@@ -238,6 +241,8 @@ def test_code_import_qdpx_from_another_folder_still_knows_the_project(project, c
     """Run from outside the project: the guard finds the cohorts folder above the target."""
     monkeypatch.chdir(project.parent)
     refused(["code", "import-qdpx", qdpx, "--out", project / "data" / "demo" / "codings.csv"], capsys, project)
+    refused(["code", "suggest", "--cohort", project / "cohorts" / "demo.yml", "--out",
+             "project/data/demo/participants.csv"], capsys, project)
 
 
 def test_code_agreement_export_and_qdc_never_overwrite_their_own_inputs(project, capsys, qdpx):
@@ -258,6 +263,10 @@ def test_survey_import_out_onto_a_configured_input_or_its_export_is_refused(proj
     for target in ("surveys/demo/pre.csv", "surveys/demo/post.csv", "data/demo/participants.csv"):
         refused([*base, "-o", target], capsys, project)
     refused([*base, "--cohort", "demo", "-o", "surveys/demo/pre.csv"], capsys, project)
+    instrument = project / "surveys" / "instruments" / "mine.yml"
+    instrument.parent.mkdir(parents=True)
+    instrument.write_text("name: mine\n")
+    refused(["survey", "import", "surveys/demo/post.csv", "-i", instrument, "-o", instrument], capsys, project)
     assert main([*base, "-o", "surveys/demo/pre.new.csv"]) == 0  # a new file is fine
 
 

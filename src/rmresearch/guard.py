@@ -78,6 +78,7 @@ class Protected:
     setting: str             # "inputs.interviews in /p/cohorts/demo.yml"
     folder: bool
     owners: frozenset = frozenset()
+    container: bool = False  # only never replaced as a whole (the project folder): files may be written inside
 
     def describe(self) -> str:
         return f"{self.what} {_show(self.path)} ({self.setting})"
@@ -174,12 +175,15 @@ def _config_paths(config, notebooks_dirs: Iterable = ()) -> list[Protected]:
     source = _show(Path(config.path).resolve())
     out: list[Protected] = []
 
-    def add(path, what, setting, *, folder=None, owners=(), cohort_setting=True):
+    def add(path, what, setting, *, folder=None, owners=(), cohort_setting=True, container=False):
         if path is None:
             return
         p = _resolve(path)
         out.append(Protected(p, what, f"{setting} in {source}" if cohort_setting else setting,
-                             p.is_dir() if folder is None else folder, frozenset(owners)))
+                             p.is_dir() if folder is None else folder, frozenset(owners), container))
+
+    add(config.root, "the project folder", f"root of cohort '{config.cohort}'", folder=True, cohort_setting=False,
+        container=True)
 
     for name, value in config.inputs.items():
         if isinstance(value, dict):
@@ -318,16 +322,18 @@ def check_output(
     else:
         protected = protected + protected_paths([], inputs=inputs)
     for entry in protected:
-        if owner in entry.owners:
+        if owner in entry.owners or entry.container:
             continue
         if _same(target, entry.path):
             raise _refuse(action, f"it is {entry.describe()}", hint)
         if entry.folder and _inside(target, entry.path):
             raise _refuse(action, f"it lies inside {entry.describe()}", hint)
     if replace_folder:
-        for entry in protected:
-            if _same(target, entry.path) and owner in entry.owners:
+        for entry in sorted(protected, key=lambda e: not _same(target, e.path)):  # "it is the project folder" first
+            if _same(target, entry.path) and owner in entry.owners and not entry.container:
                 continue
+            if _same(target, entry.path):
+                raise _refuse(action, f"it is {entry.describe()}, and replacing it would delete the project", hint)
             if _inside(entry.path, target):
                 raise _refuse(action, f"the folder holds {entry.describe()}, and replacing it would delete that", hint)
     for parent in target.parents:
