@@ -9,7 +9,10 @@ from __future__ import annotations
 import matplotlib
 import matplotlib.pyplot as plt
 
-__all__ = ["OKABE_ITO", "FIGURE_METADATA_KEY", "apply_style", "group_colours", "new_figure", "describe", "finish"]
+from .figuretext import FIGURE_TEXT_MIME, _add_figure_method, figure_text, install_hook
+
+__all__ = ["OKABE_ITO", "FIGURE_METADATA_KEY", "FIGURE_TEXT_MIME", "apply_style", "group_colours", "new_figure",
+           "describe", "figure_text", "finish"]
 
 OKABE_ITO = (
     "#0072B2",  # blue
@@ -120,9 +123,12 @@ def finish(fig, *, alt: str | None = None, caption: str | None = None, close: bo
     """Show a figure in the notebook with alt text and a caption that the report keeps.
 
     The figure is displayed once as a PNG whose display metadata holds
-    ``{"rmresearch": {"alt": ..., "caption": ...}}``; the report turns it into
-    ``<figure><img alt=...><figcaption>...``. Then the figure is closed, so
-    the inline backend does not show it a second time.
+    ``{"rmresearch": {"alt": ..., "caption": ..., "figure_text": [...]}}``; the
+    report turns it into ``<figure><img alt=...><figcaption>...``, and the leak
+    audit reads ``figure_text``: every text drawn in the figure (titles, labels,
+    ticks, legend, annotations), collected before it is rasterised (see
+    :mod:`rmresearch.figuretext`). Then the figure is closed, so the inline
+    backend does not show it a second time.
 
     Parameters
     ----------
@@ -141,13 +147,19 @@ def finish(fig, *, alt: str | None = None, caption: str | None = None, close: bo
     from IPython.display import display
 
     alt = (alt or describe(fig)).strip()
+    drawn = figure_text(fig)  # before the pixels: the audit reads these
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     data = {
         "image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
         "text/plain": f"<Figure: {alt}>",
     }
-    metadata = {FIGURE_METADATA_KEY: {"figure": True, "alt": alt, "caption": (caption or "").strip() or None}}
+    metadata = {FIGURE_METADATA_KEY: {"figure": True, "alt": alt, "caption": (caption or "").strip() or None,
+                                      "figure_text": drawn}}
     display(data, raw=True, metadata=metadata)
     if close:
         plt.close(fig)
+
+
+install_hook()  # figures shown without finish() carry their texts too (in a kernel)
+_add_figure_method()

@@ -98,16 +98,26 @@ def add_commands(subparsers) -> None:
     a = subparsers.add_parser(
         "audit", help="check files for any leaked name or identifier", formatter_class=_fmt,
         description=textwrap.dedent("""\
-            Scan files and folders (.txt, .md, .csv, .json, .ipynb, .html ...) for any
-            roster name or alias (whole word, any casing), any original in the cohort's
-            pseudonym key and any e-mail, phone number, postcode, handle or configured
-            identifier. Lists file and line with the identifier partly masked and exits
-            with status 1 if anything is found, 0 if the files are clean.
+            Scan files and folders for any roster name or alias (whole word, any casing),
+            any original in the cohort's pseudonym key and any e-mail, phone number,
+            postcode, handle or configured identifier. Every file is read as its reader
+            sees it: HTML and XML text and attribute values, every JSON string, every CSV
+            cell, notebook sources and outputs (figures through the texts drawn in them,
+            never image data), .qdpx/.docx archives member by member, and file names.
+            A pseudonym key or review file inside PATH, a figure whose texts were not
+            recorded and a file that cannot be read as text are findings too.
+            Lists file and line with the identifier partly masked and exits with status 1
+            if anything is found, 0 if the files are clean.
+            With --residual, the detector's second pass lists what still looks like a name
+            (not a pseudonym, ID or category word) for a person to confirm, in a private
+            CSV beside the cohort's review file; it does not change the exit status.
             """),
     )
     a.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     _cohort(a, required=False)
     a.add_argument("--roster", type=Path, help="roster CSV (when not auditing for a cohort)")
+    a.add_argument("--residual", action="store_true",
+                   help="also list remaining name-like candidates to confirm (needs --cohort)")
     a.set_defaults(func=cmd_audit)
 
     s = subparsers.add_parser(
@@ -223,28 +233,29 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from .audit import audit_paths, format_findings
-    from .pseudonyms import PseudonymKey, key_path
-    from .review import review_path
+    from .audit import audit_paths, audit_shareable, format_findings, residual_candidates, write_residual
     from .roster import load_roster
 
-    roster = None
-    originals = []
-    identifiers = {}
-    exclude = []
+    config = None
+    if args.residual and not args.cohort:
+        raise InputError("audit --residual needs --cohort: the candidates are written beside the cohort's review file.")
     if args.cohort:
         config = _config(args)
-        roster = load_roster(config, path=args.roster)
-        kpath = key_path(config)
-        if kpath.exists():
-            originals = PseudonymKey.load(kpath, cohort=config.cohort).originals()
-        identifiers = config.options.get("identifiers") or {}
-        exclude = [kpath, review_path(config)]  # private by design
+        for p in args.paths:
+            if not Path(p).exists():
+                raise InputError(f"{p}: no such file or folder to audit.")
+        findings = audit_shareable(config, args.paths)
+        if args.roster:
+            findings += audit_paths(args.paths, roster=load_roster(config, path=args.roster))
     elif args.roster:
-        roster = load_roster(path=args.roster)
+        findings = audit_paths(args.paths, roster=load_roster(path=args.roster))
     else:
         raise InputError("audit needs --cohort (roster, key and identifier formats) or --roster.")
-    findings = audit_paths(args.paths, roster=roster, key_originals=originals, identifiers=identifiers, exclude=exclude)
+    if config is not None and args.residual:
+        candidates = residual_candidates(config, args.paths)
+        target = write_residual(config, candidates)
+        print(f"{len(candidates)} name-like candidate(s) await confirmation: {target} (private: it quotes the text; "
+              "mark each row's 'confirmed' as name or not, and anonymise again if any is a name).")
     if findings:
         print(format_findings(findings))
         files = len({f.file for f in findings})
