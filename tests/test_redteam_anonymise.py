@@ -214,15 +214,13 @@ def _restore(root: Path, backup: Path) -> None:
 
 
 def _killed_run(root: Path, *, before_replace: int = 0, before_write: int = 0) -> bool:
-    """Run the anonymiser in a forked child that SIGKILLs itself just before its n-th rename or staged write.
-    True when the child was killed (False: it finished first)."""
-    from rmresearch.anonymise import staging
-
+    """Run the anonymiser in a forked child that SIGKILLs itself just before its n-th rename or n-th
+    completed file write (fsync). True when the child was killed (False: it finished first)."""
     pid = os.fork()
     if pid == 0:  # child
         try:
             calls = {"replace": 0, "write": 0}
-            real_replace, real_write = os.replace, staging._write
+            real_replace, real_fsync = os.replace, os.fsync
 
             def replace(*a, **k):
                 calls["replace"] += 1
@@ -230,14 +228,14 @@ def _killed_run(root: Path, *, before_replace: int = 0, before_write: int = 0) -
                     os.kill(os.getpid(), signal.SIGKILL)
                 return real_replace(*a, **k)
 
-            def write(*a, **k):
-                calls["write"] += 1
-                if calls["write"] == before_write:
-                    os.kill(os.getpid(), signal.SIGKILL)
-                return real_write(*a, **k)
+            def fsync(fd):
+                if os.path.isfile(os.readlink(f"/proc/self/fd/{fd}")):
+                    calls["write"] += 1
+                    if calls["write"] == before_write:
+                        os.kill(os.getpid(), signal.SIGKILL)
+                return real_fsync(fd)
 
-            os.replace = replace
-            staging._write = write
+            os.replace, os.fsync = replace, fsync
             _run(root)
         finally:
             os._exit(0)
@@ -246,31 +244,32 @@ def _killed_run(root: Path, *, before_replace: int = 0, before_write: int = 0) -
 
 
 def test_sigkill_at_every_step_leaves_old_or_new_and_a_rerun_gives_the_uninterrupted_result(demo_copy):
-    from rmresearch.anonymise import check_anonymised, staging
-    from rmresearch.anonymise.pipeline import JOURNAL_FILENAME
-
+    from rmresearch.anonymise import check_anonymised
     old, new, backup = _prepare_kill_project(demo_copy)
-    journal = _key(demo_copy).parent / JOURNAL_FILENAME
+    journal = _key(demo_copy).parent / ".anonymise-journal.json"
     points = [{"before_replace": n} for n in range(1, 8)] + [{"before_write": n} for n in (1, 3, 6, 8)]
-    killed = 0
+    killed = committed = 0
     for point in points:
         _restore(demo_copy, backup)
         if not _killed_run(demo_copy, **point):
             continue
         killed += 1
         if journal.exists():  # committed: readers are told to rerun, the next start finishes the swap
+            committed += 1
             with pytest.raises(InputError, match="interrupted"):
                 check_anonymised(_config(demo_copy))
         else:
             assert _state(demo_copy) in (old, new), point
-        staging.recover(journal, _out(demo_copy), [_key(demo_copy), _review(demo_copy)])
+        from rmresearch.anonymise.pipeline import recover_interrupted
+
+        recover_interrupted(_config(demo_copy))
         assert _state(demo_copy) in (old, new), point
         _run(demo_copy)
         assert _state(demo_copy) == new, point  # byte-identical to the uninterrupted run
         assert _leftovers(demo_copy) == [], point
         assert stat.S_IMODE(_key(demo_copy).stat().st_mode) == 0o600
         assert stat.S_IMODE(_key(demo_copy).parent.stat().st_mode) == 0o700
-    assert killed >= 8
+    assert killed >= 8 and committed >= 2
 
 
 _SLOW_CHILD = """
@@ -465,16 +464,14 @@ def test_a_raw_file_that_vanishes_mid_run(demo_copy, monkeypatch, capsys):
 
 
 def test_outputs_that_cannot_be_written_leave_the_previous_state(demo_copy, monkeypatch, capsys):
-    from rmresearch.anonymise import staging
+    real = os.fsync
 
-    real = staging._write
+    def full(fd):
+        if "review.csv" in os.path.basename(os.readlink(f"/proc/self/fd/{fd}")):
+            raise OSError(28, "No space left on device")
+        return real(fd)
 
-    def full(path, content, mode=0o600):
-        if str(path).endswith(".review.csv.staging"):
-            raise OSError(28, "No space left on device", str(path))
-        return real(path, content, mode)
-
-    monkeypatch.setattr(staging, "_write", full)
+    monkeypatch.setattr(os, "fsync", full)
     _rawfile(demo_copy, "interview_15").unlink()
     before = _state(demo_copy)
     assert _cli(demo_copy) == 2

@@ -291,6 +291,23 @@ def _inside(child: Path, parent: Path) -> bool:
     return child == parent or parent in child.parents
 
 
+def _run_paths(config) -> tuple[Path, Path, Path, Path]:
+    kpath = key_path(config)
+    return kpath.parent / JOURNAL_FILENAME, Path(config.outputs["anonymised"]), kpath, review_path(config)
+
+
+def recover_interrupted(config) -> str:
+    """Finish (or discard) what a killed ``anonymise run`` left; every run does this first.
+
+    Returns ``"rolled forward"``, ``"discarded"`` or ``""`` (nothing to do).
+    """
+    journal, out_dir, kpath, rpath = _run_paths(config)
+    if not kpath.parent.is_dir():
+        return ""
+    with _run_lock(kpath.parent):
+        return staging.recover(journal, out_dir, [kpath, rpath])
+
+
 def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = True) -> pd.DataFrame:
     """Anonymise every raw transcript of a cohort; return one summary row per document.
 
@@ -373,7 +390,8 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
         try:
             staging.commit(journal, out_dir, outputs, {kpath: key.dumps(), rpath: review.dumps()}, keep=keep)
         except OSError as exc:
-            raise InputError(f"cannot write the outputs ({exc.strerror}: {exc.filename}); nothing was changed. "
+            where = f": {exc.filename}" if exc.filename else ""
+            raise InputError(f"cannot write the outputs ({exc.strerror}{where}); nothing was changed. "
                              "Check the folders' permissions and free space, then run again.") from None
         key.path, key.changed = kpath, False
     summary = pd.DataFrame(rows).fillna(0)
@@ -394,6 +412,9 @@ def check_anonymised(config) -> None:
         return
     files = transcript_files(Path(config.input_path("interviews")))
     kpath = key_path(config)
+    if (kpath.parent / JOURNAL_FILENAME).exists():
+        raise InputError(f"The last `rmresearch anonymise run --cohort {config.cohort}` was interrupted while it swapped "
+                         "its outputs in; run it again (it finishes the swap) before reporting.")
     key = PseudonymKey.load(kpath, cohort=config.cohort) if kpath.exists() else None
     names = _output_names(files, key)
     out_dir = Path(config.outputs["anonymised"])
