@@ -881,69 +881,40 @@ def disclosure_problems(folder: str | Path) -> list[str]:
     return problems
 
 
-def leak_audit(config: CohortConfig, paths: list[Path]) -> list[str]:
-    """Run the anonymisation leak audit over ``paths``; problems as sentences (empty: passed).
+def leak_audit(config: CohortConfig | list[CohortConfig], paths: list[Path]) -> list[str]:
+    """Run the anonymisation leak audit over ``paths`` for one cohort or several; problems as sentences
+    (empty: passed). See :func:`rmresearch.anonymise.audit.audit_shareable` for what is read.
 
     Fails closed: if the audit cannot run, that is a problem too.
     """
     try:
-        from .anonymise.audit import audit_paths
-        from .anonymise.pseudonyms import PseudonymKey, key_path
-        from .anonymise.roster import load_roster
+        from .anonymise.audit import audit_shareable
     except ImportError as exc:
         return [f"leak audit unavailable ({exc}); the report cannot be checked for identifiers."]
-    import tempfile
-
-    files: list[Path] = []
-    for p in map(Path, paths):
-        files += sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
+    roots = [Path(p) for p in paths]
     try:
-        roster = load_roster(config)
-        originals = []
-        kpath = key_path(config)
-        if kpath.exists():
-            originals = PseudonymKey.load(kpath, cohort=config.cohort).originals()
-        with tempfile.TemporaryDirectory(prefix="rmresearch-audit-") as tmp:
-            # Executed notebooks hold figures as bare base64 (no data: URI), which reads as text to a pattern
-            # search; the audit reads a copy whose image data is blanked (pixels cannot be text-audited anyway).
-            shown: dict[str, str] = {}
-            audited = []
-            for f in files:
-                if f.suffix == ".ipynb":
-                    copy = Path(tmp) / f"{len(audited)}" / f.name
-                    copy.parent.mkdir()
-                    copy.write_text(_audit_view(f), encoding="utf-8")
-                    shown[str(copy)] = f.name
-                    audited.append(copy)
-                else:
-                    shown[str(f)] = f.name
-                    audited.append(f)
-            findings = audit_paths(audited, roster=roster, key_originals=originals,
-                                   identifiers=config.options.get("identifiers") or {})
+        findings = audit_shareable(config, roots)
     except Exception as exc:  # noqa: BLE001 - any failure of the audit means it did not pass
         return [f"leak audit unavailable: it failed with {type(exc).__name__}: {exc}"]
     if not findings:
         return []
-    lines = [f"{shown.get(f.file, Path(f.file).name)}:{f.line}: {f.label} {f.masked} ({f.source})" for f in findings[:20]]
+
+    def shown(f) -> str:
+        path = Path(f.file)
+        for root in roots:
+            if root.is_dir() and root in path.parents:
+                path = path.relative_to(root)
+                break
+        else:
+            path = Path(path.name)
+        where = f" [{f.where}]" if f.where else ""
+        return f"{path}{where}:{f.line}" if f.line else f"{path}{where}"
+
+    lines = [f"{shown(f)}: {f.label} {f.masked} ({f.source})" for f in findings[:20]]
     if len(findings) > 20:
         lines.append(f"... and {len(findings) - 20} more")
     return [f"leak audit found {len(findings)} possible identifier(s) in {len({f.file for f in findings})} file(s): "
             + "; ".join(lines)]
-
-
-def _audit_view(path: Path) -> str:
-    """What an executed notebook shows, as JSON for the audit: cell sources and outputs, without
-    execution metadata (timestamps read like phone numbers) or image data (pixels are not text)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    cells = []
-    for cell in data.get("cells", []):
-        outputs = []
-        for output in cell.get("outputs", []) or []:
-            shown = {k: v for k, v in output.items() if k in ("name", "text", "ename", "evalue", "traceback")}
-            shown["data"] = {m: v for m, v in (output.get("data") or {}).items() if not m.startswith("image/")}
-            outputs.append(shown)
-        cells.append({"cell_type": cell.get("cell_type"), "source": cell.get("source"), "outputs": outputs})
-    return json.dumps({"cells": cells}, indent=1, ensure_ascii=False)
 
 
 def disclosure_rule_problems(rules, source: str = "the cohort file") -> list[str]:
