@@ -49,11 +49,134 @@ import yaml
 from .codes import DEFAULT_GOOD_HONOURS, EthnicityMap, load_ethnicity_map
 from .errors import ConfigError
 
-__all__ = ["CohortConfig", "DisclosureRules", "load_cohort", "find_cohort_file", "list_cohorts"]
+__all__ = ["CohortConfig", "DisclosureRules", "load_cohort", "find_cohort_file", "list_cohorts", "read_yaml", "load_yaml_text"]
 
 PROGRAMME_TYPES = ("reciprocal", "reverse")
 TABLE_INPUTS = ("participants", "pairs", "meetings", "sessions", "students", "staff", "recruitment")
 DEFAULT_GRADE_SCALE = [str(g) for g in range(1, 11)] + ["Professor", "Director", "Executive"]
+#: Largest configuration file read: a cohort file is a few kilobytes.
+MAX_YAML_BYTES = 1_000_000
+#: Most YAML nodes a configuration may expand to once aliases are followed (a "billion laughs" bomb
+#: is a few lines that expand to billions; a real cohort file has a few hundred).
+MAX_YAML_NODES = 100_000
+
+
+# --------------------------------------------------------------------------- safe YAML
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys (naming both lines) instead of keeping the last one."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen: dict = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    if key in seen:
+                        raise _DuplicateKey(key, seen[key], key_node.start_mark.line + 1)
+                    seen[key] = key_node.start_mark.line + 1
+                except TypeError:  # an unhashable key: SafeConstructor says so with its own message
+                    continue
+        return super().construct_mapping(node, deep=deep)
+
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:  # 2024-02-30 looks like a date but is none
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a real date ({exc}); write it as 2024-10-01", node.start_mark
+            ) from None
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key, first: int, second: int):
+        self.key, self.first, self.second = key, first, second
+
+
+def _expanded_size(node, limit: int) -> int:
+    """Number of nodes ``node`` stands for once every alias is expanded (stops counting past ``limit``)."""
+    memo: dict[int, int] = {}
+
+    def size(n) -> int:
+        if id(n) in memo:
+            return memo[id(n)]
+        memo[id(n)] = 1  # a recursive structure counts once per visit (PyYAML builds it without expanding)
+        total = 1
+        if isinstance(n, yaml.SequenceNode):
+            for child in n.value:
+                total += size(child)
+                if total > limit:
+                    break
+        elif isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                total += size(k) + size(v)
+                if total > limit:
+                    break
+        memo[id(n)] = total
+        return total
+
+    return size(node)
+
+
+def load_yaml_text(text: str, source: str, *, max_nodes: int = MAX_YAML_NODES):
+    """Parse YAML safely: no Python tags, duplicate keys an error, alias expansion bounded.
+
+    Raises :class:`ConfigError` naming ``source`` and the line for every mistake.
+    """
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node, max_nodes) > max_nodes:
+            raise ConfigError(
+                f"{source}: the YAML expands to more than {max_nodes:,} values once its aliases (*name) are followed; "
+                "a configuration file needs no such structure (this is what a 'billion laughs' file does). Write the "
+                "settings out without nested aliases."
+            )
+        return loader.construct_document(node)
+    except _DuplicateKey as dup:
+        raise ConfigError(
+            f"{source}: setting '{dup.key}' is given twice (line {dup.first} and line {dup.second}); "
+            "YAML would silently keep the last one. Delete one of them."
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"{source}: not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. start_date: 2024-02-30 (a timestamp that is no date)
+        raise ConfigError(f"{source}: a value cannot be read ({exc}). Check the dates (2024-10-01) and numbers.") from None
+    finally:
+        loader.dispose()
+
+
+def read_yaml(path: str | Path, *, max_bytes: int | None = None, max_nodes: int = MAX_YAML_NODES):
+    """Read a YAML configuration file (size-limited, UTF-8, see :func:`load_yaml_text`)."""
+    path = Path(path)
+    limit = MAX_YAML_BYTES if max_bytes is None else max_bytes
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise ConfigError(
+                f"{path}: the file is {size / 1e6:,.1f} MB, more than the {limit / 1e6:,.1f} MB a configuration file may "
+                "have. Check that it is the right file."
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror}).") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}: not UTF-8 text (line {line}, byte 0x{raw[exc.start]:02x}); save it as UTF-8.") from None
+    return load_yaml_text(text, str(path), max_nodes=max_nodes)
 
 
 @dataclass(frozen=True)
@@ -82,6 +205,16 @@ class DisclosureRules:
                 f"{source}: unknown disclosure option(s) {', '.join(sorted(unknown))}; "
                 f"known: {', '.join(sorted(known))}"
             )
+        whole = ("round_to", "max_mean_suppressed_n", "ofs_min_denominator", "ofs_max_numerator_suppressed")
+        for name, value in data.items():
+            kind = cls.__dataclass_fields__[name].type
+            if name in whole and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise ConfigError(f"{source}: options.disclosure.{name} must be a whole number (0 or more), not {value!r}.")
+            if name == "min_percentage_denominator" and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                                         or not value >= 0 or value == float("inf")):
+                raise ConfigError(f"{source}: options.disclosure.{name} must be a number (0 or more, e.g. 22.5), not {value!r}.")
+            if kind == "str" and (not isinstance(value, str) or not value.strip()):
+                raise ConfigError(f"{source}: options.disclosure.{name} must be text, not {value!r}.")
         rules = cls(**data)
         if rules.style not in ("hesa", "ofs"):
             raise ConfigError(f"{source}: disclosure style must be 'hesa' or 'ofs', not {rules.style!r}")
@@ -164,13 +297,35 @@ def find_cohort_file(cohort: str | Path, cohorts_dir: str | Path = "cohorts") ->
 
 def _date(value, key: str, source: str) -> dt.date:
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ConfigError(f"{source}: '{key}' must be a date like 2024-10-01, not {value!r}") from None
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            if not isinstance(value, str):
+                raise ValueError
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ConfigError(f"{source}: '{key}' must be a date like 2024-10-01, not {value!r}") from None
+    if not 1900 <= value.year <= 2100:
+        raise ConfigError(f"{source}: '{key}' is {value}, not a date from 1900 to 2100; correct the year (2024-10-01).")
+    return value
+
+
+def _text(data: dict, key: str, source: str, default: str | None = None, *, where: str = "") -> str:
+    """A setting that must be text (a number is accepted as its digits); a clear error otherwise."""
+    value = data.get(key, default)
+    if isinstance(value, bool) or value is None or not isinstance(value, (str, int, float)):
+        found = "empty" if value is None else f"a {type(value).__name__} ({value!r})"[:120]
+        raise ConfigError(f"{source}: '{where}{key}' must be text, but it is {found}. Write it as {key}: <text>.")
+    return str(value)
+
+
+def _text_list(value, key: str, source: str) -> tuple[str, ...]:
+    """A setting that must be a list of text values, e.g. [First, "2:1"]."""
+    if not isinstance(value, (list, tuple)) or not value or any(
+        isinstance(v, (bool, dict, list)) or v is None for v in value
+    ):
+        raise ConfigError(f"{source}: 'options.{key}' must be a non-empty list like [First, \"2:1\"], not {value!r}"[:300] + ".")
+    return tuple(str(v) for v in value)
 
 
 def load_cohort(
@@ -190,14 +345,7 @@ def load_cohort(
     """
     path = find_cohort_file(cohort, cohorts_dir)
     source = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(f"{source}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{source}: not UTF-8 text; save it as UTF-8.") from None
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: expected a mapping of settings (cohort:, title:, inputs: ...), found {type(data).__name__}.")
 
@@ -211,6 +359,9 @@ def load_cohort(
     for key in ("cohort", "programme_type", "start_date", "end_date", "inputs"):
         if key not in data:
             raise ConfigError(f"{source}: required setting '{key}' is missing.")
+    for key in ("cohort", "title", "institution", "description", "programme_type", "root"):
+        if key in data or key in ("cohort", "programme_type"):
+            _text(data, key, source)
     cohort_id = str(data["cohort"])
     if not cohort_id.replace("-", "").replace("_", "").isalnum():
         raise ConfigError(f"{source}: cohort ID {cohort_id!r} may use only letters, digits, '-' and '_'.")
@@ -222,13 +373,15 @@ def load_cohort(
     if end < start:
         raise ConfigError(f"{source}: end_date {end} is before start_date {start}.")
     planned = data.get("planned_meetings", 6)
-    if not isinstance(planned, int) or planned < 1:
-        raise ConfigError(f"{source}: planned_meetings must be a whole number of at least 1, not {planned!r}.")
+    if isinstance(planned, bool) or not isinstance(planned, int) or not 1 <= planned <= 100:
+        raise ConfigError(f"{source}: planned_meetings must be a whole number from 1 to 100, not {planned!r}.")
 
     root = (path.parent / str(data.get("root", ".."))).resolve()
 
-    def resolve(value):
-        p = Path(str(value)).expanduser()
+    def resolve(value, where: str = "path"):
+        if isinstance(value, bool) or not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{source}: '{where}' must be a file or folder path (text), not {value!r}"[:300] + ".")
+        p = Path(value).expanduser()
         return p if p.is_absolute() else (root / p)
 
     raw_inputs = data["inputs"]
@@ -245,31 +398,49 @@ def load_cohort(
         if name == "surveys":
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: 'inputs.surveys' must map a wave (pre, post) to a file.")
-            inputs[name] = {str(w): resolve(v) for w, v in value.items()}
+            inputs[name] = {str(w): resolve(v, f"inputs.surveys.{w}") for w, v in value.items() if v is not None}
         else:
-            inputs[name] = resolve(value)
+            inputs[name] = resolve(value, f"inputs.{name}")
     if "participants" not in inputs:
         raise ConfigError(f"{source}: 'inputs.participants' is required: every analysis starts from the participants table.")
 
     outputs_raw = data.get("outputs") or {}
+    if not isinstance(outputs_raw, dict):
+        raise ConfigError(f"{source}: 'outputs' must be a mapping (anonymised:, reports:, keys: folder paths), not {outputs_raw!r}"[:300] + ".")
     outputs = {
-        "anonymised": resolve(outputs_raw.get("anonymised", f"interviews/{cohort_id}/anonymised")),
-        "reports": resolve(outputs_raw.get("reports", f"reports/{cohort_id}")),
-        "keys": resolve(outputs_raw.get("keys", f"keys/{cohort_id}")),
+        "anonymised": resolve(outputs_raw.get("anonymised", f"interviews/{cohort_id}/anonymised"), "outputs.anonymised"),
+        "reports": resolve(outputs_raw.get("reports", f"reports/{cohort_id}"), "outputs.reports"),
+        "keys": resolve(outputs_raw.get("keys", f"keys/{cohort_id}"), "outputs.keys"),
     }
     extra_outputs = set(outputs_raw) - set(outputs)
     if extra_outputs:
         raise ConfigError(f"{source}: unknown output(s) {', '.join(sorted(extra_outputs))}; known: anonymised, reports, keys")
 
-    options = dict(data.get("options") or {})
-    disclosure = DisclosureRules.from_mapping(options.pop("disclosure", None), source)
+    options = data.get("options") or {}
+    if not isinstance(options, dict):
+        raise ConfigError(f"{source}: 'options' must be a mapping of option names to values, not {options!r}"[:300] + ".")
+    options = dict(options)
+    disclosure_raw = options.pop("disclosure", None)
+    if disclosure_raw is not None and not isinstance(disclosure_raw, dict):
+        raise ConfigError(f"{source}: 'options.disclosure' must be a mapping like {{style: hesa, round_to: 5}}, not {disclosure_raw!r}.")
+    disclosure = DisclosureRules.from_mapping(disclosure_raw, source)
     emap_path = options.pop("ethnicity_map", None)
-    emap_path = resolve(emap_path) if emap_path else None
-    grade_scale = tuple(str(g) for g in options.pop("grade_scale", DEFAULT_GRADE_SCALE))
-    good_honours = tuple(str(g) for g in options.pop("good_honours", DEFAULT_GOOD_HONOURS))
+    emap_path = resolve(emap_path, "options.ethnicity_map") if emap_path is not None else None
+    grade_scale = _text_list(options.pop("grade_scale", DEFAULT_GRADE_SCALE), "grade_scale", source)
+    good_honours = _text_list(options.pop("good_honours", DEFAULT_GOOD_HONOURS), "good_honours", source)
+    from .codes import normalise_degree_class
+
+    unknown_classes = [g for g in good_honours if normalise_degree_class(g) is None]
+    if unknown_classes:
+        raise ConfigError(f"{source}: 'options.good_honours' holds {', '.join(map(repr, unknown_classes))}, not a degree class "
+                          "(First, 2:1, 2:2, Third, Pass, Unclassified).")
+    good_honours = tuple(dict.fromkeys(normalise_degree_class(g) for g in good_honours))  # "1st" counts as First
+    for key in ("reference_group", "ethnicity_grouping", "aggregate_group"):
+        if key in options:
+            _text(options, key, source, where="options.")
     config = CohortConfig(
         cohort=cohort_id,
-        title=str(data.get("title", f"Cohort {cohort_id}")),
+        title=str(data.get("title", f"Cohort {cohort_id}")),  # checked to be text above
         institution=str(data.get("institution", "")),
         programme_type=programme_type,
         start_date=start,
