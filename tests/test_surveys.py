@@ -378,7 +378,7 @@ def test_likert_counts_and_chart_suppress_small_items(expected, instrument):
     big[["n", *counts.columns[4:]]] = big[["n", *counts.columns[4:]]] * 10  # 60 answers: drawn
     ax = surveys.plot_likert(big)
     bars = [p for p in ax.patches if abs(p.get_height() - 0.7) < 1e-9]
-    assert len(bars) == 4 * 5
+    assert len(bars) == 3 * 5 + 3  # item 2 has an option nobody chose: drawn as disagree / neutral / agree
     first = sorted((p for p in bars if abs(p.get_y() + 0.35) < 1e-9), key=lambda p: p.get_x())
     assert sum(p.get_width() for p in first) == pytest.approx(100)
     assert first[0].get_x() == pytest.approx(-(10 + 10 + 5) / 60 * 100)  # two disagree bars and half the middle

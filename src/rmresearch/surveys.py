@@ -1352,7 +1352,10 @@ def plot_likert(counts: pd.DataFrame, *, rules=None, ax=None, title: str | None 
     ``counts`` is :func:`likert_counts` output. Each option's share of an
     item's answers goes through :func:`rmresearch.disclosure.suppress_rate`
     (so, with HESA rules, items answered by fewer than 22.5 people are not
-    drawn and are labelled as suppressed). Disagreement extends left of zero,
+    drawn and are labelled as suppressed). A share resting on two or fewer
+    answers (or all but two) would give that count back, so an item with such
+    an option is drawn with its options merged into disagree / neutral / agree,
+    and not drawn if a merged share is still that small. Disagreement extends left of zero,
     agreement right, and the middle option is split across zero. Without a
     ``title``, the title states the range of agreement across the items drawn.
 
@@ -1381,20 +1384,38 @@ def plot_likert(counts: pd.DataFrame, *, rules=None, ax=None, title: str | None 
     labels = []
     agreement = []
     suppressed_any = False
+    merged_any = False
+    # merged options: disagree side, middle (odd k), agree side, coloured like the end and middle options
+    groups = [list(range(half)), *([[half]] if k % 2 else []), list(range(k - half, k))]
+    merged_colours = [colours[0], *([colours[half]] if k % 2 else []), colours[-1]]
+
+    def disclosed(values: list[float], n: float) -> np.ndarray | None:
+        shares = [v / n if n else np.nan for v in values]
+        shown = [suppress_rate(s, n, numerator=v, rules=rules) for s, v in zip(shares, values)]
+        if any(not isinstance(s, (int, float, np.floating)) or np.isnan(s) for s in shown):
+            return None
+        return np.array(shown, dtype=float) * 100
+
     for y, (_, row) in enumerate(counts.reset_index(drop=True).iterrows()):
         text = str(row["text"]) + (" (reverse-keyed)" if row.get("reverse") else "")
         labels.append("\n".join(textwrap.wrap(text, wrap)))
         n = float(row["n"])
-        shares = [row[c] / n if n else np.nan for c in option_cols]
-        shown = [suppress_rate(s, n, numerator=row[c], rules=rules) for s, c in zip(shares, option_cols)]
-        if any(not isinstance(s, (int, float, np.floating)) or np.isnan(s) for s in shown):
+        values = [float(row[c]) for c in option_cols]
+        shares, bar_colours, middle = disclosed(values, n), colours, bool(k % 2)
+        if shares is None:
+            shares = disclosed([sum(values[i] for i in g) for g in groups], n)
+            bar_colours = merged_colours
+            merged_any = merged_any or shares is not None
+        if shares is None:
             suppressed_any = True
-            ax.text(0, y, "suppressed (too few answers)", ha="center", va="center", fontsize=9, color="#555555")
+            few = isinstance(suppress_rate(0.5, n, rules=rules), str)
+            ax.text(0, y, "suppressed (too few answers)" if few else "suppressed (small numbers)",
+                    ha="center", va="center", fontsize=9, color="#555555")
             continue
-        shares = np.array(shown, dtype=float) * 100
-        agreement.append(shares[k - half :].sum())
-        left = -shares[:half].sum() - (shares[half] / 2 if k % 2 else 0)
-        for share, colour in zip(shares, colours):
+        side = (len(shares) - (1 if middle else 0)) // 2
+        agreement.append(shares[len(shares) - side:].sum())
+        left = -shares[:side].sum() - (shares[side] / 2 if middle else 0)
+        for share, colour in zip(shares, bar_colours):
             ax.barh(y, share, left=left, color=colour, edgecolor="white", height=0.7)
             left += share
     ax.axvline(0, color="#333333", linewidth=0.8)
@@ -1412,6 +1433,11 @@ def plot_likert(counts: pd.DataFrame, *, rules=None, ax=None, title: str | None 
         title = f"{low:.0f}% agreed with the item" if len(agreement) == 1 else f"Agreement ranged from {low:.0f}% to {high:.0f}% across the items"
     if title:
         ax.set_title(title)
+    notes = []
+    if merged_any:
+        notes.append("Items with an answer given by two or fewer people are shown as disagree / neutral / agree.")
     if suppressed_any:
-        ax.figure.text(0.01, 0.0, "Items answered by too few people are not drawn (disclosure control).", fontsize=8, color="#555555")
+        notes.append("Items answered by too few people are not drawn (disclosure control).")
+    if notes:
+        ax.figure.text(0.01, 0.0, " ".join(notes), fontsize=8, color="#555555")
     return ax
