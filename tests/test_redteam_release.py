@@ -151,6 +151,23 @@ def test_release_gate_refuses_a_report_holding_an_absolute_path(built, tmp_path)
 # --------------------------------------------------------------------------- the release gate
 
 
+def test_paths_a_notebook_prints_are_made_project_relative(demo_copy, tmp_path):
+    cfg = load_cohort(demo_copy / "cohorts" / "demo.yml")
+    notebooks = _project_notebooks(tmp_path, ("01_paths.ipynb", (
+        "from pathlib import Path\nfrom rmresearch.config import load_cohort\nc = load_cohort(cohort_config)\n"
+        "print('inputs in', c.root / 'data' / 'demo', 'and', c.root, 'home', Path.home() / 'notes.txt')",
+        "import sys, warnings\nwarnings.warn(f'installed in {sys.prefix}/lib')")))
+    build_report(cfg, notebooks_dir=notebooks, progress=False)
+    out = demo_copy / "reports" / "demo"
+    page = (out / "01_paths.html").read_text()
+    assert "inputs in data/demo and . home ~/notes.txt" in page
+    report = (out / "report.html").read_text()
+    assert "installed in &lt;python&gt;/lib" in report or "installed in <python>/lib" in report
+    for f in out.iterdir():
+        text = _shown_text(f)
+        assert not [m for m in _machine_paths(demo_copy) if m in text], f.name
+
+
 def test_a_refused_release_keeps_the_previous_report(demo_copy, tmp_path):
     cfg = load_cohort(demo_copy / "cohorts" / "demo.yml")
     build_report(cfg, notebooks_dir=_project_notebooks(tmp_path / "clean"), progress=False, release=True)
@@ -222,6 +239,9 @@ def test_a_failed_notebook_is_kept_private_outside_reports(demo_copy, tmp_path):
     notebooks.mkdir()
     name = _a_name(demo_copy)
     write_notebook(notebooks / "00_broken.ipynb", f"print('{name}')", "raise KeyError('tariff')")
+    legacy = demo_copy / "reports" / ".demo-failed"  # where earlier versions kept failed notebooks (shared)
+    legacy.mkdir(parents=True)
+    (legacy / "03_old.ipynb").write_text("{}")
     with pytest.raises(ReportError) as info:
         build_report(cfg, notebooks_dir=notebooks, progress=False)
     failed = demo_copy / ".rmresearch" / "failed" / "demo"
@@ -230,8 +250,9 @@ def test_a_failed_notebook_is_kept_private_outside_reports(demo_copy, tmp_path):
     assert _mode(failed) == 0o700 and _mode(failed.parent) == 0o700 and _mode(demo_copy / ".rmresearch") == 0o700
     assert _mode(failed / "00_broken.ipynb") == 0o600
     assert (demo_copy / ".rmresearch" / ".gitignore").read_text().strip().endswith("*")
+    assert _mode(failed / "03_old.ipynb") == 0o600  # the old shared folder was moved to the private one
     reports = demo_copy / "reports"
-    assert not reports.exists() or not [p for p in reports.rglob("*") if "failed" in p.name or p.name.startswith(".")]
+    assert not [p for p in reports.rglob("*") if "failed" in p.name or p.name.startswith(".")]
 
 
 # --------------------------------------------------------------------------- staging
@@ -252,6 +273,32 @@ def test_stale_staging_of_dead_runs_is_removed_and_live_ones_kept(tmp_path):
         (staging / "report.html").write_text("new")
     left = sorted(p.name for p in reports.iterdir())
     assert left == sorted(["demo", f".demo.{os.getppid()}.live0001.tmp", f".other.{dead_pid}.abc.tmp"])
+
+
+def test_a_run_killed_during_the_swap_gets_the_previous_folder_back(tmp_path):
+    from rmresearch.fileio import atomic_directory
+
+    dead = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True).stdout)
+    reports = tmp_path / "reports"
+    (reports / f".demo.old-{dead}").mkdir(parents=True)  # moved aside, then killed before the new one moved in
+    (reports / f".demo.old-{dead}" / "report.html").write_text("previous")
+    (reports / f".demo.{dead}.abcd1234.tmp").mkdir()
+    with pytest.raises(RuntimeError), atomic_directory(reports / "demo") as staging:
+        (staging / "report.html").write_text("half")
+        raise RuntimeError("this run fails too")
+    assert (reports / "demo" / "report.html").read_text() == "previous"
+    assert sorted(p.name for p in reports.iterdir()) == ["demo"]
+
+
+def test_the_private_folder_may_not_be_a_link_into_a_shared_one(tmp_path):
+    from rmresearch.report import private_dir
+
+    (tmp_path / "reports").mkdir()
+    (tmp_path / ".rmresearch").symlink_to(tmp_path / "reports")
+    with pytest.raises(ReportError, match="symbolic link"):
+        private_dir(tmp_path, "failed", "demo")
+    assert not list((tmp_path / "reports").iterdir())
 
 
 def test_a_killed_report_run_leaves_nothing_in_reports_and_a_rerun_is_clean(demo_copy, tmp_path):

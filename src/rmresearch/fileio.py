@@ -98,6 +98,18 @@ def remove_stale_staging(folder: str | Path, name: str) -> list[Path]:
     return removed
 
 
+def _restore_replaced(folder: Path, path: Path) -> None:
+    """A run killed between moving the old folder aside and moving the new one in left no ``path``:
+    the old folder (``.<name>.old-<pid>`` of a process no longer running) goes back."""
+    if path.exists() or path.is_symlink() or not folder.is_dir():
+        return
+    for entry in sorted(folder.glob(f".{path.name}.old-*")):
+        pid = entry.name.rsplit("-", 1)[-1]
+        if entry.is_dir() and not entry.is_symlink() and pid.isdigit() and not _pid_alive(int(pid)):
+            os.replace(entry, path)
+            return
+
+
 @contextlib.contextmanager
 def atomic_directory(path: str | Path, *, staging: str | Path | None = None) -> Iterator[Path]:
     """Build a whole folder in a temporary sibling, then swap it into place.
@@ -110,6 +122,7 @@ def atomic_directory(path: str | Path, *, staging: str | Path | None = None) -> 
     path.parent.mkdir(parents=True, exist_ok=True)
     where = Path(staging) if staging is not None else path.parent
     for folder in {where, path.parent}:
+        _restore_replaced(folder, path)
         remove_stale_staging(folder, path.name)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=where))
     try:

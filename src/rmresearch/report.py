@@ -463,16 +463,42 @@ def private_dir(root: str | Path, *parts: str) -> Path:
     Failed notebooks and refused builds hold personal data and the machine's paths: they are kept
     here, never in ``reports/`` (which is shared).
     """
-    folder = Path(root) / PRIVATE_DIR
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)
-    if not (folder / ".gitignore").exists():
-        atomic_write_text(folder / ".gitignore", "# rmresearch's private working files: never commit or share\n*\n")
-    for part in parts:
-        folder = folder / part
-        folder.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(folder, 0o700)
-    return folder
+    base = Path(root) / PRIVATE_DIR
+    levels = [base] + [base.joinpath(*parts[: i + 1]) for i in range(len(parts))]
+    try:
+        for level in levels:
+            if level.is_symlink():  # a link could point into a shared folder (reports/, a synced drive)
+                raise ReportError(f"{level} is a symbolic link; rmresearch keeps private files there (failed "
+                                  "notebooks, refused builds, report staging), so it must be a real folder: remove the link.")
+            level.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(level, 0o700)
+        if not (base / ".gitignore").exists():
+            atomic_write_text(base / ".gitignore", "# rmresearch's private working files: never commit or share\n*\n")
+    except OSError as exc:
+        raise ReportError(f"Cannot create the private folder {base} ({exc.strerror or exc}); make the project "
+                          "folder writable.") from None
+    return levels[-1]
+
+
+def _private_or_temporary(root: Path, *parts: str) -> Path:
+    """:func:`private_dir`, or a fresh owner-only temporary folder when the project folder cannot hold it."""
+    import tempfile
+
+    try:
+        return private_dir(root, *parts)
+    except ReportError:
+        return Path(tempfile.mkdtemp(prefix=f"rmresearch-{'-'.join(parts)}-"))
+
+
+def _retire_legacy_failed(out_dir: Path, failed) -> None:
+    """Earlier versions kept failed notebooks in ``reports/.<c>-failed/`` (shared, 0755): move them to ``failed``."""
+    legacy = out_dir.parent / f".{out_dir.name}-failed"
+    if legacy.is_dir() and not legacy.is_symlink():
+        target = failed()
+        for f in legacy.iterdir():
+            if f.is_file():
+                _keep_private(f, target / f.name)
+        shutil.rmtree(legacy, ignore_errors=True)
 
 
 def _keep_private(source: Path, target: Path) -> Path:
@@ -758,11 +784,12 @@ def build_report(
     fingerprints = {p.stem: _fingerprint(p, common, parameters) for p in notebooks}
 
     markers = _path_markers(config.root, nb_dir)
+    _retire_legacy_failed(out_dir, lambda: _private_or_temporary(config.root, "failed", config.cohort))
     with atomic_directory(out_dir, staging=_staging_dir(config.root, out_dir)) as staging:
         ran = _run_notebooks(notebooks, staging=staging, out_dir=out_dir, nb_dir=nb_dir, parameters=parameters,
                              fingerprints=fingerprints, force=force, timeout=timeout, jobs=jobs, progress=progress,
                              label=config.cohort, cwd=config.root,
-                             failed_dir=lambda: private_dir(config.root, "failed", config.cohort))
+                             failed_dir=lambda: _private_or_temporary(config.root, "failed", config.cohort))
         _tidy_paths(staging, markers, out_dir=out_dir, root=config.root)
         sections: list[RenderedNotebook] = []
         results: list[NotebookResult] = []
@@ -820,7 +847,7 @@ def build_report(
                     write_pages(check)
             atomic_write_text(staging / "release.json", json.dumps(check.as_dict(), indent=2) + "\n")
             if not check.releasable:  # refused: the previous report stays; the refused build is kept privately
-                kept = _keep_private(staging, private_dir(config.root, "refused") / config.cohort)
+                kept = _keep_private(staging, _private_or_temporary(config.root, "refused") / config.cohort)
                 raise ReleaseRefused(
                     f"Report for cohort '{config.cohort}' is NOT releasable, so it was not installed (the previous "
                     f"report in {out_dir}, if any, is unchanged; the refused build is kept privately in {kept}):\n  - "
@@ -837,7 +864,7 @@ def _staging_dir(root: Path, out_dir: Path) -> Path | None:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         if os.stat(staging).st_dev == os.stat(out_dir.parent).st_dev:
             return staging
-    except OSError:
+    except (OSError, ReportError):
         pass
     return None
 
@@ -1181,11 +1208,12 @@ def build_trends(
     fingerprints = {p.stem: _fingerprint(p, common, parameters) for p in notebooks}
     started = _now()
     markers = _path_markers(root, nb_dir)
+    _retire_legacy_failed(out_dir, lambda: _private_or_temporary(root, "failed", TRENDS_DIR))
     with atomic_directory(out_dir, staging=_staging_dir(root, out_dir)) as staging:
         ran = _run_notebooks(notebooks, staging=staging, out_dir=out_dir, nb_dir=nb_dir, parameters=parameters,
                              fingerprints=fingerprints, force=force, timeout=timeout, jobs=1, progress=False,
                              label="trends", extra_env={RESULTS_SOURCES_ENV: json.dumps(sources)}, cwd=root,
-                             failed_dir=lambda: private_dir(root, "failed", TRENDS_DIR))
+                             failed_dir=lambda: _private_or_temporary(root, "failed", TRENDS_DIR))
         _tidy_paths(staging, markers, out_dir=out_dir, root=root)
         sections = [render_notebook(nbformat.read(staging / p.name, as_version=4), name=p.stem) for p in notebooks]
         record = {
@@ -1222,13 +1250,13 @@ def build_trends(
             check = ReleaseCheck(not reasons, reasons, _now())
             atomic_write_text(staging / "release.json", json.dumps(check.as_dict(), indent=2) + "\n")
             if not check.releasable:
-                kept = _keep_private(staging, private_dir(root, "refused") / TRENDS_DIR)
+                kept = _keep_private(staging, _private_or_temporary(root, "refused") / TRENDS_DIR)
                 raise ReleaseRefused(
                     f"The cross-cohort trends are NOT releasable, so they were not installed (the previous page in "
                     f"{out_dir}, if any, is unchanged; the refused build is kept privately in {kept}):\n  - "
                     + "\n  - ".join(reasons))
         else:
-            leaks = list(dict.fromkeys(leak for c in configs for leak in leak_audit(c, [staging])))
+            leaks = leak_audit(list(configs), [staging])  # every cohort's roster and key at once
             if leaks:
                 raise ReportError("The cross-cohort trends were not written: " + "; ".join(leaks)
                                   + ". Check each cohort's results and notebooks 90 to 99, then report again.")
