@@ -83,7 +83,8 @@ def _tree_sha(folder: Path) -> dict[str, str]:
 def victim(demo_project):
     """An interviewed participant who consented, whose own sentences (said by nobody else) are coded, with a record."""
     own = _spoken(demo_project)
-    people = _participants(demo_project).set_index("participant_id")
+    people = _participants(demo_project).reindex(columns=[*_participants(demo_project).columns, "student_id", "staff_id"])
+    people = people.loc[:, ~people.columns.duplicated()].fillna("").set_index("participant_id")
     codings = pd.read_csv(demo_project / "data/demo/codings.csv", dtype=str)
     for pid in sorted(own, key=lambda p: (people.loc[p, "student_id"] == "", p)):
         if people.loc[pid, "consent_interview"] == "yes" and people.loc[pid, "consent_records"] == "yes" and len(own[pid]) >= 2:
@@ -210,11 +211,11 @@ def test_no_consent_to_interview_use_removes_their_words_from_everything_coded(d
     _set_participant(demo_copy, pid, consent_interview="no")
     data = load_coding_data(_config(demo_copy), unit=unit)
 
-    assert pid in data.excluded and data.withheld_turns > 0
     _assert_not_heard("\n".join(data.texts.values()), victim, "the texts")
     _assert_not_heard("\n".join(data.segments["text"]), victim, "the segments")
     assert pid not in set(data.segments["participant_id"].dropna())
     assert pid not in set(data.participants["participant_id"])
+    assert pid in data.excluded and data.withheld_turns > 0
     # the codings on their turns are dropped, with a count; the others still point at the same words
     assert data.codings_dropped > 0 and len(data.codings) + data.codings_dropped == victim["codings"]
     raw = {p.stem: t for p, t in ((p, p.read_text(encoding="utf-8")) for p in
@@ -252,13 +253,13 @@ def test_the_qdpx_export_and_suggestions_withhold_them_and_raw_stays_untouched(d
     monkeypatch.chdir(demo_copy)
     assert main(["code", "export-qdpx", "--cohort", "demo", "--out", "export.qdpx"]) == 0
     out = capsys.readouterr().out
-    assert "Consent:" in out and "turn(s) withheld" in out and pid not in out
     with zipfile.ZipFile(demo_copy / "export.qdpx") as zf:
         members = {name: zf.read(name).decode("utf-8") for name in zf.namelist()}
     blob = "\n".join(members.values())
     _assert_not_heard(blob, victim, "the .qdpx export")
     assert f'name="{pid}"' not in members["project.qde"]  # no case for them
     assert "[turn withheld: no consent for interview use]" in blob
+    assert "Consent:" in out and "turn(s) withheld" in out and pid not in out
     assert main(["code", "suggest", "--cohort", "demo", "--all-speakers", "--out", "suggestions.csv"]) == 0
     capsys.readouterr()
     _assert_not_heard((demo_copy / "suggestions.csv").read_text(encoding="utf-8"), victim, "the code suggestions")
@@ -382,6 +383,7 @@ def test_the_themes_notebook_does_not_quote_a_withdrawn_participant(demo_copy, v
     blob = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in reports.rglob("*")
                      if p.is_file() and p.suffix in (".html", ".json", ".csv", ".ipynb", ".txt", ".md"))
     assert "Framework matrix" in blob
+    assert re.search(r">\s*P\d+\s*</td>", blob) and re.search(r"— P\d+,", blob)  # others are in the matrix and quoted
     _assert_not_heard(blob, victim, "the report")
     assert f"— {pid}," not in blob  # never attributed a quote
     assert not re.search(rf">\s*{pid}\s*</t[dh]>", blob)  # no framework-matrix row of theirs
