@@ -166,8 +166,8 @@ def project_configs(configs: Iterable = (), *, cohorts_dirs: Iterable = (), near
             try:
                 with _discovering():
                     loaded[file] = load_cohort(file, check_files=False)
-            except RMResearchError:
-                unreadable.append(file)
+            except Exception:  # noqa: BLE001 - another cohort's broken file must not stop this command;
+                unreadable.append(file)  # it is reported when that cohort is used (the cohorts folder stays protected)
     return list(loaded.values()), unreadable
 
 
@@ -231,6 +231,8 @@ def _config_paths(config, notebooks_dirs: Iterable = ()) -> list[Protected]:
 def _review_path(config) -> Path | None:
     from .anonymise.review import review_path
 
+    if not isinstance((config.options or {}).get("anonymise") or {}, dict):
+        return None  # a malformed options.anonymise is reported where it is read
     try:
         return review_path(config)
     except RMResearchError:
