@@ -387,3 +387,16 @@ def test_the_themes_notebook_does_not_quote_a_withdrawn_participant(demo_copy, v
     _assert_not_heard(blob, victim, "the report")
     assert f"— {pid}," not in blob  # never attributed a quote
     assert not re.search(rf">\s*{pid}\s*</t[dh]>", blob)  # no framework-matrix row of theirs
+
+
+def test_validate_warns_when_a_declined_record_id_is_not_in_the_records(demo_copy, monkeypatch, capsys):
+    """Attack: the student number lost/gained a leading zero in a spreadsheet, so the record would stay linked."""
+    people = _participants(demo_copy)
+    row = people.loc[(people["consent_records"] == "no") & (people["student_id"] + people["staff_id"] != "")].iloc[0]
+    column, table = ("student_id", "students") if row["student_id"] else ("staff_id", "staff")
+    _set_participant(demo_copy, row["participant_id"], **{column: "0" + row[column]})
+    monkeypatch.chdir(demo_copy)
+    assert main(["validate", "--cohort", "demo"]) == 0
+    out = capsys.readouterr().out
+    assert f"{row['participant_id']} did not consent to records linkage" in out and f"column '{column}'" in out
+    assert f"{table} table" in out and "row " in out

@@ -351,8 +351,12 @@ def unlinkable(config, participants: pd.DataFrame | None = None) -> list[str]:
     return sorted(excluded - found)
 
 
-def consent_problems(config, participants: pd.DataFrame | None = None) -> list:
-    """Problems ``validate`` lists about consent: a bad ``withdrawn`` option; records that cannot be unlinked."""
+def consent_problems(config, participants: pd.DataFrame | None = None, tables: dict | None = None) -> list:
+    """Problems ``validate`` lists about consent: a bad ``withdrawn`` option; records that cannot be unlinked.
+
+    ``tables`` (the validated ``students``/``staff`` tables, optional) lets it check that the record ID of
+    everyone who declined linkage is found there (a number that lost its leading zeros would not be).
+    """
     from .errors import Problem
 
     people = _participants(config, participants)
@@ -374,4 +378,20 @@ def consent_problems(config, participants: pd.DataFrame | None = None) -> list:
             f"their {' and '.join(records)} records cannot be unlinked: add their IDs so their records are not "
             "counted as mentored, or check the mentored flags were set without them",
             column=" / ".join(RECORD_ID_COLUMNS[t] for t in records), severity="warning"))
+    excluded = excluded_from_records(config, people)
+    for table, frame in (tables or {}).items():
+        column = RECORD_ID_COLUMNS.get(table)
+        if column is None or column not in people.columns or column not in frame.columns:
+            continue
+        known = set(frame[column].dropna().astype(str).str.strip())
+        declined = people.loc[people["participant_id"].astype(str).isin(excluded)]
+        for pid, value, row in zip(declined["participant_id"], declined[column], declined.get("_row", [None] * len(declined))):
+            value = "" if value is None or pd.isna(value) else str(value).strip()
+            if value and value not in known:
+                problems.append(Problem(
+                    str(config.input_path("participants")),
+                    f"{pid} did not consent to records linkage, but their {column} '{value}' is not in the {table} "
+                    f"table ({config.input_path(table)}), so their record cannot be unlinked: correct the number "
+                    "(leading zeros, spaces, another format) so it matches the records",
+                    row=None if row is None else int(row), column=column, severity="warning"))
     return problems

@@ -36,11 +36,84 @@ def load_table(config: CohortConfig, name: str, *, keep_row_numbers: bool = Fals
         grouping=config.ethnicity_grouping,
     )
     if name == "participants":
-        frame = frame.loc[frame["cohort"].astype(str) == config.cohort] if (frame["cohort"] == config.cohort).any() else frame
+        mismatch = cohort_mismatch(frame, config)
+        if mismatch is not None:
+            raise ValidationError([mismatch])
+        frame = frame.loc[frame["cohort"].astype(str) == config.cohort]
     if name in RECORD_ID_COLUMNS and config.inputs.get("participants") is not None:
         # consent: records of participants who did not consent to linkage (or withdrew) are not linked to the scheme
         frame = unlink_records(config, name, frame, load_table(config, "participants"))
     return frame if keep_row_numbers else frame.drop(columns="_row")
+
+
+def cohort_mismatch(participants: pd.DataFrame, config: CohortConfig) -> Problem | None:
+    """The error when no row of the participants table belongs to the configured cohort, else ``None``.
+
+    Rows of *other* cohorts beside this cohort's rows are allowed (one participants table may serve several
+    cohorts): they are left out, and ``validate`` says how many (a warning). A table none of whose rows match is
+    the wrong table or a mistyped cohort ID, and using it anyway would analyse other people.
+    """
+    if "cohort" not in participants.columns or not len(participants):
+        return None
+    values = participants["cohort"].astype(str)
+    if (values == config.cohort).any():
+        return None
+    found = values.value_counts()
+    shown = ", ".join(f"'{v}' ({n} row(s))" for v, n in found.head(8).items())
+    return Problem(
+        str(config.input_path("participants")),
+        f"no row belongs to cohort '{config.cohort}': the cohort column holds {shown}. Set the cohort column to "
+        f"'{config.cohort}' or correct 'cohort:' in {config.path.name}",
+        row=int(participants["_row"].iloc[0]) if "_row" in participants.columns else None,
+        column="cohort",
+    )
+
+
+def check_values(tables: dict[str, pd.DataFrame], config: CohortConfig) -> list[Problem]:
+    """Checks across the columns of one table: values each valid alone that cannot be true together."""
+    problems: list[Problem] = []
+
+    def rows_where(name: str, mask, column: str, message: str) -> None:
+        frame = tables[name]
+        mask = mask.fillna(False).to_numpy(dtype=bool)
+        if mask.any():
+            rows = frame.loc[mask, "_row"].astype(int).tolist()
+            listed = ", ".join(map(str, rows[:8])) + (f" and {len(rows) - 8} more" if len(rows) > 8 else "")
+            problems.append(Problem(str(config.input_path(name)), f"{message} (rows {listed})", row=rows[0], column=column))
+
+    if "pairs" in tables and {"start_date", "end_date"} <= set(tables["pairs"].columns):
+        t = tables["pairs"]
+        rows_where("pairs", t["end_date"] < t["start_date"], "end_date", "end_date is before start_date")
+    if "students" in tables and {"entry_year", "qualification_year"} <= set(tables["students"].columns):
+        t = tables["students"]
+        rows_where("students", t["qualification_year"] < t["entry_year"], "qualification_year",
+                   "qualification_year is before entry_year")
+    if "recruitment" in tables and {"applied", "shortlisted", "appointed"} <= set(tables["recruitment"].columns):
+        t = tables["recruitment"]
+        rows_where("recruitment", t["shortlisted"] > t["applied"], "shortlisted", "more shortlisted than applied")
+        rows_where("recruitment", t["appointed"] > t["shortlisted"], "appointed", "more appointed than shortlisted")
+    if "meetings" in tables and "date" in tables["meetings"].columns:
+        t = tables["meetings"]
+        first = pd.Timestamp(config.start_date) - pd.Timedelta(days=92)
+        last = pd.Timestamp(config.end_date) + pd.Timedelta(days=366)
+        outside = (t["date"] < first) | (t["date"] > last)
+        if outside.fillna(False).any():
+            example = t.loc[outside.fillna(False), "date"].iloc[0].date()
+            rows_where("meetings", outside, "date",
+                       f"meeting date (e.g. {example}) is far outside the programme ({config.start_date} to {config.end_date}); "
+                       "correct the date or the cohort's start_date/end_date")
+    if "staff" in tables and "grade" in tables["staff"].columns:
+        from .progression import grade_ranks
+
+        t = tables["staff"]
+        try:
+            grade_ranks(t["grade"], list(config.grade_scale), rows=t["_row"].to_numpy(),
+                        source=str(config.input_path("staff")), column="grade")
+        except ValidationError as exc:
+            problems += exc.problems
+        except ValueError as exc:  # the scale itself (load_cohort checks it; kept as a row here just in case)
+            problems.append(Problem(str(config.path), str(exc), column="options.grade_scale"))
+    return problems
 
 
 def check_references(tables: dict[str, pd.DataFrame], config: CohortConfig) -> list[Problem]:
@@ -52,6 +125,12 @@ def check_references(tables: dict[str, pd.DataFrame], config: CohortConfig) -> l
     if participants is not None:
         src = str(config.input_path("participants"))
         other = participants.loc[participants["cohort"].astype(str) != config.cohort]
+        mismatch = cohort_mismatch(participants, config)
+        if mismatch is not None:
+            problems.append(mismatch)
+            other = other.head(0)
+        else:  # pairs and sessions may only name this cohort's participants
+            participants = participants.loc[participants["cohort"].astype(str) == config.cohort]
         if len(other):
             problems.append(
                 Problem(
@@ -127,8 +206,9 @@ def validate_cohort(config: CohortConfig) -> tuple[dict[str, pd.DataFrame], list
         if not files:
             problems.append(Problem(str(interviews), "the interviews folder is empty", severity="warning"))
     problems += check_references(tables, config)
+    problems += check_values(tables, config)
     if "participants" in tables:
-        problems += consent_problems(config, tables["participants"])
+        problems += consent_problems(config, tables["participants"], tables)
     return tables, problems
 
 
