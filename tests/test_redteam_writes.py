@@ -358,3 +358,26 @@ def test_protected_paths_cover_every_cohort_of_the_project(project):
     assert project / "interviews" / "demo" / "raw" in paths and project / "keys" / "demo" in paths
     with pytest.raises(OutputRefused, match="pilot.yml"):
         check_output("data/pilot/staff.csv", owner="code", configs=[load_cohort("demo")])
+
+
+def test_anonymise_outputs_check_sees_the_other_cohorts(project):
+    """Cohort 'later' anonymises into demo's raw folder: fine for its own file, fatal for demo's transcripts."""
+    from rmresearch.guard import check_anonymise_outputs
+
+    out, key, review = check_anonymise_outputs(load_cohort("demo"))
+    assert out == project / "interviews" / "demo" / "anonymised" and key.name == "pseudonym_key.json"
+    text = (project / "cohorts" / "demo.yml").read_text()
+    (project / "cohorts" / "later.yml").write_text(
+        text.replace("cohort: demo", "cohort: later").replace("reports: reports/demo", "reports: reports/later")
+        .replace("keys: keys/demo", "keys: keys/later").replace("interviews: interviews/demo/raw", "interviews: interviews/later/raw")
+        .replace("anonymised: interviews/demo/anonymised", "anonymised: interviews/demo/raw"))
+    (project / "interviews" / "later" / "raw").mkdir(parents=True)
+    with pytest.raises(OutputRefused, match="raw interviews folder"):
+        check_anonymise_outputs(load_cohort("later"))
+    (project / "cohorts" / "later.yml").write_text(
+        text.replace("cohort: demo", "cohort: later").replace("reports: reports/demo", "reports: reports/later")
+        .replace("interviews: interviews/demo/raw", "interviews: interviews/later/raw")
+        .replace("anonymised: interviews/demo/anonymised", "anonymised: interviews/later/anonymised")
+        .replace("keys: keys/demo", "keys: interviews/demo/raw/keys"))
+    with pytest.raises(OutputRefused, match="inside the raw interviews folder"):
+        check_anonymise_outputs(load_cohort("later"))

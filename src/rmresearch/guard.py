@@ -42,6 +42,7 @@ from typing import Iterable, Iterator
 from .errors import ConfigError, OutputRefused, RMResearchError
 
 __all__ = ["OutputRefused", "Protected", "protected_paths", "project_configs", "check_output", "check_layout",
+           "check_report_folders", "check_anonymise_outputs",
            "check_demo_output", "OWNERS"]
 
 #: Who may write: a command (or a part of one) that produces a kind of output.
@@ -391,6 +392,26 @@ def check_report_folders(cohort_files: Iterable[str | Path], *, out_root: str | 
                           f"the report of {_show(Path(owner_of[trends]))} is written there",
                           "Rename the cohort or set its outputs.reports to another folder.")
     return folders
+
+
+def check_anonymise_outputs(config) -> tuple[Path, Path, Path | None]:
+    """What ``anonymise run`` replaces, checked against every cohort of the project before it reads anything.
+
+    The anonymised folder (replaced as a whole), the key and the review file: none may be another
+    cohort's input (its raw folder, a table...), a key of another kind or inside a report. Returns
+    the resolved (anonymised folder, key file, review file).
+    """
+    from .anonymise.pseudonyms import KEY_FILENAME
+
+    anonymised = Path(config.outputs["anonymised"])
+    found, _ = project_configs([config], near=[anonymised])
+    protected = protected_paths(found)
+    out = check_output(anonymised, owner="anonymise", replace_folder=True, protected=protected)
+    key = check_output(Path(config.outputs["keys"]) / KEY_FILENAME, owner="keys", protected=protected)
+    review = _review_path(config)
+    if review is not None:
+        review = check_output(review, owner="review", protected=protected)
+    return out, key, review
 
 
 def check_demo_output(out: str | Path, targets: Iterable[str | Path], *, previous_marker: str | Path,
