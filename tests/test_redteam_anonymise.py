@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import stat
@@ -477,3 +478,80 @@ def test_outputs_that_cannot_be_written_leave_the_previous_state(demo_copy, monk
     assert _cli(demo_copy) == 2
     assert "No space left on device" in capsys.readouterr().err
     assert _state(demo_copy) == before and _leftovers(demo_copy) == []
+
+
+# --------------------------------------------------------------------------- 3. consent
+
+
+def _speaker_of(root: Path) -> tuple[str, str]:
+    """A (document, participant ID) where the participant speaks."""
+    for p in sorted(_out(root).glob("*.txt")):
+        for line in p.read_text().splitlines():
+            if m := re.match(r"\[(P\d+)\]:", line):
+                return p.stem, m.group(1)
+    raise AssertionError("no participant speaks in the demo")
+
+
+def _turn_words(root: Path, doc: str, pid: str) -> list[str]:
+    """The raw words of each turn ``pid`` speaks in ``doc`` (from the raw transcript)."""
+    from rmresearch.transcripts import read_transcript
+
+    raw = next(p for p in _raw(root).iterdir() if json.loads(_key(root).read_text())["documents"][p.name]["document"] == doc)
+    out = (_out(root) / f"{doc}.txt").read_text().splitlines()
+    turns = [t for t in read_transcript(raw).turns if t.speaker is not None]
+    return [t.text for t, line in zip(turns, [ln for ln in out if ":" in ln]) if line.startswith(f"[{pid}]:")]
+
+
+@pytest.mark.parametrize("how", ["withdrawn", "no consent"])
+def test_words_of_a_participant_without_interview_consent_are_withheld(demo_copy, how):
+    from rmresearch.anonymise.pipeline import WITHHELD
+
+    doc, pid = _speaker_of(demo_copy)
+    words = [w for w in _turn_words(demo_copy, doc, pid) if len(w) > 25]
+    assert words
+    before = {p.name: p.read_text() for p in _out(demo_copy).glob("*.txt")}
+    if how == "withdrawn":
+        cfg = demo_copy / "cohorts" / "demo.yml"
+        cfg.write_text(cfg.read_text().replace("options:\n", f"options:\n  withdrawn: [{pid}]\n", 1))
+    else:
+        table = pd.read_csv(demo_copy / "data/demo/participants.csv", dtype=str, keep_default_na=False)
+        table.loc[table["participant_id"] == pid, "consent_interview"] = "no"
+        table.to_csv(demo_copy / "data/demo/participants.csv", index=False)
+    summary = _run(demo_copy)
+    after = {p.name: p.read_text() for p in _out(demo_copy).glob("*.txt")}
+    shared = "\n".join(after.values()) + "\n".join(p.read_text() for p in _out(demo_copy).glob("*.log.csv"))
+    for w in words:
+        assert w not in shared
+    lines = after[f"{doc}.txt"].splitlines()
+    theirs = [ln for ln in lines if ln.startswith(f"[{pid}]:")]
+    assert theirs and all(ln == f"[{pid}]: {WITHHELD}" for ln in theirs)  # the speaker stays, as their ID
+    assert len(lines) == len(before[f"{doc}.txt"].splitlines())  # turns keep their numbers (segment IDs)
+    others = [ln for ln in lines if not ln.startswith(f"[{pid}]:")]
+    assert others == [ln for ln in before[f"{doc}.txt"].splitlines() if not ln.startswith(f"[{pid}]:")]
+    assert int(summary["WITHHELD"].sum()) == len([ln for doc_text in after.values() for ln in doc_text.splitlines()
+                                                  if ln.endswith(WITHHELD)])
+    review = _review_rows(demo_copy)
+    assert not [r for r in review.itertuples() if r.document == doc and r.decision == "" and
+                any(r.text in w for w in words) and r.text not in after[f"{doc}.txt"]]
+
+
+def test_a_speaker_label_that_is_an_excluded_id_or_ambiguous_is_withheld():
+    from rmresearch.anonymise import Detector, PseudonymKey, anonymise_text
+    from rmresearch.anonymise.pipeline import WITHHELD
+    from rmresearch.anonymise.roster import Person, Roster
+    from rmresearch.transcripts import Transcript
+
+    roster = Roster([Person("P01", "David Underwood"), Person("P02", "David Okoro"), Person("P03", "Ama Mensah")])
+    t = Transcript.from_turns([("Interviewer", "Hello David, how was it?", None, None),
+                               ("David", "It was fine, really good.", None, None),
+                               ("P03", "I agree with him.", None, None),
+                               ("Ama Mensah", "Me too, very much.", None, None)])
+    turns = [(x.speaker_start, x.speaker_end, x.char_start, x.char_end) for x in t.turns]
+    out, log = anonymise_text(t.text, Detector(roster), PseudonymKey(), turns=turns, excluded={"P01", "P03"})
+    lines = out.splitlines()
+    assert lines[0].startswith("Interviewer: Hello")
+    assert lines[1].endswith(WITHHELD) and "fine" not in out  # "David" may be P01: withheld
+    assert lines[2] == f"P03: {WITHHELD}" and lines[3] == f"[P03]: {WITHHELD}"
+    assert (log["label"] == "WITHHELD").sum() == 3
+    kept, _ = anonymise_text(t.text, Detector(roster), PseudonymKey(), turns=turns, excluded=set())
+    assert "It was fine" in kept and "Me too" in kept

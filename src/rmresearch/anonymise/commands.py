@@ -152,9 +152,12 @@ def cmd_run(args) -> int:
     summary = anonymise_cohort(config, roster=roster, progress=not args.no_progress)
     pending = int(summary["review"].sum()) if len(summary) else 0
     print(f"Anonymised {len(summary)} transcript(s) of cohort '{config.cohort}' into {config.outputs['anonymised']}")
-    labels = [c for c in summary.columns if c not in ("document", "output", "spans", "review")]
+    labels = [c for c in summary.columns if c not in ("document", "output", "spans", "review", "WITHHELD")]
     for label in labels:
         print(f"  {label:<14} {int(summary[label].sum()):>6} replaced")
+    if "WITHHELD" in summary.columns and summary["WITHHELD"].sum():
+        print(f"  {int(summary['WITHHELD'].sum())} turn(s) withheld: their speaker did not consent to interview use "
+              "or was withdrawn (consent_interview, options.withdrawn)")
     print(f"Key: {key_path(config)} (keep it private)")
     if pending:
         print(f"{pending} uncertain candidate(s) await a decision in {review_path(config)}; "

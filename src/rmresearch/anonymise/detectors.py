@@ -370,6 +370,8 @@ class Detector:
             if start is None or end is None or end <= start:
                 continue
             label = text[start:end]
+            if re.fullmatch(r"\[?[A-Z]{1,4}\d{1,5}\]?", label.strip()):
+                continue  # already a participant ID ("P03: ..."), not a name
             toks = tokenize(label)
             words = [t for t in toks if t.text.casefold() not in _ROLE_SPEAKERS and not t.text.isdigit()]
             if not words:

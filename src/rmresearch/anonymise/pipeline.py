@@ -51,7 +51,8 @@ from .roster import Roster, load_roster, name_tokens
 from .spans import Span
 
 __all__ = ["AnonymiseSettings", "anonymise_text", "anonymise_cohort", "settings_from_config", "detector_for",
-           "transcript_files", "LOG_COLUMNS", "anonymisation_summary"]
+           "transcript_files", "LOG_COLUMNS", "anonymisation_summary", "check_anonymised", "recover_interrupted",
+           "interview_exclusions", "WITHHELD"]
 
 LOG_COLUMNS = ["label", "pseudonym", "start", "end", "out_start", "out_end", "layer", "confidence", "decision"]
 TRANSCRIPT_SUFFIXES = (".txt", ".docx", ".vtt", ".srt", ".jsonl")
@@ -167,8 +168,17 @@ def anonymise_text(
     settings: AnonymiseSettings = AnonymiseSettings(),
     review: ReviewQueue | None = None,
     speaker_offsets: Iterable[tuple[int, int]] = (),
+    turns: Iterable[tuple[int, int, int, int]] = (),
+    excluded: Iterable[str] = (),
 ) -> tuple[str, pd.DataFrame]:
     """Replace every identifier in ``text``; return the new text and its log.
+
+    ``turns`` are ``(speaker_start, speaker_end, text_start, text_end)`` of a
+    transcript's turns; the words of a turn spoken by a participant in
+    ``excluded`` (no consent to interview use, or withdrawn) are replaced by
+    :data:`WITHHELD` (label ``WITHHELD`` in the log), their speaker label by
+    their pseudonym. A speaker label that may name an excluded person but
+    cannot be told apart from others is withheld too.
 
     Examples
     --------
@@ -181,14 +191,17 @@ def anonymise_text(
     >>> list(log["label"])
     ['PERSON', 'PERSON', 'PERSON']
     """
-    spans = detector.detect(text, speaker_offsets=speaker_offsets)
+    turns = list(turns)
+    speaker_offsets = list(speaker_offsets) or [(t[0], t[1]) for t in turns]
+    spans = [s for s in detector.detect(text, speaker_offsets=speaker_offsets) if s.confidence >= settings.min_confidence]
     named: dict[str, str] = {}
-    replacements = []
+    pids = [_resolve_person(s, detector.roster, named) if s.label == "PERSON" else None for s in spans]
+    withheld = _withheld_turns(text, turns, spans, pids, set(excluded), detector.roster)
+    replacements = [(Span(a, b, "WITHHELD", "consent", 1.0, text[a:b]), WITHHELD, "consent") for a, b in withheld]
     log_rows = []
-    for span in spans:
-        if span.confidence < settings.min_confidence:
-            continue
-        pid = _resolve_person(span, detector.roster, named) if span.label == "PERSON" else None
+    for span, pid in zip(spans, pids):
+        if any(a <= span.start and span.end <= b for a, b in withheld):
+            continue  # these words are not used at all: no key entry, no review row
         decision = review.decision(document, span.start, span.end, span.text) if review is not None else ""
         if span.confidence < settings.review_threshold and span.layer not in ("roster", "deny", "speakers"):
             if decision == "reject":
@@ -214,6 +227,7 @@ def anonymise_text(
             pseudo = key.pseudonym(span.text, span.label, participant_id=pid, confidence=span.confidence)
             decision = "auto"
         replacements.append((span, pseudo, decision))
+    replacements.sort(key=lambda r: r[0].start)
     parts = []
     pos = 0
     out_len = 0
@@ -232,6 +246,40 @@ def anonymise_text(
     log["out_start"] = log["out_start"].astype("Int64")
     log["out_end"] = log["out_end"].astype("Int64")
     return "".join(parts), log
+
+
+WITHHELD = "[turn withheld: no consent for interview use]"
+
+
+def _withheld_turns(text, turns, spans, pids, excluded: set[str], roster: Roster | None) -> list[tuple[int, int]]:
+    """(start, end) of the turn texts whose speaker is (or may be) an excluded participant."""
+    if not excluded or not turns:
+        return []
+    out = []
+    for s_start, s_end, t_start, t_end in turns:
+        if s_start is None or t_end <= t_start:
+            continue
+        label = text[s_start:s_end].strip().strip("[]")
+        who = {label} if label in excluded else set()
+        for span, pid in zip(spans, pids):
+            if span.label == "PERSON" and s_start <= span.start and span.end <= s_end:
+                if pid is not None:
+                    who.add(pid)
+                elif roster is not None:  # several people share the name: withhold if any may not be quoted
+                    toks = tuple(t.casefold() for t in name_tokens(span.text))
+                    who |= set(roster.index.get(toks, ()))
+        if who & excluded:
+            out.append((t_start, t_end))
+    return out
+
+
+def interview_exclusions(config) -> set[str]:
+    """Participant IDs whose words are withheld from the anonymised copies (see :mod:`rmresearch.consent`)."""
+    from ..consent import excluded_from_interviews
+
+    if config.inputs.get("participants") is None and not (config.options or {}).get("withdrawn"):
+        return set()
+    return excluded_from_interviews(config)
 
 
 def transcript_files(folder: Path) -> list[Path]:
@@ -363,6 +411,7 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
                 f"{len(unreadable)} of {len(files)} transcript(s) cannot be read; nothing was written:\n  - "
                 + "\n  - ".join(unreadable)
             )
+        excluded = interview_exclusions(config)
         documents = key.document_names(digests)
         review.rename_documents(documents)  # rows written before documents had pseudonyms
         outputs: dict[str, str] = {}
@@ -375,9 +424,10 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
         for path in iterator:
             transcript = transcripts[path]
             name = documents[path.name]
-            offsets = [(t.speaker_start, t.speaker_end) for t in transcript.turns if t.speaker_start is not None]
+            turns = [(t.speaker_start, t.speaker_end, t.char_start, t.char_end) for t in transcript.turns
+                     if t.speaker_start is not None]
             text, log = anonymise_text(transcript.text, detector, key, document=name, settings=settings,
-                                       review=review, speaker_offsets=offsets)
+                                       review=review, turns=turns, excluded=excluded)
             outputs[f"{name}.txt"] = text + ("\n" if not text.endswith("\n") else "")
             outputs[f"{name}.log.csv"] = log.to_csv(index=False)
             counts = log.loc[log["decision"] != "reject", "label"].value_counts().to_dict()
