@@ -168,6 +168,20 @@ def test_paths_a_notebook_prints_are_made_project_relative(demo_copy, tmp_path):
         assert not [m for m in _machine_paths(demo_copy) if m in text], f.name
 
 
+def test_an_input_outside_the_project_is_named_without_the_machine_s_folders(demo_copy, tmp_path):
+    secure = tmp_path / "home" / "alice" / "secure"  # e.g. a protected drive under the user's home folder
+    secure.mkdir(parents=True)
+    shutil.move(str(demo_copy / "data/demo/staff.csv"), secure / "staff.csv")
+    yml = demo_copy / "cohorts" / "demo.yml"
+    yml.write_text(yml.read_text().replace("staff: data/demo/staff.csv", f"staff: {secure / 'staff.csv'}"))
+    cfg = load_cohort(yml)
+    build_report(cfg, notebooks_dir=_project_notebooks(tmp_path), progress=False, release=True)
+    out = demo_copy / "reports" / "demo"
+    report = (out / "report.html").read_text()
+    assert "staff.csv" in report and "alice" not in report and str(tmp_path) not in report
+    assert json.loads((out / "release.json").read_text())["releasable"] is True
+
+
 def test_a_refused_release_keeps_the_previous_report(demo_copy, tmp_path):
     cfg = load_cohort(demo_copy / "cohorts" / "demo.yml")
     build_report(cfg, notebooks_dir=_project_notebooks(tmp_path / "clean"), progress=False, release=True)

@@ -665,7 +665,8 @@ def _input_rows(config: CohortConfig, tables: dict, hashes: dict[str, str]) -> l
             if isinstance(value, dict):
                 value = value[name.split(".", 1)[1]]
             file = Path(value) / path if path else Path(value)
-            shown = os.path.relpath(file, config.root)
+            shown = _project_relative(file, config.root)  # outside the project: its name only (a relative
+            # path up and out would spell the machine's folders, e.g. ../../home/<user>/...)
         except (KeyError, IndexError, ValueError):
             shown = key
         frame = tables.get(name)
@@ -965,7 +966,7 @@ def disclosure_rule_problems(rules, source: str = "the cohort file") -> list[str
             for reason in rules_below_minimums(rules)]
 
 
-_PATH_TAIL = r"(?![\w.\-])(/)?"
+_PATH_TAIL = r"(?![\w\-]|\.[\w\-])(/)?"  # the whole folder name: not /tmp/proj2 or /tmp/proj.bak for /tmp/proj
 
 
 def _path_markers(root: Path, *folders: Path) -> list[tuple[str, str, str]]:
@@ -982,6 +983,7 @@ def _path_markers(root: Path, *folders: Path) -> list[tuple[str, str, str]]:
         for p in {str(path), str(Path(path).resolve())}:
             if len(p.rstrip("/")) > 1:
                 markers.setdefault(p.rstrip("/"), (replacement, what))
+                markers.setdefault(html.escape(p.rstrip("/"), quote=True), (replacement, what))  # as a page shows it
 
     add(root, "", "the project folder")
     for folder in folders:
@@ -994,7 +996,7 @@ def _path_markers(root: Path, *folders: Path) -> list[tuple[str, str, str]]:
 
 
 def _marker_pattern(prefix: str):
-    return re.compile(r"(?<![\w.\-])" + re.escape(prefix) + _PATH_TAIL)
+    return re.compile(r"(?<![\w\-])" + re.escape(prefix) + _PATH_TAIL)
 
 
 def _relativise(text: str, markers) -> str:
