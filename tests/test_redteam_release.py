@@ -228,6 +228,18 @@ def test_a_public_release_refuses_disclosure_settings_below_the_hesa_minimums(de
     assert code == 2 and setting in err and "Traceback" not in err
 
 
+def test_a_table_disclosed_under_a_notebook_s_own_weak_rules_is_refused_for_release(demo_copy, tmp_path):
+    cfg = load_cohort(demo_copy / "cohorts" / "demo.yml")
+    weak = _project_notebooks(tmp_path, ("01_exact.ipynb", (
+        "import pandas as pd\nfrom rmresearch.config import DisclosureRules\nfrom rmresearch.disclosure import disclose\n"
+        "from rmresearch.display import show_table\n"
+        "show_table(disclose(pd.DataFrame({'group': ['a', 'b'], 'n': [12, 3]}), counts=['n'], "
+        "rules=DisclosureRules(round_to=1)))",)))
+    with pytest.raises(ReleaseRefused, match="01_exact.ipynb, cell 3: a table is disclosed under rules below the HESA"):
+        build_report(cfg, notebooks_dir=weak, progress=False, release=True)
+    assert not (demo_copy / "reports" / "demo").exists()
+
+
 def test_ofs_thresholds_below_their_defaults_are_refused_for_release():
     from rmresearch.report import disclosure_rule_problems
 

@@ -884,7 +884,8 @@ def disclosure_problems(folder: str | Path) -> list[str]:
 
     A table is an output with ``text/html`` holding ``<table`` (or Markdown
     holding a pipe table) without the metadata that
-    :func:`rmresearch.display.show_table` attaches.
+    :func:`rmresearch.display.show_table` attaches, or one disclosed under rules
+    below the HESA minimums (a notebook passing rules of its own to ``disclose``).
     """
     import nbformat
 
@@ -906,6 +907,11 @@ def disclosure_problems(folder: str | Path) -> list[str]:
                         f"{path.name}, cell {source_index}: a table is shown without disclosure control; show it with "
                         "rmresearch.display.show_table(disclose(...))"
                     )
+                weak = _output_meta(output).get("below_hesa_minimums") if is_table else None
+                if weak:  # disclosed, but under rules of the notebook's own that a public release may not use
+                    problems.append(
+                        f"{path.name}, cell {source_index}: a table is disclosed under rules below the HESA minimums "
+                        f"({'; '.join(map(str, weak))}); disclose it with the cohort's rules (rules=cfg.disclosure)")
     return problems
 
 
