@@ -393,3 +393,53 @@ def test_likert_bar_does_not_draw_a_share_of_one_answer():
     ax = surveys.plot_likert(_likert([4, 6, 10, 12, 8]))  # nothing small: five options drawn
     assert len(_bars(ax)) == 5
     matplotlib.pyplot.close("all")
+
+
+# --------------------------------------------------------------------------- survival curves: consecutive estimates
+
+def _careers():
+    # 45 staff: promotions of 2, 1, 1, 4, 1 at years 1..5 (everyone else censored at 6)
+    times = [1] * 2 + [2] + [3] + [4] * 4 + [5]
+    rows = [{"t": t, "e": 1} for t in times] + [{"t": 6, "e": 0}] * (45 - len(times))
+    return pd.DataFrame(rows)
+
+
+def _recovered_events(shown_rows):
+    """The attacker: 1 - S(t) / S(t-1) times those at risk (shown rounded: +-2) gives each step's events."""
+    out, previous = [], 1.0
+    for row in shown_rows:
+        current = float(row["survival"].rstrip("%")) / 100
+        share = 1 - current / previous
+        out.append({round(share * n) for n in range(row["at_risk"] - 2, row["at_risk"] + 3)})
+        previous = current
+    return out
+
+
+def test_kaplan_meier_steps_do_not_give_back_one_or_two_events():
+    km = pg.kaplan_meier(_careers(), duration="t", event="e")
+    # the attack on the raw table: year 2's step is 1 promotion among 43 at risk, its count shown as 0
+    raw = disclose(km.drop(columns="se"), counts=["n", "at_risk", "events"],
+                   rates={"survival": "at_risk", "ci_low": "at_risk", "ci_high": "at_risk"}).to_dict("records")
+    assert raw[1]["events"] == 0 and _recovered_events(raw)[1] == {1}
+    for style in ("hesa", "ofs"):
+        shown = pg.disclose_kaplan_meier(km, rules=DisclosureRules(style=style)).to_dict("records")
+        assert shown, "some steps are shown"
+        for candidates in _recovered_events(shown):
+            assert min(candidates) >= 3, candidates
+        steps = pg.disclosable_steps(km, rules=DisclosureRules(style=style))
+        assert (steps["events"] >= 3).all() and steps["events"].sum() <= km["events"].sum()
+
+
+def test_kaplan_meier_figure_steps_hold_at_least_three_events():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    people = _careers().assign(g="Staff")
+    km = pg.kaplan_meier(people, duration="t", event="e", group="g")
+    fig = pg.kaplan_meier_figure(km, rules=HESA, show_ci=False)
+    line = fig.axes[0].get_lines()[0]
+    drawn = [float(x) for x in line.get_xdata()[1:]]
+    assert 1.0 not in drawn and 3.0 not in drawn  # steps of two promotions and of one are not drawn on their own
+    steps = pg.disclosable_steps(km, rules=HESA)
+    assert drawn == steps["time"].tolist() and (steps["events"] >= 3).all()
+    matplotlib.pyplot.close("all")

@@ -38,6 +38,7 @@ it is built from).
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -63,6 +64,8 @@ __all__ = [
     "recruitment_funnel",
     "relative_likelihood",
     "disclose_relative_likelihood",
+    "disclosable_steps",
+    "disclose_kaplan_meier",
     "event_rates",
     "kaplan_meier",
     "plottable_groups",
@@ -1093,6 +1096,92 @@ def kaplan_meier(
     return pd.concat(pieces, ignore_index=True)
 
 
+def disclosable_steps(km: pd.DataFrame, *, rules: DisclosureRules | None = None, style: str | None = None) -> pd.DataFrame:
+    """The steps of :func:`kaplan_meier` curves that may be shown: small steps merged, small risk sets left out.
+
+    Consecutive survival estimates give back each step's events:
+    ``1 - S(t) / S(t-1) = d / n``, so 81.7% then 78.0% with 45 at risk is 2
+    promotions, beside an events count shown as 0. Within each group, event
+    times are therefore merged until a step holds more events than
+    ``rules.ofs_max_numerator_suppressed`` (and more than rounding hides, and
+    leaves more than that many at risk without the event); only the last time of
+    each merged step is kept, with ``at_risk`` the number at risk at its start
+    and ``events`` its total. A curve stops where a rate on those at risk would
+    be suppressed (fewer than ``rules.min_percentage_denominator``); events
+    after the last full step are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same columns as ``km`` (unrounded): pass it to
+        :func:`disclose_kaplan_meier` or draw it.
+    """
+    from .disclosure import _hidden_by_rounding, _resolve_style, suppress_rate
+
+    rules = _rules(rules)
+    style = _resolve_style(style, rules)
+    _require_columns(km, ["group", "time", "at_risk", "events", "survival"], "disclosable_steps")
+    kept = []
+    for _, part in km.groupby("group", sort=False):
+        part = part.sort_values("time")
+        at_risk = part["at_risk"].to_numpy(dtype=float)
+        small_risk = np.array([isinstance(v, str) for v in suppress_rate(np.zeros(len(part)), at_risk, rules=rules, style=style)],
+                              dtype=bool) if len(part) else np.zeros(0, dtype=bool)
+        start, total = None, 0.0
+        for i, (index, row) in enumerate(part.iterrows()):
+            if small_risk[i]:
+                break
+            if start is None:
+                start = float(row["at_risk"])
+            total += float(row["events"])
+            if not (_hidden_by_rounding(np.array([total]), rules)[0] or _hidden_by_rounding(np.array([start - total]), rules)[0]):
+                kept.append({**row.to_dict(), "at_risk": start, "events": total, "_index": index})
+                start, total = None, 0.0
+    columns = list(km.columns)
+    if not kept:
+        return km.iloc[0:0].copy()
+    out = pd.DataFrame(kept).set_index("_index")[columns]
+    out.index.name = None
+    for column in ("at_risk", "events"):
+        if np.allclose(out[column], np.round(out[column])):
+            out[column] = out[column].astype(np.int64)
+    return out.reset_index(drop=True)
+
+
+def disclose_kaplan_meier(
+    km: pd.DataFrame, *, rules: DisclosureRules | None = None, style: str | None = None, name: str | None = None
+) -> pd.DataFrame:
+    """Disclosure control for a :func:`kaplan_meier` table: :func:`disclosable_steps`, then one :func:`disclose` call.
+
+    Counts (``n``, ``at_risk``, ``events``) are rounded; survival and its
+    interval are rates on those at risk, shown only for steps that do not give
+    back a small count.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> people = pd.DataFrame({"t": list(range(1, 41)), "e": 1})
+    >>> km = kaplan_meier(people, duration="t", event="e")
+    >>> disclose_kaplan_meier(km)[["time", "at_risk", "events", "survival"]].head(3)
+       time  at_risk  events survival
+    0   3.0       40       5    92.5%
+    1   6.0       35       5    85.0%
+    2   9.0       35       5    77.5%
+    """
+    from .disclosure import DisclosureWarning, disclose
+
+    rules = _rules(rules)
+    steps = disclosable_steps(km, rules=rules, style=style)
+    rates = {c: "at_risk" for c in ("survival", "ci_low", "ci_high") if c in steps.columns}
+    counts = [c for c in ("n", "at_risk", "events") if c in steps.columns]
+    derived = {"se": ["survival"]} if "se" in steps.columns else None
+    with warnings.catch_warnings():
+        # survival is not numerator / at_risk: disclosable_steps has applied the [DPL]/[DPH] limits to each step
+        warnings.filterwarnings("ignore", message="OfS style: rate", category=DisclosureWarning)
+        return disclose(steps, counts=counts, rates=rates, derived=derived, derived_decimals=4, rules=rules,
+                        style=style, name=name or "Kaplan-Meier estimates")
+
+
 def plottable_groups(km: pd.DataFrame, *, rules: DisclosureRules | None = None) -> pd.DataFrame:
     """Which Kaplan–Meier curves may be drawn under the disclosure rules.
 
@@ -1124,9 +1213,10 @@ def kaplan_meier_figure(
 ):
     """Step plot of :func:`kaplan_meier` curves, leaving out what would disclose small numbers.
 
-    Groups that :func:`plottable_groups` rejects are not drawn, and each curve
+    Groups that :func:`plottable_groups` rejects are not drawn, each curve
     stops at the last time with at least ``rules.min_percentage_denominator``
-    people at risk.
+    people at risk, and steps are drawn from :func:`disclosable_steps`, so the
+    height of a step never shows one or two events.
 
     Returns
     -------
@@ -1139,8 +1229,9 @@ def kaplan_meier_figure(
     names = allowed.loc[allowed["plotted"], "group"].tolist()
     colours = plots.group_colours(names)
     fig, ax = plots.new_figure()
+    steps = disclosable_steps(km, rules=rules)
     for name in names:
-        curve = km.loc[(km["group"] == name) & (km["at_risk"] >= rules.min_percentage_denominator)]
+        curve = steps.loc[(steps["group"] == name) & (steps["at_risk"] >= rules.min_percentage_denominator)]
         t = np.concatenate([[0.0], curve["time"].to_numpy()])
         s = np.concatenate([[1.0], curve["survival"].to_numpy()])
         ax.step(t, s, where="post", color=colours[name], label=str(name))
