@@ -428,6 +428,10 @@ def load_cohort(
     emap_path = resolve(emap_path, "options.ethnicity_map") if emap_path is not None else None
     grade_scale = _text_list(options.pop("grade_scale", DEFAULT_GRADE_SCALE), "grade_scale", source)
     good_honours = _text_list(options.pop("good_honours", DEFAULT_GOOD_HONOURS), "good_honours", source)
+    twice = sorted({g for g in grade_scale if [h.strip().lower() for h in grade_scale].count(g.strip().lower()) > 1})
+    if twice:
+        raise ConfigError(f"{source}: 'options.grade_scale' lists {', '.join(map(repr, twice))} more than once; "
+                          "list each grade once, lowest first.")
     from .codes import normalise_degree_class
 
     unknown_classes = [g for g in good_honours if normalise_degree_class(g) is None]
