@@ -400,3 +400,23 @@ def test_validate_warns_when_a_declined_record_id_is_not_in_the_records(demo_cop
     out = capsys.readouterr().out
     assert f"{row['participant_id']} did not consent to records linkage" in out and f"column '{column}'" in out
     assert f"{table} table" in out and "row " in out
+
+
+def test_analysis_functions_drop_declined_speakers_even_from_hand_built_segments(demo_copy, victim):
+    """Attack: segments built directly from the files and the participants table as read (consent column included)."""
+    from rmresearch.coding import (exemplar_quotes, framework_matrix, load_codebook, read_codings_csv,
+                                   segment_documents)
+    from rmresearch.inputs import load_table
+
+    pid = victim["pid"]
+    _set_participant(demo_copy, pid, consent_interview="no")
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted((demo_copy / "interviews/demo/anonymised").glob("*.txt"))}
+    segments = segment_documents(texts, unit="turn")
+    codebook = load_codebook(None)
+    codings = read_codings_csv(demo_copy / "data/demo/codings.csv", segments=segments, codebook=codebook, texts=texts)
+    people = load_table(_config(demo_copy), "participants")
+    matrix = framework_matrix(codings, segments, people, codebook=codebook)
+    quotes = exemplar_quotes(codings, segments, people, codebook=codebook, per_code=10)
+    assert pid not in set(matrix["participant_id"]) and pid not in set(quotes["participant_id"])
+    _assert_not_heard(matrix.to_csv() + "\n".join(quotes["quote"]), victim, "hand-built analysis tables")
+    assert len(matrix) > 5 and len(quotes) > 5

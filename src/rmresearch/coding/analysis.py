@@ -56,6 +56,20 @@ def coded_segments(codings: pd.DataFrame, segments: pd.DataFrame, *, coder: str 
     return out.merge(segments[["segment_id"] + extra], on="segment_id", how="left")
 
 
+def _consenting_segments(segments: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
+    """Defence in depth for consent: drop segments of participants whose ``consent_interview`` is not yes.
+
+    :func:`rmresearch.coding.load_coding_data` has already withheld them (and withdrawn participants); this
+    catches a caller who builds segments themselves and passes the participants table as read.
+    """
+    if "consent_interview" not in participants.columns or "participant_id" not in segments.columns:
+        return segments
+    from ..consent import _consented
+
+    declined = participants.loc[[not _consented(v) for v in participants["consent_interview"]], "participant_id"]
+    return segments.loc[~segments["participant_id"].isin(set(declined.astype(str)))]
+
+
 def _code_order(codes: Sequence[str], codebook: Codebook | None) -> list[str]:
     if codebook is None:
         return sorted(set(codes))
@@ -93,6 +107,7 @@ def code_frequencies(
     """
     if by not in participants.columns:
         raise ValueError(f"participants has no column {by!r}; columns: {', '.join(map(str, participants.columns))}")
+    segments = _consenting_segments(segments, participants)
     attrs = participants.set_index("participant_id")[by]
     spoken = segments.loc[segments["participant_id"].notna(), ["segment_id", "participant_id"]]
     unknown = sorted(set(spoken["participant_id"]) - set(attrs.index))
@@ -246,6 +261,7 @@ def framework_matrix(
     for col in ("participant_id", "role", group_column):
         if col not in participants.columns:
             raise ValueError(f"participants has no column {col!r}; columns: {', '.join(map(str, participants.columns))}")
+    segments = _consenting_segments(segments, participants)
     cs = coded_segments(codings, segments, coder=coder)
     cs = cs.loc[cs["participant_id"].notna()]
     order = {s: i for i, s in enumerate(segments["segment_id"])}
@@ -304,6 +320,7 @@ def exemplar_quotes(
     pandas.DataFrame
         ``code, title, quote, participant_id, role, segment_id, n_coders``.
     """
+    segments = _consenting_segments(segments, participants)
     cs = coded_segments(codings, segments, coder=coder)
     cs = cs.loc[cs["participant_id"].notna()]
     roles = participants.set_index("participant_id")["role"]
