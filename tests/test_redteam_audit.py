@@ -136,6 +136,19 @@ def test_notebook_html_output_attribute_and_figure_metadata_are_read(tmp_path):
     assert {("01_x.ipynb", "K**** M*****"), ("01_x.ipynb", "H***"), ("01_x.ipynb", "C*******")} <= found
 
 
+def test_accented_names_in_html_fragments_are_read_as_utf8(tmp_path):
+    import nbformat
+
+    roster = Roster([Person("P01", "Siobh\u00e1n \u00d3 Murch\u00fa")])
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("show()")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/html": "<table><tr><td>Mentor</td><td title='Murch\u00fa'>[P01]</td></tr></table>", "text/plain": "-"})]
+    nb.cells = [nbformat.v4.new_markdown_cell("Thanks to <b>Siobh\u00e1n</b>"), cell]
+    nbformat.write(nb, tmp_path / "01_x.ipynb")
+    assert {f.masked for f in audit_paths([tmp_path], roster=roster)} == {"S******", "M*****"}
+
+
 def test_a_figure_without_recorded_texts_is_a_finding(tmp_path):
     import nbformat
 

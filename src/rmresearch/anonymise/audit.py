@@ -182,7 +182,7 @@ def _html_units(text: str, base: int = 1) -> Iterator[tuple[int, str]]:
 
     text = _clean(text)
     try:
-        parser = etree.HTMLParser(remove_comments=False, huge_tree=False, no_network=True)
+        parser = etree.HTMLParser(encoding="utf-8", remove_comments=False, huge_tree=False, no_network=True)
         root = etree.fromstring(text.encode("utf-8"), parser) if text.strip() else None
     except (etree.Error, ValueError):
         root = None
@@ -685,8 +685,21 @@ def audit_cohort(config, paths: Iterable[str | Path] | None = None) -> list[Find
 
 # --------------------------------------------------------------------------- residual scan
 
-RESIDUAL_COLUMNS = ["file", "where", "line", "candidate", "label", "layer", "confidence", "context", "confirmed"]
-_PSEUDONYM = re.compile(r"^\[?(?:[A-Z][A-Z_]*_\d+|P\d+)\]?$")
+RESIDUAL_COLUMNS = ["candidate", "occurrences", "file", "where", "line", "layer", "confidence", "context", "confirmed"]
+_PSEUDONYM = re.compile(r"\[[A-Z][A-Z_]*_?\d+\]|^[A-Z]{1,3}_?\d+$")
+# A name as written: "Zebedee", "O'Neill", "McDonald", "Okonkwo-Bello" (not "IPython", "True-story", "HEATMAP").
+_NAME_SHAPE = re.compile(r"^(?:[A-Z]['\u2019]|Mc|Mac)?[A-Z][a-z\u00df-\u00ff]+(?:-[A-Z][a-z\u00df-\u00ff]+)*$")
+
+
+def _name_like(candidate: str, lex) -> bool:
+    """Whether a detected span still reads as a person's name (and not a heading word or code)."""
+    toks = candidate.split()
+    if not toks or not all(_NAME_SHAPE.match(t) for t in toks):
+        return False
+    keys = [t.casefold() for t in toks]
+    if any(k in CATEGORY_WORDS or k in _TITLE_WORDS for k in keys) and len(toks) == 1:
+        return False
+    return any(lex.is_name(t) or not (lex.is_word(t) or lex.is_known_proper(t)) for t in toks)
 
 
 def residual_path(config) -> Path:
@@ -699,10 +712,13 @@ def residual_path(config) -> Path:
 def residual_candidates(config, paths: Iterable[str | Path], *, detector=None):
     """The detector's second pass over shareable ``paths``: remaining name-like words for a person to confirm.
 
-    Returns a DataFrame with columns :data:`RESIDUAL_COLUMNS` (``context`` quotes
-    the words around the candidate, so the frame is private). Pseudonyms
-    (``[PERSON_3]``, ``[P012]``), participant IDs and category words are not
-    candidates. It does not fail anything: a person decides.
+    Returns one row per distinct candidate, with columns :data:`RESIDUAL_COLUMNS`:
+    how often it occurs and where first (``context`` quotes the words around it, so
+    the frame is private). Pseudonyms (``[PERSON_3]``, ``[P012]``), participant IDs,
+    category words, speaker labels and words that are not shaped like a name
+    (``IPython``, ``True``, slugs) are not candidates; a candidate needs one token
+    that is a known name or no dictionary word. It does not fail anything: a
+    person decides.
     """
     import pandas as pd
 
@@ -715,28 +731,34 @@ def residual_candidates(config, paths: Iterable[str | Path], *, detector=None):
         from .roster import load_roster
 
         ids |= {p.participant_id.casefold() for p in load_roster(c).people}
-    rows = []
+    lex = get_lexicon()
+    private = {Path(p).resolve() for p in _cohort_needles(configs)[3]}
+    rows: dict[str, dict] = {}
     files: list[Path] = []
     for p in map(Path, paths):
         files += sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
     for f in files:
+        if f.resolve() in private:
+            continue
         for where, n, line in text_units(f, []):
-            if not line.strip() or not re.search(r"[A-Z]", line):
+            if line.startswith(_AS_NAME):
+                line = line[len(_AS_NAME):]
+            if not re.search(r"[A-Z][a-z]", line):
                 continue
             for span in detector.detect(line):
-                if span.label != "PERSON":
+                word = re.sub(r"['\u2019]s$", "", span.text.strip())
+                if span.label != "PERSON" or span.layer == "speakers" or _PSEUDONYM.search(word):
                     continue
-                word = span.text.strip()
-                if _PSEUDONYM.match(word) or word.casefold() in ids or word.casefold() in CATEGORY_WORDS:
+                if word.casefold() in ids or not _name_like(word, lex):
                     continue
-                if re.search(r"\[[A-Z_]+\d*\]", word):
+                if word in rows:
+                    rows[word]["occurrences"] += 1
                     continue
-                context = line[max(0, span.start - 40):span.end + 40].strip()
-                rows.append({"file": str(f), "where": where, "line": n, "candidate": word, "label": span.label,
-                             "layer": span.layer, "confidence": round(float(span.confidence), 2), "context": context,
-                             "confirmed": ""})
-    frame = pd.DataFrame(rows, columns=RESIDUAL_COLUMNS)
-    return frame.drop_duplicates(["file", "where", "line", "candidate"]).reset_index(drop=True)
+                rows[word] = {"candidate": word, "occurrences": 1, "file": str(f), "where": where, "line": n,
+                              "layer": span.layer, "confidence": round(float(span.confidence), 2),
+                              "context": line[max(0, span.start - 40):span.end + 40].strip(), "confirmed": ""}
+    frame = pd.DataFrame(list(rows.values()), columns=RESIDUAL_COLUMNS)
+    return frame.sort_values(["file", "line"], kind="stable").reset_index(drop=True)
 
 
 def write_residual(config, frame, path: str | Path | None = None) -> Path:
