@@ -365,9 +365,11 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
     (:mod:`~rmresearch.anonymise.staging`): a run that fails or is killed leaves
     the previous state, and the next run finishes or discards its leftovers.
     """
+    from ..guard import check_anonymise_outputs
     from ..transcripts import read_transcript
 
     settings, options = settings_from_config(config)
+    check_anonymise_outputs(config)  # folder, key and review file: never over an input, a key or into a report
     roster = roster if roster is not None else load_roster(config)
     detector = Detector(roster, options=options)
     kpath = key_path(config)
