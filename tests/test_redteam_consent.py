@@ -420,3 +420,17 @@ def test_analysis_functions_drop_declined_speakers_even_from_hand_built_segments
     assert pid not in set(matrix["participant_id"]) and pid not in set(quotes["participant_id"])
     _assert_not_heard(matrix.to_csv() + "\n".join(quotes["quote"]), victim, "hand-built analysis tables")
     assert len(matrix) > 5 and len(quotes) > 5
+
+
+@pytest.mark.parametrize("label, withheld", [
+    ("P07", True), ("[P07]", True), ("p07", True), ("[ P07 ]", True), ("P07 (senior leader)", True),
+    ("P070", False), ("P0", False), ("Interviewer", False), ("[PERSON_7]", False),
+])
+def test_hand_edited_speaker_labels_of_an_excluded_participant_are_recognised(label, withheld):
+    from rmresearch.coding import load_documents  # noqa: F401  (the coding package imports cleanly with consent)
+    from rmresearch.consent import withhold_turns
+
+    text = f"Interviewer: Tell me more.\n{label}: my private words\nP08: other words"
+    out = withhold_turns(text, {"P07"}).text
+    assert ("my private words" not in out) is withheld
+    assert "other words" in out and "Tell me more." in out

@@ -25,6 +25,7 @@ the raw transcripts, and their records are treated as unlinked.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -231,7 +232,8 @@ def withhold_turns(text: str, excluded: Iterable[str], *, marker: str = WITHHELD
     """Replace the spoken text of every turn by an excluded speaker with ``marker``.
 
     A turn belongs to an excluded speaker when its speaker label is their
-    participant ID (``P07`` or the anonymiser's tag ``[P07]``, in any case). Lines without
+    participant ID (``P07`` or the anonymiser's tag ``[P07]``, in any case, or a
+    label with that ID as one of its words, ``P07 (senior leader)``). Lines without
     a label that follow such a turn (a turn continued on the next line or
     paragraph) are withheld too, until the next labelled line. The speaker
     label and the line structure are kept, so turn numbers and segment IDs do
@@ -260,8 +262,8 @@ def withhold_turns(text: str, excluded: Iterable[str], *, marker: str = WITHHELD
             continue  # a blank line keeps the current speaker (a turn may run over paragraphs)
         speaker, offset = split_speaker(line)
         if speaker is not None:
-            label = speaker[1:-1].strip() if speaker.startswith("[") and speaker.endswith("]") else speaker
-            current_excluded = label.casefold() in excluded  # "p07:" typed by hand is still P07
+            # "[P07]", "p07" typed by hand, "P07 (senior leader)": any word of the label that is an excluded ID
+            current_excluded = any(word in excluded for word in re.findall(r"\w+", speaker.casefold()))
         if not current_excluded:
             continue
         s, e = _trim(text, a + offset, b)
