@@ -412,12 +412,23 @@ def write_transcript_text(transcript_or_text: Transcript | str, path: str | Path
 # --------------------------------------------------------------------------- bytes and text
 
 
+#: Largest transcript read (bytes). A two-hour interview is a few hundred kilobytes of text (a .docx with a
+#: logo a few megabytes); anything this large is the wrong file and would stall the anonymiser.
+MAX_TRANSCRIPT_BYTES = 50_000_000
+
+
 def _read_bytes(path: Path) -> bytes:
     if not path.exists():
         raise InputError(f"{path}: file not found. Check the path and the file name.")
     if path.is_dir():
         raise InputError(f"{path}: is a folder, not a transcript file.")
     try:
+        size = path.stat().st_size
+        if size > MAX_TRANSCRIPT_BYTES:
+            raise InputError(
+                f"{path}: the file is {size / 1e6:,.1f} MB, more than the {MAX_TRANSCRIPT_BYTES / 1e6:,.0f} MB limit for "
+                "one transcript. Check that it is the right file (one interview); split a recording of several sessions."
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror}).") from None
