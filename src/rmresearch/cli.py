@@ -119,9 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
             the exit status is non-zero if any failed.
 
             --release also runs the release gate: the leak audit over the whole
-            report folder and a check that every table shown went through
-            disclosure control. The report is marked releasable (release.json)
-            only if both pass; otherwise the command says why and exits non-zero.
+            report folder, a check that every table shown went through
+            disclosure control, disclosure settings at least the HESA minimums
+            and no absolute path in any file. The report is marked releasable
+            (release.json) only if all pass; otherwise it is not installed (the
+            previous report stays), the command says why and exits non-zero.
             """
         ),
     )

@@ -16,8 +16,11 @@
 - ``release.json`` with ``--release``: whether the report may be shared.
 
 Every page is self-contained (CSS inline, figures as data URIs, no scripts),
-so it works offline and can be e-mailed. The whole folder is built aside and
-swapped into place at the end, so a failed run never leaves a half-written report.
+so it works offline and can be e-mailed. The whole folder is built aside (in the
+project's private ``.rmresearch/staging/``) and swapped into place at the end, so a
+failed or killed run never leaves a half-written report; what a killed run left is
+removed by the next. Kernels run in the project folder with project-relative
+parameters, and every shareable file holds only project-relative paths.
 """
 
 from __future__ import annotations
@@ -739,9 +742,11 @@ def build_report(
     jobs : int
         Notebooks run side by side in this many processes.
     release : bool
-        Run the release gate (:func:`release_check`) on the finished report; the
-        result is written to ``release.json`` and shown on the pages, and
-        :class:`ReleaseRefused` is raised (after the report is written) when it fails.
+        A public release: disclosure settings below the HESA minimums are refused before
+        anything runs, then the release gate (:func:`release_check`) checks the finished
+        report; the result is written to ``release.json`` and shown on the pages. A refused
+        release raises :class:`ReleaseRefused` with the reasons and is NOT installed: the
+        previous report stays, the refused build is kept in ``.rmresearch/refused/<cohort>/``.
 
     Raises :class:`ReportError` naming the notebook and cell when a notebook fails.
     """
