@@ -566,3 +566,41 @@ def test_a_speaker_label_that_is_an_excluded_id_or_ambiguous_is_withheld():
     assert (log["label"] == "WITHHELD").sum() == 3
     kept, _ = anonymise_text(t.text, Detector(roster), PseudonymKey(), turns=turns, excluded=set())
     assert "It was fine" in kept and "Me too" in kept
+
+
+def test_a_hand_edited_key_whose_documents_would_collide_or_escape(demo_copy, capsys):
+    key = json.loads(_key(demo_copy).read_text())
+    names = sorted(key["documents"])
+    key["documents"][names[1]]["document"] = key["documents"][names[0]]["document"]
+    _key(demo_copy).write_text(json.dumps(key), encoding="utf-8")
+    assert _cli(demo_copy) == 2
+    assert "same pseudonym" in capsys.readouterr().err
+    key["documents"][names[1]]["document"] = "../../reports/x"
+    _key(demo_copy).write_text(json.dumps(key), encoding="utf-8")
+    assert _cli(demo_copy) == 2
+    assert "not a plain file name" in capsys.readouterr().err
+
+
+def test_a_journal_that_lists_other_files_is_not_followed(demo_copy, capsys):
+    from rmresearch.anonymise.pipeline import JOURNAL_FILENAME
+
+    victim = demo_copy / "data" / "demo" / "participants.csv"
+    before = victim.read_bytes()
+    (demo_copy / "evil.staging").write_text("x", encoding="utf-8")
+    plan = {"folder": str(_out(demo_copy)), "staging": str(_out(demo_copy).with_name(".anonymised.staging")),
+            "old": str(_out(demo_copy).with_name(".anonymised.old")),
+            "files": [[str(demo_copy / "evil.staging"), str(victim)]]}
+    (_key(demo_copy).parent / JOURNAL_FILENAME).write_text(json.dumps(plan), encoding="utf-8")
+    assert _cli(demo_copy) == 2
+    assert "lists other files" in capsys.readouterr().err
+    assert victim.read_bytes() == before
+
+
+def test_a_transcript_too_large_is_refused_before_it_is_read(demo_copy, monkeypatch, capsys):
+    from rmresearch.anonymise import pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_TRANSCRIPT_BYTES", 1000)
+    before = _state(demo_copy)
+    assert _cli(demo_copy) == 2
+    assert "more than a transcript can be" in capsys.readouterr().err
+    assert _state(demo_copy) == before

@@ -248,7 +248,7 @@ def anonymise_text(
     return "".join(parts), log
 
 
-WITHHELD = "[turn withheld: no consent for interview use]"
+from ..consent import WITHHELD_MARKER as WITHHELD  # noqa: E402 - the one marker coding and consent also use
 
 
 def _withheld_turns(text, turns, spans, pids, excluded: set[str], roster: Roster | None) -> list[tuple[int, int]]:
@@ -291,6 +291,8 @@ def transcript_files(folder: Path) -> list[Path]:
                   and p.suffix.lower() in TRANSCRIPT_SUFFIXES)
 
 
+#: A transcript larger than this is refused (an interview's text is a few hundred kB; a .docx with photos a few MB).
+MAX_TRANSCRIPT_BYTES = 100 * 1024 * 1024
 JOURNAL_FILENAME = ".anonymise-journal.json"
 LOCK_FILENAME = ".anonymise.lock"
 
@@ -404,6 +406,11 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
         transcripts, digests, unreadable = {}, {}, []
         for path in files:
             try:
+                size = path.stat().st_size if path.exists() else 0
+                if size > MAX_TRANSCRIPT_BYTES:
+                    raise InputError(f"{path}: {size / 2**20:.0f} MB, more than a transcript can be "
+                                     f"({MAX_TRANSCRIPT_BYTES // 2**20} MB); is it a recording or an export with "
+                                     "media? Save the transcript's text alone (.docx without images, or .txt).")
                 digests[path.name] = _digest(path)
                 transcripts[path] = read_transcript(path)
             except InputError as exc:

@@ -64,9 +64,15 @@ def _check_key_data(path: Path, data) -> None:
     for k, v in (data.get("counters") or {}).items():
         if not isinstance(v, int) or isinstance(v, bool):
             raise bad(f"counter {k!r} is not a whole number")
+    seen: dict[str, str] = {}
     for k, e in (data.get("documents") or {}).items():
         if not isinstance(e, dict) or not isinstance(e.get("document"), str):
             raise bad(f"document {k!r} lacks its pseudonym")
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_\-]{0,63}", e["document"]):
+            raise bad(f"document {k!r} has the pseudonym {e['document']!r}, which is not a plain file name")
+        if e["document"] in seen:
+            raise bad(f"documents {seen[e['document']]!r} and {k!r} have the same pseudonym {e['document']!r}")
+        seen[e["document"]] = k
 
 
 def normalise(original: str, label: str) -> str:

@@ -28,6 +28,7 @@ import shutil
 from pathlib import Path
 from typing import Mapping
 
+from ..errors import InputError
 from ..fileio import atomic_write_text
 
 __all__ = ["commit", "recover", "staging_path"]
@@ -95,17 +96,40 @@ def _apply(journal: Path, plan: dict) -> None:
     _fsync_dir(journal.parent)
 
 
+def _plan_matches(plan, folder: Path, files: list[Path]) -> bool:
+    """A journal is followed only when it lists exactly the renames this run would make."""
+    def same(a, b) -> bool:
+        return Path(a).resolve() == Path(b).resolve()
+
+    try:
+        return (same(plan["folder"], folder) and same(plan["staging"], staging_path(folder))
+                and same(plan["old"], _old_path(folder))
+                and all(same(s, staging_path(Path(t))) and any(same(t, f) for f in files) for s, t in plan["files"]))
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
 def recover(journal: Path, folder: Path, files: list[Path]) -> str:
-    """Put a killed run's leftovers in order; return ``"rolled forward"``, ``"discarded"`` or ``""``."""
-    journal = Path(journal)
+    """Put a killed run's leftovers in order; return ``"rolled forward"``, ``"discarded"`` or ``""``.
+
+    Raises :class:`~rmresearch.errors.InputError` for a journal that does not
+    list this run's renames (hand-edited, or the project was moved mid-swap).
+    """
+    journal, folder, files = Path(journal), Path(folder), [Path(f) for f in files]
     for tmp in journal.parent.glob(f".{journal.name}.*.tmp"):
         _remove(tmp)  # a journal that was never completed: the run had not committed
     if journal.exists():
         try:
             plan = json.loads(journal.read_text(encoding="utf-8"))
-        except ValueError:
+        except (ValueError, UnicodeDecodeError):
             plan = None
         if plan is not None:
+            if not _plan_matches(plan, folder, files):
+                raise InputError(
+                    f"{journal}: an interrupted run left this journal, but it lists other files than "
+                    f"{folder} and {', '.join(map(str, files))} (was the project moved?). Check the files it "
+                    "names; then delete the journal and run again."
+                )
             _apply(journal, plan)
             return "rolled forward"
         journal.unlink()
