@@ -443,3 +443,26 @@ def test_kaplan_meier_figure_steps_hold_at_least_three_events():
     steps = pg.disclosable_steps(km, rules=HESA)
     assert drawn == steps["time"].tolist() and (steps["events"] >= 3).all()
     matplotlib.pyplot.close("all")
+
+
+# --------------------------------------------------------------------------- interval bounds beside a hidden rate
+
+@pytest.mark.parametrize("style", ["hesa", "ofs"])
+def test_interval_bounds_beside_a_suppressed_rate_are_suppressed(style):
+    from rmresearch.stats import wilson_interval
+
+    table = pd.DataFrame({"g": ["A", "B"], "events": [2, 30], "n": [60, 60]})
+    table["rate"] = table.events / table.n
+    low, high = wilson_interval(table["events"].to_numpy(), table["n"].to_numpy())
+    table["ci_low"], table["ci_high"] = low, high
+    # the attack: only 2 of 56..64 events gives this interval to one decimal place
+    shown_low = _percent(table.loc[0, "ci_low"])
+    assert {k for n in range(58, 63) for k in range(0, n + 1)
+            if _percent(wilson_interval(np.array([k]), np.array([n]))[0][0]) == shown_low} == {2}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # OfS: no numerator given for the bounds
+        shown = disclose(table, counts=["events", "n"], rates={"rate": ("n", "events"), "ci_low": "n", "ci_high": "n"},
+                         style=style)
+    assert _is_marker(shown.loc[0, "rate"])
+    assert shown.loc[0, "ci_low"] == shown.loc[0, "rate"] and shown.loc[0, "ci_high"] == shown.loc[0, "rate"]
+    assert shown.loc[1, "ci_low"].endswith("%")

@@ -884,7 +884,9 @@ def disclose(
     most ``ofs_max_numerator_suppressed`` (2): otherwise ``2 / 120 = 1.7%``
     beside a count shown as ``0`` gives the 2 back. (OfS style: ``[DPL]`` and
     ``[DPH]``.) Rates of larger counts are shown from unrounded values, as the
-    HESA methodology does. Give the numerator whenever the table has one.
+    HESA methodology does. Give the numerator whenever the table has one: a
+    rate listed without one (an interval bound) is also suppressed wherever a
+    rate with a numerator on the same denominator is.
 
     Suppression decisions use the UNROUNDED denominators and n, never the
     rounded ones, whatever order the columns are listed in. A missing
@@ -996,6 +998,17 @@ def disclose(
                 "pass proportions (e.g. 0.625) or percent=False."
             )
         codes[rate] = _rate_codes(den, num, rules, style)
+    # A rate given without a numerator (an interval bound, a second estimate on the same
+    # people) beside a suppressed rate on the same denominator gives it back (a Wilson
+    # interval pins its count): it is suppressed wherever such a rate is, with its marker.
+    for rate, (denominator, numerator) in rate_spec.items():
+        if numerator is not None:
+            continue
+        for other, (other_den, other_num) in rate_spec.items():
+            if other_num is None or other_den != denominator:
+                continue
+            unset = np.array([c is None for c in codes[rate]], dtype=bool)
+            codes[rate][unset] = codes[other][unset]
     for mean, n in mean_spec.items():
         _numeric(table, mean, "mean")
         n_values = _numeric(table, n, f"n (of mean {mean!r})").to_numpy(dtype=np.float64, na_value=np.nan)
