@@ -378,3 +378,56 @@ def test_a_report_whose_figure_tick_label_is_a_roster_name_is_not_written(demo_c
     with pytest.raises(ReportError, match="leak audit found") as info:
         build_report(cfg, notebooks_dir=notebooks, progress=False)
     assert "01_fig.ipynb" in str(info.value) and name not in str(info.value)
+
+
+# --------------------------------------------------------------------------- attacks beyond the list
+
+
+def test_names_hidden_by_markup_invisible_characters_css_and_url_encoding_are_found(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><style>.who::after { content: 'Kwame' }</style></head><body>\n"
+        "<p>Thanks to K<i>wame</i> for the rota.</p>\n"
+        "<p>Thanks to Kw\u200bame for the rota.</p>\n"
+        '<p><a href="/search?q=Camp%62ell">link</a></p>\n'
+        "<p style=\"--x: 1\">So said Siobh\u00e1n O\u2019Neill.</p>\n"
+        "</body></html>\n", encoding="utf-8")
+    roster = Roster([Person("P01", "Kwame Mensah"), Person("P02", "Hope Campbell"), Person("P05", "Siobh\u00e1n O'Neill")])
+    found = {(f.line, f.masked) for f in audit_paths([page], roster=roster)}
+    assert {(1, "K****"), (2, "K****"), (3, "K****"), (4, "C*******"), (5, "S****** O\u2019N****")} <= found
+
+
+def test_a_symlinked_raw_folder_inside_a_shareable_folder_is_audited(tmp_path):
+    raw = tmp_path / "interviews" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "interview_01.txt").write_text("Interviewer: Hello Kwame.\n")
+    shared = tmp_path / "reports" / "demo"
+    shared.mkdir(parents=True)
+    (shared / "raw").symlink_to(raw, target_is_directory=True)
+    (shared / "loop").symlink_to(shared, target_is_directory=True)  # a cycle does not hang the audit
+    assert ("interview_01.txt", "K****") in _found(audit_paths([tmp_path / "reports"], roster=ROSTER))
+
+
+def test_xml_entities_are_read_but_never_expanded(tmp_path):
+    bomb = ('<?xml version="1.0"?>\n<!DOCTYPE p [\n<!ENTITY who "Kwame Mensah">\n<!ENTITY a "aaaaaaaaaa">\n'
+            + "".join(f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10 if i else "&a;" * 10}">\n' for i in range(9))
+            + '<!ENTITY all "&a8;&a8;&a8;">\n]>\n<Project xmlns="urn:QDA-XML:project:1.0" name="&all;">&who;</Project>\n')
+    _qdpx(tmp_path / "bomb.qdpx", bomb)
+    import time
+
+    start = time.monotonic()
+    findings = audit_paths([tmp_path], roster=ROSTER)
+    assert time.monotonic() - start < 20
+    assert ("bomb.qdpx", "K**** M*****") in _found(findings)
+
+
+def test_an_svg_figure_without_recorded_texts_is_a_finding(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("fig")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg"><path d="M 0 0 L 1 1"/></svg>', "text/plain": "<Figure>"})]
+    nb.cells = [cell]
+    nbformat.write(nb, tmp_path / "01_x.ipynb")
+    assert [f.label for f in audit_paths([tmp_path], roster=ROSTER)] == ["FIGURE"]

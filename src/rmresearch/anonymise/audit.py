@@ -137,6 +137,12 @@ _UUID = re.compile(r"(?<![\w-])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9
 _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
 _DECIMAL = re.compile(r"(?<![\w.])-?\d+\.\d{5,}(?:[eE][+-]?\d+)?(?![\w.])")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")
+_CSS_CONTENT = re.compile(r"""content\s*:\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)  # text CSS draws
+# Elements whose whole text a reader sees as one run ("K<i>wame</i>" reads "Kwame").
+_TEXT_BLOCKS = {"p", "td", "th", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figcaption", "caption", "title",
+                "dt", "dd", "blockquote", "a", "span", "label", "summary", "option", "button", "code", "b", "i",
+                "em", "strong", "text", "tspan", "Description", "PlainTextContent", "Note"}
 _TAG = re.compile(r"<[^>]*>")
 _ATTR = re.compile(r"""\s([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _COLOUR = re.compile(r"#?(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})")  # fill="F5F8EE" reads like a postcode
@@ -148,6 +154,7 @@ def _clean(text: str) -> str:
     def blank(m):
         return re.sub(r"[^\n]", " ", m.group())
 
+    text = _INVISIBLE.sub("", text)  # "Kw\u200bame" reads as "Kwame"
     for rx in (_DATA_URI, _UUID, _ISO_TIME, _BASE64, _HEX, _DECIMAL):
         text = rx.sub(blank, text)
     return _ANSI.sub("", text)
@@ -199,18 +206,32 @@ def _tree_units(root, base: int) -> Iterator[tuple[int, str]]:
     for el in root.iter():
         line = base + (el.sourceline or 1) - 1
         tag = el.tag if isinstance(el.tag, str) else ""
-        if tag.rsplit("}", 1)[-1].lower() == "style":
+        local_tag = tag.rsplit("}", 1)[-1]
+        if local_tag.lower() == "style":
+            for m in _CSS_CONTENT.finditer(el.text or ""):
+                yield line, m.group(1) or m.group(2) or ""
             yield from _split(el.tail, line)
             continue
+        if (local_tag in _TEXT_BLOCKS or local_tag.lower() in _TEXT_BLOCKS) and len(el):
+            joined = "".join(t for t in el.itertext() if isinstance(t, str))
+            if joined.strip():
+                yield line, re.sub(r"\s+", " ", joined)
         if isinstance(el, (etree._Comment, etree._ProcessingInstruction)):
             yield from _split(el.text, line)
             yield from _split(el.tail, line)
             continue
         for name, value in el.attrib.items():
             local = name.rsplit("}", 1)[-1].lower()
+            if local == "style":
+                for m in _CSS_CONTENT.finditer(value):
+                    yield line, m.group(1) or m.group(2) or ""
             if local in _SKIP_ATTRS or _COLOUR.fullmatch(value.strip()):
                 continue
             yield line, _clean(value)
+            if "%" in value and local in ("href", "src", "action", "data", "content", "value"):
+                from urllib.parse import unquote_plus
+
+                yield line, _clean(unquote_plus(value))
         yield from _split(el.text, line)
         yield from _split(el.tail, line)
 
@@ -230,6 +251,10 @@ def _xml_units(data: bytes) -> Iterator[tuple[int, str]]:
         root = etree.fromstring(data, parser)
     except (etree.Error, ValueError):
         root = None
+    if b"<!ENTITY" in data:  # entity values are not expanded (no billion laughs), so read them as written
+        for n, line in enumerate(_decode(data).split("\n"), start=1):
+            if "<!ENTITY" in line:
+                yield n, _clean(line)
     if root is None:
         yield from enumerate(_markup_lines(_clean(_decode(data))), start=1)
         return
@@ -357,7 +382,7 @@ def _check_figures(nb: dict, file: str, findings: list, line_at, text: str) -> N
             if not isinstance(output, dict):
                 continue
             data = output.get("data") or {}
-            if not any(str(m).startswith("image/") and m != "image/svg+xml" for m in data):
+            if not any(str(m).startswith("image/") for m in data):  # an SVG figure draws its text as paths
                 continue
             if not _has_figure_text(output):
                 findings.append(Finding(file, 0, "FIGURE", "(texts drawn in a figure were not recorded; draw it "
@@ -534,7 +559,9 @@ class _Needles:
         if not forms:
             return None
         alts = sorted(forms, key=len, reverse=True)
-        body = "|".join(re.escape(f).replace(r"\ ", r"\s+").replace(r"\-", r"[\-\s]?") for f in alts)
+        body = "|".join(re.escape(f).replace(r"\ ", r"\s+").replace(r"\-", r"[\-\u2010-\u2014\s]?")
+                        for f in alts)
+        body = re.sub("['\u2019\u02bc]", lambda m: "['\u2019\u02bc]?", body)  # O'Neill, O\u2019Neill, ONeill
         return re.compile(r"(?<![^\W_])(?:" + body + r")(?![^\W_])", re.IGNORECASE)
 
     def find(self, line: str, *, file_name: bool = False) -> Iterator[tuple[str, str]]:
@@ -559,6 +586,22 @@ class _Needles:
                 w = m.group()
                 if w[:1].isupper() and not inside(m) and _name_context(line, m.start(), m.end()):
                     yield w, self.sources.get(w.casefold(), "roster")
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Every file under ``folder``, following symbolic links to folders (a linked raw folder is shared too), each once."""
+    import os
+
+    out, seen = [], set()
+    for top, dirs, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(top)
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs.sort()
+        out += [Path(top) / n for n in sorted(names) if (Path(top) / n).is_file()]
+    return out
 
 
 def _rosters(roster) -> list[Roster]:
@@ -592,7 +635,7 @@ def audit_paths(
     files: list[tuple[Path, Path]] = []  # (file, audited root)
     for p in map(Path, paths):
         if p.is_dir():
-            files += [(f, p) for f in sorted(p.rglob("*")) if f.is_file()]
+            files += [(f, p) for f in _walk(p)]
         elif p.is_file():
             files.append((p, p.parent))
         else:
@@ -736,7 +779,7 @@ def residual_candidates(config, paths: Iterable[str | Path], *, detector=None):
     rows: dict[str, dict] = {}
     files: list[Path] = []
     for p in map(Path, paths):
-        files += sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
+        files += _walk(p) if p.is_dir() else [p]
     for f in files:
         if f.resolve() in private:
             continue
