@@ -134,6 +134,9 @@ def test_consent_exclusions_give_one_row_per_excluded_person_with_the_reason(dem
     ("  withdrawn: [{id: P01, date: next week}]", "next week"),
     ("  withdrawn: 12.5", "must be a list"),
     ("  withdrawn: [[P01]]", "entry 1"),
+    ("  withdrawn: [{id: [P01]}]", "'id' must be one participant ID"),
+    ("  withdrawn: [p01]", "p01"),
+    ("  withdrawn: ['']", "empty participant ID"),
 ])
 def test_a_bad_withdrawn_option_is_a_clear_error_naming_it(demo_copy, monkeypatch, capsys, option, needle):
     _add_option(demo_copy, option)

@@ -109,6 +109,8 @@ def withdrawals(config, participants: pd.DataFrame | None = None) -> dict[str, d
                     f"found keys {', '.join(sorted(map(str, item))) or 'none'}."
                 )
             pid, when = item["id"], item.get("date")
+            if not isinstance(pid, (str, int)) or isinstance(pid, bool):
+                raise ConfigError(f"{source}: options.withdrawn entry {i}: 'id' must be one participant ID, not {pid!r}.")
         elif isinstance(item, (str, int)) and not isinstance(item, bool):
             pid, when = item, None
         else:
