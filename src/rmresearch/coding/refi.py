@@ -306,6 +306,30 @@ def export_qdpx(
     return atomic_write_bytes(path, buffer.getvalue())
 
 
+#: Largest member of a .qdpx read (bytes, uncompressed): a project of transcripts is a few megabytes; a zip
+#: bomb declares or inflates to gigabytes.
+MAX_QDPX_MEMBER_BYTES = 200_000_000
+
+
+def _read_member(zf: zipfile.ZipFile, member: str, path: Path) -> bytes:
+    """One archive member, refused (not inflated) beyond :data:`MAX_QDPX_MEMBER_BYTES`; damage is a QdpxError."""
+    import zlib
+
+    limit = MAX_QDPX_MEMBER_BYTES
+    try:
+        if zf.getinfo(member).file_size > limit:
+            raise QdpxError(f"{path}: {member} is {zf.getinfo(member).file_size / 1e6:,.0f} MB uncompressed, more than the "
+                            f"{limit / 1e6:,.0f} MB limit for one member; this is not an ordinary REFI-QDA export.")
+        with zf.open(member) as fh:
+            data = fh.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
+        raise QdpxError(f"{path}: {member} cannot be read from the archive ({exc}); export the project again.") from None
+    if len(data) > limit:
+        raise QdpxError(f"{path}: {member} inflates to more than the {limit / 1e6:,.0f} MB limit for one member; "
+                        "this is not an ordinary REFI-QDA export.")
+    return data
+
+
 def _decode_source(data: bytes, where: str) -> str:
     try:
         text = data.decode("utf-8")
@@ -348,16 +372,26 @@ def import_qdpx(path: str | Path, *, validate: bool = False) -> QdpxProject:
             f"{path}: not a zip archive, so not a REFI-QDA project (.qdpx). Export the project from your QDA "
             "software as 'REFI-QDA project' (NVivo: File > Export > Export Project as REFI-QDA)."
         )
-    with zipfile.ZipFile(path) as zf:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise QdpxError(f"{path}: the zip archive is damaged ({exc}); export the project again.") from None
+    with archive as zf:
         members = {m.lower(): m for m in zf.namelist()}
         qde = members.get("project.qde") or next((m for low, m in members.items() if low.endswith(".qde") and "/" not in low), None)
         if qde is None:
             raise QdpxError(f"{path}: a zip archive without project.qde, so not a REFI-QDA project (.qdpx).")
-        xml = zf.read(qde)
+        xml = _read_member(zf, qde, path)
+        # No entity expansion, no DTD, no network: a DOCTYPE could read local files into the codings
+        # (external entities) or expand without bound (entity bombs). REFI-QDA projects have none.
+        parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
         try:
-            root = etree.fromstring(xml)
+            root = etree.fromstring(xml, parser)
         except etree.XMLSyntaxError as exc:
             raise QdpxError(f"{path}: {qde} is not well-formed XML ({exc}).") from None
+        if root.getroottree().docinfo.internalDTD is not None:
+            raise QdpxError(f"{path}: {qde} declares a DOCTYPE with entities; REFI-QDA XML has none, and entities can read "
+                            "local files or expand without limit. Export the project again from your QDA software.")
         if root.tag != _Q + "Project":
             raise QdpxError(
                 f"{path}: {qde} is not a REFI-QDA project: its root element is {root.tag!r}, "
@@ -388,12 +422,18 @@ def import_qdpx(path: str | Path, *, validate: bool = False) -> QdpxProject:
         rows: list[dict] = []
         problems: list[str] = []
         sources_el = root.find(_Q + "Sources")
-        for src in (sources_el.findall(_Q + "TextSource") if sources_el is not None else []):
-            doc = src.get("name") or src.get("guid")
+        source_docs: dict[str, str] = {}
+        for number, src in enumerate(sources_el.findall(_Q + "TextSource") if sources_el is not None else [], start=1):
+            doc = (src.get("name") or src.get("guid") or "").strip()
+            if not doc:
+                raise QdpxError(f"{path}: TextSource {number} (line {src.sourceline}) has neither a name nor a guid attribute; "
+                                "every source needs one. Export the project again from your QDA software.")
             if doc.lower().endswith(".txt"):
                 doc = doc[:-4]
             if doc in texts:
-                doc = f"{doc}_{src.get('guid')[:8]}"
+                doc = f"{doc}_{(src.get('guid') or str(number))[:8]}"
+            if src.get("guid"):
+                source_docs[src.get("guid")] = doc
             content = src.find(_Q + "PlainTextContent")
             plain = src.get("plainTextPath")
             if content is not None:
@@ -407,17 +447,21 @@ def import_qdpx(path: str | Path, *, validate: bool = False) -> QdpxProject:
                 member = members.get(f"sources/{plain[len('internal://'):]}".lower())
                 if member is None:
                     raise QdpxError(f"{path}: source '{doc}' names {plain}, but sources/ in the archive has no such file.")
-                text = _decode_source(zf.read(member), f"{path}: {member}")
+                text = _decode_source(_read_member(zf, member, path), f"{path}: {member}")
             else:
                 raise QdpxError(f"{path}: text source '{doc}' has neither PlainTextContent nor plainTextPath.")
             texts[doc] = text
 
             def add(coding, start, end, fallback_user):
                 ref = coding.find(_Q + "CodeRef")
-                target = (ref.get("targetGUID") if ref is not None else "").strip("{}").lower()
+                target = ((ref.get("targetGUID") if ref is not None else None) or "").strip("{}").lower()
+                if not target:
+                    problems.append(f"source '{doc}' {start}-{end} (line {coding.sourceline}): a Coding without a CodeRef "
+                                    "targetGUID, so it names no code")
+                    return
                 code = code_by_guid.get(target)
                 if code is None:
-                    problems.append(f"source '{doc}' {start}-{end}: coding cites unknown code GUID {target}")
+                    problems.append(f"source '{doc}' {start}-{end} (line {coding.sourceline}): coding cites unknown code GUID {target}")
                     return
                 user = coding.get("creatingUser") or fallback_user
                 memo = "\n".join(notes.get(n.get("targetGUID"), "") for n in coding.findall(_Q + "NoteRef")).strip()
@@ -428,10 +472,12 @@ def import_qdpx(path: str | Path, *, validate: bool = False) -> QdpxProject:
                 try:
                     start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
                 except (TypeError, ValueError):
-                    problems.append(f"source '{doc}': selection {sel.get('guid')} has no whole-number start/end positions")
+                    problems.append(f"source '{doc}' (line {sel.sourceline}): selection {sel.get('guid')} has startPosition="
+                                    f"{sel.get('startPosition')!r} endPosition={sel.get('endPosition')!r}, not whole numbers")
                     continue
                 if not (0 <= start < end <= len(text)):
-                    problems.append(f"source '{doc}': selection {start}-{end} lies outside the text (length {len(text)})")
+                    problems.append(f"source '{doc}' (line {sel.sourceline}): selection {start}-{end} lies outside the text "
+                                    f"(length {len(text)}) or ends before it starts")
                     continue
                 for coding in sel.findall(_Q + "Coding"):
                     add(coding, start, end, sel.get("creatingUser"))
@@ -452,8 +498,7 @@ def import_qdpx(path: str | Path, *, validate: bool = False) -> QdpxProject:
                     row[var] = value_el.text
             row["sources"] = "; ".join(
                 sorted(
-                    next((s.get("name") for s in root.iter(_Q + "TextSource") if s.get("guid") == r.get("targetGUID")), "")
-                    for r in case.findall(_Q + "SourceRef")
+                    source_docs.get(r.get("targetGUID") or "", "") for r in case.findall(_Q + "SourceRef")
                 )
             )
             case_rows.append(row)
