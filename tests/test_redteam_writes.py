@@ -212,11 +212,11 @@ def test_the_demo_layout_and_a_private_review_file_pass(project):
 # --------------------------------------------------------------------------- code, survey, detect --out
 
 
-@pytest.fixture()
-def qdpx(project, capsys):
-    out = project.parent / "coded.qdpx"
-    assert main(["code", "export-qdpx", "--cohort", "demo", "--out", str(out)]) == 0
-    capsys.readouterr()
+@pytest.fixture(scope="module")
+def qdpx(demo_project, tmp_path_factory):
+    """A REFI-QDA project exported once from the (read-only) session demo project."""
+    out = tmp_path_factory.mktemp("qdpx") / "coded.qdpx"
+    assert main(["code", "export-qdpx", "--cohort", str(demo_project / "cohorts" / "demo.yml"), "--out", str(out)]) == 0
     return out
 
 
