@@ -516,14 +516,24 @@ def _norm(text: Any) -> str:
     return s.rstrip(" .?:!")
 
 
+#: Largest survey export read (bytes): a cohort's survey is kilobytes; a bigger file is the wrong file.
+MAX_EXPORT_BYTES = 200_000_000
+
+
 def _decode(path: Path, data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not utf16 and b"\x00" in data:
+        at = data.index(b"\x00")
         raise InputError(
-            f"{path}: not UTF-8 or UTF-16 text (byte 0x{data[exc.start]:02x} at position {exc.start}). "
+            f"{path}: this looks like a binary file, not a CSV/TSV export (a NUL byte on row {data[:at].count(10) + 1}). "
+            "Export again from the survey tool as CSV (UTF-8) or TSV."
+        )
+    try:
+        return data.decode("utf-16") if utf16 else data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        where = "" if utf16 else f"row {data[:exc.start].count(10) + 1}: "
+        raise InputError(
+            f"{path}: not {'UTF-16' if utf16 else 'UTF-8'} text ({where}byte 0x{data[exc.start]:02x} at position {exc.start}). "
             "Export again from the survey tool as CSV (UTF-8) or TSV, or re-save the file as UTF-8."
         ) from None
 
@@ -533,9 +543,12 @@ def _records(path: Path) -> list[list[str]]:
     if not data.strip():
         raise InputError(f"{path}: the file is empty. Export the survey again.")
     text = _decode(path, data)
-    first = text.split("\n", 1)[0]
+    first = text.replace("\r", "\n").split("\n", 1)[0]
     delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") or first.count("\t") > first.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:  # newline="": CR-only (old Mac), LF and CRLF records all split, quoted line breaks kept
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise InputError(f"{path}: not a readable CSV/TSV export ({exc}). Export the responses again.") from None
 
 
 def _is_qualtrics(records: list[list[str]]) -> bool:
@@ -833,6 +846,11 @@ def read_responses(
     source = str(path)
     if not path.exists():
         raise InputError(f"{path}: file not found.")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a survey export.")
+    from .schemas import check_size
+
+    check_size(path, MAX_EXPORT_BYTES, "a survey export")
     fmt = _detect_format(path) if format == "auto" else format
     if fmt == "qualtrics":
         records = _records(path)
