@@ -157,7 +157,9 @@ def test_validate_says_how_many_are_excluded_and_why(demo_copy, monkeypatch, cap
     people = _participants(demo_copy)
     n_interview = int((people["consent_interview"] == "no").sum())
     n_records = int((people["consent_records"] == "no").sum())
-    clean = people.loc[(people["consent_interview"] == "yes") & (people["consent_records"] == "yes"), "participant_id"]
+    speakers = {m.group(1) for text in _anonymised(demo_copy).values() for m in map(LABEL.match, text.splitlines()) if m}
+    clean = people.loc[(people["consent_interview"] == "yes") & (people["consent_records"] == "yes")
+                       & ~people["participant_id"].isin(speakers), "participant_id"]  # not interviewed: no stale copy
     _add_option(demo_copy, f"  withdrawn: [{{id: {clean.iloc[0]}, date: 2025-02-01}}]")
     monkeypatch.chdir(demo_copy)
     assert main(["validate", "--cohort", "demo"]) == 0
@@ -437,3 +439,13 @@ def test_hand_edited_speaker_labels_of_an_excluded_participant_are_recognised(la
     out = withhold_turns(text, {"P07"}).text
     assert ("my private words" not in out) is withheld
     assert "other words" in out and "Tell me more." in out
+
+
+def test_validate_warns_that_the_anonymised_copies_still_hold_a_withdrawn_participant(demo_copy, victim, monkeypatch, capsys):
+    """The anonymised folder is shareable: after a withdrawal it keeps their words until `anonymise run` is rerun."""
+    _add_option(demo_copy, f"  withdrawn: [{victim['pid']}]")
+    monkeypatch.chdir(demo_copy)
+    assert main(["validate", "--cohort", "demo"]) == 0
+    out = capsys.readouterr().out
+    assert "anonymised transcript(s) are spoken by participants without consent" in out
+    assert "rmresearch anonymise run" in out and "warning:" in out

@@ -48,6 +48,7 @@ __all__ = [
     "unlink_records",
     "unlinkable",
     "consent_problems",
+    "stale_anonymised",
 ]
 
 EXCLUSION_COLUMNS = ["participant_id", "interview", "records", "reason"]
@@ -398,4 +399,40 @@ def consent_problems(config, participants: pd.DataFrame | None = None, tables: d
                     f"table ({config.input_path(table)}), so their record cannot be unlinked: correct the number "
                     "(leading zeros, spaces, another format) so it matches the records",
                     row=None if row is None else int(row), column=column, severity="warning"))
+    stale = stale_anonymised(config, people)
+    if stale:
+        folder = config.outputs["anonymised"]
+        problems.append(Problem(
+            str(folder),
+            f"{sum(stale.values())} turn(s) in {len(stale)} anonymised transcript(s) are spoken by participants "
+            "without consent to interview use (or withdrawn) and are still there: this folder is shareable, so run "
+            "`rmresearch anonymise run` to withhold them (reports and exports already leave them out)",
+            severity="warning"))
     return problems
+
+
+def stale_anonymised(config, participants: pd.DataFrame | None = None) -> dict[str, int]:
+    """Anonymised transcripts that still hold turns of excluded speakers: ``{file name: turns}``.
+
+    After a withdrawal (or a consent corrected to no) the anonymised copies keep the person's words until
+    ``anonymise run`` is run again.
+    """
+    from pathlib import Path
+
+    folder = Path(config.outputs["anonymised"])
+    if not folder.is_dir():
+        return {}
+    excluded = excluded_from_interviews(config, participants)
+    if not excluded:
+        return {}
+    out = {}
+    for path in sorted(folder.glob("*.txt")):
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # unreadable files are reported where they are read
+        withheld = withhold_turns(text, excluded)
+        n = sum(1 for a, b, _, _ in withheld.spans if text[a:b] != WITHHELD_MARKER)
+        if n:
+            out[path.name] = n
+    return out

@@ -1025,6 +1025,10 @@ def _link_records(participants: pd.DataFrame, students: pd.DataFrame, staff: pd.
         "senior_leader": ("staff_id", last.loc[(last["mentored"] == "no")
                                                & last["grade"].isin(["Professor", "Director", "Executive"]), "staff_id"].unique()),
     }
+    seniors = int((participants["role"] == "senior_leader").sum())
+    if len(pools["senior_leader"][1]) < seniors:  # a small demo: senior leaders from the other staff not mentored
+        others = last.loc[(last["mentored"] == "no") & ~last["staff_id"].isin(pools["senior_leader"][1]), "staff_id"].unique()
+        pools["senior_leader"] = ("staff_id", np.concatenate([pools["senior_leader"][1], others[:seniors]]))
     out = participants.copy()
     out["student_id"] = ""
     out["staff_id"] = ""
