@@ -381,3 +381,17 @@ def test_anonymise_outputs_check_sees_the_other_cohorts(project):
         .replace("keys: keys/demo", "keys: interviews/demo/raw/keys"))
     with pytest.raises(OutputRefused, match="inside the raw interviews folder"):
         check_anonymise_outputs(load_cohort("later"))
+
+
+def test_paths_the_system_cannot_use_are_clear_errors(project, capsys):
+    """A name too long and a loop of symbolic links: one line, exit 2 (they were tracebacks in the guard)."""
+    (project / "loop").symlink_to("loop")
+    long = "/".join(["abcdefghij"] * 500)
+    for argv in (["code", "suggest", "--cohort", "demo", "--out", "a" * 300 + "/x.csv"],
+                 ["report", "--cohort", "demo", "--no-progress", "--out", long],
+                 ["code", "suggest", "--cohort", "demo", "--out", "loop/x.csv"],
+                 ["report", "--cohort", "demo", "--no-progress", "--out", "loop"]):
+        refused(argv, capsys, project, contains="the path cannot be used")
+    cfg = project / "cohorts" / "demo.yml"
+    cfg.write_text(cfg.read_text().replace("keys: keys/demo", "keys: loop/keys"))
+    refused(["validate", "--cohort", "demo"], capsys, project, contains="loop of symbolic links")

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import errno
 import json
 import os
 from dataclasses import dataclass
@@ -90,7 +91,10 @@ class Protected:
 
 def _resolve(path: str | Path) -> Path:
     """Absolute, with ``~``, ``..`` and symbolic links resolved (also for paths that do not exist yet)."""
-    return Path(os.path.abspath(Path(str(path)).expanduser())).resolve()
+    try:
+        return Path(os.path.abspath(Path(str(path)).expanduser())).resolve()
+    except RuntimeError:  # Python < 3.13 reports a loop of symbolic links so
+        raise OSError(errno.ELOOP, "a loop of symbolic links", str(path)) from None
 
 
 def _show(path: Path) -> str:
@@ -313,6 +317,16 @@ def check_output(
     """
     if owner not in OWNERS:
         raise ValueError(f"unknown owner {owner!r}; one of {', '.join(OWNERS)}")
+    try:
+        return _check(path, owner=owner, configs=configs, replace_folder=replace_folder, inputs=inputs,
+                      cohorts_dir=cohorts_dir, notebooks_dir=notebooks_dir, cohort=cohort, protected=protected)
+    except OSError as exc:  # a name too long, a loop of links, a folder that cannot be read...
+        shown = str(path) if len(str(path)) <= 120 else str(path)[:120] + "..."
+        raise OutputRefused(f"refused to write {_LABELS[owner]} to {shown}: the path cannot be used "
+                            f"({exc.strerror or exc}). Nothing was written. Choose another path.") from None
+
+
+def _check(path, *, owner, configs, replace_folder, inputs, cohorts_dir, notebooks_dir, cohort, protected) -> Path:
     target = _resolve(path)
     label = _LABELS[owner]
     hint = _HINTS.get(owner, _FILE_HINT)
@@ -342,6 +356,9 @@ def check_output(
     for parent in target.parents:
         if parent.exists() and not parent.is_dir():
             raise _refuse(action, f"{_show(parent)} is a file, not a folder", hint)
+    existing = next(p for p in target.parents if p.exists())
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise _refuse(action, f"the folder {_show(existing)} is not writable for you", "Choose a folder you can write to.")
     if target.exists() or target.is_symlink():
         if replace_folder and not target.is_dir():
             raise _refuse(action, f"{_show(target)} is a file, not a folder; --out names the {kind} to write", hint)
@@ -463,6 +480,14 @@ def check_layout(config) -> None:
     """Refuse (:class:`ConfigError`) a cohort file whose outputs lie inside its inputs or inside each other."""
     if _DISCOVERING.get():
         return
+    try:
+        _check_layout(config)
+    except OSError as exc:
+        raise ConfigError(f"{config.path}: a configured path cannot be used ({exc.strerror or exc}: {exc.filename}); "
+                          "correct it in the cohort file.") from None
+
+
+def _check_layout(config) -> None:
     source = str(config.path)
     outputs = config.outputs
     keys, anonymised, reports = (_resolve(outputs[k]) if outputs.get(k) else None
