@@ -397,6 +397,19 @@ def test_names_hidden_by_markup_invisible_characters_css_and_url_encoding_are_fo
     assert {(1, "K****"), (2, "K****"), (3, "K****"), (4, "C*******"), (5, "S****** O\u2019N****")} <= found
 
 
+def test_windows_encoded_exports_and_spreadsheets_are_read(tmp_path):
+    roster = Roster([Person("P05", "Siobh\u00e1n O'Neill")])
+    (tmp_path / "export.csv").write_bytes("who,n\nSiobh\u00e1n,3\n".encode("cp1252"))
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = "Mentor"
+    book.active["B1"] = "O'Neill"
+    book.save(tmp_path / "table.xlsx")
+    assert {(Path(f.file).name, f.masked) for f in audit_paths([tmp_path], roster=roster)} == {
+        ("export.csv", "S******"), ("table.xlsx", "O'N****")}
+
+
 def test_a_symlinked_raw_folder_inside_a_shareable_folder_is_audited(tmp_path):
     raw = tmp_path / "interviews" / "raw"
     raw.mkdir(parents=True)

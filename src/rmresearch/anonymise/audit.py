@@ -265,7 +265,10 @@ def _xml_units(data: bytes) -> Iterator[tuple[int, str]]:
 def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
-    return data.decode("utf-8-sig", errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:  # an Excel or Windows export: "Siobh\xe1n" must still read as Siobh\u00e1n
+        return data.decode("cp1252", errors="replace")
 
 
 def _text_units(text: str, base: int = 1) -> Iterator[tuple[int, str]]:
