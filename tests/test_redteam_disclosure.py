@@ -466,3 +466,23 @@ def test_interval_bounds_beside_a_suppressed_rate_are_suppressed(style):
     assert _is_marker(shown.loc[0, "rate"])
     assert shown.loc[0, "ci_low"] == shown.loc[0, "rate"] and shown.loc[0, "ci_high"] == shown.loc[0, "rate"]
     assert shown.loc[1, "ci_low"].endswith("%")
+
+
+# --------------------------------------------------------------------------- figures: the pipeline
+
+def test_pipeline_figure_does_not_draw_a_share_of_one_or_two_staff():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    grades = pd.CategoricalDtype(["5", "6"], ordered=True)
+    table = pd.DataFrame({
+        "grade": pd.Categorical(["5", "5", "6", "6"], dtype=grades),
+        "ethnicity_group": ["White", "Black", "White", "Black"],
+        "n": [30, 20, 38, 2], "total": [50, 50, 40, 40],
+    })
+    table["share"] = table.n / table.total
+    fig = pg.pipeline_figure(table, rules=HESA)
+    line = {ln.get_label(): ln for ln in fig.axes[0].get_lines()}
+    assert list(line["Black"].get_xdata()) == [0]  # 5% of 40 at grade 6 would give back the 2
+    assert list(line["White"].get_xdata()) == [0]  # and 95% gives it back as well (all but 2)
+    matplotlib.pyplot.close("all")

@@ -601,14 +601,16 @@ def pipeline_figure(
         Groups to draw (default all but Unknown).
     rules : DisclosureRules
         Shares of grades with fewer than ``rules.min_percentage_denominator``
-        staff are not drawn (as :func:`~rmresearch.disclosure.disclose`
-        suppresses them), so the figure shows only what the tables show.
+        staff, and shares of one or two staff (or all but one or two), are not
+        drawn (as :func:`~rmresearch.disclosure.disclose` suppresses them), so
+        the figure shows only what the tables show.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     from . import plots
+    from .disclosure import suppress_rate
 
     rules = _rules(rules)
     _require_columns(table, ["grade", group, "total", "share"], "pipeline_figure")
@@ -622,7 +624,10 @@ def pipeline_figure(
     x = {g: i for i, g in enumerate(grades)}
     for name in groups:
         rows = table.loc[table[group] == name].copy()
-        rows = rows.loc[rows["total"] >= rules.min_percentage_denominator]
+        # the same rule as the tables: a share of 1 or 2 staff (or all but 1 or 2) is not drawn either
+        hidden = suppress_rate(rows["share"], rows["total"], numerator=rows["n"] if "n" in rows.columns else None,
+                               rules=rules).map(lambda v: isinstance(v, str))
+        rows = rows.loc[~hidden.to_numpy(dtype=bool)]
         rows = rows.assign(_x=rows["grade"].map(x)).sort_values("_x")
         ax.plot(rows["_x"], 100 * rows["share"], marker="o", color=colours[name], label=str(name))
     ax.set_xticks(range(len(grades)), grades, rotation=45 if len(grades) > 8 else 0)
