@@ -268,6 +268,12 @@ def test_survey_import_out_onto_a_configured_input_or_its_export_is_refused(proj
     instrument.write_text("name: mine\n")
     refused(["survey", "import", "surveys/demo/post.csv", "-i", instrument, "-o", instrument], capsys, project)
     assert main([*base, "-o", "surveys/demo/pre.new.csv"]) == 0  # a new file is fine
+    cfg = project / "cohorts" / "demo.yml"  # so is the first import of a configured wave that is not there yet
+    cfg.write_text(cfg.read_text().replace("    post: surveys/demo/post.csv", "    post: surveys/demo/post.csv\n    mid: surveys/demo/mid.csv"))
+    assert main([*base, "-o", "surveys/demo/mid.csv"]) == 0 and (project / "surveys/demo/mid.csv").is_file()
+    capsys.readouterr()
+    err = refused([*base, "-o", "surveys/demo/mid.csv"], capsys, project)  # but never over it once it exists
+    assert "inputs.surveys.mid" in err and "which exists" in err
 
 
 def test_anonymise_detect_never_overwrites_its_input_or_the_key(project, capsys):

@@ -81,6 +81,7 @@ class Protected:
     folder: bool
     owners: frozenset = frozenset()
     container: bool = False  # only never replaced as a whole (the project folder): files may be written inside
+    create_by: frozenset = frozenset()  # may create it while it does not exist yet (survey import: a configured wave)
 
     def describe(self) -> str:
         return f"{self.what} {_show(self.path)} ({self.setting})"
@@ -180,12 +181,13 @@ def _config_paths(config, notebooks_dirs: Iterable = ()) -> list[Protected]:
     source = _show(Path(config.path).resolve())
     out: list[Protected] = []
 
-    def add(path, what, setting, *, folder=None, owners=(), cohort_setting=True, container=False):
+    def add(path, what, setting, *, folder=None, owners=(), cohort_setting=True, container=False, create_by=()):
         if path is None:
             return
         p = _resolve(path)
         out.append(Protected(p, what, f"{setting} in {source}" if cohort_setting else setting,
-                             p.is_dir() if folder is None else folder, frozenset(owners), container))
+                             p.is_dir() if folder is None else folder, frozenset(owners), container,
+                             frozenset(create_by)))
 
     add(config.root, "the project folder", f"root of cohort '{config.cohort}'", folder=True, cohort_setting=False,
         container=True)
@@ -193,7 +195,7 @@ def _config_paths(config, notebooks_dirs: Iterable = ()) -> list[Protected]:
     for name, value in config.inputs.items():
         if isinstance(value, dict):
             for wave, p in value.items():
-                add(p, "a configured input", f"inputs.{name}.{wave}")
+                add(p, "a configured input", f"inputs.{name}.{wave}", folder=False, create_by=("survey",))
         elif name == "interviews":
             add(value, "the raw interviews folder", "inputs.interviews", folder=True)
         else:
@@ -342,7 +344,9 @@ def _check(path, *, owner, configs, replace_folder, inputs, cohorts_dir, noteboo
         if owner in entry.owners or entry.container:
             continue
         if _same(target, entry.path):
-            raise _refuse(action, f"it is {entry.describe()}", hint)
+            if owner in entry.create_by and not replace_folder and not (target.exists() or target.is_symlink()):
+                continue  # the first import of a configured survey wave (or codings file) creates it
+            raise _refuse(action, f"it is {entry.describe()}" + (", which exists" if entry.create_by else ""), hint)
         if entry.folder and _inside(target, entry.path):
             raise _refuse(action, f"it lies inside {entry.describe()}", hint)
     if replace_folder:
