@@ -33,6 +33,19 @@ A typical report table::
 Every call to :func:`disclose` is recorded in a module-level log
 (:func:`disclosure_log`) so a release check can confirm that each published
 table went through disclosure control.
+
+Derived numbers go through the same call, so that no shown cell gives back a
+hidden one: gaps, differences, ratios, relative likelihoods, their intervals,
+p-values and flags are listed with the rates or counts they rest on
+(``derived={"gap_pp": ["rate", "rate_reference"]}``) and are suppressed, with
+the same marker, wherever one of those is. A rate whose numerator (or
+denominator minus numerator) is 0 to 2, or rounds to 0, is suppressed in both
+styles, because its precision would give back the count shown rounded; an
+interval bound beside a suppressed rate on the same people is suppressed too.
+``basis=`` states which rule a table's counts follow (people, qualitative
+code counts, a person-level listing), and :func:`rules_below_minimums` lists
+why cohort settings are weaker than the HESA minimums (every log record
+carries it as ``below_hesa_minimums``, for the release gate).
 """
 
 from __future__ import annotations
