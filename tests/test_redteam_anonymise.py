@@ -604,3 +604,27 @@ def test_a_transcript_too_large_is_refused_before_it_is_read(demo_copy, monkeypa
     assert _cli(demo_copy) == 2
     assert "more than a transcript can be" in capsys.readouterr().err
     assert _state(demo_copy) == before
+
+
+def test_transcripts_in_subfolders_are_anonymised_and_their_folder_names_do_not_leak(demo_copy):
+    raw = _raw(demo_copy)
+    sub = raw / "Hyacinth Beckford" / "2025-03"
+    sub.mkdir(parents=True)
+    (sub / "call.txt").write_text("Interviewer: Thanks for joining.\nP01: It went well, mostly.\n", encoding="utf-8")
+    summary = _run(demo_copy)
+    assert len(summary) == len(list(raw.glob("*.*"))) + 1
+    docs = json.loads(_key(demo_copy).read_text())["documents"]
+    assert docs["Hyacinth Beckford/2025-03/call.txt"]["document"] == "interview_16"
+    assert "It went well, mostly." in (_out(demo_copy) / "interview_16.txt").read_text()
+    assert not [p for p in _out(demo_copy).iterdir() if "hyacinth" in p.name.casefold()]
+
+
+def test_a_link_to_a_missing_transcript_or_a_raw_path_that_is_a_file(demo_copy, capsys):
+    raw = _raw(demo_copy)
+    os.symlink(demo_copy / "nowhere" / "x.txt", raw / "zz_link.txt")
+    assert _cli(demo_copy) == 2
+    assert "zz_link.txt: a link to a file that does not exist" in capsys.readouterr().err
+    shutil.rmtree(raw)
+    raw.write_text("not a folder", encoding="utf-8")
+    assert _cli(demo_copy) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err

@@ -283,12 +283,30 @@ def interview_exclusions(config) -> set[str]:
 
 
 def transcript_files(folder: Path) -> list[Path]:
-    """Transcripts in ``folder`` (not hidden, known suffixes), sorted."""
+    """Transcripts in ``folder`` and its subfolders (not hidden, known suffixes), sorted by :func:`raw_name`.
+
+    A link to a missing file is listed too, so reading it gives a clear error
+    instead of the transcript being skipped without a word.
+    """
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder}: inputs.interviews is a file, not a folder; point it at the folder of raw transcripts.")
     if not folder.is_dir():
         raise InputError(f"{folder}: the interviews folder does not exist; set inputs.interviews in the cohort file.")
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-                  and p.suffix.lower() in TRANSCRIPT_SUFFIXES)
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            p = Path(dirpath) / name
+            if (not name.startswith(".") and p.suffix.lower() in TRANSCRIPT_SUFFIXES
+                    and (p.is_file() or (p.is_symlink() and not p.exists()))):
+                found.append(p)
+    return sorted(found, key=lambda p: raw_name(p, folder))
+
+
+def raw_name(path: Path, folder: Path) -> str:
+    """How the key names a raw transcript: its path below the raw folder (``sub/file.docx``)."""
+    return Path(path).relative_to(folder).as_posix()
 
 
 #: A transcript larger than this is refused (an interview's text is a few hundred kB; a .docx with photos a few MB).
@@ -298,6 +316,9 @@ LOCK_FILENAME = ".anonymise.lock"
 
 
 def _digest(path: Path) -> str:
+    if path.is_symlink() and not path.exists():
+        raise InputError(f"{path}: a link to a file that does not exist ({os.readlink(path)}); "
+                         "copy the transcript itself into the raw folder.")
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:
@@ -305,12 +326,13 @@ def _digest(path: Path) -> str:
                          "Nothing was written; put it back (or leave it out) and run again.") from None
 
 
-def _output_names(files: list[Path], key: "PseudonymKey | None" = None) -> dict[Path, str]:
+def _output_names(files: list[Path], key: "PseudonymKey | None" = None, raw_dir: Path | None = None) -> dict[Path, str]:
     """Output name (document pseudonym, never the raw file name) of each raw transcript the key
     already names (:meth:`PseudonymKey.document_names` gives new ones); ``{}`` without a key."""
     if key is None:
         return {}
-    return {f: key.documents[f.name]["document"] for f in files if f.name in key.documents}
+    names = {f: raw_name(f, raw_dir) if raw_dir is not None else f.name for f in files}
+    return {f: key.documents[n]["document"] for f, n in names.items() if n in key.documents}
 
 
 @contextlib.contextmanager
@@ -393,7 +415,7 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
         raise InputError(f"{rpath}: the review file is a folder; move it away or set options.anonymise.review_file.")
     files = transcript_files(raw_dir)
     if not files:
-        others = sorted(p.name for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+        others = sorted(raw_name(p, raw_dir) for p in raw_dir.rglob("*") if p.is_file() and not p.name.startswith("."))
         hint = (f" It holds {', '.join(others[:5])}{' ...' if len(others) > 5 else ''}, of types not read; "
                 "export them as .docx or .txt." if others else "")
         raise InputError(f"{raw_dir}: no transcripts ({', '.join(TRANSCRIPT_SUFFIXES)}) in the raw interviews folder.{hint}")
@@ -411,7 +433,7 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
                     raise InputError(f"{path}: {size / 2**20:.0f} MB, more than a transcript can be "
                                      f"({MAX_TRANSCRIPT_BYTES // 2**20} MB); is it a recording or an export with "
                                      "media? Save the transcript's text alone (.docx without images, or .txt).")
-                digests[path.name] = _digest(path)
+                digests[raw_name(path, raw_dir)] = _digest(path)
                 transcripts[path] = read_transcript(path)
             except InputError as exc:
                 unreadable.append(str(exc))
@@ -432,7 +454,7 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
             iterator = tqdm(files, desc=f"anonymise {config.cohort}", unit="transcript")
         for path in iterator:
             transcript = transcripts[path]
-            name = documents[path.name]
+            name = documents[raw_name(path, raw_dir)]
             turns = [(t.speaker_start, t.speaker_end, t.char_start, t.char_end) for t in transcript.turns
                      if t.speaker_start is not None]
             text, log = anonymise_text(transcript.text, detector, key, document=name, settings=settings,
@@ -469,20 +491,21 @@ def check_anonymised(config) -> None:
     """
     if config.inputs.get("interviews") is None:
         return
-    files = transcript_files(Path(config.input_path("interviews")))
+    raw_dir = Path(config.input_path("interviews"))
+    files = transcript_files(raw_dir)
     kpath = key_path(config)
     if (kpath.parent / JOURNAL_FILENAME).exists():
         raise InputError(f"The last `rmresearch anonymise run --cohort {config.cohort}` was interrupted while it swapped "
                          "its outputs in; run it again (it finishes the swap) before reporting.")
     key = PseudonymKey.load(kpath, cohort=config.cohort) if kpath.exists() else None
-    names = _output_names(files, key)
+    names = _output_names(files, key, raw_dir)
     out_dir = Path(config.outputs["anonymised"])
     stale = []
     for path in files:
         out = out_dir / f"{names.get(path, '')}.txt"
         if (path not in names or not out.exists() or out.stat().st_mtime < path.stat().st_mtime
-                or key.documents[path.name].get("sha256") not in (None, _digest(path))):
-            stale.append(path.name)
+                or key.documents[raw_name(path, raw_dir)].get("sha256") not in (None, _digest(path))):
+            stale.append(raw_name(path, raw_dir))
     if stale:
         shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
         raise InputError(
