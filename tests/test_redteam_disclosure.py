@@ -486,3 +486,27 @@ def test_pipeline_figure_does_not_draw_a_share_of_one_or_two_staff():
     assert list(line["Black"].get_xdata()) == [0]  # 5% of 40 at grade 6 would give back the 2
     assert list(line["White"].get_xdata()) == [0]  # and 95% gives it back as well (all but 2)
     matplotlib.pyplot.close("all")
+
+
+# --------------------------------------------------------------------------- difference in differences
+
+def test_did_estimate_does_not_give_back_a_suppressed_rate():
+    # Black after: 2 of 60 good (rate suppressed); the other three cells are large.
+    def cohort(group, year, good, n):
+        return [{"ethnicity_group": group, "qualification_year": year, "degree_class": "2:1" if i < good else "2:2"}
+                for i in range(n)]
+    students = pd.DataFrame(cohort("White", 2020, 300, 400) + cohort("White", 2023, 310, 400)
+                            + cohort("Black", 2020, 30, 60) + cohort("Black", 2023, 2, 60))
+    did = A.gap_difference_in_differences(students, start_year=2022)
+    rates = A.disclose_attainment(did).set_index("group")
+    assert rates.loc["Black", "rate_after"] == ".."
+    estimate = A.disclose_attainment(did.attrs["did_table"])
+    # the attack: Black after = estimate + (White after - White before) + Black before = 3.3%
+    assert did.attrs["did"]["estimate_pp"] == pytest.approx(100 * (2 / 60 - 0.5) - 100 * (310 / 400 - 0.75))
+    for column in ("estimate_pp", "se_pp", "ci_low", "ci_high"):
+        assert estimate.loc[0, column] == "..", column
+    assert [c for c in estimate.columns if c.startswith("_")] == []  # helper columns are not shown
+    big = A.gap_difference_in_differences(pd.DataFrame(
+        cohort("White", 2020, 300, 400) + cohort("White", 2023, 310, 400)
+        + cohort("Black", 2020, 30, 60) + cohort("Black", 2023, 20, 60)), start_year=2022)
+    assert A.disclose_attainment(big.attrs["did_table"]).loc[0, "estimate_pp"] != ".."

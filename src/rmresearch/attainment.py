@@ -1800,9 +1800,17 @@ def gap_difference_in_differences(
             "rates": {"rate_before": ("n_before", "good_before"), "rate_after": ("n_after", "good_after")},
             "derived": {"change_pp": [("n_before", "good_before"), ("n_after", "good_after")]}}
     table = _attach(table, excluded=_excluded(**{why.replace(" ", "_"): int((~y.notna()).sum())}), spec=spec)
-    did_table = pd.DataFrame([{**did, "n_smallest_cell": int(min(table["n_before"].min(), table["n_after"].min()))}])
-    did_table.attrs[_ATTRS] = {"kind": "did_estimate", "counts": ["n_smallest_cell"], "rates": {},
-                               "derived": {c: [("n_smallest_cell", None)] for c in ("estimate_pp", "se_pp", "ci_low", "ci_high")}}
+    # The estimate and its SE rest on all four rates: with three of them shown, they give back the
+    # fourth, so they are suppressed wherever any cell's rate would be (its n, or the number with or
+    # without the outcome, too small). The cell nearest that limit is kept as two helper columns.
+    cells = [(int(r[f"n_{w}"]), int(r[f"good_{w}"])) for _, r in table.iterrows() for w in ("before", "after")]
+    nearest = min(cells, key=lambda c: min(c[1], c[0] - c[1]))
+    did_table = pd.DataFrame([{**did, "n_smallest_cell": int(min(table["n_before"].min(), table["n_after"].min())),
+                               "_n_nearest_cell": nearest[0], "_outcome_nearest_cell": min(nearest[1], nearest[0] - nearest[1])}])
+    did_table.attrs[_ATTRS] = {"kind": "did_estimate", "counts": ["n_smallest_cell", "_n_nearest_cell", "_outcome_nearest_cell"],
+                               "rates": {}, "helpers": ["_n_nearest_cell", "_outcome_nearest_cell"],
+                               "derived": {c: [("n_smallest_cell", None), ("_n_nearest_cell", "_outcome_nearest_cell")]
+                                           for c in ("estimate_pp", "se_pp", "ci_low", "ci_high")}}
     table.attrs["did"] = did
     table.attrs["did_table"] = did_table
     return table
@@ -1888,6 +1896,11 @@ def disclose_attainment(
         shown = disclose(table, counts=[c for c in spec["counts"] if c in table.columns], rates=rates, rules=rules,
                          style=style, decimals=decimals, derived=derived, derived_decimals=derived_places,
                          name=name or f"attainment: {spec['kind']}")
+    helpers = [c for c in spec.get("helpers", []) if c in shown.columns]
+    if helpers:  # columns a suppression decision needs but a reader does not
+        record = shown.attrs.get("disclosure")
+        shown = shown.drop(columns=helpers)
+        shown.attrs["disclosure"] = record
     if spec["kind"] == "gap":
         markers = {rules.suppressed_marker, *OFS_CODES.values()}
         is_reference = (table[spec["group"]] == spec["reference"]).to_numpy()
