@@ -16,6 +16,8 @@ row number, as the row a spreadsheet shows (header = row 1).
 
 from __future__ import annotations
 
+import csv
+
 from pathlib import Path
 from typing import Mapping
 
@@ -45,6 +47,7 @@ def codings_from_frame(
     texts: Mapping[str, str] | None = None,
     source: str = "<codings>",
     first_row: int = 2,
+    rows: list[int] | None = None,
 ) -> pd.DataFrame:
     """Validate a table of codings and return it in the standard form.
 
@@ -61,7 +64,8 @@ def codings_from_frame(
         ``{document: text}``, to check offsets against the full text length
         (otherwise the end of the last segment is used).
     source : str
-        File name used in error messages; ``first_row`` is the row number of
+        File name used in error messages; ``rows`` the row number of each record as a person sees it
+        in the file (blank lines counted), else ``first_row`` is the row number of
         the first data row (2 for a CSV with a header).
 
     Returns
@@ -112,7 +116,7 @@ def codings_from_frame(
     empty: dict[str, list[int]] = {}
     rows_out = []
     for i in range(len(frame)):
-        row = first_row + i
+        row = rows[i] if rows is not None else first_row + i
         code_raw, coder = cell("code", i), cell("coder", i)
         seg_id, doc = cell("segment_id", i), cell("document", i)
         start_raw, end_raw = cell("start", i), cell("end", i)
@@ -216,15 +220,23 @@ def read_codings_csv(
     path = Path(path)
     if not path.is_file():
         raise InputError(f"Coding file not found: {path}")
+    from ..schemas import read_raw_table
+
+    # The table reader shared with the input tables: size limit, binary/NUL, UTF-8/UTF-16, CR-only lines, and
+    # the row number a person sees for each record (blank lines counted, so messages point at the right row).
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason}); save it as 'CSV UTF-8'.") from None
-    except pd.errors.EmptyDataError:
-        raise InputError(f"{path}: the coding file is empty; it needs a header row (segment_id,code,coder).") from None
-    except pd.errors.ParserError as exc:
+        raw, numbers = read_raw_table(path)
+    except InputError as exc:
+        if "is empty" in str(exc):
+            raise InputError(f"{path}: the coding file is empty; it needs a header row (segment_id,code,coder).") from None
+        raise
+    except csv.Error as exc:
         raise InputError(f"{path}: not a readable CSV ({exc}).") from None
-    return codings_from_frame(frame, segments=segments, codebook=codebook, texts=texts, source=str(path))
+    header = [str(h).strip() for h in raw.iloc[0]]
+    frame = raw.iloc[1:].reset_index(drop=True)
+    frame.columns = header
+    frame = frame.loc[:, [h != "" for h in header]]
+    return codings_from_frame(frame, segments=segments, codebook=codebook, texts=texts, source=str(path), rows=numbers[1:])
 
 
 def write_codings_csv(codings: pd.DataFrame, path: str | Path) -> Path:
