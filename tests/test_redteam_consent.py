@@ -449,3 +449,36 @@ def test_validate_warns_that_the_anonymised_copies_still_hold_a_withdrawn_partic
     out = capsys.readouterr().out
     assert "anonymised transcript(s) are spoken by participants without consent" in out
     assert "rmresearch anonymise run" in out and "warning:" in out
+
+
+def test_rerun_fingerprints_change_when_consent_or_the_anonymised_copies_change(demo_copy, victim, monkeypatch):
+    """Everything derived is rebuilt: a consent change, a withdrawal, and an `anonymise run` that rewrote the
+    anonymised copies (the notebooks read those, not the raw inputs) each change notebook 02's fingerprint."""
+    from rmresearch import report
+
+    class Captured(Exception):
+        pass
+
+    def capture(notebooks, **kwargs):
+        raise Captured(dict(kwargs["fingerprints"]))
+
+    monkeypatch.setattr(report, "_run_notebooks", capture)
+    monkeypatch.setattr(report, "_package_source_hash", lambda: "fixed")  # other edits to the package do not count
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+
+    def fingerprint() -> str:
+        with pytest.raises(Captured) as caught:
+            report.build_report(_config(demo_copy), notebooks_dir=notebooks, only=["02"], progress=False)
+        return caught.value.args[0]["02_themes"]
+
+    first = fingerprint()
+    assert fingerprint() == first  # nothing changed: reused
+    _set_participant(demo_copy, _participants(demo_copy)["participant_id"].iloc[-1], consent_interview="no")
+    second = fingerprint()
+    assert second != first
+    _add_option(demo_copy, f"  withdrawn: [{victim['pid']}]")
+    third = fingerprint()
+    assert third != second
+    copy = sorted((demo_copy / "interviews/demo/anonymised").glob("*.txt"))[0]
+    copy.write_text(copy.read_text(encoding="utf-8").replace("[", "[ ", 1), encoding="utf-8")  # as a rerun would
+    assert fingerprint() != third

@@ -355,6 +355,25 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def derived_hashes(config: CohortConfig) -> dict[str, str]:
+    """SHA-256 of what notebooks read besides the inputs: the anonymised transcripts and the default codings file.
+
+    Part of every notebook's rerun fingerprint, so a transcript that ``anonymise run`` rewrote (a review decision,
+    a withdrawal) is never reported from an older copy.
+    """
+    from .coding.cohort import cohort_codings_path
+
+    hashes: dict[str, str] = {}
+    folder = Path(config.outputs["anonymised"])
+    if folder.is_dir():
+        for f in sorted(q for q in folder.rglob("*") if q.is_file()):
+            hashes[f"anonymised/{f.relative_to(folder)}"] = _sha256(f)
+    codings = cohort_codings_path(config)
+    if codings is not None and codings.is_file():
+        hashes["codings"] = _sha256(codings)
+    return hashes
+
+
 def input_hashes(config: CohortConfig) -> dict[str, str]:
     """SHA-256 of every input file (folders: of each file in them)."""
     hashes: dict[str, str] = {}
@@ -786,7 +805,8 @@ def build_report(
     started = _now()
     hashes = input_hashes(config)
     versions = _versions()
-    common = {"config": _sha256(config.path), "inputs": hashes, "versions": versions, "code": _package_source_hash()}
+    common = {"config": _sha256(config.path), "inputs": hashes, "versions": versions, "code": _package_source_hash(),
+              "derived": derived_hashes(config)}
     fingerprints = {p.stem: _fingerprint(p, common, parameters) for p in notebooks}
 
     markers = _path_markers(config.root, nb_dir)
