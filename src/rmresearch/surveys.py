@@ -66,7 +66,6 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import yaml
 from scipy import stats
 
 from .codes import ROLES
@@ -331,13 +330,26 @@ def _parse_scale(data: Any, where: str) -> Scale:
     )
 
 
-def _parse_instrument(text: str, source: str) -> Instrument:
+def _user_text(path: Path) -> str:
+    """A user's instrument file as text: size-limited, UTF-8, a clear error otherwise."""
+    from .config import MAX_YAML_BYTES
+
+    path = Path(path)
+    if path.stat().st_size > MAX_YAML_BYTES:
+        raise ConfigError(f"{path}: the file is {path.stat().st_size / 1e6:,.1f} MB, more than the {MAX_YAML_BYTES / 1e6:,.1f} MB "
+                          "an instrument file may have. Check that it is the right file.")
+    data = path.read_bytes()
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(f"{source}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (line {data[:exc.start].count(10) + 1}, byte 0x{data[exc.start]:02x}); "
+                          "save it as UTF-8.") from None
+
+
+def _parse_instrument(text: str, source: str) -> Instrument:
+    from .config import load_yaml_text
+
+    data = load_yaml_text(text, source)  # duplicate keys (two items with one id...) an error, aliases bounded
     if not isinstance(data, dict) or "instrument" not in data:
         raise ConfigError(f"{source}: an instrument file starts with 'instrument: <name>' and lists 'scales:' (see rmresearch.surveys).")
     unknown = set(data) - {"instrument", "title", "description", "scales", "open_questions"}
@@ -404,7 +416,7 @@ def list_instruments(*, folder: str | Path | None = None) -> pd.DataFrame:
     for name, entry in sorted(_shipped_files().items()):
         found[name] = (_parse_instrument(entry.read_text(encoding="utf-8"), f"rmresearch/{_SHIPPED}/{name}.yml"), "shipped")
     for name, path in _user_files(folder).items():
-        found[name] = (_parse_instrument(path.read_text(encoding="utf-8"), str(path)), str(path))
+        found[name] = (_parse_instrument(_user_text(path), str(path)), str(path))
     rows = [
         {
             "instrument": name,
@@ -445,10 +457,10 @@ def load_instrument(name: str | Path | Sequence[str | Path], *, folder: str | Pa
         path = Path(text_name)
         if not path.is_file():
             raise ConfigError(f"Instrument file not found: {path}")
-        return _parse_instrument(path.read_text(encoding="utf-8"), str(path))
+        return _parse_instrument(_user_text(path), str(path))
     user = _user_files(folder)
     if text_name in user:
-        return _parse_instrument(user[text_name].read_text(encoding="utf-8"), str(user[text_name]))
+        return _parse_instrument(_user_text(user[text_name]), str(user[text_name]))
     shipped = _shipped_files()
     if text_name in shipped:
         return _parse_instrument(shipped[text_name].read_text(encoding="utf-8"), f"rmresearch/{_SHIPPED}/{text_name}.yml")
