@@ -444,3 +444,27 @@ def test_an_svg_figure_without_recorded_texts_is_a_finding(tmp_path):
     nb.cells = [cell]
     nbformat.write(nb, tmp_path / "01_x.ipynb")
     assert [f.label for f in audit_paths([tmp_path], roster=ROSTER)] == ["FIGURE"]
+
+
+def test_finish_refuses_to_draw_a_figure_that_names_a_cohort_member(cohort, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from rmresearch import plots, results
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda *a, **k: shown.append(a))
+    monkeypatch.setattr(results, "_current", None)
+    results.start(cohort, path=None)
+    name = _roster_name(cohort)
+    fig, ax = plots.new_figure()
+    ax.bar([name.upper(), "Others"], [3, 4])
+    with pytest.raises(plots.FigureLeak, match="was not drawn") as info:
+        plots.finish(fig, alt="Meetings held")
+    assert name.upper() not in str(info.value) and name not in str(info.value) and shown == []
+    fig, ax = plots.new_figure()
+    ax.bar(["White", "Black", "Others"], [3, 4, 5])
+    ax.set_title("Meetings held by White and Black mentors")
+    plots.finish(fig, alt="Meetings held")
+    assert len(shown) == 1
+    monkeypatch.setattr(results, "_current", None)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import matplotlib
 import matplotlib.pyplot as plt
 
+from .errors import RMResearchError
 from .figuretext import FIGURE_TEXT_MIME, _add_figure_method, figure_text, install_hook
 
 __all__ = ["OKABE_ITO", "FIGURE_METADATA_KEY", "FIGURE_TEXT_MIME", "apply_style", "group_colours", "new_figure",
-           "describe", "figure_text", "finish"]
+           "describe", "figure_text", "finish", "FigureLeak"]
 
 OKABE_ITO = (
     "#0072B2",  # blue
@@ -119,6 +120,31 @@ def describe(fig) -> str:
     return " ".join(parts) or "Figure."
 
 
+class FigureLeak(RMResearchError, ValueError):
+    """A figure would draw a roster name, key original or contact detail (masked in the message)."""
+
+
+def _refuse_identifiers(fig, texts: list[str], *, close: bool) -> None:
+    """In a notebook that started recording results for a cohort, refuse to draw a figure that names someone."""
+    from . import results
+
+    recorder = results._current
+    config = getattr(recorder, "config", None)
+    if config is None:
+        return
+    from .anonymise.audit import audit_texts
+
+    findings = audit_texts(config, texts)
+    if findings:
+        if close:
+            plt.close(fig)
+        shown = ", ".join(f"{f.label} {f.masked} ({f.source})" for f in findings[:10])
+        raise FigureLeak(
+            f"This figure was not drawn: its texts (title, labels, ticks, legend, annotations, alt text or caption) "
+            f"hold {len(findings)} identifier(s): {shown}. Label the groups by pseudonym or participant ID, "
+            "or aggregate them, and run the cell again.")
+
+
 def finish(fig, *, alt: str | None = None, caption: str | None = None, close: bool = True) -> None:
     """Show a figure in the notebook with alt text and a caption that the report keeps.
 
@@ -148,6 +174,7 @@ def finish(fig, *, alt: str | None = None, caption: str | None = None, close: bo
 
     alt = (alt or describe(fig)).strip()
     drawn = figure_text(fig)  # before the pixels: the audit reads these
+    _refuse_identifiers(fig, [*drawn, alt, caption or ""], close=close)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     data = {

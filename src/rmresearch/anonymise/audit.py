@@ -58,7 +58,7 @@ from .lexicon import IDENTITY_TERMS, NAME_TITLES, get_lexicon
 from .patterns import compile_identifiers, find_patterns
 from .roster import Roster
 
-__all__ = ["Finding", "audit_paths", "audit_cohort", "audit_shareable", "mask", "AUDIT_SUFFIXES", "format_findings",
+__all__ = ["Finding", "audit_paths", "audit_cohort", "audit_shareable", "audit_texts", "mask", "AUDIT_SUFFIXES", "format_findings",
            "text_units", "residual_candidates", "residual_path", "write_residual", "FIGURE_TEXT_KEY",
            "MAX_AUDIT_BYTES", "CATEGORY_WORDS"]
 
@@ -720,6 +720,34 @@ def audit_shareable(configs, paths: Iterable[str | Path]) -> list[Finding]:
     """
     rosters, originals, identifiers, private = _cohort_needles(_as_configs(configs))
     return audit_paths(list(paths), roster=rosters, key_originals=originals, identifiers=identifiers, private=private)
+
+
+_TEXT_NEEDLES: dict[tuple, tuple] = {}
+
+
+def audit_texts(config, texts: Iterable[str], *, where: str = "figure") -> list[Finding]:
+    """Identifiers in loose texts (a figure's labels before it is drawn), each text read as standing alone.
+
+    The cohort's roster, key and identifier formats are read once per key version.
+    """
+    configs = _as_configs(config)
+    from .pseudonyms import key_path
+
+    stamp = tuple((str(c.path), key_path(c).stat().st_mtime if key_path(c).exists() else 0) for c in configs)
+    if stamp not in _TEXT_NEEDLES:
+        rosters, originals, identifiers, _ = _cohort_needles(configs)
+        _TEXT_NEEDLES.clear()
+        _TEXT_NEEDLES[stamp] = (_Needles(rosters, originals), compile_identifiers(identifiers))
+    needles, ids = _TEXT_NEEDLES[stamp]
+    findings = []
+    for text in texts:
+        for line in str(text).split("\n"):
+            line = _AS_NAME + _clean(line)
+            for found, src in needles.find(line):
+                findings.append(Finding(where, 0, "PERSON", mask(found), src))
+            for span in find_patterns(line, identifiers=ids, labels=_AUDIT_LABELS):
+                findings.append(Finding(where, 0, span.label, mask(span.text), "pattern"))
+    return list({(f.label, f.masked): f for f in findings}.values())
 
 
 def audit_cohort(config, paths: Iterable[str | Path] | None = None) -> list[Finding]:
