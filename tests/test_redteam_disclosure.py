@@ -510,3 +510,18 @@ def test_did_estimate_does_not_give_back_a_suppressed_rate():
         cohort("White", 2020, 300, 400) + cohort("White", 2023, 310, 400)
         + cohort("Black", 2020, 30, 60) + cohort("Black", 2023, 20, 60)), start_year=2022)
     assert A.disclose_attainment(big.attrs["did_table"]).loc[0, "estimate_pp"] != ".."
+
+
+def test_mentored_comparison_control_rate_of_two_students_is_suppressed():
+    students = pd.DataFrame({
+        "mentored": [True] * 30 + [False] * 60,
+        "faculty": "Arts",
+        "degree_class": ["2:1"] * 20 + ["2:2"] * 10 + ["2:1"] * 2 + ["2:2"] * 58,
+    })
+    table = A.mentored_comparison(students, match_on=["faculty"])
+    assert table.loc[0, "rate_control"] == pytest.approx(2 / 60)
+    shown = A.disclose_attainment(table).iloc[0]
+    assert shown["rate_treated"] == "66.7%"
+    for column in ("rate_control", "difference_pp", "ci_low", "ci_high", "significant"):
+        assert shown[column] == "..", column  # 66.7 - 63.3 = 3.3% of 60: the 2
+    assert "_good_control" not in shown.index

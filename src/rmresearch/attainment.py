@@ -1706,13 +1706,16 @@ def mentored_comparison(
         "rate_treated": rate_t, "n_control": int((control_w > 0).sum()), "n_control_effective": n_eff,
         "rate_control": rate_c, "difference_pp": diff, "ci_low": 100 * low[0], "ci_high": 100 * high[0],
         "significant": bool(100 * low[0] > 0 or 100 * high[0] < 0),
+        # comparison students used who had the outcome: a helper for the [DPL]/[DPH] check, not shown
+        "_good_control": int(np.nansum((control_w > 0) & (np.nan_to_num(yv) > 0.5))),
     }])
     # n_control_effective is a number of people (Kish's effective sample size): rounded as a count.
     spec = {"kind": "mentored",
-            "counts": ["n_treated", "n_treated_matched", "good_treated", "n_control", "n_control_effective"],
-            "rates": {"rate_treated": ("n_treated_matched", "good_treated"), "rate_control": ("n_control", None)},
-            "derived": {c: [("n_treated_matched", "good_treated"), ("n_control", None)]
-                        for c in ("difference_pp", "ci_low", "ci_high", "significant")}}
+            "counts": ["n_treated", "n_treated_matched", "good_treated", "n_control", "n_control_effective", "_good_control"],
+            "rates": {"rate_treated": ("n_treated_matched", "good_treated"), "rate_control": ("n_control", "_good_control")},
+            "derived": {c: [("n_treated_matched", "good_treated"), ("n_control", "_good_control")]
+                        for c in ("difference_pp", "ci_low", "ci_high", "significant")},
+            "helpers": ["_good_control"]}
     table = _attach(table, excluded=excluded, spec=spec)
     table.attrs["unmatched_treated"] = n_treated_all - n_tm
     return table
