@@ -29,7 +29,7 @@ FIGURE_TEXT_MIME = "application/vnd.rmresearch.figure-text+json"
 
 
 def figure_text(fig) -> list[str]:
-    """Every non-empty text drawn in ``fig``, in drawing order, each once.
+    """Every non-empty text drawn in ``fig``, each once.
 
     Tick labels are laid out first (without rendering), so category names on an
     axis are included.
@@ -41,8 +41,8 @@ def figure_text(fig) -> list[str]:
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> _ = ax.bar(["Alpha", "Beta"], [1, 2], label="Pairs"); _ = ax.legend(); _ = ax.set_title("Meetings")
-    >>> [t for t in figure_text(fig) if t in ("Alpha", "Beta", "Pairs", "Meetings")]
-    ['Meetings', 'Alpha', 'Beta', 'Pairs']
+    >>> sorted(t for t in figure_text(fig) if t in ("Alpha", "Beta", "Pairs", "Meetings"))
+    ['Alpha', 'Beta', 'Meetings', 'Pairs']
     >>> plt.close(fig)
     """
     from matplotlib.text import Text
