@@ -47,15 +47,19 @@ def test_release_gate_fails_closed_without_the_audit(demo_copy, tmp_path, monkey
 def test_many_cohorts_in_parallel_a_failure_does_not_stop_the_others(demo_copy, tmp_path):
     cohorts = demo_copy / "cohorts"
     text = (cohorts / "demo.yml").read_text()
+    participants = (demo_copy / "data/demo/participants.csv").read_text()
+    (demo_copy / "data/demo/participants_later.csv").write_text(participants.replace(",demo,", ",later,"))
     (cohorts / "later.yml").write_text(text.replace("cohort: demo", "cohort: later").replace(
-        "reports: reports/demo", "reports: reports/later").replace("2024-10-01", "2025-10-01").replace(
-        "2025-03-31", "2026-03-31").replace("keys: keys/demo", "keys: keys/later").replace(
+        "data/demo/participants.csv", "data/demo/participants_later.csv").replace(
+        "reports: reports/demo", "reports: reports/later").replace(
+        "keys: keys/demo", "keys: keys/later").replace(
         "anonymised: interviews/demo/anonymised", "anonymised: interviews/later/anonymised"))
     from rmresearch.anonymise import anonymise_cohort
 
     anonymise_cohort(load_cohort(cohorts / "later.yml"), progress=False)  # each cohort has its own key
     (cohorts / "broken.yml").write_text(text.replace("cohort: demo", "cohort: broken").replace(
-        "reports: reports/demo", "reports: reports/broken").replace("data/demo/pairs.csv", "data/demo/no_pairs.csv"))
+        "reports: reports/demo", "reports: reports/broken").replace("data/demo/pairs.csv", "data/demo/no_pairs.csv")
+        .replace("keys: keys/demo", "keys: keys/broken"))  # each cohort its own key
     notebooks = _project_notebooks(tmp_path)
     (notebooks / "90_trends.ipynb").write_bytes((PROJECT / "notebooks" / "90_trends.ipynb").read_bytes())
     files = [cohorts / f"{c}.yml" for c in ("broken", "demo", "later")]

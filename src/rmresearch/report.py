@@ -1276,9 +1276,12 @@ def build_trends(
                                                                         ("Built", record["finished"])],
             summary=[], sections=[{"page": f"{s.name}.html", "title": s.title, "name": s.name} for s in sections],
             commit=record["git_commit"], css=_css(), versions=versions, release=None, rules_text=rules_text))
-        # the trends page is shareable like a cohort report: audited for every cohort's people, and release-checked
+        # the trends page is shareable like a cohort report: audited for the people of every cohort it draws on
+        # (those with results files; all when none has), and release-checked
+        drawn = [c for c, d in zip(configs, report_dirs) if d.is_dir() and any(d.glob(f"*{RESULTS_SUFFIX}"))]
+        audited = drawn or list(configs)
         if release:
-            checks = [release_check(c, staging) for c in configs]
+            checks = [release_check(c, staging) for c in audited]
             reasons = tuple(dict.fromkeys(r for c in checks for r in c.reasons))
             check = ReleaseCheck(not reasons, reasons, _now())
             atomic_write_text(staging / "release.json", json.dumps(check.as_dict(), indent=2) + "\n")
@@ -1289,7 +1292,7 @@ def build_trends(
                     f"{out_dir}, if any, is unchanged; the refused build is kept privately in {kept}):\n  - "
                     + "\n  - ".join(reasons))
         else:
-            leaks = leak_audit(list(configs), [staging])  # every cohort's roster and key at once
+            leaks = leak_audit(audited, [staging])  # every cohort's roster and key at once
             if leaks:
                 raise ReportError("The cross-cohort trends were not written: " + "; ".join(leaks)
                                   + ". Check each cohort's results and notebooks 90 to 99, then report again.")
