@@ -15,8 +15,11 @@ rates on small bases and averages on few people are suppressed
 (:func:`~rmresearch.disclosure.suppress_rate`,
 :func:`~rmresearch.disclosure.suppress_mean`), estimates (gaps, ratios) resting
 on fewer people than a percentage may be shown on are suppressed with their
-intervals, and the ``n`` a result rests on is stored rounded. Pass UNROUNDED
-numbers; the rounding is done once, here.
+intervals, and the ``n`` a result rests on is stored rounded. Values and
+intervals are stored exactly as shown (rounded at the displayed precision:
+11.5%, not 0.11538461538461539, which beside n would give back 3/26);
+suppressed ones are null with the reason. Pass UNROUNDED numbers; the rounding
+is done once, here.
 
 Where the results go: ``rmresearch report`` sets the environment variable
 ``RMRESEARCH_RESULTS`` to ``reports/<cohort>/<notebook>.results.json`` for each
