@@ -201,6 +201,9 @@ def validate_cohort(config: CohortConfig) -> tuple[dict[str, pd.DataFrame], list
             continue
         problems += found
     interviews = config.inputs.get("interviews")
+    if interviews is not None and Path(interviews).exists() and not Path(interviews).is_dir():
+        problems.append(Problem(str(config.path), f"inputs.interviews must be the folder of raw transcripts, but {interviews} "
+                                "is a file; name the folder that holds it", column="inputs.interviews"))
     if interviews is not None and Path(interviews).is_dir():
         files = [p for p in Path(interviews).iterdir() if p.is_file() and not p.name.startswith(".")]
         if not files:

@@ -375,10 +375,17 @@ def read_table(
     raw, rownums = read_raw_table(path, sheet=sheet)
     header_at = _find_header(raw, schema)
     if header_at is None:
+        first = " ".join(str(v) for v in raw.iloc[0]) if len(raw) else ""
+        hint = ""
+        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|' characters")):
+            if first.count(sep) >= 2 and sum(_normalise_header(v) in {c.name for c in schema.columns}
+                                             for v in first.split(sep)) >= 2:
+                hint = (f". The columns are separated by {name}, not commas: save it as 'CSV UTF-8 (Comma delimited)'"
+                        + (" or name it .tsv" if sep == "\t" else ""))
         problem = Problem(
             str(path),
             f"no header row with the {schema.name} columns found in the first 20 rows; "
-            f"expected columns: {', '.join(schema.required)}",
+            f"expected columns: {', '.join(schema.required)}{hint}",
         )
         if raise_on_error:
             raise ValidationError([problem])
