@@ -628,3 +628,25 @@ def test_a_link_to_a_missing_transcript_or_a_raw_path_that_is_a_file(demo_copy, 
     raw.write_text("not a folder", encoding="utf-8")
     assert _cli(demo_copy) == 2
     assert "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_a_withdrawal_after_anonymising_is_known_until_rerun(demo_copy):
+    from rmresearch.anonymise.pipeline import WITHHELD, consent_not_applied
+
+    doc, pid = _speaker_of(demo_copy)
+    assert consent_not_applied(_config(demo_copy)) == []
+    cfg = demo_copy / "cohorts" / "demo.yml"
+    cfg.write_text(cfg.read_text().replace("options:\n", f"options:\n  withdrawn: [{pid}]\n", 1))
+    assert consent_not_applied(_config(demo_copy)) == [pid]
+    _run(demo_copy)
+    assert consent_not_applied(_config(demo_copy)) == []
+    assert f"[{pid}]: {WITHHELD}" in (_out(demo_copy) / f"{doc}.txt").read_text()
+
+
+def test_review_decisions_that_no_longer_match_are_reported(demo_copy, capsys):
+    rows = _review_rows(demo_copy)
+    rows.loc[0, "decision"] = "reject"
+    rows.loc[0, "text"] = rows.loc[0, "text"] + "x"  # edited in Excel by mistake
+    rows.to_csv(_review(demo_copy), index=False)
+    assert _cli(demo_copy) == 0
+    assert "1 decision(s)" in capsys.readouterr().err

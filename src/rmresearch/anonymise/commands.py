@@ -159,6 +159,11 @@ def cmd_run(args) -> int:
         print(f"  {int(summary['WITHHELD'].sum())} turn(s) withheld: their speaker did not consent to interview use "
               "or was withdrawn (consent_interview, options.withdrawn)")
     print(f"Key: {key_path(config)} (keep it private)")
+    unmatched = summary.attrs.get("unmatched_decisions", 0)
+    if unmatched:
+        print(f"Warning: {unmatched} decision(s) in {review_path(config)} match no candidate of this run (their text, "
+              "start or end was edited, or the transcript changed) and were not applied; those candidates are listed "
+              "again, undecided.", file=sys.stderr)
     if pending:
         print(f"{pending} uncertain candidate(s) await a decision in {review_path(config)}; "
               "mark accept/reject there and run again.")

@@ -52,7 +52,7 @@ from .spans import Span
 
 __all__ = ["AnonymiseSettings", "anonymise_text", "anonymise_cohort", "settings_from_config", "detector_for",
            "transcript_files", "LOG_COLUMNS", "anonymisation_summary", "check_anonymised", "recover_interrupted",
-           "interview_exclusions", "WITHHELD"]
+           "interview_exclusions", "consent_not_applied", "WITHHELD"]
 
 LOG_COLUMNS = ["label", "pseudonym", "start", "end", "out_start", "out_end", "layer", "confidence", "decision"]
 TRANSCRIPT_SUFFIXES = (".txt", ".docx", ".vtt", ".srt", ".jsonl")
@@ -443,6 +443,7 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
                 + "\n  - ".join(unreadable)
             )
         excluded = interview_exclusions(config)
+        key.withheld = sorted(excluded)
         documents = key.document_names(digests)
         review.rename_documents(documents)  # rows written before documents had pseudonyms
         outputs: dict[str, str] = {}
@@ -478,6 +479,8 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
     summary = pd.DataFrame(rows).fillna(0)
     for col in summary.columns[4:]:
         summary[col] = summary[col].astype(int)
+    # Decisions that matched no candidate (text or offsets edited, or the raw file changed): say so.
+    summary.attrs["unmatched_decisions"] = review.unmatched(set(documents.values()))
     return summary
 
 
@@ -512,6 +515,20 @@ def check_anonymised(config) -> None:
             f"{len(stale)} of {len(files)} interview transcript(s) have no up-to-date anonymised copy in {out_dir} "
             f"({shown}). Run `rmresearch anonymise run --cohort {config.cohort}`, check the review file, then report again."
         )
+
+
+def consent_not_applied(config) -> list[str]:
+    """Participants who may no longer be quoted (no interview consent, or withdrawn) whose words the
+    anonymised copies still hold, because the last ``anonymise run`` came before the change.
+
+    Reports withhold their turns when they load the texts (:func:`rmresearch.coding.load_coding_data`);
+    the anonymised folder itself, if shared as it is, would not. ``[]`` when there is no key yet.
+    """
+    kpath = key_path(config)
+    if config.inputs.get("interviews") is None or not kpath.exists():
+        return []
+    key = PseudonymKey.load(kpath, cohort=config.cohort)
+    return sorted(set(interview_exclusions(config)) - set(key.withheld))
 
 
 def anonymisation_summary(config) -> dict:

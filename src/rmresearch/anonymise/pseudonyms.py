@@ -55,6 +55,8 @@ def _check_key_data(path: Path, data) -> None:
     for name in ("entries", "counters", "surrogates", "documents"):
         if name in data and not isinstance(data[name], dict):
             raise bad(f"'{name}' is a {type(data[name]).__name__}, not an object")
+    if "withheld" in data and not (isinstance(data["withheld"], list) and all(isinstance(x, str) for x in data["withheld"])):
+        raise bad("'withheld' is not a list of participant IDs")
     for name in ("cohort", "style"):
         if name in data and not isinstance(data[name], str):
             raise bad(f"'{name}' is not text")
@@ -131,6 +133,8 @@ class PseudonymKey:
     counters: dict[str, int] = field(default_factory=dict)
     surrogates: dict[str, dict] = field(default_factory=dict)
     documents: dict[str, dict] = field(default_factory=dict)
+    #: participant IDs whose turns the last run withheld (consent), so a later withdrawal makes the copies stale
+    withheld: list[str] = field(default_factory=list)
     path: Path | None = None
     roster: Roster | None = field(default=None, repr=False)
     changed: bool = False
@@ -179,12 +183,14 @@ class PseudonymKey:
             )
         return cls(cohort=data.get("cohort", cohort), style=data.get("style", style), entries=data.get("entries", {}),
                    counters=data.get("counters", {}), surrogates=data.get("surrogates", {}),
-                   documents=data.get("documents", {}), path=path, roster=roster)
+                   documents=data.get("documents", {}), withheld=list(data.get("withheld", [])), path=path,
+                   roster=roster)
 
     def dumps(self) -> str:
         """The key as stored (sorted JSON, so an unchanged key is byte-identical)."""
         data = {"format": KEY_FORMAT, "cohort": self.cohort, "style": self.style, "counters": self.counters,
-                "surrogates": self.surrogates, "entries": self.entries, "documents": self.documents}
+                "surrogates": self.surrogates, "entries": self.entries, "documents": self.documents,
+                "withheld": sorted(self.withheld)}
         return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
 
     def save(self, path: str | Path | None = None) -> Path:

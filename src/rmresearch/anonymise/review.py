@@ -157,6 +157,11 @@ class ReviewQueue:
         self.rows = {k: r for k, r in self.rows.items()
                      if r["decision"] or k in self.seen or r["document"] not in documents}
 
+    def unmatched(self, documents: set[str]) -> int:
+        """Decided rows of ``documents`` that matched no candidate in this run (edited text or offsets,
+        or a changed transcript): their decision was not applied."""
+        return sum(1 for k, r in self.rows.items() if r["decision"] and k not in self.seen and r["document"] in documents)
+
     def dumps(self) -> str:
         """The queue as CSV text, as :meth:`save` writes it."""
         return self.frame().to_csv(index=False)
