@@ -468,3 +468,13 @@ def test_finish_refuses_to_draw_a_figure_that_names_a_cohort_member(cohort, monk
     plots.finish(fig, alt="Meetings held")
     assert len(shown) == 1
     monkeypatch.setattr(results, "_current", None)
+
+
+def test_cli_audit_mistakes_are_one_line_errors(cohort, capsys, tmp_path):
+    from rmresearch.cli import main
+
+    assert main(["audit", str(tmp_path), "--residual", "--roster", str(tmp_path / "r.csv")]) == 2
+    assert "--residual needs --cohort" in capsys.readouterr().err
+    assert main(["audit", str(tmp_path / "missing"), "--cohort", str(cohort.path)]) == 2
+    err = capsys.readouterr().err
+    assert "no such file or folder to audit" in err and "Traceback" not in err
