@@ -525,3 +525,16 @@ def test_mentored_comparison_control_rate_of_two_students_is_suppressed():
     for column in ("rate_control", "difference_pp", "ci_low", "ci_high", "significant"):
         assert shown[column] == "..", column  # 66.7 - 63.3 = 3.3% of 60: the 2
     assert "_good_control" not in shown.index
+
+
+def test_decomposition_gap_of_a_two_student_rate_is_suppressed():
+    rng = np.random.default_rng(5)
+    students = pd.DataFrame({"ethnicity_group": ["White"] * 400 + ["Black"] * 60,
+                             "tariff": np.r_[rng.normal(130, 15, 400), rng.normal(110, 15, 60)]})
+    students["degree_class"] = ["2:1"] * 300 + ["2:2"] * 100 + ["2:1"] * 2 + ["2:2"] * 58
+    table = A.oaxaca_blinder(students, comparison="Black", covariates=["tariff"], categorical=())
+    gap = table.set_index("component").loc["gap"]
+    assert gap["estimate_pp"].item() == pytest.approx(100 * (0.75 - 2 / 60))  # 75.0 - gap = 3.3%: the 2
+    shown = A.disclose_attainment(table)
+    assert set(shown["estimate_pp"]) == {".."}
+    assert not [c for c in shown.columns if c.startswith("_")]

@@ -1366,13 +1366,29 @@ def oaxaca_blinder(
     table["se_pp"] *= scale
     table["n_reference"] = int((~in_comparison).sum())
     table["n_comparison"] = int(in_comparison.sum())
-    derived = [("n_reference", None), ("n_comparison", None)]
-    spec = {"kind": "decomposition", "counts": ["n_reference", "n_comparison"], "rates": {},
-            "derived": {"estimate_pp": derived, "se_pp": derived}, "group": group,
+    derived, helpers = _decomposition_bases(table, np.asarray(y, dtype=float), np.asarray(in_comparison, dtype=bool))
+    spec = {"kind": "decomposition", "counts": ["n_reference", "n_comparison", *helpers], "rates": {},
+            "helpers": helpers, "derived": {"estimate_pp": derived, "se_pp": derived}, "group": group,
             "reference": reference, "comparison": comparison}
     table = _attach(table, excluded=excluded, spec=spec)
     table.attrs["model"] = {"pooled_coefficients": dict(zip(design.names, map(float, model.t_params)))}
     return table
+
+
+def _decomposition_bases(table: pd.DataFrame, y: np.ndarray, in_comparison: np.ndarray) -> tuple[list, list]:
+    """What a decomposition's estimates rest on: the two groups, and for a yes/no outcome their outcome counts.
+
+    The "gap" row is the difference of the two groups' rates, so with a yes/no
+    outcome it is suppressed where either rate would be ([DPL]/[DPH] included);
+    the outcome counts are kept as helper columns (not shown).
+    """
+    present = y[~np.isnan(y)]
+    if present.size and np.isin(present, (0.0, 1.0)).all():
+        table["_good_reference"] = int(np.nansum(y[~in_comparison]))
+        table["_good_comparison"] = int(np.nansum(y[in_comparison]))
+        return ([("n_reference", "_good_reference"), ("n_comparison", "_good_comparison")],
+                ["_good_reference", "_good_comparison"])
+    return [("n_reference", None), ("n_comparison", None)], []
 
 
 def _fairlie_parts(Xa, ya, Xb, yb, blocks, order_blocks, rng, n_draws, coefficients, what, names):
@@ -1521,9 +1537,10 @@ def fairlie(
                           "ci_low": 100 * low, "ci_high": 100 * high})
     table["n_reference"] = len(Xa)
     table["n_comparison"] = len(Xb)
-    derived = [("n_reference", None), ("n_comparison", None)]
-    spec = {"kind": "decomposition", "counts": ["n_reference", "n_comparison"], "rates": {},
-            "derived": {c: derived for c in ("estimate_pp", "ci_low", "ci_high")}, "group": group,
+    ys = np.r_[np.asarray(ya, dtype=float), np.asarray(yb, dtype=float)]
+    derived, helpers = _decomposition_bases(table, ys, np.r_[np.zeros(len(ya), bool), np.ones(len(yb), bool)])
+    spec = {"kind": "decomposition", "counts": ["n_reference", "n_comparison", *helpers], "rates": {},
+            "helpers": helpers, "derived": {c: derived for c in ("estimate_pp", "ci_low", "ci_high")}, "group": group,
             "reference": reference, "comparison": comparison}
     table = _attach(table, excluded=excluded, spec=spec)
     table.attrs["sum_of_contributions_pp"] = 100 * float(contrib.sum())
