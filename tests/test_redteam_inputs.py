@@ -648,3 +648,114 @@ def test_malformed_input_gives_a_clear_error(case: Case, project: Path, capsys, 
     assert name in output, f"the message does not name {name}:\n{output}"
     for expected in case.expect:
         assert expected in output, f"the message lacks {expected!r}:\n{output}"
+
+
+# --------------------------------------------------------------------------- beyond the table: exact behaviour
+
+
+@pytest.mark.parametrize("variant", ["bom", "crlf", "cr-only", "utf16", "utf16-crlf"])
+def test_tolerated_encodings_and_line_endings_read_exactly_the_same_table(demo_project, tmp_path, variant):
+    from rmresearch.schemas import read_table
+
+    original = (demo_project / P).read_bytes()
+    data = {
+        "bom": b"\xef\xbb\xbf" + original,
+        "crlf": original.replace(b"\n", b"\r\n"),
+        "cr-only": _cr_only(original),
+        "utf16": _utf16(original),
+        "utf16-crlf": _utf16(original.replace(b"\n", b"\r\n")),
+    }[variant]
+    (tmp_path / "participants.csv").write_bytes(data)
+    expected, _ = read_table(demo_project / P, "participants")
+    got, problems = read_table(tmp_path / "participants.csv", "participants")
+    assert not [p for p in problems if p.severity == "error"]
+    pd_testing = pytest.importorskip("pandas.testing")
+    pd_testing.assert_frame_equal(got, expected)  # same cells, same row numbers
+
+
+def test_yaml_duplicate_keys_are_refused_in_block_and_flow_style_naming_both_lines():
+    from rmresearch.config import load_yaml_text
+    from rmresearch.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"'round_to' is given twice \(line 1 and line 1\)"):
+        load_yaml_text("disclosure: {round_to: 5, round_to: 1}\n", "x.yml")
+    with pytest.raises(ConfigError, match=r"'a' is given twice \(line 2 and line 4\)"):
+        load_yaml_text("top:\n  a: 1\n  b: 2\n  a: 3\n", "x.yml")
+    # the same key in two different mappings, and keys overridden after a merge, are fine
+    assert load_yaml_text("x: {a: 1}\ny: {a: 2}\n", "x.yml") == {"x": {"a": 1}, "y": {"a": 2}}
+    merged = load_yaml_text("base: &b {style: hesa, round_to: 5}\nmine:\n  <<: *b\n  round_to: 10\n", "x.yml")
+    assert merged["mine"] == {"style": "hesa", "round_to": 10}
+
+
+def test_yaml_aliases_are_bounded_but_ordinary_anchors_and_recursion_load():
+    from rmresearch.config import load_yaml_text
+    from rmresearch.errors import ConfigError
+
+    bomb = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
+        f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefghi", "bcdefghij")
+    )  # 9**10 strings once expanded: PyYAML shares them, but str()/json of it exhausts memory
+    with pytest.raises(ConfigError, match="billion laughs"):
+        load_yaml_text(bomb, "bomb.yml")
+    assert load_yaml_text("a: &x [1, 2]\nb: *x\n", "x.yml") == {"a": [1, 2], "b": [1, 2]}
+    loop = load_yaml_text("a: &x [*x]\n", "x.yml")
+    assert loop["a"][0] is loop["a"]
+    with pytest.raises(ConfigError, match="line 1"):
+        load_yaml_text("a: !!python/object/apply:os.system ['true']\n", "x.yml")
+
+
+def test_participants_of_other_cohorts_are_left_out_and_cannot_be_paired(demo_copy):
+    from rmresearch.config import load_cohort
+    from rmresearch.inputs import load_table, validate_cohort
+
+    path = demo_copy / P
+    rows = _rows(path)
+    j = rows[0].index("cohort")
+    rows[-1][j] = "other-cohort"  # the last participant belongs to another cohort now
+    moved = rows[-1][0]
+    _write_rows(path, rows)
+    config = load_cohort(demo_copy / COHORT)
+    assert moved not in set(load_table(config, "participants")["participant_id"])
+    _, problems = validate_cohort(config)
+    [warning] = [p for p in problems if p.column == "cohort"]
+    assert warning.severity == "warning" and "other-cohort" in warning.message and warning.row == len(rows)
+    paired = [p for p in problems if p.severity == "error" and f"'{moved}'" in p.message]
+    pairs = _rows(demo_copy / PAIRS)
+    if any(moved in r for r in pairs[1:]):  # the demo pairs everyone: the moved person's pair is now an error
+        assert paired and paired[0].file.endswith("pairs.csv")
+
+
+def test_a_participants_table_of_another_cohort_is_refused_by_load_table_too(demo_copy):
+    from rmresearch.config import load_cohort
+    from rmresearch.errors import ValidationError
+    from rmresearch.inputs import load_table
+
+    path = demo_copy / P
+    rows = _rows(path)
+    j = rows[0].index("cohort")
+    _write_rows(path, [rows[0]] + [r[:j] + ["demo-2023"] + r[j + 1:] for r in rows[1:]])
+    with pytest.raises(ValidationError, match=r"no row belongs to cohort 'demo'.*'demo-2023' \(52 row\(s\)\)") as info:
+        load_table(load_cohort(demo_copy / COHORT), "participants")
+    assert info.value.problems[0].column == "cohort"
+
+
+def test_good_honours_spellings_are_normalised(demo_copy):
+    from rmresearch.config import load_cohort
+
+    cohort = demo_copy / COHORT
+    cohort.write_text(cohort.read_text(encoding="utf-8").replace('good_honours: [First, "2:1"]',
+                                                                 'good_honours: [1st, "Upper second"]'), encoding="utf-8")
+    assert load_cohort(cohort).good_honours == ("First", "2:1")
+
+
+def test_an_instrument_with_a_duplicate_key_is_refused_with_both_lines(tmp_path):
+    from rmresearch.errors import ConfigError
+    from rmresearch.surveys import load_instrument
+
+    (tmp_path / "mine.yml").write_text(
+        "instrument: mine\nscales:\n  - scale: s\n    scale: t\n    items: [{id: s_1, text: One}, {id: s_2, text: Two}]\n"
+        "    response_options: {1: No, 2: Yes}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"'scale' is given twice \(line 3 and line 4\)"):
+        load_instrument("mine", folder=tmp_path)
+    (tmp_path / "mine.yml").write_bytes("instrument: mïne\n".encode("cp1252"))
+    with pytest.raises(ConfigError, match="not UTF-8 text \\(line 1"):
+        load_instrument("mine", folder=tmp_path)
