@@ -410,6 +410,12 @@ def test_windows_encoded_exports_and_spreadsheets_are_read(tmp_path):
         ("export.csv", "S******"), ("table.xlsx", "O'N****")}
 
 
+def test_a_name_written_without_its_accents_is_found(tmp_path):
+    roster = Roster([Person("P01", "Siobh\u00e1n \u00d3 Murch\u00fa"), Person("P02", "Zo\u00eb Brontë-Sm\u00edth")])
+    (tmp_path / "notes.txt").write_text("Thanks to Siobhan O Murchu and Zoe Bronte-Smith.\n", encoding="utf-8")
+    assert {f.masked for f in audit_paths([tmp_path], roster=roster)} >= {"S****** O M*****", "Z** B*****-S****"}
+
+
 def test_a_symlinked_raw_folder_inside_a_shareable_folder_is_audited(tmp_path):
     raw = tmp_path / "interviews" / "raw"
     raw.mkdir(parents=True)

@@ -551,6 +551,10 @@ class _Needles:
         for form in list(category):
             strict.pop(form, None)
             named.pop(form, None)
+        for forms in (strict, named, category):  # "Siobhan" is written for Siobh\u00e1n too
+            for form in list(forms):
+                if _fold(form) != form and len(form) >= 3:  # not a lone "\u00d3" as "O"
+                    forms.setdefault(_fold(form), forms[form])
         self.sources = {**category, **named, **strict}
         self.strict = self._compile(strict)
         self.named = self._compile(named)
@@ -568,7 +572,13 @@ class _Needles:
         return re.compile(r"(?<![^\W_])(?:" + body + r")(?![^\W_])", re.IGNORECASE)
 
     def find(self, line: str, *, file_name: bool = False) -> Iterator[tuple[str, str]]:
-        """(matched text, source) of every name in ``line``."""
+        """(matched text, source) of every name in ``line`` (and in ``line`` without its accents)."""
+        yield from self._find(line, file_name=file_name)
+        folded = _fold(line)
+        if folded != line:
+            yield from self._find(folded, file_name=file_name)
+
+    def _find(self, line: str, *, file_name: bool = False) -> Iterator[tuple[str, str]]:
         taken: list[tuple[int, int]] = []
 
         def inside(m) -> bool:  # part of a longer name already found ("Hope" in "Hope Campbell")
@@ -605,6 +615,15 @@ def _walk(folder: Path) -> list[Path]:
         dirs.sort()
         out += [Path(top) / n for n in sorted(names) if (Path(top) / n).is_file()]
     return out
+
+
+def _fold(text: str) -> str:
+    """``text`` without accents (``Siobh\u00e1n \u00d3 Murch\u00fa`` -> ``Siobhan O Murchu``)."""
+    import unicodedata
+
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _rosters(roster) -> list[Roster]:
