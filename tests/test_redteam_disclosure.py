@@ -538,3 +538,17 @@ def test_decomposition_gap_of_a_two_student_rate_is_suppressed():
     shown = A.disclose_attainment(table)
     assert set(shown["estimate_pp"]) == {".."}
     assert not [c for c in shown.columns if c.startswith("_")]
+
+
+def test_derived_marker_is_the_table_rule_for_a_single_number():
+    from rmresearch.disclosure import derived_marker
+
+    # the White 120/400, Black 2/60 ratio, recorded outside a table (a results record or a sentence)
+    assert derived_marker([(400, 120), (60, 2)]) == ".."
+    assert derived_marker([(400, 120), (60, 2)], style="ofs") == "[DPL]"
+    assert derived_marker([(400, 120), (60, 20)]) is None
+    assert derived_marker([(400, 120), (20, None)]) == ".."
+    rl = pg.disclose_relative_likelihood(_recruitment(), rules=OFS)
+    assert rl.loc[0, "relative_likelihood"] == derived_marker([(400, 120), (60, 2)], style="ofs")
+    with pytest.raises(ValueError, match="pair"):
+        derived_marker([400, 120])

@@ -82,6 +82,7 @@ __all__ = [
     "clear_disclosure_log",
     "HESA_MINIMUMS",
     "rules_below_minimums",
+    "derived_marker",
 ]
 
 #: OfS suppression codes, by reason.
@@ -528,6 +529,39 @@ def suppress_rate(
     if num is not None and num.size == 1:
         num = np.broadcast_to(num, (size,))
     return _apply_codes(rate, _rate_codes(den, num, rules, style))
+
+
+def derived_marker(bases: Any, *, rules: DisclosureRules | None = None, style: str | None = None) -> str | None:
+    """The marker a single derived number takes, or None if it may be shown: the rule of ``disclose(derived=...)``.
+
+    For a number recorded outside a table (a results record, a sentence, a
+    figure title): ``bases`` lists the ``(denominator, numerator)`` counts of
+    each rate it rests on (``numerator`` may be None). A difference in
+    differences rests on four rates; a gap on two.
+
+    Examples
+    --------
+    >>> derived_marker([(400, 300), (60, 2)])  # a gap beside a rate of 2 of 60
+    '..'
+    >>> derived_marker([(400, 300), (60, 20)]) is None
+    True
+    >>> derived_marker([(400, 300), (60, 2)], style="ofs")
+    '[DPL]'
+    """
+    rules = _resolve_rules(rules)
+    style = _resolve_style(style, rules)
+    pairs = [bases] if isinstance(bases, tuple) else list(bases)
+    if not pairs:
+        raise ValueError("derived_marker: list the (denominator, numerator) counts the number rests on.")
+    for pair in pairs:
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise ValueError(f"derived_marker: each base is a (denominator, numerator) pair, not {pair!r}.")
+        den = _as_float(pair[0], "derived_marker: denominator")
+        num = None if pair[1] is None else _as_float(pair[1], "derived_marker: numerator")
+        code = _rate_codes(den, num, rules, style)[0]
+        if code is not None:
+            return code
+    return None
 
 
 def suppress_mean(
