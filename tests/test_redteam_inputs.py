@@ -546,6 +546,29 @@ CASES += [
          ("Excel",), file="participants.xlsx"),
 ]
 
+def _participants_workbook(first_sheet_notes: bool):
+    def mutate(root: Path) -> None:
+        import pandas as pd
+
+        yaml_edit("participants: data/demo/participants.csv", "participants: data/demo/participants.xlsx")(root)
+        frame = pd.read_csv(root / P, dtype=str, keep_default_na=False)
+        with pd.ExcelWriter(root / "data/demo/participants.xlsx") as writer:
+            if first_sheet_notes:
+                pd.DataFrame({"About": ["Participants, exported 2025-04-01"]}).to_excel(writer, sheet_name="Notes", index=False)
+            frame.to_excel(writer, sheet_name="Data", index=False)
+
+    return mutate
+
+
+CASES += [
+    Case("validate", "participants-xlsx-second-sheet", (COHORT, "data/demo/participants.xlsx"), _participants_workbook(True),
+         ("sheet 'Data'",), file="participants.xlsx"),
+    Case("validate", "participants-xlsx-ok", (COHORT, "data/demo/participants.xlsx"), _participants_workbook(False), rc=0),
+    cell_case(PAIRS, 10, "start_date", "2024-10-01 00:00:00", "pairs-start-datetime-export", rc=0),
+    cell_case(PAIRS, 11, "start_date", "01/10/2024 09:30", "pairs-start-uk-with-time", rc=0),
+    cell_case(PAIRS, 12, "start_date", "2024/10/01", "pairs-start-ymd-slashes", rc=0),
+]
+
 # Some limits are far above what a fixture can write quickly: the cases above that say "MB"
 # run with these limits lowered (the check and its message are the real ones).
 SMALL_LIMITS = {"rmresearch.schemas.MAX_TABLE_BYTES": 2_000_000, "rmresearch.config.MAX_YAML_BYTES": 1_000_000,

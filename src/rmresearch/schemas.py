@@ -347,6 +347,23 @@ def _find_header(raw: pd.DataFrame, schema: TableSchema, max_scan: int = 20) -> 
     return best
 
 
+def _other_sheet_hint(path: Path, schema: TableSchema) -> str:
+    """For a workbook whose first sheet lacks the table: the sheet that has it, if any."""
+    try:
+        names = pd.ExcelFile(path, engine="openpyxl").sheet_names
+    except Exception:  # noqa: BLE001 - only a hint; the read above already succeeded
+        return ""
+    for name in names[1:]:
+        try:
+            raw, _ = read_raw_table(path, sheet=name)
+        except InputError:
+            continue
+        if _find_header(raw, schema) is not None:
+            return (f". The table is on sheet '{name}', but only the first sheet ('{names[0]}') is read: "
+                    f"move sheet '{name}' to the front of the workbook (or save it as CSV UTF-8)")
+    return ""
+
+
 def _normalise_header(value) -> str:
     return "_".join(str(value).strip().lower().replace("-", " ").split())
 
@@ -382,6 +399,8 @@ def read_table(
                                              for v in first.split(sep)) >= 2:
                 hint = (f". The columns are separated by {name}, not commas: save it as 'CSV UTF-8 (Comma delimited)'"
                         + (" or name it .tsv" if sep == "\t" else ""))
+        if path.suffix.lower() in (".xlsx", ".xlsm") and sheet == 0:
+            hint += _other_sheet_hint(path, schema)
         problem = Problem(
             str(path),
             f"no header row with the {schema.name} columns found in the first 20 rows; "
@@ -558,7 +577,12 @@ def _convert(cells: pd.Series, col: Column, ethnicity_map, holder):
     if kind == "date":
         iso = pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce")
         iso_time = pd.to_datetime(cells.str.slice(0, 19), format="%Y-%m-%dT%H:%M:%S", errors="coerce")
+        # database and pandas exports write "2024-10-01 00:00:00"; UK spreadsheets "01/10/2024 09:30"
+        iso_space = pd.to_datetime(cells.str.slice(0, 19), format="%Y-%m-%d %H:%M:%S", errors="coerce")
+        slashes = pd.to_datetime(cells, format="%Y/%m/%d", errors="coerce")
         uk = pd.to_datetime(cells, format="%d/%m/%Y", errors="coerce")
+        uk_time = pd.to_datetime(cells.str.slice(0, 16), format="%d/%m/%Y %H:%M", errors="coerce")
+        uk = uk.fillna(uk_time).fillna(iso_space).fillna(slashes)
         serial_num = pd.to_numeric(cells, errors="coerce")
         # Excel serial dates (days since 1899-12-30). Only valid serials are converted: pandas' unit
         # conversion of an array holding NaN can read uninitialised memory and overflow.
