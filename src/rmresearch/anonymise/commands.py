@@ -49,11 +49,17 @@ def add_commands(subparsers) -> None:
             .srt, .jsonl), find names (roster, context, name lists, capitalised unknown
             words) and identifiers (e-mail, phone, URL, postcode, handles, staff and
             student numbers), and write for each transcript:
-              outputs.anonymised/<name>.txt      the anonymised text
-              outputs.anonymised/<name>.log.csv  label, pseudonym, positions (no originals)
+              outputs.anonymised/<document>.txt      the anonymised text
+              outputs.anonymised/<document>.log.csv  label, pseudonym, positions (no originals)
+            where <document> is its document pseudonym (interview_01, interview_02...,
+            given in sorted order of raw file names when first seen): a raw file name,
+            which may name a person, never reaches the anonymised folder.
             The pseudonym key (0600) is kept in outputs.keys and reused, so everyone keeps
-            the same pseudonym across transcripts and reruns. Uncertain candidates go to
-            review.csv beside the raw folder: mark 'accept' or 'reject' and run again.
+            the same pseudonym across transcripts and reruns; it also maps raw file names
+            to document pseudonyms. Uncertain candidates go to review.csv beside the raw
+            folder: mark 'accept' or 'reject' and run again. Turns of participants without
+            interview consent (or withdrawn) are withheld. The folder, key and review file
+            are replaced together: an interrupted run is finished or undone by the next.
             Raw files are never modified. Options: options.anonymise in the cohort file.
             """),
     )
