@@ -650,3 +650,29 @@ def test_review_decisions_that_no_longer_match_are_reported(demo_copy, capsys):
     rows.to_csv(_review(demo_copy), index=False)
     assert _cli(demo_copy) == 0
     assert "1 decision(s)" in capsys.readouterr().err
+
+
+_H = "document,start,end,label,layer,confidence,text,context,pseudonym,decision,note\n"
+_ROW = "d,4,8,PERSON,lexicon,0.6,Rose,ctx,[PERSON_1],reject,\n"
+
+
+@pytest.mark.parametrize("data", [
+    (_H + _ROW).replace(",", "\t"),  # Excel "Text (Tab delimited)"
+    (_H + _ROW).replace("document", "Document").replace("decision", " Decision"),  # headers retyped
+    (_H + _ROW).replace(",4,8,", ",4.0,8.0,"),  # numbers saved as decimals
+    _H + _ROW + ",,,,,,,,,,\n",  # a blank row
+])
+def test_review_files_as_spreadsheets_save_them(tmp_path, data):
+    from rmresearch.anonymise import ReviewQueue
+
+    path = tmp_path / "review.csv"
+    path.write_text(data, encoding="utf-8")
+    assert ReviewQueue(path).decision("d", 4, 8, "Rose") == "reject"
+
+
+def test_an_empty_review_file_is_an_empty_queue(tmp_path):
+    from rmresearch.anonymise import ReviewQueue
+
+    path = tmp_path / "review.csv"
+    path.write_bytes(b"")
+    assert ReviewQueue(path).rows == {}

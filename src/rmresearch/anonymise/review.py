@@ -42,6 +42,14 @@ _SYNONYMS = {"a": "accept", "y": "accept", "yes": "accept", "replace": "accept",
              "r": "reject", "n": "reject", "no": "reject", "keep": "reject", "rejected": "reject"}
 
 
+def _whole(value) -> int:
+    """A whole number as a spreadsheet may save it ("12" or "12.0")."""
+    number = float(str(value).strip())
+    if not number.is_integer():
+        raise ValueError(value)
+    return int(number)
+
+
 def review_path(config) -> Path:
     """Where a cohort's review CSV lives: ``options.anonymise.review_file``, else beside the raw folder."""
     opts = (config.options.get("anonymise") or {})
@@ -74,6 +82,8 @@ class ReviewQueue:
         except UnicodeDecodeError as exc:
             raise ValidationError([Problem(path, f"not UTF-8 text (byte {exc.start}); in Excel save it with "
                                            "'CSV UTF-8 (Comma delimited)', or fix it in a text editor")]) from None
+        if not text.strip():
+            return  # an empty file: nothing decided yet
         header = text.split("\n", 1)[0]
         # Excel in many European locales saves CSV with ';' (or tabs when saved as text).
         sep = max((",", ";", "\t"), key=header.count)
@@ -98,7 +108,7 @@ class ReviewQueue:
                                         "(leave it empty to decide later)", row=i + 2, column="decision"))
                 continue
             try:
-                start, end = int(str(row["start"]).strip()), int(str(row["end"]).strip())
+                start, end = _whole(row["start"]), _whole(row["end"])
             except ValueError:
                 problems.append(Problem(path, "start and end must be whole numbers; do not edit them",
                                         row=i + 2, column="start"))
