@@ -564,6 +564,8 @@ CASES += [
     Case("validate", "participants-xlsx-second-sheet", (COHORT, "data/demo/participants.xlsx"), _participants_workbook(True),
          ("sheet 'Data'",), file="participants.xlsx"),
     Case("validate", "participants-xlsx-ok", (COHORT, "data/demo/participants.xlsx"), _participants_workbook(False), rc=0),
+    survey_case("survey-header-only", transform_rows("survey/export.csv", lambda rows: rows[:1]), "no responses"),
+    survey_case("survey-utf16-odd-length", transform_bytes("survey/export.csv", lambda b: _utf16(b)[:-1]), "UTF-16"),
     cell_case(PAIRS, 10, "start_date", "2024-10-01 00:00:00", "pairs-start-datetime-export", rc=0),
     cell_case(PAIRS, 11, "start_date", "01/10/2024 09:30", "pairs-start-uk-with-time", rc=0),
     cell_case(PAIRS, 12, "start_date", "2024/10/01", "pairs-start-ymd-slashes", rc=0),

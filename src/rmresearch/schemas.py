@@ -281,7 +281,10 @@ def read_raw_table(path: str | Path, *, sheet: str | int | None = 0) -> tuple[pd
         return raw, rows
     if suffix == ".xls":
         raise InputError(f"{path}: old-style .xls workbooks are not supported. Save it as .xlsx or 'CSV UTF-8'.")
-    head = path.read_bytes()
+    try:
+        head = path.read_bytes()
+    except OSError as exc:  # no permission, a vanished network drive...
+        raise InputError(f"{path}: cannot be read ({exc.strerror}). Check that the file is not open elsewhere or locked.") from None
     _sniff_binary(path, head)
     utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))  # Excel's "Unicode text" and some exports
     try:

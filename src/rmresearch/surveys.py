@@ -877,6 +877,9 @@ def read_responses(
         raw = _read_spss(path)
     else:
         raise ValueError(f"format must be 'auto', 'qualtrics', 'forms', 'spss' or 'csv', not {format!r}")
+    if len(raw.body) == 0:
+        raise InputError(f"{path}: the export has a header but no responses. Export the survey again once people "
+                         "have answered (Qualtrics: Data & Analysis > Export; Forms: Open in Excel).")
     if wave is not None and wave not in WAVES:
         raise ValueError(f"wave must be one of {', '.join(WAVES)}, not {wave!r}")
 
