@@ -484,3 +484,18 @@ def test_cli_audit_mistakes_are_one_line_errors(cohort, capsys, tmp_path):
     assert main(["audit", str(tmp_path / "missing"), "--cohort", str(cohort.path)]) == 2
     err = capsys.readouterr().err
     assert "no such file or folder to audit" in err and "Traceback" not in err
+
+
+def test_a_cohort_without_interviews_is_audited_too(demo_copy, tmp_path):
+    from rmresearch.config import load_cohort
+    from rmresearch.report import leak_audit
+
+    path = demo_copy / "cohorts" / "demo.yml"
+    path.write_text(path.read_text().replace("  interviews: interviews/demo/raw\n", ""))
+    cfg = load_cohort(path)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>All clean.</p>\n")
+    assert leak_audit(cfg, [site]) == []
+    (site / "index.html").write_text(f"<p title='{_roster_name(cfg)}'>x</p>\n")
+    assert "leak audit found 1" in leak_audit(cfg, [site])[0]

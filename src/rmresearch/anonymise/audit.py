@@ -711,6 +711,7 @@ def format_findings(findings: list[Finding], *, limit: int = 200) -> str:
 
 
 def _cohort_needles(configs) -> tuple[list[Roster], list[tuple[str, str]], dict, list[Path]]:
+    from ..errors import ConfigError
     from .pseudonyms import PseudonymKey, key_path
     from .review import review_path
     from .roster import load_roster
@@ -722,7 +723,11 @@ def _cohort_needles(configs) -> tuple[list[Roster], list[tuple[str, str]], dict,
             originals += PseudonymKey.load(kpath, cohort=config.cohort).originals()
         rosters.append(load_roster(config))
         identifiers.update(config.options.get("identifiers") or {})
-        private += [kpath, review_path(config), residual_path(config)]
+        private += [kpath, residual_path(config)]
+        try:
+            private.append(review_path(config))
+        except ConfigError:  # a cohort without interviews has no review file
+            pass
     return rosters, originals, identifiers, private
 
 
@@ -796,10 +801,15 @@ def _name_like(candidate: str, lex) -> bool:
 
 
 def residual_path(config) -> Path:
-    """Where the residual candidates of a cohort are listed: beside its review file (never in a shareable folder)."""
+    """Where the residual candidates of a cohort are listed: beside its review file, or in the keys folder when the
+    cohort has no interviews (never in a shareable folder)."""
+    from ..errors import ConfigError
     from .review import review_path
 
-    return review_path(config).parent / "residual_candidates.csv"
+    try:
+        return review_path(config).parent / "residual_candidates.csv"
+    except ConfigError:
+        return Path(config.outputs["keys"]) / "residual_candidates.csv"
 
 
 def residual_candidates(config, paths: Iterable[str | Path], *, detector=None):
