@@ -273,6 +273,17 @@ def test_sigkill_at_every_step_leaves_old_or_new_and_a_rerun_gives_the_uninterru
     assert killed >= 8 and committed >= 2
 
 
+def test_a_run_killed_again_while_it_finishes_the_last_swap(demo_copy):
+    """Kill in the commit, then kill the next run while it rolls the journal forward: a third run still ends in the new state."""
+    old, new, backup = _prepare_kill_project(demo_copy)
+    for first, second in [(3, 1), (3, 2), (4, 1), (2, 2)]:
+        _restore(demo_copy, backup)
+        assert _killed_run(demo_copy, before_replace=first)
+        _killed_run(demo_copy, before_replace=second)
+        _run(demo_copy)
+        assert _state(demo_copy) == new and _leftovers(demo_copy) == [], (first, second)
+
+
 _SLOW_CHILD = """
 import os, sys, time
 real = os.replace
