@@ -442,6 +442,20 @@ def load_cohort(
     for key in ("reference_group", "ethnicity_grouping", "aggregate_group"):
         if key in options:
             _text(options, key, source, where="options.")
+    for key in ("identifiers", "anonymise"):
+        if options.get(key) is not None and not isinstance(options[key], dict):
+            raise ConfigError(f"{source}: 'options.{key}' must be a mapping (name: value lines indented below it), "
+                              f"not {options[key]!r}"[:300] + ".")
+    import re
+
+    for name, pattern in (options.get("identifiers") or {}).items():
+        try:
+            if not isinstance(pattern, str) or not pattern:
+                raise re.error("not text")
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{source}: options.identifiers.{name}: {pattern!r} is not a regular expression ({exc}); "
+                              "write it in quotes, e.g. staff_number: '\\bS\\d{6}\\b'.") from None
     config = CohortConfig(
         cohort=cohort_id,
         title=str(data.get("title", f"Cohort {cohort_id}")),  # checked to be text above
