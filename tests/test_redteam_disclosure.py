@@ -552,3 +552,30 @@ def test_derived_marker_is_the_table_rule_for_a_single_number():
     assert rl.loc[0, "relative_likelihood"] == derived_marker([(400, 120), (60, 2)], style="ofs")
     with pytest.raises(ValueError, match="pair"):
         derived_marker([400, 120])
+
+
+# --------------------------------------------------------------------------- a test statistic beside a small group
+
+def test_logrank_statistic_does_not_give_back_two_events():
+    people = pd.DataFrame({"t": np.r_[np.arange(1, 201) % 9 + 1, [3, 7] + [10] * 58],
+                           "e": np.r_[np.ones(200, int), np.ones(2, int), np.zeros(58, int)],
+                           "g": ["A"] * 200 + ["B"] * 60})
+    test = pg.logrank_test(people, duration="t", event="e", group="g")
+    assert test.set_index("group").loc["B", "observed"] == 2
+    for style in ("hesa", "ofs"):
+        shown = pg.disclose_logrank(test, rules=DisclosureRules(style=style)).set_index("group")
+        assert shown.loc["B", "observed"] == 0
+        assert _is_marker(shown.loc["B", "expected"])
+        for column in ("chisq", "p"):  # the same statistic on A's row would give B's events back
+            assert _is_marker(shown.loc["A", column]) and _is_marker(shown.loc["B", column])
+    both = pd.DataFrame({"t": np.arange(1, 201) % 9 + 1, "e": (np.arange(200) % 3 != 0).astype(int), "g": ["A", "B"] * 100})
+    fine = pg.disclose_logrank(pg.logrank_test(both, duration="t", event="e", group="g"))
+    assert not fine["p"].map(_is_marker).any()
+
+
+def test_table_wide_derived_needs_a_listed_column():
+    table = pd.DataFrame({"n": [30, 40], "k": [10, 2], "p": [0.5, 0.5]})
+    with pytest.raises(ValueError, match="derived_table_wide"):
+        disclose(table, counts=["n", "k"], derived={"p": [("n", "k")]}, derived_table_wide=["q"])
+    shown = disclose(table, counts=["n", "k"], derived={"p": [("n", "k")]}, derived_table_wide=["p"])
+    assert shown["p"].tolist() == ["..", ".."]

@@ -833,6 +833,7 @@ def disclose(
     derived_decimals: Any = None,
     basis: str = "people",
     characteristics: Any = None,
+    derived_table_wide: Any = (),
 ) -> pd.DataFrame:
     """Round counts and suppress small-number rates, averages and the numbers derived from them.
 
@@ -880,6 +881,10 @@ def disclose(
     derived_decimals : int or dict, optional
         Decimal places for derived columns (one number, or ``{column: places}``);
         default ``decimals``.
+    derived_table_wide : list of str, optional
+        Derived columns that hold one statistic for the whole table (a test's
+        chi-squared and p-value repeated on every row): suppressed in every row
+        if any row's bases are suppressed, since the other rows would show it.
     basis : {"people", "qualitative", "listing"}, default "people"
         Which rule applies to the table's counts (DOMAIN.md section 3), recorded
         in the log so a reader (and the release gate) knows:
@@ -989,6 +994,10 @@ def disclose(
     mean_spec = _mean_spec(means)
     derived_spec = _derived_spec(derived)
     derived_places = _derived_places(derived_decimals, derived_spec, decimals)
+    table_wide = _column_list(derived_table_wide, "derived_table_wide")
+    unknown = [c for c in table_wide if c not in derived_spec]
+    if unknown:
+        raise ValueError(f"derived_table_wide names column(s) {unknown} that are not listed in derived.")
 
     for column in count_columns:
         _require(table, column, "count")
@@ -1079,6 +1088,10 @@ def disclose(
                 base_codes = _rate_codes(den, num, rules, style)
             unset = np.array([c is None for c in column_codes], dtype=bool)
             column_codes[unset] = base_codes[unset]
+        if column in table_wide:
+            first = next((c for c in column_codes if c is not None), None)
+            if first is not None:
+                column_codes[:] = first
         derived_codes[column] = column_codes
 
     if basis not in BASES:

@@ -66,6 +66,7 @@ __all__ = [
     "disclose_relative_likelihood",
     "disclosable_steps",
     "disclose_kaplan_meier",
+    "disclose_logrank",
     "event_rates",
     "kaplan_meier",
     "plottable_groups",
@@ -918,6 +919,40 @@ def disclose_relative_likelihood(
         style=style,
         name=name or "relative likelihood",
     )
+
+
+def disclose_logrank(
+    table: pd.DataFrame, *, rules: DisclosureRules | None = None, style: str | None = None, name: str | None = None
+) -> pd.DataFrame:
+    """Disclosure control for a :func:`logrank_test` table, in one :func:`~rmresearch.disclosure.disclose` call.
+
+    The expected events rest on each group's observed events, and the test
+    statistic and p-value (shown on every row) on all groups: with a group of
+    two events, ``chisq = (O - E)^2 / V`` beside ``E`` gives ``O`` back, and the
+    other row would show the same statistic. So ``expected`` is suppressed with
+    a group whose events (or events subtracted from its size) are two or fewer,
+    and ``chisq``, ``df`` and ``p`` in every row when any group is.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"group": ["A", "B"], "n": [200, 60], "observed": [120, 2], "expected": [100.1, 21.9],
+    ...                   "chisq": [25.3, 25.3], "df": [1, 1], "p": [0.0, 0.0]})
+    >>> disclose_logrank(t)[["group", "observed", "expected", "chisq", "p"]]
+      group  observed expected chisq   p
+    0     A       120    100.1    ..  ..
+    1     B         0       ..    ..  ..
+    """
+    from .disclosure import disclose
+
+    rules = _rules(rules)
+    bases = [("n", "observed")]
+    stats_columns = [c for c in ("chisq", "df", "p") if c in table.columns]
+    derived = {"expected": bases, **{c: bases for c in stats_columns}}
+    places = {"expected": 1, "chisq": 2, "df": 0, "p": 4}
+    return disclose(table, counts=[c for c in ("n", "observed") if c in table.columns], derived=derived,
+                    derived_decimals={c: places[c] for c in derived}, derived_table_wide=stats_columns,
+                    rules=rules, style=style, name=name or "log-rank test")
 
 
 def event_rates(
