@@ -239,6 +239,13 @@ def _cp1252_name(data: bytes) -> bytes:
     return "\n".join(lines).encode("cp1252")
 
 
+def _add_member(data: bytes, name: str, content: bytes) -> bytes:
+    buffer = io.BytesIO(data)
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(name, content)
+    return buffer.getvalue()
+
+
 def _corrupt_zip(data: bytes) -> bytes:
     """Flip bytes inside the first member's compressed data (the directory stays intact: a CRC/inflate error)."""
     name_len, extra_len = int.from_bytes(data[26:28], "little"), int.from_bytes(data[28:30], "little")
@@ -439,6 +446,8 @@ CASES: list[Case] = [
     transcript_case("transcript-docx-truncated", ".docx", lambda b: b[: len(b) // 2], "docx"),
     transcript_case("transcript-vtt-garbled", ".vtt", lambda b: b.replace(b"WEBVTT", b"WEBVTX", 1), "WEBVTT"),
     transcript_case("transcript-vtt-bad-timing", ".vtt", lambda b: b.replace(b" --> ", b" -> ", 1), "line"),
+    transcript_case("transcript-docx-zip-bomb", ".docx", lambda b: _add_member(b, "word/media/padding.bin", b"\0" * 12_000_000),
+                    "unpacks", "MB"),
     transcript_case("transcript-only-whitespace", ".txt", b"   \n\n\t\n", "empty"),
     # --- REFI-QDA import
     qdpx_case("qdpx-not-zip", write_file("demo.qdpx", b"<Project/>"), "zip"),
@@ -578,7 +587,8 @@ CASES += [
 # Some limits are far above what a fixture can write quickly: the cases above that say "MB"
 # run with these limits lowered (the check and its message are the real ones).
 SMALL_LIMITS = {"rmresearch.schemas.MAX_TABLE_BYTES": 2_000_000, "rmresearch.config.MAX_YAML_BYTES": 1_000_000,
-                "rmresearch.transcripts.MAX_TRANSCRIPT_BYTES": 5_000_000, "rmresearch.surveys.MAX_EXPORT_BYTES": 2_000_000,
+                "rmresearch.transcripts.MAX_TRANSCRIPT_BYTES": 5_000_000,
+                "rmresearch.transcripts.MAX_DOCX_INFLATED_BYTES": 10_000_000, "rmresearch.surveys.MAX_EXPORT_BYTES": 2_000_000,
                 "rmresearch.coding.refi.MAX_QDPX_MEMBER_BYTES": 10_000_000}
 
 

@@ -415,6 +415,9 @@ def write_transcript_text(transcript_or_text: Transcript | str, path: str | Path
 #: Largest transcript read (bytes). A two-hour interview is a few hundred kilobytes of text (a .docx with a
 #: logo a few megabytes); anything this large is the wrong file and would stall the anonymiser.
 MAX_TRANSCRIPT_BYTES = 50_000_000
+#: Largest size a .docx may unpack to (its parts together): a compressed file of a few kilobytes can unpack
+#: to gigabytes (a zip bomb).
+MAX_DOCX_INFLATED_BYTES = 200_000_000
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -705,6 +708,15 @@ def _parse_docx(path: Path, data: bytes) -> list[_Draft]:
 
     from docx import Document  # python-docx
 
+    try:
+        inflated = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise InputError(f"{path}: the .docx file is damaged and cannot be read ({exc}). Open it in Word and save it again.") from None
+    if inflated > MAX_DOCX_INFLATED_BYTES:  # a zip bomb, or a document full of pictures: not a transcript
+        raise InputError(
+            f"{path}: the .docx unpacks to {inflated / 1e6:,.0f} MB, more than the {MAX_DOCX_INFLATED_BYTES / 1e6:,.0f} MB "
+            "limit for a transcript. Save it without pictures (or as plain text) and run again."
+        )
     try:
         document = Document(io.BytesIO(data))
         paragraphs = [p.text for p in document.paragraphs]  # top-level body only: tables are skipped
