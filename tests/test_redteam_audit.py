@@ -255,14 +255,26 @@ def _roster_name(cohort) -> str:
 
 def test_audit_shareable_covers_several_cohorts(cohort, tmp_path):
     from rmresearch.anonymise.audit import audit_shareable
+    from rmresearch.config import load_cohort
 
-    other = tmp_path / "other.csv"
-    other.write_text("participant_id,name\nQ01,Zebedee Quarshie\n")
+    root = cohort.root
+    table = (root / "data/demo/participants.csv").read_text().splitlines()
+    header, first = table[0], table[1].split(",")
+    first[1], first[header.split(",").index("cohort")] = "Zebedee Quarshie", "later"
+    (root / "data/later").mkdir()
+    (root / "data/later/participants.csv").write_text(header + "\n" + ",".join(first) + "\n")
+    text = (root / "cohorts/demo.yml").read_text()
+    for a, b in (("cohort: demo", "cohort: later"), ("data/demo/participants.csv", "data/later/participants.csv"),
+                 ("keys: keys/demo", "keys: keys/later"), ("reports: reports/demo", "reports: reports/later"),
+                 ("anonymised: interviews/demo/anonymised", "anonymised: interviews/later/anonymised")):
+        text = text.replace(a, b)
+    (root / "cohorts/later.yml").write_text(text)
+    later = load_cohort(root / "cohorts/later.yml")
     page = tmp_path / "trends" / "report.html"
     page.parent.mkdir()
-    page.write_text(f"<p title='{_roster_name(cohort)}'>trend</p>\n")
-    findings = audit_shareable([cohort], [page.parent])
-    assert [f.label for f in findings] == ["PERSON"]
+    page.write_text(f"<p title='{_roster_name(cohort)}'>trend</p>\n<p>Thanks to Zebedee.</p>\n")
+    assert [f.line for f in audit_shareable([cohort], [page.parent])] == [1]
+    assert sorted(f.line for f in audit_shareable([cohort, later], [page.parent])) == [1, 2]
 
 
 def test_report_leak_audit_reads_attributes(cohort, tmp_path):
