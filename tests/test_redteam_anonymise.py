@@ -23,7 +23,9 @@ import pytest
 from rmresearch.cli import main as cli_main
 from rmresearch.errors import ConfigError, InputError, ValidationError
 
-PERSON_FILE = "interview_Hyacinth_Beckford.txt"  # a raw file named after a person, as real exports are
+PERSON_FILE = "interview_Hyacinth_Beckford.txt"
+needs_proc = pytest.mark.skipif(not Path("/proc/self/fd").is_dir() or not hasattr(os, "fork"),
+                                reason="kills and write failures are simulated through fork and /proc (Linux)")  # a raw file named after a person, as real exports are
 
 
 def _config(root: Path):
@@ -244,6 +246,7 @@ def _killed_run(root: Path, *, before_replace: int = 0, before_write: int = 0) -
     return os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
 
 
+@needs_proc
 def test_sigkill_at_every_step_leaves_old_or_new_and_a_rerun_gives_the_uninterrupted_result(demo_copy):
     from rmresearch.anonymise import check_anonymised
     old, new, backup = _prepare_kill_project(demo_copy)
@@ -273,6 +276,7 @@ def test_sigkill_at_every_step_leaves_old_or_new_and_a_rerun_gives_the_uninterru
     assert killed >= 8 and committed >= 2
 
 
+@needs_proc
 def test_a_run_killed_again_while_it_finishes_the_last_swap(demo_copy):
     """Kill in the commit, then kill the next run while it rolls the journal forward: a third run still ends in the new state."""
     old, new, backup = _prepare_kill_project(demo_copy)
@@ -296,6 +300,7 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+@needs_proc
 def test_cli_run_killed_at_random_times_then_rerun_matches(demo_copy):
     old, new, backup = _prepare_kill_project(demo_copy)
     argv = [sys.executable, "-c", _SLOW_CHILD, "anonymise", "run", "--cohort", str(demo_copy / "cohorts" / "demo.yml"),
@@ -486,6 +491,7 @@ def test_a_raw_file_that_vanishes_mid_run(demo_copy, monkeypatch, capsys):
     assert _state(demo_copy) == before
 
 
+@needs_proc
 def test_outputs_that_cannot_be_written_leave_the_previous_state(demo_copy, monkeypatch, capsys):
     real = os.fsync
 
