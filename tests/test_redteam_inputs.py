@@ -501,6 +501,9 @@ CASES: list[Case] = [
     survey_case("survey-forms-damaged", transform_bytes("survey/forms.xlsx", lambda b: b[: len(b) // 3]), "Excel",
                 argv=("survey", "import", "survey/forms.xlsx", "-i", "psychological_safety", "programme_feedback",
                       "--wave", "post", "--out", "imported/tidy.csv"), rel="survey/forms.xlsx"),
+    survey_case("survey-forms-zip-bomb", transform_bytes("survey/forms.xlsx", lambda b: _add_member(b, "xl/media/pad.bin", b"\0" * 3_000_000)),
+                "unpacks", argv=("survey", "import", "survey/forms.xlsx", "-i", "psychological_safety", "programme_feedback",
+                                 "--wave", "post", "--out", "imported/tidy.csv"), rel="survey/forms.xlsx"),
     survey_case("survey-spss-garbage", write_file("survey/spss.sav", b"$FL2" + bytes(200)), "SPSS",
                 argv=("survey", "import", "survey/spss.sav", "-i", "psychological_safety", "programme_feedback",
                       "--wave", "post", "--out", "imported/tidy.csv"), rel="survey/spss.sav"),
@@ -572,6 +575,10 @@ def _participants_workbook(first_sheet_notes: bool):
 CASES += [
     Case("validate", "participants-xlsx-second-sheet", (COHORT, "data/demo/participants.xlsx"), _participants_workbook(True),
          ("sheet 'Data'",), file="participants.xlsx"),
+    Case("validate", "participants-xlsx-zip-bomb", (COHORT, "data/demo/participants.xlsx"),
+         lambda root: (_participants_workbook(False)(root), (root / "data/demo/participants.xlsx").write_bytes(
+             _add_member((root / "data/demo/participants.xlsx").read_bytes(), "xl/media/pad.bin", b"\0" * 3_000_000))),
+         ("unpacks",), file="participants.xlsx"),
     Case("validate", "participants-xlsx-ok", (COHORT, "data/demo/participants.xlsx"), _participants_workbook(False), rc=0),
     survey_case("survey-header-only", transform_rows("survey/export.csv", lambda rows: rows[:1]), "no responses"),
     survey_case("survey-utf16-odd-length", transform_bytes("survey/export.csv", lambda b: _utf16(b)[:-1]), "UTF-16"),

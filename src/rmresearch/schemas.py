@@ -257,6 +257,19 @@ def check_size(path: Path, limit: int, what: str) -> None:
         )
 
 
+def check_workbook_size(path: Path, limit: int) -> None:
+    """Refuse an .xlsx whose parts unpack beyond ``limit`` bytes (a zip bomb) before openpyxl inflates them."""
+    import zipfile
+
+    try:
+        inflated = sum(info.file_size for info in zipfile.ZipFile(path).infolist())
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise InputError(f"{path}: cannot be read as an Excel workbook ({exc}). Open it in Excel and save it again.") from None
+    if inflated > limit:
+        raise InputError(f"{path}: the workbook unpacks to {inflated / 1e6:,.0f} MB, more than the {limit / 1e6:,.0f} MB limit "
+                         "for an input table. Check that it is the right file; save the one sheet as CSV UTF-8.")
+
+
 def read_raw_table(path: str | Path, *, sheet: str | int | None = 0) -> tuple[pd.DataFrame, list[int]]:
     """Read a CSV/TSV/Excel file as text cells, without interpreting anything.
 
@@ -272,6 +285,7 @@ def read_raw_table(path: str | Path, *, sheet: str | int | None = 0) -> tuple[pd
     suffix = path.suffix.lower()
     check_size(path, MAX_TABLE_BYTES, "an input table")
     if suffix in (".xlsx", ".xlsm"):
+        check_workbook_size(path, MAX_TABLE_BYTES)
         try:
             raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many kinds for damaged files

@@ -604,6 +604,9 @@ def _read_plain(path: Path, records: list[list[str]]) -> _Raw:
 
 
 def _read_forms(path: Path, sheet) -> _Raw:
+    from .schemas import check_workbook_size
+
+    check_workbook_size(path, MAX_EXPORT_BYTES)
     try:
         table = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many kinds for damaged files
