@@ -337,9 +337,12 @@ def _output_names(files: list[Path], key: "PseudonymKey | None" = None, raw_dir:
 
 @contextlib.contextmanager
 def _run_lock(keys_dir: Path):
-    """One ``anonymise run`` per cohort at a time (released by the system if the run is killed)."""
-    import fcntl
-
+    """One ``anonymise run`` per cohort at a time (released by the system if the run is killed).
+    Where there is no ``fcntl`` (Windows) runs are not locked against each other."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        fcntl = None
     try:
         keys_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(keys_dir, 0o700)
@@ -349,7 +352,8 @@ def _run_lock(keys_dir: Path):
                          "check outputs.keys in the cohort file and the folder's permissions.") from None
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise InputError(f"{keys_dir}: another `rmresearch anonymise run` of this cohort is running; "
                              "wait for it to finish.") from None
