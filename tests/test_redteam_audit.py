@@ -211,6 +211,7 @@ def test_ethnicity_and_colour_words_base64_and_hashes_are_not_findings(tmp_path)
     (tmp_path / "03_attainment.results.json").write_text(json.dumps({"rate": 0.11538461538461539, "n": 26,
                                                                        "gap": -0.0770090012345}, indent=1))
     (tmp_path / "table.csv").write_text("ethnicity,n,rate\nWhite,120,0.55\nBlack,60,0.31\n")
+    (tmp_path / "printed.txt").write_text("White: 55% (n = 120)\nBlack: 31% of 60 students\n")
     import nbformat
 
     nb = nbformat.v4.new_notebook()

@@ -123,7 +123,9 @@ def _name_context(line: str, start: int, end: int) -> bool:
     if not after:
         return False
     if after.group(0).lstrip().startswith(":"):
-        return not line[:start].strip()  # "White: I think ..." at the start of a line
+        # a speaker label, "White: I was nervous at first", not a category label, "White: 55% (n = 120)"
+        words = re.findall(r"[^\W\d_]{2,}", line[end + len(after.group(0)):])
+        return not line[:start].strip() and len(words) >= 4
     word = after.group(1)
     return word is None or word.casefold() in _REPORTING
 
