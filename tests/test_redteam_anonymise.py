@@ -693,3 +693,10 @@ def test_an_empty_review_file_is_an_empty_queue(tmp_path):
     path = tmp_path / "review.csv"
     path.write_bytes(b"")
     assert ReviewQueue(path).rows == {}
+
+
+def test_a_key_saved_with_a_byte_order_mark_still_loads(demo_copy):
+    before = _state(demo_copy)
+    _key(demo_copy).write_bytes(b"\xef\xbb\xbf" + _key(demo_copy).read_bytes())  # saved by Notepad
+    _run(demo_copy)
+    assert _state(demo_copy) == before  # same pseudonyms; the key is written back without the BOM

@@ -167,7 +167,7 @@ class PseudonymKey:
                     f"Run `chmod 600 {path}` (and `chmod 700 {path.parent}`), then run again."
                 )
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM if an editor added one
         except (ValueError, UnicodeDecodeError) as exc:
             raise InputError(f"{path}: the pseudonym key is not valid JSON ({exc}); restore it from backup. "
                              "Deleting it would give every person a new pseudonym.") from None
