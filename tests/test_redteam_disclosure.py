@@ -579,3 +579,9 @@ def test_table_wide_derived_needs_a_listed_column():
         disclose(table, counts=["n", "k"], derived={"p": [("n", "k")]}, derived_table_wide=["q"])
     shown = disclose(table, counts=["n", "k"], derived={"p": [("n", "k")]}, derived_table_wide=["p"])
     assert shown["p"].tolist() == ["..", ".."]
+
+
+def test_a_missing_rate_on_a_large_base_stays_missing():
+    table = pd.DataFrame({"k": [25, 3], "n": [25, 40], "rate": [np.nan, 3 / 40]})
+    shown = disclose(table, counts=["k", "n"], rates={"rate": ("n", "k")})
+    assert pd.isna(shown.loc[0, "rate"]) and shown.loc[1, "rate"] == "7.5%"

@@ -1054,6 +1054,8 @@ def disclose(
                 "pass proportions (e.g. 0.625) or percent=False."
             )
         codes[rate] = _rate_codes(den, num, rules, style)
+        if style == "hesa":  # a missing rate hides nothing: it stays missing unless its base is too small
+            codes[rate][np.isnan(rate_values) & (den >= rules.min_percentage_denominator)] = None
     # A rate given without a numerator (an interval bound, a second estimate on the same
     # people) beside a suppressed rate on the same denominator gives it back (a Wilson
     # interval pins its count): it is suppressed wherever such a rate is, with its marker.
