@@ -586,6 +586,7 @@ CASES += [
     yaml_set("options.identifiers.staff_number", "\\bS(\\d{6}", "staff_number", id_="yaml-identifiers-bad-regex"),
     yaml_set("options.identifiers.staff_number", 123456, "staff_number", id_="yaml-identifiers-number"),
     yaml_set("options.anonymise", ["roster"], "options.anonymise", id_="yaml-anonymise-list"),
+    yaml_set("inputs.surveys.during", "surveys/demo/pre.csv", "inputs.surveys", "'during'", id_="yaml-survey-wave-unknown"),
     cell_case(PAIRS, 10, "start_date", "2024-10-01 00:00:00", "pairs-start-datetime-export", rc=0),
     cell_case(PAIRS, 11, "start_date", "01/10/2024 09:30", "pairs-start-uk-with-time", rc=0),
     cell_case(PAIRS, 12, "start_date", "2024/10/01", "pairs-start-ymd-slashes", rc=0),

@@ -398,6 +398,9 @@ def load_cohort(
         if name == "surveys":
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: 'inputs.surveys' must map a wave (pre, post) to a file.")
+            odd = [str(w) for w in value if str(w) not in ("pre", "mid", "post")]
+            if odd:
+                raise ConfigError(f"{source}: 'inputs.surveys' has wave(s) {', '.join(map(repr, odd))}; waves are pre, mid and post.")
             inputs[name] = {str(w): resolve(v, f"inputs.surveys.{w}") for w, v in value.items() if v is not None}
         else:
             inputs[name] = resolve(value, f"inputs.{name}")
