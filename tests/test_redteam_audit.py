@@ -25,6 +25,7 @@ ROSTER = Roster([
     Person("P07", "Mary English"),
     Person("P08", "Tobi Scott"),
     Person("P09", "Niamh Irish"),
+    Person("P10", "May Young"),
 ])
 
 
@@ -128,7 +129,7 @@ def test_notebook_html_output_attribute_and_figure_metadata_are_read(tmp_path):
         nbformat.v4.new_output("display_data", data={"text/html": '<table><tr><td title="Kwame Mensah">P01</td></tr></table>',
                                                       "text/plain": "P01"}),
         nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo" + "A" * 400, "text/plain": "<Figure>"},
-                               metadata={"rmresearch": {"figure": True, "alt": "Chart", "figure_text": ["Tick", "Hope"]}}),
+                               metadata={"rmresearch": {"figure": True, "alt": "Chart", "figure_text": ["May", "Praise for Hope"]}}),
     ]
     nb.cells = [nbformat.v4.new_markdown_cell('# T\n<span title="Campbell">x</span>'), cell]
     nbformat.write(nb, tmp_path / "01_x.ipynb")
@@ -219,7 +220,8 @@ def test_ethnicity_and_colour_words_base64_and_hashes_are_not_findings(tmp_path)
     cell.outputs = [nbformat.v4.new_output("display_data", data={
         "text/plain": "  ethnicity    n\n0     White  120\n1     Black   60",
         "image/png": "iVBORw0KGgo07700900123" + "A" * 300})]
-    cell.outputs[0].metadata = {"rmresearch": {"figure_text": ["White", "Black", "Share of White students"]}}
+    cell.outputs[0].metadata = {"rmresearch": {"figure_text": ["White", "Black", "Share of White students", "May 2025",
+                                                               "Young staff", "Hope"]}}
     nb.cells = [cell]
     nbformat.write(nb, tmp_path / "03_attainment.ipynb")
     assert audit_paths([tmp_path], roster=ROSTER) == []

@@ -76,7 +76,6 @@ MAX_AUDIT_BYTES = 256 * 1024 * 1024
 #: Words that are ethnicity, nationality or colour categories first: a name only in a name context.
 CATEGORY_WORDS = IDENTITY_TERMS | frozenset({"green", "grey", "gray", "other", "unknown", "not", "known"})
 _PRIVATE_MARK = "PRIVATE"
-_AS_NAME = "with "  # put before a text that stands alone (a tick label): a capitalised word there is a name
 
 
 @dataclass(frozen=True)
@@ -365,10 +364,6 @@ def _json_units(text: str, *, notebook: bool, findings: list, file: str) -> Iter
         if kind == "html":
             for n, part in _html_units(value):
                 yield line + n - 1, part
-        elif FIGURE_TEXT_KEY in path or (path and path[-1] == "alt"):
-            # a tick label or legend entry stands alone: a capitalised name there is written as a name
-            for n, part in _text_units(value):
-                yield line + n - 1, _AS_NAME + part
         else:
             for n, part in _text_units(value):
                 yield line + n - 1, part
@@ -768,7 +763,9 @@ def audit_texts(config, texts: Iterable[str], *, where: str = "figure") -> list[
     findings = []
     for text in texts:
         for line in str(text).split("\n"):
-            line = _AS_NAME + _clean(line)
+            # a tick label stands alone like a table cell: "May" on a time axis or a theme "Hope" is not taken
+            # for a person of that name; a full name, a name that is no common word, or one inside a title is
+            line = _clean(line)
             for found, src in needles.find(line):
                 findings.append(Finding(where, 0, "PERSON", mask(found), src))
             for span in find_patterns(line, identifiers=ids, labels=_AUDIT_LABELS):
@@ -846,8 +843,6 @@ def residual_candidates(config, paths: Iterable[str | Path], *, detector=None):
         if f.resolve() in private:
             continue
         for where, n, line in text_units(f, []):
-            if line.startswith(_AS_NAME):
-                line = line[len(_AS_NAME):]
             if not re.search(r"[A-Z][a-z]", line):
                 continue
             for span in detector.detect(line):
