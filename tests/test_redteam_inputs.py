@@ -550,6 +550,9 @@ CASES += [
                  "UTF-8", "row "),
     codings_case("codings-huge", transform_bytes(CODINGS, lambda b: b + b"\n" * 3_000_000), "MB"),
     # --- more of the cohort file and its tables
+    Case("validate", "participants-unquoted-comma", (P,),
+         transform_bytes(P, lambda b: b"\n".join(line.replace(b",", b", Jr,", 1) if i == 6 else line
+                                                 for i, line in enumerate(b.split(b"\n")))), ("row 7", "more cells")),
     Case("validate", "participants-semicolons", (P,), transform_bytes(P, lambda b: b.replace(b",", b";")), ("semicolon",)),
     yaml_set("inputs.interviews", "data/demo/participants.csv", "inputs.interviews", "folder", id_="yaml-interviews-is-a-file"),
     Case("validate", "participants-xlsx-garbage", (COHORT, "data/demo/participants.xlsx"),

@@ -428,11 +428,23 @@ def read_table(
         return pd.DataFrame(), [problem]
     header = [_normalise_header(v) for v in raw.iloc[header_at]]
     body = raw.iloc[header_at + 1 :].reset_index(drop=True)
+    problems = []
+    # Cells right of the last named column: a row shifted by an unquoted comma ("Thornton, Hugh") or a stray
+    # cell. Dropping them silently would read every cell of that row from the wrong column.
+    last = max((i for i, h in enumerate(header) if h), default=-1)
+    if last + 1 < body.shape[1]:
+        beyond = body.iloc[:, last + 1 :].apply(lambda c: c.astype(str).str.strip().ne("")).any(axis=1).to_numpy()
+        if beyond.any():
+            numbers = np.asarray(rownums[header_at + 1 :])[beyond]
+            problems.append(_many(
+                str(path), None, numbers,
+                "has more cells than the header has columns (an unquoted comma inside a cell, e.g. \"Thornton, Hugh\" "
+                "without quotes, shifts the row); quote that cell or remove the stray cells",
+            ))
     body.columns = header
     body = body.loc[:, [h != "" for h in header]]
     frame = body.copy()
     frame.insert(0, "_row", rownums[header_at + 1 :])
-    problems = []
     dupe_headers = sorted({h for h in header if h and header.count(h) > 1})
     if dupe_headers:
         problems.append(Problem(str(path), f"column(s) appear more than once in the header: {', '.join(dupe_headers)}", row=rownums[header_at]))
