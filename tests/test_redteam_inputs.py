@@ -553,6 +553,8 @@ CASES += [
     Case("validate", "participants-unquoted-comma", (P,),
          transform_bytes(P, lambda b: b"\n".join(line.replace(b",", b", Jr,", 1) if i == 6 else line
                                                  for i, line in enumerate(b.split(b"\n")))), ("row 7", "more cells")),
+    Case("validate", "transcript-unreadable-found-by-validate", (f"{RAW}/*.txt",),
+         lambda root: (root / _first(root, f"{RAW}/*.txt")).write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(256)), ("binary",)),
     Case("validate", "participants-semicolons", (P,), transform_bytes(P, lambda b: b.replace(b",", b";")), ("semicolon",)),
     yaml_set("inputs.interviews", "data/demo/participants.csv", "inputs.interviews", "folder", id_="yaml-interviews-is-a-file"),
     Case("validate", "participants-xlsx-garbage", (COHORT, "data/demo/participants.xlsx"),
@@ -809,3 +811,15 @@ def test_an_instrument_with_a_duplicate_key_is_refused_with_both_lines(tmp_path)
     (tmp_path / "mine.yml").write_bytes("instrument: mïne\n".encode("cp1252"))
     with pytest.raises(ConfigError, match="not UTF-8 text \\(line 1"):
         load_instrument("mine", folder=tmp_path)
+
+
+def test_validate_warns_of_raw_files_the_anonymiser_would_skip(project, capsys, monkeypatch):
+    monkeypatch.chdir(project)
+    pdf = project / RAW / "interview_16.pdf"
+    pdf.write_bytes(b"%PDF-1.4 a transcript saved as PDF")
+    try:
+        rc = main(["validate", "--cohort", "demo"])
+    finally:
+        pdf.unlink()
+    out = capsys.readouterr().out
+    assert rc == 0 and "warning:" in out and "interview_16.pdf" in out and "not anonymised or analysed" in out

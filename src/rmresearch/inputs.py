@@ -69,6 +69,35 @@ def cohort_mismatch(participants: pd.DataFrame, config: CohortConfig) -> Problem
     )
 
 
+#: Files an interviews folder may hold besides transcripts without a word said (operating-system clutter).
+_CLUTTER = {"thumbs.db", "desktop.ini", ".ds_store"}
+
+
+def check_transcripts(folder: Path) -> list[Problem]:
+    """Every transcript in the raw folder read as ``anonymise run`` reads it: unreadable ones are errors, files
+    of other types (a PDF, a .doc) a warning, since the anonymiser skips them and their interview is missed."""
+    from .transcripts import SUPPORTED_SUFFIXES, read_transcript
+
+    problems: list[Problem] = []
+    skipped = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts) or path.name.lower() in _CLUTTER:
+            continue
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            skipped.append(path)
+            continue
+        try:
+            read_transcript(path)
+        except InputError as exc:
+            problems.append(Problem(str(path), str(exc).removeprefix(f"{path}: ")))
+    if skipped:
+        names = ", ".join(str(p.relative_to(folder)) for p in skipped[:8]) + (" ..." if len(skipped) > 8 else "")
+        problems.append(Problem(str(folder), f"{len(skipped)} file(s) of a type that is not read as a transcript ({names}): "
+                                f"they are not anonymised or analysed. Save them as {', '.join(SUPPORTED_SUFFIXES)} "
+                                "or move them out of the folder", severity="warning"))
+    return problems
+
+
 def check_values(tables: dict[str, pd.DataFrame], config: CohortConfig) -> list[Problem]:
     """Checks across the columns of one table: values each valid alone that cannot be true together."""
     problems: list[Problem] = []
@@ -208,6 +237,7 @@ def validate_cohort(config: CohortConfig) -> tuple[dict[str, pd.DataFrame], list
         files = [p for p in Path(interviews).iterdir() if p.is_file() and not p.name.startswith(".")]
         if not files:
             problems.append(Problem(str(interviews), "the interviews folder is empty", severity="warning"))
+        problems += check_transcripts(Path(interviews))
     problems += check_references(tables, config)
     problems += check_values(tables, config)
     if "participants" in tables:
