@@ -147,6 +147,9 @@ def test_derived_spec_errors():
         disclose(table, counts=["n", "k"], rates={"rate": ("n", "k")}, derived={"rate": ["n"]})
     with pytest.raises(ValueError, match="derived_decimals"):
         disclose(table, counts=["n", "k"], derived={"gap": ["n"]}, derived_decimals={"other": 2})
+    with pytest.raises(ValueError, match="another derived column"):
+        disclose(table.assign(ratio=1.2), counts=["n", "k"], rates={"rate": ("n", "k")},
+                 derived={"gap": ["rate"], "ratio": ["gap"]})
 
 
 def test_mean_based_derived_is_suppressed_with_the_mean():

@@ -1016,6 +1016,11 @@ def disclose(
                 _require(table, base[0], f"denominator (of derived {column!r})")
                 if base[1] is not None:
                     _require(table, base[1], f"numerator (of derived {column!r})")
+            elif base in derived_spec:
+                raise ValueError(
+                    f"derived[{column!r}] rests on {base!r}, another derived column; list the rates or counts "
+                    f"{base!r} rests on instead ({derived_spec[base]!r})."
+                )
             elif base not in rate_spec and base not in mean_spec:
                 _require(table, base, f"base (of derived {column!r})")
     roles: dict[Any, str] = {c: "counts" for c in count_columns}
