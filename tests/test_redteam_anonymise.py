@@ -700,3 +700,36 @@ def test_a_key_saved_with_a_byte_order_mark_still_loads(demo_copy):
     _key(demo_copy).write_bytes(b"\xef\xbb\xbf" + _key(demo_copy).read_bytes())  # saved by Notepad
     _run(demo_copy)
     assert _state(demo_copy) == before  # same pseudonyms; the key is written back without the BOM
+
+
+def test_document_pseudonyms_never_change_never_repeat_and_never_reuse_a_name():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from rmresearch.anonymise import PseudonymKey
+
+    names = st.sampled_from(["a.txt", "A.txt", "a.docx", "b.vtt", "interview_02.txt", "Zoë O'Neil.txt", "x/y.txt"])
+    runs = st.lists(st.dictionaries(names, st.sampled_from(["h1", "h2", "h3"]), max_size=5), min_size=1, max_size=6)
+
+    @settings(max_examples=150, deadline=None)
+    @given(runs)
+    def check(sequence):
+        key = PseudonymKey()
+        previous: dict[str, str] = {}
+        ever: set[str] = set()
+        for files in sequence:
+            out = key.document_names(files)
+            assert sorted(out) == sorted(files)
+            assert len(set(out.values())) == len(out)  # no two raw files share an output
+            for raw, doc in out.items():
+                assert raw not in doc and doc.startswith("interview_")
+                if raw in previous:
+                    assert previous[raw] == doc  # a file present in the last run keeps its pseudonym
+                elif doc in ever:  # an old pseudonym only goes to a renamed file (same content)
+                    assert any(e["document"] == doc and e["sha256"] == files[raw] for e in key.documents.values())
+            previous = out
+            ever |= set(out.values())
+            docs = [e["document"] for e in key.documents.values()]
+            assert len(docs) == len(set(docs))
+
+    check()
