@@ -541,6 +541,8 @@ CASES += [
                  "row 10", "interview_99#t001"),
     codings_case("codings-unknown-code", _blank_line_then(lambda l: _set_line(l, 4, 1, "no_such_code")), "row 5", "no_such_code"),
     codings_case("codings-empty-coder", _blank_line_then(lambda l: _set_line(l, 6, 2, "")), "row 7", "coder"),
+    codings_case("codings-duplicate-header", transform_bytes(CODINGS, lambda b: b.replace(b",memo", b",code", 1)), "row 1",
+                 "more than once"),
     codings_case("codings-cr-only", transform_bytes(CODINGS, _cr_only), rc=0),
     codings_case("codings-utf16", transform_bytes(CODINGS, _utf16), rc=0),
     codings_case("codings-binary", write_file(CODINGS, b"\x00\x01\x02" * 50), "binary"),

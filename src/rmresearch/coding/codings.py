@@ -233,6 +233,10 @@ def read_codings_csv(
     except csv.Error as exc:
         raise InputError(f"{path}: not a readable CSV ({exc}).") from None
     header = [str(h).strip() for h in raw.iloc[0]]
+    twice = sorted({h for h in header if h and [x.lower() for x in header].count(h.lower()) > 1})
+    if twice:
+        raise ValidationError([Problem(str(path), f"column(s) {', '.join(map(repr, twice))} appear more than once in the "
+                                       "header; keep one of each", row=numbers[0], column=twice[0])])
     frame = raw.iloc[1:].reset_index(drop=True)
     frame.columns = header
     frame = frame.loc[:, [h != "" for h in header]]
