@@ -825,3 +825,13 @@ def test_validate_warns_of_raw_files_the_anonymiser_would_skip(project, capsys, 
         pdf.unlink()
     out = capsys.readouterr().out
     assert rc == 0 and "warning:" in out and "interview_16.pdf" in out and "not anonymised or analysed" in out
+
+
+def test_a_codebook_with_a_code_defined_twice_is_refused_with_both_lines(tmp_path):
+    from rmresearch.coding.codebook import load_codebook
+    from rmresearch.errors import InputError
+
+    path = tmp_path / "cb.yml"
+    path.write_text("name: mine\ncodes:\n  - code: a\n    title: A\n    title: B\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"'title' is given twice \(line 4 and line 5\)"):
+        load_codebook(path)

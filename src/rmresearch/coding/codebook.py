@@ -426,10 +426,12 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
 
 
 def _from_yaml_text(text: str, source: str) -> Codebook:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(f"{source}: not valid YAML: {exc}") from None
+    from ..config import load_yaml_text
+
+    try:  # duplicate keys (a code defined twice) an error with both lines; aliases bounded
+        data = load_yaml_text(text, source)
+    except ConfigError as exc:  # a codebook is an input file: its errors stay InputErrors
+        raise InputError(str(exc)) from None
     return codebook_from_mapping(data, source=source)
 
 
