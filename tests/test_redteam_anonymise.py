@@ -558,6 +558,10 @@ def test_words_of_a_participant_without_interview_consent_are_withheld(demo_copy
     assert others == [ln for ln in before[f"{doc}.txt"].splitlines() if not ln.startswith(f"[{pid}]:")]
     assert int(summary["WITHHELD"].sum()) == len([ln for doc_text in after.values() for ln in doc_text.splitlines()
                                                   if ln.endswith(WITHHELD)])
+    from rmresearch.anonymise import anonymisation_summary
+
+    info = anonymisation_summary(_config(demo_copy))
+    assert info["withheld_turns"] == int(summary["WITHHELD"].sum()) >= len(theirs) and "WITHHELD" not in set(info["by_label"]["label"])
     review = _review_rows(demo_copy)
     assert not [r for r in review.itertuples() if r.document == doc and r.decision == "" and
                 any(r.text in w for w in words) and r.text not in after[f"{doc}.txt"]]

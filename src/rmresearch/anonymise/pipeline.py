@@ -539,8 +539,9 @@ def anonymisation_summary(config) -> dict:
     """What the anonymised outputs hold, for the report (counts only, no identifiers).
 
     Returns a dict with ``by_label`` (label, mentions, documents), ``review_pending``,
-    ``review_total``, ``documents`` and ``consistency`` (one row per roster person
-    mentioned: how many distinct pseudonyms they received, which should be 1).
+    ``review_total``, ``documents``, ``consistency`` (one row per roster person
+    mentioned: how many distinct pseudonyms they received, which should be 1) and
+    ``withheld_turns`` (turns withheld for consent; not an identifier, so not in ``by_label``).
     """
     out_dir = Path(config.outputs["anonymised"])
     logs = sorted(out_dir.glob("*.log.csv"))
@@ -550,7 +551,8 @@ def anonymisation_summary(config) -> dict:
         f["document"] = p.name[: -len(".log.csv")]
         frames.append(f)
     log = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LOG_COLUMNS + ["document"])
-    used = log.loc[log["decision"] != "reject"]
+    withheld = int((log["label"] == "WITHHELD").sum())
+    used = log.loc[(log["decision"] != "reject") & (log["label"] != "WITHHELD")]
     by_label = (used.groupby("label").agg(mentions=("pseudonym", "size"), documents=("document", "nunique"))
                 .reset_index().sort_values("mentions", ascending=False).reset_index(drop=True))
     rpath = review_path(config)
@@ -574,4 +576,5 @@ def anonymisation_summary(config) -> dict:
         "review_pending": review.pending() if review else 0,
         "review_total": len(review.rows) if review else 0,
         "consistency": consistency,
+        "withheld_turns": withheld,
     }
