@@ -557,6 +557,8 @@ CASES += [
                                                  for i, line in enumerate(b.split(b"\n")))), ("row 7", "more cells")),
     Case("validate", "transcript-unreadable-found-by-validate", (f"{RAW}/*.txt",),
          lambda root: (root / _first(root, f"{RAW}/*.txt")).write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(256)), ("binary",)),
+    Case("validate", "meetings-two-exports-joined", (M,), transform_rows(M, lambda rows: rows[:40] + [rows[0]] + rows[40:]),
+         ("row 41", "repeats the header")),
     Case("validate", "participants-semicolons", (P,), transform_bytes(P, lambda b: b.replace(b",", b";")), ("semicolon",)),
     yaml_set("inputs.interviews", "data/demo/participants.csv", "inputs.interviews", "folder", id_="yaml-interviews-is-a-file"),
     Case("validate", "participants-xlsx-garbage", (COHORT, "data/demo/participants.xlsx"),

@@ -496,6 +496,12 @@ def validate_frame(
             problems.append(Problem(source, "looks like a totals row; remove it from the table", row=int(r), column=first_col))
         frame = frame.loc[~looks_total.to_numpy()]
         rows = frame["_row"].to_numpy()
+        # Two exports pasted one below the other: the second header is read as data
+        repeated = frame[first_col].astype(str).map(_normalise_header).eq(first_col).to_numpy()
+        for r in rows[repeated]:
+            problems.append(Problem(source, "repeats the header row (two exports joined?); remove it", row=int(r), column=first_col))
+        frame = frame.loc[~repeated]
+        rows = frame["_row"].to_numpy()
 
     emap = None
     for col in schema.columns:
