@@ -675,7 +675,7 @@ def test_malformed_input_gives_a_clear_error(case: Case, project: Path, capsys, 
     monkeypatch.delenv("RMRESEARCH_DEBUG")
     for target, value in SMALL_LIMITS.items():
         module, _, attr = target.rpartition(".")
-        monkeypatch.setattr(module + "." + attr, value, raising=False)
+        monkeypatch.setattr(module + "." + attr, value)
     saved = {rel: (project / rel).read_bytes() if (project / rel).exists() else None
              for rel in (_first(project, r) for r in case.files)}
     try:
