@@ -559,6 +559,8 @@ CASES += [
          lambda root: (root / _first(root, f"{RAW}/*.txt")).write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(256)), ("binary",)),
     Case("validate", "meetings-two-exports-joined", (M,), transform_rows(M, lambda rows: rows[:40] + [rows[0]] + rows[40:]),
          ("row 41", "repeats the header")),
+    Case("validate", "participants-is-dev-zero", (P,), lambda root: ((root / P).unlink(), (root / P).symlink_to("/dev/zero")),
+         ("not a regular file",)),
     Case("validate", "participants-semicolons", (P,), transform_bytes(P, lambda b: b.replace(b",", b";")), ("semicolon",)),
     yaml_set("inputs.interviews", "data/demo/participants.csv", "inputs.interviews", "folder", id_="yaml-interviews-is-a-file"),
     Case("validate", "participants-xlsx-garbage", (COHORT, "data/demo/participants.xlsx"),
@@ -637,6 +639,13 @@ def project(demo_project, tmp_path_factory) -> Path:
     return root
 
 
+def _snapshot(path: Path):
+    """The file's bytes (a symlink by its target, never read: it may be /dev/zero), or None when absent."""
+    if path.is_symlink():
+        return ("symlink", os.readlink(path))
+    return path.read_bytes() if path.exists() else None
+
+
 def _argv(case: Case) -> list[str]:
     return list(case.argv or ("validate", "--cohort", "demo"))
 
@@ -680,14 +689,13 @@ def test_malformed_input_gives_a_clear_error(case: Case, project: Path, capsys, 
              for rel in (_first(project, r) for r in case.files)}
     try:
         case.mutate(project)
-        assert any(((project / rel).read_bytes() if (project / rel).exists() else None) != data
-                   for rel, data in saved.items()), "the mutation changed nothing"
+        assert any(_snapshot(project / rel) != data for rel, data in saved.items()), "the mutation changed nothing"
         rc, output, tb = _run(case, project, capsys)
     finally:
         for rel, data in saved.items():
-            if data is None:
+            if (project / rel).is_symlink() or data is None:
                 (project / rel).unlink(missing_ok=True)
-            else:
+            if data is not None:
                 (project / rel).write_bytes(data)
     name = case.file or Path(next(iter(saved))).name
     outcome = _classify(case, rc, output, tb, name)

@@ -161,6 +161,8 @@ def read_yaml(path: str | Path, *, max_bytes: int | None = None, max_nodes: int 
     """Read a YAML configuration file (size-limited, UTF-8, see :func:`load_yaml_text`)."""
     path = Path(path)
     limit = MAX_YAML_BYTES if max_bytes is None else max_bytes
+    if not path.is_file():  # a device or pipe (/dev/zero) reports size 0 and never ends
+        raise ConfigError(f"{path}: is not a regular file; name the configuration file itself.")
     try:
         size = path.stat().st_size
         if size > limit:

@@ -249,6 +249,8 @@ def _sniff_binary(path: Path, head: bytes) -> None:
 
 def check_size(path: Path, limit: int, what: str) -> None:
     """Refuse a file larger than ``limit`` bytes with a clear message (before reading it)."""
+    if not path.is_file():  # a device or pipe (/dev/zero) reports size 0 and never ends
+        raise InputError(f"{path}: is not a regular file; name the exported file itself.")
     size = path.stat().st_size
     if size > limit:
         raise InputError(
