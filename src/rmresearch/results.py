@@ -15,7 +15,12 @@ rates on small bases and averages on few people are suppressed
 (:func:`~rmresearch.disclosure.suppress_rate`,
 :func:`~rmresearch.disclosure.suppress_mean`), estimates (gaps, ratios) resting
 on fewer people than a percentage may be shown on are suppressed with their
-intervals, and the ``n`` a result rests on is stored rounded. Values and
+intervals, and the ``n`` a result rests on is stored rounded. A number derived
+from rates (a gap, a ratio, a difference in differences) names the rates it
+rests on, ``rests_on=[(denominator, numerator), ...]``, and is suppressed with
+their marker wherever one of them would be
+(:func:`~rmresearch.disclosure.derived_marker`, the rule tables follow): beside
+a suppressed rate of 2 of 60, a gap or ratio to 120 of 400 would give back the 2. Values and
 intervals are stored exactly as shown (rounded at the displayed precision:
 11.5%, not 0.11538461538461539, which beside n would give back 3/26);
 suppressed ones are null with the reason. Pass UNROUNDED numbers; the rounding
@@ -102,6 +107,9 @@ class Recorder:
     >>> rec.record("gap", 0.084, kind="estimate", n=400, ci=(0.03, 0.14), unit="pp", scale=100,
     ...            label="Awarding gap")["display"]
     '8.40 pp'
+    >>> rec.record("gap", 120 / 400 - 2 / 60, kind="estimate", rests_on=[(400, 120), (60, 2)], unit="pp",
+    ...            scale=100, label="Awarding gap")["display"]  # the rate 2 of 60 is suppressed: so is the gap
+    '..'
     """
 
     def __init__(self, config=None, *, rules: DisclosureRules | None = None, path: str | Path | None = None,
@@ -136,6 +144,7 @@ class Recorder:
         decimals: int | None = None,
         headline: bool = False,
         sentence: str | None = None,
+        rests_on: Any = None,
     ) -> dict[str, Any]:
         """Record one result after disclosure control; returns the stored record.
 
@@ -174,6 +183,15 @@ class Recorder:
         sentence : str, optional
             A plain-language template for the summary with ``{value}``, ``{ci}``,
             ``{n}``, ``{n_of}`` and ``{label}`` placeholders.
+        rests_on : list of (denominator, numerator), optional
+            The UNROUNDED counts of each rate the number is derived from (a gap
+            or ratio: both groups' rates; a difference in differences: all
+            four; ``numerator`` may be None). Wherever the disclosure rules
+            would suppress one of those rates, the number and its interval are
+            suppressed too, with the same marker
+            (:func:`~rmresearch.disclosure.derived_marker`). Only the verdict
+            is stored, never the counts. ``n`` defaults to the smallest
+            denominator.
         """
         if not isinstance(key, str) or not _KEY.match(key):
             raise ValueError(f"result key {key!r} must be lower case letters, digits and underscores, starting with a letter.")
@@ -182,7 +200,7 @@ class Recorder:
         if not isinstance(label, str) or not label.strip():
             raise ValueError(f"result {key!r}: give a label saying in plain words what the number is.")
         entry = _controlled(key, value, kind=kind, n=n, ci=ci, numerator=numerator, rules=self.rules,
-                            scale=scale, decimals=decimals, unit=unit)
+                            scale=scale, decimals=decimals, unit=unit, rests_on=rests_on)
         entry.update(key=key, label=label.strip(), section=section, kind=kind, n_of=n_of, unit=unit,
                      headline=bool(headline), sentence=sentence)
         if sentence is not None:
@@ -255,8 +273,46 @@ def _number(x: Any, what: str) -> float:
     return float(x)
 
 
-def _controlled(key, value, *, kind, n, ci, numerator, rules: DisclosureRules, scale, decimals, unit) -> dict[str, Any]:
-    from .disclosure import hesa_round, suppress_mean, suppress_rate
+def _bases(key, rests_on) -> list[tuple[float, float | None]]:
+    """``rests_on`` checked: a non-empty list of (denominator, numerator) counts, numerator None or within 0..denominator."""
+    pairs = [rests_on] if isinstance(rests_on, tuple) else rests_on
+    if isinstance(pairs, (str, bytes)) or not hasattr(pairs, "__iter__"):
+        raise ValueError(f"result {key!r}: rests_on lists the (denominator, numerator) counts of each rate the "
+                         f"number is derived from, e.g. [(400, 120), (60, 2)], not {rests_on!r}.")
+    out = []
+    for pair in pairs:
+        if isinstance(pair, (str, bytes)) or not hasattr(pair, "__len__") or len(pair) != 2:
+            raise ValueError(f"result {key!r}: each entry of rests_on is a (denominator, numerator) pair, not {pair!r}.")
+        den = _number(pair[0], f"result {key!r}: rests_on denominator")
+        num = None if pair[1] is None else _number(pair[1], f"result {key!r}: rests_on numerator")
+        # a missing count (NaN) is kept: the disclosure rules count it as small (fail safe)
+        if den < 0 or (num is not None and (num < 0 or num > den)):
+            raise ValueError(f"result {key!r}: rests_on pair ({pair[0]!r}, {pair[1]!r}) is not a rate's "
+                             "(denominator, numerator): the numerator must lie between 0 and the denominator.")
+        out.append((den, num))
+    if not out:
+        raise ValueError(f"result {key!r}: rests_on is empty; list the (denominator, numerator) counts of each rate "
+                         "the number is derived from, or leave it out.")
+    return out
+
+
+def _rests_on_reason(pairs, rules: DisclosureRules) -> str:
+    """Why a number derived from the rates ``pairs`` is not shown (one of them is suppressed), without any count."""
+    from .disclosure import derived_marker
+
+    threshold = f"fewer than {rules.min_percentage_denominator:g}" if rules.style == "hesa" else "too few"
+    for den, num in pairs:
+        if derived_marker([(den, num)], rules=rules) is None:
+            continue
+        if derived_marker([(den, None)], rules=rules) is not None:
+            return f"rests on a rate that is not shown ({threshold} people)"
+        return "rests on a rate that is not shown (too few people with, or without, the outcome)"
+    return "rests on a rate that is not shown"
+
+
+def _controlled(key, value, *, kind, n, ci, numerator, rules: DisclosureRules, scale, decimals, unit,
+                rests_on=None) -> dict[str, Any]:
+    from .disclosure import derived_marker, hesa_round, suppress_mean, suppress_rate
 
     out: dict[str, Any] = {"value": None, "display": None, "ci_low": None, "ci_high": None, "n": None,
                            "suppressed": False, "reason": None, "scale": scale}
@@ -268,14 +324,20 @@ def _controlled(key, value, *, kind, n, ci, numerator, rules: DisclosureRules, s
                 f"result {key!r}: text results cannot contain digits ({value!r}); record numbers with "
                 "kind='count', 'rate', 'mean' or 'estimate' so disclosure control applies to them."
             )
-        if n is not None or ci is not None:
-            raise ValueError(f"result {key!r}: a text result takes no n or ci.")
+        if n is not None or ci is not None or rests_on is not None:
+            raise ValueError(f"result {key!r}: a text result takes no n, ci or rests_on.")
         out.update(value=value.strip(), display=value.strip())
         return out
 
+    pairs = None if rests_on is None else _bases(key, rests_on)
+    if pairs is not None and n is None:
+        n = min(den for den, _ in pairs)  # a NaN denominator stays NaN: suppressed below (fail safe)
     v = _number(value, f"result {key!r}: value")
     if math.isnan(v) or math.isinf(v):
         raise ValueError(f"result {key!r}: value is {v}; record only results that could be calculated.")
+    if kind == "count" and pairs is not None:
+        raise ValueError(f"result {key!r}: a count takes no rests_on (counts are rounded); record a number derived "
+                         "from rates with kind='estimate'.")
     if kind == "count":
         if ci is not None:
             raise ValueError(f"result {key!r}: a count takes no confidence interval.")
@@ -319,6 +381,11 @@ def _controlled(key, value, *, kind, n, ci, numerator, rules: DisclosureRules, s
     if isinstance(shown, str):
         out.update(display=shown, suppressed=True, reason=f"rests on {threshold} people")
         return out
+    if pairs is not None:  # one path: the rule disclose(derived=...) applies to a table's gap or ratio column
+        marker = derived_marker(pairs, rules=rules)
+        if marker is not None:
+            out.update(display=marker, suppressed=True, reason=_rests_on_reason(pairs, rules))
+            return out
     places = decimals if decimals is not None else (2 if kind == "estimate" else 1)
     out.update(value=v, ci_low=low, ci_high=high, decimals=places)
     out["display"] = format_value(out | {"kind": kind, "unit": unit})
