@@ -845,3 +845,26 @@ def test_a_codebook_with_a_code_defined_twice_is_refused_with_both_lines(tmp_pat
     path.write_text("name: mine\ncodes:\n  - code: a\n    title: A\n    title: B\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"'title' is given twice \(line 4 and line 5\)"):
         load_codebook(path)
+
+
+def test_a_qdpx_cannot_read_local_files_into_the_imported_codings(project, tmp_path, capsys, monkeypatch):
+    """XXE: an entity naming a local file, used in a coding memo, must not bring the file's text into codings.csv."""
+    secret = tmp_path / "keys_pseudonym_key.json"
+    secret.write_text("SECRET-Hugh-Thornton-P01", encoding="utf-8")
+    with zipfile.ZipFile(project / "demo.qdpx") as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    xml = members["project.qde"].decode("utf-8")
+    declaration = "<?xml version='1.0' encoding='utf-8'?>"
+    assert declaration in xml and "<PlainTextContent>borderline" in xml
+    xml = xml.replace(declaration, f'{declaration}\n<!DOCTYPE Project [<!ENTITY x SYSTEM "file://{secret}">]>', 1)
+    members["project.qde"] = xml.replace("<PlainTextContent>borderline", "<PlainTextContent>&x; borderline", 1).encode("utf-8")
+    evil = tmp_path / "evil.qdpx"
+    with zipfile.ZipFile(evil, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    out = tmp_path / "codings.csv"
+    rc = main(["code", "import-qdpx", str(evil), "--out", str(out)])
+    printed = capsys.readouterr()
+    assert "SECRET" not in printed.out + printed.err
+    assert not out.exists() or "SECRET" not in out.read_text(encoding="utf-8")
+    assert rc == 2 and "DOCTYPE" in printed.err
