@@ -246,6 +246,17 @@ def _add_member(data: bytes, name: str, content: bytes) -> bytes:
     return buffer.getvalue()
 
 
+def _qualtrics_bad_after_multiline(data: bytes) -> bytes:
+    """The Qualtrics sample with a two-line open-text answer on line 5 and an answer out of range on the record after it,
+    which now starts on line 7 of the file (the row a person sees in a text editor)."""
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    rows[4][-1] = "First line of my answer,\nsecond line"
+    rows[5][rows[0].index("Q1_1")] = "9"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
 def _corrupt_zip(data: bytes) -> bytes:
     """Flip bytes inside the first member's compressed data (the directory stays intact: a CRC/inflate error)."""
     name_len, extra_len = int.from_bytes(data[26:28], "little"), int.from_bytes(data[28:30], "little")
@@ -591,6 +602,10 @@ CASES += [
              _add_member((root / "data/demo/participants.xlsx").read_bytes(), "xl/media/pad.bin", b"\0" * 3_000_000))),
          ("unpacks",), file="participants.xlsx"),
     Case("validate", "participants-xlsx-ok", (COHORT, "data/demo/participants.xlsx"), _participants_workbook(False), rc=0),
+    survey_case("survey-multiline-answer-row-numbers",
+                transform_bytes("survey/qualtrics.csv", lambda b: _qualtrics_bad_after_multiline(b)), "row 7", "Q1_1",
+                argv=("survey", "import", "survey/qualtrics.csv", "-i", "psychological_safety", "programme_feedback",
+                      "--wave", "post", "--out", "imported/tidy.csv"), rel="survey/qualtrics.csv"),
     survey_case("survey-header-only", transform_rows("survey/export.csv", lambda rows: rows[:1]), "no responses"),
     survey_case("survey-utf16-odd-length", transform_bytes("survey/export.csv", lambda b: _utf16(b)[:-1]), "UTF-16"),
     yaml_set("options.identifiers", "S123456", "options.identifiers", id_="yaml-identifiers-string"),

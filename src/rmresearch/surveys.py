@@ -558,7 +558,14 @@ def _records(path: Path) -> list[list[str]]:
     first = text.replace("\r", "\n").split("\n", 1)[0]
     delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") or first.count("\t") > first.count(",") else ","
     try:  # newline="": CR-only (old Mac), LF and CRLF records all split, quoted line breaks kept
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        records, lines, after = _Records(), [], 0
+        for record in reader:
+            records.append(record)
+            lines.append(after + 1)  # the line the record starts on (an open-text answer may span several)
+            after = reader.line_num
+        records.lines = lines
+        return records
     except csv.Error as exc:
         raise InputError(f"{path}: not a readable CSV/TSV export ({exc}). Export the responses again.") from None
 
@@ -567,14 +574,21 @@ def _is_qualtrics(records: list[list[str]]) -> bool:
     return len(records) >= 3 and any(cell.strip().startswith('{"ImportId"') for cell in records[2])
 
 
+class _Records(list):
+    """CSV records with ``lines``: the line of the file each record starts on (the row a person sees)."""
+
+    lines: list[int]
+
+
 def _frame(records: list[list[str]], start: int) -> tuple[pd.DataFrame, list[int]]:
     width = max((len(r) for r in records), default=0)
+    lines = getattr(records, "lines", None)
     kept, rows = [], []
     for number, record in enumerate(records[start:], start=start + 1):
         if not any(cell.strip() for cell in record):
             continue
         kept.append(record + [""] * (width - len(record)))
-        rows.append(number)
+        rows.append(lines[number - 1] if lines is not None else number)
     return pd.DataFrame(kept, columns=range(width), dtype=object), rows
 
 
