@@ -257,6 +257,14 @@ def _qualtrics_bad_after_multiline(data: bytes) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def _multiline_then_bad(rows: list[list[str]]) -> list[list[str]]:
+    """An aliases cell spanning two lines in the 4th record, then a bad role in the 7th record, which starts on
+    line 8 of the file (the row a person sees in a text editor)."""
+    rows[3][rows[0].index("aliases")] = "Hughie;\nHugo"
+    rows[6][rows[0].index("role")] = "mentor"
+    return rows
+
+
 def _corrupt_zip(data: bytes) -> bytes:
     """Flip bytes inside the first member's compressed data (the directory stays intact: a CRC/inflate error)."""
     name_len, extra_len = int.from_bytes(data[26:28], "little"), int.from_bytes(data[28:30], "little")
@@ -572,6 +580,7 @@ CASES += [
          ("row 41", "repeats the header")),
     Case("validate", "participants-is-dev-zero", (P,), lambda root: ((root / P).unlink(), (root / P).symlink_to("/dev/zero")),
          ("not a regular file",)),
+    Case("validate", "participants-multiline-cell-row-numbers", (P,), transform_rows(P, _multiline_then_bad), ("row 8", "'role'")),
     Case("validate", "participants-semicolons", (P,), transform_bytes(P, lambda b: b.replace(b",", b";")), ("semicolon",)),
     yaml_set("inputs.interviews", "data/demo/participants.csv", "inputs.interviews", "folder", id_="yaml-interviews-is-a-file"),
     Case("validate", "participants-xlsx-garbage", (COHORT, "data/demo/participants.xlsx"),

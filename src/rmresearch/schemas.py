@@ -331,10 +331,12 @@ def read_raw_table(path: str | Path, *, sheet: str | int | None = 0) -> tuple[pd
             raw = raw.loc[filled].reset_index(drop=True).astype(object)
             raw.columns = range(raw.shape[1])
             return raw, numbers[filled].tolist()
-    records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows = []
     kept = []
-    for number, record in enumerate(records, start=1):
+    after = 0
+    for record in reader:
+        number, after = after + 1, reader.line_num  # the line a record starts on (a quoted cell may span lines)
         if not any(cell.strip() for cell in record):
             continue  # blank lines are ignored (their numbers still count)
         kept.append(record)
