@@ -275,6 +275,8 @@ def _number(x: Any, what: str) -> float:
 
 def _bases(key, rests_on) -> list[tuple[float, float | None]]:
     """``rests_on`` checked: a non-empty list of (denominator, numerator) counts, numerator None or within 0..denominator."""
+    import pandas as pd
+
     pairs = [rests_on] if isinstance(rests_on, tuple) else rests_on
     if isinstance(pairs, (str, bytes)) or not hasattr(pairs, "__iter__"):
         raise ValueError(f"result {key!r}: rests_on lists the (denominator, numerator) counts of each rate the "
@@ -283,9 +285,10 @@ def _bases(key, rests_on) -> list[tuple[float, float | None]]:
     for pair in pairs:
         if isinstance(pair, (str, bytes)) or not hasattr(pair, "__len__") or len(pair) != 2:
             raise ValueError(f"result {key!r}: each entry of rests_on is a (denominator, numerator) pair, not {pair!r}.")
-        den = _number(pair[0], f"result {key!r}: rests_on denominator")
-        num = None if pair[1] is None else _number(pair[1], f"result {key!r}: rests_on numerator")
-        # a missing count (NaN) is kept: the disclosure rules count it as small (fail safe)
+        # a missing count (NaN, pd.NA from a nullable column) is kept as NaN: the rules count it as small (fail safe)
+        den = math.nan if pair[0] is pd.NA else _number(pair[0], f"result {key!r}: rests_on denominator")
+        num = None if pair[1] is None else (
+            math.nan if pair[1] is pd.NA else _number(pair[1], f"result {key!r}: rests_on numerator"))
         if den < 0 or (num is not None and (num < 0 or num > den)):
             raise ValueError(f"result {key!r}: rests_on pair ({pair[0]!r}, {pair[1]!r}) is not a rate's "
                              "(denominator, numerator): the numerator must lie between 0 and the denominator.")
