@@ -225,3 +225,33 @@ def test_every_estimate_from_rates_in_notebooks_03_and_04_names_its_rates():
             (call,) = [c for c in calls if c.startswith(f'results.record("{key}"')]
             call = call[: call.find("label=")]
             assert "rests_on=" in call, f"{notebook}: {key} is recorded without rests_on"
+
+
+def _did_students(bame_good_after: int) -> pd.DataFrame:
+    def block(group, year, n, good):
+        return pd.DataFrame({"ethnicity_aggregate": group, "qualification_year": year, "mentored": False,
+                             "degree_class": ["2:1"] * good + ["2:2"] * (n - good)})
+
+    students = pd.concat([block("White", 2022, 300, 90), block("White", 2024, 320, 100), block("BAME", 2022, 50, 20),
+                          block("BAME", 2024, 45, bame_good_after)], ignore_index=True)
+    students.loc[students.index[-1], "mentored"] = True  # the scheme starts in 2024
+    return students
+
+
+def test_notebook_03_difference_in_differences_rests_on_all_four_cells():
+    # three rates shown and the estimate would give back the fourth (2 of 45 after, shown as ".." in the table)
+    did = _run_cell("03_attainment.ipynb", "cell-17", "hesa", students=_did_students(2))["gap_change_did"]
+    assert did["display"] == ".." and did["value"] is None and did["ci_low"] is None
+    shown = _run_cell("03_attainment.ipynb", "cell-17", "hesa", students=_did_students(12))["gap_change_did"]
+    assert not shown["suppressed"] and shown["display"].endswith(" pp")
+
+
+def test_trends_page_shows_the_marker_and_no_interval_for_a_suppressed_gap():
+    from rmresearch.trends import trend_table
+
+    rec = Recorder()
+    gap = rec.record("awarding_gap", 120 / 400 - 2 / 60, kind="estimate", n=60, rests_on=SMALL, unit="pp", scale=100,
+                     ci=(0.2, 0.33), label="Awarding gap")
+    frame = pd.DataFrame([gap | {"cohort": "2024", "start_date": "2024-09-01"}])
+    (row,) = trend_table(frame).to_dict("records")
+    assert row["result"] == ".." and row["interval"] == ""
