@@ -73,6 +73,15 @@ def test_unknown_disclosure_option(tmp_path):
         load_cohort(tmp_path / "cohorts" / "c1.yml", check_files=False)
 
 
+def test_misspelt_option_is_an_error_with_a_suggestion(tmp_path):
+    # A typo used to be ignored silently: the reference group stayed White whatever the user wrote.
+    make_cohort(tmp_path, BASE + "options:\n  reference_grup: Black\n")
+    with pytest.raises(ConfigError, match=r"unknown option\(s\) under 'options:': 'reference_grup' \(did you mean 'reference_group'\?\)"):
+        load_cohort(tmp_path / "cohorts" / "c1.yml", check_files=False)
+    make_cohort(tmp_path, BASE + "options:\n  reference_group: Black\n  withdrawn: []\n")
+    assert load_cohort(tmp_path / "cohorts" / "c1.yml", check_files=False).reference_group == "Black"
+
+
 def test_bundled_demo_config_is_valid_without_data():
     cfg = load_cohort(PROJECT / "cohorts" / "demo.yml", check_files=False)
     assert cfg.cohort == "demo" and cfg.root == PROJECT

@@ -54,6 +54,12 @@ __all__ = ["CohortConfig", "DisclosureRules", "load_cohort", "find_cohort_file",
 PROGRAMME_TYPES = ("reciprocal", "reverse")
 TABLE_INPUTS = ("participants", "pairs", "meetings", "sessions", "students", "staff", "recruitment")
 DEFAULT_GRADE_SCALE = [str(g) for g in range(1, 11)] + ["Professor", "Director", "Executive"]
+#: Settings under ``options:`` read after loading (the rest are taken out while loading, see _POPPED_OPTIONS).
+KNOWN_OPTIONS = frozenset({
+    "reference_group", "ethnicity_grouping", "aggregate_group", "identifiers", "anonymise", "withdrawn",
+    "codebook", "survey_instruments", "survey_instruments_used",
+})
+_POPPED_OPTIONS = frozenset({"disclosure", "ethnicity_map", "grade_scale", "good_honours"})
 #: Largest configuration file read: a cohort file is a few kilobytes.
 MAX_YAML_BYTES = 1_000_000
 #: Most YAML nodes a configuration may expand to once aliases are followed (a "billion laughs" bomb
@@ -444,6 +450,18 @@ def load_cohort(
         raise ConfigError(f"{source}: 'options.good_honours' holds {', '.join(map(repr, unknown_classes))}, not a degree class "
                           "(First, 2:1, 2:2, Third, Pass, Unclassified).")
     good_honours = tuple(dict.fromkeys(normalise_degree_class(g) for g in good_honours))  # "1st" counts as First
+    unknown_options = sorted(set(options) - KNOWN_OPTIONS)
+    if unknown_options:
+        import difflib
+
+        hints = []
+        for key in unknown_options:
+            close = difflib.get_close_matches(str(key), sorted(KNOWN_OPTIONS | _POPPED_OPTIONS), n=1)
+            hints.append(f"'{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+        raise ConfigError(
+            f"{source}: unknown option(s) under 'options:': {', '.join(hints)}; known: "
+            f"{', '.join(sorted(KNOWN_OPTIONS | _POPPED_OPTIONS))}. A misspelt option would otherwise be ignored."
+        )
     for key in ("reference_group", "ethnicity_grouping", "aggregate_group"):
         if key in options:
             _text(options, key, source, where="options.")
