@@ -255,3 +255,15 @@ def test_trends_page_shows_the_marker_and_no_interval_for_a_suppressed_gap():
     frame = pd.DataFrame([gap | {"cohort": "2024", "start_date": "2024-09-01"}])
     (row,) = trend_table(frame).to_dict("records")
     assert row["result"] == ".." and row["interval"] == ""
+
+
+def test_rests_on_taken_from_a_table_row_reads_the_counts_by_position():
+    row = pd.Series({"n": 60, "good": 2, "n_reference": 400, "good_reference": 120})
+    rec = Recorder()
+    got = rec.record("g", 0.27, kind="estimate", rests_on=[row[["n", "good"]], row[["n_reference", "good_reference"]]],
+                     label="Gap")
+    assert got["display"] == ".." and got["n"] == 60
+    assert rec.record("g", 0.2, kind="estimate", rests_on=np.array([[400, 120], [60, 30]]), label="Gap")["display"] == "0.20"
+    assert rec.record("g", 0.2, kind="estimate", rests_on=[(0, 0), (400, 120)], label="Gap")["display"] == ".."  # empty group
+    with pytest.raises(ValueError, match="must be a number, not True"):
+        rec.record("g", 0.2, kind="estimate", rests_on=[(True, 1)], label="Gap")

@@ -285,6 +285,7 @@ def _bases(key, rests_on) -> list[tuple[float, float | None]]:
     for pair in pairs:
         if isinstance(pair, (str, bytes)) or not hasattr(pair, "__len__") or len(pair) != 2:
             raise ValueError(f"result {key!r}: each entry of rests_on is a (denominator, numerator) pair, not {pair!r}.")
+        pair = list(pair)  # by position: a row's Series row[["n", "good"]] is indexed by label
         # a missing count (NaN, pd.NA from a nullable column) is kept as NaN: the rules count it as small (fail safe)
         den = math.nan if pair[0] is pd.NA else _number(pair[0], f"result {key!r}: rests_on denominator")
         num = None if pair[1] is None else (
