@@ -267,3 +267,12 @@ def test_rests_on_taken_from_a_table_row_reads_the_counts_by_position():
     assert rec.record("g", 0.2, kind="estimate", rests_on=[(0, 0), (400, 120)], label="Gap")["display"] == ".."  # empty group
     with pytest.raises(ValueError, match="must be a number, not True"):
         rec.record("g", 0.2, kind="estimate", rests_on=[(True, 1)], label="Gap")
+
+
+@pytest.mark.parametrize(("style", "low", "high"), [("hesa", "..", ".."), ("ofs", "[DPL]", "[DPH]")])
+def test_a_rate_recorded_without_its_numerator_still_hides_a_count_shown_as_zero(style, low, high):
+    # notebook 00 records (status == "withdrawn").mean() with n only: 1 of 26 as 3.8% beside a count shown as 0
+    rec = Recorder(rules=DisclosureRules(style=style))
+    assert rec.record("pairs_withdrew_rate", 1 / 26, kind="rate", n=26, n_of="pairs", label="Withdrew")["display"] == low
+    assert rec.record("pairs_completed_rate", 25 / 26, kind="rate", n=26, n_of="pairs", label="Completed")["display"] == high
+    assert rec.record("pairs_completed_rate", 13 / 26, kind="rate", n=26, n_of="pairs", label="Completed")["display"] == "50.0%"

@@ -169,7 +169,7 @@ class Recorder:
         ci : (low, high), optional
             Confidence interval (95%) on the same scale as ``value``; suppressed with it.
         numerator : number, optional
-            Numerator of a rate (OfS style checks it too).
+            Numerator of a rate, checked by the small-count rule (default: ``value * n``).
         n_of : str
             What ``n`` counts, for sentences ("pairs", "staff").
         unit : str, optional
@@ -373,7 +373,9 @@ def _controlled(key, value, *, kind, n, ci, numerator, rules: DisclosureRules, s
     if kind == "rate":
         if not 0 <= v <= 1:
             raise ValueError(f"result {key!r}: a rate is a proportion between 0 and 1, not {v}; divide percentages by 100.")
-        num = None if numerator is None else _number(numerator, f"result {key!r}: numerator")
+        # Without its numerator a rate is still value x n people: 1 of 26 pairs as 3.8% gives back a count shown
+        # as 0, so the small-count rule applies to the count the rate implies.
+        num = v * n_value if numerator is None else _number(numerator, f"result {key!r}: numerator")
         shown = suppress_rate(v, n_value, rules=rules, numerator=num)
         threshold = f"fewer than {rules.min_percentage_denominator:g}" if rules.style == "hesa" else "too few"
     elif kind == "mean":
