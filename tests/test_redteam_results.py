@@ -96,7 +96,7 @@ def test_a_rate_shown_as_zero_after_rounding_also_hides_the_gap():
 
 def test_a_small_group_in_rests_on_names_the_group_size_rule():
     r = Recorder().record("g", 0.1, kind="estimate", rests_on=[(400, 120), (20, 10)], n_of="students", label="Gap")
-    assert r["suppressed"] and sentence(r) == "Gap: not shown, because it rests on fewer than 22.5 students."
+    assert r["suppressed"] and sentence(r) == "Gap: not shown, because it rests on a rate that is not shown (fewer than 22.5 students)."
 
 
 def test_missing_counts_in_rests_on_fail_safe():
@@ -276,3 +276,20 @@ def test_a_rate_recorded_without_its_numerator_still_hides_a_count_shown_as_zero
     assert rec.record("pairs_withdrew_rate", 1 / 26, kind="rate", n=26, n_of="pairs", label="Withdrew")["display"] == low
     assert rec.record("pairs_completed_rate", 25 / 26, kind="rate", n=26, n_of="pairs", label="Completed")["display"] == high
     assert rec.record("pairs_completed_rate", 13 / 26, kind="rate", n=26, n_of="pairs", label="Completed")["display"] == "50.0%"
+
+
+@pytest.mark.parametrize("style", ["hesa", "ofs"])
+@pytest.mark.parametrize(("bame_n", "bame_good"), [(60, 0), (60, 1), (60, 3), (60, 58), (60, 60), (30, 15), (20, 10),
+                                                   (2, 1), (100, 40)])
+def test_notebook_03_records_the_awarding_gap_exactly_as_its_table_cell_shows_it(style, bame_n, bame_good):
+    from rmresearch.attainment import disclose_attainment
+
+    students = _students(bame_good=bame_good, bame_n=bame_n)
+    got = _run_cell("03_attainment.ipynb", "cell-04", style, students=students)["awarding_gap"]
+    headline = attainment.awarding_gap(students, group="ethnicity_aggregate", reference="White")
+    cell = disclose_attainment(headline, rules=DisclosureRules(style=style)).set_index("ethnicity_aggregate").loc[
+        "BAME", "gap_pp"]
+    if got["suppressed"]:
+        assert got["display"] == cell and got["value"] is None  # the same marker as the table
+    else:
+        assert got["display"] == f"{float(cell):.1f} pp"  # the same number as the table, as shown

@@ -384,14 +384,15 @@ def _controlled(key, value, *, kind, n, ci, numerator, rules: DisclosureRules, s
     else:  # estimate: as a percentage would be, an estimate on a small group is not shown
         shown = suppress_rate(0.5, n_value, rules=rules)
         threshold = f"fewer than {rules.min_percentage_denominator:g}" if rules.style == "hesa" else "too few"
+    # one path: the rule disclose(derived=...) applies to a table's gap or ratio column, so the record
+    # carries the marker the table's cell shows
+    marker = None if pairs is None else derived_marker(pairs, rules=rules)
+    if marker is not None:
+        out.update(display=marker, suppressed=True, reason=_rests_on_reason(pairs, rules))
+        return out
     if isinstance(shown, str):
         out.update(display=shown, suppressed=True, reason=f"rests on {threshold} people")
         return out
-    if pairs is not None:  # one path: the rule disclose(derived=...) applies to a table's gap or ratio column
-        marker = derived_marker(pairs, rules=rules)
-        if marker is not None:
-            out.update(display=marker, suppressed=True, reason=_rests_on_reason(pairs, rules))
-            return out
     places = decimals if decimals is not None else (2 if kind == "estimate" else 1)
     out.update(value=v, ci_low=low, ci_high=high, decimals=places)
     out["display"] = format_value(out | {"kind": kind, "unit": unit})
