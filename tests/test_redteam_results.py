@@ -293,3 +293,27 @@ def test_notebook_03_records_the_awarding_gap_exactly_as_its_table_cell_shows_it
         assert got["display"] == cell and got["value"] is None  # the same marker as the table
     else:
         assert got["display"] == f"{float(cell):.1f} pp"  # the same number as the table, as shown
+
+
+@pytest.mark.parametrize("style", ["hesa", "ofs"])
+@pytest.mark.parametrize(("bame_n", "promoted"), [(60, 0), (60, 2), (60, 3), (60, 58), (20, 10), (100, 30)])
+def test_notebook_04_records_the_relative_likelihood_exactly_as_its_table_cell_shows_it(style, bame_n, promoted):
+    moves = pd.DataFrame({"aggregate_group": ["White"] * 400 + ["BAME"] * bame_n,
+                          "promoted": [True] * 120 + [False] * 280 + [True] * promoted + [False] * (bame_n - promoted),
+                          "leaver": [True] * 40 + [False] * 360 + [True] * 10 + [False] * (bame_n - 10)}).assign(at_risk=True)
+    got = _run_cell("04_progression.ipynb", "cell-16", style, moves=moves)["promotion_relative_likelihood"]
+    table = pg.relative_likelihood(moves, group="aggregate_group", numerator="promoted", denominator=None, reference="White")
+    cell = pg.disclose_relative_likelihood(table, rules=DisclosureRules(style=style)).set_index("aggregate_group").loc[
+        "BAME", "relative_likelihood"]
+    assert got["display"] == (cell if got["suppressed"] else f"{float(cell):.2f}")
+
+
+@pytest.mark.parametrize("style", ["hesa", "ofs"])
+def test_a_ratio_to_a_rate_of_zero_is_suppressed_not_a_crash(style):
+    # no BAME member promoted: the relative likelihood is undefined (0 in the denominator); notebook 04 used to stop
+    rec = Recorder(rules=DisclosureRules(style=style))
+    for value, ci in ((float("nan"), (float("nan"), float("nan"))), (float("inf"), (1.0, float("inf")))):
+        r = rec.record("rl", value, kind="estimate", rests_on=[(60, 0), (400, 120)], ci=ci, label="RL")
+        assert r["suppressed"] and r["value"] is None and r["ci_high"] is None
+    with pytest.raises(ValueError, match="record only results that could be calculated"):
+        rec.record("rl", float("nan"), kind="estimate", rests_on=[(60, 30), (400, 120)], label="RL")  # shown rates: a bug

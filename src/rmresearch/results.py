@@ -337,7 +337,10 @@ def _controlled(key, value, *, kind, n, ci, numerator, rules: DisclosureRules, s
     if pairs is not None and n is None:
         n = min(den for den, _ in pairs)  # a NaN denominator stays NaN: suppressed below (fail safe)
     v = _number(value, f"result {key!r}: value")
-    if math.isnan(v) or math.isinf(v):
+    # A number resting on a suppressed rate is not shown whatever it is: a ratio to a rate of 0 (no one promoted)
+    # is infinite or undefined, and recording it must not stop the report.
+    marker = None if pairs is None or kind == "count" else derived_marker(pairs, rules=rules)
+    if (math.isnan(v) or math.isinf(v)) and marker is None:
         raise ValueError(f"result {key!r}: value is {v}; record only results that could be calculated.")
     if kind == "count" and pairs is not None:
         raise ValueError(f"result {key!r}: a count takes no rests_on (counts are rounded); record a number derived "
@@ -360,6 +363,11 @@ def _controlled(key, value, *, kind, n, ci, numerator, rules: DisclosureRules, s
     if n_value < 0:
         raise ValueError(f"result {key!r}: n cannot be negative ({n_value}).")
     out["n"] = hesa_round(n_value, base=rules.round_to)
+    # one path: the rule disclose(derived=...) applies to a table's gap or ratio column, so the record
+    # carries the marker the table's cell shows (and neither the value nor its interval)
+    if marker is not None:
+        out.update(display=marker, suppressed=True, reason=_rests_on_reason(pairs, rules))
+        return out
     low = high = None
     if ci is not None:
         try:
@@ -384,12 +392,6 @@ def _controlled(key, value, *, kind, n, ci, numerator, rules: DisclosureRules, s
     else:  # estimate: as a percentage would be, an estimate on a small group is not shown
         shown = suppress_rate(0.5, n_value, rules=rules)
         threshold = f"fewer than {rules.min_percentage_denominator:g}" if rules.style == "hesa" else "too few"
-    # one path: the rule disclose(derived=...) applies to a table's gap or ratio column, so the record
-    # carries the marker the table's cell shows
-    marker = None if pairs is None else derived_marker(pairs, rules=rules)
-    if marker is not None:
-        out.update(display=marker, suppressed=True, reason=_rests_on_reason(pairs, rules))
-        return out
     if isinstance(shown, str):
         out.update(display=shown, suppressed=True, reason=f"rests on {threshold} people")
         return out
