@@ -8,6 +8,7 @@ On 9cf9af5 each of these deleted or overwrote the target (or crashed with a trac
 from __future__ import annotations
 
 import hashlib
+import shutil
 import os
 import stat
 from pathlib import Path
@@ -20,6 +21,8 @@ from rmresearch.errors import ConfigError, OutputRefused
 from rmresearch.guard import check_output, protected_paths, project_configs
 
 from test_report import _project_notebooks
+
+PROJECT = Path(__file__).resolve().parents[1]
 
 INSTRUMENTS = ["lived_experience", "inclusive_leadership", "career_confidence", "sponsorship", "psychological_safety",
                "reciprocity", "burden", "mfq9"]
@@ -333,6 +336,22 @@ def test_demo_may_rewrite_its_own_previous_demo(tmp_path, capsys):
     assert main(["demo", "--out", str(out), "--students", "100", "--staff", "100", "--quiet"]) == 0
     assert main(["demo", "--out", str(out), "--students", "100", "--staff", "100", "--quiet", "--seed", "3"]) == 0
     capsys.readouterr()
+
+
+def test_demo_writes_into_a_fresh_clone_whose_only_demo_file_is_the_committed_cohort_file(tmp_path, capsys):
+    # `make test` on a fresh clone: cohorts/demo.yml is committed, nothing else of the demo exists yet.
+    clone = tmp_path / "clone"
+    (clone / "cohorts").mkdir(parents=True)
+    shutil.copy(PROJECT / "cohorts" / "demo.yml", clone / "cohorts" / "demo.yml")
+    assert main(["demo", "--out", str(clone), "--students", "100", "--staff", "100", "--quiet"]) == 0
+    assert (clone / "data" / "demo" / "participants.csv").is_file()
+    # a cohort file the user has edited is theirs: refused, and left as it was
+    edited = tmp_path / "edited"
+    (edited / "cohorts").mkdir(parents=True)
+    text = (PROJECT / "cohorts" / "demo.yml").read_text().replace("planned_meetings: 6", "planned_meetings: 5")
+    (edited / "cohorts" / "demo.yml").write_text(text)
+    refused(["demo", "--out", edited, "--students", 100, "--staff", 100, "--quiet"], capsys, edited)
+    assert (edited / "cohorts" / "demo.yml").read_text() == text
 
 
 # --------------------------------------------------------------------------- the guard itself

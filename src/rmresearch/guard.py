@@ -436,13 +436,16 @@ def check_anonymise_outputs(config) -> tuple[Path, Path, Path | None]:
 
 
 def check_demo_output(out: str | Path, targets: Iterable[str | Path], *, previous_marker: str | Path,
-                      folders: Iterable[str | Path] = ()) -> Path:
+                      folders: Iterable[str | Path] = (), unchanged: dict[str, bytes] | None = None) -> Path:
     """``rmresearch demo`` writes only new files or files of a previous demo (``previous_marker`` exists there).
 
     ``targets`` are the files it writes, ``folders`` the folders it writes files into. Also
     refuses an ``out`` where any of them would land on another cohort's inputs or outputs.
+    ``unchanged`` maps targets to the bytes the demo writes there: an existing regular file that already holds
+    exactly those bytes (the committed ``cohorts/demo.yml`` of a fresh clone) is not another's file.
     """
     targets, folders = list(targets), list(folders)
+    unchanged = {str(k): v for k, v in (unchanged or {}).items()}
     root = _resolve(out)
     previous = _is_previous_demo(root / previous_marker)
     existing = []
@@ -452,6 +455,8 @@ def check_demo_output(out: str | Path, targets: Iterable[str | Path], *, previou
             if any(p.iterdir()):
                 existing.append(p)
         elif p.exists() or p.is_symlink():
+            if str(rel) in unchanged and p.is_file() and not p.is_symlink() and _holds(p, unchanged[str(rel)]):
+                continue
             existing.append(p)
     if existing and not previous:
         shown = ", ".join(_show(p) for p in existing[:3]) + (f" and {len(existing) - 3} more" if len(existing) > 3 else "")
@@ -467,6 +472,13 @@ def check_demo_output(out: str | Path, targets: Iterable[str | Path], *, previou
     for rel in folders:  # a file inside: the folder must not be (or lie inside) another cohort's protected folder
         check_output(root / rel / "demo-file", owner="demo", protected=protected)
     return root
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _is_previous_demo(marker: Path) -> bool:

@@ -1799,7 +1799,8 @@ def generate_demo(out_dir: str | Path = ".", *, seed: int = 2024, n_students: in
     truth_rel = Path(inputs["participants"]).parent / "ground_truth"
     targets = ["cohorts/demo.yml", *(v for k, v in inputs.items() if k not in ("surveys", "interviews")),
                *inputs["surveys"].values()]
-    check_demo_output(out, targets, folders=[truth_rel, inputs["interviews"]], previous_marker=truth_rel / "effects.json")
+    check_demo_output(out, targets, folders=[truth_rel, inputs["interviews"]], previous_marker=truth_rel / "effects.json",
+                      unchanged={"cohorts/demo.yml": config_bytes})
 
     def note(message: str) -> None:
         if progress:
