@@ -44,15 +44,15 @@ from .errors import ConfigError, OutputRefused, RMResearchError
 
 __all__ = ["OutputRefused", "Protected", "protected_paths", "project_configs", "check_output", "check_layout",
            "check_report_folders", "check_anonymise_outputs",
-           "check_demo_output", "OWNERS"]
+           "check_demo_output", "check_api_output", "OWNERS"]
 
 #: Who may write: a command (or a part of one) that produces a kind of output.
-OWNERS = ("report", "anonymise", "keys", "review", "code", "survey", "demo", "detect")
+OWNERS = ("report", "anonymise", "keys", "review", "code", "survey", "demo", "detect", "text")
 
 _LABELS = {
     "report": "the report", "anonymise": "the anonymised transcripts", "keys": "the pseudonym key",
     "review": "the review file", "code": "the coding output", "survey": "the imported survey",
-    "demo": "the demo cohort", "detect": "the detections",
+    "demo": "the demo cohort", "detect": "the detections", "text": "the transcript text",
 }
 
 _HINTS = {
@@ -374,6 +374,20 @@ def _check(path, *, owner, configs, replace_folder, inputs, cohorts_dir, noteboo
             raise _refuse(action, f"the folder is not empty and is not {what}, so replacing it could delete your files",
                           "Choose a new or empty folder, or the cohort's previous report folder.")
     return target
+
+
+def check_api_output(path: str | Path, *, owner: str) -> Path:
+    """The guard for a Python-API writer (a notebook calling ``export_qdpx``, ``write_codings_csv``...).
+
+    When ``path`` lies inside a project with cohort files (found in a ``cohorts/`` folder of one of its
+    ancestors, or ``./cohorts``), the write is checked against every protected path of those cohorts
+    (:func:`check_output`); elsewhere (a scratch folder) nothing is checked and ``path`` is returned resolved.
+    """
+    target = _resolve(path)
+    found, _ = project_configs(cohorts_dirs=["cohorts"], near=[target])
+    if not found:
+        return target
+    return check_output(target, owner=owner, protected=protected_paths(found))
 
 
 def check_report_folders(cohort_files: Iterable[str | Path], *, out_root: str | Path | None = None,

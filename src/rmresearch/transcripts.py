@@ -406,6 +406,9 @@ def write_transcript_text(transcript_or_text: Transcript | str, path: str | Path
         text = transcript_or_text
     else:
         raise TypeError(f"expected a Transcript or str, got {type(transcript_or_text).__name__}")
+    from .guard import check_api_output
+
+    check_api_output(path, owner="text")  # inside a project: never into the raw, anonymised or keys folder
     return atomic_write_text(path, text + "\n")
 
 

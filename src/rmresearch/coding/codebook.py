@@ -441,8 +441,12 @@ def default_codebook() -> Codebook:
 
 
 def write_codebook(codebook: Codebook, path: str | Path) -> Path:
-    """Write a codebook as YAML (nested ``children``), atomically."""
+    """Write a codebook as YAML (nested ``children``), atomically (never over a configured input, see
+    :func:`rmresearch.guard.check_api_output`)."""
     from ..fileio import atomic_write_text
+    from ..guard import check_api_output
+
+    check_api_output(path, owner="code")
 
     def entry(c: Code) -> dict:
         d: dict[str, Any] = {"name": c.name, "title": c.title}
@@ -606,7 +610,9 @@ def write_qdc(codebook: Codebook, path: str | Path) -> Path:
     from lxml import etree
 
     from ..fileio import atomic_write_bytes
+    from ..guard import check_api_output
 
+    check_api_output(path, owner="code")  # never over a configured input, a key, or into a protected folder
     root = etree.Element(f"{{{QDC_NAMESPACE}}}CodeBook", nsmap={None: QDC_NAMESPACE}, attrib={"origin": "rmresearch"})
     codes_to_xml(codebook, root, QDC_NAMESPACE)
     data = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)

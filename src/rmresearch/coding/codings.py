@@ -244,7 +244,14 @@ def read_codings_csv(
 
 
 def write_codings_csv(codings: pd.DataFrame, path: str | Path) -> Path:
-    """Write codings as a tidy CSV (``document, segment_id, start, end, code, coder, memo``), atomically."""
+    """Write codings as a tidy CSV (``document, segment_id, start, end, code, coder, memo``), atomically.
+
+    Never over a configured input (the cohort's own codings file included: write a new file and point the
+    cohort file at it), a key, or into a raw, anonymised or reports folder (:func:`rmresearch.guard.check_api_output`).
+    """
+    from ..guard import check_api_output
+
+    check_api_output(path, owner="code")
     frame = codings.reindex(columns=CODING_COLUMNS)
     return write_csv(frame, path)
 

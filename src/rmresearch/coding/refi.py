@@ -290,6 +290,9 @@ def export_qdpx(
         Codings cite unknown documents or codes, or offsets outside the text;
         or the project does not validate against the REFI-QDA schema (a bug).
     """
+    from ..guard import check_api_output
+
+    check_api_output(path, owner="code")  # never over a configured input, a key, or into a raw/anonymised/reports folder
     xml, files = build_project_xml(texts=texts, codebook=codebook, codings=codings, participants=participants,
                                    segments=segments, variables=variables, name=name, description=description,
                                    exclude=exclude)
