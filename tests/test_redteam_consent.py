@@ -376,12 +376,20 @@ def test_the_report_is_rebuilt_after_a_withdrawal(demo_copy):
 
 
 def test_the_themes_notebook_does_not_quote_a_withdrawn_participant(demo_copy, victim, monkeypatch, capsys):
-    """One real report build (notebook 02 only): the withdrawn participant is nowhere in the report folder."""
+    """One real report build (notebook 02 only): the withdrawn participant is nowhere in the report folder.
+
+    The report refuses while the (shareable) anonymised copies still hold their words (tests/test_redteam_gaps.py),
+    so the researcher runs `anonymise run` first, as the refusal says.
+    """
     pid = victim["pid"]
     _add_option(demo_copy, f"  withdrawn: [{{id: {pid}, date: 2025-02-01}}]")
     monkeypatch.chdir(demo_copy)
-    rc = main(["report", "--cohort", "demo", "--only", "02", "--no-progress",
-               "--notebooks", str(Path(__file__).resolve().parents[1] / "notebooks")])
+    argv = ["report", "--cohort", "demo", "--only", "02", "--no-progress",
+            "--notebooks", str(Path(__file__).resolve().parents[1] / "notebooks")]
+    assert main(argv) == 2 and "anonymise run" in capsys.readouterr().err
+    assert main(["anonymise", "run", "--cohort", "demo", "--no-progress"]) == 0
+    capsys.readouterr()
+    rc = main(argv)
     out = capsys.readouterr()
     assert rc == 0, out.err
     reports = demo_copy / "reports" / "demo"
@@ -464,6 +472,11 @@ def test_rerun_fingerprints_change_when_consent_or_the_anonymised_copies_change(
 
     monkeypatch.setattr(report, "_run_notebooks", capture)
     monkeypatch.setattr(report, "_package_source_hash", lambda: "fixed")  # other edits to the package do not count
+    # the refusal to report while the anonymised copies still hold a withdrawn person (test_redteam_gaps.py) is
+    # switched off here: this test is about the fingerprints alone, with the copies unchanged between two builds
+    from rmresearch.anonymise import pipeline
+
+    monkeypatch.setattr(pipeline, "consent_not_in_copies", lambda config, files=None: "")
     notebooks = Path(__file__).resolve().parents[1] / "notebooks"
 
     def fingerprint() -> str:

@@ -49,6 +49,7 @@ __all__ = [
     "unlinkable",
     "consent_problems",
     "stale_anonymised",
+    "stale_turns",
 ]
 
 EXCLUSION_COLUMNS = ["participant_id", "interview", "records", "reason"]
@@ -435,4 +436,40 @@ def stale_anonymised(config, participants: pd.DataFrame | None = None) -> dict[s
         n = sum(1 for a, b, _, _ in withheld.spans if text[a:b] != WITHHELD_MARKER)
         if n:
             out[path.name] = n
+    return out
+
+
+def stale_turns(config, files=None, participants: pd.DataFrame | None = None) -> list[tuple[str, str, Any, int, int]]:
+    """Who still speaks in the anonymised copies though they may no longer be quoted.
+
+    One row ``(participant ID, why, file, turns, first line)`` per excluded speaker and
+    anonymised transcript (``files``: default every ``.txt`` of ``outputs.anonymised``);
+    ``why`` is ``"withdrew"`` or ``"gave no interview consent"``. Only IDs and file names,
+    never the words, so the rows may be printed.
+    """
+    from pathlib import Path
+
+    folder = Path(config.outputs["anonymised"])
+    if files is None:
+        files = sorted(folder.glob("*.txt")) if folder.is_dir() else []
+    files = [Path(f) for f in files]
+    if not files:
+        return []
+    table = _participants(config, participants)
+    excluded = excluded_from_interviews(config, table)
+    if not excluded:
+        return []
+    withdrawn = withdrawals(config, table)
+    out = []
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # unreadable files are reported where they are read
+        for pid in sorted(excluded):
+            withheld = withhold_turns(text, {pid})
+            spans = [a for a, b, _, _ in withheld.spans if text[a:b] != WITHHELD_MARKER]
+            if spans:
+                why = "withdrew" if pid in withdrawn else "gave no interview consent"
+                out.append((pid, why, path, len(spans), text.count("\n", 0, min(spans)) + 1))
     return out

@@ -717,7 +717,7 @@ def _cohort_needles(configs) -> tuple[list[Roster], list[tuple[str, str]], dict,
     for config in configs:
         kpath = key_path(config)
         if kpath.exists():
-            originals += PseudonymKey.load(kpath, cohort=config.cohort).originals()
+            originals += PseudonymKey.load(kpath, cohort=config.cohort, require_private=True).originals()
         rosters.append(load_roster(config))
         identifiers.update(config.options.get("identifiers") or {})
         private += [kpath, residual_path(config)]
@@ -739,8 +739,34 @@ def audit_shareable(configs, paths: Iterable[str | Path]) -> list[Finding]:
     each cohort's key, review file and residual-candidates file are findings if they
     lie under ``paths``. This is the function the report and the trends page call.
     """
-    rosters, originals, identifiers, private = _cohort_needles(_as_configs(configs))
-    return audit_paths(list(paths), roster=rosters, key_originals=originals, identifiers=identifiers, private=private)
+    configs = _as_configs(configs)
+    rosters, originals, identifiers, private = _cohort_needles(configs)
+    findings = audit_paths(list(paths), roster=rosters, key_originals=originals, identifiers=identifiers, private=private)
+    return findings + _consent_findings(configs, [Path(p) for p in paths])
+
+
+def _consent_findings(configs, paths: list[Path]) -> list[Finding]:
+    """Turns of a participant who withdrew (or gave no interview consent) after the last ``anonymise run``, still in
+    an audited anonymised transcript: named by participant ID and file only."""
+    from ..consent import stale_turns
+
+    findings = []
+    for config in configs:
+        if config.inputs.get("participants") is None and not (config.options or {}).get("withdrawn"):
+            continue
+        folder = config.outputs.get("anonymised")
+        if not folder or not Path(folder).is_dir():
+            continue
+        folder = Path(folder).resolve()
+        files = []
+        for p in paths:
+            candidates = _walk(p) if p.is_dir() else [p] if p.is_file() else []
+            files += [f for f in candidates if f.suffix == ".txt" and folder in f.resolve().parents]
+        for pid, why, path, n, line in stale_turns(config, files):
+            findings.append(Finding(str(path), line, "CONSENT",
+                                    f"{n} turn(s) of {pid}, who {why}, are still in {path.name}: run "
+                                    f"`rmresearch anonymise run --cohort {config.cohort}`", "consent"))
+    return findings
 
 
 _TEXT_NEEDLES: dict[tuple, tuple] = {}

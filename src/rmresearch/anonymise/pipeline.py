@@ -52,7 +52,7 @@ from .spans import Span
 
 __all__ = ["AnonymiseSettings", "anonymise_text", "anonymise_cohort", "settings_from_config", "detector_for",
            "transcript_files", "LOG_COLUMNS", "anonymisation_summary", "check_anonymised", "recover_interrupted",
-           "interview_exclusions", "consent_not_applied", "WITHHELD"]
+           "interview_exclusions", "consent_not_applied", "consent_not_in_copies", "WITHHELD"]
 
 LOG_COLUMNS = ["label", "pseudonym", "start", "end", "out_start", "out_end", "layer", "confidence", "decision"]
 TRANSCRIPT_SUFFIXES = (".txt", ".docx", ".vtt", ".srt", ".jsonl")
@@ -494,8 +494,12 @@ def check_anonymised(config) -> None:
     Reports only ever read anonymised text: this is the check they run first, so a
     researcher anonymises (and looks at the review queue) before anything is reported.
     A copy is out of date when the raw file is newer or its content changed since.
-    A cohort with no ``inputs.interviews`` passes.
+    A cohort with no ``inputs.interviews`` passes. A key others may read, or anonymised copies that
+    still hold the turns of a participant who withdrew or gave no interview consent, are refused too.
     """
+    from .pseudonyms import require_private_key
+
+    require_private_key(key_path(config))  # the leak audit reads it
     if config.inputs.get("interviews") is None:
         return
     raw_dir = Path(config.input_path("interviews"))
@@ -504,7 +508,8 @@ def check_anonymised(config) -> None:
     if (kpath.parent / JOURNAL_FILENAME).exists():
         raise InputError(f"The last `rmresearch anonymise run --cohort {config.cohort}` was interrupted while it swapped "
                          "its outputs in; run it again (it finishes the swap) before reporting.")
-    key = PseudonymKey.load(kpath, cohort=config.cohort) if kpath.exists() else None
+    # the report's leak audit reads the key: one others may read is refused here, before anything runs
+    key = PseudonymKey.load(kpath, cohort=config.cohort, require_private=True) if kpath.exists() else None
     names = _output_names(files, key, raw_dir)
     out_dir = Path(config.outputs["anonymised"])
     stale = []
@@ -519,6 +524,28 @@ def check_anonymised(config) -> None:
             f"{len(stale)} of {len(files)} interview transcript(s) have no up-to-date anonymised copy in {out_dir} "
             f"({shown}). Run `rmresearch anonymise run --cohort {config.cohort}`, check the review file, then report again."
         )
+    stale_consent = consent_not_in_copies(config)
+    if stale_consent:
+        raise InputError(
+            f"{stale_consent}. The anonymised folder is shared with coders: run "
+            f"`rmresearch anonymise run --cohort {config.cohort}` to withhold them, then report again."
+        )
+
+
+def consent_not_in_copies(config, files: Iterable[str | Path] | None = None) -> str:
+    """A sentence naming (by participant ID and file only) who may no longer be quoted but still speaks in the
+    anonymised copies (``files``: default all of them); ``""`` when nobody does."""
+    from ..consent import stale_turns
+
+    if config.inputs.get("participants") is None and not (config.options or {}).get("withdrawn"):
+        return ""
+    rows = stale_turns(config, files)
+    if not rows:
+        return ""
+    shown = [f"{n} turn(s) of {pid}, who {why}, in {Path(path).name}" for pid, why, path, n, _ in rows[:5]]
+    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+    return ("anonymised transcripts still hold the words of participants who may no longer be quoted: "
+            + "; ".join(shown) + more)
 
 
 def consent_not_applied(config) -> list[str]:

@@ -119,6 +119,22 @@ def key_path(config) -> Path:
     return keys_dir / KEY_FILENAME
 
 
+def require_private_key(path: str | Path) -> None:
+    """Refuse (:class:`InputError`) a key file that others may read (any group or other permission bit).
+
+    Skipped where file modes do not exist (Windows).
+    """
+    path = Path(path)
+    if os.name != "posix" or not path.exists():
+        return
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise InputError(
+            f"{path}: the pseudonym key can be read by others (mode {mode:04o}); it must be private. "
+            f"Run `chmod 600 {path}` (and `chmod 700 {path.parent}`), then run again."
+        )
+
+
 @dataclass
 class PseudonymKey:
     """The cohort's mapping from originals to pseudonyms.
@@ -159,13 +175,8 @@ class PseudonymKey:
             return cls(cohort=cohort, style=style, path=path, roster=roster)
         if path.is_dir():
             raise InputError(f"{path}: the pseudonym key is a folder, not a file; move it away or restore the key file.")
-        if require_private and os.name == "posix":
-            mode = stat.S_IMODE(path.stat().st_mode)
-            if mode & 0o077:
-                raise InputError(
-                    f"{path}: the pseudonym key can be read by others (mode {mode:04o}); it must be private. "
-                    f"Run `chmod 600 {path}` (and `chmod 700 {path.parent}`), then run again."
-                )
+        if require_private:
+            require_private_key(path)
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM if an editor added one
         except (ValueError, UnicodeDecodeError) as exc:
