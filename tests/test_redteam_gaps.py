@@ -105,6 +105,27 @@ def test_audit_shareable_reports_it_for_the_report_leak_audit_too(demo_copy):
     assert not [f for f in audit_shareable(cfg, [demo_copy / "data"]) if f.source == "consent"]
 
 
+def test_a_copy_of_the_folder_made_for_coders_and_hand_edited_labels_are_found_too(demo_copy, tmp_path, monkeypatch,
+                                                                                    capsys):
+    """Attacks: the folder copied elsewhere to share; the label retyped by hand (``p08 (student):``); a link."""
+    import shutil
+
+    pid, name = _speaker(demo_copy)
+    share = tmp_path / "for-coders"
+    shutil.copytree(_anon(demo_copy), share)
+    edited = share / name
+    edited.write_text(re.sub(rf"^\[?{pid}\]?:", f"{pid.lower()} (student):", edited.read_text(encoding="utf-8"),
+                             flags=re.M), encoding="utf-8")
+    (tmp_path / "link").symlink_to(_anon(demo_copy), target_is_directory=True)
+    _withdraw(demo_copy, pid)
+    monkeypatch.chdir(demo_copy)
+    for target, fix in ((share, "delete it"), (edited, "delete it"), (tmp_path / "link", "anonymise run --cohort demo")):
+        assert main(["audit", str(target), "--cohort", "demo"]) == 1
+        out = capsys.readouterr().out
+        hits = [l for l in out.splitlines() if "CONSENT" in l and pid in l and name in l]
+        assert hits and fix in hits[0], (target, out)
+
+
 def test_audit_after_anonymise_run_again_is_clean(demo_copy, monkeypatch, capsys):
     pid, _ = _speaker(demo_copy)
     _withdraw(demo_copy, pid)
@@ -156,6 +177,17 @@ def test_audit_and_report_refuse_a_key_others_can_read(demo_copy, monkeypatch, c
     before = _snapshot(demo_copy)
     _one_line_exit_2(main(argv), capsys.readouterr(), "chmod 600", "pseudonym_key.json", "0644")
     assert _snapshot(demo_copy) == before
+
+
+def test_the_key_mode_check_is_skipped_where_there_are_no_modes(demo_copy, monkeypatch):
+    from types import SimpleNamespace
+
+    from rmresearch.anonymise import pseudonyms
+
+    key = demo_copy / "keys" / "demo" / "pseudonym_key.json"
+    key.chmod(0o644)
+    monkeypatch.setattr(pseudonyms, "os", SimpleNamespace(name="nt"))
+    pseudonyms.require_private_key(key)  # Windows: no refusal (ACLs, not modes)
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
@@ -210,6 +242,22 @@ def test_api_writers_still_write_new_files_in_the_project_and_outside(demo_copy,
     assert Path(write(inside)).exists()
     outside = tmp_path / "scratch" / f"{writer}.out"
     assert Path(write(outside)).exists()
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_api_writers_refuse_relative_dotdot_and_linked_paths(demo_copy, tmp_path, monkeypatch, writer):
+    """Attacks: a path relative to the project, one through ``..``, and a scratch link into the raw folder."""
+    from rmresearch.errors import OutputRefused
+
+    write = _writers(demo_copy)[writer]
+    (tmp_path / "scratch").mkdir()
+    (tmp_path / "scratch" / "raw").symlink_to(demo_copy / "interviews/demo/raw", target_is_directory=True)
+    before = _snapshot(demo_copy)
+    monkeypatch.chdir(demo_copy / "data")
+    for target in ("demo/codings.csv", "../interviews/demo/raw/new.txt", tmp_path / "scratch" / "raw" / "new.txt"):
+        with pytest.raises(OutputRefused):
+            write(target)
+    assert _snapshot(demo_copy) == before
 
 
 def test_api_guard_is_an_rmresearch_error_with_a_fix(demo_copy):

@@ -747,25 +747,45 @@ def audit_shareable(configs, paths: Iterable[str | Path]) -> list[Finding]:
 
 def _consent_findings(configs, paths: list[Path]) -> list[Finding]:
     """Turns of a participant who withdrew (or gave no interview consent) after the last ``anonymise run``, still in
-    an audited anonymised transcript: named by participant ID and file only."""
+    an audited transcript (``.txt``): named by participant ID and file only.
+
+    A transcript inside a cohort's anonymised folder is read with that cohort's consent; one elsewhere (a copy of
+    the folder made for coders) with the consent of the one cohort audited (with several, IDs are ambiguous).
+    """
     from ..consent import stale_turns
 
+    texts = []
+    for p in paths:
+        candidates = _walk(p) if p.is_dir() else [p] if p.is_file() else []
+        texts += [f for f in candidates if f.suffix.lower() == ".txt"]
+    if not texts:
+        return []
+    folders = {}
+    for config in configs:
+        folder = config.outputs.get("anonymised")
+        if folder and Path(folder).is_dir():
+            folders[id(config)] = Path(folder).resolve()
+    own: dict[int, list[Path]] = {id(c): [] for c in configs}
+    for f in texts:
+        real = f.resolve()
+        home = next((c for c in configs if id(c) in folders and folders[id(c)] in real.parents), None)
+        if home is None and len(configs) == 1:
+            home = configs[0]
+        if home is not None:
+            own[id(home)].append(f)
     findings = []
     for config in configs:
+        if not own[id(config)]:
+            continue
         if config.inputs.get("participants") is None and not (config.options or {}).get("withdrawn"):
             continue
-        folder = config.outputs.get("anonymised")
-        if not folder or not Path(folder).is_dir():
-            continue
-        folder = Path(folder).resolve()
-        files = []
-        for p in paths:
-            candidates = _walk(p) if p.is_dir() else [p] if p.is_file() else []
-            files += [f for f in candidates if f.suffix == ".txt" and folder in f.resolve().parents]
-        for pid, why, path, n, line in stale_turns(config, files):
-            findings.append(Finding(str(path), line, "CONSENT",
-                                    f"{n} turn(s) of {pid}, who {why}, are still in {path.name}: run "
-                                    f"`rmresearch anonymise run --cohort {config.cohort}`", "consent"))
+        for pid, why, path, n, line in stale_turns(config, own[id(config)]):
+            inside = id(config) in folders and folders[id(config)] in path.resolve().parents
+            fix = (f"run `rmresearch anonymise run --cohort {config.cohort}`" if inside else
+                   f"this copy predates it: delete it and share the copies `rmresearch anonymise run --cohort "
+                   f"{config.cohort}` writes")
+            findings.append(Finding(str(path), line, "CONSENT", f"{n} turn(s) of {pid}, who {why}, are still in "
+                                    f"{path.name}: {fix}", "consent"))
     return findings
 
 
