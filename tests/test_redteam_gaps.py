@@ -126,6 +126,24 @@ def test_a_copy_of_the_folder_made_for_coders_and_hand_edited_labels_are_found_t
         assert hits and fix in hits[0], (target, out)
 
 
+def test_a_qdpx_exported_before_the_withdrawal_is_a_finding(demo_copy, monkeypatch, capsys):
+    """Attack: the .qdpx handed to a coder last month still holds the sources as they were then."""
+    pid, name = _speaker(demo_copy)
+    monkeypatch.chdir(demo_copy)
+    assert main(["code", "export-qdpx", "--cohort", "demo", "--out", "exports/project.qdpx", "--no-codings"]) == 0
+    assert main(["audit", "exports/project.qdpx", "--cohort", "demo"]) == 0
+    capsys.readouterr()
+    _withdraw(demo_copy, pid)
+    assert main(["audit", "exports", "--cohort", "demo"]) == 1
+    out = capsys.readouterr().out
+    hits = [l for l in out.splitlines() if "CONSENT" in l and pid in l and "project.qdpx [sources/" in l]
+    assert hits and "a new export" in hits[0], out
+    assert main(["code", "export-qdpx", "--cohort", "demo", "--out", "exports/project.qdpx", "--no-codings"]) == 0
+    capsys.readouterr()
+    main(["audit", "exports", "--cohort", "demo"])
+    assert "CONSENT" not in capsys.readouterr().out  # a new export withholds them
+
+
 def test_audit_after_anonymise_run_again_is_clean(demo_copy, monkeypatch, capsys):
     pid, _ = _speaker(demo_copy)
     _withdraw(demo_copy, pid)

@@ -50,6 +50,7 @@ __all__ = [
     "consent_problems",
     "stale_anonymised",
     "stale_turns",
+    "stale_in_texts",
 ]
 
 EXCLUSION_COLUMNS = ["participant_id", "interview", "records", "reason"]
@@ -452,8 +453,18 @@ def stale_turns(config, files=None, participants: pd.DataFrame | None = None) ->
     folder = Path(config.outputs["anonymised"])
     if files is None:
         files = sorted(folder.glob("*.txt")) if folder.is_dir() else []
-    files = [Path(f) for f in files]
-    if not files:
+    texts = {}
+    for path in map(Path, files):
+        try:
+            texts[path] = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # unreadable files are reported where they are read
+    return stale_in_texts(config, texts, participants)
+
+
+def stale_in_texts(config, texts: dict, participants: pd.DataFrame | None = None) -> list[tuple[str, str, Any, int, int]]:
+    """:func:`stale_turns` for texts already read: ``texts`` maps a place (a path, an archive member) to its text."""
+    if not texts:
         return []
     table = _participants(config, participants)
     excluded = excluded_from_interviews(config, table)
@@ -461,15 +472,11 @@ def stale_turns(config, files=None, participants: pd.DataFrame | None = None) ->
         return []
     withdrawn = withdrawals(config, table)
     out = []
-    for path in files:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue  # unreadable files are reported where they are read
+    for place, text in texts.items():
         for pid in sorted(excluded):
             withheld = withhold_turns(text, {pid})
             spans = [a for a, b, _, _ in withheld.spans if text[a:b] != WITHHELD_MARKER]
             if spans:
                 why = "withdrew" if pid in withdrawn else "gave no interview consent"
-                out.append((pid, why, path, len(spans), text.count("\n", 0, min(spans)) + 1))
+                out.append((pid, why, place, len(spans), text.count("\n", 0, min(spans)) + 1))
     return out

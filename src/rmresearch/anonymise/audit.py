@@ -747,18 +747,19 @@ def audit_shareable(configs, paths: Iterable[str | Path]) -> list[Finding]:
 
 def _consent_findings(configs, paths: list[Path]) -> list[Finding]:
     """Turns of a participant who withdrew (or gave no interview consent) after the last ``anonymise run``, still in
-    an audited transcript (``.txt``): named by participant ID and file only.
+    an audited transcript (``.txt``) or the sources of a ``.qdpx`` exported before: named by participant ID and file
+    only.
 
     A transcript inside a cohort's anonymised folder is read with that cohort's consent; one elsewhere (a copy of
-    the folder made for coders) with the consent of the one cohort audited (with several, IDs are ambiguous).
+    the folder made for coders, an export) with the consent of the one cohort audited (with several, IDs are ambiguous).
     """
-    from ..consent import stale_turns
+    from ..consent import stale_in_texts
 
-    texts = []
+    found = []
     for p in paths:
         candidates = _walk(p) if p.is_dir() else [p] if p.is_file() else []
-        texts += [f for f in candidates if f.suffix.lower() == ".txt"]
-    if not texts:
+        found += [f for f in candidates if f.suffix.lower() in (".txt", ".qdpx")]
+    if not found:
         return []
     folders = {}
     for config in configs:
@@ -766,7 +767,7 @@ def _consent_findings(configs, paths: list[Path]) -> list[Finding]:
         if folder and Path(folder).is_dir():
             folders[id(config)] = Path(folder).resolve()
     own: dict[int, list[Path]] = {id(c): [] for c in configs}
-    for f in texts:
+    for f in found:
         real = f.resolve()
         home = next((c for c in configs if id(c) in folders and folders[id(c)] in real.parents), None)
         if home is None and len(configs) == 1:
@@ -779,14 +780,36 @@ def _consent_findings(configs, paths: list[Path]) -> list[Finding]:
             continue
         if config.inputs.get("participants") is None and not (config.options or {}).get("withdrawn"):
             continue
-        for pid, why, path, n, line in stale_turns(config, own[id(config)]):
+        texts = {}
+        for f in own[id(config)]:
+            texts.update(_transcript_texts(f))
+        for pid, why, (path, member), n, line in stale_in_texts(config, texts):
             inside = id(config) in folders and folders[id(config)] in path.resolve().parents
             fix = (f"run `rmresearch anonymise run --cohort {config.cohort}`" if inside else
-                   f"this copy predates it: delete it and share the copies `rmresearch anonymise run --cohort "
-                   f"{config.cohort}` writes")
+                   f"this copy predates it: delete it and share what `rmresearch anonymise run --cohort "
+                   f"{config.cohort}` (or a new export) writes")
             findings.append(Finding(str(path), line, "CONSENT", f"{n} turn(s) of {pid}, who {why}, are still in "
-                                    f"{path.name}: {fix}", "consent"))
+                                    f"{path.name}: {fix}", "consent", member))
     return findings
+
+
+def _transcript_texts(path: Path) -> dict[tuple[Path, str], str]:
+    """``{(file, member): text}``: a ``.txt`` itself (member ``""``), or the ``sources/`` texts of a ``.qdpx``."""
+    try:
+        if path.suffix.lower() == ".txt":
+            if path.stat().st_size > MAX_AUDIT_BYTES:
+                return {}  # reported as too large by the audit itself
+            return {(path, ""): path.read_text(encoding="utf-8-sig")}
+        out, total = {}, 0
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if (not info.is_dir() and info.filename.lower().endswith(".txt")
+                        and info.file_size <= MAX_AUDIT_BYTES and total + info.file_size <= 4 * MAX_AUDIT_BYTES):
+                    total += info.file_size
+                    out[(path, info.filename)] = archive.read(info).decode("utf-8-sig")
+        return out
+    except (OSError, UnicodeDecodeError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ValueError):
+        return {}  # unreadable files and members are findings of the audit itself
 
 
 _TEXT_NEEDLES: dict[tuple, tuple] = {}
