@@ -197,6 +197,20 @@ def test_audit_and_report_refuse_a_key_others_can_read(demo_copy, monkeypatch, c
     assert _snapshot(demo_copy) == before
 
 
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_validate_warns_about_a_key_others_can_read(demo_copy, monkeypatch, capsys):
+    key = demo_copy / "keys" / "demo" / "pseudonym_key.json"
+    monkeypatch.chdir(demo_copy)
+    assert main(["validate", "--cohort", "demo"]) == 0
+    assert "pseudonym key" not in capsys.readouterr().out
+    key.chmod(0o644)
+    assert main(["validate", "--cohort", "demo"]) == 0
+    out = capsys.readouterr().out
+    warning = [line for line in out.splitlines() if "pseudonym key" in line]
+    assert len(warning) == 1 and warning[0].startswith("warning: ") and f"chmod 600 {key}" in warning[0]
+    assert "0644" in warning[0] and "Traceback" not in out
+
+
 def test_the_key_mode_check_is_skipped_where_there_are_no_modes(demo_copy, monkeypatch):
     from types import SimpleNamespace
 

@@ -242,7 +242,24 @@ def validate_cohort(config: CohortConfig) -> tuple[dict[str, pd.DataFrame], list
     problems += check_values(tables, config)
     if "participants" in tables:
         problems += consent_problems(config, tables["participants"], tables)
+    problems += _key_problems(config)
     return tables, problems
+
+
+def _key_problems(config: CohortConfig) -> list[Problem]:
+    """The pseudonym key, if there is one, must be private (``report``, ``audit`` and ``anonymise run`` refuse a key
+    others can read; ``validate`` warns, so the fix is known before those run)."""
+    from .anonymise.pseudonyms import key_path, require_private_key
+
+    try:
+        path = key_path(config)
+        require_private_key(path)
+    except RMResearchError as exc:
+        where = str(getattr(config, "path", ""))
+        message = str(exc)
+        return [Problem(message.split(": ", 1)[0] if ": " in message else where, message.split(": ", 1)[-1],
+                        severity="warning")]
+    return []
 
 
 def raise_if_errors(problems: list[Problem]) -> None:
