@@ -427,3 +427,17 @@ def test_cli_import_writes_the_tidy_table_without_open_text(tmp_path, capsys):
     assert written.loc[0, ITEMS].tolist() == [4, 5, 2, 4]
     assert "Dr Jane Example" not in out.read_text()
     assert "2 open-text answer(s) were not written" in capsys.readouterr().out
+
+
+def test_cli_import_finds_the_cohort_in_cohorts_dir(demo_project, tmp_path, monkeypatch, capsys):
+    # `survey import` takes --cohorts-dir like every other command (it could only find ./cohorts before)
+    from rmresearch.cli import main
+
+    monkeypatch.chdir(tmp_path)  # no ./cohorts here
+    argv = ["survey", "import", str(SAMPLES / "qualtrics_labels.tsv"), "-i", "psychological_safety",
+            "programme_feedback", "--wave", "post", "--cohort", "demo"]
+    assert main([*argv, "--cohorts-dir", str(tmp_path / "nowhere"), "-o", "a.csv"]) == 2
+    assert f"expected {tmp_path / 'nowhere' / 'demo.yml'}" in capsys.readouterr().err
+    assert main([*argv, "--cohorts-dir", str(demo_project / "cohorts"), "-o", "b.csv"]) == 0
+    assert "6 response(s), 4 item(s)" in capsys.readouterr().out
+    assert pd.read_csv(tmp_path / "b.csv").shape == (6, 6)

@@ -28,8 +28,8 @@ COMMAND_MODULES = (
 )
 
 
-def _formatter(prog):
-    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+from .cliargs import add_cohort_args
+from .cliargs import formatter as _formatter
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,9 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cohort_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--cohort", required=True, help="cohort ID (cohorts/<ID>.yml) or path to a cohort YAML file"
-                   + (", or 'all'" if p.prog.endswith(" report") else ""))
-    p.add_argument("--cohorts-dir", type=Path, default=Path("cohorts"), help="folder of cohort files (default: ./cohorts)")
+    add_cohort_args(p, allow_all=p.prog.endswith(" report"))
 
 
 # --------------------------------------------------------------------------- commands

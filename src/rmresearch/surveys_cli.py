@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .cliargs import add_cohort_args
+
 __all__ = ["add_commands"]
 
 
@@ -41,7 +43,7 @@ def add_commands(subparsers) -> None:
     imp.add_argument("--instrument", "-i", nargs="+", required=True, help="instrument name(s) or YAML path(s)")
     imp.add_argument("--wave", choices=("pre", "mid", "post"), help="wave of this file (unless it has a wave column)")
     imp.add_argument("--format", default="auto", choices=("auto", "qualtrics", "forms", "spss", "csv"))
-    imp.add_argument("--cohort", help="cohort ID or YAML: check respondents against its participants table")
+    add_cohort_args(imp, required=False, help="cohort ID or YAML: check respondents against its participants table")
     imp.add_argument("--id-column", help="column holding the participant ID (default: participant_id / ExternalReference)")
     imp.add_argument("--ignore", nargs="*", default=[], help="export columns to leave out")
     imp.add_argument("--folder", default="surveys/instruments", help="folder of your own instruments")
@@ -68,7 +70,7 @@ def _import(args: argparse.Namespace) -> int:
     if args.cohort:
         from .config import load_cohort
 
-        config = load_cohort(args.cohort, check_files=False)
+        config = load_cohort(args.cohort, cohorts_dir=args.cohorts_dir, check_files=False)
     # before anything is read: never over the export, a configured input (another wave's table...) or a key
     instrument_files = [Path(i) for i in args.instrument if Path(i).suffix in (".yml", ".yaml")]
     out = check_output(args.out, owner="survey", configs=[config] if config else [], inputs=[args.export, *instrument_files])

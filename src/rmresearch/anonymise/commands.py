@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import sys
@@ -18,13 +17,8 @@ __all__ = ["add_commands", "cmd_run", "cmd_detect", "cmd_evaluate", "cmd_audit",
 NLTK_PACKAGES = ("averaged_perceptron_tagger_eng", "maxent_ne_chunker_tab", "words")
 
 
-def _fmt(prog):
-    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
-
-
-def _cohort(p, required=True):
-    p.add_argument("--cohort", required=required, help="cohort ID (cohorts/<ID>.yml) or path to a cohort YAML file")
-    p.add_argument("--cohorts-dir", type=Path, default=Path("cohorts"), help="folder of cohort files (default: ./cohorts)")
+from ..cliargs import add_cohort_args as _cohort
+from ..cliargs import formatter as _fmt
 
 
 def add_commands(subparsers) -> None:

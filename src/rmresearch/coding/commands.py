@@ -16,13 +16,12 @@ from ..errors import InputError
 __all__ = ["add_commands"]
 
 
-def _formatter(prog):
-    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+from ..cliargs import add_cohort_args
+from ..cliargs import formatter as _formatter
 
 
 def _cohort_args(p: argparse.ArgumentParser, *, required: bool = True) -> None:
-    p.add_argument("--cohort", required=required, help="cohort ID (cohorts/<ID>.yml) or path to a cohort YAML file")
-    p.add_argument("--cohorts-dir", type=Path, default=Path("cohorts"), help="folder of cohort files (default: ./cohorts)")
+    add_cohort_args(p, required=required)
     p.add_argument("--codebook", type=Path, default=None, help="codebook YAML or .qdc (default: the built-in codebook)")
 
 
