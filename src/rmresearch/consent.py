@@ -40,6 +40,7 @@ __all__ = [
     "withdrawals",
     "consent_summary",
     "withhold_turns",
+    "remap_codings",
     "Withheld",
     "remap_offsets",
     "WITHHELD_MARKER",
@@ -282,6 +283,22 @@ def withhold_turns(text: str, excluded: Iterable[str], *, marker: str = WITHHELD
         pos = e
     pieces.append(text[pos:])
     return Withheld("".join(pieces), tuple(spans))
+
+
+def remap_codings(codings: pd.DataFrame, withheld: dict) -> tuple[pd.DataFrame, int]:
+    """Codings (``document``, ``start``, ``end``...) without those touching a withheld turn, offsets re-mapped to the
+    withheld texts (``withheld`` maps a document to :func:`withhold_turns`' result); and how many were dropped."""
+    keep, starts, ends = [], [], []
+    for d, s, e in zip(codings["document"], codings["start"], codings["end"]):
+        mapped = remap_offsets(withheld[d], int(s), int(e)) if d in withheld else (int(s), int(e))
+        keep.append(mapped is not None)
+        if mapped is not None:
+            starts.append(mapped[0])
+            ends.append(mapped[1])
+    out = codings.loc[keep].copy()
+    out["start"] = pd.Series(starts, index=out.index, dtype="int64")
+    out["end"] = pd.Series(ends, index=out.index, dtype="int64")
+    return out.reset_index(drop=True), int(len(codings) - len(out))
 
 
 def remap_offsets(withheld: Withheld, start: int, end: int) -> tuple[int, int] | None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import CohortConfig
-from ..consent import excluded_from_interviews, remap_offsets, withhold_turns
+from ..consent import excluded_from_interviews, remap_codings, withhold_turns
 from .codebook import Codebook, load_codebook
 from .codings import read_codings_csv
 from .segments import load_documents, segment_documents
@@ -125,7 +125,7 @@ def load_coding_data(
         if unit != "turn":
             lookup = pd.concat([segment_documents(raw_texts, unit="turn", participant_ids=ids), raw_segments], ignore_index=True)
         frame = read_codings_csv(path, segments=lookup, codebook=codebook, texts=raw_texts)
-        frame, dropped = _consenting_codings(frame, withheld)
+        frame, dropped = remap_codings(frame, withheld)
     n_withheld = sum(len(w.spans) for w in withheld.values())
     return CodingData(texts=texts, segments=segments, codebook=codebook, participants=participants,
                       codings=frame, codings_path=path, excluded=excluded, withheld_turns=n_withheld,
@@ -142,16 +142,3 @@ def _consenting(segments: pd.DataFrame, withheld: dict, excluded: frozenset[str]
     return segments.loc[keep].reset_index(drop=True)
 
 
-def _consenting_codings(codings: pd.DataFrame, withheld: dict) -> tuple[pd.DataFrame, int]:
-    """Codings without those touching a withheld turn, offsets re-mapped to the withheld texts; and the count dropped."""
-    keep, starts, ends = [], [], []
-    for d, s, e in zip(codings["document"], codings["start"], codings["end"]):
-        mapped = remap_offsets(withheld[d], int(s), int(e)) if d in withheld else (int(s), int(e))
-        keep.append(mapped is not None)
-        if mapped is not None:
-            starts.append(mapped[0])
-            ends.append(mapped[1])
-    out = codings.loc[keep].copy()
-    out["start"] = pd.Series(starts, index=out.index, dtype="int64")
-    out["end"] = pd.Series(ends, index=out.index, dtype="int64")
-    return out.reset_index(drop=True), int(len(codings) - len(out))

@@ -229,19 +229,11 @@ def build_project_xml(
 
 def _withhold_excluded(texts, codings, participants, segments, exclude):
     """Consent: withhold the excluded speakers' turns from the texts, their codings, cases and segments."""
-    from ..consent import remap_offsets, withhold_turns
+    from ..consent import remap_codings, withhold_turns
 
     exclude = {str(e) for e in exclude}
     withheld = {doc: withhold_turns(text, exclude) for doc, text in texts.items()}
-    kept, starts, ends = [], [], []
-    for doc, start, end in zip(codings["document"], codings["start"], codings["end"]):
-        mapped = remap_offsets(withheld[doc], int(start), int(end)) if doc in withheld else (int(start), int(end))
-        kept.append(mapped is not None)
-        if mapped is not None:
-            starts.append(mapped[0])
-            ends.append(mapped[1])
-    codings = codings.loc[kept].copy()
-    codings["start"], codings["end"] = starts, ends
+    codings, _ = remap_codings(codings, withheld)
     if participants is not None:
         participants = participants.loc[~participants["participant_id"].astype(str).isin(exclude)]
     if segments is not None and "participant_id" in segments.columns:
