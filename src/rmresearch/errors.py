@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "RMResearchError",
+    "AnalysisError",
     "ConfigError",
     "InputError",
     "OutputRefused",
@@ -30,6 +31,14 @@ class ConfigError(RMResearchError, ValueError):
 
 class InputError(RMResearchError, ValueError):
     """An input file cannot be read (missing, empty, binary, wrong encoding...)."""
+
+
+class AnalysisError(RMResearchError, ValueError):
+    """An analysis cannot run on the data it was given (a column missing, a group with no members, a
+    model that cannot be fitted on these rows...). The message names the input and says what to do.
+
+    It is a ``ValueError`` too, so code that caught ``ValueError`` before keeps working.
+    """
 
 
 class OutputRefused(RMResearchError, ValueError):
