@@ -629,7 +629,7 @@ CASES += [
 
 # Some limits are far above what a fixture can write quickly: the cases above that say "MB"
 # run with these limits lowered (the check and its message are the real ones).
-SMALL_LIMITS = {"rmresearch.schemas.MAX_TABLE_BYTES": 2_000_000, "rmresearch.config.MAX_YAML_BYTES": 1_000_000,
+SMALL_LIMITS = {"rmresearch.io.tables.MAX_TABLE_BYTES": 2_000_000, "rmresearch.config.MAX_YAML_BYTES": 1_000_000,
                 "rmresearch.transcripts.MAX_TRANSCRIPT_BYTES": 5_000_000,
                 "rmresearch.transcripts.MAX_DOCX_INFLATED_BYTES": 10_000_000, "rmresearch.surveys.MAX_EXPORT_BYTES": 2_000_000,
                 "rmresearch.coding.refi.MAX_QDPX_MEMBER_BYTES": 10_000_000}

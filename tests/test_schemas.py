@@ -123,3 +123,41 @@ def test_blank_and_short_lines_keep_their_row_numbers(tmp_path):
         read_table(write(tmp_path, "pairs.csv", text), "pairs")
     (problem,) = info.value.problems
     assert problem.column == "status" and problem.row == 4 and "empty" in problem.message
+
+
+@pytest.mark.parametrize("epoch", ["1900", "1904"])
+def test_excel_dates_honour_the_workbook_date_system(tmp_path, epoch):
+    """A workbook saved with the 1904 date system gives the dates written, for date cells and for serial numbers."""
+    import datetime as dt
+
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, to_excel
+
+    written = [dt.date(2024, 10, 1), dt.date(2025, 2, 28)]
+    book = openpyxl.Workbook()
+    if epoch == "1904":
+        book.epoch = CALENDAR_MAC_1904
+    sheet = book.active
+    sheet.append(["pair_id", "senior_id", "partner_id", "start_date", "end_date", "status"])
+    # the start date as a date cell, the end date as a bare serial number (a "General" column) in the book's system
+    for i, day in enumerate(written):
+        serial = int(to_excel(dt.datetime.combine(day, dt.time()), epoch=book.epoch))
+        sheet.append([f"R{i}", "P01", "P02", day, serial, "active"])
+    path = tmp_path / "pairs.xlsx"
+    book.save(path)
+    assert openpyxl.load_workbook(path).epoch == book.epoch  # the file really carries the date system
+    frame, problems = read_table(path, "pairs")
+    assert problems == []
+    assert [d.date() for d in frame["start_date"]] == written
+    assert [d.date() for d in frame["end_date"]] == written
+
+
+def test_actions_schema_reads_the_actions_log(tmp_path):
+    from rmresearch.io.tables import read_action_table
+
+    path = write(tmp_path, "actions.csv", "pair_id,action,area,status\nR1,Changed shortlisting,recruitment,In progress\n"
+                                          "R2,New module,curriculum,done\n")
+    frame, problems = read_action_table(path)
+    assert frame["status"].tolist()[0] == "in_progress"
+    assert [(p.row, p.column) for p in problems] == [(3, "status")]
+    assert "actions" in SCHEMAS and SCHEMAS["actions"].required == ["pair_id", "action", "area", "status"]

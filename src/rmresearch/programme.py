@@ -710,7 +710,7 @@ def plot_gains(summary: pd.DataFrame, *, rules=None, ax=None):
 
 # --------------------------------------------------------------------------- outcomes
 
-ACTION_STATUSES = ("proposed", "in_progress", "implemented", "not_pursued")
+from .schemas import ACTION_STATUSES  # noqa: E402 - one list, shared with the actions schema
 
 
 def read_actions(path: str | Path, *, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -724,39 +724,9 @@ def read_actions(path: str | Path, *, pairs: pd.DataFrame | None = None) -> pd.D
 
     Raises :class:`~rmresearch.errors.ValidationError` naming file, row and column.
     """
-    from .schemas import Column, TableSchema, read_raw_table, validate_frame, _find_header, _normalise_header
+    from .io.tables import read_actions as _read_actions  # the reading lives in the input layer (schema "actions")
 
-    schema = TableSchema(
-        "actions",
-        "Actions and policy changes attributed to pairs.",
-        (
-            Column("pair_id", "id", "Pair ID"),
-            Column("action", "text", "What was done or proposed"),
-            Column("area", "text", "Policy or practice area"),
-            Column("status", "category", "Status", allowed=ACTION_STATUSES),
-            Column("date", "date", "Date recorded", required=False, nullable=True),
-        ),
-    )
-    path = Path(path)
-    raw, rownums = read_raw_table(path)
-    header_at = _find_header(raw, schema)
-    if header_at is None:
-        raise ValidationError([Problem(str(path), "no header row with pair_id, action, area, status found in the first 20 rows")])
-    header = [_normalise_header(v) for v in raw.iloc[header_at]]
-    body = raw.iloc[header_at + 1 :].reset_index(drop=True)
-    body.columns = header
-    body.insert(0, "_row", rownums[header_at + 1 :])
-    if "status" in body.columns:
-        body["status"] = body["status"].astype(str).str.strip().str.lower().str.replace(r"[\s\-]+", "_", regex=True)
-    frame, problems = validate_frame(body, schema, source=str(path))
-    if pairs is not None and "pair_id" in frame.columns:
-        known = set(pairs["pair_id"].astype(str))
-        for row, pid in zip(frame["_row"], frame["pair_id"]):
-            if pid is not None and str(pid) not in known:
-                problems.append(Problem(str(path), f"pair_id '{pid}' is not in the pairs table", row=int(row), column="pair_id"))
-    if any(p.severity == "error" for p in problems):
-        raise ValidationError(problems)
-    return frame.drop(columns="_row")
+    return _read_actions(path, pairs=pairs)
 
 
 def actions_summary(actions: pd.DataFrame, *, by: str = "area") -> pd.DataFrame:

@@ -21,10 +21,7 @@ Kinds of column:
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -37,25 +34,26 @@ from .codes import (
     load_ethnicity_map,
     normalise_degree_class,
 )
-from .errors import InputError, Problem, ValidationError
+from .errors import AnalysisError, Problem
 
 __all__ = [
     "Column",
     "TableSchema",
     "SCHEMAS",
+    "ACTION_STATUSES",
     "read_table",
     "read_raw_table",
     "validate_frame",
 ]
 
 _EMPTY_TOKENS = ["", "nan", "NaN", "NA", "N/A", "n/a", "None", "null"]
-#: Largest input table read (bytes): a bigger file is almost always the wrong file (a whole database dump)
-#: and would exhaust memory; the message says so rather than the machine stalling.
-MAX_TABLE_BYTES = 500_000_000
+#: Statuses of an action in the actions table (spaces or hyphens are read as ``_``: "in progress").
+ACTION_STATUSES = ("proposed", "in_progress", "implemented", "not_pursued")
 #: Whole numbers beyond this are not exact in floating point (and no count or year is that large).
 _MAX_WHOLE = 2**53
 #: Dates outside these years are typing mistakes (0024 for 2024, 2204 for 2024...), not data.
 DATE_YEARS = (1900, 2100)
+COLUMN_KINDS = ("id", "text", "int", "float", "date", "bool", "category", "ethnicity", "degree")
 _TRUE = {"1", "true", "t", "yes", "y"}
 _FALSE = {"0", "false", "f", "no", "n"}
 
@@ -228,236 +226,50 @@ SCHEMAS: dict[str, TableSchema] = {
         ),
         key=("participant_id", "wave"),
     ),
+    "actions": TableSchema(
+        "actions",
+        "Actions and policy changes attributed to pairs (configure it as `inputs: actions: <file>`).",
+        (
+            C("pair_id", "id", "Pair ID, as in the pairs table"),
+            C("action", "text", "What was done or proposed"),
+            C("area", "text", "Policy or practice area, e.g. recruitment, curriculum, student support"),
+            C("status", "category", "Status; spaces or hyphens are read as '_' (in progress)", allowed=ACTION_STATUSES),
+            C("date", "date", "Date recorded", required=False, nullable=True),
+        ),
+    ),
+    "codings": TableSchema(
+        "codings",
+        "Human codings: one row per coded passage and coder, naming the passage by segment_id or by document, "
+        "start and end (see `rmresearch code suggest`); read with rmresearch.io.codings.read_codings_csv.",
+        (
+            C("segment_id", "id", "Segment ID, e.g. interview_03#t004 (or give document, start, end)",
+              required=False, nullable=True),
+            C("document", "id", "Anonymised transcript (file name without .txt), with start and end",
+              required=False, nullable=True),
+            C("start", "int", "First character coded (0-based offset into the anonymised text)", required=False,
+              nullable=True),
+            C("end", "int", "Character after the last one coded (end-exclusive)", required=False, nullable=True),
+            C("code", "text", "Code name or title from the codebook (a codable code)"),
+            C("coder", "id", "Who applied the code"),
+            C("memo", "text", "Coder's note", required=False, nullable=True),
+        ),
+    ),
 }
 del C
 
 
-# --------------------------------------------------------------------------- reading
+def __getattr__(name: str):
+    """The readers moved to :mod:`rmresearch.io.tables`; ``from rmresearch.schemas import read_table`` keeps working
+    (imported lazily: io.tables builds on this module)."""
+    if name in ("read_table", "read_raw_table", "check_size", "MAX_TABLE_BYTES"):
+        from .io import tables
 
+        return getattr(tables, name)
+    if name == "check_workbook_size":
+        from .io.excel import check_workbook_size
 
-def _sniff_binary(path: Path, head: bytes) -> None:
-    if not head:
-        raise InputError(f"{path}: the file is empty. Export the table again, with its header row.")
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        at = head.index(b"\x00")
-        line = head[:at].count(b"\n") + 1
-        raise InputError(
-            f"{path}: this looks like a binary file, not a CSV (a NUL byte on row {line}, "
-            f"position {at}). Save the table as 'CSV UTF-8' or as an .xlsx workbook."
-        )
-
-
-def check_size(path: Path, limit: int, what: str) -> None:
-    """Refuse a file larger than ``limit`` bytes with a clear message (before reading it)."""
-    if not path.is_file():  # a device or pipe (/dev/zero) reports size 0 and never ends
-        raise InputError(f"{path}: is not a regular file; name the exported file itself.")
-    size = path.stat().st_size
-    if size > limit:
-        raise InputError(
-            f"{path}: the file is {size / 1e6:,.1f} MB, more than the {limit / 1e6:,.0f} MB limit for {what}. "
-            "Check that it is the right file (one exported table, not a database dump); split it if it really is one table."
-        )
-
-
-def check_workbook_size(path: Path, limit: int) -> None:
-    """Refuse an .xlsx whose parts unpack beyond ``limit`` bytes (a zip bomb) before openpyxl inflates them."""
-    import zipfile
-
-    try:
-        inflated = sum(info.file_size for info in zipfile.ZipFile(path).infolist())
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise InputError(f"{path}: cannot be read as an Excel workbook ({exc}). Open it in Excel and save it again.") from None
-    if inflated > limit:
-        raise InputError(f"{path}: the workbook unpacks to {inflated / 1e6:,.0f} MB, more than the {limit / 1e6:,.0f} MB limit "
-                         "for an input table. Check that it is the right file; save the one sheet as CSV UTF-8.")
-
-
-def read_raw_table(path: str | Path, *, sheet: str | int | None = 0) -> tuple[pd.DataFrame, list[int]]:
-    """Read a CSV/TSV/Excel file as text cells, without interpreting anything.
-
-    Returns the cells (all strings, no header applied) and, for each row, the
-    row number a person sees in the file. Raises :class:`InputError` for files
-    that are missing, empty, binary or not UTF-8.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: file not found.")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder, not a table file.")
-    suffix = path.suffix.lower()
-    check_size(path, MAX_TABLE_BYTES, "an input table")
-    if suffix in (".xlsx", ".xlsm"):
-        check_workbook_size(path, MAX_TABLE_BYTES)
-        try:
-            raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many kinds for damaged files
-            raise InputError(f"{path}: cannot be read as an Excel workbook ({exc}).") from None
-        rows = list(range(1, len(raw) + 1))
-        raw = raw.map(_excel_cell_to_text)
-        return raw, rows
-    if suffix == ".xls":
-        raise InputError(f"{path}: old-style .xls workbooks are not supported. Save it as .xlsx or 'CSV UTF-8'.")
-    try:
-        head = path.read_bytes()
-    except OSError as exc:  # no permission, a vanished network drive...
-        raise InputError(f"{path}: cannot be read ({exc.strerror}). Check that the file is not open elsewhere or locked.") from None
-    _sniff_binary(path, head)
-    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))  # Excel's "Unicode text" and some exports
-    try:
-        text = head.decode("utf-16") if utf16 else head.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = head[: exc.start].count(b"\n") + 1 if not utf16 else None
-        raise InputError(
-            f"{path}: not {'UTF-16' if utf16 else 'UTF-8'} text"
-            + (f" (row {line}: byte 0x{head[exc.start]:02x} at position {exc.start})" if line else "")
-            + ". In Excel use 'Save as > CSV UTF-8 (Comma delimited)'; or re-save the file as UTF-8."
-        ) from None
-    # Old Mac (CR-only) and Windows line endings: one record per line for both parsers below.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise InputError(f"{path}: the file is empty. Export the table again, with its header row.")
-    delimiter = "\t" if suffix in (".tsv", ".tab") else ","
-    if "\n" in text and '"' not in text:
-        # Fast path (pandas' C parser) when every record is one line, so record k is line k.
-        try:
-            raw = pd.read_csv(io.StringIO(text), header=None, dtype=str, sep=delimiter, na_filter=False,
-                              skip_blank_lines=False, engine="c")
-        except pd.errors.ParserError:  # ragged rows (title lines above the table): the csv module copes
-            raw = None
-        if raw is not None:
-            raw = raw.fillna("")  # short rows and blank lines: empty cells, as the csv module gives
-            numbers = np.arange(1, len(raw) + 1)
-            filled = raw.apply(lambda c: c.str.strip().ne("")).any(axis=1).to_numpy()
-            raw = raw.loc[filled].reset_index(drop=True).astype(object)
-            raw.columns = range(raw.shape[1])
-            return raw, numbers[filled].tolist()
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = []
-    kept = []
-    after = 0
-    for record in reader:
-        number, after = after + 1, reader.line_num  # the line a record starts on (a quoted cell may span lines)
-        if not any(cell.strip() for cell in record):
-            continue  # blank lines are ignored (their numbers still count)
-        kept.append(record)
-        rows.append(number)
-    width = max(len(r) for r in kept)
-    raw = pd.DataFrame([r + [""] * (width - len(r)) for r in kept], dtype=object)
-    return raw, rows
-
-
-def _excel_cell_to_text(value):
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
-        return value.isoformat()[:10] if not isinstance(value, str) else value
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _find_header(raw: pd.DataFrame, schema: TableSchema, max_scan: int = 20) -> int | None:
-    """Index of the row that holds the most of the schema's column names."""
-    wanted = {c.name for c in schema.columns}
-    best, best_hits = None, 0
-    for i in range(min(max_scan, len(raw))):
-        cells = {_normalise_header(v) for v in raw.iloc[i]}
-        hits = len(wanted & cells)
-        if hits > best_hits:
-            best, best_hits = i, hits
-    return best
-
-
-def _other_sheet_hint(path: Path, schema: TableSchema) -> str:
-    """For a workbook whose first sheet lacks the table: the sheet that has it, if any."""
-    try:
-        names = pd.ExcelFile(path, engine="openpyxl").sheet_names
-    except Exception:  # noqa: BLE001 - only a hint; the read above already succeeded
-        return ""
-    for name in names[1:]:
-        try:
-            raw, _ = read_raw_table(path, sheet=name)
-        except InputError:
-            continue
-        if _find_header(raw, schema) is not None:
-            return (f". The table is on sheet '{name}', but only the first sheet ('{names[0]}') is read: "
-                    f"move sheet '{name}' to the front of the workbook (or save it as CSV UTF-8)")
-    return ""
-
-
-def _normalise_header(value) -> str:
-    return "_".join(str(value).strip().lower().replace("-", " ").split())
-
-
-def read_table(
-    path: str | Path,
-    schema: TableSchema | str,
-    *,
-    ethnicity_map: EthnicityMap | None = None,
-    grouping: str = "ofs_group",
-    sheet: str | int | None = 0,
-    raise_on_error: bool = True,
-) -> tuple[pd.DataFrame, list[Problem]]:
-    """Read and validate one table.
-
-    Returns the typed table and the list of problems (warnings only, unless
-    ``raise_on_error=False``). With ``raise_on_error=True`` (the default), any
-    error raises :class:`~rmresearch.errors.ValidationError` listing all of them.
-
-    The returned frame has a ``_row`` column holding each record's row number
-    in the source file, for messages further down the line.
-    """
-    if isinstance(schema, str):
-        schema = SCHEMAS[schema]
-    path = Path(path)
-    raw, rownums = read_raw_table(path, sheet=sheet)
-    header_at = _find_header(raw, schema)
-    if header_at is None:
-        first = " ".join(str(v) for v in raw.iloc[0]) if len(raw) else ""
-        hint = ""
-        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|' characters")):
-            if first.count(sep) >= 2 and sum(_normalise_header(v) in {c.name for c in schema.columns}
-                                             for v in first.split(sep)) >= 2:
-                hint = (f". The columns are separated by {name}, not commas: save it as 'CSV UTF-8 (Comma delimited)'"
-                        + (" or name it .tsv" if sep == "\t" else ""))
-        if path.suffix.lower() in (".xlsx", ".xlsm") and sheet == 0:
-            hint += _other_sheet_hint(path, schema)
-        problem = Problem(
-            str(path),
-            f"no header row with the {schema.name} columns found in the first 20 rows; "
-            f"expected columns: {', '.join(schema.required)}{hint}",
-        )
-        if raise_on_error:
-            raise ValidationError([problem])
-        return pd.DataFrame(), [problem]
-    header = [_normalise_header(v) for v in raw.iloc[header_at]]
-    body = raw.iloc[header_at + 1 :].reset_index(drop=True)
-    problems = []
-    # Cells right of the last named column: a row shifted by an unquoted comma ("Thornton, Hugh") or a stray
-    # cell. Dropping them silently would read every cell of that row from the wrong column.
-    last = max((i for i, h in enumerate(header) if h), default=-1)
-    if last + 1 < body.shape[1]:
-        beyond = body.iloc[:, last + 1 :].apply(lambda c: c.astype(str).str.strip().ne("")).any(axis=1).to_numpy()
-        if beyond.any():
-            numbers = np.asarray(rownums[header_at + 1 :])[beyond]
-            problems.append(_many(
-                str(path), None, numbers,
-                "has more cells than the header has columns (an unquoted comma inside a cell, e.g. \"Thornton, Hugh\" "
-                "without quotes, shifts the row); quote that cell or remove the stray cells",
-            ))
-    body.columns = header
-    body = body.loc[:, [h != "" for h in header]]
-    frame = body.copy()
-    frame.insert(0, "_row", rownums[header_at + 1 :])
-    dupe_headers = sorted({h for h in header if h and header.count(h) > 1})
-    if dupe_headers:
-        problems.append(Problem(str(path), f"column(s) appear more than once in the header: {', '.join(dupe_headers)}", row=rownums[header_at]))
-        frame = frame.loc[:, ~frame.columns.duplicated()]
-    frame, more = validate_frame(frame, schema, source=str(path), ethnicity_map=ethnicity_map, grouping=grouping)
-    problems += more
-    if raise_on_error and any(p.severity == "error" for p in problems):
-        raise ValidationError(problems)
-    return frame, problems
+        return check_workbook_size
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def validate_frame(
@@ -467,103 +279,135 @@ def validate_frame(
     source: str = "<table>",
     ethnicity_map: EthnicityMap | None = None,
     grouping: str = "ofs_group",
+    date_origin: pd.Timestamp | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Convert text cells to typed columns and list every problem.
 
     ``frame`` holds text cells (as read from a file) and optionally a ``_row``
     column with source row numbers; without it, rows are numbered as in a CSV
-    with one header line (first record = row 2).
+    with one header line (first record = row 2). ``date_origin`` is the day an
+    Excel serial number counts from (1899-12-30 unless the workbook uses the
+    1904 date system, see :mod:`rmresearch.io.excel`).
+
+    >>> frame, problems = validate_frame(pd.DataFrame({"year": ["2024", "1850"], "post_grade": ["7", "8"],
+    ...     "ethnicity_group": ["White", "Asian"], "applied": ["3", "2"], "shortlisted": ["1", "1"],
+    ...     "appointed": ["1", "0"]}), SCHEMAS["recruitment"], source="recruitment.csv")
+    >>> [(p.row, p.column) for p in problems]
+    [(3, 'year')]
     """
-    problems: list[Problem] = []
     frame = frame.copy()
     if "_row" not in frame.columns:
         frame.insert(0, "_row", np.arange(2, len(frame) + 2))
-    rows = frame["_row"].to_numpy()
-    missing = [c for c in schema.required if c not in frame.columns]
-    if missing:
-        problems.append(
-            Problem(
-                source,
-                f"missing column(s): {', '.join(missing)}. The {schema.name} table needs: "
-                f"{', '.join(schema.required)} (see `rmresearch schema {schema.name}`).",
-            )
-        )
+    problems = _missing_columns(frame, schema, source)
     if len(frame) == 0:
         problems.append(Problem(source, "the table has a header but no rows."))
         return frame, problems
-
-    # Trailing totals rows are common in exports: name them rather than guess.
-    first_col = schema.columns[0].name
-    if first_col in frame.columns:
-        looks_total = frame[first_col].astype(str).str.strip().str.lower().isin(["total", "totals", "grand total", "all"])
-        for r in rows[looks_total.to_numpy()]:
-            problems.append(Problem(source, "looks like a totals row; remove it from the table", row=int(r), column=first_col))
-        frame = frame.loc[~looks_total.to_numpy()]
-        rows = frame["_row"].to_numpy()
-        # Two exports pasted one below the other: the second header is read as data
-        repeated = frame[first_col].astype(str).map(_normalise_header).eq(first_col).to_numpy()
-        for r in rows[repeated]:
-            problems.append(Problem(source, "repeats the header row (two exports joined?); remove it", row=int(r), column=first_col))
-        frame = frame.loc[~repeated]
-        rows = frame["_row"].to_numpy()
-
+    frame, found = _drop_stray_rows(frame, schema, source)
+    problems += found
+    rows = frame["_row"].to_numpy()
     emap = None
     for col in schema.columns:
-        if col.name not in frame.columns:
-            continue
-        # Each distinct value is cleaned and converted once, then spread back over the rows:
-        # record tables repeat the same few codes many thousands of times.
-        codes, uniques = pd.factorize(frame[col.name].to_numpy(dtype=object), use_na_sentinel=True)
-        distinct = pd.Series(list(uniques) + [None], dtype="string").str.strip()
-        distinct = distinct.mask(distinct.isin(_EMPTY_TOKENS))
-        codes = np.where(codes < 0, len(uniques), codes)  # missing cells point at the trailing None
-        converted_distinct, bad_distinct, message = _convert(distinct, col, ethnicity_map, emap_holder := {})
-        if "emap" in emap_holder:
-            emap = emap_holder["emap"]
-        empty = distinct.isna().to_numpy()[codes]
-        if not col.nullable and empty.any():
-            problems.append(_many(source, col.name, rows[empty], "is empty; a value is required"))
-        bad_mask = np.asarray(bad_distinct, dtype=bool)[codes] & ~empty
-        if bad_mask.any():
-            values = distinct.to_numpy(dtype=object)[codes][bad_mask]
-            problems.append(_many(source, col.name, rows[bad_mask], message, values=list(values)))
-        frame[col.name] = converted_distinct.take(codes).set_axis(frame.index)
-
-    if schema.key and all(k in frame.columns for k in schema.key):
-        dup = frame.duplicated(list(schema.key), keep=False).to_numpy()
-        if dup.any():
-            keys = frame.loc[dup, list(schema.key)].astype(str).agg(" / ".join, axis=1)
-            for key_value, idx in keys.groupby(keys).groups.items():
-                r = frame.loc[idx, "_row"].tolist()
-                problems.append(
-                    Problem(
-                        source,
-                        f"duplicate {' + '.join(schema.key)} '{key_value}' on rows {', '.join(map(str, r))}; each must be unique",
-                        row=int(r[1]),
-                        column=schema.key[0],
-                    )
-                )
-
-    # Derive the ethnicity group from the code (never trust a free-text group silently).
-    schema_columns = [c.name for c in schema.columns]
-    if "ethnicity_code" in frame.columns and "ethnicity_code" in schema_columns:
-        emap = emap or ethnicity_map or load_ethnicity_map()
-        derived = emap.group(frame["ethnicity_code"], grouping)
-        if "ethnicity_group" in frame.columns and "ethnicity_group" in schema_columns:
-            given = frame["ethnicity_group"]
-            disagree = (given.notna() & derived.notna() & (given.astype(str) != derived.astype(str))).to_numpy()
-            if disagree.any():
-                problems.append(
-                    Problem(
-                        source,
-                        f"ethnicity_group disagrees with the group of ethnicity_code on {int(disagree.sum())} row(s) "
-                        f"(first: row {int(rows[disagree][0])}); the group derived from the code is used",
-                        column="ethnicity_group",
-                        severity="warning",
-                    )
-                )
-        frame["ethnicity_group"] = derived
+        if col.name in frame.columns:
+            frame[col.name], found, used = _convert_column(frame[col.name], col, rows, source,
+                                                           ethnicity_map=ethnicity_map, date_origin=date_origin)
+            problems += found
+            emap = used or emap
+    problems += _duplicate_keys(frame, schema, source)
+    frame, found = _derive_ethnicity_group(frame, schema, source, emap or ethnicity_map, grouping)
+    problems += found
     return frame.reset_index(drop=True), problems
+
+
+def _missing_columns(frame: pd.DataFrame, schema: TableSchema, source: str) -> list[Problem]:
+    missing = [c for c in schema.required if c not in frame.columns]
+    if not missing:
+        return []
+    return [Problem(source, f"missing column(s): {', '.join(missing)}. The {schema.name} table needs: "
+                            f"{', '.join(schema.required)} (see `rmresearch schema {schema.name}`).")]
+
+
+def _drop_stray_rows(frame: pd.DataFrame, schema: TableSchema, source: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Totals rows and repeated header rows (two exports pasted one below the other) are named and left out."""
+    first_col = schema.columns[0].name
+    if first_col not in frame.columns:
+        return frame, []
+    problems = []
+    looks_total = frame[first_col].astype(str).str.strip().str.lower().isin(["total", "totals", "grand total", "all"])
+    for r in frame["_row"].to_numpy()[looks_total.to_numpy()]:
+        problems.append(Problem(source, "looks like a totals row; remove it from the table", row=int(r), column=first_col))
+    frame = frame.loc[~looks_total.to_numpy()]
+    repeated = frame[first_col].astype(str).map(_normalise_header).eq(first_col).to_numpy()
+    for r in frame["_row"].to_numpy()[repeated]:
+        problems.append(Problem(source, "repeats the header row (two exports joined?); remove it", row=int(r), column=first_col))
+    return frame.loc[~repeated], problems
+
+
+def _normalise_header(value) -> str:
+    return "_".join(str(value).strip().lower().replace("-", " ").split())
+
+
+def _convert_column(values: pd.Series, col: Column, rows: np.ndarray, source: str, *, ethnicity_map,
+                    date_origin) -> tuple[pd.Series, list[Problem], EthnicityMap | None]:
+    """One column converted to its kind, its problems, and the ethnicity map used (if any).
+
+    Each distinct value is cleaned and converted once, then spread back over the rows: record tables repeat
+    the same few codes many thousands of times.
+    """
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    distinct = pd.Series(list(uniques) + [None], dtype="string").str.strip()
+    distinct = distinct.mask(distinct.isin(_EMPTY_TOKENS))
+    codes = np.where(codes < 0, len(uniques), codes)  # missing cells point at the trailing None
+    holder: dict = {"date_origin": date_origin}
+    converted, bad_distinct, message = _convert(distinct, col, ethnicity_map, holder)
+    problems = []
+    empty = distinct.isna().to_numpy()[codes]
+    if not col.nullable and empty.any():
+        problems.append(_many(source, col.name, rows[empty], "is empty; a value is required"))
+    bad_mask = np.asarray(bad_distinct, dtype=bool)[codes] & ~empty
+    if bad_mask.any():
+        shown = distinct.to_numpy(dtype=object)[codes][bad_mask]
+        problems.append(_many(source, col.name, rows[bad_mask], message, values=list(shown)))
+    return converted.take(codes).set_axis(values.index), problems, holder.get("emap")
+
+
+def _duplicate_keys(frame: pd.DataFrame, schema: TableSchema, source: str) -> list[Problem]:
+    if not schema.key or not all(k in frame.columns for k in schema.key):
+        return []
+    dup = frame.duplicated(list(schema.key), keep=False).to_numpy()
+    if not dup.any():
+        return []
+    problems = []
+    keys = frame.loc[dup, list(schema.key)].astype(str).agg(" / ".join, axis=1)
+    for key_value, idx in keys.groupby(keys).groups.items():
+        r = frame.loc[idx, "_row"].tolist()
+        problems.append(Problem(
+            source, f"duplicate {' + '.join(schema.key)} '{key_value}' on rows {', '.join(map(str, r))}; each must be unique",
+            row=int(r[1]), column=schema.key[0],
+        ))
+    return problems
+
+
+def _derive_ethnicity_group(frame: pd.DataFrame, schema: TableSchema, source: str, emap: EthnicityMap | None,
+                            grouping: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """The ethnicity group derived from the code (a free-text group is never trusted silently)."""
+    schema_columns = [c.name for c in schema.columns]
+    if "ethnicity_code" not in frame.columns or "ethnicity_code" not in schema_columns:
+        return frame, []
+    problems = []
+    derived = (emap or load_ethnicity_map()).group(frame["ethnicity_code"], grouping)
+    if "ethnicity_group" in frame.columns and "ethnicity_group" in schema_columns:
+        given = frame["ethnicity_group"]
+        disagree = (given.notna() & derived.notna() & (given.astype(str) != derived.astype(str))).to_numpy()
+        if disagree.any():
+            rows = frame["_row"].to_numpy()
+            problems.append(Problem(
+                source,
+                f"ethnicity_group disagrees with the group of ethnicity_code on {int(disagree.sum())} row(s) "
+                f"(first: row {int(rows[disagree][0])}); the group derived from the code is used",
+                column="ethnicity_group", severity="warning",
+            ))
+    frame["ethnicity_group"] = derived
+    return frame, problems
 
 
 def _many(source, column, rows, message, values=None, limit=8) -> Problem:
@@ -628,7 +472,8 @@ def _convert(cells: pd.Series, col: Column, ethnicity_map, holder):
         is_serial = ((serial_num > 20000) & (serial_num < 80000)).fillna(False).to_numpy(dtype=bool)
         serial = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
         if is_serial.any():
-            serial[is_serial] = pd.Timestamp("1899-12-30") + pd.to_timedelta(serial_num[is_serial].to_numpy(dtype=float), unit="D")
+            origin = holder.get("date_origin") or pd.Timestamp("1899-12-30")  # the 1904 date system: 1904-01-01
+            serial[is_serial] = origin + pd.to_timedelta(serial_num[is_serial].to_numpy(dtype=float), unit="D")
         typed = iso.fillna(iso_time).fillna(uk).fillna(serial)
         low, high = DATE_YEARS
         implausible = typed.notna() & ((typed.dt.year < low) | (typed.dt.year > high))
@@ -650,4 +495,5 @@ def _convert(cells: pd.Series, col: Column, ethnicity_map, holder):
         typed = cells.map(normalise_degree_class, na_action="ignore")
         bad = (typed.isna() & cells.notna()).to_numpy()
         return typed.astype(object), bad, f"is not a degree class ({', '.join(DEGREE_CLASSES)})"
-    raise ValueError(f"unknown column kind {kind!r}")
+    raise AnalysisError(f"column {col.name!r} has kind {kind!r}, which is not a column kind; use one of "
+                        f"{', '.join(COLUMN_KINDS)} in its schema.")
