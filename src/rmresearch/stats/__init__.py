@@ -1,0 +1,18 @@
+"""Statistical building blocks shared across the analyses (wrapping statsmodels).
+
+- :mod:`rmresearch.stats.intervals`: Wilson intervals for a rate, Newcombe's
+  interval for a difference of two rates, Katz's log interval for their ratio;
+- :mod:`rmresearch.stats.design`: the one design-matrix encoder (numeric,
+  yes/no and categorical covariates, one documented base-level rule);
+- :mod:`rmresearch.stats.matching`: exact-matching weights (the effect on the
+  treated).
+
+Import from the submodules; :func:`wilson_interval` is re-exported here because
+it was ``rmresearch.stats.wilson_interval`` before the package existed.
+"""
+
+from __future__ import annotations
+
+from .intervals import wilson_interval
+
+__all__ = ["wilson_interval"]
