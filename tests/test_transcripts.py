@@ -334,9 +334,9 @@ def test_bom_only_file_is_empty(tmp_path):
     "data, message",
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
-        (b"Interviewer: hi\x00\x01\x02", "binary file.*NUL byte at byte offset 15"),
-        ("Interviewer: hi\n".encode("utf-16-le"), "binary.*encoding='utf-16-le'"),
-        (b"%PDF-1.7\n...", "this is a PDF"),
+        (b"Interviewer: hi\x00\x01\x02", "binary file.*NUL byte on line 1, byte offset 15"),
+        ("Interviewer: hi\n".encode("utf-16-le"), "binary.*UTF-16 text without a byte-order mark"),
+        (b"%PDF-1.7\n...", r"binary file \(a PDF\)"),
         (b"PK\x03\x04\x14\x00", "zip archive"),
         (bytes(range(1, 32)) * 4, "control characters"),
     ],
@@ -352,7 +352,7 @@ def test_wrong_encoding_names_byte_offset_and_explicit_encoding_works(tmp_path):
     path = tmp_path / "cp1252.txt"
     path.write_bytes("Interviewer: Hello\nZoë Müller: caf\u00e9 \u2013 fine\n".encode("cp1252"))
     # "Zoë": Z at byte 19, ë (0xeb) at byte 21
-    with pytest.raises(InputError, match=r"not UTF-8 text \(byte 0xeb at byte offset 21, line 2\).*UTF-8.*encoding="):
+    with pytest.raises(InputError, match=r"not UTF-8 text \(line 2, byte 0xeb at byte offset 21\).*Windows-1252.*UTF-8.*encoding="):
         read_transcript(path)
     t = read_transcript(path, encoding="cp1252")
     assert summary(t)[1] == ("Zoë Müller", "café – fine", None, None)
