@@ -24,7 +24,7 @@ from rmresearch.anonymise import (
     audit_paths,
     merge_spans,
 )
-from rmresearch.anonymise.commands import add_commands
+from rmresearch.cli import add_commands
 from rmresearch.anonymise.lexicon import get_lexicon
 from rmresearch.anonymise.patterns import find_patterns
 from rmresearch.anonymise.roster import Person

@@ -21,7 +21,7 @@ from rmresearch.coding import (
     plot_cooccurrence,
     simulate_codings,
 )
-from rmresearch.coding.commands import add_commands
+from rmresearch.cli.code import add_commands
 from rmresearch.coding.demo import CONFUSABLE
 
 

@@ -370,13 +370,13 @@ def test_likert_counts_and_chart_suppress_small_items(expected, instrument):
     counts = surveys.likert_counts(expected, instrument, scale="psychological_safety")
     assert counts.loc[0, ["n", "Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]].tolist() == [6, 1, 1, 1, 2, 1]
     assert counts.loc[3, "n"] == 5  # P05 skipped item 4
-    ax = surveys.plot_likert(counts)
+    ax = surveys.plot_likert(counts).axes[0]
     texts = [t.get_text() for t in ax.texts]
     assert texts.count("suppressed (too few answers)") == 4  # 6 answers is fewer than 22.5
     assert not ax.patches or all(p.get_width() == 0 for p in ax.patches if p.get_y() > -1 and p.get_height() == 0.7)
     big = counts.copy()
     big[["n", *counts.columns[4:]]] = big[["n", *counts.columns[4:]]] * 10  # 60 answers: drawn
-    ax = surveys.plot_likert(big)
+    ax = surveys.plot_likert(big).axes[0]
     bars = [p for p in ax.patches if abs(p.get_height() - 0.7) < 1e-9]
     assert len(bars) == 3 * 5 + 3  # item 2 has an option nobody chose: drawn as disagree / neutral / agree
     first = sorted((p for p in bars if abs(p.get_y() + 0.35) < 1e-9), key=lambda p: p.get_x())
@@ -414,7 +414,7 @@ def test_demo_surveys_reproduce_the_injected_changes(demo_project):
 def test_cli_import_writes_the_tidy_table_without_open_text(tmp_path, capsys):
     import argparse
 
-    from rmresearch import surveys_cli
+    from rmresearch.cli import survey as surveys_cli
 
     parser = argparse.ArgumentParser(prog="rmresearch")
     surveys_cli.add_commands(parser.add_subparsers())

@@ -1,6 +1,6 @@
-"""``rmresearch survey ...``: list instruments, import a survey export into the tidy layout, check reliability.
+"""``rmresearch survey instruments | import``: list instruments, import a survey export into the tidy layout.
 
-Wire into the main CLI with ``surveys_cli.add_commands(subparsers)``.
+Thin wrappers over :mod:`rmresearch.surveys` (instruments, export readers).
 """
 
 from __future__ import annotations
@@ -8,37 +8,36 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .cliargs import add_cohort_args
+from .common import add_cohort_args, add_command, load_config
 
-__all__ = ["add_commands"]
+__all__ = ["add_commands", "cmd_instruments", "cmd_import"]
+
+IMPORT = """\
+    Read a Qualtrics CSV/TSV, Microsoft Forms .xlsx, SPSS .sav or plain CSV export,
+    match its columns to the instrument's items and its respondents to participants,
+    and write the tidy table. Every problem is listed with file, row and column.
+    Open-text answers are NOT written: they must be anonymised first.
+    """
+
+GROUP = """\
+    Survey instruments and importers. Instruments are YAML files: shipped ones, and
+    your own in surveys/instruments/ (a file there with a shipped name replaces it).
+    """
 
 
 def add_commands(subparsers) -> None:
     """Add the ``survey`` command group to the ``rmresearch`` argument parser."""
-    survey = subparsers.add_parser(
-        "survey",
-        help="survey instruments and importers (Qualtrics, Microsoft Forms, SPSS, CSV)",
-        description="Survey instruments and importers. Instruments are YAML files: shipped ones, and your own in "
-        "surveys/instruments/ (a file there with a shipped name replaces it).",
-    )
+    survey = add_command(subparsers, "survey", description=GROUP,
+                         help="survey instruments and importers (Qualtrics, Microsoft Forms, SPSS, CSV)")
     commands = survey.add_subparsers(dest="survey_command", metavar="COMMAND")
     commands.required = True
 
-    listing = commands.add_parser(
-        "instruments",
-        help="list the available instruments",
-        description="List the shipped instruments and those in the project's surveys/instruments folder.",
-    )
+    listing = add_command(commands, "instruments", func=cmd_instruments, help="list the available instruments",
+                          description="List the shipped instruments and those in the project's surveys/instruments\nfolder.")
     listing.add_argument("--folder", default="surveys/instruments", help="folder of your own instruments (default: surveys/instruments)")
-    listing.set_defaults(func=_instruments)
 
-    imp = commands.add_parser(
-        "import",
-        help="import a survey export into the tidy layout (participant_id, wave, one column per item)",
-        description="Read a Qualtrics CSV/TSV, Microsoft Forms .xlsx, SPSS .sav or plain CSV export, match its "
-        "columns to the instrument's items and its respondents to participants, and write the tidy table. Every "
-        "problem is listed with file, row and column. Open-text answers are NOT written: they must be anonymised first.",
-    )
+    imp = add_command(commands, "import", func=cmd_import, description=IMPORT,
+                      help="import a survey export into the tidy layout (participant_id, wave, one column per item)")
     imp.add_argument("export", type=Path, help="the survey export file")
     imp.add_argument("--instrument", "-i", nargs="+", required=True, help="instrument name(s) or YAML path(s)")
     imp.add_argument("--wave", choices=("pre", "mid", "post"), help="wave of this file (unless it has a wave column)")
@@ -48,35 +47,30 @@ def add_commands(subparsers) -> None:
     imp.add_argument("--ignore", nargs="*", default=[], help="export columns to leave out")
     imp.add_argument("--folder", default="surveys/instruments", help="folder of your own instruments")
     imp.add_argument("--out", "-o", type=Path, required=True, help="CSV file to write")
-    imp.set_defaults(func=_import)
 
 
-def _instruments(args: argparse.Namespace) -> int:
-    from .surveys import list_instruments
+def cmd_instruments(args: argparse.Namespace) -> int:
+    from ..surveys import list_instruments
 
     table = list_instruments(folder=args.folder)
     print(table.to_string(index=False))
     return 0
 
 
-def _import(args: argparse.Namespace) -> int:
-    from .fileio import write_csv
-    from .guard import check_output
-    from .surveys import load_instrument, read_responses
+def cmd_import(args: argparse.Namespace) -> int:
+    from ..fileio import write_csv
+    from ..guard import check_output
+    from ..surveys import load_instrument, read_responses
 
     participants = None
     folder = args.folder
-    config = None
-    if args.cohort:
-        from .config import load_cohort
-
-        config = load_cohort(args.cohort, cohorts_dir=args.cohorts_dir, check_files=False)
+    config = load_config(args, check_files=False) if args.cohort else None
     # before anything is read: never over the export, a configured input (another wave's table...) or a key
     instrument_files = [Path(i) for i in args.instrument if Path(i).suffix in (".yml", ".yaml")]
     out = check_output(args.out, owner="survey", configs=[config] if config else [], inputs=[args.export, *instrument_files])
     if config is not None:
-        from .inputs import load_table
-        from .surveys import project_instrument_folder
+        from ..inputs import load_table
+        from ..surveys import project_instrument_folder
 
         participants = load_table(config, "participants")
         folder = project_instrument_folder(config)

@@ -1,23 +1,64 @@
 """``rmresearch code ...``: suggestions, agreement and REFI-QDA exchange from the command line.
 
-Wire into the main parser with ``add_commands(subparsers)``.
+Thin wrappers over :mod:`rmresearch.coding` (cohort loading, suggestions, agreement, REFI-QDA).
 """
 
 from __future__ import annotations
 
 import argparse
-import textwrap
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import InputError
+from .common import add_cohort_args, add_command, add_group, load_config
 
-__all__ = ["add_commands"]
+__all__ = ["add_commands", "cmd_suggest", "cmd_agreement", "cmd_export_qdpx", "cmd_import_qdpx", "cmd_export_qdc"]
 
+GROUP = """\
+    Work with codes on ANONYMISED transcripts (run the anonymiser first):
+      rmresearch code suggest --cohort demo          rule-based suggestions for coders
+      rmresearch code agreement codings.csv --cohort demo
+                                                     agreement between coders, per code
+      rmresearch code export-qdpx --cohort demo --out demo.qdpx
+                                                     open in NVivo, ATLAS.ti, MAXQDA, QualCoder
+      rmresearch code import-qdpx coded.qdpx --out codings.csv
+                                                     bring coding done there back
+    """
 
-from ..cliargs import add_cohort_args
-from ..cliargs import formatter as _formatter
+SUGGEST = """\
+    Split the cohort's anonymised transcripts into segments and list, for each
+    segment, the codes whose rules (phrases, regular expressions) fire, with the
+    rule that fired. These are prompts for a human coder to accept or reject,
+    never findings. When the cohort has codings, the agreement between the
+    suggestions and each coder is shown per code (precision, recall, kappa).
+    Writes a CSV (segment_id, document, participant_id, code, rule_type, rule,
+    matched_text, start, end, n_matches).
+    """
+
+AGREEMENT = """\
+    Compare coders like NVivo's coding comparison: for each pair of coders and
+    each code, the units both coded, only one coded, neither coded, percentage
+    agreement, Cohen's kappa and Krippendorff's alpha, pooled over the sources
+    both coders coded (per source with --by-source); then Krippendorff's alpha
+    per code across all coders. Units are segments (default) or characters.
+    A coder who did not code a document is missing there, not "not coded".
+    """
+
+EXPORT_QDPX = """\
+    Write the cohort's anonymised transcripts, the codebook, the codings (if any)
+    and the participants (as Cases with role and ethnicity group as Variables) as
+    a REFI-QDA project that NVivo, ATLAS.ti, MAXQDA and QualCoder open. The file
+    validates against the REFI-QDA 1.0 schema; the same inputs give an identical
+    file.
+    """
+
+IMPORT_QDPX = """\
+    Read a REFI-QDA project exported by NVivo, ATLAS.ti, MAXQDA, QualCoder or
+    rmresearch and write its codings as a tidy CSV (document, segment_id, start,
+    end, code, coder, memo). Offsets are 0-based, end-exclusive characters of the
+    source text; segment_id is filled where a coding is exactly a speaker turn.
+    """
 
 
 def _cohort_args(p: argparse.ArgumentParser, *, required: bool = True) -> None:
@@ -27,64 +68,20 @@ def _cohort_args(p: argparse.ArgumentParser, *, required: bool = True) -> None:
 
 def add_commands(subparsers) -> None:
     """Add ``code`` with its sub-commands ``suggest``, ``agreement``, ``export-qdpx``, ``import-qdpx``, ``export-qdc``."""
-    code = subparsers.add_parser(
-        "code",
-        help="qualitative coding: suggestions, inter-coder agreement, REFI-QDA exchange (NVivo, ATLAS.ti, MAXQDA)",
-        formatter_class=_formatter,
-        description=textwrap.dedent(
-            """\
-            Work with codes on ANONYMISED transcripts (run the anonymiser first):
-              rmresearch code suggest --cohort demo          rule-based suggestions for coders
-              rmresearch code agreement codings.csv --cohort demo
-                                                             agreement between coders, per code
-              rmresearch code export-qdpx --cohort demo --out demo.qdpx
-                                                             open in NVivo, ATLAS.ti, MAXQDA, QualCoder
-              rmresearch code import-qdpx coded.qdpx --out codings.csv
-                                                             bring coding done there back
-            """
-        ),
-    )
-    sub = code.add_subparsers(dest="code_command", metavar="SUBCOMMAND")
-    code.set_defaults(func=lambda args: (code.print_help(), 0)[1])
+    _, sub = add_group(subparsers, "code", dest="code_command", description=GROUP,
+                       help="qualitative coding: suggestions, inter-coder agreement, REFI-QDA exchange "
+                            "(NVivo, ATLAS.ti, MAXQDA)")
 
-    p = sub.add_parser(
-        "suggest",
-        help="suggest codes for each segment from the codebook's rules (suggestions, not findings)",
-        formatter_class=_formatter,
-        description=textwrap.dedent(
-            """\
-            Split the cohort's anonymised transcripts into segments and list, for each
-            segment, the codes whose rules (phrases, regular expressions) fire, with the
-            rule that fired. These are prompts for a human coder to accept or reject,
-            never findings. When the cohort has codings, the agreement between the
-            suggestions and each coder is shown per code (precision, recall, kappa).
-            Writes a CSV (segment_id, document, participant_id, code, rule_type, rule,
-            matched_text, start, end, n_matches).
-            """
-        ),
-    )
+    p = add_command(sub, "suggest", func=cmd_suggest, description=SUGGEST,
+                    help="suggest codes for each segment from the codebook's rules (suggestions, not findings)")
     _cohort_args(p)
     p.add_argument("--unit", choices=("turn", "sentence", "paragraph"), default="turn", help="coding unit (default: turn)")
     p.add_argument("--all-speakers", action="store_true", help="also suggest codes for the interviewer's turns")
     p.add_argument("--out", type=Path, default=None,
                    help="CSV to write (default: suggestions.csv beside the anonymised transcripts folder)")
-    p.set_defaults(func=cmd_suggest)
 
-    p = sub.add_parser(
-        "agreement",
-        help="inter-coder agreement per code (kappa, Krippendorff's alpha, %% agreement)",
-        formatter_class=_formatter,
-        description=textwrap.dedent(
-            """\
-            Compare coders like NVivo's coding comparison: for each pair of coders and
-            each code, the units both coded, only one coded, neither coded, percentage
-            agreement, Cohen's kappa and Krippendorff's alpha, pooled over the sources
-            both coders coded (per source with --by-source); then Krippendorff's alpha
-            per code across all coders. Units are segments (default) or characters.
-            A coder who did not code a document is missing there, not "not coded".
-            """
-        ),
-    )
+    p = add_command(sub, "agreement", func=cmd_agreement, description=AGREEMENT,
+                    help="inter-coder agreement per code (kappa, Krippendorff's alpha, %% agreement)")
     p.add_argument("codings", type=Path, help="coding CSV (segment_id or document,start,end; code; coder; memo)")
     _cohort_args(p)
     p.add_argument("--unit", choices=("segment", "character"), default="segment", help="unit of comparison (default: segment)")
@@ -92,22 +89,9 @@ def add_commands(subparsers) -> None:
                    help="segments used as units (default: turn)")
     p.add_argument("--by-source", action="store_true", help="show each source, not only all sources pooled")
     p.add_argument("--out", type=Path, default=None, help="also write the full comparison table to this CSV")
-    p.set_defaults(func=cmd_agreement)
 
-    p = sub.add_parser(
-        "export-qdpx",
-        help="write a REFI-QDA project (.qdpx) with transcripts, codebook, codings and participants as cases",
-        formatter_class=_formatter,
-        description=textwrap.dedent(
-            """\
-            Write the cohort's anonymised transcripts, the codebook, the codings (if any)
-            and the participants (as Cases with role and ethnicity group as Variables) as
-            a REFI-QDA project that NVivo, ATLAS.ti, MAXQDA and QualCoder open. The file
-            validates against the REFI-QDA 1.0 schema; the same inputs give an identical
-            file.
-            """
-        ),
-    )
+    p = add_command(sub, "export-qdpx", func=cmd_export_qdpx, description=EXPORT_QDPX,
+                    help="write a REFI-QDA project (.qdpx) with transcripts, codebook, codings and participants as cases")
     _cohort_args(p)
     p.add_argument("--out", type=Path, required=True, help=".qdpx file to write")
     p.add_argument("--codings", type=Path, default=None,
@@ -115,48 +99,21 @@ def add_commands(subparsers) -> None:
     p.add_argument("--no-codings", action="store_true", help="export transcripts, codebook and cases only")
     p.add_argument("--grouping", default="aggregate",
                    help="ethnicity grouping written for cases (default: aggregate, e.g. BAME/White)")
-    p.set_defaults(func=cmd_export_qdpx)
 
-    p = sub.add_parser(
-        "import-qdpx",
-        help="read codings from a REFI-QDA project (.qdpx) into a coding CSV",
-        formatter_class=_formatter,
-        description=textwrap.dedent(
-            """\
-            Read a REFI-QDA project exported by NVivo, ATLAS.ti, MAXQDA, QualCoder or
-            rmresearch and write its codings as a tidy CSV (document, segment_id, start,
-            end, code, coder, memo). Offsets are 0-based, end-exclusive characters of the
-            source text; segment_id is filled where a coding is exactly a speaker turn.
-            """
-        ),
-    )
+    p = add_command(sub, "import-qdpx", func=cmd_import_qdpx, description=IMPORT_QDPX,
+                    help="read codings from a REFI-QDA project (.qdpx) into a coding CSV")
     p.add_argument("qdpx", type=Path, help="REFI-QDA project file (.qdpx)")
     p.add_argument("--out", type=Path, required=True, help="coding CSV to write")
     p.add_argument("--codebook-out", type=Path, default=None, help="also write the project's codebook as YAML")
     p.add_argument("--validate", action="store_true", help="check project.qde against the REFI-QDA schema first")
-    p.set_defaults(func=cmd_import_qdpx)
 
-    p = sub.add_parser(
-        "export-qdc",
-        help="write the codebook as a REFI-QDA codebook (.qdc)",
-        formatter_class=_formatter,
-        description="Write a codebook (default: the built-in one) in the REFI-QDA codebook exchange format.",
-    )
+    p = add_command(sub, "export-qdc", func=cmd_export_qdc, help="write the codebook as a REFI-QDA codebook (.qdc)",
+                    description="Write a codebook (default: the built-in one) in the REFI-QDA codebook exchange format.")
     p.add_argument("--codebook", type=Path, default=None, help="codebook YAML (default: the built-in codebook)")
     p.add_argument("--out", type=Path, required=True, help=".qdc file to write")
-    p.set_defaults(func=cmd_export_qdc)
 
 
-# --------------------------------------------------------------------------- commands
-
-
-def _config(args):
-    from ..config import load_cohort
-
-    return load_cohort(args.cohort, cohorts_dir=args.cohorts_dir)
-
-
-def _guard(args, path, *, config=None, inputs=()):
+def _guard(args: argparse.Namespace, path, *, config=None, inputs=()):
     """Refuse (before anything runs) an --out onto an input, a key or a folder another command owns."""
     from ..guard import check_output
 
@@ -169,12 +126,19 @@ def _print_table(frame: pd.DataFrame) -> None:
         print(frame.to_string(index=False))
 
 
-def cmd_suggest(args) -> int:
-    from ..fileio import write_csv
-    from .cohort import load_coding_data
-    from .suggest import suggest_codes, suggestion_agreement
+def _print_consent(data) -> None:
+    """Say what consent withheld (counts only: no IDs of who declined)."""
+    if data.excluded:
+        print(f"Consent: {len(data.excluded)} participant(s) without consent to interview use (or withdrawn): "
+              f"{data.withheld_turns} turn(s) withheld, {data.codings_dropped} coding(s) on them dropped.")
 
-    config = _config(args)
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from ..coding.cohort import load_coding_data
+    from ..coding.suggest import suggest_codes, suggestion_agreement
+    from ..fileio import write_csv
+
+    config = load_config(args)
     out = _guard(args, args.out or Path(config.outputs["anonymised"]).parent / "suggestions.csv", config=config,
                  inputs=[args.codebook])
     data = load_coding_data(config, unit=args.unit, codebook=args.codebook)
@@ -196,12 +160,12 @@ def cmd_suggest(args) -> int:
     return 0
 
 
-def cmd_agreement(args) -> int:
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from ..coding.agreement import alpha_by_code, coding_comparison
+    from ..coding.cohort import load_coding_data
     from ..fileio import write_csv
-    from .agreement import alpha_by_code, coding_comparison
-    from .cohort import load_coding_data
 
-    config = _config(args)
+    config = load_config(args)
     if args.out:
         _guard(args, args.out, config=config, inputs=[args.codings, args.codebook])
     data = load_coding_data(config, unit=args.segments, codebook=args.codebook, codings=args.codings)
@@ -226,18 +190,15 @@ def cmd_agreement(args) -> int:
     return 0
 
 
-def cmd_export_qdpx(args) -> int:
-    from .cohort import load_coding_data
-    from .refi import export_qdpx
+def cmd_export_qdpx(args: argparse.Namespace) -> int:
+    from ..coding.cohort import load_coding_data
+    from ..coding.refi import export_qdpx
 
-    config = _config(args)
+    config = load_config(args)
     _guard(args, args.out, config=config, inputs=[args.codings, args.codebook])
-    if args.no_codings:
-        data = load_coding_data(config, codebook=args.codebook, grouping=args.grouping, codings=None)
-        codings = None
-    else:
-        data = load_coding_data(config, codebook=args.codebook, grouping=args.grouping, codings=args.codings)
-        codings = data.codings
+    codings_file = None if args.no_codings else args.codings
+    data = load_coding_data(config, codebook=args.codebook, grouping=args.grouping, codings=codings_file)
+    codings = None if args.no_codings else data.codings
     export_qdpx(args.out, texts=data.texts, codebook=data.codebook, codings=codings, participants=data.participants,
                 segments=data.segments, name=f"{config.title}", description=f"rmresearch export of cohort '{config.cohort}'",
                 exclude=data.excluded)
@@ -248,18 +209,19 @@ def cmd_export_qdpx(args) -> int:
     return 0
 
 
-def _print_consent(data) -> None:
-    """Say what consent withheld (counts only: no IDs of who declined)."""
-    if data.excluded:
-        print(f"Consent: {len(data.excluded)} participant(s) without consent to interview use (or withdrawn): "
-              f"{data.withheld_turns} turn(s) withheld, {data.codings_dropped} coding(s) on them dropped.")
+def _turn_segment_ids(codings: pd.DataFrame, texts) -> list:
+    """The segment_id of each coding that is exactly a speaker turn (None for the others)."""
+    from ..coding.segments import segment_documents
+
+    turns = segment_documents(texts, unit="turn")
+    exact = {(d, int(s), int(e)): sid for sid, d, s, e in zip(turns["segment_id"], turns["document"], turns["start"], turns["end"])}
+    return [exact.get((d, int(s), int(e))) for d, s, e in zip(codings["document"], codings["start"], codings["end"])]
 
 
-def cmd_import_qdpx(args) -> int:
-    from .codebook import write_codebook
-    from .codings import write_codings_csv
-    from .refi import import_qdpx
-    from .segments import segment_documents
+def cmd_import_qdpx(args: argparse.Namespace) -> int:
+    from ..coding.codebook import write_codebook
+    from ..coding.codings import write_codings_csv
+    from ..coding.refi import import_qdpx
 
     out = _guard(args, args.out, inputs=[args.qdpx])
     if args.codebook_out:
@@ -269,9 +231,7 @@ def cmd_import_qdpx(args) -> int:
     project = import_qdpx(args.qdpx, validate=args.validate)
     codings = project.codings.copy()
     if len(codings):
-        turns = segment_documents(project.texts, unit="turn")
-        exact = {(d, int(s), int(e)): sid for sid, d, s, e in zip(turns["segment_id"], turns["document"], turns["start"], turns["end"])}
-        codings["segment_id"] = [exact.get((d, int(s), int(e))) for d, s, e in zip(codings["document"], codings["start"], codings["end"])]
+        codings["segment_id"] = _turn_segment_ids(codings, project.texts)
     write_codings_csv(codings, args.out)
     if args.codebook_out:
         write_codebook(project.codebook, args.codebook_out)
@@ -282,8 +242,8 @@ def cmd_import_qdpx(args) -> int:
     return 0
 
 
-def cmd_export_qdc(args) -> int:
-    from .codebook import load_codebook, write_qdc
+def cmd_export_qdc(args: argparse.Namespace) -> int:
+    from ..coding.codebook import load_codebook, write_qdc
 
     _guard(args, args.out, inputs=[args.codebook])
     codebook = load_codebook(args.codebook)

@@ -1,0 +1,223 @@
+"""``rmresearch demo | validate | report | schema``: the project's own commands.
+
+Thin wrappers: each parses, calls the package (:mod:`rmresearch.synthetic`, :mod:`rmresearch.inputs`,
+:mod:`rmresearch.report`, :mod:`rmresearch.schemas`) and prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .common import EXIT_USER_ERROR, add_cohort_args, add_command, load_config
+
+__all__ = ["add_commands", "cmd_demo", "cmd_validate", "cmd_report", "cmd_schema"]
+
+DEMO = """\
+    Write a realistic, entirely synthetic institution and mentoring cohort:
+    about 20,000 student records, 3,000 staff over eight yearly snapshots,
+    26 mentoring pairs with meetings, pre and post surveys and about 15
+    interview transcripts (.txt, .docx, WebVTT). The same seed always gives
+    identical files. The injected truth (effects, every identifier's span)
+    is written to data/demo/ground_truth/ so analyses can be checked.
+
+    Files written below OUT: cohorts/demo.yml, data/demo/, surveys/demo/,
+    interviews/demo/raw/.
+    """
+
+VALIDATE = """\
+    Read the cohort configuration and every input it names, check each table
+    against its schema (columns, types, codes, unique IDs) and the references
+    between tables, and list every problem at once with file, row and column.
+    Exit status 0 when there are no errors (warnings are listed), 2 otherwise.
+    """
+
+REPORT = """\
+    Validate the cohort's inputs, then execute every numbered notebook in
+    notebooks/ with papermill for the cohort and write reports/<cohort>/:
+    report.html (title page, executive summary, a section per notebook
+    without code, figures with alt text, methods and data-quality appendix,
+    reproducibility record), a page per notebook, index.html, each
+    notebook's key results (NN_name.results.json) and run.json. Every page
+    works offline. A failing notebook is named with its cell; the previous
+    report is left unchanged.
+
+    Reruns reuse a notebook's outputs when nothing it depends on changed
+    (notebook, cohort file, inputs, rmresearch code, package versions);
+    --force runs everything again.
+
+    --cohort all builds every cohort in the cohorts folder, --jobs at a
+    time in separate processes, then the cross-cohort trends
+    (reports/trends/). A failing cohort is reported and the others go on;
+    the exit status is non-zero if any failed.
+
+    --release also runs the release gate: the leak audit over the whole
+    report folder, a check that every table shown went through
+    disclosure control, disclosure settings at least the HESA minimums
+    and no absolute path in any file. The report is marked releasable
+    (release.json) only if all pass; otherwise it is not installed (the
+    previous report stays), the command says why and exits non-zero.
+    """
+
+
+def add_commands(subparsers) -> None:
+    """Add ``demo``, ``validate``, ``report`` and ``schema``."""
+    from ..schemas import SCHEMAS
+
+    p = add_command(subparsers, "demo", func=cmd_demo, description=DEMO,
+                    help="write the synthetic demo cohort (data, transcripts, surveys, ground truth)")
+    p.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
+    p.add_argument("--out", type=Path, default=Path("."), help="project folder to write into (default: current folder)")
+    p.add_argument("--students", type=int, default=20000, help="number of student records (default 20000)")
+    p.add_argument("--staff", type=int, default=3000, help="number of staff (default 3000)")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+    p = add_command(subparsers, "validate", func=cmd_validate, description=VALIDATE,
+                    help="check a cohort's configuration and every input table, listing all problems")
+    add_cohort_args(p)
+
+    p = add_command(subparsers, "report", func=cmd_report, description=REPORT,
+                    help="execute the report notebooks for a cohort into reports/<cohort>/")
+    add_cohort_args(p, allow_all=True)
+    p.add_argument("--notebooks", type=Path, default=None, help="folder of report notebooks (default: ./notebooks)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="output folder (default: outputs.reports in the cohort file; with --cohort all, "
+                        "the folder that gets one subfolder per cohort)")
+    p.add_argument("--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks (e.g. 00 or 00_overview)")
+    p.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="processes to run side by side: cohorts with --cohort all, else notebooks (default 1)")
+    p.add_argument("--force", action="store_true", help="run every notebook, even those whose inputs did not change")
+    p.add_argument("--release", action="store_true",
+                   help="run the release gate (leak audit, disclosure check) and mark the report releasable")
+    p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+
+    p = add_command(subparsers, "schema", func=cmd_schema, help="describe the columns an input table needs",
+                    description="Print the columns, types and allowed codes of an input table, "
+                                "e.g. `rmresearch schema students`.")
+    p.add_argument("table", choices=sorted(SCHEMAS), help="table name")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ..synthetic import generate_demo
+
+    summary = generate_demo(args.out, seed=args.seed, n_students=args.students, n_staff=args.staff, progress=not args.quiet)
+    if not args.quiet:
+        print(f"Synthetic demo cohort written below {args.out.resolve()} (seed {args.seed}).")
+        for key, value in (summary or {}).items():
+            if isinstance(value, (int, float, str)):
+                print(f"  {key}: {value}")
+        print("Next: rmresearch report --cohort demo")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from ..inputs import validate_cohort
+
+    config = load_config(args)
+    tables, problems = validate_cohort(config)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    for name, frame in tables.items():
+        print(f"  {name:<13} {len(frame):>7,} rows  {config.input_path(name)}")
+    if "participants" in tables and not any(p.column == "options.withdrawn" for p in errors):
+        from ..consent import consent_exclusions, consent_summary
+
+        people = tables["participants"]
+        if (people["cohort"].astype(str) == config.cohort).any():
+            people = people.loc[people["cohort"].astype(str) == config.cohort]
+        print(consent_summary(consent_exclusions(config, people)))
+    for p in warnings:
+        print(f"warning: {p}")
+    for p in errors:
+        print(f"error: {p}")
+    if errors:
+        print(f"{len(errors)} error(s), {len(warnings)} warning(s) in cohort '{config.cohort}'. Fix the files named above; nothing was changed.")
+        return EXIT_USER_ERROR
+    print(f"Cohort '{config.cohort}' is valid ({len(warnings)} warning(s)).")
+    return 0
+
+
+def _user_error(message: str) -> int:
+    print(f"rmresearch report: {message}", file=sys.stderr)
+    return EXIT_USER_ERROR
+
+
+def _report_all(args: argparse.Namespace) -> int:
+    """``report --cohort all``: every cohort file, ``--jobs`` at a time, then the trends."""
+    from ..config import find_cohort_file, list_cohorts
+    from ..report import build_reports
+
+    names = list_cohorts(args.cohorts_dir)
+    if not names:
+        return _user_error(f"no cohort files (*.yml) in {args.cohorts_dir}")
+    if args.only:
+        return _user_error("--only cannot be combined with --cohort all")
+    files = [find_cohort_file(n, args.cohorts_dir) for n in names]
+    print(f"Building {len(files)} cohort report(s) with {args.jobs} process(es): {', '.join(names)}")
+
+    def done(outcome):
+        state = "ok" if outcome.ok else "FAILED"
+        print(f"  {outcome.cohort:<16} {state:<7} {outcome.seconds:6.1f} s  {outcome.message.splitlines()[0] if outcome.ok else ''}")
+        if not outcome.ok:
+            for line in outcome.message.splitlines():
+                print(f"      {line}")
+
+    outcomes = build_reports(files, jobs=args.jobs, notebooks_dir=args.notebooks, out_root=args.out,
+                             force=args.force, release=args.release, on_done=done)
+    failed = [o.cohort for o in outcomes if not o.ok]
+    if failed:
+        print(f"{len(failed)} of {len(outcomes)} report(s) failed: {', '.join(failed)}. The others were written.",
+              file=sys.stderr)
+        return 1
+    print(f"All {len(outcomes)} report(s) written.")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from ..report import build_report
+
+    if args.jobs < 1:
+        return _user_error("--jobs must be at least 1")
+    if args.cohort == "all":
+        return _report_all(args)
+    config = load_config(args)
+    results = build_report(
+        config, notebooks_dir=args.notebooks, out_dir=args.out, progress=not args.no_progress, only=args.only,
+        force=args.force, jobs=args.jobs, release=args.release,
+    )
+    out = (args.out or config.outputs["reports"]).resolve()
+    reused = sum(r.cached for r in results)
+    print(f"Report for cohort '{config.cohort}': {len(results)} notebook(s) in {out}"
+          + (f" ({reused} reused unchanged from the previous run)" if reused else ""))
+    try:
+        skipped = json.loads((out / "run.json").read_text(encoding="utf-8")).get("skipped", [])
+    except (OSError, ValueError):
+        skipped = []
+    for item in skipped:
+        print(f"  {item['reason']}")
+    if args.release:
+        print("Release checks passed: the report is marked releasable (release.json).")
+    print(f"Open {out / 'report.html'}")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from ..schemas import SCHEMAS
+
+    schema = SCHEMAS[args.table]
+    print(f"{schema.name}: {schema.description}")
+    if schema.key:
+        print(f"Unique key: {' + '.join(schema.key)}")
+    print()
+    for col in schema.columns:
+        flags = [col.kind, "required" if col.required else "optional"]
+        if col.nullable:
+            flags.append("may be empty")
+        print(f"  {col.name:<20} {', '.join(flags)}")
+        if col.description:
+            print(f"  {'':<20} {col.description}")
+        if col.allowed:
+            print(f"  {'':<20} allowed: {', '.join(map(str, col.allowed))}")
+    return 0
