@@ -439,3 +439,26 @@ def test_sessions_naming_unknown_participants_are_reported(demo_copy):
     _, problems = validate_cohort(load_cohort(demo_copy / "cohorts" / "demo.yml"))
     [problem] = [p for p in problems if p.severity == "error"]
     assert problem.column == "participant_id" and "'P99'" in problem.message and problem.row == 158
+
+
+def test_name_pools_and_interview_text_are_package_data():
+    import fnmatch
+    import tomllib
+    from importlib import resources
+
+    from rmresearch.synthetic import texts
+
+    globs = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["rmresearch"]
+    for name in ("names.json", "interview_text.json"):
+        assert resources.files("rmresearch").joinpath(f"data/demo/{name}").is_file()
+        assert any(fnmatch.fnmatch(f"data/demo/{name}", g) for g in globs), globs
+    assert tuple(texts.ANSWERS) == THEMES and tuple(texts.QUESTIONS) == THEMES
+    assert all(isinstance(pool, tuple) and pool for pools in texts.NAME_POOLS.values() for pool in pools)
+
+
+def test_too_small_a_demo_is_refused_with_an_analysis_error(tmp_path):
+    from rmresearch.errors import AnalysisError
+
+    with pytest.raises(AnalysisError, match="at least 100"):
+        generate_demo(tmp_path / "small", n_students=99)
+    assert not (tmp_path / "small").exists()
