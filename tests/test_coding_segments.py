@@ -170,10 +170,10 @@ def test_codings_csv_errors_list_rows(tmp_path, corpus):
     assert "unknown document 'interview_zz' on row 6" in message
     assert "row 7, column 'start': offsets 10-99999 are outside document 'interview_a'" in message
     assert "'learning_about_race' only groups other codes" in message and "row 8" in message
-    assert "empty coder on row 9" in message
+    assert "row 9, column 'coder': is empty" in message  # the codings schema's wording, as for every input table
     assert str(path) in message
 
-    with pytest.raises(ValidationError, match="missing column 'coder'"):
+    with pytest.raises(ValidationError, match=r"missing column\(s\): coder"):
         read_codings_csv(_csv(tmp_path, "segment_id,code\nx,y\n"), segments=seg, codebook=cb)
     with pytest.raises(InputError, match="empty"):
         read_codings_csv(_csv(tmp_path, ""), segments=seg, codebook=cb)
