@@ -168,3 +168,14 @@ def test_exact_matching_on_several_columns_and_errors():
         exact_match_weights(frame.assign(t=[True, None, False, True]), treated="t", on=["a"])
     with pytest.raises(AnalysisError, match="at least one matching column"):
         exact_match_weights(frame, treated="t", on=[])
+
+
+def test_design_single_level_covariates():
+    frame = pd.DataFrame({"flag": [True, True, True], "g": ["a", "a", "a"], "x": [1.0, 2.0, 4.0]})
+    design = encode_design(frame, ["flag", "g", "x"])
+    # a yes/no or categorical covariate with one level present has no column
+    assert design.names == ["const", "x"] and design.blocks["flag"] == [] and design.levels["flag"] == [True]
+    with pytest.raises(AnalysisError, match="flag, g take a single value"):
+        design_matrix(frame, ["flag", "g", "x"])
+    with pytest.raises(AnalysisError, match="at least one covariate"):
+        design_matrix(frame, [])

@@ -5,7 +5,7 @@ The encoding rule, used by every analysis of the package:
 - a **numeric** column (not yes/no) is used as it is, unless it is listed in
   ``categorical`` or has a level in ``reference``;
 - a **yes/no** (boolean) column becomes one 0/1 indicator named after the
-  column: ``False`` is its base level;
+  column: ``False`` is its base level (the first in sorted order, as below);
 - any other column (text, or named in ``categorical`` / ``reference``) is
   **categorical**: one indicator ``column[level]`` per level except the base.
   Its levels are those present in the rows used, in category order for a pandas
@@ -14,6 +14,9 @@ The encoding rule, used by every analysis of the package:
   ``factor`` and of statsmodels formulas (``C(x)``). Fitted values, average
   marginal effects and decompositions by covariate do not depend on the base;
   only the coefficients of that covariate's indicators do.
+
+A categorical or yes/no covariate with a single level in the rows used has no
+column (:func:`design_matrix` refuses it).
 """
 
 from __future__ import annotations
@@ -153,9 +156,11 @@ def encode_design(
             parts.append(values.to_numpy(dtype=np.float64, na_value=np.nan))
             names.append(column)
         elif kind == "bool":
-            parts.append(values.to_numpy(dtype=np.float64))
-            names.append(column)
-            levels[column] = [False, True]
+            present = _levels(values.astype(bool))
+            levels[column] = present
+            if len(present) == 2:
+                parts.append(values.to_numpy(dtype=np.float64))
+                names.append(column)
         else:
             codes, ordered = _categorical_block(values, column, reference, what)
             levels[column] = ordered
@@ -192,10 +197,11 @@ def design_matrix(
     """
     design = encode_design(frame, columns, categorical=categorical, reference=reference, constant=constant,
                            missing=missing, what=what)
-    if not design.names:
+    if not columns:
         raise AnalysisError(f"{what}: needs at least one covariate.")
     table = pd.DataFrame(design.X, columns=design.names, index=frame.index[design.keep])
-    single = [c for c in design.names if c != "const" and table[c].nunique() < 2]
+    single = [c for c, cols in design.blocks.items() if not cols]
+    single += [c for c in design.names if c != "const" and table[c].nunique() < 2]
     if single:
         raise AnalysisError(
             f"{what}: covariate(s) {', '.join(single)} take a single value in these data; remove them from the model."
