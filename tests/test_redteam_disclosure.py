@@ -385,15 +385,15 @@ def test_likert_bar_does_not_draw_a_share_of_one_answer():
     matplotlib.use("Agg")
     from rmresearch import surveys
 
-    ax = surveys.plot_likert(_likert([1, 9, 10, 12, 8]))  # 1 of 40 strongly disagree: a 2.5% bar gives the 1 back
+    ax = surveys.plot_likert(_likert([1, 9, 10, 12, 8])).axes[0]  # 1 of 40 strongly disagree: a 2.5% bar gives the 1 back
     widths = [round(p.get_width(), 6) for p in _bars(ax)]
     assert 2.5 not in widths
     assert widths == [25.0, 25.0, 50.0]  # merged: disagree 10, neutral 10, agree 20 of 40
     assert "two or fewer" in " ".join(t.get_text() for t in ax.figure.texts)
-    ax = surveys.plot_likert(_likert([0, 1, 1, 36, 2]))  # merged disagree 1: still small, not drawn
+    ax = surveys.plot_likert(_likert([0, 1, 1, 36, 2])).axes[0]  # merged disagree 1: still small, not drawn
     assert not [p for p in _bars(ax) if p.get_width() > 0]
     assert [t.get_text() for t in ax.texts] == ["suppressed (small numbers)"]
-    ax = surveys.plot_likert(_likert([4, 6, 10, 12, 8]))  # nothing small: five options drawn
+    ax = surveys.plot_likert(_likert([4, 6, 10, 12, 8])).axes[0]  # nothing small: five options drawn
     assert len(_bars(ax)) == 5
     matplotlib.pyplot.close("all")
 

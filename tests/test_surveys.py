@@ -384,6 +384,91 @@ def test_likert_counts_and_chart_suppress_small_items(expected, instrument):
     assert first[0].get_x() == pytest.approx(-(10 + 10 + 5) / 60 * 100)  # two disagree bars and half the middle
 
 
+def test_alpha_is_the_significance_level_of_every_interval():
+    items = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [2, 2, 3, 5, 4], "c": [1, 3, 3, 4, 5]})
+    wide, narrow = surveys.cronbach_alpha(items).iloc[0], surveys.cronbach_alpha(items, alpha=0.10).iloc[0]
+    assert wide["alpha"] == narrow["alpha"]  # the coefficient does not depend on the interval's level
+    assert wide["ci_low"] < narrow["ci_low"] < narrow["alpha"] < narrow["ci_high"] < wide["ci_high"]
+    # 90% t interval for the hand-computed differences above: 0.8 -/+ t(0.95, 4) * 0.2 = 0.8 -/+ 2.131847 * 0.2
+    row = surveys.paired_change(pd.Series([3.0, 2.5, 4.0, 3.5, 2.0]), pd.Series([4.0, 3.5, 4.0, 4.5, 3.0]), alpha=0.10).iloc[0]
+    assert (row["ci_low"], row["ci_high"]) == (pytest.approx(0.373631, abs=1e-6), pytest.approx(1.226369, abs=1e-6))
+    with pytest.raises(ValueError, match="significance level"):
+        surveys.alpha_confidence_interval(0.8, n=20, k=4, alpha=0.95)
+
+
+def test_plot_likert_returns_the_figure(expected, instrument):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    counts = surveys.likert_counts(expected, instrument, scale="psychological_safety")
+    figure = surveys.plot_likert(counts)
+    assert isinstance(figure, matplotlib.figure.Figure)
+    own, ax = plt.subplots()
+    assert surveys.plot_likert(counts, ax=ax) is own
+    plt.close("all")
+
+
+def test_record_change_records_each_scale_for_its_intended_roles(monkeypatch):
+    from rmresearch import results
+
+    recorded = {}
+    monkeypatch.setattr(results, "record", lambda key, value, **kw: recorded.setdefault(key, (value, kw)))
+    inst = surveys.load_instrument(["lived_experience", "career_confidence"])
+    change = pd.DataFrame({
+        "group": ["senior_leader", "staff_partner", "senior_leader", "staff_partner", "All participants"],
+        "scale": ["lived_experience", "lived_experience", "career_confidence", "career_confidence", "lived_experience"],
+        "n": [12, 9, 12, 9, 21], "mean_diff": [0.8, 0.1, 0.05, 0.4, 0.5],
+        "ci_low": [0.5, -0.2, -0.2, 0.1, 0.3], "ci_high": [1.1, 0.4, 0.3, 0.7, 0.7]})
+    keys = surveys.record_change(change, inst)
+    # lived experience is written for senior leaders, career confidence for the partners
+    assert keys == ["survey_change", "survey_change_career_confidence_staff_partner"]
+    value, options = recorded["survey_change"]
+    assert value == 0.8 and options["ci"] == (0.5, 1.1) and options["headline"] and options["kind"] == "mean"
+    assert recorded["survey_change_career_confidence_staff_partner"][1]["n_of"] == "staff partners who answered both surveys"
+
+
+# --------------------------------------------------------------------------- validate reads what the report reads
+
+
+def _cohort(tmp_path, waves, instruments=("psychological_safety", "programme_feedback")):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(inputs={"surveys": waves}, options={"survey_instruments_used": list(instruments)},
+                           root=tmp_path, path=tmp_path / "cohort.yml")
+
+
+@pytest.mark.parametrize("name", ["qualtrics_numeric.csv", "qualtrics_labels.tsv", "spss.sav", "plain.csv", "forms.xlsx"])
+def test_validate_and_the_report_agree_on_every_survey_fixture(tmp_path, name):
+    config = _cohort(tmp_path, {"post": SAMPLES / name})
+    problems = surveys.survey_problems(config, {"participants": PARTICIPANTS})
+    try:
+        surveys.load_surveys(config, participants=PARTICIPANTS)
+        report_refuses = False
+    except (ValidationError, InputError):
+        report_refuses = True
+    assert report_refuses == any(p.severity == "error" for p in problems), [str(p) for p in problems]
+    # the SPSS file and the UTF-16 Qualtrics TSV, which validate used to reject, are read by both
+    if name in ("spss.sav", "qualtrics_labels.tsv"):
+        assert not report_refuses
+
+
+def test_survey_problems_reports_what_the_report_would_refuse_in_every_wave(tmp_path):
+    bad = _copy_plain(tmp_path, lambda f: (f.__setitem__("participant_id", f["participant_id"].replace("P04", "P99")),
+                                           f.loc.__setitem__((1, "psychological_safety_2"), "7")))
+    missing = tmp_path / "no_such_pre.csv"
+    config = _cohort(tmp_path, {"pre": missing, "post": bad})
+    problems = surveys.survey_problems(config, {"participants": PARTICIPANTS})
+    text = [str(p) for p in problems]
+    assert any(str(missing) in s and "not found" in s for s in text)  # the first wave does not hide the second
+    assert any("'P99'" in s and "participants table" in s for s in text)
+    assert any("out of range" in s and "psychological_safety_2" in s for s in text)
+    assert surveys.survey_problems(_cohort(tmp_path, {}), {}) == []
+    unknown = surveys.survey_problems(_cohort(tmp_path, {"post": bad}, instruments=["no_such_instrument"]), {})
+    assert len(unknown) == 1 and "No instrument 'no_such_instrument'" in unknown[0].message
+
+
 # --------------------------------------------------------------------------- the demo cohort (known truth)
 
 

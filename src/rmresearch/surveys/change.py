@@ -1,0 +1,229 @@
+"""Change from before to after the programme: paired tests with effect sizes, by group.
+
+:func:`paired_change` (paired t and Wilcoxon signed-rank with effect sizes),
+:func:`change_by_group` (the same by role with a multiplicity correction) and
+:func:`record_change` (the results a report prints from that table).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..codes import ROLES
+from ..errors import AnalysisError
+from ..stats.reliability import check_significance
+
+__all__ = ["paired_change", "change_by_group", "record_change"]
+
+_CHANGE_COLUMNS = ["n", "mean_pre", "mean_post", "mean_diff", "t", "p_t", "w", "p_w", "r", "rank_biserial", "cohen_dz", "ci_low", "ci_high"]
+
+
+def paired_change(pre, post, *, alpha: float = 0.05) -> pd.DataFrame:
+    """Pre/post change in one measure: paired t test and Wilcoxon signed-rank test with effect sizes.
+
+    Parameters
+    ----------
+    pre, post
+        Paired scores (Series aligned on their index, or equal-length arrays).
+        Pairs with either value missing are dropped.
+    alpha
+        Significance level of the interval around the mean difference (0.05: 95%).
+
+    Returns
+    -------
+    DataFrame
+        One row: ``n`` (complete pairs), ``mean_pre, mean_post, mean_diff``
+        (post - pre), ``t, p_t`` (:func:`scipy.stats.ttest_rel`), ``w, p_w``
+        (:func:`scipy.stats.wilcoxon`: the smaller of the positive and negative
+        rank sums and its two-sided p, exact for small samples without ties or
+        zeros), ``r`` (Z / sqrt(n_r)), ``rank_biserial``, ``cohen_dz`` and
+        ``ci_low, ci_high`` (t interval for the mean difference).
+
+    Notes
+    -----
+    - Cohen's d_z = mean(diff) / sd(diff) (sd with ddof = 1); not pingouin's
+      default paired d (d_av, which divides by the average of the two sds).
+    - Wilcoxon: zero differences are dropped (Wilcoxon's method), leaving
+      ``n_r`` ranked differences; Z is the normal approximation with the tie
+      correction and no continuity correction (``method="approx"``), and
+      r = Z / sqrt(n_r), signed to agree with the direction of change (Field
+      divides by sqrt of the number of observations, 2n, which gives a smaller r).
+    - Matched-pairs rank-biserial correlation (Kerby, 2014, "The simple
+      difference formula"): (T+ - T-) / (T+ + T-), the rank sums of positive
+      and negative differences; +1 when every non-zero change is an increase.
+    - Fewer than two pairs, or no variation in the differences, give NaN
+      where a statistic is undefined.
+
+    Examples
+    --------
+    >>> pre = pd.Series([3.0, 2.5, 4.0, 3.5, 2.0])
+    >>> post = pd.Series([4.0, 3.5, 4.0, 4.5, 3.0])
+    >>> row = paired_change(pre, post).iloc[0]
+    >>> row[["n", "mean_diff", "rank_biserial", "cohen_dz"]].round(3).tolist()
+    [5.0, 0.8, 1.0, 1.789]
+    """
+    check_significance(alpha)
+    if isinstance(pre, pd.Series) and isinstance(post, pd.Series):
+        both = pd.concat([pre.rename("pre"), post.rename("post")], axis=1, join="inner")
+    else:
+        a, b = np.asarray(pre, dtype=float), np.asarray(post, dtype=float)
+        if a.shape != b.shape:
+            raise AnalysisError(f"pre and post must have the same length ({a.size} vs {b.size}); pass Series to align them by participant.")
+        both = pd.DataFrame({"pre": a, "post": b})
+    both = both.apply(pd.to_numeric, errors="coerce").dropna()
+    n = len(both)
+    nan = float("nan")
+    row = dict.fromkeys(_CHANGE_COLUMNS, nan)
+    row["n"] = n
+    if n == 0:
+        return pd.DataFrame([row], columns=_CHANGE_COLUMNS)
+    diff = (both["post"] - both["pre"]).to_numpy()
+    row.update(mean_pre=float(both["pre"].mean()), mean_post=float(both["post"].mean()), mean_diff=float(diff.mean()))
+    if n >= 2:
+        sd = float(diff.std(ddof=1))
+        if sd > 0:
+            t_res = stats.ttest_rel(both["post"], both["pre"])
+            row.update(t=float(t_res.statistic), p_t=float(t_res.pvalue), cohen_dz=float(diff.mean() / sd))
+            half = stats.t.ppf(1 - alpha / 2, n - 1) * sd / math.sqrt(n)
+            row.update(ci_low=float(diff.mean() - half), ci_high=float(diff.mean() + half))
+        nonzero = diff[diff != 0]
+        if nonzero.size >= 1:
+            ranks = stats.rankdata(np.abs(nonzero))
+            t_plus, t_minus = float(ranks[nonzero > 0].sum()), float(ranks[nonzero < 0].sum())
+            row["rank_biserial"] = (t_plus - t_minus) / (t_plus + t_minus)
+            w_res = stats.wilcoxon(diff, zero_method="wilcox", method="auto")
+            row.update(w=float(w_res.statistic), p_w=float(w_res.pvalue))
+            z = stats.wilcoxon(diff, zero_method="wilcox", method="approx", correction=False).zstatistic
+            direction = np.sign(t_plus - t_minus)
+            row["r"] = float(direction * abs(z) / math.sqrt(nonzero.size))
+    return pd.DataFrame([row], columns=_CHANGE_COLUMNS)
+
+
+def change_by_group(
+    scores: pd.DataFrame,
+    *,
+    groups: pd.Series | Mapping[str, str] | None = None,
+    scales: Sequence[str] | None = None,
+    pre: str = "pre",
+    post: str = "post",
+    correction: str = "holm",
+    family: str = "group",
+    total: str | None = "All participants",
+) -> pd.DataFrame:
+    """Pre/post change in every scale, by group (e.g. role), with a multiplicity correction.
+
+    Parameters
+    ----------
+    scores
+        Output of :func:`score` for both waves (``participant_id``, ``wave``, scales).
+    groups
+        Group of each participant (a Series indexed by participant_id or a
+        mapping), e.g. ``participants.set_index("participant_id")["role"]``.
+        None: everyone in one group.
+    scales
+        Scales to test; default every scale column with answers in both waves.
+    correction
+        Method for :func:`statsmodels.stats.multitest.multipletests` (``"holm"``
+        by default; ``"fdr_bh"``, ``"bonferroni"``...), applied to ``p_t`` and
+        ``p_w`` separately.
+    family
+        ``"group"``: correct across the scales tested within each group;
+        ``"all"``: across every test in the table.
+    total
+        Label of an extra group holding everyone (None to leave it out).
+
+    Returns
+    -------
+    DataFrame
+        ``group, scale`` then the :func:`paired_change` columns and
+        ``p_t_adj, p_w_adj``. Show it through ``disclose`` with every
+        statistic listed under ``means`` against ``n``: results for groups of
+        seven or fewer people are suppressed.
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    if family not in ("group", "all"):
+        raise AnalysisError(f"family must be 'group' or 'all', not {family!r}.")
+    for col in ("participant_id", "wave"):
+        if col not in scores.columns:
+            raise AnalysisError(f"scores: the table has no {col} column; pass the output of surveys.score().")
+    keys = {"participant_id", "wave"}
+    candidates = [c for c in scores.columns if c not in keys] if scales is None else list(scales)
+    wide_pre = scores.loc[scores["wave"] == pre].set_index("participant_id")
+    wide_post = scores.loc[scores["wave"] == post].set_index("participant_id")
+    for label, frame in ((pre, wide_pre), (post, wide_post)):
+        if frame.index.duplicated().any():
+            raise AnalysisError(f"scores: more than one row for some participants in wave {label!r}; keep one per participant "
+                                "(read the surveys with load_surveys, which refuses a participant answering a wave twice).")
+    usable = [s for s in candidates if s in wide_pre.columns and s in wide_post.columns and wide_pre[s].notna().any() and wide_post[s].notna().any()]
+    if groups is None:
+        group_of = pd.Series("All participants", index=wide_pre.index.union(wide_post.index))
+        total = None
+    else:
+        group_of = groups if isinstance(groups, pd.Series) else pd.Series(dict(groups))
+    ids = wide_pre.index.intersection(wide_post.index)
+    group_order = [g for g in ROLES if g in set(group_of.loc[group_of.index.intersection(ids)])]
+    group_order += sorted({g for g in group_of.loc[group_of.index.intersection(ids)].dropna() if g not in group_order}, key=str)
+    sets = [(g, group_of.index[group_of == g]) for g in group_order]
+    if total is not None:
+        sets.append((total, ids))
+    rows = []
+    for label, members in sets:
+        members = ids.intersection(members)
+        for scale in usable:
+            result = paired_change(wide_pre.loc[members, scale], wide_post.loc[members, scale]).iloc[0].to_dict()
+            if result["n"] == 0:
+                continue
+            rows.append({"group": label, "scale": scale, **result})
+    table = pd.DataFrame(rows, columns=["group", "scale", *_CHANGE_COLUMNS])
+    for p_col in ("p_t", "p_w"):
+        adjusted = pd.Series(np.nan, index=table.index)
+        blocks = [table.index] if family == "all" else [idx for _, idx in table.groupby("group", sort=False).groups.items()]
+        for idx in blocks:
+            values = table.loc[idx, p_col]
+            ok = values.notna()
+            if ok.any():
+                adjusted.loc[values.index[ok]] = multipletests(values[ok].to_numpy(), method=correction)[1]
+        table[f"{p_col}_adj"] = adjusted
+    table["n"] = table["n"].astype(int)
+    return table
+
+
+def record_change(change: pd.DataFrame, instrument, *, headline: tuple[str, str] = ("senior_leader", "lived_experience"),
+                  section: str = "Change from before to after") -> list[str]:
+    """Record each scale's mean change among the roles it was written for (:func:`rmresearch.results.record`).
+
+    ``change`` is :func:`change_by_group` output by role. A scale's change is
+    recorded for each role in its ``answered_by`` whose row has a mean
+    difference and an interval, as ``survey_change_<scale>_<role>``; the
+    ``headline`` (role, scale) is recorded as ``survey_change`` and marked as a
+    headline. A mean change is an average over people, so it is controlled as
+    the table controls it (``kind="mean"``).
+
+    Returns the keys recorded, in order.
+    """
+    from .. import results
+
+    for column in ("group", "scale", "n", "mean_diff", "ci_low", "ci_high"):
+        if column not in change.columns:
+            raise AnalysisError(f"change: the table has no {column} column; pass the output of surveys.change_by_group().")
+    computed = change.dropna(subset=["mean_diff", "ci_low", "ci_high"]).set_index(["group", "scale"])
+    keys = []
+    for scale in instrument.scales:
+        for role in scale.answered_by:
+            if (role, scale.name) not in computed.index:
+                continue
+            row = computed.loc[(role, scale.name)]
+            main = (role, scale.name) == tuple(headline)
+            key = "survey_change" if main else f"survey_change_{scale.name}_{role}"
+            people = role.replace("_", " ")
+            results.record(key, row["mean_diff"], kind="mean", n=row["n"], ci=(row["ci_low"], row["ci_high"]), unit="points",
+                           decimals=2, headline=main, n_of=f"{people}s who answered both surveys", section=section,
+                           label=f"Mean change in {people}s' scores on “{scale.title}”, pre to post")
+            keys.append(key)
+    return keys

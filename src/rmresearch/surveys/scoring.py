@@ -1,0 +1,106 @@
+"""Scale scores and their reliability.
+
+:func:`score` (reverse keying, mean of answered items, minimum-items rule) and
+:func:`reliability` (Cronbach's alpha with Feldt's interval for every scale,
+reverse-keyed first; the statistics are in :mod:`rmresearch.stats.reliability`).
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import pandas as pd
+
+from ..errors import AnalysisError
+from ..stats.reliability import cronbach_alpha
+from .instruments import Instrument, Scale, load_instrument  # noqa: F401 - load_instrument is used by the doctest
+
+__all__ = ["score", "reliability"]
+
+
+def _keyed(responses: pd.DataFrame, scale: Scale, items: list[str]) -> pd.DataFrame:
+    block = responses[items].apply(pd.to_numeric, errors="coerce").astype(float)
+    for item in scale.reverse_items:
+        if item in block.columns:
+            block[item] = scale.low + scale.high - block[item]
+    return block
+
+
+def score(responses: pd.DataFrame, instrument: Instrument, *, min_items: int | Mapping[str, int] | None = None) -> pd.DataFrame:
+    """Scale scores: the mean of each scale's answered items after reverse keying.
+
+    Parameters
+    ----------
+    responses
+        Tidy responses (``participant_id``, ``wave`` and item columns), e.g.
+        ``read_responses(...).responses``.
+    instrument
+        The scales to score; scales with no item column in ``responses`` are skipped.
+    min_items
+        Fewest answered items for a score (one number for every scale, or
+        ``{scale: n}``); default each scale's ``min_items`` or half its items,
+        rounded up. A respondent with fewer answers gets NaN for that scale.
+
+    Returns
+    -------
+    DataFrame
+        The key columns present (``participant_id``, ``wave``) and one column
+        per scale.
+
+    Notes
+    -----
+    A reverse-keyed answer ``x`` is scored ``low + high - x`` (6 - x on a 1-5 scale).
+
+    Examples
+    --------
+    >>> inst = load_instrument("psychological_safety")
+    >>> r = pd.DataFrame({"participant_id": ["P1", "P2"], "wave": ["pre", "pre"],
+    ...                   "psychological_safety_1": [4, 5], "psychological_safety_2": [4, None],
+    ...                   "psychological_safety_3": [2, None], "psychological_safety_4": [3, None]})
+    >>> score(r, inst)   # P1: (4 + 4 + (6 - 2) + 3) / 4; P2 answered 1 of 4 items (2 needed)
+      participant_id wave  psychological_safety
+    0             P1  pre                  3.75
+    1             P2  pre                   NaN
+    """
+    keys = [c for c in ("participant_id", "wave") if c in responses.columns]
+    out = responses[keys].copy()
+    for scale in instrument.scales:
+        items = [i for i in scale.item_ids if i in responses.columns]
+        if not items:
+            continue
+        if isinstance(min_items, Mapping):
+            needed = min_items.get(scale.name, scale.minimum_answered)
+        elif min_items is not None:
+            needed = min_items
+        else:
+            needed = scale.minimum_answered
+        if needed < 1:
+            raise AnalysisError(f"min_items must be at least 1 (scale {scale.name}), not {needed}.")
+        block = _keyed(responses, scale, items)
+        answered = block.notna().sum(axis=1)
+        out[scale.name] = block.mean(axis=1).where(answered >= needed)
+    return out
+
+
+def reliability(responses: pd.DataFrame, instrument: Instrument, *, by: str | None = "wave", alpha: float = 0.05) -> pd.DataFrame:
+    """Cronbach's alpha (with CI) for every scale, reverse-keyed first, by wave.
+
+    Returns one row per scale (and wave): ``scale, wave, alpha, ci_low, ci_high, n, k`` (the ``alpha``
+    column is the coefficient; the ``alpha`` argument is the interval's significance level, 0.05 for 95%).
+    Pass the table through ``disclose(..., counts=["n"], means={"alpha": "n", ...})``.
+    """
+    groups = [(None, responses)] if by is None or by not in responses.columns else list(responses.groupby(by, sort=False))
+    rows = []
+    for scale in instrument.scales:
+        items = [i for i in scale.item_ids if i in responses.columns]
+        if not items:
+            continue
+        for key, part in groups:
+            block = _keyed(part, scale, items)
+            if block.notna().any(axis=1).sum() == 0:
+                continue
+            row = cronbach_alpha(block, alpha=alpha).iloc[0].to_dict()
+            rows.append({"scale": scale.name, (by or "wave"): key, **row})
+    columns = ["scale", by or "wave", "alpha", "ci_low", "ci_high", "n", "k"]
+    table = pd.DataFrame(rows, columns=columns)
+    return table.astype({"n": int, "k": int}) if len(table) else table
