@@ -164,26 +164,13 @@ def load_yaml_text(text: str, source: str, *, max_nodes: int = MAX_YAML_NODES):
 
 
 def read_yaml(path: str | Path, *, max_bytes: int | None = None, max_nodes: int = MAX_YAML_NODES):
-    """Read a YAML configuration file (size-limited, UTF-8, see :func:`load_yaml_text`)."""
+    """Read a YAML configuration file (size-limited, decoded as every user file is, see :mod:`rmresearch.io.text`;
+    parsed by :func:`load_yaml_text`)."""
+    from .io.text import read_text
+
     path = Path(path)
     limit = MAX_YAML_BYTES if max_bytes is None else max_bytes
-    if not path.is_file():  # a device or pipe (/dev/zero) reports size 0 and never ends
-        raise ConfigError(f"{path}: is not a regular file; name the configuration file itself.")
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise ConfigError(
-                f"{path}: the file is {size / 1e6:,.1f} MB, more than the {limit / 1e6:,.1f} MB a configuration file may "
-                "have. Check that it is the right file."
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror}).") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ConfigError(f"{path}: not UTF-8 text (line {line}, byte 0x{raw[exc.start]:02x}); save it as UTF-8.") from None
+    text = read_text(path, limit=limit, what="a configuration file", error=ConfigError, allow_empty=True)
     return load_yaml_text(text, str(path), max_nodes=max_nodes)
 
 
@@ -336,6 +323,14 @@ def _text_list(value, key: str, source: str) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+_KNOWN_KEYS = frozenset({
+    "cohort", "title", "institution", "programme_type", "start_date", "end_date",
+    "planned_meetings", "root", "inputs", "outputs", "options", "description",
+})
+_INPUTS = frozenset(TABLE_INPUTS) | {"surveys", "interviews", "codings", "actions"}
+_OUTPUTS = ("anonymised", "reports", "keys")
+
+
 def load_cohort(
     cohort: str | Path,
     *,
@@ -356,14 +351,36 @@ def load_cohort(
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: expected a mapping of settings (cohort:, title:, inputs: ...), found {type(data).__name__}.")
+    cohort_id, programme_type, start, end, planned = _read_settings(data, source)
+    root = (path.parent / str(data.get("root", ".."))).resolve()
+    resolve = _resolver(root, source)
+    inputs = _read_inputs(data["inputs"], resolve, source)
+    outputs = _read_outputs(data.get("outputs") or {}, cohort_id, resolve, source)
+    options = _read_options(data.get("options") or {}, resolve, source)
+    config = CohortConfig(
+        cohort=cohort_id, title=str(data.get("title", f"Cohort {cohort_id}")),  # checked to be text above
+        institution=str(data.get("institution", "")), programme_type=programme_type, start_date=start, end_date=end,
+        planned_meetings=planned, path=path, root=root, inputs=inputs, outputs=outputs,
+        reference_group=str(options.pop("reference_group", "White")),
+        ethnicity_grouping=str(options.pop("ethnicity_grouping", "ofs_group")),
+        aggregate_group=str(options.pop("aggregate_group", "BAME")), **options.pop("_loaded"), options=options,
+    )
+    emap = config.ethnicity_map()
+    if config.ethnicity_grouping not in emap.table.columns:
+        emap.group(emap.table["code"].head(0), config.ethnicity_grouping)  # raises with the choices
+    if check_files:
+        _check_inputs_exist(inputs, root, source)
+    from .guard import check_layout
 
-    known_keys = {
-        "cohort", "title", "institution", "programme_type", "start_date", "end_date",
-        "planned_meetings", "root", "inputs", "outputs", "options", "description",
-    }
-    unknown = set(data) - known_keys
+    check_layout(config)  # outputs never inside inputs or each other (keys not in reports/, review not in anonymised/...)
+    return config
+
+
+def _read_settings(data: dict, source: str) -> tuple[str, str, dt.date, dt.date, int]:
+    """The top-level settings checked: cohort ID, programme type, dates and planned meetings."""
+    unknown = set(data) - _KNOWN_KEYS
     if unknown:
-        raise ConfigError(f"{source}: unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known_keys))}")
+        raise ConfigError(f"{source}: unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(_KNOWN_KEYS))}")
     for key in ("cohort", "programme_type", "start_date", "end_date", "inputs"):
         if key not in data:
             raise ConfigError(f"{source}: required setting '{key}' is missing.")
@@ -383,22 +400,27 @@ def load_cohort(
     planned = data.get("planned_meetings", 6)
     if isinstance(planned, bool) or not isinstance(planned, int) or not 1 <= planned <= 100:
         raise ConfigError(f"{source}: planned_meetings must be a whole number from 1 to 100, not {planned!r}.")
+    return cohort_id, programme_type, start, end, planned
 
-    root = (path.parent / str(data.get("root", ".."))).resolve()
 
-    def resolve(value, where: str = "path"):
+def _resolver(root: Path, source: str):
+    """A function turning a configured path (relative to ``root``) into a path, refusing values that are no path."""
+
+    def resolve(value, where: str = "path") -> Path:
         if isinstance(value, bool) or not isinstance(value, str) or not value.strip():
             raise ConfigError(f"{source}: '{where}' must be a file or folder path (text), not {value!r}"[:300] + ".")
         p = Path(value).expanduser()
         return p if p.is_absolute() else (root / p)
 
-    raw_inputs = data["inputs"]
+    return resolve
+
+
+def _read_inputs(raw_inputs, resolve, source: str) -> dict[str, Any]:
     if not isinstance(raw_inputs, dict):
         raise ConfigError(f"{source}: 'inputs' must be a mapping of input name to path.")
-    allowed_inputs = set(TABLE_INPUTS) | {"surveys", "interviews", "codings", "actions"}
-    unknown_inputs = set(raw_inputs) - allowed_inputs
+    unknown_inputs = set(raw_inputs) - _INPUTS
     if unknown_inputs:
-        raise ConfigError(f"{source}: unknown input(s) {', '.join(sorted(unknown_inputs))}; known: {', '.join(sorted(allowed_inputs))}")
+        raise ConfigError(f"{source}: unknown input(s) {', '.join(sorted(unknown_inputs))}; known: {', '.join(sorted(_INPUTS))}")
     inputs: dict[str, Any] = {}
     for name, value in raw_inputs.items():
         if value is None:
@@ -414,54 +436,37 @@ def load_cohort(
             inputs[name] = resolve(value, f"inputs.{name}")
     if "participants" not in inputs:
         raise ConfigError(f"{source}: 'inputs.participants' is required: every analysis starts from the participants table.")
+    return inputs
 
-    outputs_raw = data.get("outputs") or {}
+
+def _read_outputs(outputs_raw, cohort_id: str, resolve, source: str) -> dict[str, Path]:
     if not isinstance(outputs_raw, dict):
         raise ConfigError(f"{source}: 'outputs' must be a mapping (anonymised:, reports:, keys: folder paths), not {outputs_raw!r}"[:300] + ".")
-    outputs = {
-        "anonymised": resolve(outputs_raw.get("anonymised", f"interviews/{cohort_id}/anonymised"), "outputs.anonymised"),
-        "reports": resolve(outputs_raw.get("reports", f"reports/{cohort_id}"), "outputs.reports"),
-        "keys": resolve(outputs_raw.get("keys", f"keys/{cohort_id}"), "outputs.keys"),
-    }
+    defaults = {"anonymised": f"interviews/{cohort_id}/anonymised", "reports": f"reports/{cohort_id}", "keys": f"keys/{cohort_id}"}
+    outputs = {name: resolve(outputs_raw.get(name, defaults[name]), f"outputs.{name}") for name in _OUTPUTS}
     extra_outputs = set(outputs_raw) - set(outputs)
     if extra_outputs:
-        raise ConfigError(f"{source}: unknown output(s) {', '.join(sorted(extra_outputs))}; known: anonymised, reports, keys")
+        raise ConfigError(f"{source}: unknown output(s) {', '.join(sorted(extra_outputs))}; known: {', '.join(_OUTPUTS)}")
+    return outputs
 
-    options = data.get("options") or {}
+
+def _read_options(options, resolve, source: str) -> dict[str, Any]:
+    """The ``options:`` mapping checked; the settings that become fields of :class:`CohortConfig` are taken out
+    and returned under the key ``"_loaded"``."""
     if not isinstance(options, dict):
         raise ConfigError(f"{source}: 'options' must be a mapping of option names to values, not {options!r}"[:300] + ".")
     options = dict(options)
     disclosure_raw = options.pop("disclosure", None)
     if disclosure_raw is not None and not isinstance(disclosure_raw, dict):
         raise ConfigError(f"{source}: 'options.disclosure' must be a mapping like {{style: hesa, round_to: 5}}, not {disclosure_raw!r}.")
-    disclosure = DisclosureRules.from_mapping(disclosure_raw, source)
     emap_path = options.pop("ethnicity_map", None)
-    emap_path = resolve(emap_path, "options.ethnicity_map") if emap_path is not None else None
-    grade_scale = _text_list(options.pop("grade_scale", DEFAULT_GRADE_SCALE), "grade_scale", source)
-    good_honours = _text_list(options.pop("good_honours", DEFAULT_GOOD_HONOURS), "good_honours", source)
-    twice = sorted({g for g in grade_scale if [h.strip().lower() for h in grade_scale].count(g.strip().lower()) > 1})
-    if twice:
-        raise ConfigError(f"{source}: 'options.grade_scale' lists {', '.join(map(repr, twice))} more than once; "
-                          "list each grade once, lowest first.")
-    from .codes import normalise_degree_class
-
-    unknown_classes = [g for g in good_honours if normalise_degree_class(g) is None]
-    if unknown_classes:
-        raise ConfigError(f"{source}: 'options.good_honours' holds {', '.join(map(repr, unknown_classes))}, not a degree class "
-                          "(First, 2:1, 2:2, Third, Pass, Unclassified).")
-    good_honours = tuple(dict.fromkeys(normalise_degree_class(g) for g in good_honours))  # "1st" counts as First
-    unknown_options = sorted(set(options) - KNOWN_OPTIONS)
-    if unknown_options:
-        import difflib
-
-        hints = []
-        for key in unknown_options:
-            close = difflib.get_close_matches(str(key), sorted(KNOWN_OPTIONS | _POPPED_OPTIONS), n=1)
-            hints.append(f"'{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
-        raise ConfigError(
-            f"{source}: unknown option(s) under 'options:': {', '.join(hints)}; known: "
-            f"{', '.join(sorted(KNOWN_OPTIONS | _POPPED_OPTIONS))}. A misspelt option would otherwise be ignored."
-        )
+    loaded = {
+        "disclosure": DisclosureRules.from_mapping(disclosure_raw, source),
+        "ethnicity_map_path": resolve(emap_path, "options.ethnicity_map") if emap_path is not None else None,
+        "grade_scale": _grade_scale(options.pop("grade_scale", DEFAULT_GRADE_SCALE), source),
+        "good_honours": _good_honours(options.pop("good_honours", DEFAULT_GOOD_HONOURS), source),
+    }
+    _refuse_unknown_options(options, source)
     for key in ("reference_group", "ethnicity_grouping", "aggregate_group"):
         if key in options:
             _text(options, key, source, where="options.")
@@ -469,9 +474,52 @@ def load_cohort(
         if options.get(key) is not None and not isinstance(options[key], dict):
             raise ConfigError(f"{source}: 'options.{key}' must be a mapping (name: value lines indented below it), "
                               f"not {options[key]!r}"[:300] + ".")
+    _check_identifiers(options.get("identifiers") or {}, source)
+    options["_loaded"] = loaded
+    return options
+
+
+def _grade_scale(value, source: str) -> tuple[str, ...]:
+    grade_scale = _text_list(value, "grade_scale", source)
+    twice = sorted({g for g in grade_scale if [h.strip().lower() for h in grade_scale].count(g.strip().lower()) > 1})
+    if twice:
+        raise ConfigError(f"{source}: 'options.grade_scale' lists {', '.join(map(repr, twice))} more than once; "
+                          "list each grade once, lowest first.")
+    return grade_scale
+
+
+def _good_honours(value, source: str) -> tuple[str, ...]:
+    from .codes import normalise_degree_class
+
+    good_honours = _text_list(value, "good_honours", source)
+    unknown_classes = [g for g in good_honours if normalise_degree_class(g) is None]
+    if unknown_classes:
+        raise ConfigError(f"{source}: 'options.good_honours' holds {', '.join(map(repr, unknown_classes))}, not a degree class "
+                          "(First, 2:1, 2:2, Third, Pass, Unclassified).")
+    return tuple(dict.fromkeys(normalise_degree_class(g) for g in good_honours))  # "1st" counts as First
+
+
+def _refuse_unknown_options(options: dict, source: str) -> None:
+    """A misspelt option would otherwise be ignored: name it, with the closest known one."""
+    unknown_options = sorted(set(options) - KNOWN_OPTIONS)
+    if not unknown_options:
+        return
+    import difflib
+
+    hints = []
+    for key in unknown_options:
+        close = difflib.get_close_matches(str(key), sorted(KNOWN_OPTIONS | _POPPED_OPTIONS), n=1)
+        hints.append(f"'{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+    raise ConfigError(
+        f"{source}: unknown option(s) under 'options:': {', '.join(hints)}; known: "
+        f"{', '.join(sorted(KNOWN_OPTIONS | _POPPED_OPTIONS))}. A misspelt option would otherwise be ignored."
+    )
+
+
+def _check_identifiers(identifiers: dict, source: str) -> None:
     import re
 
-    for name, pattern in (options.get("identifiers") or {}).items():
+    for name, pattern in identifiers.items():
         try:
             if not isinstance(pattern, str) or not pattern:
                 raise re.error("not text")
@@ -479,43 +527,17 @@ def load_cohort(
         except re.error as exc:
             raise ConfigError(f"{source}: options.identifiers.{name}: {pattern!r} is not a regular expression ({exc}); "
                               "write it in quotes, e.g. staff_number: '\\bS\\d{6}\\b'.") from None
-    config = CohortConfig(
-        cohort=cohort_id,
-        title=str(data.get("title", f"Cohort {cohort_id}")),  # checked to be text above
-        institution=str(data.get("institution", "")),
-        programme_type=programme_type,
-        start_date=start,
-        end_date=end,
-        planned_meetings=planned,
-        path=path,
-        root=root,
-        inputs=inputs,
-        outputs=outputs,
-        reference_group=str(options.pop("reference_group", "White")),
-        ethnicity_grouping=str(options.pop("ethnicity_grouping", "ofs_group")),
-        aggregate_group=str(options.pop("aggregate_group", "BAME")),
-        ethnicity_map_path=emap_path,
-        good_honours=good_honours,
-        grade_scale=grade_scale,
-        disclosure=disclosure,
-        options=options,
-    )
-    emap = config.ethnicity_map()
-    if config.ethnicity_grouping not in emap.table.columns:
-        emap.group(emap.table["code"].head(0), config.ethnicity_grouping)  # raises with the choices
-    if check_files:
-        missing = []
-        for name, value in inputs.items():
-            paths = value.values() if isinstance(value, dict) else [value]
-            for p in paths:
-                if not Path(p).exists():
-                    missing.append(f"  - inputs.{name}: {p}")
-        if missing:
-            raise ConfigError(
-                f"{source}: configured input(s) not found:\n" + "\n".join(missing)
-                + "\nCorrect the paths (relative paths start from " + str(root) + ") or remove the entries."
-            )
-    from .guard import check_layout
 
-    check_layout(config)  # outputs never inside inputs or each other (keys not in reports/, review not in anonymised/...)
-    return config
+
+def _check_inputs_exist(inputs: dict[str, Any], root: Path, source: str) -> None:
+    missing = []
+    for name, value in inputs.items():
+        paths = value.values() if isinstance(value, dict) else [value]
+        for p in paths:
+            if not Path(p).exists():
+                missing.append(f"  - inputs.{name}: {p}")
+    if missing:
+        raise ConfigError(
+            f"{source}: configured input(s) not found:\n" + "\n".join(missing)
+            + "\nCorrect the paths (relative paths start from " + str(root) + ") or remove the entries."
+        )

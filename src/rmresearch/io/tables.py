@@ -21,12 +21,16 @@ import pandas as pd
 from ..errors import InputError, Problem, ValidationError
 from ..schemas import SCHEMAS, TableSchema, _many, _normalise_header, validate_frame
 from .excel import EXCEL_SUFFIXES, excel_date_origin, read_sheet, sheet_names
+from .text import decode, read_bytes
 
 __all__ = ["MAX_TABLE_BYTES", "check_size", "read_raw_table", "read_table", "read_actions"]
 
 #: Largest input table read (bytes): a bigger file is almost always the wrong file (a whole database dump)
 #: and would exhaust memory; the message says so rather than the machine stalling.
 MAX_TABLE_BYTES = 500_000_000
+_SPLIT_ADVICE = ("Check that it is the right file (one exported table, not a database dump); "
+                 "split it if it really is one table.")
+_UTF8_ADVICE = "In Excel use 'Save as > CSV UTF-8 (Comma delimited)' or save it as an .xlsx workbook; or re-save the file as UTF-8."
 #: Rows searched for the header row.
 HEADER_SCAN_ROWS = 20
 
@@ -41,18 +45,6 @@ class RawTable(NamedTuple):
 
 
 # --------------------------------------------------------------------------- raw cells
-
-
-def _sniff_binary(path: Path, head: bytes) -> None:
-    if not head:
-        raise InputError(f"{path}: the file is empty. Export the table again, with its header row.")
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        at = head.index(b"\x00")
-        line = head[:at].count(b"\n") + 1
-        raise InputError(
-            f"{path}: this looks like a binary file, not a CSV (a NUL byte on row {line}, "
-            f"position {at}). Save the table as 'CSV UTF-8' or as an .xlsx workbook."
-        )
 
 
 def check_size(path: Path, limit: int, what: str) -> None:
@@ -83,26 +75,9 @@ def _read_workbook(path: Path, sheet) -> RawTable:
 
 
 def _decode_table(path: Path) -> str:
-    try:
-        head = path.read_bytes()
-    except OSError as exc:  # no permission, a vanished network drive...
-        raise InputError(f"{path}: cannot be read ({exc.strerror}). Check that the file is not open elsewhere or locked.") from None
-    _sniff_binary(path, head)
-    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))  # Excel's "Unicode text" and some exports
-    try:
-        text = head.decode("utf-16") if utf16 else head.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = head[: exc.start].count(b"\n") + 1 if not utf16 else None
-        raise InputError(
-            f"{path}: not {'UTF-16' if utf16 else 'UTF-8'} text"
-            + (f" (row {line}: byte 0x{head[exc.start]:02x} at position {exc.start})" if line else "")
-            + ". In Excel use 'Save as > CSV UTF-8 (Comma delimited)'; or re-save the file as UTF-8."
-        ) from None
-    # Old Mac (CR-only) and Windows line endings: one record per line for both parsers below.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise InputError(f"{path}: the file is empty. Export the table again, with its header row.")
-    return text
+    """The text of a CSV/TSV table, by the one decoding policy of :mod:`rmresearch.io.text`."""
+    data = read_bytes(path, limit=MAX_TABLE_BYTES, what="an input table", advice=_SPLIT_ADVICE)
+    return decode(path, data, what="a CSV table", unit="row", advice=_UTF8_ADVICE)
 
 
 def _parse_fast(text: str, delimiter: str) -> tuple[pd.DataFrame, list[int]] | None:
