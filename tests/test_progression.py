@@ -8,10 +8,11 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats as scipy_stats
 
 from rmresearch import progression as pg
 from rmresearch.config import DisclosureRules, load_cohort
-from rmresearch.errors import RMResearchError, ValidationError
+from rmresearch.errors import AnalysisError, RMResearchError, ValidationError
 from rmresearch.inputs import load_table
 
 ROSSI_COVARIATES = ["fin", "age", "race", "wexp", "mar", "paro", "prio"]
@@ -71,11 +72,11 @@ def test_cox_matches_r_coxph_efron_on_rossi(rossi):
         assert fit.loc[name, "se"] == pytest.approx(R_ROSSI_SE[name], abs=5e-5), name
     # R: summary(...) for fin: exp(coef) 0.68426, p 0.04742, 95% CI 0.4702 to 0.9957
     assert fit.loc["fin", "hazard_ratio"] == pytest.approx(0.68426, abs=5e-5)
-    assert fit.loc["fin", "p"] == pytest.approx(0.04742, abs=5e-5)
+    assert fit.loc["fin", "p_value"] == pytest.approx(0.04742, abs=5e-5)
     assert fit.loc["fin", "ci_low"] == pytest.approx(0.4702, abs=5e-5)
     assert fit.loc["fin", "ci_high"] == pytest.approx(0.9957, abs=5e-5)
     assert (fit["n"] == 432).all() and (fit["events"] == 114).all()
-    assert list(fit.columns) == ["coef", "hazard_ratio", "se", "ci_low", "ci_high", "p", "n", "events"]
+    assert list(fit.columns) == ["coef", "hazard_ratio", "se", "ci_low", "ci_high", "p_value", "n", "events"]
 
 
 def test_breslow_ties_differ_from_efron(rossi):
@@ -95,7 +96,7 @@ def test_cox_aml_matches_r():
     assert row["coef"] == pytest.approx(0.9155, abs=5e-5)
     assert row["hazard_ratio"] == pytest.approx(2.4981, abs=5e-5)
     assert row["se"] == pytest.approx(0.5119, abs=5e-5)
-    assert row["p"] == pytest.approx(0.0737, abs=5e-5)
+    assert row["p_value"] == pytest.approx(0.0737, abs=5e-5)
 
 
 def test_cox_reference_level_and_categorical():
@@ -145,29 +146,134 @@ def test_logrank_matches_r_survdiff_aml():
     assert test.loc["Nonmaintained", "expected"] == pytest.approx(7.31, abs=0.005)
     assert test["expected"].sum() == pytest.approx(18)
     assert test["chisq"].iloc[0] == pytest.approx(3.4, abs=0.05)
-    assert test["p"].iloc[0] == pytest.approx(0.0653, abs=5e-5)
+    assert test["p_value"].iloc[0] == pytest.approx(0.0653, abs=5e-5)
     assert (test["df"] == 1).all()
 
 
-def test_proportional_hazards_test_agrees_with_lifelines(rossi):
-    lifelines = pytest.importorskip("lifelines")
-    from lifelines.statistics import proportional_hazard_test
+# R survival's cox.zph (the score test of survival >= 3) on a 30-row data set with tied event times, under both
+# ties methods, with and without strata, and on the Rossi data (Efron). The R script:
+#
+# library(survival)  # 3.5.3, R 4.2.2
+# small <- data.frame(
+#   time = c(1, 4, 3, 5, 7, 6, 3, 3, 3, 8, 3, 5, 2, 4, 1, 4, 5, 2, 5, 1, 3, 2, 7, 3, 1, 4, 2, 6, 1, 12),
+#   status = c(1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 0, 0, 1, 0, 1, 1, 1),
+#   x = c(1, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0),
+#   z = c(1.8, 0.9, 0.9, -0.1, 0.6, 0.7, -0.3, -0.5, -0.1, -0.6, -0.6, -0.3, -0.7, 0.8, -1.6, 0.8, -0.6, -0.5,
+#         -1.4, -0.1, -0.2, 0.2, -0.5, 0.1, 1.8, 0.4, -0.6, 1.0, -0.1, 0.6),
+#   s = rep(c("a", "b"), 15))
+# rossi <- read.csv("rossi.csv")  # lifelines.datasets.load_rossi().to_csv(...), i.e. carData::Rossi
+# report <- function(label, fit, transform) {
+#   zph <- cox.zph(fit, transform = transform, terms = FALSE, global = FALSE)
+#   rho <- apply(residuals(fit, type = "scaledsch"), 2, function(r) cor(zph$x, r))
+#   for (v in rownames(zph$table))
+#     cat(sprintf('("%s", "%s", "%s", %.8f, %.8f),\n', label, transform, v, zph$table[v, "chisq"], rho[v]))
+# }
+# for (ties in c("efron", "breslow")) {
+#   fit <- coxph(Surv(time, status) ~ x + z, data = small, ties = ties)
+#   strat <- coxph(Surv(time, status) ~ x + z + strata(s), data = small, ties = ties)
+#   for (tr in c("identity", "km", "rank")) {
+#     report(ties, fit, tr)
+#     report(paste(ties, "strata"), strat, tr)
+#   }
+# }
+# rfit <- coxph(Surv(week, arrest) ~ fin + age + race + wexp + mar + paro + prio, data = rossi, ties = "efron")
+# for (tr in c("km", "rank")) report("rossi", rfit, tr)
+#
+# Its output (label, transform, covariate, chisq, rho) is R_ZPH_SMALL and R_ZPH_ROSSI below.
+ZPH_SMALL = pd.DataFrame({
+    "time": [1, 4, 3, 5, 7, 6, 3, 3, 3, 8, 3, 5, 2, 4, 1, 4, 5, 2, 5, 1, 3, 2, 7, 3, 1, 4, 2, 6, 1, 12],
+    "status": [1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 0, 0, 1, 0, 1, 1, 1],
+    "x": [1, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0],
+    "z": [1.8, 0.9, 0.9, -0.1, 0.6, 0.7, -0.3, -0.5, -0.1, -0.6, -0.6, -0.3, -0.7, 0.8, -1.6, 0.8, -0.6, -0.5,
+          -1.4, -0.1, -0.2, 0.2, -0.5, 0.1, 1.8, 0.4, -0.6, 1.0, -0.1, 0.6],
+    "s": ["a", "b"] * 15,
+})
+R_ZPH_SMALL = [
+    ("efron", "identity", "x", 0.01791305, -0.02309618),
+    ("efron", "identity", "z", 0.38459375, 0.08195666),
+    ("efron strata", "identity", "x", 0.00127332, -0.00274957),
+    ("efron strata", "identity", "z", 0.15285503, 0.05605363),
+    ("efron", "km", "x", 0.00048628, -0.01620202),
+    ("efron", "km", "z", 0.59471778, 0.12582034),
+    ("efron strata", "km", "x", 0.01001108, 0.00350198),
+    ("efron strata", "km", "z", 0.20688148, 0.08012973),
+    ("efron", "rank", "x", 0.02951115, -0.03828799),
+    ("efron", "rank", "z", 0.35794079, 0.10416286),
+    ("efron strata", "rank", "x", 0.00135547, -0.01352673),
+    ("efron strata", "rank", "z", 0.14983176, 0.07381897),
+    ("breslow", "identity", "x", 0.07865828, -0.03986819),
+    ("breslow", "identity", "z", 0.28554118, 0.07682687),
+    ("breslow strata", "identity", "x", 0.00064753, -0.00860185),
+    ("breslow strata", "identity", "z", 0.11731592, 0.05177250),
+    ("breslow", "km", "x", 0.02758606, -0.03692655),
+    ("breslow", "km", "z", 0.44966006, 0.11797628),
+    ("breslow strata", "km", "x", 0.01219289, 0.00483358),
+    ("breslow strata", "km", "z", 0.17466910, 0.07625014),
+    ("breslow", "rank", "x", 0.09819678, -0.06221292),
+    ("breslow", "rank", "z", 0.26233998, 0.09782265),
+    ("breslow strata", "rank", "x", 0.00961145, -0.02224068),
+    ("breslow strata", "rank", "z", 0.10828374, 0.06667054),
+]
+R_ZPH_ROSSI = [
+    ("rossi", "km", "fin", 0.06242975, 0.00645956),
+    ("rossi", "km", "age", 5.97398165, -0.26454776),
+    ("rossi", "km", "race", 2.06826539, -0.11224285),
+    ("rossi", "km", "wexp", 4.22459563, 0.22976008),
+    ("rossi", "km", "mar", 1.01102156, 0.07294698),
+    ("rossi", "km", "paro", 0.01838330, -0.03618241),
+    ("rossi", "km", "prio", 0.52058425, -0.01365793),
+    ("rossi", "rank", "fin", 1.38380845, -0.08919270),
+    ("rossi", "rank", "age", 0.89642146, -0.12737652),
+    ("rossi", "rank", "race", 2.25997815, -0.12798090),
+    ("rossi", "rank", "wexp", 4.15968375, 0.18463283),
+    ("rossi", "rank", "mar", 0.08959214, -0.00643712),
+    ("rossi", "rank", "paro", 0.02185166, -0.05622687),
+    ("rossi", "rank", "prio", 1.64080345, -0.06662795),
+]
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        reference = proportional_hazard_test(
-            lifelines.CoxPHFitter().fit(rossi, "week", "arrest"), rossi, time_transform="rank"
-        ).summary
-    reference.index = [i if isinstance(i, str) else i[0] for i in reference.index]
-    ours = pg.proportional_hazards_test(rossi, duration="week", event="arrest", covariates=ROSSI_COVARIATES).set_index("covariate")
-    # Same Grambsch-Therneau statistic; statsmodels' Schoenfeld residuals use Breslow risk-set means,
-    # lifelines Efron's, hence small differences.
-    for name in ROSSI_COVARIATES:
-        assert ours.loc[name, "chisq"] == pytest.approx(reference.loc[name, "test_statistic"], rel=0.1, abs=0.1), name
-        assert (ours.loc[name, "p"] < 0.05) == (reference.loc[name, "p"] < 0.05), name
-    # lifelines' documentation: age and wexp violate proportional hazards in the Rossi model
-    assert set(ours.index[ours["p"] < 0.05]) == {"age", "wexp"}
+
+@pytest.mark.parametrize(("label", "transform", "covariate", "chisq", "rho"), R_ZPH_SMALL)
+def test_ph_test_matches_r_cox_zph_with_ties(label, transform, covariate, chisq, rho):
+    ties, _, stratified = label.partition(" ")
+    check = pg.proportional_hazards_test(ZPH_SMALL, duration="time", event="status", covariates=["x", "z"], ties=ties,
+                                         strata="s" if stratified else None, time_transform=transform)
+    row = check.set_index("covariate").loc[covariate]
+    assert row["chisq"] == pytest.approx(chisq, abs=1e-4)
+    assert row["rho"] == pytest.approx(rho, abs=1e-4)
+    assert row["p_value"] == pytest.approx(scipy_stats.chi2.sf(chisq, 1), abs=1e-4)
+    assert list(check.columns) == ["covariate", "rho", "chisq", "p_value", "time_transform"]
+
+
+def test_ph_test_matches_r_cox_zph_on_rossi(rossi):
+    for transform in ("km", "rank"):
+        ours = pg.proportional_hazards_test(rossi, duration="week", event="arrest", covariates=ROSSI_COVARIATES,
+                                            time_transform=transform).set_index("covariate")
+        for _, tr, name, chisq, rho in (r for r in R_ZPH_ROSSI if r[1] == transform):
+            assert ours.loc[name, "chisq"] == pytest.approx(chisq, abs=1e-4), (tr, name)
+            assert ours.loc[name, "rho"] == pytest.approx(rho, abs=1e-4), (tr, name)
+    # lifelines' documentation: age and wexp violate proportional hazards in the Rossi model (R's km transform)
+    ours = pg.proportional_hazards_test(rossi, duration="week", event="arrest", covariates=ROSSI_COVARIATES,
+                                        time_transform="km").set_index("covariate")
+    assert set(ours.index[ours["p_value"] < 0.05]) == {"age", "wexp"}
     assert ours.loc["age", "rho"] < 0 < ours.loc["wexp", "rho"]
+
+
+def test_efron_schoenfeld_residuals_are_the_efron_score():
+    # At the Efron estimate the Efron residuals sum to 0 (the score); statsmodels' own residuals subtract
+    # Breslow means and do not, which is what made the old test mix an Efron fit with Breslow residuals.
+    from statsmodels.duration.hazard_regression import PHReg
+
+    from rmresearch.stats.survival import schoenfeld_residuals
+
+    d = ZPH_SMALL
+    fit = PHReg(d["time"].to_numpy(), d[["x", "z"]], status=d["status"].to_numpy(), ties="efron").fit(disp=False)
+    ours = schoenfeld_residuals(d["time"], d["status"], d[["x", "z"]], fit.params, ties="efron")
+    assert np.nansum(ours, axis=0) == pytest.approx([0, 0], abs=1e-6)
+    assert np.isnan(ours[d["status"].to_numpy() == 0]).all()
+    breslow_means = np.nansum(np.asarray(fit.schoenfeld_residuals), axis=0)
+    assert np.abs(breslow_means).max() > 0.1
+    with pytest.raises(AnalysisError, match="ties must be"):
+        schoenfeld_residuals(d["time"], d["status"], d[["x"]], [0.0], ties="exact")
 
 
 def test_ph_test_on_data_built_to_violate_it():
@@ -180,9 +286,9 @@ def test_ph_test_on_data_built_to_violate_it():
     t = np.where(x == 1, t1, t0)
     df = pd.DataFrame({"t": np.minimum(t, 4.0), "e": (t < 4.0).astype(int), "x": x})
     check = pg.proportional_hazards_test(df, duration="t", event="e", covariates=["x"])
-    assert check["p"].iloc[0] < 1e-4
+    assert check["p_value"].iloc[0] < 1e-4
     null = df.assign(t=np.minimum(t0, 4.0), e=(t0 < 4.0).astype(int))
-    assert pg.proportional_hazards_test(null, duration="t", event="e", covariates=["x"])["p"].iloc[0] > 0.001
+    assert pg.proportional_hazards_test(null, duration="t", event="e", covariates=["x"])["p_value"].iloc[0] > 0.001
 
 
 # --------------------------------------------------------------------------- relative likelihood
@@ -458,7 +564,7 @@ def test_demo_promotion_and_leaving_hazards_recovered(large_demo):
     assert last["BAME"] > last["White"]  # fewer BAME staff promoted by the end
     test = pg.logrank_test(careers.loc[careers["aggregate_group"] != "Unknown"], duration="years_to_promotion",
                            event="promoted", group="aggregate_group")
-    assert test["p"].iloc[0] < 0.05
+    assert test["p_value"].iloc[0] < 0.05
 
 
 def test_demo_mentoring_effect_covers_the_truth(large_demo):

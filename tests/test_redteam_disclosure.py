@@ -569,11 +569,11 @@ def test_logrank_statistic_does_not_give_back_two_events():
         shown = pg.disclose_logrank(test, rules=DisclosureRules(style=style)).set_index("group")
         assert shown.loc["B", "observed"] == 0
         assert _is_marker(shown.loc["B", "expected"])
-        for column in ("chisq", "p"):  # the same statistic on A's row would give B's events back
+        for column in ("chisq", "p_value"):  # the same statistic on A's row would give B's events back
             assert _is_marker(shown.loc["A", column]) and _is_marker(shown.loc["B", column])
     both = pd.DataFrame({"t": np.arange(1, 201) % 9 + 1, "e": (np.arange(200) % 3 != 0).astype(int), "g": ["A", "B"] * 100})
     fine = pg.disclose_logrank(pg.logrank_test(both, duration="t", event="e", group="g"))
-    assert not fine["p"].map(_is_marker).any()
+    assert not fine["p_value"].map(_is_marker).any()
 
 
 def test_table_wide_derived_needs_a_listed_column():

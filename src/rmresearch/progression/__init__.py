@@ -1,0 +1,87 @@
+"""Staff representation and progression: pipeline, relative likelihoods, time to promotion, retention.
+
+The questions a Race Equality Charter submission or an NHS-style Workforce Race
+Equality Standard (WRES) report asks of staff records, and the question an
+evaluation of a mentoring scheme adds: do mentored staff progress faster than
+comparable colleagues?
+
+Inputs are the cohort's staff yearly snapshots (one row per person per census
+year, schema ``staff``) and recruitment funnel counts (schema ``recruitment``).
+Grades are ordered by the cohort's ``grade_scale`` (``config.grade_scale``).
+
+The package, one module per topic (import from here; the names are the same):
+
+- :mod:`~rmresearch.progression.snapshots`: :func:`prepare_snapshots`,
+  :func:`transitions` (one row per person-year: ``promoted``, ``leaver``,
+  ``at_risk``) and :func:`staff_careers` (one row per person: years to the
+  first promotion and to leaving, censored);
+- :mod:`~rmresearch.progression.representation`: :func:`representation`,
+  :func:`senior_share`;
+- :mod:`~rmresearch.progression.recruitment`: :func:`recruitment_funnel`;
+- :mod:`~rmresearch.progression.likelihood`: :func:`relative_likelihood`,
+  :func:`event_rates`;
+- :mod:`~rmresearch.progression.survival`: :func:`kaplan_meier`,
+  :func:`logrank_test`;
+- :mod:`~rmresearch.progression.cox`: :func:`cox_model`,
+  :func:`proportional_hazards_test` (R's ``cox.zph``, under the fit's ties method);
+- :mod:`~rmresearch.progression.mentoring`: :func:`mentoring_cohorts`,
+  :func:`matched_comparison`, :func:`mentoring_effect`;
+- :mod:`~rmresearch.progression.disclosure_control`: the disclosure helpers;
+- :mod:`~rmresearch.progression.plots`: :func:`pipeline_figure`,
+  :func:`kaplan_meier_figure`.
+
+Survival models use statsmodels (``SurvfuncRight``, ``survdiff``, ``PHReg``)
+with Efron's method for tied times by default, as R's ``coxph`` and lifelines do.
+
+Every table a report shows still goes through
+:func:`rmresearch.disclosure.disclose`; :func:`disclose_relative_likelihood`
+does that for relative-likelihood tables (the ratio is suppressed with the rates
+it is built from).
+"""
+
+from __future__ import annotations
+
+from .cox import cox_model, proportional_hazards_test
+from .disclosure_control import (
+    disclosable_steps,
+    disclose_kaplan_meier,
+    disclose_logrank,
+    disclose_relative_likelihood,
+    plottable_groups,
+)
+from .likelihood import NON_ADVERSE_RANGE, event_rates, relative_likelihood
+from .mentoring import matched_comparison, mentoring_cohorts, mentoring_effect
+from .plots import kaplan_meier_figure, pipeline_figure
+from .recruitment import recruitment_funnel
+from .representation import representation, senior_share
+from .snapshots import aggregate_groups, check_staff_years, grade_ranks, prepare_snapshots, staff_careers, transitions
+from .survival import kaplan_meier, logrank_test
+
+__all__ = [
+    "NON_ADVERSE_RANGE",
+    "grade_ranks",
+    "check_staff_years",
+    "aggregate_groups",
+    "prepare_snapshots",
+    "transitions",
+    "staff_careers",
+    "representation",
+    "pipeline_figure",
+    "senior_share",
+    "recruitment_funnel",
+    "relative_likelihood",
+    "disclose_relative_likelihood",
+    "disclosable_steps",
+    "disclose_kaplan_meier",
+    "disclose_logrank",
+    "event_rates",
+    "kaplan_meier",
+    "plottable_groups",
+    "kaplan_meier_figure",
+    "logrank_test",
+    "cox_model",
+    "proportional_hazards_test",
+    "mentoring_cohorts",
+    "matched_comparison",
+    "mentoring_effect",
+]

@@ -1,0 +1,47 @@
+"""Helpers shared by the progression modules: row numbers and column checks for error messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..config import DisclosureRules
+from ..errors import AnalysisError
+
+
+_SHOWN = 8  # rows listed in an error message before "and N more"
+
+
+def _rows(frame: pd.DataFrame) -> np.ndarray:
+    """Row numbers for messages: the source file's (``_row``) if known, else CSV-style (first record = 2)."""
+    if "_row" in frame.columns:
+        return frame["_row"].to_numpy()
+    return np.arange(2, len(frame) + 2)
+
+
+def _list_rows(rows: Sequence[int], values: Sequence[Any] | None = None) -> str:
+    rows = [int(r) for r in rows]
+    if values is None:
+        shown = ", ".join(str(r) for r in rows[:_SHOWN])
+    else:
+        shown = ", ".join(f"{r} ('{v}')" for r, v in list(zip(rows, values))[:_SHOWN])
+    more = f" and {len(rows) - _SHOWN} more" if len(rows) > _SHOWN else ""
+    return shown + more
+
+
+def _require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise AnalysisError(f"{what}: expected a pandas DataFrame, not {type(frame).__name__}.")
+    missing = [c for c in columns if c is not None and c not in frame.columns]
+    if missing:
+        raise AnalysisError(
+            f"{what}: column(s) {', '.join(map(repr, missing))} not found; the table has "
+            f"{', '.join(map(str, frame.columns))}."
+        )
+
+
+def _rules(rules: DisclosureRules | None) -> DisclosureRules:
+    return rules if rules is not None else DisclosureRules()

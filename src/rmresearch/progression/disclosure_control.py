@@ -1,0 +1,201 @@
+"""Disclosure control for progression tables: relative likelihoods, log-rank tests, Kaplan–Meier steps.
+
+Every table a report shows still goes through
+:func:`rmresearch.disclosure.disclose`; these functions make that one call
+with the right bases, so a ratio, a test statistic or a survival step is
+suppressed wherever it would give back a small count.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from ..config import DisclosureRules
+from ._common import _require_columns, _rules
+
+__all__ = ["disclose_relative_likelihood", "disclose_logrank", "disclosable_steps", "disclose_kaplan_meier",
+           "plottable_groups"]
+
+
+def disclose_relative_likelihood(
+    table: pd.DataFrame, *, rules: DisclosureRules | None = None, decimals: int = 2, name: str | None = None,
+    style: str | None = None,
+) -> pd.DataFrame:
+    """Disclosure control for a :func:`relative_likelihood` table.
+
+    One call to :func:`~rmresearch.disclosure.disclose`: counts are rounded,
+    rates suppressed, and the ratio, its interval, the flag and the note are
+    ``derived`` from both rates, so they are suppressed (with the same marker)
+    wherever either rate is, in both styles: beside a suppressed rate the
+    ratio would give it back (White 120/400, Black 2/60: 30.0% / 9.00 = 3.3%,
+    the 2). Shown ratios have ``decimals`` places.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from rmresearch.progression import relative_likelihood
+    >>> rec = pd.DataFrame({"g": ["White", "Black"], "shortlisted": [400, 60], "appointed": [120, 2]})
+    >>> rl = relative_likelihood(rec, group="g", numerator="appointed", denominator="shortlisted")
+    >>> disclose_relative_likelihood(rl, style="ofs")[["g", "rate", "reference_rate", "relative_likelihood"]]
+           g   rate reference_rate relative_likelihood
+    0  Black  [DPL]          30.0%               [DPL]
+    """
+    from ..disclosure import disclose
+
+    rules = _rules(rules)
+    bases = ["rate", "reference_rate"]
+    derived = {c: bases for c in ("relative_likelihood", "ci_low", "ci_high", "non_adverse", "note") if c in table.columns}
+    return disclose(
+        table,
+        counts=["numerator", "denominator", "reference_numerator", "reference_denominator"],
+        rates={"rate": ("denominator", "numerator"), "reference_rate": ("reference_denominator", "reference_numerator")},
+        derived=derived,
+        derived_decimals=decimals,
+        rules=rules,
+        style=style,
+        name=name or "relative likelihood",
+    )
+
+
+def disclose_logrank(
+    table: pd.DataFrame, *, rules: DisclosureRules | None = None, style: str | None = None, name: str | None = None
+) -> pd.DataFrame:
+    """Disclosure control for a :func:`logrank_test` table, in one :func:`~rmresearch.disclosure.disclose` call.
+
+    The expected events rest on each group's observed events, and the test
+    statistic and p-value (shown on every row) on all groups: with a group of
+    two events, ``chisq = (O - E)^2 / V`` beside ``E`` gives ``O`` back, and the
+    other row would show the same statistic. So ``expected`` is suppressed with
+    a group whose events (or events subtracted from its size) are two or fewer,
+    and ``chisq``, ``df`` and ``p_value`` in every row when any group is.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"group": ["A", "B"], "n": [200, 60], "observed": [120, 2], "expected": [100.1, 21.9],
+    ...                   "chisq": [25.3, 25.3], "df": [1, 1], "p_value": [0.0, 0.0]})
+    >>> disclose_logrank(t)[["group", "observed", "expected", "chisq", "p_value"]]
+      group  observed expected chisq p_value
+    0     A       120    100.1    ..      ..
+    1     B         0       ..    ..      ..
+    """
+    from ..disclosure import disclose
+
+    rules = _rules(rules)
+    bases = [("n", "observed")]
+    stats_columns = [c for c in ("chisq", "df", "p_value") if c in table.columns]
+    derived = {"expected": bases, **{c: bases for c in stats_columns}}
+    places = {"expected": 1, "chisq": 2, "df": 0, "p_value": 4}
+    return disclose(table, counts=[c for c in ("n", "observed") if c in table.columns], derived=derived,
+                    derived_decimals={c: places[c] for c in derived}, derived_table_wide=stats_columns,
+                    rules=rules, style=style, name=name or "log-rank test")
+
+
+def disclosable_steps(km: pd.DataFrame, *, rules: DisclosureRules | None = None, style: str | None = None) -> pd.DataFrame:
+    """The steps of :func:`kaplan_meier` curves that may be shown: small steps merged, small risk sets left out.
+
+    Consecutive survival estimates give back each step's events:
+    ``1 - S(t) / S(t-1) = d / n``, so 81.7% then 78.0% with 45 at risk is 2
+    promotions, beside an events count shown as 0. Within each group, event
+    times are therefore merged until a step holds more events than
+    ``rules.ofs_max_numerator_suppressed`` (and more than rounding hides, and
+    leaves more than that many at risk without the event); only the last time of
+    each merged step is kept, with ``at_risk`` the number at risk at its start
+    and ``events`` its total. A curve stops where a rate on those at risk would
+    be suppressed (fewer than ``rules.min_percentage_denominator``); events
+    after the last full step are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same columns as ``km`` (unrounded): pass it to
+        :func:`disclose_kaplan_meier` or draw it.
+    """
+    from ..disclosure import _hidden_by_rounding, _resolve_style, suppress_rate
+
+    rules = _rules(rules)
+    style = _resolve_style(style, rules)
+    _require_columns(km, ["group", "time", "at_risk", "events", "survival"], "disclosable_steps")
+    kept = []
+    for _, part in km.groupby("group", sort=False):
+        part = part.sort_values("time")
+        at_risk = part["at_risk"].to_numpy(dtype=float)
+        small_risk = np.array([isinstance(v, str) for v in suppress_rate(np.zeros(len(part)), at_risk, rules=rules, style=style)],
+                              dtype=bool) if len(part) else np.zeros(0, dtype=bool)
+        start, total = None, 0.0
+        for i, (index, row) in enumerate(part.iterrows()):
+            if small_risk[i]:
+                break
+            if start is None:
+                start = float(row["at_risk"])
+            total += float(row["events"])
+            if not (_hidden_by_rounding(np.array([total]), rules)[0] or _hidden_by_rounding(np.array([start - total]), rules)[0]):
+                kept.append({**row.to_dict(), "at_risk": start, "events": total, "_index": index})
+                start, total = None, 0.0
+    columns = list(km.columns)
+    if not kept:
+        return km.iloc[0:0].copy()
+    out = pd.DataFrame(kept).set_index("_index")[columns]
+    out.index.name = None
+    for column in ("at_risk", "events"):
+        if np.allclose(out[column], np.round(out[column])):
+            out[column] = out[column].astype(np.int64)
+    return out.reset_index(drop=True)
+
+
+def disclose_kaplan_meier(
+    km: pd.DataFrame, *, rules: DisclosureRules | None = None, style: str | None = None, name: str | None = None
+) -> pd.DataFrame:
+    """Disclosure control for a :func:`kaplan_meier` table: :func:`disclosable_steps`, then one :func:`disclose` call.
+
+    Counts (``n``, ``at_risk``, ``events``) are rounded; survival and its
+    interval are rates on those at risk, shown only for steps that do not give
+    back a small count.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from rmresearch.progression import kaplan_meier
+    >>> people = pd.DataFrame({"t": list(range(1, 41)), "e": 1})
+    >>> km = kaplan_meier(people, duration="t", event="e")
+    >>> disclose_kaplan_meier(km)[["time", "at_risk", "events", "survival"]].head(3)
+       time  at_risk  events survival
+    0   3.0       40       5    92.5%
+    1   6.0       35       5    85.0%
+    2   9.0       35       5    77.5%
+    """
+    from ..disclosure import DisclosureWarning, disclose
+
+    rules = _rules(rules)
+    steps = disclosable_steps(km, rules=rules, style=style)
+    rates = {c: "at_risk" for c in ("survival", "ci_low", "ci_high") if c in steps.columns}
+    counts = [c for c in ("n", "at_risk", "events") if c in steps.columns]
+    derived = {"se": ["survival"]} if "se" in steps.columns else None
+    with warnings.catch_warnings():
+        # survival is not numerator / at_risk: disclosable_steps has applied the [DPL]/[DPH] limits to each step
+        warnings.filterwarnings("ignore", message="OfS style: rate", category=DisclosureWarning)
+        return disclose(steps, counts=counts, rates=rates, derived=derived, derived_decimals=4, rules=rules,
+                        style=style, name=name or "Kaplan-Meier estimates")
+
+
+def plottable_groups(km: pd.DataFrame, *, rules: DisclosureRules | None = None) -> pd.DataFrame:
+    """Which Kaplan–Meier curves may be drawn under the disclosure rules.
+
+    A curve is a sequence of percentages of its group, so a group with fewer
+    people than ``rules.min_percentage_denominator`` is not drawn; drawn
+    curves stop where fewer than that many remain at risk.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group, n, plotted, reason``.
+    """
+    rules = _rules(rules)
+    _require_columns(km, ["group", "n"], "plottable_groups")
+    sizes = km.groupby("group", sort=False)["n"].first().reset_index()
+    sizes["plotted"] = sizes["n"] >= rules.min_percentage_denominator
+    sizes["reason"] = np.where(sizes["plotted"], "", f"fewer than {rules.min_percentage_denominator:g} people")
+    return sizes

@@ -1,0 +1,82 @@
+"""The recruitment funnel: applied, shortlisted, appointed, with the rate at each step."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Problem, ValidationError
+from ._common import _list_rows, _require_columns, _rows
+from .snapshots import grade_ranks
+
+__all__ = ["recruitment_funnel"]
+
+
+def recruitment_funnel(
+    recruitment: pd.DataFrame,
+    *,
+    group: str = "ethnicity_group",
+    by: Sequence[str] = (),
+    grade_scale: Sequence[str] | None = None,
+    source: str = "recruitment table",
+) -> pd.DataFrame:
+    """Applied → shortlisted → appointed, with the rate at each step, by group.
+
+    Parameters
+    ----------
+    recruitment : pandas.DataFrame
+        Counts by year, post grade and group (schema ``recruitment``).
+    by : sequence of str
+        Extra breakdowns (e.g. ``["year"]``); counts are summed over the rest.
+    grade_scale : sequence of str, optional
+        If given, ``post_grade`` must be on it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``*by, group, applied, shortlisted, appointed, shortlisting_rate``
+        (shortlisted ÷ applied), ``appointment_rate`` (appointed ÷ shortlisted)
+        and ``conversion_rate`` (appointed ÷ applied).
+
+    Raises
+    ------
+    ValidationError
+        Rows where more were shortlisted than applied, or appointed than shortlisted.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rec = pd.DataFrame({"year": [2023, 2023], "post_grade": ["7", "7"], "ethnicity_group": ["White", "Black"],
+    ...                     "applied": [200, 100], "shortlisted": [50, 20], "appointed": [10, 2]})
+    >>> recruitment_funnel(rec)[["ethnicity_group", "shortlisting_rate", "appointment_rate"]]
+      ethnicity_group  shortlisting_rate  appointment_rate
+    0           Black               0.20               0.1
+    1           White               0.25               0.2
+    """
+    steps = ["applied", "shortlisted", "appointed"]
+    _require_columns(recruitment, [group, *steps, *by], "recruitment_funnel")
+    rows = _rows(recruitment)
+    problems = []
+    if grade_scale is not None and "post_grade" in recruitment.columns:
+        grade_ranks(recruitment["post_grade"], grade_scale, source=source, rows=rows, column="post_grade")
+    for column in steps:
+        values = pd.to_numeric(recruitment[column], errors="coerce")
+        bad = (values.isna() | (values < 0)).to_numpy()
+        if bad.any():
+            problems.append(Problem(source, f"{column} must be a count of 0 or more on rows {_list_rows(rows[bad])}", row=int(rows[bad][0]), column=column))
+    if problems:
+        raise ValidationError(problems)
+    for lower, upper in (("shortlisted", "applied"), ("appointed", "shortlisted")):
+        bad = (recruitment[lower] > recruitment[upper]).to_numpy()
+        if bad.any():
+            problems.append(Problem(source, f"{lower} is larger than {upper} on rows {_list_rows(rows[bad])}; each step of the funnel is a subset of the one before", row=int(rows[bad][0]), column=lower))
+    if problems:
+        raise ValidationError(problems)
+    table = recruitment.groupby([*by, group], observed=True)[steps].sum().reset_index()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["shortlisting_rate"] = np.where(table["applied"] > 0, table["shortlisted"] / table["applied"], np.nan)
+        table["appointment_rate"] = np.where(table["shortlisted"] > 0, table["appointed"] / table["shortlisted"], np.nan)
+        table["conversion_rate"] = np.where(table["applied"] > 0, table["appointed"] / table["applied"], np.nan)
+    return table
