@@ -243,6 +243,52 @@ def test_kirkpatrick_summary_levels(meetings, pairs, participants):
     assert set(shown["average"].dropna()) == {".."}
 
 
+def test_every_plot_returns_its_figure(meetings, pairs, participants):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    per_pair = programme.engagement_by_pair(meetings, pairs, planned=6)
+    held = programme.pairs_by_meetings_held(per_pair, planned=6)
+    over_time = programme.meetings_over_time(meetings, pairs, start_date="2024-10-01", end_date="2025-03-31", planned=6)
+    scores = pd.DataFrame({"participant_id": ["S1", "P1", "S2", "P2"], "reciprocity": [4.0, 3.0, 4.0, 4.5]})
+    summary = programme.reciprocity_summary(programme.reciprocity_by_pair(scores, pairs, participants, wave=None))
+    for draw in (lambda ax=None: programme.plot_meetings_held(held, planned=6, ax=ax),
+                 lambda ax=None: programme.plot_meetings_over_time(over_time, ax=ax),
+                 lambda ax=None: programme.plot_gains(summary, ax=ax)):
+        assert isinstance(draw(), matplotlib.figure.Figure)
+        own, ax = plt.subplots()
+        assert draw(ax=ax) is own
+    # 0, 1, 2 meetings... held by R2 (2), R3 (3), R1 (6): the title reads the rounded counts
+    assert programme.plot_meetings_held(held, planned=6).axes[0].get_title(loc="left") == "About 0 of 5 pairs held all 6 planned meetings"
+    plt.close("all")
+
+
+def test_record_session_attendance_and_reciprocity(monkeypatch, meetings, pairs, participants):
+    from rmresearch import results
+
+    recorded = {}
+    monkeypatch.setattr(results, "record", lambda key, value, **kw: recorded.setdefault(key, (value, kw)))
+    sessions = pd.DataFrame({"participant_id": ["S1", "P1", "S2", "S1"], "session": ["Introductory training"] * 3 + ["Reflection"],
+                             "attended": [True, False, True, None]})
+    assert programme.record_session_attendance(sessions) == ["session_attendance_introductory_training", "session_attendance_reflection"]
+    value, options = recorded["session_attendance_introductory_training"]
+    assert value == pytest.approx(2 / 3) and (options["n"], options["numerator"], options["kind"]) == (3, 2, "rate")
+    assert recorded["session_attendance_reflection"][0] == 0.0  # not recorded as attended counts as absent
+    scores = pd.DataFrame({"participant_id": ["S1", "P1", "S2", "P2", "S3"], "reciprocity": [4.0, 3.0, 4.0, 4.5, 3.0],
+                           "burden": [2.0, 2.5, 2.0, 4.0, 1.0]})
+    summary = programme.reciprocity_summary(programme.reciprocity_by_pair(scores, pairs, participants, meetings=meetings, wave=None))
+    keys = programme.record_reciprocity(summary)
+    assert keys == ["burden_flagged_rate", "gain_difference", "burden_senior", "burden_partner"]
+    flagged, options = recorded["burden_flagged_rate"]
+    assert flagged == pytest.approx(1 / 3) and options["numerator"] == 1 and options["headline"]
+    assert recorded["gain_difference"][0] == pytest.approx((-1 + 0.5) / 2) and recorded["gain_difference"][1]["n"] == 2
+    assert recorded["burden_senior"][0] == pytest.approx(5 / 3)
+    with pytest.raises(ValueError, match="reciprocity summary table needs"):
+        programme.record_reciprocity(summary.drop(columns="flagged"))
+
+
 def test_demo_programme_matches_the_injected_truth(demo_project):
     from rmresearch.config import load_cohort
     from rmresearch.inputs import load_table

@@ -1,0 +1,71 @@
+"""The programme itself: who took part, how pairs met, what each side gained and at what cost.
+
+Functions take the validated tables (see :func:`rmresearch.inputs.load_table`)
+and return tidy DataFrames of unrounded counts; reports pass every table through
+:func:`rmresearch.disclosure.disclose` before showing it.
+
+- :mod:`~rmresearch.programme.engagement`: engagement and fidelity,
+  :func:`engagement_by_pair` (meetings against the plan, time to first
+  meeting, gaps, withdrawal and its timing, session attendance),
+  :func:`fidelity_summary`, :func:`withdrawal_timing`,
+  :func:`session_attendance`, :func:`meetings_over_time` and
+  :func:`record_session_attendance`.
+- :mod:`~rmresearch.programme.reciprocity`: reciprocity and burden,
+  :func:`reciprocity_by_pair` (each partner's gain, the difference and a
+  balance index, who initiated meetings, burden, and a flag where the
+  under-represented partner carries most of the work),
+  :func:`reciprocity_summary` and :func:`record_reciprocity`.
+- :mod:`~rmresearch.programme.outcomes`: :func:`read_actions` (read by
+  :mod:`rmresearch.io.tables`), :func:`actions_summary` and
+  :func:`kirkpatrick_summary` (reaction, learning, behaviour, results).
+- :mod:`~rmresearch.programme.plots`: :func:`plot_meetings_held`,
+  :func:`plot_meetings_over_time` and :func:`plot_gains`, each returning the
+  Figure.
+
+Optional inputs not (yet) in the cohort configuration are passed as tables:
+``sessions`` (one row per participant per training or reflective session:
+``participant_id, session, attended`` and optionally ``date``).
+"""
+
+from __future__ import annotations
+
+from .engagement import (
+    engagement_by_pair,
+    engagement_summary,
+    fidelity_summary,
+    meetings_over_time,
+    meetings_per_pair,
+    pairs_by_meetings_held,
+    pairs_by_status,
+    participants_by_role,
+    record_session_attendance,
+    session_attendance,
+    withdrawal_timing,
+)
+from .outcomes import ACTION_STATUSES, actions_summary, kirkpatrick_summary, read_actions
+from .plots import plot_gains, plot_meetings_held, plot_meetings_over_time
+from .reciprocity import reciprocity_by_pair, reciprocity_summary, record_reciprocity
+
+__all__ = [
+    "participants_by_role",
+    "pairs_by_status",
+    "meetings_per_pair",
+    "pairs_by_meetings_held",
+    "engagement_summary",
+    "engagement_by_pair",
+    "fidelity_summary",
+    "withdrawal_timing",
+    "session_attendance",
+    "meetings_over_time",
+    "record_session_attendance",
+    "plot_meetings_held",
+    "plot_meetings_over_time",
+    "reciprocity_by_pair",
+    "reciprocity_summary",
+    "record_reciprocity",
+    "plot_gains",
+    "ACTION_STATUSES",
+    "read_actions",
+    "actions_summary",
+    "kirkpatrick_summary",
+]

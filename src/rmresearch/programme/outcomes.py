@@ -1,0 +1,142 @@
+"""Outcomes: actions and policy changes attributed to pairs, and the evidence at Kirkpatrick's four levels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..codes import ROLES
+from ..schemas import ACTION_STATUSES
+from .common import require_columns
+
+__all__ = ["ACTION_STATUSES", "read_actions", "actions_summary", "kirkpatrick_summary"]
+
+
+def read_actions(path: str | Path, *, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read the actions and policy changes attributed to pairs (CSV or .xlsx).
+
+    Columns: ``pair_id``, ``action`` (what was done), ``area`` (e.g.
+    recruitment, curriculum, student support), ``status`` (one of
+    ``proposed, in_progress, implemented, not_pursued``; spaces or hyphens are
+    accepted for ``_``); optionally ``date``. With ``pairs``, every pair_id
+    must be a known pair. Configure it as ``inputs: actions: <file>``.
+
+    Raises :class:`~rmresearch.errors.ValidationError` naming file, row and column.
+    """
+    from ..io.tables import read_actions as _read_actions  # the reading lives in the input layer (schema "actions")
+
+    return _read_actions(path, pairs=pairs)
+
+
+def actions_summary(actions: pd.DataFrame, *, by: str = "area") -> pd.DataFrame:
+    """Actions counted by area (rows) and status (columns), with totals and pairs involved.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"pair_id": ["R1", "R1", "R2"], "area": ["recruitment", "curriculum", "recruitment"],
+    ...                   "status": ["implemented", "proposed", "in_progress"]})
+    >>> actions_summary(a)
+              area  proposed  in_progress  implemented  not_pursued  actions  pairs
+    0   curriculum         1            0            0            0        1      1
+    1  recruitment         0            1            1            0        2      2
+    2        Total         1            1            1            0        3      2
+    """
+    require_columns(actions, ["pair_id", by, "status"], "actions")
+    table = pd.crosstab(actions[by], actions["status"]).reindex(columns=ACTION_STATUSES, fill_value=0)
+    table["actions"] = table.sum(axis=1)
+    table["pairs"] = actions.groupby(by)["pair_id"].nunique()
+    table = table.reset_index().rename_axis(columns=None)
+    total = {by: "Total", **{s: int((actions["status"] == s).sum()) for s in ACTION_STATUSES}, "actions": len(actions), "pairs": actions["pair_id"].nunique()}
+    return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+
+
+def kirkpatrick_summary(
+    *,
+    per_pair: pd.DataFrame | None = None,
+    scores: pd.DataFrame | None = None,
+    participants: pd.DataFrame | None = None,
+    instrument=None,
+    reciprocity: pd.DataFrame | None = None,
+    actions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Evidence at Kirkpatrick's four levels: reaction, learning, behaviour, results.
+
+    Parameters
+    ----------
+    per_pair
+        :func:`engagement_by_pair` output (completion, meetings held).
+    scores, participants, instrument
+        Scale scores for the pre and post waves (:func:`rmresearch.surveys.score`),
+        the participants table (for roles) and the instrument: each scale's
+        ``kirkpatrick`` level places it. Reaction scales contribute their
+        post-programme mean; learning and behaviour scales their mean pre/post
+        change with Cohen's d_z, among the roles the scale is meant for.
+    reciprocity
+        :func:`reciprocity_by_pair` output (pairs flagged for burden).
+    actions
+        :func:`read_actions` output (results: actions and policy changes).
+
+    Returns
+    -------
+    DataFrame
+        ``level, measure, count, share, average, effect_size, n, source``: a
+        count (of pairs or actions) with its share of ``n``, or an average /
+        change on ``n`` people with its effect size. Show it with
+        ``disclose(t, counts=["count", "n"], rates={"share": ("n", "count")},
+        means={"average": "n", "effect_size": "n"})``. Institutional results
+        (awarding gap, staff progression) come from the attainment and
+        progression reports and are not repeated here.
+    """
+    from ..surveys import paired_change
+
+    rows = []
+    nan = float("nan")
+
+    def add(level, measure, count=nan, share=nan, average=nan, effect=nan, n=nan, source=""):
+        rows.append((level, measure, count, share, average, effect, n, source))
+
+    if per_pair is not None:
+        n = len(per_pair)
+        completed = float((per_pair["status"] == "completed").sum())
+        add("reaction", "Pairs that completed the programme", count=completed, share=completed / n if n else nan, n=n, source="pairs table")
+    if reciprocity is not None:
+        answered = reciprocity["gain_difference"].notna()
+        add("reaction", "Mean balance of gains between partners (1 = equal)", average=reciprocity.loc[answered, "balance_index"].mean(), n=int(answered.sum()), source="post survey (pairs)")
+    if scores is not None and instrument is not None:
+        roles = participants.set_index("participant_id")["role"] if participants is not None else None
+        for scale in instrument.scales:
+            if scale.name not in scores.columns or scale.kirkpatrick is None:
+                continue
+            data = scores[["participant_id", "wave", scale.name]].dropna()
+            if roles is not None:
+                data = data.loc[data["participant_id"].map(roles).isin(scale.answered_by)]
+            who = ", ".join(r.replace("_", " ") for r in scale.answered_by) if len(scale.answered_by) < len(ROLES) else "all participants"
+            if scale.kirkpatrick == "reaction" or "pre" not in scale.waves:
+                post = data.loc[data["wave"] == "post", scale.name]
+                if len(post):
+                    add(scale.kirkpatrick, f"{scale.title}: mean after the programme (1-5; {who})", average=float(post.mean()), n=int(post.size), source="post survey")
+            else:
+                wide = data.pivot_table(index="participant_id", columns="wave", values=scale.name)
+                if {"pre", "post"} <= set(wide.columns):
+                    change = paired_change(wide["pre"], wide["post"]).iloc[0]
+                    add(scale.kirkpatrick, f"{scale.title}: mean change, post - pre ({who})", average=change["mean_diff"], effect=change["cohen_dz"], n=int(change["n"]), source="pre and post surveys")
+    if per_pair is not None:
+        n = len(per_pair)
+        met = float(per_pair["met_plan"].sum()) if "met_plan" in per_pair.columns else nan
+        add("behaviour", "Pairs that held every planned meeting", count=met, share=met / n if n else nan, n=n, source="meeting records")
+        add("behaviour", "Mean meetings held per pair", average=float(per_pair["held"].mean()) if n else nan, n=n, source="meeting records")
+    if reciprocity is not None:
+        n = len(reciprocity)
+        flagged = float(reciprocity["flag"].sum())
+        add("reaction", "Pairs where the under-represented partner carried most of the work", count=flagged, share=flagged / n if n else nan, n=n, source="meetings and post survey")
+    if actions is not None:
+        pairs_n = len(per_pair) if per_pair is not None else actions["pair_id"].nunique()
+        with_action = float(actions["pair_id"].nunique())
+        add("results", "Pairs with at least one recorded action or policy change", count=with_action, share=with_action / pairs_n if pairs_n else nan, n=pairs_n, source="actions log")
+        implemented = float((actions["status"] == "implemented").sum())
+        add("results", "Actions implemented (of all recorded)", count=implemented, share=implemented / len(actions) if len(actions) else nan, n=len(actions), source="actions log")
+    table = pd.DataFrame(rows, columns=["level", "measure", "count", "share", "average", "effect_size", "n", "source"])
+    order = {level: i for i, level in enumerate(("reaction", "learning", "behaviour", "results"))}
+    return table.sort_values("level", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+

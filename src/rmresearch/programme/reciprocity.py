@@ -1,0 +1,243 @@
+"""Reciprocity and burden: what each partner gained, who did the work, and who carries the load.
+
+:func:`reciprocity_by_pair` (each partner's gain, the difference and a balance
+index, who initiated meetings, burden, and a flag where the under-represented
+partner carries most of the work), :func:`reciprocity_summary` and
+:func:`record_reciprocity`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..codes import PARTNER_ROLES, UNKNOWN_GROUP
+from ..errors import AnalysisError
+from .common import held_meetings, require_columns
+
+__all__ = ["reciprocity_by_pair", "reciprocity_summary", "record_reciprocity"]
+
+
+def reciprocity_by_pair(
+    scores: pd.DataFrame,
+    pairs: pd.DataFrame,
+    participants: pd.DataFrame,
+    *,
+    gain: str = "reciprocity",
+    burden: str | None = "burden",
+    wave: str | None = "post",
+    meetings: pd.DataFrame | None = None,
+    scale_range: tuple[float, float] = (1, 5),
+    reference_group: str = "White",
+    group_column: str = "ethnicity_group",
+    burden_margin: float = 1.0,
+    min_initiated: int = 3,
+) -> pd.DataFrame:
+    """Per pair: what each partner gained, the balance between them, who did the work, and a burden flag.
+
+    Parameters
+    ----------
+    scores
+        Scale scores (:func:`rmresearch.surveys.score`) with ``participant_id``
+        (and ``wave``), holding the ``gain`` scale and optionally ``burden``.
+    pairs, participants
+        Validated tables; ``participants`` needs ``role`` and ``group_column``.
+    gain, burden
+        Scale names: what a person reports gaining, and the burden of taking part.
+    wave
+        Wave to use when ``scores`` has a ``wave`` column.
+    meetings
+        Optional meetings table: who initiated (``initiated_by``) and, if
+        recorded, prepared (``prepared_by``) the meetings that took place.
+    scale_range
+        Lowest and highest possible score, for the balance index.
+    reference_group
+        The group that is not under-represented (``config.reference_group``).
+        A partner whose group is neither this nor unknown counts as from an
+        under-represented group.
+    burden_margin
+        How many scale points more burden than the senior partner counts as
+        the partner carrying more of the load.
+    min_initiated
+        Fewest meetings with a recorded initiator before initiative is judged.
+
+    Returns
+    -------
+    DataFrame
+        ``pair_id, partner_role, senior_gain, partner_gain, gain_difference``
+        (partner - senior), ``balance_index``, ``senior_burden,
+        partner_burden, burden_difference`` (partner - senior),
+        ``meetings_with_initiator, initiated_by_partner, initiated_by_senior,
+        initiated_by_facilitator`` (shares), ``prepared_by_partner`` (share, NaN if
+        not recorded), ``partner_underrepresented, partner_carries_more, flag,
+        flag_reason``.
+
+    Notes
+    -----
+    ``balance_index = 1 - |partner_gain - senior_gain| / (high - low)``: 1
+    when both report the same gain, 0 when one reports the top of the scale
+    and the other the bottom. ``partner_carries_more`` is true when the partner
+    initiated (or prepared) more than half of the meetings with a recorded
+    initiator (at least ``min_initiated`` of them) or reports at least
+    ``burden_margin`` points more burden than the senior partner. ``flag``
+    marks the pairs where that partner is from an under-represented group: the
+    "labour of educating" question.
+
+    Examples
+    --------
+    >>> participants = pd.DataFrame({"participant_id": ["S1", "P1", "S2", "P2"],
+    ...     "role": ["senior_leader", "staff_partner", "senior_leader", "student_partner"],
+    ...     "ethnicity_group": ["White", "Black", "White", "Asian"]})
+    >>> pairs = pd.DataFrame({"pair_id": ["R1", "R2"], "senior_id": ["S1", "S2"], "partner_id": ["P1", "P2"]})
+    >>> scores = pd.DataFrame({"participant_id": ["S1", "P1", "S2", "P2"], "reciprocity": [4.5, 3.0, 4.0, 4.0],
+    ...                        "burden": [2.0, 3.5, 2.0, 2.5]})
+    >>> t = reciprocity_by_pair(scores, pairs, participants, wave=None)
+    >>> t[["pair_id", "gain_difference", "balance_index", "burden_difference", "flag"]]
+      pair_id  gain_difference  balance_index  burden_difference   flag
+    0      R1             -1.5          0.625                1.5   True
+    1      R2              0.0          1.000                0.5  False
+    """
+    require_columns(pairs, ["pair_id", "senior_id", "partner_id"], "pairs")
+    require_columns(participants, ["participant_id", "role", group_column], "participants")
+    if "participant_id" not in scores.columns or gain not in scores.columns:
+        raise AnalysisError(f"scores needs participant_id and a '{gain}' column (the output of rmresearch.surveys.score for the {gain} scale).")
+    low, high = scale_range
+    if not high > low:
+        raise AnalysisError(f"scale_range must be (lowest, highest) with highest above lowest, not {scale_range}.")
+    if wave is not None and "wave" in scores.columns:
+        scores = scores.loc[scores["wave"] == wave]
+    if scores["participant_id"].duplicated().any():
+        raise AnalysisError("scores: more than one row for some participants; pass one wave (wave='post').")
+    by_person = scores.set_index("participant_id")
+    people = participants.set_index("participant_id")
+    out = pd.DataFrame({"pair_id": pairs["pair_id"].to_numpy()})
+    senior, partner = pairs["senior_id"].to_numpy(), pairs["partner_id"].to_numpy()
+    out["partner_role"] = pd.Series(partner).map(people["role"]).to_numpy()
+    out["senior_gain"] = pd.Series(senior).map(by_person[gain]).astype(float).to_numpy()
+    out["partner_gain"] = pd.Series(partner).map(by_person[gain]).astype(float).to_numpy()
+    out["gain_difference"] = out["partner_gain"] - out["senior_gain"]
+    out["balance_index"] = 1 - out["gain_difference"].abs() / (high - low)
+    if burden is not None and burden in by_person.columns:
+        out["senior_burden"] = pd.Series(senior).map(by_person[burden]).astype(float).to_numpy()
+        out["partner_burden"] = pd.Series(partner).map(by_person[burden]).astype(float).to_numpy()
+    else:
+        out["senior_burden"] = np.nan
+        out["partner_burden"] = np.nan
+    out["burden_difference"] = out["partner_burden"] - out["senior_burden"]
+
+    nan_share = pd.Series(np.nan, index=out.index)
+    out["meetings_with_initiator"] = 0
+    for who in ("partner", "senior", "facilitator"):
+        out[f"initiated_by_{who}"] = nan_share
+    out["prepared_by_partner"] = nan_share
+    if meetings is not None and "initiated_by" in meetings.columns:
+        held = held_meetings(meetings)
+        known = held.loc[held["initiated_by"].notna()]
+        counts = pd.crosstab(known["pair_id"], known["initiated_by"])
+        total = counts.sum(axis=1)
+        out["meetings_with_initiator"] = out["pair_id"].map(total).fillna(0).astype(int)
+        for who in ("partner", "senior", "facilitator"):
+            share = counts[who] / total if who in counts.columns else total * 0.0
+            out[f"initiated_by_{who}"] = out["pair_id"].map(share).astype(float)
+        if "prepared_by" in held.columns:
+            prepared = held.loc[held["prepared_by"].notna()]
+            p_counts = prepared.groupby("pair_id")["prepared_by"].agg(lambda s: (s.astype(str).str.lower() == "partner").mean())
+            out["prepared_by_partner"] = out["pair_id"].map(p_counts).astype(float)
+
+    group = pd.Series(partner).map(people[group_column]).to_numpy()
+    out["partner_underrepresented"] = [isinstance(g, str) and g not in (reference_group, UNKNOWN_GROUP) for g in group]
+    enough = out["meetings_with_initiator"] >= min_initiated
+    initiates = enough & (out["initiated_by_partner"] > 0.5)
+    prepares = out["prepared_by_partner"] > 0.5
+    heavier = out["burden_difference"] >= burden_margin
+    out["partner_carries_more"] = (initiates | prepares | heavier).fillna(False).astype(bool)
+    out["flag"] = out["partner_carries_more"] & out["partner_underrepresented"]
+    reasons = []
+    for i in range(len(out)):
+        parts = []
+        if initiates.iloc[i]:
+            parts.append(f"partner initiated {out['initiated_by_partner'].iloc[i]:.0%} of {out['meetings_with_initiator'].iloc[i]} meetings")
+        if bool(prepares.iloc[i]):
+            parts.append(f"partner prepared {out['prepared_by_partner'].iloc[i]:.0%} of meetings")
+        if bool(heavier.iloc[i]):
+            parts.append(f"partner reports {out['burden_difference'].iloc[i]:.1f} points more burden")
+        reasons.append("; ".join(parts) if out["flag"].iloc[i] else "")
+    out["flag_reason"] = reasons
+    return out
+
+
+def reciprocity_summary(per_pair: pd.DataFrame, *, total: str = "All pairs") -> pd.DataFrame:
+    """Gains, balance and burden by the partner's role (and for all pairs).
+
+    Returns one row per partner role: ``partner_role, pairs, senior_gain,
+    senior_gain_n, partner_gain, partner_gain_n, gain_difference, both_n,
+    balance_index, senior_burden, senior_burden_n, partner_burden,
+    partner_burden_n, initiated_by_partner, initiator_n, flagged,
+    flagged_share``. Means are over pairs (or respondents) with a value; show
+    it with::
+
+        disclose(t, counts=["pairs", "senior_gain_n", "partner_gain_n", "both_n", "senior_burden_n",
+                            "partner_burden_n", "initiator_n", "flagged"],
+                 rates={"flagged_share": ("pairs", "flagged")},
+                 means={"senior_gain": "senior_gain_n", "partner_gain": "partner_gain_n",
+                        "gain_difference": "both_n", "balance_index": "both_n",
+                        "senior_burden": "senior_burden_n", "partner_burden": "partner_burden_n",
+                        "initiated_by_partner": "initiator_n"})
+    """
+    require_columns(per_pair, ["partner_role", "senior_gain", "partner_gain", "gain_difference", "balance_index", "senior_burden", "partner_burden", "initiated_by_partner", "flag"], "per-pair reciprocity")
+    order = [r for r in PARTNER_ROLES if r in set(per_pair["partner_role"].dropna())]
+    order += sorted(set(per_pair["partner_role"].dropna()) - set(order), key=str)
+    groups = [(r, per_pair.loc[per_pair["partner_role"] == r]) for r in order] + [(total, per_pair)]
+    rows = []
+    for label, part in groups:
+        both = part["gain_difference"].notna()
+        rows.append({
+            "partner_role": label,
+            "pairs": len(part),
+            "senior_gain": part["senior_gain"].mean(),
+            "senior_gain_n": int(part["senior_gain"].notna().sum()),
+            "partner_gain": part["partner_gain"].mean(),
+            "partner_gain_n": int(part["partner_gain"].notna().sum()),
+            "gain_difference": part.loc[both, "gain_difference"].mean(),
+            "both_n": int(both.sum()),
+            "balance_index": part.loc[both, "balance_index"].mean(),
+            "senior_burden": part["senior_burden"].mean(),
+            "senior_burden_n": int(part["senior_burden"].notna().sum()),
+            "partner_burden": part["partner_burden"].mean(),
+            "partner_burden_n": int(part["partner_burden"].notna().sum()),
+            "initiated_by_partner": part["initiated_by_partner"].mean(),
+            "initiator_n": int(part["initiated_by_partner"].notna().sum()),
+            "flagged": int(part["flag"].sum()),
+            "flagged_share": part["flag"].mean() if len(part) else float("nan"),
+        })
+    return pd.DataFrame(rows)
+
+
+def record_reciprocity(summary: pd.DataFrame, *, section: str = "Reciprocity and burden") -> list[str]:
+    """Record the all-pairs figures of :func:`reciprocity_summary` (:func:`rmresearch.results.record`).
+
+    The last row (all pairs) gives ``burden_flagged_rate`` (a headline: pairs in which the partner from an
+    under-represented group carried most of the work, with its numerator), ``gain_difference`` (partner
+    minus senior leader, over pairs where both answered) and ``burden_senior`` / ``burden_partner``
+    (means over respondents). Returns the keys recorded.
+    """
+    from .. import results
+
+    require_columns(summary, ["pairs", "flagged", "flagged_share", "gain_difference", "both_n", "senior_burden",
+                              "senior_burden_n", "partner_burden", "partner_burden_n"], "reciprocity summary")
+    if summary.empty:
+        raise AnalysisError("reciprocity summary: the table is empty; pass the output of programme.reciprocity_summary().")
+    every = summary.iloc[-1]  # the row for all pairs
+    results.record("burden_flagged_rate", every["flagged_share"], kind="rate", n=every["pairs"], numerator=every["flagged"],
+                   n_of="pairs", headline=True, section=section,
+                   label="Pairs in which the partner from an under-represented group carried most of the work")
+    results.record("gain_difference", every["gain_difference"], kind="mean", n=every["both_n"], unit="points", decimals=2,
+                   n_of="pairs where both partners answered", section=section,
+                   label="Mean difference in reported gain, partner minus senior leader")
+    keys = ["burden_flagged_rate", "gain_difference"]
+    for who, people in (("senior", "senior leaders"), ("partner", "partners")):
+        results.record(f"burden_{who}", every[f"{who}_burden"], kind="mean", n=every[f"{who}_burden_n"], unit="points",
+                       decimals=2, n_of="respondents", section=section,
+                       label=f"Mean burden of taking part reported by {people}")
+        keys.append(f"burden_{who}")
+    return keys
