@@ -493,3 +493,62 @@ def test_add_total_categorical_label():
     table = pd.DataFrame({"group": pd.Categorical(["A", "B"]), "n": [3, 4]})
     out = add_total(table, label_column="group", sum_columns=["n"])
     assert out["group"].tolist() == ["A", "B", "Total"]
+
+
+# --------------------------------------------------------------------------- concatenation (issue 12)
+
+
+def _two_disclosed(**kwargs):
+    a = disclose(pd.DataFrame({"group": ["A", "B"], "n": [41, 2]}), counts=["n"], name="first", **kwargs)
+    b = disclose(pd.DataFrame({"group": ["C"], "n": [57]}), counts=["n"], name="second", **kwargs)
+    return a, b
+
+
+def test_concat_keeps_one_record_for_the_whole_and_logs_it():
+    from rmresearch.disclosure import concat
+
+    a, b = _two_disclosed()
+    both = concat([a, b], ignore_index=True)
+    assert both["n"].tolist() == [40, 0, 55]
+    record = both.attrs["disclosure"]
+    assert is_disclosed(both) and record["rows"] == 3 and record["name"] == "first + second"
+    assert record["combined_from"] == [a.attrs["disclosure"]["call"], b.attrs["disclosure"]["call"]]
+    assert disclosure_log()[-1]["call"] == record["call"]
+    assert len(disclosure_log()) == 3
+
+
+def test_concat_refuses_an_undisclosed_part_and_mixed_rules():
+    from rmresearch.disclosure import concat
+
+    a, _ = _two_disclosed()
+    with pytest.raises(ValueError, match="table 2 of 2 has not been through disclose"):
+        concat([a, pd.DataFrame({"group": ["C"], "n": [57]})])
+    b = disclose(pd.DataFrame({"group": ["C"], "n": [57]}), counts=["n"], style="ofs")
+    with pytest.raises(ValueError, match="different style"):
+        concat([a, b])
+
+
+def test_show_table_explains_a_pd_concat_of_disclosed_tables():
+    from rmresearch.display import DisclosureRequired, format_table
+
+    a, b = _two_disclosed()
+    joined = pd.concat([a, b], ignore_index=True)
+    assert not is_disclosed(joined)  # pandas drops attrs that differ
+    with pytest.raises(DisclosureRequired, match=r"rmresearch\.disclosure\.concat") as refused:
+        format_table(joined)
+    assert "pandas dropped their disclosure records" in str(refused.value)
+    with pytest.raises(DisclosureRequired, match="2 of the 3 rows"):
+        format_table(pd.concat([a, pd.DataFrame({"group": ["C"], "n": [57]})], ignore_index=True))
+    with pytest.raises(DisclosureRequired, match="has not been through disclosure control"):
+        format_table(pd.DataFrame({"group": ["C"], "n": [57]}))
+
+
+def test_a_table_that_lost_its_record_is_told_apart_by_its_markers():
+    from rmresearch.disclosure import undisclosed_message
+
+    table = pd.DataFrame({"group": ["A", "B"], "good": [30, 1], "n": [40, 3]})
+    table["rate"] = table["good"] / table["n"]
+    shown = disclose(table, counts=["good", "n"], rates={"rate": ("n", "good")})
+    rebuilt = pd.DataFrame({"group": shown["group"].str.lower(), "rate": shown["rate"]})
+    assert rebuilt["rate"].tolist() == ["75.0%", ".."]
+    assert "suppression markers or formatted percentages" in undisclosed_message(rebuilt)

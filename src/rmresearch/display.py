@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .disclosure import is_disclosed
+from .disclosure import is_disclosed, undisclosed_message
 
 __all__ = ["show_table", "format_table", "readable_column", "COLUMN_LABELS", "DisclosureRequired", "TABLE_METADATA_KEY", "table_metadata"]
 
@@ -59,10 +59,7 @@ def readable_column(name) -> str:
 def format_table(table: pd.DataFrame, *, caption: str | None = None, decimals: int = 1):
     """A pandas Styler without the index, blanks for missing cells, ``decimals`` for floats."""
     if not is_disclosed(table):
-        raise DisclosureRequired(
-            "This table has not been through disclosure control. Pass it through "
-            "rmresearch.disclosure.disclose(table, counts=..., rates=..., means=...) before showing it."
-        )
+        raise DisclosureRequired(undisclosed_message(table))
     styler = table.style.hide(axis="index").format(na_rep="", precision=decimals)
     counts = [c for c in table.columns if pd.api.types.is_integer_dtype(table[c]) and "year" not in str(c).lower()]
     if counts:
