@@ -632,7 +632,7 @@ CASES += [
 SMALL_LIMITS = {"rmresearch.io.tables.MAX_TABLE_BYTES": 2_000_000, "rmresearch.config.MAX_YAML_BYTES": 1_000_000,
                 "rmresearch.transcripts.MAX_TRANSCRIPT_BYTES": 5_000_000,
                 "rmresearch.transcripts.MAX_DOCX_INFLATED_BYTES": 10_000_000, "rmresearch.io.surveys.MAX_EXPORT_BYTES": 2_000_000,
-                "rmresearch.coding.refi.MAX_QDPX_MEMBER_BYTES": 10_000_000}
+                "rmresearch.io.refi.MAX_QDPX_MEMBER_BYTES": 10_000_000}
 
 
 # --------------------------------------------------------------------------- fixtures and the runner

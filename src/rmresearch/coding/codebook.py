@@ -31,8 +31,8 @@ Phrases are matched on word tokens and their Snowball stems (so ``sponsor``
 also matches "sponsored" and "sponsoring"); regular expressions are matched
 case-insensitively on the segment text.
 
-The REFI-QDA codebook exchange format (``.qdc``) is read and written by
-:func:`read_qdc` and :func:`write_qdc`.
+The REFI-QDA codebook exchange format (``.qdc``) is written by :func:`write_qdc`
+and read by :func:`read_qdc` (in :mod:`rmresearch.io.refi`, importable from here).
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ import pandas as pd
 import yaml
 
 from ..errors import ConfigError, InputError
+from ..io.refi import MAX_CODEBOOK_BYTES, QDC_NAMESPACE, read_qdc
+from ..io.text import read_text
 
 __all__ = [
     "Code",
@@ -64,9 +66,6 @@ __all__ = [
     "write_qdc",
     "QDC_NAMESPACE",
 ]
-
-#: Namespace of the REFI-QDA codebook format.
-QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 
 #: Namespace for deterministic (uuid5) GUIDs: the same code, source or coding
 #: always gets the same GUID, so exports are reproducible byte for byte.
@@ -271,94 +270,122 @@ def codebook_from_mapping(data: Mapping[str, Any], *, source: str = "<codebook>"
     raw_codes = data.get("codes")
     if not isinstance(raw_codes, list) or not raw_codes:
         raise CodebookError(source, problems + ["'codes' must be a non-empty list of codes"])
-
     codes: list[Code] = []
-    first_entry: dict[str, int] = {}
-    counter = [0]
+    _walk_codes(raw_codes, None, 0, codes, {}, [0], problems)
+    problems += _parent_problems(codes)
+    if problems:
+        raise CodebookError(source, problems)
+    return Codebook(
+        name=_text(data.get("name")) or "Codebook",
+        codes=tuple(_parents_first(codes)),
+        description=_text(data.get("description")),
+        source=source,
+    )
 
-    def walk(items: list, parent: str | None, depth: int) -> None:
-        for item in items:
-            counter[0] += 1
-            entry = counter[0]
-            if not isinstance(item, Mapping):
-                problems.append(f"entry {entry}: expected a mapping with at least 'name', found {item!r}")
-                continue
-            raw_name = item.get("name")
-            name = str(raw_name).strip() if raw_name is not None else ""
-            where = f"code '{name}' (entry {entry})" if name else f"entry {entry}"
-            if not name:
-                problems.append(f"{where}: missing 'name' (title {item.get('title')!r}); every code needs a unique name")
-            elif not _NAME_RE.match(name):
-                problems.append(
-                    f"{where}: name must start with a letter and hold only letters, digits, '_', '-', '.' "
-                    f"(e.g. {re.sub(r'[^A-Za-z0-9_]+', '_', name).strip('_').lower() or 'my_code'}); put the readable name in 'title'"
-                )
-            elif name in first_entry:
-                problems.append(f"{where}: duplicate name; the first '{name}' is entry {first_entry[name]}. Names must be unique.")
-            else:
-                first_entry[name] = entry
-            unknown = set(item) - _CODE_KEYS
-            if unknown:
-                problems.append(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; known: {', '.join(sorted(_CODE_KEYS))}")
-            own_parent = item.get("parent")
-            if own_parent is not None and depth > 0 and str(own_parent) != parent:
-                problems.append(f"{where}: nested under '{parent}' but names parent '{own_parent}'; use one or the other")
-            rules = item.get("rules") or {}
-            phrases: tuple[str, ...] = ()
-            regex: tuple[str, ...] = ()
-            if not isinstance(rules, Mapping):
-                problems.append(f"{where}: 'rules' must be a mapping with 'phrases' and/or 'regex'")
-            else:
-                bad = set(rules) - _RULE_KEYS
-                if bad:
-                    problems.append(f"{where}: unknown rule type(s) {', '.join(sorted(map(str, bad)))}; use 'phrases' and 'regex'")
-                phrases = _strings(rules.get("phrases"), "phrases", where, problems)
-                regex = _strings(rules.get("regex"), "regex", where, problems)
-                for p in phrases:
-                    if not p.strip():
-                        problems.append(f"{where}: an empty phrase; remove it")
-                for pattern in regex:
-                    try:
-                        re.compile(pattern)
-                    except re.error as exc:
-                        problems.append(f"{where}: regular expression {pattern!r} does not compile ({exc}); fix or remove it")
-            children = item.get("children") or []
-            if not isinstance(children, list):
-                problems.append(f"{where}: 'children' must be a list of codes")
-                children = []
-            codable = item.get("codable", True)
-            if not isinstance(codable, bool):
-                problems.append(f"{where}: 'codable' must be true or false, not {codable!r}")
-                codable = True
-            colour = item.get("colour", item.get("color"))
-            if colour is not None and not re.fullmatch(r"#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})", str(colour)):
-                problems.append(f"{where}: colour {colour!r} is not an RGB value like '#0072B2'")
-                colour = None
-            title = _text(item.get("title")) or (name.replace("_", " ").capitalize() if name else "")
-            codes.append(
-                Code(
-                    name=name,
-                    title=title,
-                    definition=_text(item.get("definition")),
-                    when_to_use=_text(item.get("when_to_use")),
-                    when_not_to_use=_text(item.get("when_not_to_use")),
-                    examples=_strings(item.get("examples"), "examples", where, problems),
-                    parent=parent if depth > 0 else (str(own_parent).strip() if own_parent is not None else None),
-                    codable=codable,
-                    colour=str(colour) if colour else None,
-                    phrases=phrases,
-                    regex=regex,
-                    guid=str(item["guid"]) if item.get("guid") else None,
-                )
-            )
-            walk(children, name or f"<entry {entry}>", depth + 1)
 
-    walk(raw_codes, None, 0)
+def _walk_codes(items: list, parent: str | None, depth: int, codes: list[Code], first_entry: dict[str, int],
+                counter: list[int], problems: list[str]) -> None:
+    """Append the codes of ``items`` (and, depth first, their children) to ``codes``; entries are numbered in file
+    order by ``counter`` (``first_entry`` maps each name to the entry that first used it)."""
+    for item in items:
+        counter[0] += 1
+        entry = counter[0]
+        if not isinstance(item, Mapping):
+            problems.append(f"entry {entry}: expected a mapping with at least 'name', found {item!r}")
+            continue
+        name, where = _code_name(item, entry, first_entry, problems)
+        code, children = _code_from_item(item, name, where, parent if depth > 0 else None, depth, problems)
+        codes.append(code)
+        _walk_codes(children, name or f"<entry {entry}>", depth + 1, codes, first_entry, counter, problems)
+
+
+def _code_name(item: Mapping, entry: int, first_entry: dict[str, int], problems: list[str]) -> tuple[str, str]:
+    """The code's name (checked: present, well-formed, unique) and how messages name the entry."""
+    raw_name = item.get("name")
+    name = str(raw_name).strip() if raw_name is not None else ""
+    where = f"code '{name}' (entry {entry})" if name else f"entry {entry}"
+    if not name:
+        problems.append(f"{where}: missing 'name' (title {item.get('title')!r}); every code needs a unique name")
+    elif not _NAME_RE.match(name):
+        problems.append(
+            f"{where}: name must start with a letter and hold only letters, digits, '_', '-', '.' "
+            f"(e.g. {re.sub(r'[^A-Za-z0-9_]+', '_', name).strip('_').lower() or 'my_code'}); put the readable name in 'title'"
+        )
+    elif name in first_entry:
+        problems.append(f"{where}: duplicate name; the first '{name}' is entry {first_entry[name]}. Names must be unique.")
+    else:
+        first_entry[name] = entry
+    return name, where
+
+
+def _code_rules(item: Mapping, where: str, problems: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The code's suggestion phrases and regular expressions (each regex must compile)."""
+    rules = item.get("rules") or {}
+    if not isinstance(rules, Mapping):
+        problems.append(f"{where}: 'rules' must be a mapping with 'phrases' and/or 'regex'")
+        return (), ()
+    bad = set(rules) - _RULE_KEYS
+    if bad:
+        problems.append(f"{where}: unknown rule type(s) {', '.join(sorted(map(str, bad)))}; use 'phrases' and 'regex'")
+    phrases = _strings(rules.get("phrases"), "phrases", where, problems)
+    regex = _strings(rules.get("regex"), "regex", where, problems)
+    for p in phrases:
+        if not p.strip():
+            problems.append(f"{where}: an empty phrase; remove it")
+    for pattern in regex:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            problems.append(f"{where}: regular expression {pattern!r} does not compile ({exc}); fix or remove it")
+    return phrases, regex
+
+
+def _code_from_item(item: Mapping, name: str, where: str, nested_under: str | None, depth: int,
+                    problems: list[str]) -> tuple[Code, list]:
+    """One entry of the YAML as a :class:`Code` (every problem listed), and its ``children`` entries."""
+    unknown = set(item) - _CODE_KEYS
+    if unknown:
+        problems.append(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; known: {', '.join(sorted(_CODE_KEYS))}")
+    own_parent = item.get("parent")
+    if own_parent is not None and depth > 0 and str(own_parent) != nested_under:
+        problems.append(f"{where}: nested under '{nested_under}' but names parent '{own_parent}'; use one or the other")
+    phrases, regex = _code_rules(item, where, problems)
+    children = item.get("children") or []
+    if not isinstance(children, list):
+        problems.append(f"{where}: 'children' must be a list of codes")
+        children = []
+    codable = item.get("codable", True)
+    if not isinstance(codable, bool):
+        problems.append(f"{where}: 'codable' must be true or false, not {codable!r}")
+        codable = True
+    colour = item.get("colour", item.get("color"))
+    if colour is not None and not re.fullmatch(r"#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})", str(colour)):
+        problems.append(f"{where}: colour {colour!r} is not an RGB value like '#0072B2'")
+        colour = None
+    code = Code(
+        name=name,
+        title=_text(item.get("title")) or (name.replace("_", " ").capitalize() if name else ""),
+        definition=_text(item.get("definition")),
+        when_to_use=_text(item.get("when_to_use")),
+        when_not_to_use=_text(item.get("when_not_to_use")),
+        examples=_strings(item.get("examples"), "examples", where, problems),
+        parent=nested_under if depth > 0 else (str(own_parent).strip() if own_parent is not None else None),
+        codable=codable,
+        colour=str(colour) if colour else None,
+        phrases=phrases,
+        regex=regex,
+        guid=str(item["guid"]) if item.get("guid") else None,
+    )
+    return code, children
+
+
+def _parent_problems(codes: list[Code]) -> list[str]:
+    """Parents named but not defined, and parent chains that loop (only flat ``parent:`` keys can make one)."""
+    problems = []
     names = {c.name for c in codes if c.name}
     for c in codes:
         if c.parent is not None and c.parent not in names and not c.parent.startswith("<entry"):
             problems.append(f"code '{c.name}': unknown parent '{c.parent}'; define it or remove 'parent'")
-    # a parent chain that loops (a -> b -> a) can only come from flat 'parent:' keys
     parents = {c.name: c.parent for c in codes}
     for c in codes:
         seen, p = {c.name}, c.parent
@@ -368,14 +395,7 @@ def codebook_from_mapping(data: Mapping[str, Any], *, source: str = "<codebook>"
                 break
             seen.add(p)
             p = parents[p]
-    if problems:
-        raise CodebookError(source, problems)
-    return Codebook(
-        name=_text(data.get("name")) or "Codebook",
-        codes=tuple(_parents_first(codes)),
-        description=_text(data.get("description")),
-        source=source,
-    )
+    return problems
 
 
 def _parents_first(codes: list[Code]) -> list[Code]:
@@ -418,10 +438,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         raise InputError(f"Codebook not found: {path}. Give a YAML codebook (see `rmresearch code suggest --help`).")
     if path.suffix.lower() == ".qdc":
         return read_qdc(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason}); save the codebook as UTF-8.") from None
+    text = read_text(path, limit=MAX_CODEBOOK_BYTES, what="a codebook", advice="Save the codebook as UTF-8.")
     return _from_yaml_text(text, str(path))
 
 
@@ -617,29 +634,3 @@ def write_qdc(codebook: Codebook, path: str | Path) -> Path:
     codes_to_xml(codebook, root, QDC_NAMESPACE)
     data = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
     return atomic_write_bytes(path, data)
-
-
-def read_qdc(path: str | Path) -> Codebook:
-    """Read a REFI-QDA codebook (``.qdc``) written by rmresearch, NVivo, ATLAS.ti, MAXQDA or QualCoder.
-
-    Code names come from the ``Code ID`` line of the description when present
-    (files written by :func:`write_qdc`), otherwise from the tool's code name
-    made safe (``Lived experience`` -> ``lived_experience``), with the
-    original name kept as the title.
-    """
-    from lxml import etree
-
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"Codebook not found: {path}")
-    try:
-        root = etree.parse(str(path)).getroot()
-    except etree.XMLSyntaxError as exc:
-        raise InputError(f"{path}: not a REFI-QDA codebook: the XML does not parse ({exc}).") from None
-    if root.tag != f"{{{QDC_NAMESPACE}}}CodeBook":
-        raise InputError(
-            f"{path}: not a REFI-QDA codebook: the root element is {root.tag!r}, expected CodeBook in namespace {QDC_NAMESPACE}."
-        )
-    mappings = codes_from_xml(root.find(f"{{{QDC_NAMESPACE}}}Codes"), QDC_NAMESPACE, source=str(path))
-    return codebook_from_mapping({"name": root.get("name") or path.stem, "codes": mappings}, source=str(path))
-

@@ -1,0 +1,392 @@
+"""Reading REFI-QDA files: projects (``.qdpx``) and codebooks (``.qdc``) from NVivo, ATLAS.ti, MAXQDA, QualCoder.
+
+A ``.qdpx`` file is a zip archive holding ``project.qde`` (XML in the
+namespace ``urn:QDA-XML:project:1.0``, schema ``Project.xsd`` of QDA-XML 1.0)
+and a ``sources/`` folder with the text of each source. :func:`import_qdpx`
+reads it in named steps: open the archive, parse ``project.qde`` safely (no
+DTD, no entities, no network), read the codebook, notes and users, then each
+source's text and codings, then the cases.
+
+Every member is size-limited (:data:`MAX_QDPX_MEMBER_BYTES`), source texts are
+decoded by the one policy of :mod:`rmresearch.io.text` with their line endings
+kept (offsets count ``\\r\\n`` as two characters) and a leading BOM dropped.
+Writing projects and codebooks stays in :mod:`rmresearch.coding.refi` and
+:mod:`rmresearch.coding.codebook`.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from .codings import CODING_COLUMNS
+from .text import decode, read_bytes
+
+if TYPE_CHECKING:  # the coding package builds on this module
+    from ..coding.codebook import Codebook
+
+__all__ = [
+    "QDE_NAMESPACE",
+    "QDC_NAMESPACE",
+    "MAX_QDPX_MEMBER_BYTES",
+    "MAX_CODEBOOK_BYTES",
+    "QdpxError",
+    "QdpxProject",
+    "project_schema",
+    "validate_project_xml",
+    "import_qdpx",
+    "read_qdc",
+]
+
+QDE_NAMESPACE = "urn:QDA-XML:project:1.0"
+#: Namespace of the REFI-QDA codebook format.
+QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
+_Q = "{" + QDE_NAMESPACE + "}"
+
+#: Largest member of a .qdpx read (bytes, uncompressed): a project of transcripts is a few megabytes; a zip
+#: bomb declares or inflates to gigabytes.
+MAX_QDPX_MEMBER_BYTES = 200_000_000
+#: Largest codebook read (bytes; a .qdc here, a YAML codebook in :func:`rmresearch.coding.load_codebook`): a
+#: codebook of a few hundred codes is well under a megabyte.
+MAX_CODEBOOK_BYTES = 50_000_000
+
+
+class QdpxError(InputError):
+    """A ``.qdpx`` file cannot be read as a REFI-QDA project, or an export would be invalid."""
+
+
+@dataclass(frozen=True)
+class QdpxProject:
+    """What :func:`import_qdpx` reads from a REFI-QDA project."""
+
+    name: str
+    codebook: Codebook
+    texts: dict[str, str]
+    codings: pd.DataFrame
+    cases: pd.DataFrame
+    users: dict[str, str] = field(default_factory=dict)  # guid -> name
+
+
+@lru_cache(maxsize=1)
+def project_schema():
+    """The QDA-XML 1.0 project schema (``Project.xsd``), bundled with rmresearch, as an lxml XMLSchema."""
+    from lxml import etree
+
+    with resources.files("rmresearch").joinpath("data/refi-qda/Project.xsd").open("rb") as fh:
+        return etree.XMLSchema(etree.parse(fh))
+
+
+def validate_project_xml(xml: bytes | str) -> list[str]:
+    """Schema errors of a ``project.qde`` document (empty list when it is valid)."""
+    from lxml import etree
+
+    doc = etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml)
+    schema = project_schema()
+    if schema.validate(doc):
+        return []
+    return [f"line {e.line}: {e.message}" for e in schema.error_log]
+
+
+# --------------------------------------------------------------------------- safe XML
+
+
+def _parse_xml(data: bytes, where: str, what: str, error: type[InputError]):
+    """The root element of REFI-QDA XML, parsed without entity expansion, DTD or network access.
+
+    A DOCTYPE could read local files into the codings (external entities) or expand without bound (entity
+    bombs); REFI-QDA files have none, so one is refused.
+    """
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise error(f"{where}: {what} ({exc}).") from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise error(f"{where}: declares a DOCTYPE with entities; REFI-QDA XML has none, and entities can read "
+                    "local files or expand without limit. Export it again from your QDA software.")
+    return root
+
+
+# --------------------------------------------------------------------------- .qdc codebooks
+
+
+def read_qdc(path: str | Path) -> Codebook:
+    """Read a REFI-QDA codebook (``.qdc``) written by rmresearch, NVivo, ATLAS.ti, MAXQDA or QualCoder.
+
+    Code names come from the ``Code ID`` line of the description when present
+    (files written by :func:`rmresearch.coding.write_qdc`), otherwise from the tool's code name
+    made safe (``Lived experience`` -> ``lived_experience``), with the
+    original name kept as the title.
+
+    Raises
+    ------
+    InputError
+        The file is missing, too large, not XML, declares a DOCTYPE or is not a REFI-QDA codebook.
+    CodebookError
+        The codes do not make a valid codebook.
+    """
+    from ..coding.codebook import codebook_from_mapping, codes_from_xml
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"Codebook not found: {path}")
+    data = read_bytes(path, limit=MAX_CODEBOOK_BYTES, what="a REFI-QDA codebook (.qdc)",
+                      advice="Check that it is the codebook exported from your QDA software.")
+    root = _parse_xml(data, str(path), "not a REFI-QDA codebook: the XML does not parse", InputError)
+    if root.tag != f"{{{QDC_NAMESPACE}}}CodeBook":
+        raise InputError(
+            f"{path}: not a REFI-QDA codebook: the root element is {root.tag!r}, expected CodeBook in namespace {QDC_NAMESPACE}."
+        )
+    mappings = codes_from_xml(root.find(f"{{{QDC_NAMESPACE}}}Codes"), QDC_NAMESPACE, source=str(path))
+    return codebook_from_mapping({"name": root.get("name") or path.stem, "codes": mappings}, source=str(path))
+
+
+# --------------------------------------------------------------------------- .qdpx projects
+
+
+def _read_member(zf: zipfile.ZipFile, member: str, path: Path) -> bytes:
+    """One archive member, refused (not inflated) beyond :data:`MAX_QDPX_MEMBER_BYTES`; damage is a QdpxError."""
+    import zlib
+
+    limit = MAX_QDPX_MEMBER_BYTES
+    try:
+        if zf.getinfo(member).file_size > limit:
+            raise QdpxError(f"{path}: {member} is {zf.getinfo(member).file_size / 1e6:,.0f} MB uncompressed, more than the "
+                            f"{limit / 1e6:,.0f} MB limit for one member; this is not an ordinary REFI-QDA export.")
+        with zf.open(member) as fh:
+            data = fh.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
+        raise QdpxError(f"{path}: {member} cannot be read from the archive ({exc}); export the project again.") from None
+    if len(data) > limit:
+        raise QdpxError(f"{path}: {member} inflates to more than the {limit / 1e6:,.0f} MB limit for one member; "
+                        "this is not an ordinary REFI-QDA export.")
+    return data
+
+
+def _decode_source(data: bytes, where: str) -> str:
+    """A source's text: the one decoding policy (BOM-selected UTF-8/16/32, else strict UTF-8), BOM dropped, line
+    endings kept (the offsets of the codings count them)."""
+    return decode(where, data, what="a REFI-QDA source text", error=QdpxError, newlines=False, allow_empty=True,
+                  advice="Export the project again from your QDA software, with its sources as UTF-8 text.")
+
+
+def _open_archive(path: Path) -> zipfile.ZipFile:
+    if not path.is_file():
+        raise QdpxError(f"REFI-QDA project not found: {path}")
+    if not zipfile.is_zipfile(path):
+        raise QdpxError(
+            f"{path}: not a zip archive, so not a REFI-QDA project (.qdpx). Export the project from your QDA "
+            "software as 'REFI-QDA project' (NVivo: File > Export > Export Project as REFI-QDA)."
+        )
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise QdpxError(f"{path}: the zip archive is damaged ({exc}); export the project again.") from None
+
+
+def _project_root(zf: zipfile.ZipFile, members: dict[str, str], path: Path, *, validate: bool):
+    """The ``Project`` element of the archive's ``project.qde`` (checked against the schema if ``validate``)."""
+    qde = members.get("project.qde") or next((m for low, m in members.items() if low.endswith(".qde") and "/" not in low), None)
+    if qde is None:
+        raise QdpxError(f"{path}: a zip archive without project.qde, so not a REFI-QDA project (.qdpx).")
+    xml = _read_member(zf, qde, path)
+    root = _parse_xml(xml, f"{path}: {qde}", "is not well-formed XML", QdpxError)
+    if root.tag != _Q + "Project":
+        raise QdpxError(
+            f"{path}: {qde} is not a REFI-QDA project: its root element is {root.tag!r}, "
+            f"expected Project in namespace {QDE_NAMESPACE}."
+        )
+    if validate:
+        errors = validate_project_xml(xml)
+        if errors:
+            raise QdpxError(f"{path}: project.qde does not follow the REFI-QDA schema: " + "; ".join(errors[:10]))
+    return root
+
+
+def _project_codebook(root, path: Path) -> Codebook:
+    from ..coding.codebook import Codebook, codebook_from_mapping, codes_from_xml
+
+    book_el = root.find(_Q + "CodeBook")
+    mappings = codes_from_xml(book_el.find(_Q + "Codes") if book_el is not None else None, QDE_NAMESPACE, source=str(path))
+    name = root.get("name") or path.stem
+    if mappings:
+        return codebook_from_mapping({"name": name, "codes": mappings}, source=f"{path} (codebook)")
+    return Codebook(name=name, codes=(), source=f"{path} (codebook)")
+
+
+def _project_notes(root) -> dict[str, str]:
+    """``{note guid: text}`` of the project's ``Notes`` (coding memos)."""
+    notes = {}
+    notes_el = root.find(_Q + "Notes")
+    for note in notes_el.findall(_Q + "Note") if notes_el is not None else []:
+        content = note.find(_Q + "PlainTextContent")
+        notes[note.get("guid")] = content.text if content is not None and content.text else ""
+    return notes
+
+
+@dataclass
+class _Reading:
+    """What reading the sources needs and collects: the archive, the lookups, and the codings and problems found."""
+
+    zf: zipfile.ZipFile
+    members: dict[str, str]
+    path: Path
+    code_by_guid: dict[str, str]
+    users: dict[str, str]
+    notes: dict[str, str]
+    texts: dict[str, str] = field(default_factory=dict)
+    source_docs: dict[str, str] = field(default_factory=dict)
+    rows: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _source_name(src, number: int, reading: _Reading) -> str:
+    """The document name of a ``TextSource`` (its name without ``.txt``, made unique; else its guid)."""
+    doc = (src.get("name") or src.get("guid") or "").strip()
+    if not doc:
+        raise QdpxError(f"{reading.path}: TextSource {number} (line {src.sourceline}) has neither a name nor a guid "
+                        "attribute; every source needs one. Export the project again from your QDA software.")
+    if doc.lower().endswith(".txt"):
+        doc = doc[:-4]
+    if doc in reading.texts:
+        doc = f"{doc}_{(src.get('guid') or str(number))[:8]}"
+    return doc
+
+
+def _source_text(src, doc: str, reading: _Reading) -> str:
+    """A source's text: inline ``PlainTextContent`` or the archive's ``sources/`` file its ``plainTextPath`` names."""
+    path = reading.path
+    content = src.find(_Q + "PlainTextContent")
+    plain = src.get("plainTextPath")
+    if content is not None:
+        return content.text or ""
+    if not plain:
+        raise QdpxError(f"{path}: text source '{doc}' has neither PlainTextContent nor plainTextPath.")
+    if not plain.startswith("internal://"):
+        raise QdpxError(f"{path}: source '{doc}' refers to an external file ({plain}); export the project with its "
+                        "sources included (internal://) to import it.")
+    member = reading.members.get(f"sources/{plain[len('internal://'):]}".lower())
+    if member is None:
+        raise QdpxError(f"{path}: source '{doc}' names {plain}, but sources/ in the archive has no such file.")
+    return _decode_source(_read_member(reading.zf, member, path), f"{path}: {member}")
+
+
+def _add_coding(reading: _Reading, coding, doc: str, start: int, end: int, fallback_user: str | None) -> None:
+    """One ``Coding`` element as a codings row (or a problem when it names no known code)."""
+    ref = coding.find(_Q + "CodeRef")
+    target = ((ref.get("targetGUID") if ref is not None else None) or "").strip("{}").lower()
+    where = f"source '{doc}' {start}-{end} (line {coding.sourceline})"
+    if not target:
+        reading.problems.append(f"{where}: a Coding without a CodeRef targetGUID, so it names no code")
+        return
+    code = reading.code_by_guid.get(target)
+    if code is None:
+        reading.problems.append(f"{where}: coding cites unknown code GUID {target}")
+        return
+    user = coding.get("creatingUser") or fallback_user
+    memo = "\n".join(reading.notes.get(n.get("targetGUID"), "") for n in coding.findall(_Q + "NoteRef")).strip()
+    reading.rows.append({"document": doc, "segment_id": None, "start": start, "end": end, "code": code,
+                         "coder": reading.users.get(user, user or "unknown"), "memo": memo or None})
+
+
+def _source_codings(src, doc: str, text: str, reading: _Reading) -> None:
+    """The codings of a source: each ``PlainTextSelection``'s codings, and codings of the whole source."""
+    for sel in src.findall(_Q + "PlainTextSelection"):
+        try:
+            start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
+        except (TypeError, ValueError):
+            reading.problems.append(f"source '{doc}' (line {sel.sourceline}): selection {sel.get('guid')} has startPosition="
+                                    f"{sel.get('startPosition')!r} endPosition={sel.get('endPosition')!r}, not whole numbers")
+            continue
+        if not (0 <= start < end <= len(text)):
+            reading.problems.append(f"source '{doc}' (line {sel.sourceline}): selection {start}-{end} lies outside the "
+                                    f"text (length {len(text)}) or ends before it starts")
+            continue
+        for coding in sel.findall(_Q + "Coding"):
+            _add_coding(reading, coding, doc, start, end, sel.get("creatingUser"))
+    for coding in src.findall(_Q + "Coding"):  # a whole source coded
+        _add_coding(reading, coding, doc, 0, len(text), src.get("creatingUser"))
+
+
+def _read_sources(root, reading: _Reading) -> None:
+    sources_el = root.find(_Q + "Sources")
+    for number, src in enumerate(sources_el.findall(_Q + "TextSource") if sources_el is not None else [], start=1):
+        doc = _source_name(src, number, reading)
+        if src.get("guid"):
+            reading.source_docs[src.get("guid")] = doc
+        text = _source_text(src, doc, reading)
+        reading.texts[doc] = text
+        _source_codings(src, doc, text, reading)
+    if reading.problems:
+        raise QdpxError(f"{reading.path}: {len(reading.problems)} problem(s): " + "; ".join(reading.problems[:10]))
+
+
+def _project_cases(root, source_docs: dict[str, str]) -> pd.DataFrame:
+    """One row per ``Case``: its name, one column per variable, and the sources it refers to."""
+    variables = {v.get("guid"): v.get("name") for v in root.iter(_Q + "Variable")}
+    case_rows = []
+    cases_el = root.find(_Q + "Cases")
+    for case in (cases_el.findall(_Q + "Case") if cases_el is not None else []):
+        row = {"case": case.get("name") or case.get("guid")}
+        for vv in case.findall(_Q + "VariableValue"):
+            ref = vv.find(_Q + "VariableRef")
+            var = variables.get(ref.get("targetGUID") if ref is not None else None)
+            value_el = next((c for c in vv if c.tag != _Q + "VariableRef"), None)
+            if var and value_el is not None:
+                row[var] = value_el.text
+        row["sources"] = "; ".join(sorted(source_docs.get(r.get("targetGUID") or "", "")
+                                          for r in case.findall(_Q + "SourceRef")))
+        case_rows.append(row)
+    cases = pd.DataFrame(case_rows)
+    return pd.DataFrame(columns=["case"]) if cases.empty else cases
+
+
+def import_qdpx(path: str | Path, *, validate: bool = False) -> QdpxProject:
+    """Read a REFI-QDA project (``.qdpx``): codebook, source texts, codings, cases.
+
+    Parameters
+    ----------
+    path : path
+    validate : bool, default False
+        Also check ``project.qde`` against the schema (tools differ in how
+        strictly they follow it, so this is off by default).
+
+    Returns
+    -------
+    QdpxProject
+        ``codings`` has the standard columns (``document, segment_id, start,
+        end, code, coder, memo``; ``segment_id`` empty); ``cases`` has
+        ``case`` (the case name, a participant ID for rmresearch exports) and
+        one column per variable.
+
+    Raises
+    ------
+    QdpxError
+        The file is not a zip, holds no ``project.qde``, is not REFI-QDA XML,
+        or refers to codes, users or source files that are not there.
+    """
+    path = Path(path)
+    with _open_archive(path) as zf:
+        members = {m.lower(): m for m in zf.namelist()}
+        root = _project_root(zf, members, path, validate=validate)
+        users = {u.get("guid"): (u.get("name") or u.get("id") or u.get("guid")) for u in root.iter(_Q + "User")}
+        codebook = _project_codebook(root, path)
+        reading = _Reading(zf, members, path, code_by_guid={c.code_guid.strip("{}").lower(): c.name for c in codebook},
+                           users=users, notes=_project_notes(root))
+        _read_sources(root, reading)
+    codings = pd.DataFrame(reading.rows, columns=CODING_COLUMNS)
+    if len(codings):
+        codings["start"] = codings["start"].astype(np.int64)
+        codings["end"] = codings["end"].astype(np.int64)
+    return QdpxProject(name=root.get("name") or path.stem, codebook=codebook, texts=reading.texts, codings=codings,
+                       cases=_project_cases(root, reading.source_docs), users=users)
