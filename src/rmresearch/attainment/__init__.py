@@ -1,0 +1,66 @@
+"""Student awarding gaps: rates, intervals, adjusted gaps, value added, decompositions.
+
+The awarding gap is the difference, in percentage points, between the share of
+the reference group (White, by default) and the share of another group who are
+awarded good honours (a First or a 2:1 among classified first degrees). This
+module answers the questions an evaluator of a mentoring scheme is asked:
+
+- :func:`awarding_gap` and :func:`gap_trend`: how large is the gap, by group and
+  year, with Wilson intervals for each rate and Newcombe's hybrid score interval
+  (Newcombe 1998, method 10) for each gap; :func:`plot_gap_trend` draws the trend;
+- :func:`adjusted_gap`: how much remains once entry tariff, age, sex, disability,
+  deprivation and faculty are taken into account (logistic regression, average
+  marginal effects with delta-method intervals: the "unexplained" gap);
+- :func:`value_added`: Kingston-style observed / expected good-honours rates,
+  the expectation coming from entry tariff band x subject;
+- :func:`oaxaca_blinder` (linear probability model, statsmodels'
+  ``OaxacaBlinder``) and :func:`fairlie` (Fairlie's non-linear decomposition of
+  the logit): how much of the gap do differences in characteristics explain;
+- :func:`mentored_comparison` and :func:`gap_difference_in_differences`: do
+  mentored students differ from matched students who were not mentored, and did
+  the gap of the groups the scheme serves change after it started;
+- :func:`continuation_rates` and :func:`completion_rates` by group;
+- :func:`record_pp`: record a gap measured in percentage points as a result.
+
+Every function returns a tidy, UNROUNDED table; show it through
+:func:`disclose_attainment` (which calls :func:`rmresearch.disclosure.disclose`
+and also hides gaps, intervals and ratios that rest on a suppressed rate).
+Rows whose ethnicity is unknown are excluded from comparisons and counted in
+``result.attrs["excluded"]`` (see :func:`exclusions`), never dropped silently.
+"""
+
+from __future__ import annotations
+
+from ._common import DEFAULT_COVARIATES, DEFAULT_TARIFF_BANDS
+from .adjusted import adjusted_gap
+from .decompositions import fairlie, oaxaca_blinder
+from .did import gap_difference_in_differences
+from .figures import plot_gap_trend
+from .gaps import awarding_gap, completion_rates, continuation_rates, gap_from_counts, gap_trend
+from .groups import add_ethnicity_group, good_honours, tariff_band
+from .mentoring import mentored_comparison
+from .reporting import disclose_attainment, exclusions, record_pp
+from .value_added import value_added
+
+__all__ = [
+    "DEFAULT_COVARIATES",
+    "DEFAULT_TARIFF_BANDS",
+    "good_honours",
+    "add_ethnicity_group",
+    "tariff_band",
+    "awarding_gap",
+    "gap_from_counts",
+    "gap_trend",
+    "plot_gap_trend",
+    "adjusted_gap",
+    "value_added",
+    "oaxaca_blinder",
+    "fairlie",
+    "mentored_comparison",
+    "gap_difference_in_differences",
+    "continuation_rates",
+    "completion_rates",
+    "exclusions",
+    "disclose_attainment",
+    "record_pp",
+]

@@ -1,0 +1,70 @@
+"""Shared validation helpers and defaults of the attainment analyses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..codes import UNKNOWN_GROUP
+from ..errors import AnalysisError
+
+#: Covariates of the adjusted gap (columns of the students schema).
+DEFAULT_COVARIATES = ("tariff", "age_on_entry", "sex", "disability", "imd_quintile", "faculty")
+#: Lower edges of the entry tariff bands (UCAS points); students without a tariff get "No tariff".
+DEFAULT_TARIFF_BANDS = (0, 80, 96, 112, 128, 144)
+
+ATTRS = "attainment"  # key of a result's attrs describing it for disclose_attainment
+
+
+def _check_frame(students: Any, what: str) -> pd.DataFrame:
+    if not isinstance(students, pd.DataFrame):
+        raise AnalysisError(
+            f"{what}: expected the students table as a pandas DataFrame (from load_table(config, 'students')), "
+            f"not {type(students).__name__}."
+        )
+    return students
+
+
+def _require(students: pd.DataFrame, columns: Iterable[str], what: str, hint: str = "") -> None:
+    missing = [c for c in columns if c not in students.columns]
+    if missing:
+        have = ", ".join(map(str, students.columns[:25])) + (" ..." if len(students.columns) > 25 else "")
+        raise AnalysisError(
+            f"{what}: the students table has no column(s) {', '.join(map(repr, missing))}. "
+            f"Columns present: {have}. {hint or 'Load the table with rmresearch.inputs.load_table, or rename the columns.'}"
+        )
+
+
+def _as_list(value: Any, what: str) -> list:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    try:
+        return list(value)
+    except TypeError:
+        raise AnalysisError(f"{what} must be a column name or a list of column names, not {value!r}.") from None
+
+
+def _excluded(**counts: int) -> dict[str, int]:
+    return {k: int(v) for k, v in counts.items() if v}
+
+
+def _attach(result: pd.DataFrame, *, excluded: dict[str, int], spec: dict[str, Any]) -> pd.DataFrame:
+    result.attrs["excluded"] = dict(excluded)
+    result.attrs[ATTRS] = spec
+    return result
+
+
+def _known_group(values: pd.Series) -> np.ndarray:
+    """Rows whose group is known (not missing, not 'Unknown')."""
+    return (values.notna() & (values != UNKNOWN_GROUP)).to_numpy(dtype=bool, na_value=False)
+
+
+def _alpha(alpha: float) -> float:
+    if not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
+        raise AnalysisError(f"alpha must be between 0 and 1 (0.05 gives 95% intervals), not {alpha!r}.")
+    return float(alpha)

@@ -1,0 +1,172 @@
+"""Showing and recording attainment results: exclusions, disclosure control, percentage points."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from ..errors import AnalysisError
+from ._common import ATTRS
+
+__all__ = ["exclusions", "disclose_attainment", "record_pp"]
+
+
+def exclusions(result: pd.DataFrame) -> pd.DataFrame:
+    """The rows a result left out and why, as a table (``reason``, ``n``) to show through disclose.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from rmresearch.attainment import awarding_gap
+    >>> students = pd.DataFrame({"ethnicity_group": ["White", "Unknown", "Black", "White"],
+    ...                          "degree_class": ["First", "2:1", "Pass", "2:2"]})
+    >>> exclusions(awarding_gap(students))
+                        reason  n
+    0        unknown_ethnicity  1
+    1  not_a_classified_degree  1
+    """
+    excluded = result.attrs.get("excluded")
+    if excluded is None:
+        raise AnalysisError("exclusions: pass a table returned by an rmresearch.attainment function.")
+    return pd.DataFrame({"reason": list(excluded), "n": [int(v) for v in excluded.values()]}, columns=["reason", "n"])
+
+
+def disclose_attainment(
+    table: pd.DataFrame,
+    *,
+    rules: Any = None,
+    style: str | None = None,
+    decimals: int = 1,
+    name: str | None = None,
+) -> pd.DataFrame:
+    """Disclosure control for the tables of this module.
+
+    Calls :func:`rmresearch.disclosure.disclose` with the table's count and rate
+    columns, then hides every derived number (gaps, intervals, marginal effects,
+    value added, ...) that rests on a group whose rate the rules suppress, with
+    the same marker. Shown numbers are rounded to ``decimals`` places.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        An unrounded result of :func:`awarding_gap`, :func:`adjusted_gap`,
+        :func:`value_added`, :func:`oaxaca_blinder`, :func:`fairlie`,
+        :func:`mentored_comparison`, :func:`continuation_rates` or
+        :func:`gap_difference_in_differences` (or its ``attrs["did_table"]``).
+    rules : DisclosureRules, optional
+        ``config.disclosure``.
+    style : {"hesa", "ofs"}, optional
+    decimals : int, default 1
+    name : str, optional
+        Name recorded in the disclosure log.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from rmresearch.attainment import awarding_gap
+    >>> students = pd.DataFrame({"ethnicity_group": ["White"] * 40 + ["Mixed"] * 6,
+    ...                          "degree_class": ["2:1"] * 30 + ["2:2"] * 10 + ["2:1"] * 6})
+    >>> shown = disclose_attainment(awarding_gap(students))
+    >>> shown[["ethnicity_group", "n", "rate", "gap_pp"]]
+      ethnicity_group   n   rate gap_pp
+    0           White  40  75.0%
+    1           Mixed   5     ..     ..
+    """
+    from ..disclosure import OFS_CODES, _resolve_rules, disclose
+
+    spec = table.attrs.get(ATTRS)
+    if not isinstance(spec, dict):
+        raise AnalysisError("disclose_attainment: pass a table returned by an rmresearch.attainment function "
+                         "(other tables go through rmresearch.disclosure.disclose directly).")
+    rules = _resolve_rules(rules)
+    rates = {r: (d if n is None else (d, n)) for r, (d, n) in spec["rates"].items()}
+    # One path: every derived number (gap, interval, p-value, flag) is suppressed by
+    # disclose() wherever a rate it rests on is, with that rate's marker.
+    derived = {c: [tuple(b) for b in bases] for c, bases in spec.get("derived", {}).items() if c in table.columns}
+    places = spec.get("decimals", {})
+    derived_places = {c: places.get(c, 3 if c == "p_value" else decimals) for c in derived}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numerators already listed as counts
+        shown = disclose(table, counts=[c for c in spec["counts"] if c in table.columns], rates=rates, rules=rules,
+                         style=style, decimals=decimals, derived=derived, derived_decimals=derived_places,
+                         name=name or f"attainment: {spec['kind']}")
+    helpers = [c for c in spec.get("helpers", []) if c in shown.columns]
+    if helpers:  # columns a suppression decision needs but a reader does not
+        record = shown.attrs.get("disclosure")
+        shown = shown.drop(columns=helpers)
+        shown.attrs["disclosure"] = record
+    if spec["kind"] == "gap":
+        markers = {rules.suppressed_marker, *OFS_CODES.values()}
+        is_reference = (table[spec["group"]] == spec["reference"]).to_numpy()
+        for column in ("gap_pp", "ci_low", "ci_high", "significant"):
+            if column in shown.columns:
+                keep = shown[column].map(lambda v: v in markers).to_numpy(dtype=bool)
+                shown.loc[is_reference & ~keep, column] = ""
+    return shown
+
+
+def record_pp(
+    key: str,
+    estimate_pp: float,
+    *,
+    ci_pp: tuple[float, float],
+    label: str,
+    n: Any = None,
+    rests_on: Sequence[Any] | None = None,
+    section: str | None = None,
+    headline: bool = False,
+    n_of: str = "students",
+    decimals: int = 1,
+    recorder: Any = None,
+) -> dict[str, Any]:
+    """Record an estimate in percentage points (a gap, a difference of rates) as a key result.
+
+    The tables of this package give gaps in percentage points (``gap_pp``,
+    ``ci_low``, ``ci_high``); a results file holds an estimate as a difference
+    of proportions shown x100 with the unit "pp". This does the conversion once:
+    ``results.record(key, estimate_pp / 100, kind="estimate", ci=(low / 100, high / 100),
+    unit="pp", scale=100, ...)``, under the cohort's disclosure rules.
+
+    Parameters
+    ----------
+    key : str
+        Result key (``"awarding_gap"``).
+    estimate_pp : float
+        The unrounded estimate, percentage points.
+    ci_pp : (float, float)
+        Its interval, percentage points.
+    label : str
+        What the number is, for the report.
+    n, rests_on, section, headline, n_of, decimals
+        As :meth:`rmresearch.results.Recorder.record`; ``rests_on`` lists the
+        ``(n, good)`` counts of the rates the estimate rests on, so it is
+        suppressed wherever one of them would be.
+    recorder : rmresearch.results.Recorder, optional
+        Default: the notebook's current recorder (:func:`rmresearch.results.start`).
+
+    Returns
+    -------
+    dict
+        The stored record.
+
+    Examples
+    --------
+    >>> from rmresearch.results import Recorder
+    >>> rec = Recorder()
+    >>> r = record_pp("awarding_gap", 8.4, ci_pp=(3.1, 13.7), n=400, rests_on=[(400, 120), (600, 230)],
+    ...               label="Awarding gap", recorder=rec)
+    >>> r["display"], rec.record("x", 0.084, kind="estimate", ci=(0.031, 0.137), n=400, unit="pp", scale=100,
+    ...                          decimals=1, n_of="students", label="Awarding gap")["display"]
+    ('8.4 pp', '8.4 pp')
+    """
+    from .. import results
+
+    low, high = ci_pp
+    options = dict(kind="estimate", n=n, rests_on=rests_on, ci=(low / 100, high / 100), unit="pp", scale=100,
+                   decimals=decimals, n_of=n_of, headline=headline, section=section, label=label)
+    if recorder is None:  # results.record returns a record that shows nothing at the end of a cell
+        return results.record(key, estimate_pp / 100, **options)
+    return recorder.record(key, estimate_pp / 100, **options)
