@@ -36,69 +36,37 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from .lexicon import IDENTITY_TERMS, NAME_TITLES, Lexicon, get_lexicon
+from .cues import (
+    _AFTER_CUES,
+    _BEFORE_CUES,
+    _FACILITY_WORDS,
+    _NAME_FOLLOWERS,
+    _NEVER_NAMES,
+    _RELATIONS,
+    _ROLE_SPEAKERS,
+    _STRONG_TITLES,
+    _TITLES,
+    Confidence,
+    Token,
+    _before_facility,
+    _facility_after,
+    _is_caps,
+    _is_title_case,
+    _place_cue,
+    _run_end,
+    _sentence_initial,
+    _spoken_to,
+    _strong_cue,
+    _weak_cue,
+    tokenize,
+)
+from .lexicon import IDENTITY_TERMS, Lexicon, get_lexicon
 from .patterns import CUED_ID_LABELS, PATTERN_LABELS, compile_identifiers, find_patterns
 from .roster import Roster
 from .spans import IntervalSet, Span, merge_spans
 
-__all__ = ["Detector", "DetectorOptions", "tokenize", "Token", "nltk_available", "DEFAULT_ALLOW"]
+__all__ = ["Detector", "DetectorOptions", "tokenize", "Token", "Confidence", "nltk_available", "DEFAULT_ALLOW"]
 
-# A word: letters, with internal apostrophes or hyphens (O'Brien, Okonkwo-Bello, Kwame's).
-_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019\-](?=[^\W\d_]))*")
-_POSS = re.compile(r"['\u2019][sS]$")
-_CONTRACTION = re.compile(r"(?:n['\u2019]t|['\u2019](?:m|d|re|ve|ll|t))$", re.IGNORECASE)
-# Words that are never names on their own (pronouns, auxiliaries, determiners), whatever the name lists say.
-_NEVER_NAMES = frozenset("""i me my we us our you your he him his she her it its they them their this that these those
-a an the and or but if so as at by for from in into of on to up with can could will would shall should may might must
-do does did done has have had having is are was were be been am not no yes there here what who whom which when where
-why how all any each some one such than then too very just also only own same other more most""".split())
-
-_TITLES = {t.casefold() for t in NAME_TITLES}
-# Titles strong enough to take even an ordinary word as a name ("Dr Young", "Mr Bird").
-_STRONG_TITLES = {t.casefold() for t in (
-    "Dr", "Prof", "Professor", "Mr", "Mrs", "Ms", "Miss", "Mx", "Sir", "Dame", "Cllr", "Councillor",
-    "Rev", "Revd", "Reverend", "Baroness", "Imam", "Rabbi", "Pastor", "Auntie", "Aunty")}
-# Phrases before a name.
-_BEFORE_CUES = {
-    "called", "named", "call", "thanks", "thank", "cheers", "hi", "hello", "hey", "dear", "bye", "morning",
-    # verbs whose object is a person: "I emailed Dele", "she rang Olu"
-    "emailed", "messaged", "texted", "rang", "phoned", "contacted", "thanked", "cc'd", "mentored",
-}
-_RELATIONS = {
-    "manager", "mentor", "mentee", "boss", "colleague", "colleagues", "supervisor", "pa", "partner", "husband",
-    "wife", "friend", "daughter", "son", "sister", "brother", "mum", "mother", "dad", "father", "cousin",
-    "aunt", "uncle", "niece", "nephew", "dean", "director", "head", "hod", "chair", "tutor", "lecturer",
-    "student", "coach", "sponsor", "buddy", "counterpart", "pair", "line", "deputy", "assistant",
-}
-# Words after a name.
-_AFTER_CUES = {
-    "said", "says", "told", "tells", "asked", "asks", "mentioned", "explained", "suggested", "thinks",
-    "thought", "wrote", "emailed", "replied", "agreed", "felt", "feels", "introduced", "recommended",
-    "invited", "laughed", "admitted", "insisted", "noticed", "pointed", "shared", "challenged",
-}
-# Words that may follow a sentence-initial name ("Rose was...", "Hope and I...").
-_NAME_FOLLOWERS = _AFTER_CUES | {
-    "was", "is", "has", "had", "did", "does", "and", "who", "will", "would", "could", "came", "went",
-    "got", "gets", "goes", "helped", "wanted", "knows", "knew", "seems", "seemed", "kept", "made",
-    "took", "gave", "sent", "showed", "offered", "arranged", "nominated", "encouraged", "pushed", "described",
-    "raised", "brought", "talked", "spoke", "listened", "responded", "reacted", "joined", "left", "became",
-}
-# The last word of a building, street or organisation named after a person.
-_FACILITY_WORDS = {
-    "building", "buildings", "road", "street", "st", "avenue", "ave", "lane", "way", "close", "drive", "court",
-    "square", "gardens", "place", "crescent", "terrace", "walk", "wing", "room", "suite", "hall", "halls",
-    "house", "centre", "center", "library", "theatre", "theater", "lecture", "institute", "college", "school",
-    "campus", "prize", "award", "awards", "scholarship", "scholarships", "fellowship", "foundation", "trust",
-    "park", "bridge", "hospital", "academy", "university", "society", "network", "group", "estate", "tower",
-    "block", "auditorium", "laboratory", "lab", "museum", "gallery", "chair", "professorship", "medal",
-    "lecture", "memorial", "rooms", "studio", "arcade", "station", "primary", "secondary", "grove", "row",
-    "mews", "hill", "green", "quarter", "fund", "programme", "day", "week", "month", "festival",
-}
-_ROLE_SPEAKERS = {
-    "interviewer", "interviewee", "facilitator", "moderator", "researcher", "participant", "speaker",
-    "respondent", "unknown", "host", "chair", "note", "notes", "q", "a", "question", "answer", "all",
-    "transcriber", "mentor", "mentee", "student", "staff", "leader", "senior", "partner", "and", "other",
-}
 
 #: Phrases never replaced unless configured otherwise (names of movements, awards, job titles).
 DEFAULT_ALLOW = (
@@ -108,60 +76,6 @@ DEFAULT_ALLOW = (
     "Equality, Diversity and Inclusion", "Office for Students", "Advance HE", "Stephen Lawrence Day",
     "Martin Luther King Day",
 )
-
-
-@dataclass(frozen=True)
-class Token:
-    start: int
-    end: int  # without a possessive 's
-    text: str  # without a possessive 's
-    possessive: bool
-    full_end: int
-
-
-def tokenize(text: str) -> list[Token]:
-    """Word tokens with offsets; a possessive ``'s`` is split off (``end`` excludes it).
-
-    >>> [(t.text, t.possessive) for t in tokenize("Okonkwo-Bello's O'Brien")]
-    [('Okonkwo-Bello', True), ("O'Brien", False)]
-    """
-    out = []
-    for m in _WORD.finditer(text):
-        s, e = m.start(), m.end()
-        word = m.group()
-        poss = bool(_POSS.search(word)) and len(word) > 2
-        if poss:
-            word = word[:-2]
-        else:
-            c = _CONTRACTION.search(word)
-            if c and c.start() > 0:
-                word = word[: c.start()]  # "I'm" -> "I", "don't" -> "do"
-        out.append(Token(s, s + len(word), word, poss, e))
-    return out
-
-
-# Surnames written with a lower-case particle: "al-Hashimi", "el-Sayed", "d'Almeida", "van-Dyke".
-_PARTICLE_NAME = re.compile(r"(?:al|el|ul|bin|ibn|abu|ben|de|di|da|du|le|la|van|von|d|o)[-'\u2019][A-Z][a-z]")
-
-
-def _is_title_case(word: str) -> bool:
-    if _PARTICLE_NAME.match(word):
-        return True
-    return word[:1].isupper() and not word.isupper() and any(c.islower() for c in word[1:])
-
-
-def _is_caps(word: str) -> bool:
-    return word.isupper() and len(word) > 1
-
-
-def _sentence_initial(text: str, start: int) -> bool:
-    i = start - 1
-    while i >= 0 and text[i] in " \t\"'\u201c\u2018(-\u2013\u2014*":
-        i -= 1
-    if i < 0:
-        return True
-    ch = text[i]
-    return ch in ".!?\n:;\u2026" or ch == "]"
 
 
 @dataclass(frozen=True)
@@ -281,7 +195,7 @@ class Detector:
         if self._use_nltk:
             spans += self._nltk_layer(text)
         for rx, label in self._deny:
-            spans += [Span(m.start(), m.end(), label, "deny", 1.0, m.group()) for m in rx.finditer(text)]
+            spans += [Span(m.start(), m.end(), label, "deny", Confidence.CERTAIN, m.group()) for m in rx.finditer(text)]
         # Words inside an e-mail or URL belong to that identifier.
         if pattern_zones:
             spans = [s for s in spans if s.layer in ("patterns", "deny") or not pattern_zones.covers(s.start, s.end)]
@@ -310,10 +224,10 @@ class Detector:
             if s.label != "PERSON":
                 continue
             covered.append((s.start, s.end))
-            if s.confidence >= 0.7:
+            if s.confidence >= Confidence.CONFIDENT:
                 parts = [t.text.casefold() for t in tokenize(s.text) if len(t.text) > 1]
                 sure.update(parts)
-                if len(parts) > 1 and s.confidence >= 0.9:
+                if len(parts) > 1 and s.confidence >= Confidence.FULL_NAME:
                     full_name_parts.update(parts)
         sure -= _NEVER_NAMES | _TITLES | IDENTITY_TERMS
         if not sure:
@@ -325,7 +239,7 @@ class Detector:
             key = tok.text.casefold()
             if key not in sure:
                 continue
-            if covered_set.contains(tok.start) or self._facility_after(text, tokens, i):
+            if covered_set.contains(tok.start) or _facility_after(text, tokens, i):
                 continue
             while li + 1 < len(lines) and lines[li].end < tok.start:
                 li += 1
@@ -337,11 +251,11 @@ class Detector:
                 if i > 0 and tokens[i - 1].text.casefold() in ("the", "a", "an"):
                     ok = False
                 ok = ok or (caseless and (self._context_cue(text, tokens, i)
-                                          or key in full_name_parts and self._weak_cue(tokens, i)))
+                                          or key in full_name_parts and _weak_cue(tokens, i)))
             else:
                 ok = _is_title_case(tok.text) or caseless or tok.text.isupper()
             if ok:
-                out.append(Span(tok.start, tok.end, "PERSON", "context", 0.8, tok.text))
+                out.append(Span(tok.start, tok.end, "PERSON", "context", Confidence.PROPAGATED, tok.text))
         return out
 
     def _apply_allow(self, text: str, spans: list[Span]) -> list[Span]:
@@ -386,7 +300,7 @@ class Detector:
             if any(w.text.casefold() in _TITLES for w in words[:1]) and len(words) > 1:
                 s = start + words[1].start
                 name = text[s:e]
-            out.append(Span(s, e, "PERSON", "speakers", 1.0, name))
+            out.append(Span(s, e, "PERSON", "speakers", Confidence.CERTAIN, name))
         return out
 
     def _roster_layer(self, text: str, tokens: Sequence[Token], lines: Sequence[_Line]) -> list[Span]:
@@ -416,7 +330,7 @@ class Detector:
                     continue
                 first, last = tokens[i], tokens[i + k - 1]
                 surface = text[first.start:last.end]
-                if self._facility_after(text, tokens, i + k - 1):
+                if _facility_after(text, tokens, i + k - 1):
                     continue  # "the Betty Campbell Centre" names a building, not the person
                 if k == 1:
                     if not caseless and first.text.islower() and lex.is_common_word(first.text):
@@ -425,7 +339,7 @@ class Detector:
                     if conf is None:
                         continue
                 else:
-                    conf = 1.0
+                    conf = Confidence.CERTAIN
                 out.append(Span(first.start, last.end, "PERSON", "roster", conf, surface))
                 i += k
                 matched = True
@@ -442,24 +356,24 @@ class Detector:
         word = tok.text
         common = lex.is_common_word(word)
         if not common:
-            return 0.95 if roster_hit else 0.85
+            return Confidence.ROSTER_NOT_A_WORD if roster_hit else Confidence.LIST_NOT_A_WORD
         # A name that is also a common word: look at how it is written and what surrounds it.
         cue = self._context_cue(text, tokens, i)
         if cue:
-            return 0.9 if roster_hit else 0.8
+            return Confidence.ROSTER_WORD_CUED if roster_hit else Confidence.LIST_WORD_CUED
         if i > 0 and tokens[i - 1].text.casefold() in ("the", "a", "an", "our", "your", "their"):
             return None  # "the King's speech", "a Bishop"
-        if roster_hit and caseless and self._spoken_to(tokens, i):
-            return 0.6  # "i spoke to hope about it" where Hope is in the cohort
+        if roster_hit and caseless and _spoken_to(tokens, i):
+            return Confidence.ROSTER_WORD_SPOKEN_TO  # "i spoke to hope about it" where Hope is in the cohort
         if caseless:
             return None
         if _is_title_case(word) or _is_caps(word) and not _is_caps(text[max(0, tok.start - 20):tok.start].strip() or "x"):
             if not _sentence_initial(text, tok.start):
                 if word.casefold() in IDENTITY_TERMS:
                     return None
-                return 0.75 if roster_hit else 0.6
+                return Confidence.ROSTER_WORD_CAPITALISED if roster_hit else Confidence.LIST_WORD_CAPITALISED
             if tok.possessive or (i + 1 < len(tokens) and tokens[i + 1].text.casefold() in _NAME_FOLLOWERS):
-                return 0.7 if roster_hit else 0.55
+                return Confidence.ROSTER_WORD_SENTENCE_START if roster_hit else Confidence.LIST_WORD_SENTENCE_START
         return None
 
     def _context_cue(self, text: str, tokens: Sequence[Token], i: int) -> bool:
@@ -487,229 +401,194 @@ class Detector:
                 return True
         return False
 
-    @staticmethod
-    def _facility_after(text: str, tokens: Sequence[Token], j: int) -> bool:
-        """Whether capitalised words after ``tokens[j]`` end in a building or street word."""
-        k = j + 1
-        while k < len(tokens) and k <= j + 3 and not tokens[k - 1].possessive:
-            w = tokens[k].text
-            if not (w[:1].isupper() or w.isupper()) or not re.fullmatch(r"[ \t]{1,2}", text[tokens[k - 1].full_end:tokens[k].start]):
-                return False
-            if w.casefold() in _FACILITY_WORDS:
-                return True
-            k += 1
-        return False
-
-    @staticmethod
-    def _place_cue(tokens: Sequence[Token], i: int) -> bool:
-        if i == 0:
-            return False
-        p = tokens[i - 1].text.casefold()
-        if p in ("in", "near", "around", "outside", "across", "towards"):
-            return True
-        return p == "from" and i > 1 and tokens[i - 2].text.casefold() in (
-            "came", "come", "comes", "moved", "am", "is", "are", "was", "originally", "back", "flew", "travelled")
-
-    @staticmethod
-    def _before_facility(tokens: Sequence[Token], i: int) -> bool:
-        """In caption text: "minh vu building", "mary seacole centre"."""
-        for k in (1, 2):
-            if i + k < len(tokens) and tokens[i + k].text.casefold() in _FACILITY_WORDS - {"chair", "day", "week", "month", "green", "hill"}:
-                return True
-        return False
-
-    def _strong_cue(self, text: str, tokens: Sequence[Token], i: int) -> bool:
-        """A title, "called", "named", "my manager" or "I'm" straight before ``tokens[i]``."""
-        if i == 0:
-            return False
-        prev = tokens[i - 1]
-        p = prev.text.casefold()
-        if text[prev.end:prev.full_end].casefold().replace("\u2019", "'") == "'m" and p == "i":
-            return True
-        if p in _STRONG_TITLES or p in ("called", "named"):
-            return True
-        return p in _RELATIONS and i > 1 and tokens[i - 2].text.casefold() in ("my", "our", "his", "her", "their")
-
-    @staticmethod
-    def _spoken_to(tokens: Sequence[Token], i: int) -> bool:
-        """Caption cues strict enough for a cohort name that is also a word: "spoke to hope",
-        "met with joy", "asked rose" (not "to hope for the best")."""
-        if i == 0:
-            return False
-        p = tokens[i - 1].text.casefold()
-        if p in ("asked", "told", "met", "thanks", "thank", "emailed", "messaged", "rang", "called", "named"):
-            return True
-        if p in ("to", "with") and i > 1:
-            return tokens[i - 2].text.casefold() in (
-                "spoke", "speak", "talked", "talk", "talking", "speaking", "said", "wrote", "write", "mentioned",
-                "introduced", "listened", "chatted", "paired", "matched", "met", "meeting", "worked", "explained",
-                "emailed", "reached", "went", "sat", "complained", "reported", "replied")
-        return False
-
-    @staticmethod
-    def _weak_cue(tokens: Sequence[Token], i: int) -> bool:
-        """In caption text: "talking to tunde", "met with ngozi", "chidi said"."""
-        before = {"to", "with", "and", "from", "for", "by", "ask", "asked", "tell", "told", "met", "meet", "me", "about"}
-        if i > 0 and tokens[i - 1].text.casefold() in before:
-            return True
-        return i + 1 < len(tokens) and tokens[i + 1].text.casefold() in _NAME_FOLLOWERS
 
     def _name_layer(self, text: str, tokens: Sequence[Token], lines: Sequence[_Line]) -> list[Span]:
-        lex = self.lexicon
+        """The ``context`` and ``lexicon`` layers, in four steps: candidate words one by one, runs of
+        capitalised words, caption neighbours, list items (``"Aisha, Bola and Chen"``)."""
+        chosen, caseless = self._name_candidates(text, tokens, lines)
+        out = self._capitalised_runs(text, tokens, chosen)
+        self._caption_neighbours(text, tokens, chosen, caseless)
+        self._coordinated_names(text, tokens, chosen, caseless)
+        for k, (conf, layer) in chosen.items():
+            t = tokens[k]
+            out.append(Span(t.start, t.end, "PERSON", layer, conf, t.text))
+        return out
+
+    def _name_candidates(self, text: str, tokens: Sequence[Token],
+                         lines: Sequence[_Line]) -> tuple[dict[int, tuple[float, str]], set[int]]:
+        """``{token index: (confidence, layer)}`` of the words that may be names, and which tokens are caption text."""
         use_context = "context" in self.options.layers
-        use_lexicon = "lexicon" in self.options.layers
-        out: list[Span] = []
-        n = len(tokens)
-        li = 0
-        cand: list[tuple[int, float, str]] = []  # (token index, confidence, layer)
+        chosen: dict[int, tuple[float, str]] = {}
         caseless_tokens: set[int] = set()
+        li = 0
         for i, tok in enumerate(tokens):
             word = tok.text
             if len(word) < 2:
                 continue
             while li + 1 < len(lines) and lines[li].end < tok.start:
                 li += 1
-            caseless = lines[li].caseless if lines else False
             key = word.casefold()
             if key in _NEVER_NAMES or tok.full_end > tok.end and not tok.possessive:
                 continue  # pronouns and the like; contractions ("We've", "It'll")
             if key in _TITLES and not (i > 0 and tokens[i - 1].text.casefold() in _TITLES):
                 continue
-            if word[:1].isupper() and self._facility_after(text, tokens, i):
+            if word[:1].isupper() and _facility_after(text, tokens, i):
                 continue  # "the Eoin Ó Murchú Building"
             cue = use_context and self._context_cue(text, tokens, i)
             titled = i > 0 and tokens[i - 1].text.casefold() in _STRONG_TITLES and tok.start - tokens[i - 1].full_end <= 2
-            if caseless:
+            if lines and lines[li].caseless:
                 caseless_tokens.add(i)
-                if not (word.islower() or word.isupper()):
-                    continue
-                is_name = lex.is_name(word)
-                common = lex.is_common_word(word)
-                if self._before_facility(tokens, i) or key in IDENTITY_TERMS:
-                    continue
-                if is_name and common and self._strong_cue(text, tokens, i):
-                    cand.append((i, 0.6, "context"))
-                elif titled and not common:
-                    cand.append((i, 0.85, "context"))
-                elif cue and not common and (is_name or not lex.is_word(word)):
-                    cand.append((i, 0.75, "context"))
-                elif use_lexicon and is_name and not common and not lex.is_word(word) and len(word) > 2:
-                    cand.append((i, 0.6, "lexicon"))
-                elif use_context and len(word) > 3 and not is_name and not lex.is_word(word) and self._weak_cue(tokens, i):
-                    cand.append((i, 0.55, "context"))
-                elif use_lexicon and len(word) > 3 and word.replace("-", "").isalpha() and not is_name and not lex.is_word(word):
-                    # A caption word no dictionary knows: often a name the captioner wrote in lower case.
-                    cand.append((i, 0.5, "lexicon"))
-                continue
-            if not (_is_title_case(word) or (_is_caps(word) and len(word) > 2)):
-                # Lower-case words in cased text are not names, except straight after a title.
-                if titled and word[:1].islower() and not lex.is_common_word(word) and not lex.is_word(word):
-                    cand.append((i, 0.7, "context"))
-                continue
-            if key in IDENTITY_TERMS or lex.is_known_proper(word):
-                if titled:
-                    cand.append((i, 0.8, "context"))
-                continue
-            if _is_caps(word):
-                # Acronyms (NHS, BAME, EDI) far outnumber shouted names.
-                if use_lexicon and lex.is_name(word) and not lex.is_word(word) and len(word) > 3:
-                    cand.append((i, 0.55, "lexicon"))
-                elif titled:
-                    cand.append((i, 0.8, "context"))
-                continue
-            is_name = lex.is_name(word)
-            is_word = lex.is_word(word)
-            if titled:
-                cand.append((i, 0.9, "context"))
-            elif is_name and (use_lexicon or cue):
-                conf = self._single_name_confidence(text, tokens, i, False, roster_hit=False)
-                if conf is not None:
-                    cand.append((i, conf, "context" if cue and lex.is_common_word(word) else "lexicon"))
-            elif not is_word and use_lexicon:
-                # A capitalised word no dictionary or gazetteer knows: most often a name,
-                # unless it follows "in", "near" or "came from" (a place: "grew up in Handsworth").
-                if not cue and not tok.possessive and self._place_cue(tokens, i):
-                    # "in Handsworth" or "loop in Olamide": below the review threshold either way, so a
-                    # researcher decides, and it is replaced until they do.
-                    cand.append((i, 0.45, "lexicon"))
-                    continue
-                conf = 0.8 if cue else 0.7
-                cand.append((i, conf, "lexicon"))
-            elif cue and not _sentence_initial(text, tok.start):
-                cand.append((i, 0.6, "context"))
-        # Runs of capitalised words: a building, street or organisation named after a
-        # person is not a person; a title phrase of ordinary words is not either.
-        chosen = {i: (c, layer) for i, c, layer in cand}
+                found = self._caption_candidate(text, tokens, i, cue=cue, titled=titled)
+            else:
+                found = self._cased_candidate(text, tokens, i, cue=cue, titled=titled)
+            if found is not None:
+                chosen[i] = found
+        return chosen, caseless_tokens
+
+    def _caption_candidate(self, text: str, tokens: Sequence[Token], i: int, *, cue: bool,
+                           titled: bool) -> tuple[float, str] | None:
+        """(confidence, layer) of a word in caption text (no meaningful capitals), or None."""
+        lex = self.lexicon
+        use_context = "context" in self.options.layers
+        use_lexicon = "lexicon" in self.options.layers
+        word = tokens[i].text
+        if not (word.islower() or word.isupper()):
+            return None
+        is_name = lex.is_name(word)
+        common = lex.is_common_word(word)
+        if _before_facility(tokens, i) or word.casefold() in IDENTITY_TERMS:
+            return None
+        if is_name and common and _strong_cue(text, tokens, i):
+            return Confidence.CAPTION_NAME_WORD_STRONG_CUE, "context"
+        if titled and not common:
+            return Confidence.CAPTION_AFTER_TITLE, "context"
+        if cue and not common and (is_name or not lex.is_word(word)):
+            return Confidence.CAPTION_CUED, "context"
+        if use_lexicon and is_name and not common and not lex.is_word(word) and len(word) > 2:
+            return Confidence.CAPTION_NAME_LIST, "lexicon"
+        if use_context and len(word) > 3 and not is_name and not lex.is_word(word) and _weak_cue(tokens, i):
+            return Confidence.CAPTION_UNKNOWN_WEAK_CUE, "context"
+        if use_lexicon and len(word) > 3 and word.replace("-", "").isalpha() and not is_name and not lex.is_word(word):
+            # A caption word no dictionary knows: often a name the captioner wrote in lower case.
+            return Confidence.CAPTION_UNKNOWN, "lexicon"
+        return None
+
+    def _cased_candidate(self, text: str, tokens: Sequence[Token], i: int, *, cue: bool,
+                         titled: bool) -> tuple[float, str] | None:
+        """(confidence, layer) of a word in text written with capitals, or None."""
+        lex = self.lexicon
+        use_lexicon = "lexicon" in self.options.layers
+        tok = tokens[i]
+        word = tok.text
+        if not (_is_title_case(word) or (_is_caps(word) and len(word) > 2)):
+            # Lower-case words in cased text are not names, except straight after a title.
+            if titled and word[:1].islower() and not lex.is_common_word(word) and not lex.is_word(word):
+                return Confidence.LOWERCASE_AFTER_TITLE, "context"
+            return None
+        if word.casefold() in IDENTITY_TERMS or lex.is_known_proper(word):
+            return (Confidence.CAPS_OR_KNOWN_AFTER_TITLE, "context") if titled else None
+        if _is_caps(word):
+            # Acronyms (NHS, BAME, EDI) far outnumber shouted names.
+            if use_lexicon and lex.is_name(word) and not lex.is_word(word) and len(word) > 3:
+                return Confidence.CAPS_NAME, "lexicon"
+            return (Confidence.CAPS_OR_KNOWN_AFTER_TITLE, "context") if titled else None
+        if titled:
+            return Confidence.AFTER_TITLE, "context"
+        if lex.is_name(word) and (use_lexicon or cue):
+            conf = self._single_name_confidence(text, tokens, i, False, roster_hit=False)
+            if conf is None:
+                return None
+            return conf, ("context" if cue and lex.is_common_word(word) else "lexicon")
+        if not lex.is_word(word) and use_lexicon:
+            # A capitalised word no dictionary or gazetteer knows: most often a name,
+            # unless it follows "in", "near" or "came from" (a place: "grew up in Handsworth").
+            if not cue and not tok.possessive and _place_cue(tokens, i):
+                # "in Handsworth" or "loop in Olamide": below the review threshold either way, so a
+                # researcher decides, and it is replaced until they do.
+                return Confidence.UNKNOWN_AFTER_PLACE_CUE, "lexicon"
+            return (Confidence.UNKNOWN_CUED if cue else Confidence.UNKNOWN_CAPITALISED), "lexicon"
+        if cue and not _sentence_initial(text, tok.start):
+            return Confidence.CUED_WORD, "context"
+        return None
+
+    def _capitalised_runs(self, text: str, tokens: Sequence[Token], chosen: dict[int, tuple[float, str]]) -> list[Span]:
+        """Runs of capitalised words: a building, street or organisation named after a person is not a person
+        (a LOCATION span, kept when LOCATION or ORG is asked for); a title phrase of ordinary words is not
+        either. Updates ``chosen`` and returns the LOCATION spans."""
+        lex = self.lexicon
+        out: list[Span] = []
+        n = len(tokens)
         i = 0
         while i < n:
-            if not _is_title_case(tokens[i].text) and not (i in chosen):
+            if not _is_title_case(tokens[i].text) and i not in chosen:
                 i += 1
                 continue
-            j = i
-            while j + 1 < n and (_is_title_case(tokens[j + 1].text) or tokens[j + 1].text.casefold() in ("of", "the", "de", "van", "von", "bin", "al", "el", "da", "du", "le", "la", "ó", "ní", "nic", "uí", "mac")
-                                 or (len(tokens[j + 1].text) == 1 and tokens[j + 1].text.isupper()))\
-                    and re.fullmatch(r"[ \t\-]{1,2}", text[tokens[j].full_end:tokens[j + 1].start]) and not tokens[j].possessive:
-                j += 1
-            run = range(i, j + 1)
-            last = tokens[j].text.casefold()
-            if j > i and last in _FACILITY_WORDS and any(
+            j = _run_end(text, tokens, i)
+            if j > i and tokens[j].text.casefold() in _FACILITY_WORDS and any(
                     k in chosen or lex.is_name(tokens[k].text) or not lex.is_word(tokens[k].text) for k in range(i, j)):
-                for k in run:
+                for k in range(i, j + 1):
                     chosen.pop(k, None)
                 if "LOCATION" in self.options.labels or "ORG" in self.options.labels:
-                    label = "LOCATION" if last in _FACILITY_WORDS else "ORG"
-                    out.append(Span(tokens[i].start, tokens[j].end, label, "context", 0.7, text[tokens[i].start:tokens[j].end]))
+                    out.append(Span(tokens[i].start, tokens[j].end, "LOCATION", "context", Confidence.FACILITY,
+                                    text[tokens[i].start:tokens[j].end]))
             elif j > i:
-                # Ordinary non-name words in the run ("Race Equality Charter") mark a title phrase:
-                # drop weak name-word guesses inside it, keep strong names.
-                skip_first = _sentence_initial(text, tokens[i].start)
-                plain = [k for k in run if k not in chosen and lex.is_word(tokens[k].text)
-                         and not (k == i and skip_first)
-                         and not lex.is_name(tokens[k].text) and tokens[k].text.casefold() not in ("of", "the")]
-                if (j == i + 1 and i not in chosen and chosen.get(j, (0,))[0] >= 0.7 and not skip_first
-                        and not lex.is_known_proper(tokens[i].text) and tokens[i].text.casefold() not in IDENTITY_TERMS
-                        and tokens[i].text.casefold() not in _NEVER_NAMES and tokens[i].text.casefold() not in _TITLES):
-                    # A capitalised word right before a surname is a given name ("Hyacinth Thompson").
-                    chosen[i] = (0.65, "lexicon")
-                elif plain:
-                    for k in run:
-                        if k in chosen and chosen[k][0] < 0.7:
-                            chosen.pop(k)
-                else:
-                    # Capitalised neighbours of a confident name are part of it ("Grace Young").
-                    if any(k in chosen and chosen[k][0] >= 0.7 for k in run):
-                        for k in run:
-                            w = tokens[k].text
-                            if k not in chosen and lex.is_name(w) and w.casefold() not in IDENTITY_TERMS:
-                                chosen[k] = (0.7, "lexicon")
+                self._name_or_title_phrase(text, tokens, i, j, chosen)
             i = j + 1
-        # Caption text: name-list neighbours of a found name are part of it ("victoria hale").
+        return out
+
+    def _name_or_title_phrase(self, text: str, tokens: Sequence[Token], i: int, j: int,
+                              chosen: dict[int, tuple[float, str]]) -> None:
+        """A run ``tokens[i..j]`` of capitalised words that names no building: a name or a title phrase."""
+        lex = self.lexicon
+        run = range(i, j + 1)
+        # Ordinary non-name words in the run ("Race Equality Charter") mark a title phrase:
+        # drop weak name-word guesses inside it, keep strong names.
+        skip_first = _sentence_initial(text, tokens[i].start)
+        plain = [k for k in run if k not in chosen and lex.is_word(tokens[k].text)
+                 and not (k == i and skip_first)
+                 and not lex.is_name(tokens[k].text) and tokens[k].text.casefold() not in ("of", "the")]
+        first = tokens[i].text.casefold()
+        if (j == i + 1 and i not in chosen and chosen.get(j, (0,))[0] >= Confidence.CONFIDENT and not skip_first
+                and not lex.is_known_proper(tokens[i].text) and first not in IDENTITY_TERMS
+                and first not in _NEVER_NAMES and first not in _TITLES):
+            # A capitalised word right before a surname is a given name ("Hyacinth Thompson").
+            chosen[i] = (Confidence.GIVEN_NAME_BEFORE_SURNAME, "lexicon")
+        elif plain:
+            for k in run:
+                if k in chosen and chosen[k][0] < Confidence.CONFIDENT:
+                    chosen.pop(k)
+        elif any(k in chosen and chosen[k][0] >= Confidence.CONFIDENT for k in run):
+            # Capitalised neighbours of a confident name are part of it ("Grace Young").
+            for k in run:
+                w = tokens[k].text
+                if k not in chosen and lex.is_name(w) and w.casefold() not in IDENTITY_TERMS:
+                    chosen[k] = (Confidence.NAME_IN_RUN, "lexicon")
+
+    def _caption_neighbours(self, text: str, tokens: Sequence[Token], chosen: dict[int, tuple[float, str]],
+                            caseless: set[int]) -> None:
+        """Caption text: name-list neighbours of a found name are part of it ("victoria hale")."""
+        lex = self.lexicon
+        n = len(tokens)
         for k in sorted(chosen):
-            if k not in caseless_tokens or chosen[k][0] < 0.6:
+            if k not in caseless or chosen[k][0] < Confidence.CAPTION_VOUCH:
                 continue
             for nb in (k - 1, k + 1):
-                if 0 <= nb < n and nb not in chosen and nb in caseless_tokens:
-                    lo, hi = min(k, nb), max(k, nb)
-                    w = tokens[nb].text
-                    # A surname after a given name may be a common word ("victoria hale"); a word
-                    # before a name must not be ("put akosua").
-                    if nb > k:  # a surname may be a common word ("victoria hale") or in no list
-                        fits = lex.is_name(w) or not lex.is_word(w)
-                    else:  # before a name: a given name ("blessing mensah"), not "put akosua"
-                        fits = lex.is_given_name(w) or not lex.is_word(w)
-                    fits = fits and w.casefold() not in _NAME_FOLLOWERS and w.casefold() not in _BEFORE_CUES
-                    if (re.fullmatch(r"[ \t\-]", text[tokens[lo].full_end:tokens[hi].start]) and not tokens[lo].possessive
-                            and w.casefold() not in _NEVER_NAMES and fits and len(w) > 1):
-                        chosen[nb] = (0.6, "lexicon")
-        self._coordinated_names(text, tokens, chosen, caseless_tokens)
-        for k, (conf, layer) in chosen.items():
-            t = tokens[k]
-            out.append(Span(t.start, t.end, "PERSON", layer, conf, t.text))
-        return out
+                if not (0 <= nb < n and nb not in chosen and nb in caseless):
+                    continue
+                lo, hi = min(k, nb), max(k, nb)
+                w = tokens[nb].text
+                if nb > k:  # a surname may be a common word ("victoria hale") or in no list
+                    fits = lex.is_name(w) or not lex.is_word(w)
+                else:  # before a name: a given name ("blessing mensah"), not "put akosua"
+                    fits = lex.is_given_name(w) or not lex.is_word(w)
+                fits = fits and w.casefold() not in _NAME_FOLLOWERS and w.casefold() not in _BEFORE_CUES
+                if (re.fullmatch(r"[ \t\-]", text[tokens[lo].full_end:tokens[hi].start]) and not tokens[lo].possessive
+                        and w.casefold() not in _NEVER_NAMES and fits and len(w) > 1):
+                    chosen[nb] = (Confidence.CAPTION_NEIGHBOUR, "lexicon")
 
     def _coordinated_names(self, text: str, tokens: Sequence[Token], chosen: dict, caseless: set) -> None:
         """Names in a list: "Aisha, Bola and Chen". A capitalised word joined by a comma, "and", "&" or
-        "or" to a confidently found name is taken as a name too (to review: confidence 0.6), unless it is a
+        "or" to a confidently found name is taken as a name too (to review: ``Confidence.LIST_ITEM``), unless it is a
         known place or organisation, an identity term or a title."""
         lex = self.lexicon
         n = len(tokens)
@@ -731,7 +610,7 @@ class Detector:
                     and text[tokens[k - 2].full_end:tokens[k - 1].start].strip() in ("", ","):
                 yield k - 2
 
-        queue = [k for k, (conf, _) in chosen.items() if conf >= 0.7 and k not in caseless]
+        queue = [k for k, (conf, _) in chosen.items() if conf >= Confidence.CONFIDENT and k not in caseless]
         while queue:
             k = queue.pop()
             for c in candidates(k):
@@ -741,7 +620,7 @@ class Detector:
                         or _sentence_initial(text, tokens[c].start) or key in IDENTITY_TERMS
                         or key in _NEVER_NAMES or key in _TITLES or lex.is_known_proper(w)):
                     continue
-                chosen[c] = (0.6, "context")
+                chosen[c] = (Confidence.LIST_ITEM, "context")
 
     def _nltk_layer(self, text: str) -> list[Span]:
         import nltk
@@ -760,7 +639,7 @@ class Detector:
                 label = {"PERSON": "PERSON", "GPE": "LOCATION", "LOCATION": "LOCATION", "FACILITY": "LOCATION",
                          "ORGANIZATION": "ORG"}.get(node.label())
                 if label:
-                    out.append(Span(first.start, last.end, label, "nltk", 0.6, text[first.start:last.end]))
+                    out.append(Span(first.start, last.end, label, "nltk", Confidence.NLTK, text[first.start:last.end]))
                 i += size
             else:
                 i += 1
