@@ -15,10 +15,30 @@ import pandas as pd
 
 from .config import TABLE_INPUTS, CohortConfig
 from .consent import RECORD_ID_COLUMNS, consent_problems, unlink_records
-from .errors import InputError, Problem, RMResearchError, ValidationError
+from .errors import AnalysisError, InputError, Problem, RMResearchError, ValidationError
 from .schemas import SCHEMAS, read_table
 
-__all__ = ["load_table", "validate_cohort", "check_references"]
+__all__ = ["load_table", "read_cohort_table", "validate_cohort", "check_references", "check_analyses"]
+
+
+def read_cohort_table(config: CohortConfig, name: str, *, ethnicity_map=None) -> tuple[pd.DataFrame, list[Problem]]:
+    """The cohort's ``name`` table as :func:`load_table` reads it (same reader, schema and options) and every problem
+    found, without raising for them: ``rmresearch validate`` reads each table through this, so what it accepts is
+    what the notebooks load. The frame keeps its ``_row`` column and every cohort's participants."""
+    if name not in TABLE_INPUTS:
+        raise AnalysisError(f"Unknown table {name!r}: the tables a cohort file names under 'inputs:' are "
+                            f"{', '.join(TABLE_INPUTS)}.")
+    frame, problems = read_table(
+        config.input_path(name),
+        SCHEMAS[name],
+        ethnicity_map=ethnicity_map or config.ethnicity_map(),
+        grouping=config.ethnicity_grouping,
+        raise_on_error=False,
+    )
+    if name == "participants":
+        mismatch = cohort_mismatch(frame, config)
+        problems += [mismatch] if mismatch is not None else []
+    return frame, problems
 
 
 def load_table(config: CohortConfig, name: str, *, keep_row_numbers: bool = False) -> pd.DataFrame:
@@ -27,18 +47,9 @@ def load_table(config: CohortConfig, name: str, *, keep_row_numbers: bool = Fals
     Raises :class:`~rmresearch.errors.ValidationError` listing every problem.
     Warnings (e.g. a disagreeing ``ethnicity_group``) do not stop loading.
     """
-    if name not in SCHEMAS or name == "survey":
-        raise ValueError(f"Unknown table {name!r}; tables: {', '.join(TABLE_INPUTS)}")
-    frame, _ = read_table(
-        config.input_path(name),
-        SCHEMAS[name],
-        ethnicity_map=config.ethnicity_map(),
-        grouping=config.ethnicity_grouping,
-    )
+    frame, problems = read_cohort_table(config, name)
+    raise_if_errors(problems)
     if name == "participants":
-        mismatch = cohort_mismatch(frame, config)
-        if mismatch is not None:
-            raise ValidationError([mismatch])
         frame = frame.loc[frame["cohort"].astype(str) == config.cohort]
     if name in RECORD_ID_COLUMNS and config.inputs.get("participants") is not None:
         # consent: records of participants who did not consent to linkage (or withdrew) are not linked to the scheme
@@ -202,11 +213,36 @@ def check_references(tables: dict[str, pd.DataFrame], config: CohortConfig) -> l
 
 
 def validate_cohort(config: CohortConfig) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    """Read every configured table and return them with *all* problems found.
+    """Read every configured input and return the tables with *all* problems found.
 
     Unlike :func:`load_table`, this never stops at the first bad file: it is
-    what ``rmresearch validate`` prints.
+    what ``rmresearch validate`` prints. Each input is read through the reader
+    the report uses (:func:`read_cohort_table` for tables, the survey, actions,
+    transcript and codings readers for the rest), and the checks the analyses
+    make before they compute (grades on the scale, the recruitment funnel,
+    result keys...) run here too, so that nothing the report would reject passes.
     """
+    tables, problems = _read_tables(config)
+    cohort_tables = dict(tables)
+    if "participants" in tables:  # what load_table gives the notebooks: this cohort's participants only
+        people = tables["participants"]
+        cohort_tables["participants"] = people.loc[people["cohort"].astype(str) == config.cohort]
+    from .surveys import survey_problems
+
+    problems += survey_problems(config, cohort_tables)
+    problems += _interview_problems(config)
+    problems += check_references(tables, config)
+    problems += check_values(tables, config)
+    problems += _new_problems(problems, check_analyses(cohort_tables, config))
+    problems += _actions_problems(config, cohort_tables)
+    problems += _themes_problems(config, tables)
+    if "participants" in tables:
+        problems += consent_problems(config, tables["participants"], tables)
+    problems += _key_problems(config)
+    return tables, problems
+
+
+def _read_tables(config: CohortConfig) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     tables: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
     emap = config.ethnicity_map()
@@ -215,20 +251,23 @@ def validate_cohort(config: CohortConfig) -> tuple[dict[str, pd.DataFrame], list
         if path is None:
             continue
         try:
-            frame, found = read_table(path, SCHEMAS[name], ethnicity_map=emap, grouping=config.ethnicity_grouping, raise_on_error=False)
+            frame, found = read_cohort_table(config, name, ethnicity_map=emap)
         except InputError as exc:
-            problems.append(Problem(str(path), str(exc).removeprefix(f"{path}: ")))
+            problems.append(_as_problem(exc, path))
             continue
         problems += found
         if not any(p.severity == "error" for p in found):
             tables[name] = frame
-    for wave, path in (config.inputs.get("surveys") or {}).items():
-        try:
-            _, found = read_table(path, SCHEMAS["survey"], raise_on_error=False)
-        except InputError as exc:
-            problems.append(Problem(str(path), str(exc).removeprefix(f"{path}: ")))
-            continue
-        problems += found
+    return tables, problems
+
+
+def _as_problem(exc: Exception, path) -> Problem:
+    return Problem(str(path), str(exc).removeprefix(f"{path}: "))
+
+
+def _interview_problems(config: CohortConfig) -> list[Problem]:
+    """The raw transcripts as ``anonymise run`` reads them, and the anonymised ones as the report reads them."""
+    problems: list[Problem] = []
     interviews = config.inputs.get("interviews")
     if interviews is not None and Path(interviews).exists() and not Path(interviews).is_dir():
         problems.append(Problem(str(config.path), f"inputs.interviews must be the folder of raw transcripts, but {interviews} "
@@ -238,12 +277,105 @@ def validate_cohort(config: CohortConfig) -> tuple[dict[str, pd.DataFrame], list
         if not files:
             problems.append(Problem(str(interviews), "the interviews folder is empty", severity="warning"))
         problems += check_transcripts(Path(interviews))
-    problems += check_references(tables, config)
-    problems += check_values(tables, config)
-    if "participants" in tables:
-        problems += consent_problems(config, tables["participants"], tables)
-    problems += _key_problems(config)
-    return tables, problems
+    return problems
+
+
+def _actions_problems(config: CohortConfig, tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    """The actions log read as the programme notebook reads it (``programme.read_actions`` with the pairs)."""
+    path = config.inputs.get("actions")
+    if path is None:
+        return []
+    from .io.tables import read_action_table
+
+    try:
+        return read_action_table(path, pairs=tables.get("pairs"))[1]
+    except InputError as exc:
+        return [_as_problem(exc, path)]
+
+
+def _anonymised(config: CohortConfig) -> bool:
+    folder = config.outputs.get("anonymised")
+    return folder is not None and Path(folder).is_dir() and any(Path(folder).glob("*.txt"))
+
+
+def _themes_problems(config: CohortConfig, tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    """The anonymised transcripts, their segments and the codings read as the themes notebook reads them
+    (:func:`rmresearch.coding.load_coding_data`); codings cite the anonymised text, so before ``anonymise run``
+    has written it a warning says they wait."""
+    path = config.inputs.get("codings")
+    if not _anonymised(config):
+        if path is None:
+            return []
+        return [Problem(str(path), f"the codings are checked against the anonymised transcripts, and there are none yet in "
+                        f"{config.outputs.get('anonymised')}; run `rmresearch anonymise run --cohort {config.cohort}`, "
+                        "then validate again", severity="warning")]
+    if "participants" not in tables:  # its problems are reported already; the notebook would stop at them
+        return []
+    from .coding import load_coding_data
+
+    try:
+        load_coding_data(config, unit="turn", grouping="aggregate")
+    except ValidationError as exc:
+        return list(exc.problems)
+    except (InputError, AnalysisError) as exc:
+        return [_as_problem(exc, path if path is not None and str(exc).startswith(str(path)) else config.outputs["anonymised"])]
+    return []
+
+
+def check_analyses(tables: dict[str, pd.DataFrame], config: CohortConfig) -> list[Problem]:
+    """The checks the analyses make before computing, run on the tables read (this cohort's participants only):
+    staff snapshots and the recruitment funnel on the grade scale, session names the results recorder accepts."""
+    from . import progression as pg
+
+    problems: list[Problem] = []
+    calls = []
+    if "staff" in tables:
+        calls.append(lambda: pg.prepare_snapshots(tables["staff"], grade_scale=config.grade_scale,
+                                                  reference=config.reference_group, aggregate_label=config.aggregate_group,
+                                                  source=str(config.input_path("staff"))))
+    if "recruitment" in tables:
+        calls.append(lambda: pg.recruitment_funnel(tables["recruitment"], grade_scale=config.grade_scale,
+                                                   source=str(config.input_path("recruitment"))))
+    for call in calls:
+        try:
+            call()
+        except ValidationError as exc:
+            problems += exc.problems
+    if "sessions" in tables:
+        problems += _session_key_problems(tables["sessions"], str(config.input_path("sessions")))
+    return problems
+
+
+def _session_key_problems(sessions: pd.DataFrame, source: str) -> list[Problem]:
+    """Each session's attendance is recorded as ``session_attendance_<session, lower case, spaces as _>``: a name
+    that gives a key the results recorder refuses would stop the programme notebook."""
+    from .results import _KEY
+
+    problems = []
+    for session, group in sessions.groupby("session", sort=False):
+        key = f"session_attendance_{str(session).lower().replace(' ', '_')}"
+        if not _KEY.match(key):
+            rows = group["_row"].astype(int).tolist()
+            problems.append(Problem(
+                source, f"session name '{session}' cannot name a result (it becomes '{key}'; results are named with "
+                "letters a-z, digits, spaces and underscores only): rename the session, e.g. "
+                f"'{_plain_name(str(session))}' (rows {', '.join(map(str, rows[:8]))}{' ...' if len(rows) > 8 else ''})",
+                row=rows[0], column="session"))
+    return problems
+
+
+def _plain_name(name: str) -> str:
+    import re
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^A-Za-z0-9 _]+", " ", ascii_name).split()) or "Session 1"
+
+
+def _new_problems(found: list[Problem], more: list[Problem]) -> list[Problem]:
+    """``more`` without the errors already reported for the same file and column (one mistake, one message)."""
+    seen = {(p.file, p.column) for p in found if p.severity == "error"}
+    return [p for p in more if (p.file, p.column) not in seen]
 
 
 def _key_problems(config: CohortConfig) -> list[Problem]:
