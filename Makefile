@@ -11,6 +11,7 @@ COHORT ?= demo
 help:
 	@echo "make demo        create .venv if needed, generate the synthetic demo cohort, build its report"
 	@echo "make test        create .venv if needed, run every test (pytest + nbval over the notebooks)"
+	@echo "make test-unit   the quick tests only: pytest without the tests marked slow (no notebooks)"
 	@echo "make lab         open JupyterLab on the notebooks"
 	@echo "make report COHORT=name   build the report for cohorts/name.yml"
 	@echo "make bench       run the benchmarks and print their figures"
@@ -38,8 +39,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
 
+# The tests marked @pytest.mark.slow (report builds, SIGKILL and release runs...) are left out; `make test` runs them.
 test-unit: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not slow"
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks

@@ -60,6 +60,7 @@ def test_config_naming_a_missing_file(demo_copy):
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow  # runs validate and report in subprocesses (~25 s)
 def test_participants_file_with_a_missing_column(demo_copy):
     path = demo_copy / "data" / "demo" / "participants.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -104,3 +105,30 @@ def test_every_help_at_every_depth_renders_cleanly():
         text = parser.format_help()
         assert "option_strings" not in text and "%(" not in text, f"rmresearch {' '.join(path)} --help is garbled"
         assert text.count("usage:") == 1
+
+
+def test_every_command_is_defined_in_the_cli_package():
+    # one command-line package: no other module declares a command or builds a parser
+    src = PROJECT / "src" / "rmresearch"
+    outside = [p.relative_to(src).as_posix() for p in src.rglob("*.py")
+               if "cli" not in p.relative_to(src).parts
+               and any(s in p.read_text(encoding="utf-8") for s in ("add_parser(", "add_subparsers(", "ArgumentParser("))]
+    assert outside == []
+    from rmresearch.cli import COMMAND_MODULES
+
+    assert subcommands() == sorted(["demo", "validate", "report", "schema", "anonymise", "audit", "setup-nltk", "code",
+                                    "survey"])
+    assert len(COMMAND_MODULES) == 6
+
+
+@pytest.mark.parametrize("table", ["actions", "codings"])
+def test_schema_lists_every_configured_input(table, capsys):
+    assert main(["schema", table]) == 0
+    assert capsys.readouterr().out.startswith(f"{table}: ")
+
+
+def test_cohorts_dir_is_accepted_by_every_command_that_takes_a_cohort():
+    for path, parser in _all_parsers(build_parser()):
+        options = {o for a in parser._actions for o in a.option_strings}
+        if "--cohort" in options:
+            assert "--cohorts-dir" in options, f"rmresearch {' '.join(path)} has --cohort but no --cohorts-dir"

@@ -68,3 +68,22 @@ def test_committed_notebooks_have_no_outputs_and_one_parameters_cell():
 def test_demo_cohort_config_matches_the_generator_template():
     bundled = (PROJECT / "src" / "rmresearch" / "data" / "demo_cohort.yml").read_text()
     assert (PROJECT / "cohorts" / "demo.yml").read_text() == bundled
+
+
+def test_console_script_is_the_cli_package_main():
+    import importlib
+
+    target = _pyproject()["project"]["scripts"]["rmresearch"]
+    module, _, function = target.partition(":")
+    assert target == "rmresearch.cli:main"
+    assert callable(getattr(importlib.import_module(module), function))
+
+
+def test_make_test_unit_leaves_out_the_slow_tests_and_make_test_runs_everything():
+    makefile = (PROJECT / "Makefile").read_text()
+    unit = re.search(r"^test-unit:.*\n((?:\t.*\n)+)", makefile, flags=re.M).group(1)
+    full = re.search(r"^test:.*\n((?:\t.*\n)+)", makefile, flags=re.M).group(1)
+    assert '-m "not slow"' in unit
+    assert "-m" not in full.replace("-m pytest", "")
+    markers = _pyproject()["tool"]["pytest"]["ini_options"]["markers"]
+    assert any(m.startswith("slow:") for m in markers)
