@@ -196,6 +196,65 @@ def test_clear_errors():
         A.awarding_gap(students, alpha=5)
 
 
+def test_errors_are_analysis_errors():
+    from rmresearch.errors import AnalysisError
+
+    students = students_from_counts([("White", 10, 5), ("Black", 10, 5)])
+    for call in (lambda: A.awarding_gap(students, by="faculty"), lambda: A.awarding_gap(students, reference="Whte"),
+                 lambda: A.mentored_comparison(students, method="nearest"), lambda: A.exclusions(pd.DataFrame()),
+                 lambda: A.tariff_band([100], bands=[96, 80])):
+        with pytest.raises(AnalysisError):
+            call()
+
+
+# --------------------------------------------------------------------------- package layout and vocabulary
+
+
+def test_public_api_importable_from_the_package():
+    import rmresearch.attainment as package
+    from rmresearch.attainment import awarding_gap, disclose_attainment, mentored_comparison, record_pp  # noqa: F401
+
+    for name in package.__all__:
+        assert callable(getattr(package, name)) or name.startswith("DEFAULT_"), name
+    assert A.awarding_gap is awarding_gap
+
+
+def test_reference_columns_are_prefixed():
+    students = students_from_counts([("White", 70, 56), ("Black", 80, 48)])
+    table = A.awarding_gap(students)
+    assert {"reference_n", "reference_good", "reference_rate"} <= set(table.columns)
+    assert not {"n_reference", "good_reference", "rate_reference"} & set(table.columns)
+    assert table.loc[1, ["reference_n", "reference_good"]].tolist() == [70, 56]
+    assert table.loc[1, "reference_rate"] == pytest.approx(0.8)
+
+
+def test_record_pp_records_a_gap_in_percentage_points():
+    from rmresearch.results import Recorder
+
+    rec = Recorder()
+    # 12.34 pp (interval 10.3 to 13.7) is stored as a difference of proportions, shown x100 with one decimal
+    r = A.record_pp("awarding_gap", 12.34, ci_pp=(10.3, 13.7), n=400, rests_on=[(400, 120), (600, 230)],
+                    label="Awarding gap", headline=True, recorder=rec)
+    assert r["display"] == "12.3 pp" and r["unit"] == "pp" and r["scale"] == 100 and r["headline"]
+    assert r["value"] == pytest.approx(0.123) and (r["ci_low"], r["ci_high"]) == (pytest.approx(0.103), pytest.approx(0.137))
+    # a rate it rests on is suppressed (2 of 60): so is the gap
+    r = A.record_pp("gap2", 26.7, ci_pp=(20.0, 30.0), rests_on=[(400, 120), (60, 2)], label="Gap", recorder=rec)
+    assert r["display"] == ".." and r["suppressed"]
+
+
+def test_plot_gap_trend_draws_on_a_given_axes_and_returns_its_figure():
+    import matplotlib.pyplot as plt
+
+    students = pd.concat([
+        students_from_counts([("White", 100, 80), ("Black", 40, 24)]).assign(qualification_year=2021),
+        students_from_counts([("White", 100, 81), ("Black", 50, 35)]).assign(qualification_year=2023),
+    ], ignore_index=True)
+    fig, ax = plt.subplots()
+    assert A.plot_gap_trend(A.gap_trend(students), ax=ax) is fig
+    assert len(ax.lines[0].get_xdata()) == 2
+    plt.close(fig)
+
+
 # --------------------------------------------------------------------------- adjusted gap
 
 
