@@ -138,7 +138,7 @@ def hesa_round(x: Any, base: int = 5) -> Any:
 
     Raises
     ------
-    ValueError
+    rmresearch.errors.AnalysisError (a ValueError)
         For negative, infinite, boolean or non-numeric values, or a bad ``base``.
 
     Notes

@@ -151,7 +151,7 @@ def disclose(
 
     Raises
     ------
-    ValueError
+    rmresearch.errors.AnalysisError (a ValueError)
         A listed column is missing or not numeric, a count is negative, a
         numerator exceeds its denominator, a rate is outside -1..1 when
         ``percent=True``, or the table was already disclosed.
