@@ -46,26 +46,6 @@ from .outcomes import ACTION_STATUSES, actions_summary, kirkpatrick_summary, rea
 from .plots import plot_gains, plot_meetings_held, plot_meetings_over_time
 from .reciprocity import reciprocity_by_pair, reciprocity_summary, record_reciprocity
 
-__all__ = [
-    "participants_by_role",
-    "pairs_by_status",
-    "meetings_per_pair",
-    "pairs_by_meetings_held",
-    "engagement_summary",
-    "engagement_by_pair",
-    "fidelity_summary",
-    "withdrawal_timing",
-    "session_attendance",
-    "meetings_over_time",
-    "record_session_attendance",
-    "plot_meetings_held",
-    "plot_meetings_over_time",
-    "reciprocity_by_pair",
-    "reciprocity_summary",
-    "record_reciprocity",
-    "plot_gains",
-    "ACTION_STATUSES",
-    "read_actions",
-    "actions_summary",
-    "kirkpatrick_summary",
-]
+from . import engagement, outcomes, plots, reciprocity  # noqa: E402 - the modules, for their __all__
+
+__all__ = [*engagement.__all__, *reciprocity.__all__, *outcomes.__all__, *plots.__all__]

@@ -48,28 +48,7 @@ from .likert import likert_counts, plot_likert
 from .responses import SurveyImport, load_surveys, read_responses, survey_instrument, survey_problems
 from .scoring import reliability, score
 
-__all__ = [
-    "KIRKPATRICK_LEVELS",
-    "WAVES",
-    "Item",
-    "Scale",
-    "OpenQuestion",
-    "Instrument",
-    "SurveyImport",
-    "list_instruments",
-    "load_instrument",
-    "project_instrument_folder",
-    "read_responses",
-    "load_surveys",
-    "survey_instrument",
-    "survey_problems",
-    "score",
-    "cronbach_alpha",
-    "alpha_confidence_interval",
-    "reliability",
-    "paired_change",
-    "change_by_group",
-    "record_change",
-    "likert_counts",
-    "plot_likert",
-]
+from . import change, instruments, likert, responses, scoring  # noqa: E402 - the modules, for their __all__
+
+__all__ = [*instruments.__all__, *responses.__all__, *scoring.__all__, "cronbach_alpha", "alpha_confidence_interval",
+           *change.__all__, *likert.__all__]
