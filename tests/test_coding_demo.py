@@ -97,7 +97,8 @@ def test_demo_theme_tables(demo):
     assert list(co.index) == cb.codable_names and (co.to_numpy() == co.to_numpy().T).all()
     per_code = freq.groupby("code")["segments"].sum()
     assert (np.diag(co) == per_code.reindex(co.index).to_numpy()).all()
-    fig, ax = plot_cooccurrence(co, rules=config.disclosure, codebook=cb)
+    fig = plot_cooccurrence(co, rules=config.disclosure, codebook=cb)
+    ax = fig.axes[0]
     assert "occur together most often" in ax.get_title(loc="left")
     texts = [t.get_text() for t in ax.texts]
     assert all(int(t) % 5 == 0 for t in texts)  # only rounded counts are drawn

@@ -6,6 +6,8 @@ colour-vision deficiency. Groups keep the same colour in every figure.
 
 from __future__ import annotations
 
+from typing import Callable, Mapping
+
 import matplotlib
 import matplotlib.pyplot as plt
 
@@ -13,7 +15,7 @@ from .errors import RMResearchError
 from .figuretext import FIGURE_TEXT_MIME, _add_figure_method, figure_text, install_hook
 
 __all__ = ["OKABE_ITO", "FIGURE_METADATA_KEY", "FIGURE_TEXT_MIME", "apply_style", "group_colours", "new_figure",
-           "describe", "figure_text", "finish", "FigureLeak"]
+           "stacked_bars", "describe", "figure_text", "finish", "FigureLeak"]
 
 OKABE_ITO = (
     "#0072B2",  # blue
@@ -83,6 +85,76 @@ def new_figure(*, width: float = 7.5, height: float = 4.2):
     """A figure and axes in the report style."""
     apply_style()
     return plt.subplots(figsize=(width, height), layout="constrained")
+
+
+def stacked_bars(
+    table,
+    *,
+    colours: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | Callable[[str], str] | None = None,
+    xlabel: str | None = None,
+    title: str | None = None,
+    legend_title: str | None = None,
+    legend: Mapping | None = None,
+    grid: str = "y",
+    ax=None,
+    width: float = 7.5,
+    height: float = 4.2,
+):
+    """Horizontal stacked bars: one bar per row of ``table`` (first row on top), one segment per column.
+
+    The cell values are drawn as they are: pass counts already rounded for disclosure. Rows whose
+    value is missing in a column get no segment there.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows are the bars (the index gives their labels), columns the stacked parts, left to right.
+    colours : dict, optional
+        ``{column: colour}``, e.g. :func:`group_colours`; default the Okabe-Ito palette in column order.
+    labels : dict or callable, optional
+        Legend label of each column (default the column name).
+    xlabel, title, legend_title : str, optional
+        Axis label, title and the legend's title (a legend is drawn when ``legend_title`` or ``legend`` is given).
+    legend : dict, optional
+        Further arguments of ``ax.legend`` (default ``loc="lower right"``).
+    grid : {"y", "x"}
+        ``"x"`` draws vertical grid lines only (easier to read bar lengths on wide charts).
+    ax : matplotlib Axes, optional
+        Draw on this axes; otherwise a new figure of ``width`` x ``height`` inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"White": [10, 5], "BAME": [0, 15]}, index=["senior_leader", "staff_partner"])
+    >>> fig = stacked_bars(table, colours=group_colours(table.columns), legend_title="Ethnicity group")
+    >>> [(round(p.get_x()), round(p.get_width())) for p in fig.axes[0].patches]
+    [(0, 10), (0, 5), (10, 0), (5, 15)]
+    >>> plt.close(fig)
+    """
+    if ax is None:
+        _, ax = new_figure(width=width, height=height)
+    left = None
+    for i, column in enumerate(table.columns):
+        colour = colours[column] if colours is not None else OKABE_ITO[i % len(OKABE_ITO)]
+        label = labels(column) if callable(labels) else (labels or {}).get(column, column)
+        ax.barh(table.index, table[column], left=left, color=colour, label=label)
+        left = table[column] if left is None else left + table[column]
+    ax.invert_yaxis()
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if title:
+        ax.set_title(title)
+    if legend_title is not None or legend is not None:
+        ax.legend(**{"title": legend_title, "loc": "lower right", **(legend or {})})
+    if grid == "x":
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+    return ax.figure
 
 
 def describe(fig) -> str:

@@ -22,6 +22,7 @@ from .analysis import (
     exemplar_quotes,
     framework_matrix,
     plot_cooccurrence,
+    quote_blocks,
     theme_table,
 )
 from .codebook import (
@@ -58,7 +59,7 @@ __all__ = [
     "LEVELS", "cohen_kappa", "krippendorff_alpha", "coding_comparison", "alpha_by_code", "reliability_matrix",
     # analysis
     "coded_segments", "code_frequencies", "code_cooccurrence", "plot_cooccurrence", "framework_matrix",
-    "exemplar_quotes", "theme_table",
+    "exemplar_quotes", "quote_blocks", "theme_table",
     # REFI-QDA
     "QdpxError", "QdpxProject", "export_qdpx", "import_qdpx", "validate_project_xml",
     # cohort and demo

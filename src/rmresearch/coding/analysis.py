@@ -29,6 +29,7 @@ __all__ = [
     "code_frequencies",
     "code_cooccurrence",
     "plot_cooccurrence",
+    "quote_blocks",
     "framework_matrix",
     "exemplar_quotes",
     "theme_table",
@@ -181,7 +182,8 @@ def plot_cooccurrence(matrix: pd.DataFrame, *, rules=None, codebook: Codebook | 
 
     Returns
     -------
-    (matplotlib.figure.Figure, matplotlib.axes.Axes)
+    matplotlib.figure.Figure
+        The figure drawn on (``ax.figure`` when ``ax`` is given); the heatmap is its first axes.
     """
     from ..disclosure import hesa_round
     from ..plots import new_figure
@@ -212,7 +214,7 @@ def plot_cooccurrence(matrix: pd.DataFrame, *, rules=None, codebook: Codebook | 
     else:
         ax.set_title("No two themes share a segment")
     fig.colorbar(im, ax=ax, shrink=0.8, label=f"Segments coded with both (rounded to {base})")
-    return fig, ax
+    return fig
 
 
 def _first_sentence(text: str, min_words: int = 5) -> str:
@@ -349,6 +351,38 @@ def exemplar_quotes(
                 }
             )
     return pd.DataFrame(rows, columns=["code", "title", "quote", "participant_id", "role", "segment_id", "n_coders"])
+
+
+def quote_blocks(quotes: pd.DataFrame) -> list[str]:
+    """Markdown for exemplar quotes (:func:`exemplar_quotes`): one block per theme, in the order given.
+
+    Each block is a ``###`` heading with the theme's title, then each quote as a block quote attributed by
+    pseudonym (participant ID), role and segment ID, so it can be checked against the anonymised transcript.
+
+    Examples
+    --------
+    >>> quotes = pd.DataFrame({"title": ["Safe space", "Safe space"], "quote": ["I could say it.", "We were heard."],
+    ...                        "participant_id": ["P01", "P07"], "role": ["staff_partner", "senior_leader"],
+    ...                        "segment_id": ["i_a#t002", "i_b#t004"]})
+    >>> print(quote_blocks(quotes)[0])
+    ### Safe space
+    <BLANKLINE>
+    > I could say it.
+    >
+    > — P01, staff partner (i_a#t002)
+    <BLANKLINE>
+    > We were heard.
+    >
+    > — P07, senior leader (i_b#t004)
+    """
+    blocks = []
+    for title, group in quotes.groupby("title", sort=False):
+        lines = [f"### {title}"]
+        for q in group.itertuples():
+            role = str(q.role).replace("_", " ") if isinstance(q.role, str) else "role not recorded"
+            lines.append(f"> {q.quote}\n>\n> — {q.participant_id}, {role} ({q.segment_id})")
+        blocks.append("\n\n".join(lines))
+    return blocks
 
 
 def theme_table(frequencies: pd.DataFrame, *, by: str = "role", value: str = "participants") -> pd.DataFrame:
