@@ -23,7 +23,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -53,24 +52,10 @@ def normalise_label(label: str) -> str:
 
 
 def read_records(path: str | Path) -> list[dict]:
-    """Doccano-style JSONL records (via :func:`rmresearch.transcripts.read_jsonl` when available)."""
-    path = Path(path)
-    try:
-        from ..transcripts import read_jsonl
+    """Doccano-style JSONL records, read and checked by :func:`rmresearch.transcripts.read_jsonl`."""
+    from ..transcripts import read_jsonl
 
-        return read_jsonl(path)
-    except ImportError:  # pragma: no cover - transcripts.py is part of the package
-        pass
-    if not path.is_file():
-        raise InputError(f"{path}: file not found.")
-    records = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip():
-            try:
-                records.append(json.loads(line))
-            except ValueError as exc:
-                raise InputError(f"{path}: line {n} is not valid JSON ({exc}).") from None
-    return records
+    return read_jsonl(Path(path))
 
 
 def _spans(record: dict) -> list[tuple[int, int, str]]:

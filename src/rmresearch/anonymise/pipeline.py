@@ -37,7 +37,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import pandas as pd
 
@@ -49,6 +49,9 @@ from .pseudonyms import STYLES, PseudonymKey, key_path
 from .review import ReviewQueue, review_path
 from .roster import Roster, load_roster, name_tokens
 from .spans import Span
+
+if TYPE_CHECKING:
+    from ..transcripts import Transcript
 
 __all__ = ["AnonymiseSettings", "anonymise_text", "anonymise_cohort", "settings_from_config", "detector_for",
            "transcript_files", "LOG_COLUMNS", "anonymisation_summary", "check_anonymised", "recover_interrupted",
@@ -384,28 +387,10 @@ def recover_interrupted(config) -> str:
         return staging.recover(journal, out_dir, [kpath, rpath])
 
 
-def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = True) -> pd.DataFrame:
-    """Anonymise every raw transcript of a cohort; return one summary row per document.
-
-    Columns: ``document`` (the document pseudonym, e.g. ``interview_03``), ``output``,
-    ``spans``, ``review``, and one count per label. Raw files are only read. The
-    anonymised folder, the key and the review file are replaced together
-    (:mod:`~rmresearch.anonymise.staging`): a run that fails or is killed leaves
-    the previous state, and the next run finishes or discards its leftovers.
-    """
-    from ..guard import check_anonymise_outputs
-    from ..transcripts import read_transcript
-
-    settings, options = settings_from_config(config)
-    check_anonymise_outputs(config)  # folder, key and review file: never over an input, a key or into a report
-    roster = roster if roster is not None else load_roster(config)
-    detector = Detector(roster, options=options)
-    kpath = key_path(config)
-    out_dir = Path(config.outputs["anonymised"])
-    raw_dir = Path(config.input_path("interviews"))
+def _check_places(config, out_dir: Path, raw_dir: Path, rpath: Path) -> None:
+    """Refuse an anonymised folder inside the raw one, and a review file inside the raw or a shared folder."""
     if _inside(out_dir, raw_dir):
         raise ConfigError(f"{config.path}: outputs.anonymised ({out_dir}) must not be inside the raw interviews folder {raw_dir}.")
-    rpath = review_path(config)
     if raw_dir.resolve() in rpath.resolve().parents:
         raise ConfigError(f"{config.path}: the review file {rpath} must not be inside the raw folder {raw_dir}; "
                           "set options.anonymise.review_file elsewhere.")
@@ -417,6 +402,53 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
                               "(default: beside the raw folder).")
     if rpath.is_dir():
         raise InputError(f"{rpath}: the review file is a folder; move it away or set options.anonymise.review_file.")
+
+
+def _read_all(files: list[Path], raw_dir: Path) -> tuple[dict[Path, Transcript], dict[str, str]]:
+    """Every raw transcript read (and its digest, by raw name) before anything is written: one unreadable
+    file must not leave a half-done run, and all of them are named at once."""
+    from ..transcripts import read_transcript
+
+    transcripts, digests, unreadable = {}, {}, []
+    for path in files:
+        try:
+            size = path.stat().st_size if path.exists() else 0
+            if size > MAX_TRANSCRIPT_BYTES:
+                raise InputError(f"{path}: {size / 2**20:.0f} MB, more than a transcript can be "
+                                 f"({MAX_TRANSCRIPT_BYTES // 2**20} MB); is it a recording or an export with "
+                                 "media? Save the transcript's text alone (.docx without images, or .txt).")
+            digests[raw_name(path, raw_dir)] = _digest(path)
+            transcripts[path] = read_transcript(path)
+        except InputError as exc:
+            unreadable.append(str(exc))
+    if unreadable:
+        raise InputError(
+            f"{len(unreadable)} of {len(files)} transcript(s) cannot be read; nothing was written:\n  - "
+            + "\n  - ".join(unreadable)
+        )
+    return transcripts, digests
+
+
+def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = True) -> pd.DataFrame:
+    """Anonymise every raw transcript of a cohort; return one summary row per document.
+
+    Columns: ``document`` (the document pseudonym, e.g. ``interview_03``), ``output``,
+    ``spans``, ``review``, and one count per label. Raw files are only read. The
+    anonymised folder, the key and the review file are replaced together
+    (:mod:`~rmresearch.anonymise.staging`): a run that fails or is killed leaves
+    the previous state, and the next run finishes or discards its leftovers.
+    """
+    from ..guard import check_anonymise_outputs
+
+    settings, options = settings_from_config(config)
+    check_anonymise_outputs(config)  # folder, key and review file: never over an input, a key or into a report
+    roster = roster if roster is not None else load_roster(config)
+    detector = Detector(roster, options=options)
+    kpath = key_path(config)
+    out_dir = Path(config.outputs["anonymised"])
+    raw_dir = Path(config.input_path("interviews"))
+    rpath = review_path(config)
+    _check_places(config, out_dir, raw_dir, rpath)
     files = transcript_files(raw_dir)
     if not files:
         others = sorted(raw_name(p, raw_dir) for p in raw_dir.rglob("*") if p.is_file() and not p.name.startswith("."))
@@ -428,24 +460,7 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
         staging.recover(journal, out_dir, [kpath, rpath])
         key = PseudonymKey.load(kpath, cohort=config.cohort, style=settings.style, roster=roster, require_private=True)
         review = ReviewQueue(rpath)
-        # Read every transcript before writing anything: one unreadable file must not leave a half-done run.
-        transcripts, digests, unreadable = {}, {}, []
-        for path in files:
-            try:
-                size = path.stat().st_size if path.exists() else 0
-                if size > MAX_TRANSCRIPT_BYTES:
-                    raise InputError(f"{path}: {size / 2**20:.0f} MB, more than a transcript can be "
-                                     f"({MAX_TRANSCRIPT_BYTES // 2**20} MB); is it a recording or an export with "
-                                     "media? Save the transcript's text alone (.docx without images, or .txt).")
-                digests[raw_name(path, raw_dir)] = _digest(path)
-                transcripts[path] = read_transcript(path)
-            except InputError as exc:
-                unreadable.append(str(exc))
-        if unreadable:
-            raise InputError(
-                f"{len(unreadable)} of {len(files)} transcript(s) cannot be read; nothing was written:\n  - "
-                + "\n  - ".join(unreadable)
-            )
+        transcripts, digests = _read_all(files, raw_dir)
         excluded = interview_exclusions(config)
         key.withheld = sorted(excluded)
         documents = key.document_names(digests)

@@ -32,14 +32,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from ..errors import ConfigError, InputError
+from ..errors import AnalysisError, ConfigError, InputError
 from ..fileio import atomic_write
+from ..io import text as textio
 from .roster import Roster, name_tokens
 
 __all__ = ["PseudonymKey", "normalise", "key_path", "check_key_location", "STYLES"]
 
 STYLES = ("tags", "surrogates")
 KEY_FILENAME = "pseudonym_key.json"
+#: Largest pseudonym key read (bytes): a cohort's key is kilobytes; anything this large is not a key.
+MAX_KEY_BYTES = 50_000_000
 KEY_FORMAT = 2  # 2: adds ``documents`` (raw file name -> document pseudonym and content hash)
 DOCUMENT_PREFIX = "interview_"
 
@@ -177,13 +180,12 @@ class PseudonymKey:
             raise InputError(f"{path}: the pseudonym key is a folder, not a file; move it away or restore the key file.")
         if require_private:
             require_private_key(path)
+        restore = "Restore it from backup: deleting it would give every person a new pseudonym."
+        text = textio.read_text(path, limit=MAX_KEY_BYTES, what="a pseudonym key", allow_empty=True, advice=restore)
         try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM if an editor added one
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: the pseudonym key is not valid JSON ({exc}); restore it from backup. "
-                             "Deleting it would give every person a new pseudonym.") from None
-        except OSError as exc:
-            raise InputError(f"{path}: the pseudonym key cannot be read ({exc.strerror}); check its permissions.") from None
+            data = json.loads(text)
+        except ValueError as exc:
+            raise InputError(f"{path}: the pseudonym key is not valid JSON ({exc}). {restore}") from None
         _check_key_data(path, data)
         if data.get("cohort") and cohort and data["cohort"] != cohort:
             raise InputError(f"{path}: this key belongs to cohort {data['cohort']!r}, not {cohort!r}.")
@@ -206,9 +208,9 @@ class PseudonymKey:
 
     def save(self, path: str | Path | None = None) -> Path:
         """Write the key atomically with mode 0600 (folder 0700)."""
+        if (path or self.path) is None:
+            raise AnalysisError("PseudonymKey.save: the key has no path; pass save(path) or load it with PseudonymKey.load(path).")
         path = Path(path or self.path)
-        if path is None:
-            raise ValueError("no path to save the key to")
         from ..guard import check_output
 
         check_output(path, owner="keys")  # never into reports/, an anonymised or raw folder, or over an input

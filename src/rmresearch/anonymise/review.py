@@ -30,24 +30,28 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import Problem, ValidationError
+from ..errors import InputError, Problem, ValidationError
 from ..fileio import write_csv
+from ..io import text as textio
 
 __all__ = ["ReviewQueue", "review_path", "REVIEW_COLUMNS", "DECISIONS"]
 
 REVIEW_COLUMNS = ["document", "start", "end", "label", "layer", "confidence", "text", "context",
                   "pseudonym", "decision", "note"]
+#: Largest review file read (bytes): one row per candidate is kilobytes; anything this large is the wrong file.
+MAX_REVIEW_BYTES = 50_000_000
 DECISIONS = ("accept", "reject")
 _SYNONYMS = {"a": "accept", "y": "accept", "yes": "accept", "replace": "accept", "accepted": "accept",
              "r": "reject", "n": "reject", "no": "reject", "keep": "reject", "rejected": "reject"}
 
 
-def _whole(value) -> int:
-    """A whole number as a spreadsheet may save it ("12" or "12.0")."""
-    number = float(str(value).strip())
-    if not number.is_integer():
-        raise ValueError(value)
-    return int(number)
+def _whole(value) -> int | None:
+    """A whole number as a spreadsheet may save it ("12" or "12.0"), or None when it is none."""
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
 
 
 def review_path(config) -> Path:
@@ -72,16 +76,12 @@ class ReviewQueue:
 
     def _read(self) -> None:
         path = str(self.path)
-        try:
-            raw = self.path.read_bytes()
-        except OSError as exc:
-            raise ValidationError([Problem(path, f"cannot read the review file ({exc.strerror}); close it in any "
-                                           "other program (Excel locks files it has open) and check its permissions")]) from None
-        try:
-            text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
-        except UnicodeDecodeError as exc:
-            raise ValidationError([Problem(path, f"not UTF-8 text (byte {exc.start}); in Excel save it with "
-                                           "'CSV UTF-8 (Comma delimited)', or fix it in a text editor")]) from None
+        try:  # Excel's "CSV UTF-8" starts with a byte-order mark; an empty file is nothing decided yet
+            text = textio.read_text(self.path, limit=MAX_REVIEW_BYTES, what="the review file", unit="row",
+                                    allow_empty=True, advice="In Excel save it with 'CSV UTF-8 (Comma delimited)', "
+                                    "or fix it in a text editor.")
+        except InputError as exc:
+            raise ValidationError([Problem(path, str(exc).removeprefix(f"{path}: "))]) from None
         if not text.strip():
             return  # an empty file: nothing decided yet
         header = text.split("\n", 1)[0]
@@ -107,9 +107,8 @@ class ReviewQueue:
                 problems.append(Problem(path, f"decision {row['decision']!r} is not 'accept' or 'reject' "
                                         "(leave it empty to decide later)", row=i + 2, column="decision"))
                 continue
-            try:
-                start, end = _whole(row["start"]), _whole(row["end"])
-            except ValueError:
+            start, end = _whole(row["start"]), _whole(row["end"])
+            if start is None or end is None:
                 problems.append(Problem(path, "start and end must be whole numbers; do not edit them",
                                         row=i + 2, column="start"))
                 continue

@@ -26,8 +26,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import AnalysisError, InputError
+from ..io import text as textio
 from .lexicon import NAME_TITLES
+
+#: Largest roster CSV read (bytes): a cohort's people are kilobytes; anything this large is the wrong file.
+MAX_ROSTER_BYTES = 50_000_000
 
 __all__ = ["Person", "Roster", "load_roster", "name_tokens"]
 
@@ -136,13 +140,15 @@ class Roster:
 
     @classmethod
     def from_csv(cls, path: str | Path) -> "Roster":
+        import io
+
         path = Path(path)
-        if not path.is_file():
+        if not path.exists():
             raise InputError(f"{path}: roster file not found.")
+        text = textio.read_text(path, limit=MAX_ROSTER_BYTES, what="a roster CSV", unit="row",
+                                advice="Save the roster as 'CSV UTF-8 (Comma delimited)'.")
         try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-        except UnicodeDecodeError:
-            raise InputError(f"{path}: not UTF-8 text; save the roster as UTF-8 CSV.") from None
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
         except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
             raise InputError(f"{path}: not a readable CSV file ({exc}).") from None
         return cls.from_frame(frame, source=str(path))
@@ -170,7 +176,7 @@ def load_roster(config=None, *, path: str | Path | None = None) -> Roster:
     if path is not None:
         return Roster.from_csv(path)
     if config is None:
-        raise ValueError("load_roster needs a cohort configuration or a roster CSV path")
+        raise AnalysisError("load_roster needs a cohort configuration (config=) or a roster CSV (path=); pass one.")
     from ..inputs import load_table
 
     frame = load_table(config, "participants")

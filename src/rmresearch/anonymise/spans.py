@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable
 
+from ..errors import AnalysisError
+
 __all__ = ["Span", "merge_spans", "strip_possessive", "LABELS", "IntervalSet"]
 
 #: Labels the detectors produce. LOCATION and ORG are produced only when asked for.
@@ -43,7 +45,7 @@ class Span:
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:
-            raise ValueError(f"a span needs 0 <= start < end, got {self.start}..{self.end}")
+            raise AnalysisError(f"a span of {self.text!r} needs 0 <= start < end, got {self.start}..{self.end}; check the offsets.")
 
     @property
     def length(self) -> int:
