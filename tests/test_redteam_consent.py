@@ -470,8 +470,8 @@ def test_rerun_fingerprints_change_when_consent_or_the_anonymised_copies_change(
     def capture(notebooks, **kwargs):
         raise Captured(dict(kwargs["fingerprints"]))
 
-    monkeypatch.setattr(report, "_run_notebooks", capture)
-    monkeypatch.setattr(report, "_package_source_hash", lambda: "fixed")  # other edits to the package do not count
+    monkeypatch.setattr(report.build, "_run_notebooks", capture)
+    monkeypatch.setattr(report.build, "_package_source_hash", lambda: "fixed")  # other edits to the package do not count
     # the refusal to report while the anonymised copies still hold a withdrawn person (test_redteam_gaps.py) is
     # switched off here: this test is about the fingerprints alone, with the copies unchanged between two builds
     from rmresearch.anonymise import pipeline

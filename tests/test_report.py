@@ -92,6 +92,20 @@ def test_a_failing_notebook_is_named_and_the_old_report_kept(demo_copy, tmp_path
     assert sorted(p.name for p in out.iterdir()) == before
 
 
+
+def test_an_analysis_error_in_a_notebook_reaches_the_user_as_one_line(demo_copy, tmp_path):
+    cfg = load_cohort(demo_copy / "cohorts" / "demo.yml")
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    write_notebook(notebooks / "03_gap.ipynb", "y = 2",
+                   "from rmresearch.errors import AnalysisError\n"
+                   "raise AnalysisError('students table: no qualifier has a degree class; check degree_class')")
+    with pytest.raises(ReportError) as info:
+        build_report(cfg, notebooks_dir=notebooks, progress=False)
+    assert str(info.value) == ("Notebook 03_gap.ipynb, cell 4: students table: no qualifier has a degree class; "
+                               "check degree_class")  # markdown, parameters, y = 2, then the failing cell
+    assert not (demo_copy / "reports" / "demo").exists()
+
 def _project_notebooks(tmp_path: Path, *extra: tuple[str, tuple[str, ...]]) -> Path:
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir(parents=True)

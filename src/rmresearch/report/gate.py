@@ -1,0 +1,198 @@
+"""The release gate and audits: disclosure control of every table, the leak audit, machine paths."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+from ..config import CohortConfig
+from ..fileio import atomic_write_text
+from .common import ReleaseCheck
+from .provenance import _now
+from .render import _MD_TABLE, _TABLE, _output_meta, _text
+
+def disclosure_problems(folder: str | Path) -> list[str]:
+    """Tables in the executed notebooks of ``folder`` that did not go through disclosure control.
+
+    A table is an output with ``text/html`` holding ``<table`` (or Markdown
+    holding a pipe table) without the metadata that
+    :func:`rmresearch.display.show_table` attaches, or one disclosed under rules
+    below the HESA minimums (a notebook passing rules of its own to ``disclose``).
+    """
+    import nbformat
+
+    problems = []
+    for path in sorted(Path(folder).glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        source_index = 0
+        for cell in nb.cells:
+            if "injected-parameters" in cell.metadata.get("tags", []):
+                continue
+            source_index += 1
+            if cell.cell_type != "code":
+                continue
+            for output in cell.get("outputs", []):
+                data = output.get("data") or {}
+                is_table = _TABLE.search(_text(data.get("text/html", ""))) or _MD_TABLE.search(_text(data.get("text/markdown", "")))
+                if is_table and not _output_meta(output).get("disclosed"):
+                    problems.append(
+                        f"{path.name}, cell {source_index}: a table is shown without disclosure control; show it with "
+                        "rmresearch.display.show_table(disclose(...))"
+                    )
+                weak = _output_meta(output).get("below_hesa_minimums") if is_table else None
+                if weak:  # disclosed, but under rules of the notebook's own that a public release may not use
+                    problems.append(
+                        f"{path.name}, cell {source_index}: a table is disclosed under rules below the HESA minimums "
+                        f"({'; '.join(map(str, weak))}); disclose it with the cohort's rules (rules=cfg.disclosure)")
+    return problems
+
+
+def leak_audit(config: CohortConfig | list[CohortConfig], paths: list[Path]) -> list[str]:
+    """Run the anonymisation leak audit over ``paths`` for one cohort or several; problems as sentences
+    (empty: passed). See :func:`rmresearch.anonymise.audit.audit_shareable` for what is read.
+
+    Fails closed: if the audit cannot run, that is a problem too.
+    """
+    try:
+        from ..anonymise.audit import audit_shareable
+    except ImportError as exc:
+        return [f"leak audit unavailable ({exc}); the report cannot be checked for identifiers."]
+    roots = [Path(p) for p in paths]
+    try:
+        findings = audit_shareable(config, roots)
+    except Exception as exc:  # noqa: BLE001 - any failure of the audit means it did not pass
+        return [f"leak audit unavailable: it failed with {type(exc).__name__}: {exc}"]
+    if not findings:
+        return []
+
+    def shown(f) -> str:
+        path = Path(f.file)
+        for root in roots:
+            if root.is_dir() and root in path.parents:
+                path = path.relative_to(root)
+                break
+        else:
+            path = Path(path.name)
+        where = f" [{f.where}]" if f.where else ""
+        return f"{path}{where}:{f.line}" if f.line else f"{path}{where}"
+
+    lines = [f"{shown(f)}: {f.label} {f.masked} ({f.source})" for f in findings[:20]]
+    if len(findings) > 20:
+        lines.append(f"... and {len(findings) - 20} more")
+    return [f"leak audit found {len(findings)} possible identifier(s) in {len({f.file for f in findings})} file(s): "
+            + "; ".join(lines)]
+
+
+def disclosure_rule_problems(rules, source: str = "the cohort file") -> list[str]:
+    """Why ``rules`` are too weak for a public release (empty: they meet the HESA and OfS minimums).
+
+    The one check, :func:`rmresearch.disclosure.rules_below_minimums`, with what to do. A plain build
+    (an internal audience, e.g. a steering group) may use other rules; a release may not.
+
+    Examples
+    --------
+    >>> from rmresearch.config import DisclosureRules
+    >>> disclosure_rule_problems(DisclosureRules())
+    []
+    >>> disclosure_rule_problems(DisclosureRules(round_to=1), "demo.yml")[0][:70]
+    'demo.yml: options.disclosure round_to is 1: counts must be rounded to '
+    """
+    from ..disclosure import rules_below_minimums
+
+    return [f"{source}: options.disclosure {reason}; a public release needs at least the HESA minimums (a plain "
+            "build without --release, for an internal audience, may use other settings)"
+            for reason in rules_below_minimums(rules)]
+
+
+_PATH_TAIL = r"(?![\w\-]|\.[\w\-])(/)?"  # the whole folder name: not /tmp/proj2 or /tmp/proj.bak for /tmp/proj
+
+
+def _path_markers(root: Path, *folders: Path) -> list[tuple[str, str, str]]:
+    """(absolute prefix, replacement, what it is) for this machine's folders, longest first.
+
+    The project folder becomes relative (``cohorts/demo.yml``), a notebooks folder its name, the
+    Python installation ``<python>``, the home folder (it holds the user name) ``~``.
+    """
+    import sys
+
+    markers: dict[str, tuple[str, str]] = {}
+
+    def add(path, replacement: str, what: str) -> None:
+        for p in {str(path), str(Path(path).resolve())}:
+            if len(p.rstrip("/")) > 1:
+                markers.setdefault(p.rstrip("/"), (replacement, what))
+                markers.setdefault(html.escape(p.rstrip("/"), quote=True), (replacement, what))  # as a page shows it
+
+    add(root, "", "the project folder")
+    for folder in folders:
+        add(folder, folder.name, f"the {folder.name} folder")
+    add(Path(__file__).resolve().parents[2], "", "the rmresearch installation")
+    add(sys.prefix, "<python>", "the Python installation")
+    add(sys.base_prefix, "<python>", "the Python installation")
+    add(Path.home(), "~", "the home folder (it holds the user name)")
+    return [(p, r, w) for p, (r, w) in sorted(markers.items(), key=lambda kv: -len(kv[0]))]
+
+
+def _marker_pattern(prefix: str):
+    return re.compile(r"(?<![\w\-])" + re.escape(prefix) + _PATH_TAIL)
+
+
+def _relativise(text: str, markers) -> str:
+    """``text`` with every absolute path below a marker made relative (see :func:`_path_markers`)."""
+    for prefix, replacement, _what in markers:
+        if prefix in text:
+            text = _marker_pattern(prefix).sub(
+                lambda m, r=replacement: (r + "/" if r else "") if m.group(1) else (r or "."), text)
+    return text
+
+
+SHAREABLE_TEXT = (".html", ".json", ".ipynb", ".csv", ".txt", ".md")
+
+
+def _tidy_paths(folder: Path, markers, *, out_dir: Path, root: Path) -> None:
+    """Make a built report's files hold only project-relative paths (papermill records absolute ones)."""
+    from ..results import _project_relative
+
+    for f in sorted(folder.iterdir()):
+        if not f.is_file() or f.suffix not in SHAREABLE_TEXT:
+            continue
+        text = f.read_text(encoding="utf-8")
+        if f.suffix == ".ipynb":
+            data = json.loads(text)
+            pm = data.get("metadata", {}).get("papermill")
+            if isinstance(pm, dict):
+                pm["output_path"] = _project_relative(out_dir / f.name, root)
+                pm.pop("environment_variables", None)
+            text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+        tidy = _relativise(text, markers)
+        if tidy != text or f.suffix == ".ipynb":
+            atomic_write_text(f, tidy)
+
+
+def path_problems(folder: str | Path, markers) -> list[str]:
+    """Files of ``folder`` (and below) that still hold an absolute path of this machine."""
+    problems = []
+    folder = Path(folder)
+    for f in sorted(q for q in folder.rglob("*") if q.is_file() and q.suffix in SHAREABLE_TEXT):
+        try:
+            text = f.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        found = sorted({what for prefix, _r, what in markers if prefix in text and _marker_pattern(prefix).search(text)})
+        if found:
+            problems.append(f"{f.relative_to(folder)}: holds absolute paths of this machine ({', '.join(found)}); "
+                            "shareable files may hold only project-relative paths")
+    return problems
+
+
+def release_check(config: CohortConfig, folder: str | Path) -> ReleaseCheck:
+    """The release gate: disclosure settings at least the public minimums, the leak audit passes over the
+    whole folder, every table shown was disclosed and no file holds an absolute path of this machine."""
+    folder = Path(folder)
+    reasons = [*disclosure_rule_problems(config.disclosure, config.path.name), *leak_audit(config, [folder]),
+               *disclosure_problems(folder), *path_problems(folder, _path_markers(config.root))]
+    if not list(folder.glob("[0-9][0-9]_*.ipynb")):
+        reasons.append("the report folder holds no executed notebooks, so nothing could be checked.")
+    return ReleaseCheck(not reasons, tuple(reasons), _now())

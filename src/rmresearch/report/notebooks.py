@@ -1,0 +1,236 @@
+"""Which notebooks a report runs, and running them with papermill (in parallel, reusing unchanged ones)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+from ..config import CohortConfig
+from ..errors import RMResearchError
+from .common import TREND_PREFIX, ReportError
+from .private import _keep_private
+from .provenance import _previous_run
+
+def notebooks_dir_for(config: CohortConfig, notebooks_dir: str | Path | None = None) -> Path:
+    """The notebooks folder: as given, else ``./notebooks``, else ``<root>/notebooks``."""
+    candidates = [Path(notebooks_dir)] if notebooks_dir else [Path.cwd() / "notebooks", config.root / "notebooks"]
+    for c in candidates:
+        if c.is_dir() and find_notebooks(c):
+            return c.resolve()
+    raise ReportError(
+        f"No report notebooks (NN_name.ipynb) found in {', '.join(str(c) for c in candidates)}. "
+        "Run the command from the project folder or pass --notebooks DIR."
+    )
+
+
+def find_notebooks(folder: str | Path) -> list[Path]:
+    """Numbered notebooks (``00_overview.ipynb``...) in report order."""
+    return sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb") if p.is_file())
+
+
+def cohort_notebooks(folder: str | Path) -> list[Path]:
+    """Notebooks run for each cohort (00 to 89)."""
+    return [p for p in find_notebooks(folder) if not p.name.startswith(TREND_PREFIX)]
+
+
+def trend_notebooks(folder: str | Path) -> list[Path]:
+    """Cross-cohort notebooks (90 to 99), run after all cohorts."""
+    return [p for p in find_notebooks(folder) if p.name.startswith(TREND_PREFIX)]
+
+
+def applicable_notebooks(notebooks: list[Path], config: CohortConfig) -> tuple[list[Path], list[dict]]:
+    """Notebooks whose required inputs the cohort has, and the ones skipped with the reason.
+
+    A notebook names what it needs in its metadata: ``{"rmresearch": {"requires": ["interviews"]}}``.
+    A cohort without interviews (or staff records...) still gets a report of what it has.
+    """
+    keep, skipped = [], []
+    for path in notebooks:
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+        except (OSError, ValueError) as exc:
+            raise ReportError(f"{path}: not a readable notebook ({exc}).") from None
+        missing = [r for r in meta.get("rmresearch", {}).get("requires", []) if config.inputs.get(r) is None]
+        if missing:
+            skipped.append({"name": path.stem, "reason": f"{path.stem} skipped: the cohort file configures no "
+                                                         f"{', '.join('inputs.' + m for m in missing)}"})
+        else:
+            keep.append(path)
+    return keep, skipped
+
+
+def notebook_title(nb) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return ""
+
+# --------------------------------------------------------------------------- execution
+
+
+#: Kernels running side by side on a small machine each get one maths thread:
+#: two kernels whose BLAS each wants every core only slow each other down.
+SINGLE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+@contextlib.contextmanager
+def _environment_set(values: dict[str, str]):
+    """Set environment variables for the duration of a block (children started inside inherit them)."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _execute(nb_path: str, executed_path: str, results_path: str, parameters: dict, cwd: str, timeout: int,
+             extra_env: dict | None = None) -> float:
+    """Run one notebook with papermill (in this process); the results file path goes in by environment."""
+    import papermill as pm
+
+    from ..results import RESULTS_ENV
+
+    env = {RESULTS_ENV: results_path, **(extra_env or {})}
+    t0 = time.perf_counter()
+    with _environment_set(env):
+        pm.execute_notebook(
+            nb_path,
+            executed_path,
+            parameters=parameters,
+            cwd=cwd,
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=timeout,
+            # the kernel logs an unencrypted-TCP warning at start and a KeyboardInterrupt at shutdown;
+            # notebook errors still reach us through the messaging protocol
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        )
+    return time.perf_counter() - t0
+
+
+def _execute_safely(*args) -> tuple[float | None, dict | None]:
+    """:func:`_execute` for a worker process: papermill errors come back as data (they do not pickle well)."""
+    import papermill as pm
+
+    try:
+        return _execute(*args), None
+    except pm.PapermillExecutionError as exc:
+        return None, {"cell_index": exc.cell_index, "source": exc.source, "ename": exc.ename, "evalue": exc.evalue}
+
+def _user_error_names() -> set[str]:
+    """Class names of rmresearch's user-fixable errors (:class:`~rmresearch.errors.RMResearchError` and below)."""
+    names, todo = set(), [RMResearchError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return names
+
+
+def _failure(nb_path: Path, executed_path: Path, failed_dir: Path, error: dict) -> ReportError:
+    """The error for a failed notebook; the partly executed notebook is kept privately.
+
+    A user-fixable error raised in a cell (an :class:`~rmresearch.errors.AnalysisError`, any
+    :class:`~rmresearch.errors.RMResearchError`) becomes one line: the notebook, the source cell number
+    and the error's message, which says what to do. Anything else is a bug: its type, the cell's first
+    line and where the partly executed notebook is kept.
+    """
+    if executed_path.exists():
+        _keep_private(executed_path, failed_dir / nb_path.name)
+    cell = _source_cell_number(failed_dir / nb_path.name, error["cell_index"])
+    if error.get("ename") in _user_error_names():
+        return ReportError(f"Notebook {nb_path.name}, cell {cell}: {' '.join(str(error.get('evalue') or '').split())}")
+    first_line = (error.get("source") or "").strip().splitlines()[:1]
+    return ReportError(
+        f"Notebook {nb_path.name} failed in cell {cell}"
+        f"{': ' + first_line[0] if first_line else ''}\n  {error['ename']}: {error['evalue']}\n"
+        f"The partly executed notebook (it may hold personal data: it is kept private, never share it) is in "
+        f"{failed_dir / nb_path.name}; the previous report, if any, is unchanged."
+    )
+
+
+def _source_cell_number(executed: Path, cell_index: int) -> int:
+    """1-based position of a failed cell in the source notebook (papermill adds a parameters cell)."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(executed, as_version=4)
+    except Exception:  # the partly executed notebook may be unreadable; report papermill's index
+        return cell_index + 1
+    injected_before = any(
+        "injected-parameters" in c.metadata.get("tags", []) for c in nb.cells[:cell_index]
+    )
+    return cell_index + 1 - int(injected_before)
+
+
+def _run_notebooks(notebooks: list[Path], *, staging: Path, out_dir: Path, nb_dir: Path, parameters: dict,
+                   fingerprints: dict[str, str], force: bool, timeout: int, jobs: int, progress: bool,
+                   label: str, failed_dir, extra_env: dict | None = None,
+                   cwd: Path | None = None) -> dict[str, tuple[float, bool]]:
+    """Execute (or reuse) each notebook into ``staging``; returns {stem: (seconds, cached)}.
+
+    Kernels run in ``cwd`` (the project folder: parameters are project-relative paths). A failed
+    notebook is kept in ``failed_dir()`` (private, outside ``reports/``).
+    """
+    previous = {} if force else _previous_run(out_dir)
+    done: dict[str, tuple[float, bool]] = {}
+    to_run: list[Path] = []
+    for nb_path in notebooks:
+        stem = nb_path.stem
+        old = previous.get(stem)
+        if old and old.get("fingerprint") == fingerprints[stem] and (out_dir / nb_path.name).is_file():
+            shutil.copy2(out_dir / nb_path.name, staging / nb_path.name)
+            results = out_dir / f"{stem}.results.json"
+            if results.is_file():
+                shutil.copy2(results, staging / results.name)
+            done[stem] = (float(old.get("seconds", 0.0)), True)
+        else:
+            to_run.append(nb_path)
+
+    if jobs > 1 and len(to_run) > 1:
+        extra_env = {**SINGLE_THREAD_ENV, **(extra_env or {})}
+
+    def args(nb_path: Path):
+        return (str(nb_path), str(staging / nb_path.name), str(staging / f"{nb_path.stem}.results.json"),
+                parameters, str(cwd or nb_dir), timeout, extra_env)
+
+    def failure(nb_path: Path, error: dict) -> ReportError:
+        return _failure(nb_path, staging / nb_path.name, failed_dir(), error)
+
+    if jobs > 1 and len(to_run) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # longest first keeps both workers busy; the order of the report is restored below
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = {p: pool.submit(_execute_safely, *args(p)) for p in to_run}
+            for nb_path, future in futures.items():
+                seconds, error = future.result()
+                if error:
+                    for other in futures.values():
+                        other.cancel()
+                    raise failure(nb_path, error)
+                done[nb_path.stem] = (seconds, False)
+    else:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(to_run, desc=f"report {label}", unit="notebook", disable=not progress)
+        for nb_path in bar:
+            bar.set_postfix_str(nb_path.stem)
+            seconds, error = _execute_safely(*args(nb_path))
+            if error:
+                raise failure(nb_path, error)
+            done[nb_path.stem] = (seconds, False)
+    return done
