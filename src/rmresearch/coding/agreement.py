@@ -30,6 +30,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..errors import AnalysisError
+
 __all__ = [
     "LEVELS",
     "cohen_kappa",
@@ -84,10 +86,11 @@ def cohen_kappa(labels_a: Sequence, labels_b: Sequence) -> pd.DataFrame:
     """
     a, b = list(labels_a), list(labels_b)
     if len(a) != len(b):
-        raise ValueError(f"labels_a has {len(a)} labels and labels_b {len(b)}; give one label per unit from each coder.")
+        raise AnalysisError(f"labels_a has {len(a)} labels and labels_b {len(b)}; give one label per unit from each coder.")
     pairs = [(x, y) for x, y in zip(a, b) if not _is_missing(x) and not _is_missing(y)]
     if not pairs:
-        raise ValueError("No unit has a label from both coders; kappa needs units both coders judged.")
+        raise AnalysisError("No unit has a label from both coders; kappa needs units both coders judged. Give labels_a and labels_b "
+                            "for the same units, missing (None) only where a coder did not judge the unit.")
     cats = sorted({x for x, _ in pairs} | {y for _, y in pairs}, key=lambda v: (str(type(v)), str(v)))
     index = {c: i for i, c in enumerate(cats)}
     table = np.zeros((len(cats), len(cats)))
@@ -162,15 +165,15 @@ def krippendorff_alpha(reliability_data, level: str = "nominal", *, value_domain
     import krippendorff
 
     if level not in LEVELS:
-        raise ValueError(f"Unknown level of measurement {level!r}; use one of {', '.join(LEVELS)}.")
+        raise AnalysisError(f"Unknown level of measurement {level!r}; use one of {', '.join(LEVELS)}.")
     if isinstance(reliability_data, pd.DataFrame):
         values = reliability_data.to_numpy(dtype=object)
     else:
         values = np.array(reliability_data, dtype=object)
     if values.ndim != 2:
-        raise ValueError(f"reliability_data must be 2-D (coders x units), got shape {values.shape}.")
+        raise AnalysisError(f"reliability_data must be 2-D (coders x units), got shape {values.shape}.")
     if values.shape[0] < 2:
-        raise ValueError(f"reliability_data has {values.shape[0]} coder(s) (rows); alpha needs at least two coders.")
+        raise AnalysisError(f"reliability_data has {values.shape[0]} coder(s) (rows); alpha needs at least two coders.")
     missing = np.vectorize(_is_missing, otypes=[bool])(values) if values.size else np.zeros(values.shape, bool)
     present = values[~missing]
     numeric = all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in present)
@@ -181,19 +184,21 @@ def krippendorff_alpha(reliability_data, level: str = "nominal", *, value_domain
         domain = list(value_domain)
         unknown = {str(v) for v in present if v not in domain}
         if unknown:
-            raise ValueError(f"value(s) {sorted(unknown)} are not in value_domain {domain}.")
+            raise AnalysisError(f"value(s) {sorted(unknown)} of reliability_data are not in value_domain {domain}; add them to value_domain "
+                                "(from low to high) or correct the labels.")
         coded[~missing] = [float(domain.index(v)) for v in present]  # rank order, for ordinal labels
     elif level == "nominal":
         cats = sorted({str(v) for v in present})
         coded[~missing] = [float(cats.index(str(v))) for v in present]
     else:
-        raise ValueError(
+        raise AnalysisError(
             f"{level} alpha needs numbers; for ordered labels pass value_domain=[...] listing them from low to high "
             "(ordinal only)."
         )
     pairable = (~np.isnan(coded)).sum(axis=0) >= 2
     if not pairable.any():
-        raise ValueError("No unit was judged by two or more coders; alpha needs pairable values.")
+        raise AnalysisError("No unit of reliability_data was judged by two or more coders; alpha needs pairable values. "
+                            "Check that the rows are coders and the columns units.")
     if len(set(coded[:, pairable][~np.isnan(coded[:, pairable])])) < 2:
         return np.nan  # a single value throughout: no variation, alpha undefined
     return float(krippendorff.alpha(reliability_data=coded, level_of_measurement=level))
@@ -266,18 +271,19 @@ def coding_comparison(
         ``units_a``, ``units_b`` (units each coder coded).
     """
     if unit not in ("segment", "character"):
-        raise ValueError(f"unit must be 'segment' or 'character', not {unit!r}.")
+        raise AnalysisError(f"unit must be 'segment' or 'character', not {unit!r}.")
     if unit == "segment" and segments is None:
-        raise ValueError("unit='segment' needs the segments (segment_documents(...)).")
+        raise AnalysisError("unit='segment' needs the segments (segment_documents(...)).")
     if unit == "character" and texts is None:
-        raise ValueError("unit='character' needs texts={document: text} to know each source's length.")
+        raise AnalysisError("unit='character' needs texts={document: text} to know each source's length.")
     all_coders = sorted(codings["coder"].unique())
     coders = list(coders) if coders is not None else all_coders
     unknown = set(coders) - set(all_coders)
     if unknown:
-        raise ValueError(f"coder(s) {', '.join(sorted(unknown))} have no codings; coders: {', '.join(all_coders)}")
+        raise AnalysisError(f"coder(s) {', '.join(sorted(unknown))} have no codings; coders: {', '.join(all_coders)}")
     if len(coders) < 2:
-        raise ValueError(f"Agreement needs at least two coders; the codings name {len(all_coders)}: {', '.join(all_coders)}.")
+        raise AnalysisError(f"Agreement needs at least two coders; the codings name {len(all_coders)}: {', '.join(all_coders)}. "
+                            "Have a second coder code the same transcripts (or name two coders in coders=).")
     coded_docs = {c: set(v) for c, v in documents.items()} if documents is not None else _coded_documents(codings)
     code_list = list(codes) if codes is not None else sorted(codings.loc[codings["coder"].isin(coders), "code"].unique())
 
@@ -308,7 +314,7 @@ def coding_comparison(
         if unit == "character":
             missing = [d for d in docs if d not in texts]
             if missing:
-                raise ValueError(f"No text for document(s) {', '.join(missing)}; pass texts for every coded document.")
+                raise AnalysisError(f"No text for document(s) {', '.join(missing)}; pass texts for every coded document.")
         for code in code_list:
             total = np.zeros(4, dtype=np.int64)
             for doc in docs:
@@ -387,7 +393,8 @@ def alpha_by_code(
     """
     coders = list(coders) if coders is not None else sorted(codings["coder"].unique())
     if len(coders) < 2:
-        raise ValueError(f"Agreement needs at least two coders; found {len(coders)}.")
+        raise AnalysisError(f"Agreement needs at least two coders; the codings name {len(coders)}. Have a second coder code the "
+                            "same transcripts (or name two coders in coders=).")
     code_list = list(codes) if codes is not None else sorted(codings["code"].unique())
     rows = []
     for code in code_list:

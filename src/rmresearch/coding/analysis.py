@@ -21,6 +21,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from ..errors import AnalysisError
 from .codebook import Codebook
 from .codings import segment_codes
 
@@ -49,7 +50,7 @@ def coded_segments(codings: pd.DataFrame, segments: pd.DataFrame, *, coder: str 
     """
     if coder is not None:
         if coder not in set(codings["coder"]):
-            raise ValueError(f"No codings by coder {coder!r}; coders: {', '.join(sorted(codings['coder'].unique()))}")
+            raise AnalysisError(f"No codings by coder {coder!r}; coders: {', '.join(sorted(codings['coder'].unique()))}. Name one of them.")
         codings = codings.loc[codings["coder"] == coder]
     per = segment_codes(codings, segments)
     out = per.groupby(["segment_id", "document", "code"], sort=False).agg(n_coders=("coder", "nunique")).reset_index()
@@ -107,13 +108,14 @@ def code_frequencies(
         (``participants / interviewed``, unrounded).
     """
     if by not in participants.columns:
-        raise ValueError(f"participants has no column {by!r}; columns: {', '.join(map(str, participants.columns))}")
+        raise AnalysisError(f"participants has no column {by!r}; columns: {', '.join(map(str, participants.columns))}. "
+                            "Pass by= one of them.")
     segments = _consenting_segments(segments, participants)
     attrs = participants.set_index("participant_id")[by]
     spoken = segments.loc[segments["participant_id"].notna(), ["segment_id", "participant_id"]]
     unknown = sorted(set(spoken["participant_id"]) - set(attrs.index))
     if unknown:
-        raise ValueError(
+        raise AnalysisError(
             f"speaker ID(s) {', '.join(unknown[:8])} in the transcripts are not in the participants table; "
             "check the anonymiser's participant IDs"
         )
@@ -262,7 +264,8 @@ def framework_matrix(
     """
     for col in ("participant_id", "role", group_column):
         if col not in participants.columns:
-            raise ValueError(f"participants has no column {col!r}; columns: {', '.join(map(str, participants.columns))}")
+            raise AnalysisError(f"participants has no column {col!r}; columns: {', '.join(map(str, participants.columns))}. "
+                                "Name columns the participants table has.")
     segments = _consenting_segments(segments, participants)
     cs = coded_segments(codings, segments, coder=coder)
     cs = cs.loc[cs["participant_id"].notna()]
@@ -402,7 +405,7 @@ def theme_table(frequencies: pd.DataFrame, *, by: str = "role", value: str = "pa
     1  Participants interviewed  4  2
     """
     if value not in ("participants", "segments"):
-        raise ValueError("value must be 'participants' or 'segments'.")
+        raise AnalysisError(f"value must be 'participants' or 'segments', not {value!r}.")
     groups = list(pd.unique(frequencies[by]))
     wide = frequencies.pivot(index="title", columns=by, values=value).reindex(
         index=list(pd.unique(frequencies["title"])), columns=groups

@@ -31,7 +31,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import AnalysisError, InputError
 
 __all__ = [
     "UNITS",
@@ -173,7 +173,7 @@ def sentence_spans(text: str, *, splitter: str = "punkt", tokenizer=None) -> lis
     if splitter == "regex":
         return _regex_spans(text)
     if splitter != "punkt":
-        raise ValueError(f"Unknown sentence splitter {splitter!r}; use 'punkt' or 'regex'.")
+        raise AnalysisError(f"Unknown sentence splitter {splitter!r}; use 'punkt' or 'regex'.")
     if tokenizer is None:
         tokenizer = _punkt(text)
     return [s for s in (_trim(text, a, b) for a, b in tokenizer.span_tokenize(text)) if s[1] > s[0]]
@@ -239,7 +239,7 @@ def segment_document(
     int01#t002.s02     37   50            P07 We met often.
     """
     if unit not in UNITS:
-        raise ValueError(f"Unknown coding unit {unit!r}; use one of {', '.join(UNITS)}.")
+        raise AnalysisError(f"Unknown coding unit {unit!r}; use one of {', '.join(UNITS)}.")
     ids = set(participant_ids) if participant_ids is not None else None
     lines = [(a, b) for a, b in _lines(text) if text[a:b].strip()]
     width = max(3, len(str(len(lines))))

@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from ..errors import AnalysisError
 from .codebook import Codebook
 
 __all__ = ["SUGGESTION_COLUMNS", "suggest_codes", "suggested_pairs", "suggestion_agreement", "stem_tokens"]
@@ -101,7 +102,7 @@ def suggest_codes(segments: pd.DataFrame, codebook: Codebook, *, participants_on
     """
     missing = {"segment_id", "document", "start", "text"} - set(segments.columns)
     if missing:
-        raise ValueError(f"segments lack column(s) {', '.join(sorted(missing))}; make them with segment_documents().")
+        raise AnalysisError(f"segments lack column(s) {', '.join(sorted(missing))}; make them with segment_documents().")
     phrase_rules: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
     regex_rules: list[tuple[str, str, re.Pattern]] = []
     for code in codebook:
@@ -116,7 +117,8 @@ def suggest_codes(segments: pd.DataFrame, codebook: Codebook, *, participants_on
 
     if participants_only:
         if "participant_id" not in segments.columns:
-            raise ValueError("participants_only=True needs a participant_id column in the segments.")
+            raise AnalysisError("participants_only=True needs a participant_id column in the segments; make them with "
+                                "segment_documents(texts, participant_ids=...).")
         segments = segments.loc[segments["participant_id"].notna()]
     rows: list[dict] = []
     pids = segments["participant_id"] if "participant_id" in segments.columns else pd.Series([None] * len(segments))
