@@ -19,7 +19,8 @@ The package, one module per topic (import from here; the names are the same):
   :func:`senior_share`;
 - :mod:`~rmresearch.progression.recruitment`: :func:`recruitment_funnel`;
 - :mod:`~rmresearch.progression.likelihood`: :func:`relative_likelihood`,
-  :func:`event_rates`;
+  :func:`event_rates` (:func:`relative_likelihoods` and :func:`event_rate_table`
+  for several outcomes at once);
 - :mod:`~rmresearch.progression.survival`: :func:`kaplan_meier`,
   :func:`logrank_test`;
 - :mod:`~rmresearch.progression.cox`: :func:`cox_model`,
@@ -44,12 +45,14 @@ from __future__ import annotations
 from .cox import cox_model, proportional_hazards_test
 from .disclosure_control import (
     disclosable_steps,
+    disclose_cox,
+    disclose_event_rates,
     disclose_kaplan_meier,
     disclose_logrank,
     disclose_relative_likelihood,
     plottable_groups,
 )
-from .likelihood import NON_ADVERSE_RANGE, event_rates, relative_likelihood
+from .likelihood import NON_ADVERSE_RANGE, event_rate_table, event_rates, relative_likelihood, relative_likelihoods
 from .mentoring import matched_comparison, mentoring_cohorts, mentoring_effect
 from .plots import kaplan_meier_figure, pipeline_figure
 from .recruitment import recruitment_funnel
@@ -70,11 +73,15 @@ __all__ = [
     "senior_share",
     "recruitment_funnel",
     "relative_likelihood",
+    "relative_likelihoods",
     "disclose_relative_likelihood",
+    "disclose_event_rates",
+    "disclose_cox",
     "disclosable_steps",
     "disclose_kaplan_meier",
     "disclose_logrank",
     "event_rates",
+    "event_rate_table",
     "kaplan_meier",
     "plottable_groups",
     "kaplan_meier_figure",

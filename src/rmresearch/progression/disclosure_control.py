@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 
 from ..config import DisclosureRules
+from ..errors import AnalysisError
 from ._common import _require_columns, _rules
 
-__all__ = ["disclose_relative_likelihood", "disclose_logrank", "disclosable_steps", "disclose_kaplan_meier",
-           "plottable_groups"]
+__all__ = ["disclose_relative_likelihood", "disclose_logrank", "disclose_event_rates", "disclose_cox",
+           "disclosable_steps", "disclose_kaplan_meier", "plottable_groups"]
 
 
 def disclose_relative_likelihood(
@@ -94,6 +95,57 @@ def disclose_logrank(
                     rules=rules, style=style, name=name or "log-rank test")
 
 
+def disclose_event_rates(
+    table: pd.DataFrame, *, rules: DisclosureRules | None = None, style: str | None = None, name: str | None = None
+) -> pd.DataFrame:
+    """Disclosure control for :func:`event_rates` or :func:`event_rate_table`, in one :func:`disclose` call.
+
+    ``n`` and every ``events`` / ``events_<suffix>`` column are counts; each
+    rate and its interval are rates of those events among the ``n`` rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from rmresearch.progression import event_rates
+    >>> rows = pd.DataFrame({"g": ["A"] * 40 + ["B"] * 40, "left": [True] * 2 + [False] * 38 + [True] * 10 + [False] * 30})
+    >>> disclose_event_rates(event_rates(rows, event="left", by=["g"], eligible=None))[["g", "events", "n", "rate"]]
+       g  events   n   rate
+    0  A       0  40     ..
+    1  B      10  40  25.0%
+    """
+    from ..disclosure import disclose
+
+    _require_columns(table, ["n"], "disclose_event_rates")
+    suffixes = [c[len("events"):] for c in table.columns if c == "events" or c.startswith("events_")]
+    if not suffixes:
+        raise AnalysisError("disclose_event_rates: no 'events' column; pass a table from event_rates or event_rate_table.")
+    rates = {f"{column}{sfx}": ("n", f"events{sfx}") for sfx in suffixes for column in ("rate", "ci_low", "ci_high")
+             if f"{column}{sfx}" in table.columns}
+    return disclose(table, counts=["n", *(f"events{sfx}" for sfx in suffixes)], rates=rates, rules=_rules(rules),
+                    style=style, name=name or "event rates")
+
+
+def disclose_cox(
+    table: pd.DataFrame, *, rules: DisclosureRules | None = None, style: str | None = None, name: str | None = None,
+    decimals: int = 4,
+) -> pd.DataFrame:
+    """Disclosure control for a :func:`cox_model` or :func:`mentoring_effect` table: estimates to ``decimals`` places, counts rounded.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"covariate": ["x"], "coef": [0.91554], "hazard_ratio": [2.49809], "n": [23], "events": [18]})
+    >>> disclose_cox(table)
+      covariate    coef  hazard_ratio   n  events
+    0         x  0.9155        2.4981  25      20
+    """
+    from ..disclosure import disclose
+
+    _require_columns(table, ["n", "events"], "disclose_cox")
+    return disclose(table.round(decimals), counts=["n", "events"], rules=_rules(rules), style=style,
+                    name=name or "Cox model")
+
+
 def disclosable_steps(km: pd.DataFrame, *, rules: DisclosureRules | None = None, style: str | None = None) -> pd.DataFrame:
     """The steps of :func:`kaplan_meier` curves that may be shown: small steps merged, small risk sets left out.
 
@@ -114,7 +166,8 @@ def disclosable_steps(km: pd.DataFrame, *, rules: DisclosureRules | None = None,
         The same columns as ``km`` (unrounded): pass it to
         :func:`disclose_kaplan_meier` or draw it.
     """
-    from ..disclosure import _hidden_by_rounding, _resolve_style, suppress_rate
+    from ..disclosure.rules import _resolve_style
+    from ..disclosure.suppression import _hidden_by_rounding, suppress_rate
 
     rules = _rules(rules)
     style = _resolve_style(style, rules)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ from ..stats import wilson_interval
 from ..stats.intervals import katz_ratio_interval
 from ._common import _list_rows, _require_columns, _rows
 
-__all__ = ["NON_ADVERSE_RANGE", "relative_likelihood", "event_rates"]
+__all__ = ["NON_ADVERSE_RANGE", "relative_likelihood", "relative_likelihoods", "event_rates", "event_rate_table"]
 
 
 #: NHS WRES guidance treats relative likelihoods from 0.80 to 1.25 as non-adverse.
@@ -186,6 +187,44 @@ def relative_likelihood(
     return result.reset_index(drop=True)
 
 
+def relative_likelihoods(
+    table: pd.DataFrame,
+    *,
+    outcomes: Mapping[str, tuple[str, str | None]],
+    group: str,
+    label: str = "outcome",
+    **options: Any,
+) -> pd.DataFrame:
+    """:func:`relative_likelihood` of several outcomes of one table, stacked, with a ``label`` column naming each.
+
+    Parameters
+    ----------
+    outcomes : mapping
+        Label -> ``(numerator, denominator)`` as :func:`relative_likelihood`
+        takes them, e.g. ``{"promotion": ("promoted", None)}``.
+    label : str
+        Column holding the labels.
+    **options
+        ``reference``, ``by``, ``exclude``, ``alpha``, ``non_adverse``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rec = pd.DataFrame({"g": ["White", "BAME"], "applied": [800, 400], "shortlisted": [400, 200], "appointed": [120, 40]})
+    >>> rl = relative_likelihoods(rec, group="g", label="step", outcomes={
+    ...     "appointed from shortlisting": ("appointed", "shortlisted"), "shortlisted from applying": ("shortlisted", "applied")})
+    >>> rl[["step", "rate", "reference_rate", "relative_likelihood"]]
+                              step  rate  reference_rate  relative_likelihood
+    0  appointed from shortlisting   0.2             0.3                  1.5
+    1    shortlisted from applying   0.5             0.5                  1.0
+    """
+    if not outcomes:
+        raise AnalysisError("relative_likelihoods: name at least one outcome, e.g. outcomes={'promotion': ('promoted', None)}.")
+    pieces = [relative_likelihood(table, group=group, numerator=numerator, denominator=denominator, **options).assign(**{label: name})
+              for name, (numerator, denominator) in outcomes.items()]
+    return pd.concat(pieces, ignore_index=True)
+
+
 def event_rates(
     table: pd.DataFrame,
     *,
@@ -234,4 +273,47 @@ def event_rates(
     out = rows.groupby(by, observed=True).agg(events=(event, lambda s: int(s.astype(bool).sum())), n=(event, "size")).reset_index()
     out["rate"] = out["events"] / out["n"]
     out["ci_low"], out["ci_high"] = wilson_interval(out["events"], out["n"], alpha)
+    return out
+
+
+def event_rate_table(
+    table: pd.DataFrame,
+    *,
+    events: Mapping[str, str],
+    by: Sequence[str],
+    eligible: str | None = "at_risk",
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """:func:`event_rates` of several events side by side: one row per ``by`` cell, columns suffixed by event.
+
+    Parameters
+    ----------
+    events : mapping
+        Suffix -> True/False column, e.g. ``{"promotion": "promoted", "leaving": "leaver"}``.
+    by, eligible, alpha
+        As :func:`event_rates`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``*by``, ``n`` (eligible rows) and for each event ``events_<suffix>``,
+        ``rate_<suffix>``, ``ci_low_<suffix>``, ``ci_high_<suffix>``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"g": ["A"] * 10, "promoted": [True] * 3 + [False] * 7, "leaver": [True] + [False] * 9})
+    >>> event_rate_table(rows, events={"promotion": "promoted", "leaving": "leaver"}, by=["g"], eligible=None)[
+    ...     ["g", "n", "events_promotion", "rate_promotion", "events_leaving", "rate_leaving"]]
+       g   n  events_promotion  rate_promotion  events_leaving  rate_leaving
+    0  A  10                 3             0.3               1           0.1
+    """
+    by = list(by)
+    if not events:
+        raise AnalysisError("event_rate_table: name at least one event, e.g. events={'promotion': 'promoted'}.")
+    out = None
+    for suffix, event in events.items():
+        rates = event_rates(table, event=event, by=by, eligible=eligible, alpha=alpha)
+        rates = rates.rename(columns={c: f"{c}_{suffix}" for c in ("events", "rate", "ci_low", "ci_high")})
+        out = rates if out is None else out.merge(rates, on=[*by, "n"], how="outer")
     return out
