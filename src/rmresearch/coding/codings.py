@@ -1,21 +1,12 @@
-"""Human codings: read, validate and write tidy coding tables from one or several coders.
+"""Human codings: the tidy coding table (``document, segment_id, start, end, code, coder, memo``), written and
+related to segments.
 
-A coding CSV has one row per coded passage and coder::
-
-    segment_id,code,coder,memo
-    interview_03#t004,sponsorship,coder_a,
-    interview_03#t004,career_development,coder_b,"borderline: advice, not sponsorship"
-
-or, for passages that are not whole segments, ``document,start,end`` (0-based,
-end-exclusive character offsets into the anonymised text as stored, see
-:mod:`rmresearch.coding.segments`) instead of ``segment_id``. Codes may be
-given by name or title. Every problem (an unknown segment, document or code,
-offsets outside the text, a missing coder) is reported at once with its CSV
-row number, as the row a spreadsheet shows (header = row 1).
-
-Reading lives in :mod:`rmresearch.io.codings` (the ``codings`` table schema plus
-the checks only codings need); :func:`read_codings_csv` and
-:func:`codings_from_frame` are importable from here as before.
+Coding CSVs name each coded passage by ``segment_id`` or by ``document, start, end`` character offsets into
+the anonymised text (see :mod:`rmresearch.coding.segments`). Reading and validating them lives in
+:mod:`rmresearch.io.codings` (the ``codings`` table schema plus the checks only codings need, every problem
+reported at once with its row); :func:`read_codings_csv` and :func:`codings_from_frame` are importable from
+here as before. :func:`write_codings_csv` writes the table, :func:`segment_codes` says which segments each
+coder coded with each code.
 """
 
 from __future__ import annotations
