@@ -159,13 +159,9 @@ def _read_plain(path: Path, records: list[list[str]]) -> RawExport:
 
 
 def _read_forms(path: Path, sheet) -> RawExport:
-    from ..schemas import check_workbook_size
+    from .excel import read_sheet
 
-    check_workbook_size(path, MAX_EXPORT_BYTES)
-    try:
-        table = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many kinds for damaged files
-        raise InputError(f"{path}: cannot be read as an Excel workbook ({exc}).") from None
+    table = read_sheet(path, sheet=sheet, limit=MAX_EXPORT_BYTES).cells  # answers are text or codes: no dates to convert
     if table.empty:
         raise InputError(f"{path}: the sheet is empty. Export the responses again from Forms (Open in Excel).")
     ids = ["" if pd.isna(v) else str(v).strip() for v in table.iloc[0]]

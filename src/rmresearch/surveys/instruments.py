@@ -292,19 +292,12 @@ def _parse_scale(data: Any, where: str) -> Scale:
 
 
 def _user_text(path: Path) -> str:
-    """A user's instrument file as text: size-limited, UTF-8, a clear error otherwise."""
-    from ..config import MAX_YAML_BYTES
+    """A user's instrument file as text: size-limited and decoded as every user file is (:mod:`rmresearch.io.text`)."""
+    from .. import config
+    from ..io.text import read_text
 
-    path = Path(path)
-    if path.stat().st_size > MAX_YAML_BYTES:
-        raise ConfigError(f"{path}: the file is {path.stat().st_size / 1e6:,.1f} MB, more than the {MAX_YAML_BYTES / 1e6:,.1f} MB "
-                          "an instrument file may have. Check that it is the right file.")
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (line {data[:exc.start].count(10) + 1}, byte 0x{data[exc.start]:02x}); "
-                          "save it as UTF-8.") from None
+    return read_text(path, limit=config.MAX_YAML_BYTES, what="an instrument file", error=ConfigError,
+                     advice="Save it as UTF-8 text (the instrument YAML files are plain text).")
 
 
 def _parse_instrument(text: str, source: str) -> Instrument:
