@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..codes import UNKNOWN_GROUP
 from ..errors import AnalysisError
+from ..stats.intervals import check_alpha as _alpha  # noqa: F401  (one alpha check for every analysis)
 
 #: Covariates of the adjusted gap (columns of the students schema).
 DEFAULT_COVARIATES = ("tariff", "age_on_entry", "sex", "disability", "imd_quintile", "faculty")
@@ -62,9 +63,3 @@ def _attach(result: pd.DataFrame, *, excluded: dict[str, int], spec: dict[str, A
 def _known_group(values: pd.Series) -> np.ndarray:
     """Rows whose group is known (not missing, not 'Unknown')."""
     return (values.notna() & (values != UNKNOWN_GROUP)).to_numpy(dtype=bool, na_value=False)
-
-
-def _alpha(alpha: float) -> float:
-    if not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
-        raise AnalysisError(f"alpha must be between 0 and 1 (0.05 gives 95% intervals), not {alpha!r}.")
-    return float(alpha)

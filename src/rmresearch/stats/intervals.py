@@ -11,10 +11,21 @@ import numpy as np
 
 from ..errors import AnalysisError
 
-__all__ = ["wilson_interval", "newcombe_difference", "katz_ratio_interval"]
+__all__ = ["wilson_interval", "newcombe_difference", "katz_ratio_interval", "check_alpha"]
 
 
-def _check_alpha(alpha: float) -> float:
+def check_alpha(alpha: float) -> float:
+    """``alpha`` as a float, or an :class:`~rmresearch.errors.AnalysisError` saying what it must be.
+
+    Examples
+    --------
+    >>> check_alpha(0.1)
+    0.1
+    >>> check_alpha(95)
+    Traceback (most recent call last):
+    ...
+    rmresearch.errors.AnalysisError: alpha must be between 0 and 1 (0.05 gives 95% intervals), not 95.
+    """
     if not (isinstance(alpha, (int, float)) and not isinstance(alpha, bool) and 0 < alpha < 1):
         raise AnalysisError(f"alpha must be between 0 and 1 (0.05 gives 95% intervals), not {alpha!r}.")
     return float(alpha)
@@ -78,7 +89,7 @@ def newcombe_difference(good_ref, n_ref, good, n, alpha: float = 0.05) -> tuple[
     """
     from statsmodels.stats.proportion import confint_proportions_2indep
 
-    alpha = _check_alpha(alpha)
+    alpha = check_alpha(alpha)
     good_ref, n_ref, good, n = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (good_ref, n_ref, good, n))
     low = np.full(good.shape, np.nan)
     high = np.full(good.shape, np.nan)
@@ -135,7 +146,7 @@ def katz_ratio_interval(
     """
     from statsmodels.stats.proportion import confint_proportions_2indep
 
-    alpha = _check_alpha(alpha)
+    alpha = check_alpha(alpha)
     c, n2, a, n1 = (np.atleast_1d(np.asarray(v, dtype=float))
                     for v in (numerator, denominator, reference_numerator, reference_denominator))
     low = np.full(np.broadcast(c, n2, a, n1).shape, np.nan)
