@@ -575,3 +575,60 @@ def test_demo_mentoring_effect_covers_the_truth(large_demo):
     effect = pg.mentoring_effect(matched).set_index("covariate").loc["mentored"]
     assert effect["ci_low"] < truth["promotion_hr"]["mentored"] < effect["ci_high"]
     assert effect["n"] == len(matched)
+
+
+# --------------------------------------------------------------------------- notebook helpers and figures
+
+
+def _person_years():
+    return pd.DataFrame({"aggregate_group": ["White"] * 400 + ["BAME"] * 60, "at_risk": True,
+                         "promoted": [True] * 120 + [False] * 280 + [True] * 9 + [False] * 51,
+                         "leaver": [True] * 40 + [False] * 360 + [True] * 10 + [False] * 50})
+
+
+def test_relative_likelihoods_stack_one_call_per_outcome():
+    moves = _person_years()
+    both = pg.relative_likelihoods(moves, group="aggregate_group", outcomes={"promotion": ("promoted", None),
+                                                                            "leaving": ("leaver", "at_risk")})
+    one = pg.relative_likelihood(moves, group="aggregate_group", numerator="leaver", denominator="at_risk")
+    pd.testing.assert_frame_equal(both.loc[both["outcome"] == "leaving"].drop(columns="outcome").reset_index(drop=True), one)
+    # promotion: White 120/400 = 0.30, BAME 9/60 = 0.15, RL 2.0; leaving: 0.10 / (10/60) = 0.6
+    assert both.set_index("outcome")["relative_likelihood"].to_dict() == pytest.approx({"promotion": 2.0, "leaving": 0.6})
+    with pytest.raises(AnalysisError, match="at least one outcome"):
+        pg.relative_likelihoods(moves, group="aggregate_group", outcomes={})
+
+
+def test_event_rate_table_and_its_disclosure_match_the_single_event_tables():
+    moves = _person_years()
+    table = pg.event_rate_table(moves, events={"promotion": "promoted", "leaving": "leaver"}, by=["aggregate_group"])
+    leaving = pg.event_rates(moves, event="leaver", by=["aggregate_group"])
+    assert table["events_leaving"].tolist() == leaving["events"].tolist() == [10, 40]
+    assert table["ci_low_leaving"].tolist() == pytest.approx(leaving["ci_low"].tolist())
+    assert table["rate_promotion"].tolist() == pytest.approx([9 / 60, 120 / 400])
+    shown = pg.disclose_event_rates(table, rules=DisclosureRules()).set_index("aggregate_group")
+    assert shown.loc["BAME", "events_promotion"] == 10 and shown.loc["BAME", "rate_promotion"] == "15.0%"
+    assert shown.loc["BAME", "n"] == 60 and shown.loc["White", "rate_leaving"] == "10.0%"
+    small = pg.disclose_event_rates(pg.event_rates(moves.iloc[:30], event="leaver", by=["aggregate_group"]),
+                                    rules=DisclosureRules())
+    assert small["rate"].iloc[0] == ".."  # 30 person-years, 30 leavers: all but none, suppressed as in disclose()
+
+
+def test_disclose_cox_rounds_estimates_and_counts():
+    fit = pg.cox_model(AML, duration="time", event="status", covariates=["x"])
+    shown = pg.disclose_cox(fit, rules=DisclosureRules()).iloc[0]
+    assert shown["coef"] == 0.9155 and shown["n"] == 25 and shown["events"] == 20
+
+
+def test_figures_return_the_figure_and_draw_into_a_given_axes():
+    import matplotlib.pyplot as plt
+
+    big = pd.DataFrame({"t": np.arange(1, 41), "e": 1, "g": "Big"})
+    km = pg.kaplan_meier(big, duration="t", event="e", group="g")
+    rows = [(f"w{i}", 2024, "5", "White", False, False) for i in range(30)]
+    table = pg.representation(pg.prepare_snapshots(_staff(rows), grade_scale=SCALE))
+    for draw, data in ((pg.kaplan_meier_figure, km), (pg.pipeline_figure, table)):
+        fig, ax = plt.subplots()
+        assert draw(data, rules=DisclosureRules(), ax=ax) is fig and ax.lines
+        own = draw(data, rules=DisclosureRules())
+        assert own is not fig and own.axes[0].lines
+        plt.close("all")

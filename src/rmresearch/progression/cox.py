@@ -16,6 +16,7 @@ from scipy import stats
 
 from ..errors import AnalysisError
 from ..stats.design import design_matrix
+from ..stats.survival import _check_ties, cox_zph
 from .survival import _survival_frame
 
 __all__ = ["cox_model", "proportional_hazards_test"]
@@ -24,8 +25,7 @@ __all__ = ["cox_model", "proportional_hazards_test"]
 def _fit_cox(df, duration, event, covariates, ties, strata, reference_levels, source):
     from statsmodels.duration.hazard_regression import PHReg
 
-    if ties not in ("efron", "breslow"):
-        raise AnalysisError(f"ties must be 'efron' (as R coxph and lifelines) or 'breslow', not {ties!r}.")
+    _check_ties(ties)
     if isinstance(covariates, str):
         covariates = [covariates]
     data = _survival_frame(df, duration, event, [*covariates, strata], "cox_model", source)
@@ -182,8 +182,6 @@ def proportional_hazards_test(
         chisq  p_value
     0  0.0004   0.9836
     """
-    from ..stats.survival import cox_zph
-
     data, design, result = _fit_cox(df, duration, event, covariates, ties, strata, reference_levels, source)
     test = cox_zph(data[duration], data[event], design, result.params, ties=ties, transform=time_transform,
                    strata=None if strata is None else data[strata].to_numpy())

@@ -53,8 +53,10 @@ def _count_table(
         values = {}
         for column in (numerator, denominator):
             v = pd.to_numeric(table[column], errors="coerce")
-            if v.isna().any() or (v < 0).any():
-                raise AnalysisError(f"{what}: {column!r} must hold counts of 0 or more, with no gaps.")
+            bad = (v.isna() | (v < 0)).to_numpy()
+            if bad.any():
+                raise AnalysisError(f"{what}: {column!r} must hold counts of 0 or more, with no gaps; it does not on rows "
+                                    f"{_list_rows(_rows(table)[bad])}.")
             values[column] = v
         if (values[numerator] > values[denominator]).any():
             rows = _rows(table)[(values[numerator] > values[denominator]).to_numpy()]

@@ -30,6 +30,25 @@ def _check_ties(ties: str) -> None:
         raise AnalysisError(f"ties must be 'efron' (as R coxph and lifelines) or 'breslow', not {ties!r}.")
 
 
+def _risk_set_sums(x: np.ndarray, weight: np.ndarray, time: np.ndarray, event: np.ndarray):
+    """Unique event times of one stratum with the weighted sums (of 1, x, x x') over their risk sets and their events."""
+    times, inverse = np.unique(time, return_inverse=True)
+    outer = x[:, :, None] * x[:, None, :]
+
+    def by_time(mask):
+        sums = [np.zeros(len(times)), np.zeros((len(times), x.shape[1])), np.zeros((len(times),) + outer.shape[1:])]
+        w = np.where(mask, weight, 0.0)
+        for total, values in zip(sums, (w, w[:, None] * x, w[:, None, None] * outer)):
+            np.add.at(total, inverse, values)
+        return sums
+
+    at_time, dead = by_time(np.ones(len(time), dtype=bool)), by_time(event)
+    risk = [np.cumsum(v[::-1], axis=0)[::-1] for v in at_time]  # everyone with time >= t
+    deaths = np.bincount(inverse, weights=event.astype(float), minlength=len(times)).astype(int)
+    for k in np.flatnonzero(deaths):
+        yield np.flatnonzero(event & (inverse == k)), [v[k] for v in risk], [v[k] for v in dead]
+
+
 def _event_times(time, event, design, params, strata, ties):
     """Per event time (within stratum): the row numbers of its events, their mean covariate and summed variance.
 
@@ -40,20 +59,16 @@ def _event_times(time, event, design, params, strata, ties):
     """
     time = np.asarray(time, dtype=float)
     event = np.asarray(event).astype(bool)
-    x = np.asarray(design, dtype=float)
-    x = x - x.mean(axis=0)  # centred, as R does, so exp(eta) stays in range
+    raw = np.asarray(design, dtype=float)
+    centre = raw.mean(axis=0)
+    x = raw - centre  # centred, as R does, so exp(eta) stays in range
     eta = x @ np.asarray(params, dtype=float)
     weight = np.exp(eta - eta.max())
     strata = np.zeros(len(time), dtype=int) if strata is None else pd.factorize(np.asarray(strata))[0]
     for stratum in np.unique(strata):
         members = np.flatnonzero(strata == stratum)
-        for t in np.unique(time[members][event[members]]):
-            risk = members[time[members] >= t]
-            dead = members[(time[members] == t) & event[members]]
-            d = len(dead)
-            wr, wd = weight[risk], weight[dead]
-            s0, s1, s2 = wr.sum(), wr @ x[risk], (x[risk] * wr[:, None]).T @ x[risk]
-            d0, d1, d2 = wd.sum(), wd @ x[dead], (x[dead] * wd[:, None]).T @ x[dead]
+        for rows, (s0, s1, s2), (d0, d1, d2) in _risk_set_sums(x[members], weight[members], time[members], event[members]):
+            d = len(rows)
             fractions = np.arange(d) / d if ties == "efron" else np.zeros(d)
             means, variance = [], np.zeros((x.shape[1], x.shape[1]))
             for f in fractions:
@@ -61,7 +76,7 @@ def _event_times(time, event, design, params, strata, ties):
                 m = a1 / a0
                 means.append(m)
                 variance += a2 / a0 - np.outer(m, m)
-            yield dead, np.mean(means, axis=0) + np.asarray(design, dtype=float).mean(axis=0), variance
+            yield members[rows], np.mean(means, axis=0) + centre, variance
 
 
 def schoenfeld_residuals(
@@ -132,7 +147,7 @@ def _transformed_time(time: np.ndarray, event: np.ndarray, transform: str) -> np
         return time.astype(float)
     if transform == "log":
         if (time[event] <= 0).any():
-            raise AnalysisError("time_transform='log' needs event times above 0; use 'rank' or 'km'.")
+            raise AnalysisError("the 'log' time transform needs event times above 0; use 'rank' or 'km'.")
         with np.errstate(divide="ignore"):
             return np.log(time)
     if transform == "km":
@@ -142,7 +157,7 @@ def _transformed_time(time: np.ndarray, event: np.ndarray, transform: str) -> np
         survival = np.concatenate([[1.0], np.cumprod(1 - deaths / at_risk)])
         # left-continuous: the estimate just before each row's time
         return 1 - survival[np.searchsorted(times, time, side="left")]
-    raise AnalysisError(f"time_transform must be one of {', '.join(map(repr, TIME_TRANSFORMS))}, not {transform!r}.")
+    raise AnalysisError(f"the time transform must be one of {', '.join(map(repr, TIME_TRANSFORMS))}, not {transform!r}.")
 
 
 def cox_zph(
@@ -208,10 +223,16 @@ def cox_zph(
         u += gt * residuals[rows].sum(axis=0)
         info += np.stack([variance, gt * variance, gt**2 * variance])
     chisq = np.empty(p)
-    for j in range(p):
-        imat = np.block([[info[0], info[1][:, [j]]], [info[1][[j], :], info[2][[j]][:, [j]]]])
-        score = np.r_[np.zeros(p), u[j]]
-        chisq[j] = score @ np.linalg.solve(imat, score)
-    scaled = residuals[e] @ np.linalg.inv(info[0]) * e.sum() + beta
+    try:
+        for j in range(p):
+            imat = np.block([[info[0], info[1][:, [j]]], [info[1][[j], :], info[2][[j]][:, [j]]]])
+            score = np.r_[np.zeros(p), u[j]]
+            chisq[j] = score @ np.linalg.solve(imat, score)
+        scaled = residuals[e] @ np.linalg.inv(info[0]) * e.sum() + beta
+    except np.linalg.LinAlgError:
+        raise AnalysisError(
+            "proportional-hazards test: the information matrix is singular (a covariate does not vary within the "
+            "risk sets, e.g. it is constant within every stratum); remove that covariate or the strata."
+        ) from None
     rho = [np.corrcoef(g[e], scaled[:, j])[0, 1] if np.std(scaled[:, j]) > 0 else np.nan for j in range(p)]
     return pd.DataFrame({"covariate": names, "rho": rho, "chisq": chisq, "p_value": stats.chi2.sf(chisq, 1)})
