@@ -469,6 +469,19 @@ def test_survey_problems_reports_what_the_report_would_refuse_in_every_wave(tmp_
     assert len(unknown) == 1 and "No instrument 'no_such_instrument'" in unknown[0].message
 
 
+def test_survey_problems_names_the_scales_the_programme_report_needs(tmp_path):
+    config = _cohort(tmp_path, {"post": SAMPLES / "plain.csv"})
+    config.inputs.update(pairs=tmp_path / "pairs.csv", meetings=tmp_path / "meetings.csv")  # the programme report runs
+    (problem,) = surveys.survey_problems(config, {"participants": PARTICIPANTS})
+    assert "needs the reciprocity scale" in problem.message and problem.column == "options.survey_instruments_used"
+    config.options["survey_instruments_used"] = ["psychological_safety", "reciprocity"]
+    (problem,) = surveys.survey_problems(config, {"participants": PARTICIPANTS})
+    assert "no survey export has its items (reciprocity_1" in problem.message and problem.file.endswith("plain.csv")
+    # a cohort without pairs or meetings gets no programme report, so nothing is asked of its surveys
+    del config.inputs["meetings"]
+    assert surveys.survey_problems(config, {"participants": PARTICIPANTS}) == []
+
+
 # --------------------------------------------------------------------------- the demo cohort (known truth)
 
 

@@ -46,7 +46,7 @@ from .instruments import (
 )
 from .likert import likert_counts, plot_likert
 from .responses import SurveyImport, load_surveys, read_responses, survey_instrument, survey_problems
-from .scoring import reliability, score
+from .scoring import reliability, respondents, score
 
 from . import change, instruments, likert, responses, scoring  # noqa: E402 - the modules, for their __all__
 

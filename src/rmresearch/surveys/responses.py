@@ -33,8 +33,11 @@ from ..errors import AnalysisError, ConfigError, InputError, Problem, Validation
 from ..io.surveys import RawExport, cell_text, normalise_label as _norm, read_export
 from .instruments import WAVES, Instrument, Scale, list_instruments, load_instrument, project_instrument_folder
 
-__all__ = ["SurveyImport", "read_responses", "load_surveys", "survey_instrument", "survey_problems"]
+__all__ = ["SurveyImport", "REPORT_SCALES", "read_responses", "load_surveys", "survey_instrument", "survey_problems"]
 
+#: Scales the programme report (notebook 05) cannot do without: the Likert chart draws psychological safety, and
+#: reciprocity and burden compare each pair's partners on the reciprocity scale.
+REPORT_SCALES = {"psychological_safety": "the chart of answers item by item", "reciprocity": "each side's gains, by pair"}
 _ID_CANDIDATES = ("participant_id", "participantid", "participant id", "participant", "externalreference", "externaldatareference")
 
 
@@ -469,7 +472,10 @@ def survey_problems(config, tables: Mapping[str, pd.DataFrame], *, instrument: I
     checked). Unlike :func:`load_surveys` it does not stop at the first bad
     wave: unreadable exports, respondents not in the participants table,
     answers outside the instrument's scale, duplicate respondents and
-    unmatched columns are all returned, with the warnings.
+    unmatched columns are all returned, with the warnings. When every wave
+    reads and the cohort has pairs and meetings (so the programme report
+    runs), the scales that report cannot do without (:data:`REPORT_SCALES`)
+    must be in the instrument and have answers.
 
     Examples
     --------
@@ -488,11 +494,36 @@ def survey_problems(config, tables: Mapping[str, pd.DataFrame], *, instrument: I
         return [_as_problem(exc, str(config.path))]
     participants = tables.get("participants")
     problems: list[Problem] = []
+    columns: set[str] = set()
     for wave, path in waves.items():
         try:
-            problems += read_responses(path, instrument, wave=wave, participants=participants, **options).problems
+            read = read_responses(path, instrument, wave=wave, participants=participants, **options)
         except ValidationError as exc:
             problems += exc.problems
+            continue
         except InputError as exc:
             problems.append(_as_problem(exc, str(path)))
+            continue
+        problems += read.problems
+        columns.update(read.responses.columns)
+    # the programme report runs when pairs and meetings are configured too (notebook 05's "requires")
+    runs_programme_report = all(config.inputs.get(name) is not None for name in ("pairs", "meetings"))
+    if runs_programme_report and not any(p.severity == "error" for p in problems):
+        problems += _report_problems(config, instrument, columns)
+    return problems
+
+
+def _report_problems(config, instrument: Instrument, columns: set[str]) -> list[Problem]:
+    """The scales the programme report needs (:data:`REPORT_SCALES`): in the instrument, with items in the exports."""
+    problems = []
+    for name, use in REPORT_SCALES.items():
+        if name not in instrument.scale_names:
+            problems.append(Problem(str(config.path), f"the programme report needs the {name} scale ({use}), but the survey "
+                                    f"instruments ({instrument.name}) do not have it; add {name} to "
+                                    "options.survey_instruments_used", column="options.survey_instruments_used"))
+        elif not set(instrument.scale(name).item_ids) & columns:
+            problems.append(Problem("; ".join(map(str, config.inputs["surveys"].values())),
+                                    f"the programme report needs answers to the {name} scale ({use}), but no survey "
+                                    f"export has its items ({', '.join(instrument.scale(name).item_ids)}); add them to "
+                                    "the post-programme survey"))
     return problems

@@ -15,7 +15,7 @@ from ..errors import AnalysisError
 from ..stats.reliability import cronbach_alpha
 from .instruments import Instrument, Scale, load_instrument  # noqa: F401 - load_instrument is used by the doctest
 
-__all__ = ["score", "reliability"]
+__all__ = ["score", "reliability", "respondents"]
 
 
 def _keyed(responses: pd.DataFrame, scale: Scale, items: list[str]) -> pd.DataFrame:
@@ -104,3 +104,27 @@ def reliability(responses: pd.DataFrame, instrument: Instrument, *, by: str | No
     columns = ["scale", by or "wave", "alpha", "ci_low", "ci_high", "n", "k"]
     table = pd.DataFrame(rows, columns=columns)
     return table.astype({"n": int, "k": int}) if len(table) else table
+
+
+def respondents(responses: pd.DataFrame, groups: pd.Series, *, name: str = "role") -> pd.DataFrame:
+    """Respondents counted by group (rows) and wave (columns, in survey order), UNROUNDED.
+
+    ``groups`` maps participant_id to a group (e.g. ``participants.set_index("participant_id")["role"]``);
+    the result's first column is ``name``. Respondents with no group are left out.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"participant_id": ["A", "B", "A", "C"], "wave": ["pre", "pre", "post", "post"]})
+    >>> respondents(r, pd.Series({"A": "senior_leader", "B": "staff_partner", "C": "staff_partner"}))
+                role  pre  post
+    0  senior_leader    1     1
+    1  staff_partner    1     1
+    """
+    from .instruments import WAVES
+
+    for column in ("participant_id", "wave"):
+        if column not in responses.columns:
+            raise AnalysisError(f"responses: the table has no {column} column; pass load_surveys(...).responses.")
+    table = pd.crosstab(responses["participant_id"].map(groups).rename(name), responses["wave"])
+    table = table.reindex(columns=[w for w in WAVES if w in set(responses["wave"])])
+    return table.reset_index().rename_axis(columns=None)
