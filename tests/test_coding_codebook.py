@@ -137,3 +137,16 @@ def test_qdc_that_is_not_a_codebook(tmp_path):
     path.write_text("not xml at all", encoding="utf-8")
     with pytest.raises(InputError, match="does not parse"):
         read_qdc(path)
+
+
+def test_qdc_with_a_doctype_is_refused_without_reading_entities(tmp_path):
+    """A .qdc is parsed like a .qdpx: no DTD, no entities (they could read local files into code definitions)."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Kwame Mensah", encoding="utf-8")
+    path = tmp_path / "x.qdc"
+    path.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE CodeBook [<!ENTITY x SYSTEM "file://{secret}">]>\n'
+                    f'<CodeBook xmlns="{QDC_NAMESPACE}"><Codes><Code guid="1" name="A" isCodable="true">'
+                    '<Description>&x;</Description></Code></Codes></CodeBook>', encoding="utf-8")
+    with pytest.raises(InputError, match="DOCTYPE") as err:
+        read_qdc(path)
+    assert "Kwame" not in str(err.value)

@@ -191,3 +191,22 @@ def test_suggestion_agreement_per_code(corpus):
     assert (spons["suggested"], spons["coded"], spons["both"]) == (1, 1, 1)
     assert spons["precision"] == 1 and spons["recall"] == 1 and spons["kappa"] == pytest.approx(1)
     assert spons["segments"] == (seg["document"] == "interview_a").sum()
+
+
+def test_codings_from_a_frame_use_the_codings_schema(corpus):
+    """A frame of codings (not a file) gets the same checks: typed offsets, blank rows skipped, rows as given."""
+    from rmresearch.coding import codings_from_frame
+    from rmresearch.schemas import SCHEMAS
+
+    texts, seg = corpus
+    cb = load_codebook()
+    assert SCHEMAS["codings"].required == ["code", "coder"]
+    start = texts["interview_crlf"].index("We changed")
+    frame = pd.DataFrame({"Document": ["interview_crlf", None, "interview_a"], "Start": [start, None, 5],
+                          "End": [start + 10, None, "7.5"], "Code": ["actions_policy_change", None, "safe_space"],
+                          "Coder": ["ana", None, "ben"]})
+    ok = codings_from_frame(frame.iloc[:2], segments=seg, codebook=cb, texts=texts)
+    assert ok[["document", "start", "end", "coder"]].values.tolist() == [["interview_crlf", start, start + 10, "ana"]]
+    with pytest.raises(ValidationError) as err:
+        codings_from_frame(frame, segments=seg, codebook=cb, texts=texts, source="mine.csv", rows=[2, 3, 9])
+    assert "mine.csv, row 9, column 'end': is not a whole number" in str(err.value)
