@@ -147,28 +147,30 @@ def encode_design(
     names = ["const"] if constant else []
     blocks: dict[str, list[int]] = {}
     levels: dict[str, list] = {}
-    parts: list[np.ndarray] = [np.ones(int(keep.sum()))] if constant else []
-    for column in columns:
+    codes: dict[str, np.ndarray] = {}  # categorical covariate -> codes against its levels, base first
+    for column in columns:  # first the layout, then one allocation: designs can have millions of rows
         values = frame[column][keep]
         kind = _kind(values, column, categorical, reference)
         start = len(names)
         if kind == "numeric":
-            parts.append(values.to_numpy(dtype=np.float64, na_value=np.nan))
             names.append(column)
         elif kind == "bool":
-            present = _levels(values.astype(bool))
-            levels[column] = present
-            if len(present) == 2:
-                parts.append(values.to_numpy(dtype=np.float64))
+            levels[column] = _levels(values.astype(bool))
+            if len(levels[column]) == 2:
                 names.append(column)
         else:
-            codes, ordered = _categorical_block(values, column, reference, what)
-            levels[column] = ordered
-            for j, level in enumerate(ordered[1:], start=1):
-                parts.append((codes == j).astype(np.float64))
-                names.append(f"{column}[{level}]")
+            codes[column], levels[column] = _categorical_block(values, column, reference, what)
+            names += [f"{column}[{level}]" for level in levels[column][1:]]
         blocks[column] = list(range(start, len(names)))
-    X = np.column_stack(parts) if parts else np.empty((int(keep.sum()), 0))
+    X = np.zeros((int(keep.sum()), len(names)), dtype=np.float64)
+    if constant:
+        X[:, 0] = 1.0
+    for column, cols in blocks.items():
+        if column in codes:
+            for j, col in enumerate(cols, start=1):
+                X[:, col] = codes[column] == j
+        elif cols:
+            X[:, cols[0]] = frame[column][keep].to_numpy(dtype=np.float64, na_value=np.nan)
     return Design(X=X, names=names, blocks=blocks, keep=keep, levels=levels)
 
 
