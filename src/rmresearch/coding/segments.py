@@ -49,7 +49,6 @@ SEGMENT_COLUMNS = [
     "segment_id", "document", "unit", "turn", "sentence", "start", "end", "speaker", "participant_id", "text",
 ]
 
-BOM = "\ufeff"
 # A speaker label: up to 60 characters without a colon or sentence punctuation, then ":".
 _SPEAKER_RE = re.compile(r"^(?P<label>[^\s:.!?][^:\r\n.!?]{0,59}?)[ \t]*:(?:[ \t]+|$)")
 # Participant IDs as the anonymiser writes them (P07, PT012, S3...), used when no list of IDs is given.
@@ -58,31 +57,24 @@ _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
 
 
 def read_source_text(path: str | Path) -> str:
-    """Text of an anonymised transcript as stored: UTF-8, BOM removed, line endings kept.
+    """Text of an anonymised transcript as stored: BOM removed, line endings kept (codings count them).
+
+    Read and decoded by the one policy of :mod:`rmresearch.io.text` (UTF-8, or the encoding its byte-order
+    mark names; size-limited like every transcript).
 
     Raises
     ------
     InputError
-        The file is missing, empty, binary or not UTF-8.
+        The file is missing, too large, empty, binary or not UTF-8.
     """
+    from ..io.text import read_text
+    from ..transcripts import MAX_TRANSCRIPT_BYTES
+
     path = Path(path)
     if not path.is_file():
         raise InputError(f"Transcript not found: {path}")
-    data = path.read_bytes()
-    if b"\x00" in data[:4096]:
-        raise InputError(f"{path}: looks binary (NUL bytes), not an anonymised .txt transcript.")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: not UTF-8 text (byte {exc.start}); anonymised transcripts are written as UTF-8 - "
-            "re-run the anonymiser or save the file as UTF-8."
-        ) from None
-    if text.startswith(BOM):
-        text = text[1:]
-    if not text.strip():
-        raise InputError(f"{path}: the transcript is empty.")
-    return text
+    return read_text(path, limit=MAX_TRANSCRIPT_BYTES, what="an anonymised .txt transcript", newlines=False,
+                     advice="Anonymised transcripts are written as UTF-8: re-run the anonymiser or save the file as UTF-8.")
 
 
 def load_documents(folder: str | Path, *, pattern: str = "*.txt") -> dict[str, str]:
