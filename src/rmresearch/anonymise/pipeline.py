@@ -43,6 +43,7 @@ import pandas as pd
 
 from ..errors import ConfigError, InputError
 from ..fileio import atomic_write_text, write_csv
+from ..transcripts import MAX_TRANSCRIPT_BYTES as _READER_LIMIT
 from . import staging
 from .detectors import DEFAULT_ALLOW, Detector, DetectorOptions
 from .pseudonyms import STYLES, PseudonymKey, key_path
@@ -312,8 +313,9 @@ def raw_name(path: Path, folder: Path) -> str:
     return Path(path).relative_to(folder).as_posix()
 
 
-#: A transcript larger than this is refused (an interview's text is a few hundred kB; a .docx with photos a few MB).
-MAX_TRANSCRIPT_BYTES = 100 * 1024 * 1024
+#: A transcript larger than this is refused before it is hashed or read: the reader's one limit
+#: (an interview's text is a few hundred kB; a .docx with photos a few MB).
+MAX_TRANSCRIPT_BYTES = _READER_LIMIT
 JOURNAL_FILENAME = ".anonymise-journal.json"
 LOCK_FILENAME = ".anonymise.lock"
 
@@ -414,8 +416,8 @@ def _read_all(files: list[Path], raw_dir: Path) -> tuple[dict[Path, Transcript],
         try:
             size = path.stat().st_size if path.exists() else 0
             if size > MAX_TRANSCRIPT_BYTES:
-                raise InputError(f"{path}: {size / 2**20:.0f} MB, more than a transcript can be "
-                                 f"({MAX_TRANSCRIPT_BYTES // 2**20} MB); is it a recording or an export with "
+                raise InputError(f"{path}: {size / 1e6:,.0f} MB, more than a transcript can be "
+                                 f"({MAX_TRANSCRIPT_BYTES / 1e6:,.0f} MB); is it a recording or an export with "
                                  "media? Save the transcript's text alone (.docx without images, or .txt).")
             digests[raw_name(path, raw_dir)] = _digest(path)
             transcripts[path] = read_transcript(path)
