@@ -31,7 +31,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from .errors import ConfigError
+from .errors import AnalysisError, ConfigError
 
 __all__ = [
     "consent_exclusions",
@@ -63,7 +63,7 @@ def _participants(config, participants: pd.DataFrame | None) -> pd.DataFrame:
     if participants is not None:
         return participants
     if config is None:
-        raise ValueError("consent_exclusions needs a cohort configuration or a participants table")
+        raise AnalysisError("consent_exclusions needs a cohort configuration or a participants table")
     from .inputs import load_table
 
     return load_table(config, "participants")

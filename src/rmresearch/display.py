@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .disclosure import is_disclosed, undisclosed_message
+from .errors import AnalysisError
 
 __all__ = ["show_table", "format_table", "readable_column", "COLUMN_LABELS", "DisclosureRequired", "TABLE_METADATA_KEY", "table_metadata"]
 
@@ -17,7 +18,7 @@ __all__ = ["show_table", "format_table", "readable_column", "COLUMN_LABELS", "Di
 TABLE_METADATA_KEY = "rmresearch"
 
 
-class DisclosureRequired(ValueError):
+class DisclosureRequired(AnalysisError):
     """A table was about to be shown without disclosure control."""
 
 
@@ -28,15 +29,15 @@ COLUMN_LABELS = {
     "ci_high": "95% CI high",
     "rate_ci_low": "rate, 95% CI low",
     "rate_ci_high": "rate, 95% CI high",
-    "p": "p",
     "p_value": "p",
     "p_adjusted": "p (adjusted)",
     "se": "SE",
     "cohen_dz": "Cohen's d_z",
     "rank_biserial": "rank-biserial r",
-    "n_reference": "n (reference)",
-    "rate_reference": "rate (reference)",
-    "good_reference": "good (reference)",
+    "reference_n": "n (reference)",
+    "reference_rate": "rate (reference)",
+    "reference_good": "good (reference)",
+    "comparison_n": "n (comparison)",
 }
 
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import ConfigError, OutputRefused, RMResearchError
+from .errors import AnalysisError, ConfigError, OutputRefused, RMResearchError
 
 __all__ = ["OutputRefused", "Protected", "protected_paths", "project_configs", "check_output", "check_layout",
            "check_report_folders", "check_anonymise_outputs",
@@ -318,7 +318,7 @@ def check_output(
         Files the command reads, named on its command line: never written over.
     """
     if owner not in OWNERS:
-        raise ValueError(f"unknown owner {owner!r}; one of {', '.join(OWNERS)}")
+        raise AnalysisError(f"unknown owner {owner!r}; one of {', '.join(OWNERS)}")
     try:
         return _check(path, owner=owner, configs=configs, replace_folder=replace_folder, inputs=inputs,
                       cohorts_dir=cohorts_dir, notebooks_dir=notebooks_dir, cohort=cohort, protected=protected)

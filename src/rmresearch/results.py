@@ -45,6 +45,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from .errors import AnalysisError
 from .config import DisclosureRules
 
 __all__ = [
@@ -194,11 +195,11 @@ class Recorder:
             denominator.
         """
         if not isinstance(key, str) or not _KEY.match(key):
-            raise ValueError(f"result key {key!r} must be lower case letters, digits and underscores, starting with a letter.")
+            raise AnalysisError(f"result key {key!r} must be lower case letters, digits and underscores, starting with a letter.")
         if kind not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}.")
+            raise AnalysisError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}.")
         if not isinstance(label, str) or not label.strip():
-            raise ValueError(f"result {key!r}: give a label saying in plain words what the number is.")
+            raise AnalysisError(f"result {key!r}: give a label saying in plain words what the number is.")
         entry = _controlled(key, value, kind=kind, n=n, ci=ci, numerator=numerator, rules=self.rules,
                             scale=scale, decimals=decimals, unit=unit, rests_on=rests_on)
         entry.update(key=key, label=label.strip(), section=section, kind=kind, n_of=n_of, unit=unit,
@@ -265,11 +266,11 @@ def _project_relative(path, root) -> str:
 
 def _number(x: Any, what: str) -> float:
     if isinstance(x, bool) or x is None:
-        raise ValueError(f"{what} must be a number, not {x!r}.")
+        raise AnalysisError(f"{what} must be a number, not {x!r}.")
     if hasattr(x, "item") and not isinstance(x, numbers.Number):  # numpy scalar / 0-d array
         x = x.item()
     if not isinstance(x, numbers.Real):
-        raise ValueError(f"{what} must be a number, not {type(x).__name__} ({x!r}).")
+        raise AnalysisError(f"{what} must be a number, not {type(x).__name__} ({x!r}).")
     return float(x)
 
 
@@ -279,23 +280,23 @@ def _bases(key, rests_on) -> list[tuple[float, float | None]]:
 
     pairs = [rests_on] if isinstance(rests_on, tuple) else rests_on
     if isinstance(pairs, (str, bytes)) or not hasattr(pairs, "__iter__"):
-        raise ValueError(f"result {key!r}: rests_on lists the (denominator, numerator) counts of each rate the "
+        raise AnalysisError(f"result {key!r}: rests_on lists the (denominator, numerator) counts of each rate the "
                          f"number is derived from, e.g. [(400, 120), (60, 2)], not {rests_on!r}.")
     out = []
     for pair in pairs:
         if isinstance(pair, (str, bytes)) or not hasattr(pair, "__len__") or len(pair) != 2:
-            raise ValueError(f"result {key!r}: each entry of rests_on is a (denominator, numerator) pair, not {pair!r}.")
+            raise AnalysisError(f"result {key!r}: each entry of rests_on is a (denominator, numerator) pair, not {pair!r}.")
         pair = list(pair)  # by position: a row's Series row[["n", "good"]] is indexed by label
         # a missing count (NaN, pd.NA from a nullable column) is kept as NaN: the rules count it as small (fail safe)
         den = math.nan if pair[0] is pd.NA else _number(pair[0], f"result {key!r}: rests_on denominator")
         num = None if pair[1] is None else (
             math.nan if pair[1] is pd.NA else _number(pair[1], f"result {key!r}: rests_on numerator"))
         if den < 0 or (num is not None and (num < 0 or num > den)):
-            raise ValueError(f"result {key!r}: rests_on pair ({pair[0]!r}, {pair[1]!r}) is not a rate's "
+            raise AnalysisError(f"result {key!r}: rests_on pair ({pair[0]!r}, {pair[1]!r}) is not a rate's "
                              "(denominator, numerator): the numerator must lie between 0 and the denominator.")
         out.append((den, num))
     if not out:
-        raise ValueError(f"result {key!r}: rests_on is empty; list the (denominator, numerator) counts of each rate "
+        raise AnalysisError(f"result {key!r}: rests_on is empty; list the (denominator, numerator) counts of each rate "
                          "the number is derived from, or leave it out.")
     return out
 
@@ -322,14 +323,14 @@ def _controlled(key, value, *, kind, n, ci, numerator, rules: DisclosureRules, s
                            "suppressed": False, "reason": None, "scale": scale}
     if kind == "text":
         if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"result {key!r}: a text result must be a non-empty string.")
+            raise AnalysisError(f"result {key!r}: a text result must be a non-empty string.")
         if _DIGITS.search(value):
-            raise ValueError(
+            raise AnalysisError(
                 f"result {key!r}: text results cannot contain digits ({value!r}); record numbers with "
                 "kind='count', 'rate', 'mean' or 'estimate' so disclosure control applies to them."
             )
         if n is not None or ci is not None or rests_on is not None:
-            raise ValueError(f"result {key!r}: a text result takes no n, ci or rests_on.")
+            raise AnalysisError(f"result {key!r}: a text result takes no n, ci or rests_on.")
         out.update(value=value.strip(), display=value.strip())
         return out
 
@@ -341,13 +342,13 @@ def _controlled(key, value, *, kind, n, ci, numerator, rules: DisclosureRules, s
     # is infinite or undefined, and recording it must not stop the report.
     marker = None if pairs is None or kind == "count" else derived_marker(pairs, rules=rules)
     if (math.isnan(v) or math.isinf(v)) and marker is None:
-        raise ValueError(f"result {key!r}: value is {v}; record only results that could be calculated.")
+        raise AnalysisError(f"result {key!r}: value is {v}; record only results that could be calculated.")
     if kind == "count" and pairs is not None:
-        raise ValueError(f"result {key!r}: a count takes no rests_on (counts are rounded); record a number derived "
+        raise AnalysisError(f"result {key!r}: a count takes no rests_on (counts are rounded); record a number derived "
                          "from rates with kind='estimate'.")
     if kind == "count":
         if ci is not None:
-            raise ValueError(f"result {key!r}: a count takes no confidence interval.")
+            raise AnalysisError(f"result {key!r}: a count takes no confidence interval.")
         rounded = hesa_round(v, base=rules.round_to)
         out.update(value=rounded, display=f"{rounded:,}")
         if n is not None:
@@ -355,13 +356,13 @@ def _controlled(key, value, *, kind, n, ci, numerator, rules: DisclosureRules, s
         return out
 
     if n is None:
-        raise ValueError(
+        raise AnalysisError(
             f"result {key!r}: a {kind} needs n, the unrounded number of people it rests on, so the "
             "disclosure rules can decide whether it may be shown."
         )
     n_value = _number(n, f"result {key!r}: n")
     if n_value < 0:
-        raise ValueError(f"result {key!r}: n cannot be negative ({n_value}).")
+        raise AnalysisError(f"result {key!r}: n cannot be negative ({n_value}).")
     out["n"] = hesa_round(n_value, base=rules.round_to)
     # one path: the rule disclose(derived=...) applies to a table's gap or ratio column, so the record
     # carries the marker the table's cell shows (and neither the value nor its interval)
@@ -373,14 +374,14 @@ def _controlled(key, value, *, kind, n, ci, numerator, rules: DisclosureRules, s
         try:
             low, high = ci
         except (TypeError, ValueError):
-            raise ValueError(f"result {key!r}: ci must be a (low, high) pair.") from None
+            raise AnalysisError(f"result {key!r}: ci must be a (low, high) pair.") from None
         low, high = _number(low, f"result {key!r}: ci low"), _number(high, f"result {key!r}: ci high")
         if not low <= high:
-            raise ValueError(f"result {key!r}: ci low {low} is above ci high {high}.")
+            raise AnalysisError(f"result {key!r}: ci low {low} is above ci high {high}.")
 
     if kind == "rate":
         if not 0 <= v <= 1:
-            raise ValueError(f"result {key!r}: a rate is a proportion between 0 and 1, not {v}; divide percentages by 100.")
+            raise AnalysisError(f"result {key!r}: a rate is a proportion between 0 and 1, not {v}; divide percentages by 100.")
         # Without its numerator a rate is still value x n people: 1 of 26 pairs as 3.8% gives back a count shown
         # as 0, so the small-count rule applies to the count the rate implies.
         num = v * n_value if numerator is None else _number(numerator, f"result {key!r}: numerator")
@@ -462,7 +463,7 @@ def _check_template(template: str, key: str) -> None:
     try:
         template.format(value="", ci="", n="", n_of="", label="")
     except (KeyError, IndexError, ValueError) as exc:
-        raise ValueError(
+        raise AnalysisError(
             f"result {key!r}: sentence template {template!r} is not valid ({exc}); use only "
             "{value}, {ci}, {n}, {n_of} and {label} as placeholders."
         ) from None
@@ -513,7 +514,7 @@ def start(config=None, *, rules: DisclosureRules | None = None, path: str | Path
 def current() -> Recorder:
     """The recorder started by :func:`start` (raises if none was)."""
     if _current is None:
-        raise ValueError("no results recorder: call rmresearch.results.start(cfg) after loading the cohort.")
+        raise AnalysisError("no results recorder: call rmresearch.results.start(cfg) after loading the cohort.")
     return _current
 
 
