@@ -14,50 +14,54 @@ from typing import Sequence
 
 from .lexicon import NAME_TITLES
 
-__all__ = ["Confidence", "Token", "tokenize"]
+__all__ = [
+    "Confidence", "Token", "tokenize", "NEVER_NAMES", "TITLES", "STRONG_TITLES", "BEFORE_CUES", "RELATIONS", "AFTER_CUES",
+    "NAME_FOLLOWERS", "FACILITY_WORDS", "ROLE_SPEAKERS", "RUN_JOINERS", "is_title_case", "is_caps", "sentence_initial",
+    "run_end", "facility_after", "place_cue", "before_facility", "strong_cue", "spoken_to", "weak_cue",
+]
 
 # A word: letters, with internal apostrophes or hyphens (O'Brien, Okonkwo-Bello, Kwame's).
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019\-](?=[^\W\d_]))*")
 _POSS = re.compile(r"['\u2019][sS]$")
 _CONTRACTION = re.compile(r"(?:n['\u2019]t|['\u2019](?:m|d|re|ve|ll|t))$", re.IGNORECASE)
 # Words that are never names on their own (pronouns, auxiliaries, determiners), whatever the name lists say.
-_NEVER_NAMES = frozenset("""i me my we us our you your he him his she her it its they them their this that these those
+NEVER_NAMES = frozenset("""i me my we us our you your he him his she her it its they them their this that these those
 a an the and or but if so as at by for from in into of on to up with can could will would shall should may might must
 do does did done has have had having is are was were be been am not no yes there here what who whom which when where
 why how all any each some one such than then too very just also only own same other more most""".split())
 
-_TITLES = {t.casefold() for t in NAME_TITLES}
+TITLES = {t.casefold() for t in NAME_TITLES}
 # Titles strong enough to take even an ordinary word as a name ("Dr Young", "Mr Bird").
-_STRONG_TITLES = {t.casefold() for t in (
+STRONG_TITLES = {t.casefold() for t in (
     "Dr", "Prof", "Professor", "Mr", "Mrs", "Ms", "Miss", "Mx", "Sir", "Dame", "Cllr", "Councillor",
     "Rev", "Revd", "Reverend", "Baroness", "Imam", "Rabbi", "Pastor", "Auntie", "Aunty")}
 # Phrases before a name.
-_BEFORE_CUES = {
+BEFORE_CUES = {
     "called", "named", "call", "thanks", "thank", "cheers", "hi", "hello", "hey", "dear", "bye", "morning",
     # verbs whose object is a person: "I emailed Dele", "she rang Olu"
     "emailed", "messaged", "texted", "rang", "phoned", "contacted", "thanked", "cc'd", "mentored",
 }
-_RELATIONS = {
+RELATIONS = {
     "manager", "mentor", "mentee", "boss", "colleague", "colleagues", "supervisor", "pa", "partner", "husband",
     "wife", "friend", "daughter", "son", "sister", "brother", "mum", "mother", "dad", "father", "cousin",
     "aunt", "uncle", "niece", "nephew", "dean", "director", "head", "hod", "chair", "tutor", "lecturer",
     "student", "coach", "sponsor", "buddy", "counterpart", "pair", "line", "deputy", "assistant",
 }
 # Words after a name.
-_AFTER_CUES = {
+AFTER_CUES = {
     "said", "says", "told", "tells", "asked", "asks", "mentioned", "explained", "suggested", "thinks",
     "thought", "wrote", "emailed", "replied", "agreed", "felt", "feels", "introduced", "recommended",
     "invited", "laughed", "admitted", "insisted", "noticed", "pointed", "shared", "challenged",
 }
 # Words that may follow a sentence-initial name ("Rose was...", "Hope and I...").
-_NAME_FOLLOWERS = _AFTER_CUES | {
+NAME_FOLLOWERS = AFTER_CUES | {
     "was", "is", "has", "had", "did", "does", "and", "who", "will", "would", "could", "came", "went",
     "got", "gets", "goes", "helped", "wanted", "knows", "knew", "seems", "seemed", "kept", "made",
     "took", "gave", "sent", "showed", "offered", "arranged", "nominated", "encouraged", "pushed", "described",
     "raised", "brought", "talked", "spoke", "listened", "responded", "reacted", "joined", "left", "became",
 }
 # The last word of a building, street or organisation named after a person.
-_FACILITY_WORDS = {
+FACILITY_WORDS = {
     "building", "buildings", "road", "street", "st", "avenue", "ave", "lane", "way", "close", "drive", "court",
     "square", "gardens", "place", "crescent", "terrace", "walk", "wing", "room", "suite", "hall", "halls",
     "house", "centre", "center", "library", "theatre", "theater", "lecture", "institute", "college", "school",
@@ -67,7 +71,7 @@ _FACILITY_WORDS = {
     "lecture", "memorial", "rooms", "studio", "arcade", "station", "primary", "secondary", "grove", "row",
     "mews", "hill", "green", "quarter", "fund", "programme", "day", "week", "month", "festival",
 }
-_ROLE_SPEAKERS = {
+ROLE_SPEAKERS = {
     "interviewer", "interviewee", "facilitator", "moderator", "researcher", "participant", "speaker",
     "respondent", "unknown", "host", "chair", "note", "notes", "q", "a", "question", "answer", "all",
     "transcriber", "mentor", "mentee", "student", "staff", "leader", "senior", "partner", "and", "other",
@@ -195,17 +199,17 @@ def tokenize(text: str) -> list[Token]:
 _PARTICLE_NAME = re.compile(r"(?:al|el|ul|bin|ibn|abu|ben|de|di|da|du|le|la|van|von|d|o)[-'\u2019][A-Z][a-z]")
 
 
-def _is_title_case(word: str) -> bool:
+def is_title_case(word: str) -> bool:
     if _PARTICLE_NAME.match(word):
         return True
     return word[:1].isupper() and not word.isupper() and any(c.islower() for c in word[1:])
 
 
-def _is_caps(word: str) -> bool:
+def is_caps(word: str) -> bool:
     return word.isupper() and len(word) > 1
 
 
-def _sentence_initial(text: str, start: int) -> bool:
+def sentence_initial(text: str, start: int) -> bool:
     i = start - 1
     while i >= 0 and text[i] in " \t\"'\u201c\u2018(-\u2013\u2014*":
         i -= 1
@@ -216,14 +220,14 @@ def _sentence_initial(text: str, start: int) -> bool:
 
 
 # Words that may sit inside a run of capitalised words: particles and "of the" ("Eoin Ó Murchú", "Bank of England").
-_RUN_JOINERS = frozenset(("of", "the", "de", "van", "von", "bin", "al", "el", "da", "du", "le", "la", "ó", "ní", "nic",
+RUN_JOINERS = frozenset(("of", "the", "de", "van", "von", "bin", "al", "el", "da", "du", "le", "la", "ó", "ní", "nic",
                           "uí", "mac"))
 
 
-def _run_end(text: str, tokens: Sequence[Token], i: int) -> int:
+def run_end(text: str, tokens: Sequence[Token], i: int) -> int:
     """Index of the last token of the run of capitalised words (particles and initials included) from ``tokens[i]``."""
     j = i
-    while j + 1 < len(tokens) and (_is_title_case(tokens[j + 1].text) or tokens[j + 1].text.casefold() in _RUN_JOINERS
+    while j + 1 < len(tokens) and (is_title_case(tokens[j + 1].text) or tokens[j + 1].text.casefold() in RUN_JOINERS
                                    or (len(tokens[j + 1].text) == 1 and tokens[j + 1].text.isupper())) \
             and re.fullmatch(r"[ \t\-]{1,2}", text[tokens[j].full_end:tokens[j + 1].start]) and not tokens[j].possessive:
         j += 1
@@ -234,19 +238,19 @@ def _run_end(text: str, tokens: Sequence[Token], i: int) -> int:
 # --------------------------------------------------------------------------- cues around a token
 
 
-def _facility_after(text: str, tokens: Sequence[Token], j: int) -> bool:
+def facility_after(text: str, tokens: Sequence[Token], j: int) -> bool:
     """Whether capitalised words after ``tokens[j]`` end in a building or street word."""
     k = j + 1
     while k < len(tokens) and k <= j + 3 and not tokens[k - 1].possessive:
         w = tokens[k].text
         if not (w[:1].isupper() or w.isupper()) or not re.fullmatch(r"[ \t]{1,2}", text[tokens[k - 1].full_end:tokens[k].start]):
             return False
-        if w.casefold() in _FACILITY_WORDS:
+        if w.casefold() in FACILITY_WORDS:
             return True
         k += 1
     return False
 
-def _place_cue(tokens: Sequence[Token], i: int) -> bool:
+def place_cue(tokens: Sequence[Token], i: int) -> bool:
     if i == 0:
         return False
     p = tokens[i - 1].text.casefold()
@@ -255,15 +259,15 @@ def _place_cue(tokens: Sequence[Token], i: int) -> bool:
     return p == "from" and i > 1 and tokens[i - 2].text.casefold() in (
         "came", "come", "comes", "moved", "am", "is", "are", "was", "originally", "back", "flew", "travelled")
 
-def _before_facility(tokens: Sequence[Token], i: int) -> bool:
+def before_facility(tokens: Sequence[Token], i: int) -> bool:
     """In caption text: "minh vu building", "mary seacole centre"."""
     for k in (1, 2):
-        if i + k < len(tokens) and tokens[i + k].text.casefold() in _FACILITY_WORDS - {"chair", "day", "week", "month", "green", "hill"}:
+        if i + k < len(tokens) and tokens[i + k].text.casefold() in FACILITY_WORDS - {"chair", "day", "week", "month", "green", "hill"}:
             return True
     return False
 
 
-def _strong_cue(text: str, tokens: Sequence[Token], i: int) -> bool:
+def strong_cue(text: str, tokens: Sequence[Token], i: int) -> bool:
     """A title, "called", "named", "my manager" or "I'm" straight before ``tokens[i]``."""
     if i == 0:
         return False
@@ -271,12 +275,12 @@ def _strong_cue(text: str, tokens: Sequence[Token], i: int) -> bool:
     p = prev.text.casefold()
     if text[prev.end:prev.full_end].casefold().replace("\u2019", "'") == "'m" and p == "i":
         return True
-    if p in _STRONG_TITLES or p in ("called", "named"):
+    if p in STRONG_TITLES or p in ("called", "named"):
         return True
-    return p in _RELATIONS and i > 1 and tokens[i - 2].text.casefold() in ("my", "our", "his", "her", "their")
+    return p in RELATIONS and i > 1 and tokens[i - 2].text.casefold() in ("my", "our", "his", "her", "their")
 
 
-def _spoken_to(tokens: Sequence[Token], i: int) -> bool:
+def spoken_to(tokens: Sequence[Token], i: int) -> bool:
     """Caption cues strict enough for a cohort name that is also a word: "spoke to hope",
     "met with joy", "asked rose" (not "to hope for the best")."""
     if i == 0:
@@ -291,9 +295,9 @@ def _spoken_to(tokens: Sequence[Token], i: int) -> bool:
             "emailed", "reached", "went", "sat", "complained", "reported", "replied")
     return False
 
-def _weak_cue(tokens: Sequence[Token], i: int) -> bool:
+def weak_cue(tokens: Sequence[Token], i: int) -> bool:
     """In caption text: "talking to tunde", "met with ngozi", "chidi said"."""
     before = {"to", "with", "and", "from", "for", "by", "ask", "asked", "tell", "told", "met", "meet", "me", "about"}
     if i > 0 and tokens[i - 1].text.casefold() in before:
         return True
-    return i + 1 < len(tokens) and tokens[i + 1].text.casefold() in _NAME_FOLLOWERS
+    return i + 1 < len(tokens) and tokens[i + 1].text.casefold() in NAME_FOLLOWERS

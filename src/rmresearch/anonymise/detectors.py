@@ -37,28 +37,28 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from .cues import (
-    _AFTER_CUES,
-    _BEFORE_CUES,
-    _FACILITY_WORDS,
-    _NAME_FOLLOWERS,
-    _NEVER_NAMES,
-    _RELATIONS,
-    _ROLE_SPEAKERS,
-    _STRONG_TITLES,
-    _TITLES,
+    AFTER_CUES,
+    BEFORE_CUES,
+    FACILITY_WORDS,
+    NAME_FOLLOWERS,
+    NEVER_NAMES,
+    RELATIONS,
+    ROLE_SPEAKERS,
+    STRONG_TITLES,
+    TITLES,
     Confidence,
     Token,
-    _before_facility,
-    _facility_after,
-    _is_caps,
-    _is_title_case,
-    _place_cue,
-    _run_end,
-    _sentence_initial,
-    _spoken_to,
-    _strong_cue,
-    _weak_cue,
+    before_facility,
+    facility_after,
+    is_caps,
+    is_title_case,
+    place_cue,
+    run_end,
+    sentence_initial,
+    spoken_to,
+    strong_cue,
     tokenize,
+    weak_cue,
 )
 from .lexicon import IDENTITY_TERMS, Lexicon, get_lexicon
 from .patterns import CUED_ID_LABELS, PATTERN_LABELS, compile_identifiers, find_patterns
@@ -229,7 +229,7 @@ class Detector:
                 sure.update(parts)
                 if len(parts) > 1 and s.confidence >= Confidence.FULL_NAME:
                     full_name_parts.update(parts)
-        sure -= _NEVER_NAMES | _TITLES | IDENTITY_TERMS
+        sure -= NEVER_NAMES | TITLES | IDENTITY_TERMS
         if not sure:
             return []
         covered_set = IntervalSet(covered)
@@ -239,21 +239,21 @@ class Detector:
             key = tok.text.casefold()
             if key not in sure:
                 continue
-            if covered_set.contains(tok.start) or _facility_after(text, tokens, i):
+            if covered_set.contains(tok.start) or facility_after(text, tokens, i):
                 continue
             while li + 1 < len(lines) and lines[li].end < tok.start:
                 li += 1
             caseless = lines[li].caseless if lines else False
             if lex.is_common_word(tok.text):
                 nxt = tokens[i + 1].text.casefold() if i + 1 < len(tokens) else ""
-                ok = (_is_title_case(tok.text) and (not _sentence_initial(text, tok.start) or tok.possessive
-                      or nxt in _NAME_FOLLOWERS or (key in full_name_parts and nxt not in _NEVER_NAMES)))
+                ok = (is_title_case(tok.text) and (not sentence_initial(text, tok.start) or tok.possessive
+                      or nxt in NAME_FOLLOWERS or (key in full_name_parts and nxt not in NEVER_NAMES)))
                 if i > 0 and tokens[i - 1].text.casefold() in ("the", "a", "an"):
                     ok = False
                 ok = ok or (caseless and (self._context_cue(text, tokens, i)
-                                          or key in full_name_parts and _weak_cue(tokens, i)))
+                                          or key in full_name_parts and weak_cue(tokens, i)))
             else:
-                ok = _is_title_case(tok.text) or caseless or tok.text.isupper()
+                ok = is_title_case(tok.text) or caseless or tok.text.isupper()
             if ok:
                 out.append(Span(tok.start, tok.end, "PERSON", "context", Confidence.PROPAGATED, tok.text))
         return out
@@ -287,7 +287,7 @@ class Detector:
             if re.fullmatch(r"\[?[A-Z]{1,4}\d{1,5}\]?", label.strip()):
                 continue  # already a participant ID ("P03: ..."), not a name
             toks = tokenize(label)
-            words = [t for t in toks if t.text.casefold() not in _ROLE_SPEAKERS and not t.text.isdigit()]
+            words = [t for t in toks if t.text.casefold() not in ROLE_SPEAKERS and not t.text.isdigit()]
             if not words:
                 continue
             # Keep only the name part (drop "(she/her)", "| Anytown" and the like).
@@ -297,7 +297,7 @@ class Detector:
                     last = t if t is first else last
             s, e = start + first.start, start + words[-1].end
             name = text[s:e]
-            if any(w.text.casefold() in _TITLES for w in words[:1]) and len(words) > 1:
+            if any(w.text.casefold() in TITLES for w in words[:1]) and len(words) > 1:
                 s = start + words[1].start
                 name = text[s:e]
             out.append(Span(s, e, "PERSON", "speakers", Confidence.CERTAIN, name))
@@ -330,7 +330,7 @@ class Detector:
                     continue
                 first, last = tokens[i], tokens[i + k - 1]
                 surface = text[first.start:last.end]
-                if _facility_after(text, tokens, i + k - 1):
+                if facility_after(text, tokens, i + k - 1):
                     continue  # "the Betty Campbell Centre" names a building, not the person
                 if k == 1:
                     if not caseless and first.text.islower() and lex.is_common_word(first.text):
@@ -363,16 +363,16 @@ class Detector:
             return Confidence.ROSTER_WORD_CUED if roster_hit else Confidence.LIST_WORD_CUED
         if i > 0 and tokens[i - 1].text.casefold() in ("the", "a", "an", "our", "your", "their"):
             return None  # "the King's speech", "a Bishop"
-        if roster_hit and caseless and _spoken_to(tokens, i):
+        if roster_hit and caseless and spoken_to(tokens, i):
             return Confidence.ROSTER_WORD_SPOKEN_TO  # "i spoke to hope about it" where Hope is in the cohort
         if caseless:
             return None
-        if _is_title_case(word) or _is_caps(word) and not _is_caps(text[max(0, tok.start - 20):tok.start].strip() or "x"):
-            if not _sentence_initial(text, tok.start):
+        if is_title_case(word) or is_caps(word) and not is_caps(text[max(0, tok.start - 20):tok.start].strip() or "x"):
+            if not sentence_initial(text, tok.start):
                 if word.casefold() in IDENTITY_TERMS:
                     return None
                 return Confidence.ROSTER_WORD_CAPITALISED if roster_hit else Confidence.LIST_WORD_CAPITALISED
-            if tok.possessive or (i + 1 < len(tokens) and tokens[i + 1].text.casefold() in _NAME_FOLLOWERS):
+            if tok.possessive or (i + 1 < len(tokens) and tokens[i + 1].text.casefold() in NAME_FOLLOWERS):
                 return Confidence.ROSTER_WORD_SENTENCE_START if roster_hit else Confidence.LIST_WORD_SENTENCE_START
         return None
 
@@ -388,16 +388,16 @@ class Detector:
                 # "I'm Victoria" yes, "I'm happy" no.
                 return self.lexicon.is_name(tok.text) or not self.lexicon.is_word(tok.text)
             if len(gap) <= 3 and "\n" not in gap and not any(c in gap for c in ".!?;:"):
-                if p in _STRONG_TITLES or p in _BEFORE_CUES and "," not in gap:
+                if p in STRONG_TITLES or p in BEFORE_CUES and "," not in gap:
                     return True
-                if p in _RELATIONS and i > 1 and tokens[i - 2].text.casefold() in ("my", "our", "his", "her", "their", "manager"):
+                if p in RELATIONS and i > 1 and tokens[i - 2].text.casefold() in ("my", "our", "his", "her", "their", "manager"):
                     return True
                 if p in ("you", "is", "am") and i > 1 and tokens[i - 2].text.casefold() in ("thank", "name", "i", "this", "it's"):
                     return True
         if i + 1 < len(tokens):
             nxt = tokens[i + 1]
             gap = text[tok.full_end:nxt.start]
-            if len(gap) <= 2 and "\n" not in gap and not any(c in gap for c in ".!?;:") and nxt.text.casefold() in _AFTER_CUES:
+            if len(gap) <= 2 and "\n" not in gap and not any(c in gap for c in ".!?;:") and nxt.text.casefold() in AFTER_CUES:
                 return True
         return False
 
@@ -428,14 +428,14 @@ class Detector:
             while li + 1 < len(lines) and lines[li].end < tok.start:
                 li += 1
             key = word.casefold()
-            if key in _NEVER_NAMES or tok.full_end > tok.end and not tok.possessive:
+            if key in NEVER_NAMES or tok.full_end > tok.end and not tok.possessive:
                 continue  # pronouns and the like; contractions ("We've", "It'll")
-            if key in _TITLES and not (i > 0 and tokens[i - 1].text.casefold() in _TITLES):
+            if key in TITLES and not (i > 0 and tokens[i - 1].text.casefold() in TITLES):
                 continue
-            if word[:1].isupper() and _facility_after(text, tokens, i):
+            if word[:1].isupper() and facility_after(text, tokens, i):
                 continue  # "the Eoin Ó Murchú Building"
             cue = use_context and self._context_cue(text, tokens, i)
-            titled = i > 0 and tokens[i - 1].text.casefold() in _STRONG_TITLES and tok.start - tokens[i - 1].full_end <= 2
+            titled = i > 0 and tokens[i - 1].text.casefold() in STRONG_TITLES and tok.start - tokens[i - 1].full_end <= 2
             if lines and lines[li].caseless:
                 caseless_tokens.add(i)
                 found = self._caption_candidate(text, tokens, i, cue=cue, titled=titled)
@@ -456,9 +456,9 @@ class Detector:
             return None
         is_name = lex.is_name(word)
         common = lex.is_common_word(word)
-        if _before_facility(tokens, i) or word.casefold() in IDENTITY_TERMS:
+        if before_facility(tokens, i) or word.casefold() in IDENTITY_TERMS:
             return None
-        if is_name and common and _strong_cue(text, tokens, i):
+        if is_name and common and strong_cue(text, tokens, i):
             return Confidence.CAPTION_NAME_WORD_STRONG_CUE, "context"
         if titled and not common:
             return Confidence.CAPTION_AFTER_TITLE, "context"
@@ -466,7 +466,7 @@ class Detector:
             return Confidence.CAPTION_CUED, "context"
         if use_lexicon and is_name and not common and not lex.is_word(word) and len(word) > 2:
             return Confidence.CAPTION_NAME_LIST, "lexicon"
-        if use_context and len(word) > 3 and not is_name and not lex.is_word(word) and _weak_cue(tokens, i):
+        if use_context and len(word) > 3 and not is_name and not lex.is_word(word) and weak_cue(tokens, i):
             return Confidence.CAPTION_UNKNOWN_WEAK_CUE, "context"
         if use_lexicon and len(word) > 3 and word.replace("-", "").isalpha() and not is_name and not lex.is_word(word):
             # A caption word no dictionary knows: often a name the captioner wrote in lower case.
@@ -480,14 +480,14 @@ class Detector:
         use_lexicon = "lexicon" in self.options.layers
         tok = tokens[i]
         word = tok.text
-        if not (_is_title_case(word) or (_is_caps(word) and len(word) > 2)):
+        if not (is_title_case(word) or (is_caps(word) and len(word) > 2)):
             # Lower-case words in cased text are not names, except straight after a title.
             if titled and word[:1].islower() and not lex.is_common_word(word) and not lex.is_word(word):
                 return Confidence.LOWERCASE_AFTER_TITLE, "context"
             return None
         if word.casefold() in IDENTITY_TERMS or lex.is_known_proper(word):
             return (Confidence.CAPS_OR_KNOWN_AFTER_TITLE, "context") if titled else None
-        if _is_caps(word):
+        if is_caps(word):
             # Acronyms (NHS, BAME, EDI) far outnumber shouted names.
             if use_lexicon and lex.is_name(word) and not lex.is_word(word) and len(word) > 3:
                 return Confidence.CAPS_NAME, "lexicon"
@@ -502,12 +502,12 @@ class Detector:
         if not lex.is_word(word) and use_lexicon:
             # A capitalised word no dictionary or gazetteer knows: most often a name,
             # unless it follows "in", "near" or "came from" (a place: "grew up in Handsworth").
-            if not cue and not tok.possessive and _place_cue(tokens, i):
+            if not cue and not tok.possessive and place_cue(tokens, i):
                 # "in Handsworth" or "loop in Olamide": below the review threshold either way, so a
                 # researcher decides, and it is replaced until they do.
                 return Confidence.UNKNOWN_AFTER_PLACE_CUE, "lexicon"
             return (Confidence.UNKNOWN_CUED if cue else Confidence.UNKNOWN_CAPITALISED), "lexicon"
-        if cue and not _sentence_initial(text, tok.start):
+        if cue and not sentence_initial(text, tok.start):
             return Confidence.CUED_WORD, "context"
         return None
 
@@ -520,11 +520,11 @@ class Detector:
         n = len(tokens)
         i = 0
         while i < n:
-            if not _is_title_case(tokens[i].text) and i not in chosen:
+            if not is_title_case(tokens[i].text) and i not in chosen:
                 i += 1
                 continue
-            j = _run_end(text, tokens, i)
-            if j > i and tokens[j].text.casefold() in _FACILITY_WORDS and any(
+            j = run_end(text, tokens, i)
+            if j > i and tokens[j].text.casefold() in FACILITY_WORDS and any(
                     k in chosen or lex.is_name(tokens[k].text) or not lex.is_word(tokens[k].text) for k in range(i, j)):
                 for k in range(i, j + 1):
                     chosen.pop(k, None)
@@ -543,14 +543,14 @@ class Detector:
         run = range(i, j + 1)
         # Ordinary non-name words in the run ("Race Equality Charter") mark a title phrase:
         # drop weak name-word guesses inside it, keep strong names.
-        skip_first = _sentence_initial(text, tokens[i].start)
+        skip_first = sentence_initial(text, tokens[i].start)
         plain = [k for k in run if k not in chosen and lex.is_word(tokens[k].text)
                  and not (k == i and skip_first)
                  and not lex.is_name(tokens[k].text) and tokens[k].text.casefold() not in ("of", "the")]
         first = tokens[i].text.casefold()
         if (j == i + 1 and i not in chosen and chosen.get(j, (0,))[0] >= Confidence.CONFIDENT and not skip_first
                 and not lex.is_known_proper(tokens[i].text) and first not in IDENTITY_TERMS
-                and first not in _NEVER_NAMES and first not in _TITLES):
+                and first not in NEVER_NAMES and first not in TITLES):
             # A capitalised word right before a surname is a given name ("Hyacinth Thompson").
             chosen[i] = (Confidence.GIVEN_NAME_BEFORE_SURNAME, "lexicon")
         elif plain:
@@ -581,9 +581,9 @@ class Detector:
                     fits = lex.is_name(w) or not lex.is_word(w)
                 else:  # before a name: a given name ("blessing mensah"), not "put akosua"
                     fits = lex.is_given_name(w) or not lex.is_word(w)
-                fits = fits and w.casefold() not in _NAME_FOLLOWERS and w.casefold() not in _BEFORE_CUES
+                fits = fits and w.casefold() not in NAME_FOLLOWERS and w.casefold() not in BEFORE_CUES
                 if (re.fullmatch(r"[ \t\-]", text[tokens[lo].full_end:tokens[hi].start]) and not tokens[lo].possessive
-                        and w.casefold() not in _NEVER_NAMES and fits and len(w) > 1):
+                        and w.casefold() not in NEVER_NAMES and fits and len(w) > 1):
                     chosen[nb] = (Confidence.CAPTION_NEIGHBOUR, "lexicon")
 
     def _coordinated_names(self, text: str, tokens: Sequence[Token], chosen: dict, caseless: set) -> None:
@@ -616,9 +616,9 @@ class Detector:
             for c in candidates(k):
                 w = tokens[c].text
                 key = w.casefold()
-                if (c in chosen or c in caseless or not _is_title_case(w) or len(w) < 2
-                        or _sentence_initial(text, tokens[c].start) or key in IDENTITY_TERMS
-                        or key in _NEVER_NAMES or key in _TITLES or lex.is_known_proper(w)):
+                if (c in chosen or c in caseless or not is_title_case(w) or len(w) < 2
+                        or sentence_initial(text, tokens[c].start) or key in IDENTITY_TERMS
+                        or key in NEVER_NAMES or key in TITLES or lex.is_known_proper(w)):
                     continue
                 chosen[c] = (Confidence.LIST_ITEM, "context")
 
