@@ -13,6 +13,7 @@ from dataclasses import dataclass
 __all__ = [
     "RMResearchError",
     "AnalysisError",
+    "UnknownName",
     "ConfigError",
     "InputError",
     "OutputRefused",
@@ -39,6 +40,16 @@ class AnalysisError(RMResearchError, ValueError):
 
     It is a ``ValueError`` too, so code that caught ``ValueError`` before keeps working.
     """
+
+
+class UnknownName(AnalysisError, KeyError):
+    """A scale, item, code or other name was asked for that the instrument or codebook does not have.
+
+    A ``KeyError`` too, for code that looks names up; printed as the plain message (a ``KeyError`` alone would quote it).
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 class OutputRefused(RMResearchError, ValueError):

@@ -39,7 +39,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from ..codes import ROLES
-from ..errors import AnalysisError, ConfigError
+from ..errors import AnalysisError, ConfigError, UnknownName
 from ..io.surveys import normalise_label as _norm
 
 __all__ = [
@@ -170,20 +170,22 @@ class Instrument:
         for s in self.scales:
             if s.name == name:
                 return s
-        raise KeyError(f"instrument {self.name!r} has no scale {name!r}; scales: {', '.join(self.scale_names)}")
+        raise UnknownName(f"instrument {self.name!r} has no scale {name!r}; scales: {', '.join(self.scale_names)}")
 
     def scale_of(self, item_id: str) -> Scale:
         for s in self.scales:
             if item_id in s.item_ids:
                 return s
-        raise KeyError(f"{item_id!r} is not an item of instrument {self.name!r}")
+        raise UnknownName(f"{item_id!r} is not an item of instrument {self.name!r}; its items: "
+                          f"{', '.join(i for s in self.scales for i in s.item_ids)}")
 
     def item(self, item_id: str) -> Item:
         for s in self.scales:
             for i in s.items:
                 if i.id == item_id:
                     return i
-        raise KeyError(f"{item_id!r} is not an item of instrument {self.name!r}")
+        raise UnknownName(f"{item_id!r} is not an item of instrument {self.name!r}; its items: "
+                          f"{', '.join(i for s in self.scales for i in s.item_ids)}")
 
     def describe(self) -> pd.DataFrame:
         """One row per item: scale, item, text, reverse, answered_by, waves, kirkpatrick."""
