@@ -220,9 +220,9 @@ def test_every_estimate_from_rates_in_notebooks_03_and_04_names_its_rates():
     for notebook, wanted in keys.items():
         nb = json.loads((NOTEBOOKS / notebook).read_text(encoding="utf-8"))
         source = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
-        calls = re.split(r"(?=results\.record\()", source)
+        calls = re.split(r"(?=(?:results\.record|attainment\.record_pp)\()", source)
         for key in wanted:
-            (call,) = [c for c in calls if c.startswith(f'results.record("{key}"')]
+            (call,) = [c for c in calls if c.startswith((f'results.record("{key}"', f'attainment.record_pp("{key}"'))]
             call = call[: call.find("label=")]
             assert "rests_on=" in call, f"{notebook}: {key} is recorded without rests_on"
 
