@@ -84,12 +84,15 @@ def trend_table(results: pd.DataFrame, *, measures: dict[str, str] | None = None
     return table
 
 
-def trend_figure(results: pd.DataFrame, key: str, *, title: str | None = None, ylabel: str | None = None):
-    """Points (with 95% intervals) of one measure by cohort in start-date order; suppressed values are not drawn."""
+def trend_figure(results: pd.DataFrame, key: str, *, title: str | None = None, ylabel: str | None = None, ax=None):
+    """Points (with 95% intervals) of one measure by cohort in start-date order; suppressed values are not drawn.
+
+    Draws on ``ax`` when given, else on a new figure; returns the figure.
+    """
     from . import plots
 
     rows = results.loc[results["key"] == key]
-    fig, ax = plots.new_figure(height=3.6)
+    fig, ax = plots.new_figure(height=3.6) if ax is None else (ax.figure, ax)
     shown = rows.loc[~rows["suppressed"].astype(bool) & rows["value"].notna()]
     x = list(dict.fromkeys(rows["cohort"]))
     positions = {c: i for i, c in enumerate(x)}

@@ -35,13 +35,10 @@ _TEXT = _load("interview_text.json")
 NAME_POOLS = {origin: (pool["female"], pool["male"], pool["surnames"]) for origin, pool in _NAMES["pools"].items()}
 ARABIC_SURNAMES = NAME_POOLS["arabic"][2]
 IRISH_SURNAMES = NAME_POOLS["irish"][2]
-CHINESE_FAMILY = _NAMES["east_asian"]["chinese_family"]
-CHINESE_GIVEN_FEMALE = _NAMES["east_asian"]["chinese_given_female"]
-CHINESE_GIVEN_MALE = _NAMES["east_asian"]["chinese_given_male"]
-VIETNAMESE_FAMILY = _NAMES["east_asian"]["vietnamese_family"]
-VIETNAMESE_GIVEN_FEMALE = _NAMES["east_asian"]["vietnamese_given_female"]
-VIETNAMESE_GIVEN_MALE = _NAMES["east_asian"]["vietnamese_given_male"]
-ENGLISH_NAMES_USED_BY_EAST_ASIAN = _NAMES["east_asian"]["english_names"]
+(CHINESE_FAMILY, CHINESE_GIVEN_FEMALE, CHINESE_GIVEN_MALE, VIETNAMESE_FAMILY, VIETNAMESE_GIVEN_FEMALE,
+ VIETNAMESE_GIVEN_MALE, ENGLISH_NAMES_USED_BY_EAST_ASIAN) = (_NAMES["east_asian"][key] for key in (
+    "chinese_family", "chinese_given_female", "chinese_given_male", "vietnamese_family", "vietnamese_given_female",
+    "vietnamese_given_male", "english_names"))
 ORIGINS = ("african", "caribbean", "south_asian", "east_asian", "arabic", "british", "irish")
 #: Nicknames and alternative spellings (the participants table's ``aliases``).
 NICKNAMES = _NAMES["nicknames"]
@@ -53,18 +50,9 @@ THEMES = (
     "decision_making_politics", "safe_space", "reciprocity", "labour_of_educating",
     "actions_policy_change", "accountability", "programme_logistics",
 )
-#: theme -> speaker group -> sentences. Groups: leader, partner (staff or student), staff, student.
-ANSWERS = _TEXT["answers"]
-#: theme -> group (any, leader, partner) -> questions.
-QUESTIONS = _TEXT["questions"]
-FOLLOW_UPS = _TEXT["follow_ups"]
-ACKNOWLEDGEMENTS = _TEXT["acknowledgements"]
-FILLERS = _TEXT["fillers"]
-OPENERS = _TEXT["openers"]
-CONSENT_REPLIES = _TEXT["consent_replies"]
-INTRO_QUESTIONS = _TEXT["intro_questions"]
-INTROS = _TEXT["intros"]
-CLOSING_QUESTIONS = _TEXT["closing_questions"]
-CLOSING_ANSWERS = _TEXT["closing_answers"]
-THANKS = _TEXT["thanks"]
-LAST_WORDS = _TEXT["last_words"]
+# ANSWERS: theme -> speaker group -> sentences (groups: leader, partner (staff or student), staff, student);
+# QUESTIONS: theme -> group (any, leader, partner) -> questions; INTROS: leader, staff, student -> answers.
+(ANSWERS, QUESTIONS, FOLLOW_UPS, ACKNOWLEDGEMENTS, FILLERS, OPENERS, CONSENT_REPLIES, INTRO_QUESTIONS, INTROS,
+ CLOSING_QUESTIONS, CLOSING_ANSWERS, THANKS, LAST_WORDS) = (_TEXT[key] for key in (
+    "answers", "questions", "follow_ups", "acknowledgements", "fillers", "openers", "consent_replies", "intro_questions",
+    "intros", "closing_questions", "closing_answers", "thanks", "last_words"))
