@@ -128,6 +128,7 @@ def _run(argv):
     return args.func(args)
 
 
+@pytest.mark.slow
 def test_cli_commands_on_the_demo(demo, tmp_path, capsys):
     root, config, data = demo
     cohort = str(root / "cohorts" / "demo.yml")

@@ -349,6 +349,7 @@ def _figure_notebook(path: Path, *sources: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_texts_drawn_in_figures_are_recorded_and_audited(tmp_path):
     nb = _figure_notebook(
         tmp_path / "01_fig.ipynb",
@@ -366,6 +367,7 @@ def test_texts_drawn_in_figures_are_recorded_and_audited(tmp_path):
     assert not [f for f in findings if f.label == "FIGURE"]
 
 
+@pytest.mark.slow
 def test_a_clean_figure_passes(tmp_path):
     nb = _figure_notebook(
         tmp_path / "01_fig.ipynb",
@@ -377,6 +379,7 @@ def test_a_clean_figure_passes(tmp_path):
     assert audit_paths([nb], roster=ROSTER) == []
 
 
+@pytest.mark.slow
 def test_a_report_whose_figure_tick_label_is_a_roster_name_is_not_written(demo_copy, tmp_path):
     from test_report import _project_notebooks
 

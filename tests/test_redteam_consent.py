@@ -375,6 +375,7 @@ def test_the_report_is_rebuilt_after_a_withdrawal(demo_copy):
     assert state()[0] != second[0]
 
 
+@pytest.mark.slow
 def test_the_themes_notebook_does_not_quote_a_withdrawn_participant(demo_copy, victim, monkeypatch, capsys):
     """One real report build (notebook 02 only): the withdrawn participant is nowhere in the report folder.
 
@@ -459,6 +460,7 @@ def test_validate_warns_that_the_anonymised_copies_still_hold_a_withdrawn_partic
     assert "rmresearch anonymise run" in out and "warning:" in out
 
 
+@pytest.mark.slow
 def test_rerun_fingerprints_change_when_consent_or_the_anonymised_copies_change(demo_copy, victim, monkeypatch):
     """Everything derived is rebuilt: a consent change, a withdrawal, and an `anonymise run` that rewrote the
     anonymised copies (the notebooks read those, not the raw inputs) each change notebook 02's fingerprint."""

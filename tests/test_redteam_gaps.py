@@ -74,6 +74,7 @@ def _one_line_exit_2(code: int, captured, *needles: str) -> str:
 # --------------------------------------------------------------------------- 1. consent after the last run
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("change, why", [(_withdraw, "withdrew"), (_decline, "gave no interview consent")])
 def test_audit_of_the_anonymised_folder_finds_a_later_withdrawal(demo_copy, monkeypatch, capsys, change, why):
     pid, name = _speaker(demo_copy)
@@ -92,6 +93,7 @@ def test_audit_of_the_anonymised_folder_finds_a_later_withdrawal(demo_copy, monk
     assert not any(w[:40] in out for w in words if len(w) > 20)  # the finding names the ID and the file, never words
 
 
+@pytest.mark.slow
 def test_audit_shareable_reports_it_for_the_report_leak_audit_too(demo_copy):
     from rmresearch.anonymise.audit import audit_shareable
     from rmresearch.config import load_cohort
@@ -105,6 +107,7 @@ def test_audit_shareable_reports_it_for_the_report_leak_audit_too(demo_copy):
     assert not [f for f in audit_shareable(cfg, [demo_copy / "data"]) if f.source == "consent"]
 
 
+@pytest.mark.slow
 def test_a_copy_of_the_folder_made_for_coders_and_hand_edited_labels_are_found_too(demo_copy, tmp_path, monkeypatch,
                                                                                     capsys):
     """Attacks: the folder copied elsewhere to share; the label retyped by hand (``p08 (student):``); a link."""
@@ -126,6 +129,7 @@ def test_a_copy_of_the_folder_made_for_coders_and_hand_edited_labels_are_found_t
         assert hits and fix in hits[0], (target, out)
 
 
+@pytest.mark.slow
 def test_a_qdpx_exported_before_the_withdrawal_is_a_finding(demo_copy, monkeypatch, capsys):
     """Attack: the .qdpx handed to a coder last month still holds the sources as they were then."""
     pid, name = _speaker(demo_copy)
@@ -144,6 +148,7 @@ def test_a_qdpx_exported_before_the_withdrawal_is_a_finding(demo_copy, monkeypat
     assert "CONSENT" not in capsys.readouterr().out  # a new export withholds them
 
 
+@pytest.mark.slow
 def test_audit_after_anonymise_run_again_is_clean(demo_copy, monkeypatch, capsys):
     pid, _ = _speaker(demo_copy)
     _withdraw(demo_copy, pid)
@@ -197,6 +202,7 @@ def test_audit_and_report_refuse_a_key_others_can_read(demo_copy, monkeypatch, c
     assert _snapshot(demo_copy) == before
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 def test_validate_warns_about_a_key_others_can_read(demo_copy, monkeypatch, capsys):
     key = demo_copy / "keys" / "demo" / "pseudonym_key.json"

@@ -75,6 +75,7 @@ def test_overview_report_for_the_demo(demo_copy):
     assert not [n for n in names if n in html]
 
 
+@pytest.mark.slow
 def test_a_failing_notebook_is_named_and_the_old_report_kept(demo_copy, tmp_path):
     cfg = load_cohort(demo_copy / "cohorts" / "demo.yml")
     notebooks = tmp_path / "notebooks"
@@ -93,6 +94,7 @@ def test_a_failing_notebook_is_named_and_the_old_report_kept(demo_copy, tmp_path
 
 
 
+@pytest.mark.slow
 def test_an_analysis_error_in_a_notebook_reaches_the_user_as_one_line(demo_copy, tmp_path):
     cfg = load_cohort(demo_copy / "cohorts" / "demo.yml")
     notebooks = tmp_path / "notebooks"
@@ -122,6 +124,7 @@ def _project_notebooks(tmp_path: Path, *extra: tuple[str, tuple[str, ...]]) -> P
     return notebooks
 
 
+@pytest.mark.slow
 def test_rerun_reuses_unchanged_notebooks_and_reruns_changed_ones(demo_copy, tmp_path):
     cfg = load_cohort(demo_copy / "cohorts" / "demo.yml")
     notebooks = _project_notebooks(tmp_path, ("01_other.ipynb", ("x = 1",)))

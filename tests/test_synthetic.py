@@ -430,6 +430,7 @@ def test_session_attendance_is_written_and_withdrawn_pairs_miss_later_sessions(d
     assert (table["attended"] <= table["invited"]).all()
 
 
+@pytest.mark.slow
 def test_sessions_naming_unknown_participants_are_reported(demo_copy):
     from rmresearch.config import load_cohort
     from rmresearch.inputs import validate_cohort
