@@ -385,7 +385,7 @@ CASES: list[Case] = [
     # --- configured survey wave
     cell_case(PRE, 2, "wave", "during", "survey-wave-unknown"),
     cell_case(PRE, 3, "participant_id", "", "survey-id-empty"),
-    Case("validate", "wave-duplicate-respondent", (PRE,), transform_rows(PRE, lambda rows: rows + [rows[1]]), ("duplicate",)),
+    Case("validate", "wave-duplicate-respondent", (PRE,), transform_rows(PRE, lambda rows: rows + [rows[1]]), ("more than once",)),
     # --- cohort YAML: types, values, duplicates, aliases
     yaml_case("yaml-planned-meetings-text", "planned_meetings: 6", 'planned_meetings: "six"', "planned_meetings"),
     yaml_case("yaml-planned-meetings-zero", "planned_meetings: 6", "planned_meetings: 0", "planned_meetings"),
@@ -809,7 +809,9 @@ def test_participants_of_other_cohorts_are_left_out_and_cannot_be_paired(demo_co
     paired = [p for p in problems if p.severity == "error" and f"'{moved}'" in p.message]
     pairs = _rows(demo_copy / PAIRS)
     if any(moved in r for r in pairs[1:]):  # the demo pairs everyone: the moved person's pair is now an error
-        assert paired and paired[0].file.endswith("pairs.csv")
+        assert any(p.file.endswith("pairs.csv") for p in paired)
+    # the notebooks read this cohort's participants only: their survey answers are refused too, as load_surveys would
+    assert any(p.file.endswith("pre.csv") for p in paired) == any(r[0] == moved for r in _rows(demo_copy / PRE)[1:])
 
 
 def test_a_participants_table_of_another_cohort_is_refused_by_load_table_too(demo_copy):

@@ -295,11 +295,12 @@ def _date(value, key: str, source: str) -> dt.date:
         value = value.date()
     if not isinstance(value, dt.date):
         try:
-            if not isinstance(value, str):
-                raise ValueError
-            value = dt.date.fromisoformat(value.strip())
+            parsed = dt.date.fromisoformat(value.strip()) if isinstance(value, str) else None
         except ValueError:
-            raise ConfigError(f"{source}: '{key}' must be a date like 2024-10-01, not {value!r}") from None
+            parsed = None
+        if parsed is None:
+            raise ConfigError(f"{source}: '{key}' must be a date like 2024-10-01, not {value!r}")
+        value = parsed
     if not 1900 <= value.year <= 2100:
         raise ConfigError(f"{source}: '{key}' is {value}, not a date from 1900 to 2100; correct the year (2024-10-01).")
     return value

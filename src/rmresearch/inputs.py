@@ -110,7 +110,8 @@ def check_transcripts(folder: Path) -> list[Problem]:
 
 
 def check_values(tables: dict[str, pd.DataFrame], config: CohortConfig) -> list[Problem]:
-    """Checks across the columns of one table: values each valid alone that cannot be true together."""
+    """Checks across the columns of one table: values each valid alone that cannot be true together (grades on the
+    scale are checked by :func:`check_analyses`, with the staff analysis' own check)."""
     problems: list[Problem] = []
 
     def rows_where(name: str, mask, column: str, message: str) -> None:
@@ -142,17 +143,6 @@ def check_values(tables: dict[str, pd.DataFrame], config: CohortConfig) -> list[
             rows_where("meetings", outside, "date",
                        f"meeting date (e.g. {example}) is far outside the programme ({config.start_date} to {config.end_date}); "
                        "correct the date or the cohort's start_date/end_date")
-    if "staff" in tables and "grade" in tables["staff"].columns:
-        from .progression import grade_ranks
-
-        t = tables["staff"]
-        try:
-            grade_ranks(t["grade"], list(config.grade_scale), rows=t["_row"].to_numpy(),
-                        source=str(config.input_path("staff")), column="grade")
-        except ValidationError as exc:
-            problems += exc.problems
-        except ValueError as exc:  # the scale itself (load_cohort checks it; kept as a row here just in case)
-            problems.append(Problem(str(config.path), str(exc), column="options.grade_scale"))
     return problems
 
 

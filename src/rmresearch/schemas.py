@@ -1,10 +1,12 @@
 """Table schemas and validation with clear, complete error reports.
 
 Each input table has a :class:`TableSchema`: its columns, their kinds, the
-allowed codes and the key that must be unique. :func:`read_table` reads a CSV
-or Excel file, finds the header row (exports often carry title rows above it),
-converts every column to its type and reports *every* problem at once, naming
-the file, the row a person would see in Excel or a text editor, and the column.
+allowed codes and the key that must be unique. :func:`validate_frame` converts
+every column to its type and reports *every* problem at once, naming the file,
+the row a person would see in Excel or a text editor, and the column. Files are
+read by :mod:`rmresearch.io.tables` (``read_table``, which finds the header row:
+exports often carry title rows above it); ``from rmresearch.schemas import
+read_table`` keeps working.
 
 Kinds of column:
 
