@@ -219,7 +219,8 @@ def validate_cohort(config: CohortConfig) -> tuple[dict[str, pd.DataFrame], list
         cohort_tables["participants"] = people.loc[people["cohort"].astype(str) == config.cohort]
     from .surveys import survey_problems
 
-    problems += survey_problems(config, cohort_tables)
+    # the survey errors, which would stop the programme notebook; its warnings (answers kept) are the notebook's to show
+    problems += [p for p in survey_problems(config, cohort_tables) if p.severity == "error"]
     problems += _interview_problems(config)
     problems += check_references(tables, config)
     problems += check_values(tables, config)
