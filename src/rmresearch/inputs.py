@@ -1,8 +1,11 @@
 """Load a cohort's input tables, validated against their schemas.
 
->>> from rmresearch.config import load_cohort           # doctest: +SKIP
->>> cfg = load_cohort("demo")                           # doctest: +SKIP
->>> participants = load_table(cfg, "participants")      # doctest: +SKIP
+.. code-block:: python
+
+    from rmresearch.config import load_cohort
+    cfg = load_cohort("demo")
+    participants = load_table(cfg, "participants")      # what every notebook does
+    tables, problems = validate_cohort(cfg)             # what `rmresearch validate` prints
 
 Raw inputs are only ever read: nothing here writes next to them.
 """

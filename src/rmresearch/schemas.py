@@ -24,6 +24,7 @@ Kinds of column:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -107,157 +108,31 @@ class TableSchema:
         )
 
 
-C = Column
-SCHEMAS: dict[str, TableSchema] = {
-    "participants": TableSchema(
-        "participants",
-        "Everyone in the cohort: senior leaders and their partners. Holds names, so it stays with the raw data.",
-        (
-            C("participant_id", "id", "Stable ID, used as the pseudonym in anonymised outputs"),
-            C("name", "text", "Full name as people use it (used to find names in transcripts)"),
-            C("aliases", "text", "Other names, nicknames or spellings, separated by ';'", required=False, nullable=True),
-            C("cohort", "id", "Cohort ID, as in the cohort configuration"),
-            C("role", "category", "Role in the scheme", allowed=ROLES),
-            C("ethnicity_code", "ethnicity", "HESA detailed ethnicity code (or its label)"),
-            C("sex", "text", "Sex as recorded", nullable=True),
-            C("grade", "text", "Grade or level (staff); empty for students and community partners", nullable=True),
-            C("faculty", "text", "Faculty or directorate", nullable=True),
-            C("consent_interview", "bool", "Consented to interview data being used"),
-            C("consent_records", "bool", "Consented to linking institutional records"),
-            C("student_id", "id", "Student number in the students table (student partners), to link their record; "
-              "unlinked without consent_records", required=False, nullable=True),
-            C("staff_id", "id", "Staff number in the staff table, to link their record; unlinked without consent_records",
-              required=False, nullable=True),
-        ),
-        key=("participant_id",),
-    ),
-    "pairs": TableSchema(
-        "pairs",
-        "Mentoring pairs: one senior leader with one partner.",
-        (
-            C("pair_id", "id", "Stable pair ID"),
-            C("senior_id", "id", "participant_id of the senior leader"),
-            C("partner_id", "id", "participant_id of the partner"),
-            C("start_date", "date", "Date the pair was matched"),
-            C("end_date", "date", "Date the pair ended (empty while active)", nullable=True),
-            C("status", "category", "Pair status", allowed=PAIR_STATUSES),
-        ),
-        key=("pair_id",),
-    ),
-    "meetings": TableSchema(
-        "meetings",
-        "One row per scheduled meeting of a pair.",
-        (
-            C("pair_id", "id", "Pair ID"),
-            C("date", "date", "Meeting date"),
-            C("minutes", "float", "Length in minutes (empty if it did not take place)", nullable=True, minimum=0, maximum=600),
-            C("attended", "bool", "Whether the meeting took place"),
-            C("initiated_by", "category", "Who arranged it", nullable=True, allowed=("senior", "partner", "facilitator")),
-        ),
-        key=("pair_id", "date"),
-    ),
-    "sessions": TableSchema(
-        "sessions",
-        "Attendance at the programme's group sessions (training, reflective sessions): one row per person invited.",
-        (
-            C("participant_id", "id", "participant_id of the person invited"),
-            C("session", "text", "Session name, e.g. 'Introductory training', 'Midpoint reflection'"),
-            C("date", "date", "Date of the session", nullable=True),
-            C("attended", "bool", "Whether the person attended"),
-        ),
-        key=("participant_id", "session"),
-    ),
-    "students": TableSchema(
-        "students",
-        "Student records: one row per student (qualifiers and non-qualifiers).",
-        (
-            C("student_id", "id", "Student number or pseudonymous ID"),
-            C("ethnicity_code", "ethnicity", "HESA detailed ethnicity code (or its label)"),
-            C("ethnicity_group", "text", "Group; derived from the code when absent", required=False, nullable=True),
-            C("sex", "text", "Sex as recorded", nullable=True),
-            C("age_on_entry", "float", "Age on entry, years", nullable=True, minimum=14, maximum=100),
-            C("disability", "bool", "Declared a disability", nullable=True),
-            C("imd_quintile", "int", "Index of Multiple Deprivation quintile (1 = most deprived)", nullable=True, minimum=1, maximum=5),
-            C("tariff", "float", "UCAS entry tariff points", nullable=True, minimum=0, maximum=400),
-            C("faculty", "text", "Faculty", nullable=True),
-            C("subject", "text", "Subject (e.g. CAH level 1 or 2)", nullable=True),
-            C("entry_year", "int", "Academic year of entry (first calendar year, 2019 for 2019-20)", minimum=1990, maximum=2100),
-            C("qualification_year", "int", "Academic year of qualification; empty if not qualified", nullable=True, minimum=1990, maximum=2100),
-            C("degree_class", "degree", "First, 2:1, 2:2, Third, Pass or Unclassified; empty if not qualified", nullable=True),
-            C("continued", "bool", "Continued into the second year", nullable=True),
-            C("completed", "bool", "Completed the course", nullable=True),
-            C("mentored", "bool", "Took part in the mentoring scheme"),
-        ),
-        key=("student_id",),
-    ),
-    "staff": TableSchema(
-        "staff",
-        "Staff yearly snapshots: one row per person per census year.",
-        (
-            C("staff_id", "id", "Staff number or pseudonymous ID"),
-            C("year", "int", "Census year", minimum=1990, maximum=2100),
-            C("grade", "text", "Grade on the configured scale"),
-            C("ethnicity_code", "ethnicity", "HESA detailed ethnicity code (or its label)"),
-            C("sex", "text", "Sex as recorded", nullable=True),
-            C("faculty", "text", "Faculty or directorate", nullable=True),
-            C("contract", "text", "Contract type (e.g. academic, professional services)", nullable=True),
-            C("left", "bool", "Left during the following year"),
-            C("mentored", "bool", "Took part in the mentoring scheme"),
-        ),
-        key=("staff_id", "year"),
-    ),
-    "recruitment": TableSchema(
-        "recruitment",
-        "Recruitment funnel counts by year, post grade and ethnicity group.",
-        (
-            C("year", "int", "Year", minimum=1990, maximum=2100),
-            C("post_grade", "text", "Grade of the post"),
-            C("ethnicity_group", "text", "Applicant ethnicity group"),
-            C("applied", "int", "Applicants", minimum=0),
-            C("shortlisted", "int", "Shortlisted", minimum=0),
-            C("appointed", "int", "Appointed", minimum=0),
-        ),
-        key=("year", "post_grade", "ethnicity_group"),
-    ),
-    "survey": TableSchema(
-        "survey",
-        "Survey responses in tidy wide form: one row per participant per wave, one column per item.",
-        (
-            C("participant_id", "id", "participant_id of the respondent"),
-            C("wave", "category", "Survey wave", allowed=("pre", "mid", "post")),
-        ),
-        key=("participant_id", "wave"),
-    ),
-    "actions": TableSchema(
-        "actions",
-        "Actions and policy changes attributed to pairs (configure it as `inputs: actions: <file>`).",
-        (
-            C("pair_id", "id", "Pair ID, as in the pairs table"),
-            C("action", "text", "What was done or proposed"),
-            C("area", "text", "Policy or practice area, e.g. recruitment, curriculum, student support"),
-            C("status", "category", "Status; spaces or hyphens are read as '_' (in progress)", allowed=ACTION_STATUSES),
-            C("date", "date", "Date recorded", required=False, nullable=True),
-        ),
-    ),
-    "codings": TableSchema(
-        "codings",
-        "Human codings: one row per coded passage and coder, naming the passage by segment_id or by document, "
-        "start and end (see `rmresearch code suggest`); read with rmresearch.io.codings.read_codings_csv.",
-        (
-            C("segment_id", "id", "Segment ID, e.g. interview_03#t004 (or give document, start, end)",
-              required=False, nullable=True),
-            C("document", "id", "Anonymised transcript (file name without .txt), with start and end",
-              required=False, nullable=True),
-            C("start", "int", "First character coded (0-based offset into the anonymised text)", required=False,
-              nullable=True),
-            C("end", "int", "Character after the last one coded (end-exclusive)", required=False, nullable=True),
-            C("code", "text", "Code name or title from the codebook (a codable code)"),
-            C("coder", "id", "Who applied the code"),
-            C("memo", "text", "Coder's note", required=False, nullable=True),
-        ),
-    ),
-}
-del C
+#: Code lists a schema's ``allowed:`` may name (in ``data/schemas.yml``).
+_CODE_LISTS = {"ROLES": ROLES, "PAIR_STATUSES": PAIR_STATUSES, "ACTION_STATUSES": ACTION_STATUSES}
+_SCHEMAS_FILE = Path(__file__).parent / "data" / "schemas.yml"
+
+
+def _load_schemas(path: Path = _SCHEMAS_FILE) -> dict[str, TableSchema]:
+    """The table schemas declared in ``data/schemas.yml`` (one entry per input table)."""
+    import yaml
+
+    declared = yaml.safe_load(path.read_text(encoding="utf-8"))
+    schemas = {}
+    for name, entry in declared.items():
+        columns = []
+        for c in entry["columns"]:
+            allowed = c.get("allowed")
+            allowed = _CODE_LISTS[allowed] if isinstance(allowed, str) else allowed
+            columns.append(Column(c["name"], c["kind"], c.get("description", ""), required=c.get("required", True),
+                                  nullable=c.get("nullable", False), allowed=None if allowed is None else tuple(allowed),
+                                  minimum=c.get("minimum"), maximum=c.get("maximum")))
+        schemas[name] = TableSchema(name, entry["description"], tuple(columns), key=tuple(entry.get("key", ())))
+    return schemas
+
+
+#: Every input table's schema, by table name (``rmresearch schema <name>`` shows one).
+SCHEMAS: dict[str, TableSchema] = _load_schemas()
 
 
 def __getattr__(name: str):
