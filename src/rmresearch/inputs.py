@@ -19,7 +19,8 @@ import pandas as pd
 from .config import TABLE_INPUTS, CohortConfig
 from .consent import RECORD_ID_COLUMNS, consent_problems, unlink_records
 from .errors import AnalysisError, InputError, Problem, RMResearchError, ValidationError
-from .schemas import SCHEMAS, read_table
+from .io.tables import read_table
+from .schemas import SCHEMAS
 
 __all__ = ["load_table", "read_cohort_table", "validate_cohort", "check_references", "check_analyses"]
 
