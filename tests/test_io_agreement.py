@@ -218,3 +218,24 @@ def test_an_unreadable_input_is_an_input_error_in_both(tmp_path):
     with pytest.raises(InputError) as caught:
         load_table(config, "pairs")
     assert validate_errors(config) == {str(caught.value)}
+
+
+@pytest.mark.parametrize("codings, bad", [
+    ("segment_id,code,coder\ninterview_a#t002,safe_space,ana\ninterview_a#t005,sponsorship,ben\n", False),
+    ("segment_id,code,coder\ninterview_a#t002,no_such_code,ana\ninterview_a#t999,safe_space,ben\n", True),
+], ids=["valid", "unknown-code-and-segment"])
+def test_codings_are_read_by_validate_as_by_the_themes_notebook(tmp_path, codings, bad):
+    text = (DATA / "coding" / "interview_a.txt").read_bytes()
+    config = load_cohort(make_cohort(tmp_path, inputs={"codings": "data/codings.csv"},
+                                     files={"data/codings.csv": codings, "interviews/anonymised/interview_a.txt": text}))
+    errors = validate_errors(config)
+    assert bool(errors) == bad
+    assert errors == report_errors(config, tmp_path / "interviews" / "anonymised" / "interview_a.txt", "anonymised")
+
+
+def test_codings_wait_for_the_anonymised_transcripts_with_a_warning(tmp_path):
+    config = load_cohort(make_cohort(tmp_path, inputs={"codings": "data/codings.csv"},
+                                     files={"data/codings.csv": "segment_id,code,coder\ninterview_a#t002,safe_space,ana\n"}))
+    _, problems = validate_cohort(config)
+    assert [(p.severity, "anonymise run" in p.message) for p in problems if p.file.endswith("codings.csv")] == [
+        ("warning", True)]
