@@ -239,3 +239,20 @@ def test_codings_wait_for_the_anonymised_transcripts_with_a_warning(tmp_path):
     _, problems = validate_cohort(config)
     assert [(p.severity, "anonymise run" in p.message) for p in problems if p.file.endswith("codings.csv")] == [
         ("warning", True)]
+
+
+def test_a_reference_group_no_record_has_is_an_error_in_validate(tmp_path):
+    from rmresearch import progression as pg
+
+    staff = ("staff_id,year,grade,ethnicity_code,sex,faculty,contract,left,mentored\n"
+             "S1,2023,7,10,F,Arts,academic,no,no\nS2,2023,8,22,M,Arts,academic,no,no\n")
+    config = load_cohort(make_cohort(tmp_path, inputs={"staff": "data/staff.csv"}, files={"data/staff.csv": staff},
+                                     options="  reference_group: Whte\n"))
+    _, problems = validate_cohort(config)
+    assert [p.column for p in problems if p.severity == "error"] == ["options.reference_group"]
+    snapshots = pg.prepare_snapshots(load_table(config, "staff"), grade_scale=config.grade_scale,
+                                     reference=config.reference_group)
+    counts = snapshots.groupby("ethnicity_group").size().rename("n").reset_index().assign(promoted=1)
+    with pytest.raises(ValueError, match="Whte"):  # what notebook 04 meets: no reference group to compare with
+        pg.relative_likelihood(counts, group="ethnicity_group", numerator="promoted", denominator="n",
+                               reference=config.reference_group)

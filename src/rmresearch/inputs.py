@@ -338,6 +338,24 @@ def check_analyses(tables: dict[str, pd.DataFrame], config: CohortConfig) -> lis
             problems += exc.problems
     if "sessions" in tables:
         problems += _session_key_problems(tables["sessions"], str(config.input_path("sessions")))
+    problems += _reference_group_problems(tables, config)
+    return problems
+
+
+def _reference_group_problems(tables: dict[str, pd.DataFrame], config: CohortConfig) -> list[Problem]:
+    """Gaps and likelihoods are measured against ``options.reference_group``: the students and staff analyses stop
+    when no record has that group."""
+    problems = []
+    for name in ("students", "staff"):
+        if name not in tables or "ethnicity_group" not in tables[name].columns:
+            continue
+        groups = set(tables[name]["ethnicity_group"].dropna().astype(str))
+        if groups and config.reference_group not in groups:
+            problems.append(Problem(
+                str(config.path), f"options.reference_group is '{config.reference_group}', but no row of the {name} table "
+                f"has that ethnicity group ({config.ethnicity_grouping}: {', '.join(sorted(groups))}); set "
+                "options.reference_group to one of them, or check options.ethnicity_grouping",
+                column="options.reference_group"))
     return problems
 
 
