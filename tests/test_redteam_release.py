@@ -87,6 +87,7 @@ def test_results_file_holds_the_values_as_shown_not_full_precision(tmp_path):
     assert "0.2857" not in text
 
 
+@pytest.mark.slow
 def test_results_files_of_a_real_report_hold_no_more_digits_than_shown(built):
     for path in (built / "reports" / "demo").glob("*.results.json"):
         for r in read_results(path)["results"]:
@@ -120,6 +121,7 @@ def _shown_text(path: Path) -> str:
     return text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("folder", ["demo", "trends"])
 def test_shareable_outputs_hold_only_project_relative_paths(built, folder):
     out = built / "reports" / folder
@@ -140,6 +142,7 @@ def test_shareable_outputs_hold_only_project_relative_paths(built, folder):
         assert read_results(out / "00_overview.results.json")["cohort"]["config"] == "cohorts/demo.yml"
 
 
+@pytest.mark.slow
 def test_release_gate_refuses_a_report_holding_an_absolute_path(built, tmp_path):
     folder = tmp_path / "copy"
     shutil.copytree(built / "reports" / "demo", folder)
@@ -154,6 +157,7 @@ def test_release_gate_refuses_a_report_holding_an_absolute_path(built, tmp_path)
 # --------------------------------------------------------------------------- the release gate
 
 
+@pytest.mark.slow
 def test_paths_a_notebook_prints_are_made_project_relative(demo_copy, tmp_path):
     cfg = load_cohort(demo_copy / "cohorts" / "demo.yml")
     notebooks = _project_notebooks(tmp_path, ("01_paths.ipynb", (
@@ -171,6 +175,7 @@ def test_paths_a_notebook_prints_are_made_project_relative(demo_copy, tmp_path):
         assert not [m for m in _machine_paths(demo_copy) if m in text], f.name
 
 
+@pytest.mark.slow
 def test_an_input_outside_the_project_is_named_without_the_machine_s_folders(demo_copy, tmp_path):
     secure = tmp_path / "home" / "alice" / "secure"  # e.g. a protected drive under the user's home folder
     secure.mkdir(parents=True)
@@ -185,6 +190,7 @@ def test_an_input_outside_the_project_is_named_without_the_machine_s_folders(dem
     assert json.loads((out / "release.json").read_text())["releasable"] is True
 
 
+@pytest.mark.slow
 def test_a_refused_release_keeps_the_previous_report(demo_copy, tmp_path):
     cfg = load_cohort(demo_copy / "cohorts" / "demo.yml")
     build_report(cfg, notebooks_dir=_project_notebooks(tmp_path / "clean"), progress=False, release=True)
@@ -203,6 +209,7 @@ def test_a_refused_release_keeps_the_previous_report(demo_copy, tmp_path):
     assert not [p for p in (demo_copy / "reports").iterdir() if p.name != "demo"]
 
 
+@pytest.mark.slow
 def test_a_first_release_that_is_refused_installs_nothing(demo_copy, tmp_path):
     cfg = load_cohort(demo_copy / "cohorts" / "demo.yml")
     leaky = _project_notebooks(tmp_path / "leaky", ("01_raw.ipynb", ("import pandas as pd", "pd.DataFrame({'n': [3]})")))
@@ -214,6 +221,7 @@ def test_a_first_release_that_is_refused_installs_nothing(demo_copy, tmp_path):
 @pytest.mark.parametrize("setting, value", [
     ("round_to", 1), ("min_percentage_denominator", 0), ("max_mean_suppressed_n", 3),
 ])
+@pytest.mark.slow
 def test_a_public_release_refuses_disclosure_settings_below_the_hesa_minimums(demo_copy, tmp_path, setting, value,
                                                                                  capsys, monkeypatch):
     from rmresearch.cli import main
@@ -232,6 +240,7 @@ def test_a_public_release_refuses_disclosure_settings_below_the_hesa_minimums(de
     assert code == 2 and setting in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_a_table_disclosed_under_a_notebook_s_own_weak_rules_is_refused_for_release(demo_copy, tmp_path):
     cfg = load_cohort(demo_copy / "cohorts" / "demo.yml")
     weak = _project_notebooks(tmp_path, ("01_exact.ipynb", (
@@ -331,6 +340,7 @@ def test_the_private_folder_may_not_be_a_link_into_a_shared_one(tmp_path):
     assert not list((tmp_path / "reports").iterdir())
 
 
+@pytest.mark.slow
 def test_a_killed_report_run_leaves_nothing_in_reports_and_a_rerun_is_clean(demo_copy, tmp_path):
     cfg = load_cohort(demo_copy / "cohorts" / "demo.yml")
     clean = _project_notebooks(tmp_path / "clean")

@@ -71,6 +71,7 @@ def probe(dom: str) -> dict[str, int]:
     return {k: int(v) for k, v in re.findall(r'data-([a-z-]+)="(\d+)"', m.group(1))}
 
 
+@pytest.mark.slow
 def test_report_renders_offline_with_sections_and_figures(demo_report, tmp_path):
     source = (demo_report / "report.html").read_text(encoding="utf-8")
     assert not re.search(r'(src|href)="(https?:)?//', source)  # no external asset at all
@@ -85,6 +86,7 @@ def test_report_renders_offline_with_sections_and_figures(demo_report, tmp_path)
     assert dom.count("<figcaption>") == 2
 
 
+@pytest.mark.slow
 def test_index_renders_offline_and_links_the_report(demo_report, tmp_path):
     dom = dump_dom(demo_report / "index.html", tmp_path)
     assert 'href="report.html"' in dom and 'href="00_overview.html"' in dom

@@ -13,6 +13,7 @@ from rmresearch.report import ReleaseRefused, build_report, build_reports
 from test_report import PROJECT, _project_notebooks
 
 
+@pytest.mark.slow
 def test_release_gate_refuses_an_undisclosed_table_and_passes_a_clean_report(demo_copy, tmp_path):
     cfg = load_cohort(demo_copy / "cohorts" / "demo.yml")
     clean = _project_notebooks(tmp_path / "clean")
@@ -44,6 +45,7 @@ def test_release_gate_fails_closed_without_the_audit(demo_copy, tmp_path, monkey
         build_report(cfg, notebooks_dir=_project_notebooks(tmp_path), progress=False, release=True)
 
 
+@pytest.mark.slow
 def test_many_cohorts_in_parallel_a_failure_does_not_stop_the_others(demo_copy, tmp_path):
     cohorts = demo_copy / "cohorts"
     text = (cohorts / "demo.yml").read_text()
@@ -87,6 +89,7 @@ def test_cli_report_all_lists_failures_and_exits_non_zero(demo_copy, tmp_path, c
     assert "demo" in captured.out and (demo_copy / "reports/demo/report.html").is_file()
 
 
+@pytest.mark.slow
 def test_every_report_is_audited_and_a_leaking_one_is_not_written(demo_copy, tmp_path):
     from rmresearch.report import ReportError
 
