@@ -246,6 +246,7 @@ def _killed_run(root: Path, *, before_replace: int = 0, before_write: int = 0) -
     return os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
 
 
+@pytest.mark.slow
 @needs_proc
 def test_sigkill_at_every_step_leaves_old_or_new_and_a_rerun_gives_the_uninterrupted_result(demo_copy):
     from rmresearch.anonymise import check_anonymised
@@ -276,6 +277,7 @@ def test_sigkill_at_every_step_leaves_old_or_new_and_a_rerun_gives_the_uninterru
     assert killed >= 8 and committed >= 2
 
 
+@pytest.mark.slow
 @needs_proc
 def test_a_run_killed_again_while_it_finishes_the_last_swap(demo_copy):
     """Kill in the commit, then kill the next run while it rolls the journal forward: a third run still ends in the new state."""
@@ -300,6 +302,7 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+@pytest.mark.slow
 @needs_proc
 def test_cli_run_killed_at_random_times_then_rerun_matches(demo_copy):
     old, new, backup = _prepare_kill_project(demo_copy)
