@@ -125,13 +125,13 @@ def test_derived_difference_through_disclose():
     table["rate_a"] = table.k_a / table.n_a
     table["rate_b"] = table.k_b / table.n_b
     table["difference_pp"] = 100 * (table.rate_a - table.rate_b)
-    table["p"] = [0.04, 0.5, 0.0001]
+    table["p_value"] = [0.04, 0.5, 0.0001]
     shown = disclose(table, counts=["k_a", "n_a", "k_b", "n_b"],
                      rates={"rate_a": ("n_a", "k_a"), "rate_b": ("n_b", "k_b")},
-                     derived={"difference_pp": ["rate_a", "rate_b"], "p": [("n_a", "k_a"), ("n_b", "k_b")]},
-                     derived_decimals={"p": 3})
+                     derived={"difference_pp": ["rate_a", "rate_b"], "p_value": [("n_a", "k_a"), ("n_b", "k_b")]},
+                     derived_decimals={"p_value": 3})
     assert shown["difference_pp"].tolist() == ["10.0", "..", "20.0"]  # B: 10 people behind rate_a
-    assert shown["p"].tolist() == ["0.040", "..", "0.000"]
+    assert shown["p_value"].tolist() == ["0.040", "..", "0.000"]
     record = shown.attrs["disclosure"]
     assert record["suppressed_by_column"]["difference_pp"] == 1
     assert record["unrounded_columns"] == []  # every numeric column went through a rule
@@ -577,11 +577,11 @@ def test_logrank_statistic_does_not_give_back_two_events():
 
 
 def test_table_wide_derived_needs_a_listed_column():
-    table = pd.DataFrame({"n": [30, 40], "k": [10, 2], "p": [0.5, 0.5]})
+    table = pd.DataFrame({"n": [30, 40], "k": [10, 2], "p_value": [0.5, 0.5]})
     with pytest.raises(ValueError, match="derived_table_wide"):
-        disclose(table, counts=["n", "k"], derived={"p": [("n", "k")]}, derived_table_wide=["q"])
-    shown = disclose(table, counts=["n", "k"], derived={"p": [("n", "k")]}, derived_table_wide=["p"])
-    assert shown["p"].tolist() == ["..", ".."]
+        disclose(table, counts=["n", "k"], derived={"p_value": [("n", "k")]}, derived_table_wide=["q"])
+    shown = disclose(table, counts=["n", "k"], derived={"p_value": [("n", "k")]}, derived_table_wide=["p_value"])
+    assert shown["p_value"].tolist() == ["..", ".."]
 
 
 def test_a_missing_rate_on_a_large_base_stays_missing():
