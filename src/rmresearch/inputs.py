@@ -230,9 +230,10 @@ def validate_cohort(config: CohortConfig) -> tuple[dict[str, pd.DataFrame], list
     problems += check_values(tables, config)
     problems += _new_problems(problems, check_analyses(cohort_tables, config))
     problems += _actions_problems(config, cohort_tables)
-    problems += _themes_problems(config, tables)
-    if "participants" in tables:
-        problems += consent_problems(config, tables["participants"], tables)
+    consent = consent_problems(config, tables["participants"], tables) if "participants" in tables else []
+    if not any(p.severity == "error" for p in consent):  # the themes notebook stops at a consent mistake too: one message
+        problems += _themes_problems(config, tables)
+    problems += consent
     problems += _key_problems(config)
     return tables, problems
 
