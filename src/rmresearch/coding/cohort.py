@@ -113,14 +113,17 @@ def load_coding_data(
     withheld = {doc: withhold_turns(text, excluded) for doc, text in raw_texts.items()}
     texts = {doc: w.text for doc, w in withheld.items()}
     participants = participants.loc[~participants["participant_id"].isin(excluded)].reset_index(drop=True)
-    segments = _consenting(segment_documents(texts, unit=unit, participant_ids=ids, sentence_splitter=sentence_splitter),
-                           withheld, excluded)
+    raw_segments = segment_documents(raw_texts, unit=unit, participant_ids=ids, sentence_splitter=sentence_splitter)
+    if any(w.spans for w in withheld.values()):  # the texts changed: segment what is left of them
+        segments = segment_documents(texts, unit=unit, participant_ids=ids, sentence_splitter=sentence_splitter)
+    else:  # nothing withheld: the texts are the stored ones, and so are their segments
+        segments = raw_segments
+    segments = _consenting(segments, withheld, excluded)
     path = Path(codings) if codings is not None else cohort_codings_path(config)
     frame = None
     dropped = 0
     if path is not None:
         # codings cite offsets into the anonymised files as stored: read them against those, then drop and re-map
-        raw_segments = segment_documents(raw_texts, unit=unit, participant_ids=ids, sentence_splitter=sentence_splitter)
         lookup = raw_segments
         if unit != "turn":
             lookup = pd.concat([segment_documents(raw_texts, unit="turn", participant_ids=ids), raw_segments], ignore_index=True)

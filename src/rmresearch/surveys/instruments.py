@@ -29,6 +29,7 @@ replaces it. A minimal instrument::
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -302,7 +303,10 @@ def _user_text(path: Path) -> str:
                      advice="Save it as UTF-8 text (the instrument YAML files are plain text).")
 
 
+@functools.lru_cache(maxsize=64)
 def _parse_instrument(text: str, source: str) -> Instrument:
+    """An instrument from its YAML text. Cached on the text itself (instruments are frozen), so a file read again
+    unchanged is not parsed again: every survey wave and ``validate`` look the instruments up."""
     from ..config import load_yaml_text
 
     data = load_yaml_text(text, source)  # duplicate keys (two items with one id...) an error, aliases bounded
