@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 COHORT ?= demo
+# pytest-xdist workers for the package tests (`make test PYTEST_WORKERS=1` runs them in one process)
+PYTEST_WORKERS ?= 2
 
 .PHONY: help env demo test test-unit test-notebooks lab report validate bench strip clean
 
@@ -36,12 +38,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/rmresearch demo --quiet
 	$(BIN)/rmresearch anonymise run --cohort demo --no-progress
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
 
 # The tests marked @pytest.mark.slow (report builds, SIGKILL and release runs...) are left out; `make test` runs them.
 test-unit: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not slow"
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
