@@ -402,7 +402,7 @@ def record_session_attendance(sessions: pd.DataFrame, *, section: str = "Engagem
     from .. import results
 
     require_columns(sessions, ["participant_id", "session", "attended"], "sessions")
-    attended = sessions.assign(attended=sessions["attended"].fillna(False).astype(bool))
+    attended = sessions.assign(attended=sessions["attended"].eq(True).fillna(False).astype(bool))  # blank: not attended
     overall = attended.groupby("session", sort=False)["attended"].agg(["mean", "size", "sum"])
     keys = []
     for session, row in overall.iterrows():
