@@ -24,3 +24,38 @@ def test_headers_are_readable_and_counts_have_thousands_separators_but_years_do_
     html = format_table(disclose(raw, counts=["n"])).to_html()
     assert "10,605" in html and "2019" in html and "2,019" not in html
     assert "gap (pp)" in html and "95% CI low" in html and "qualification year" in html
+
+
+def _cells(html):
+    import re
+
+    return re.findall(r">([^<>]+)</t[dh]>", html)
+
+
+def test_p_values_show_below_0001_as_less_than_and_else_three_decimals_whatever_the_table_decimals():
+    raw = pd.DataFrame({"covariate": ["a", "b", "c"], "estimate": [1.234, 0.5, 2.0],
+                        "p_value": [0.0000123, 0.04567, 0.0], "p_adjusted": [0.0004, 0.1, 1.0]})
+    table = disclose(raw)
+    cells = _cells(format_table(table, decimals=1).to_html())
+    assert cells[4:] == ["a", "1.2", "&lt; 0.001", "&lt; 0.001", "b", "0.5", "0.046", "0.100", "c", "2.0", "&lt; 0.001", "1.000"]
+    assert "0.000" not in cells and "0.0" not in cells
+    assert table["p_value"].tolist() == [0.0000123, 0.04567, 0.0]  # only the shown form changes
+
+
+def test_role_codes_and_design_names_are_shown_in_words_in_cells_and_headers():
+    raw = pd.DataFrame({"covariate": ["ethnicity_group[Asian]", "mentored"], "role": ["senior_leader", "staff_partner"],
+                        "senior_leader": [12, 30], "hazard_ratio": [1.234, 2.5]})
+    table = disclose(raw, counts=["senior_leader"])
+    cells = _cells(format_table(table).to_html())
+    assert cells == ["covariate", "role", "Senior leader", "hazard ratio",
+                     "Asian (ethnicity group)", "Senior leader", "10", "1.2",
+                     "mentored", "Staff partner", "30", "2.5"]
+    assert table["role"].tolist() == ["senior_leader", "staff_partner"]
+    assert table.columns[2] == "senior_leader"
+
+
+def test_text_columns_keep_suppression_markers_and_blank_missing_cells():
+    raw = pd.DataFrame({"group": ["White", None], "n": [101, 3], "mean": [2.345, 4.0]})
+    html = format_table(disclose(raw, counts=["n"], means={"mean": "n"})).to_html()
+    assert _cells(html)[3:] == ["White", "100", "2.3", "5", ".."]  # the missing group cell is blank
+    assert "None" not in html and "nan" not in html
