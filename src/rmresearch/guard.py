@@ -478,7 +478,7 @@ def check_demo_output(out: str | Path, targets: Iterable[str | Path], *, previou
                       f"{shown} already exist{'s' if len(existing) == 1 else ''} and were not written by rmresearch demo",
                       _HINTS["demo"])
     found, _ = project_configs(near=[root / "cohorts"])
-    demo_files = {(root / "cohorts" / "demo.yml").resolve(), (root / "cohorts" / "demo.yaml").resolve()}
+    demo_files = {(root / "cohorts" / "demo.yml").resolve(), (root / "cohorts" / "demo.yaml").resolve(), *((root / t).resolve() for t in targets if Path(t).parent == Path("cohorts"))}
     others = [c for c in found if Path(c.path).resolve() not in demo_files]
     protected = protected_paths(others)
     for rel in targets:

@@ -25,6 +25,10 @@ DEMO = """\
 
     Files written below OUT: cohorts/demo.yml, data/demo/, surveys/demo/,
     interviews/demo/raw/.
+
+    With --pilot, a pilot-shaped cohort instead: 12 pairs (24 participants),
+    3 interviews, exports with title and totals rows, labels and UK dates,
+    in cohorts/pilot.yml, data/pilot/, surveys/pilot/, interviews/pilot/raw/.
     """
 
 VALIDATE = """\
@@ -70,9 +74,11 @@ def add_commands(subparsers) -> None:
                     help="write the synthetic demo cohort (data, transcripts, surveys, ground truth)")
     p.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
     p.add_argument("--out", type=Path, default=Path("."), help="project folder to write into (default: current folder)")
-    p.add_argument("--students", type=int, default=20000, help="number of student records (default 20000)")
-    p.add_argument("--staff", type=int, default=3000, help="number of staff (default 3000)")
+    p.add_argument("--students", type=int, default=None, help="number of student records (default 20000; 3000 with --pilot)")
+    p.add_argument("--staff", type=int, default=None, help="number of staff (default 3000; 600 with --pilot)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--pilot", action="store_true",
+                   help="write the pilot-shaped cohort (12 pairs, cohorts/pilot.yml) instead of the full demo")
 
     p = add_command(subparsers, "validate", func=cmd_validate, description=VALIDATE,
                     help="check a cohort's configuration and every input table, listing all problems")
@@ -100,15 +106,18 @@ def add_commands(subparsers) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from ..synthetic import generate_demo
+    from ..synthetic import generate_demo, generate_pilot
 
-    summary = generate_demo(args.out, seed=args.seed, n_students=args.students, n_staff=args.staff, progress=not args.quiet)
+    pilot = getattr(args, "pilot", False)
+    make, cohort = (generate_pilot, "pilot") if pilot else (generate_demo, "demo")
+    sizes = {"n_students": args.students or (3000 if pilot else 20000), "n_staff": args.staff or (600 if pilot else 3000)}
+    summary = make(args.out, seed=args.seed, progress=not args.quiet, **sizes)
     if not args.quiet:
-        print(f"Synthetic demo cohort written below {args.out.resolve()} (seed {args.seed}).")
+        print(f"Synthetic {cohort} cohort written below {args.out.resolve()} (seed {args.seed}).")
         for key, value in (summary or {}).items():
             if isinstance(value, (int, float, str)):
                 print(f"  {key}: {value}")
-        print("Next: rmresearch report --cohort demo")
+        print(f"Next: rmresearch validate --cohort {cohort}" if pilot else "Next: rmresearch report --cohort demo")
     return 0
 
 

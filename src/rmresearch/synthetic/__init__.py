@@ -34,10 +34,15 @@ recruitment), ``interviews`` (what is said) and ``writers`` (.txt, .docx and
 .vtt files with their spans), ``institution`` (faculties, roles and the
 injected models), ``texts`` (the name pools and interview text, read from
 ``rmresearch/data/demo/``) and ``cohort`` (:func:`generate_demo`).
+
+:func:`generate_pilot` (module ``pilot``) writes a second, pilot-shaped cohort beside it
+(``cohorts/pilot.yml``, ``data/pilot/``): 12 pairs, three interviews, exports with title
+and totals rows, labels instead of codes and UK dates.
 """
 
 from .cohort import generate_demo
+from .pilot import generate_pilot
 from .surveys import REVERSE_KEYED, SCALES
 from .texts import THEMES
 
-__all__ = ["generate_demo", "THEMES", "SCALES", "REVERSE_KEYED"]
+__all__ = ["generate_demo", "generate_pilot", "THEMES", "SCALES", "REVERSE_KEYED"]

@@ -52,15 +52,37 @@ class _Writer:
         self.bytes(rel, frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
 
 
-def _check_output(out: Path, inputs: dict, config_bytes: bytes) -> None:
+def _check_output(out: Path, inputs: dict, config_bytes: bytes, config_rel: str = "cohorts/demo.yml") -> None:
     """Never over a real project's files: only new paths, or those of a previous demo (its effects.json says so)."""
     from ..guard import check_demo_output
 
     truth_rel = Path(inputs["participants"]).parent / "ground_truth"
-    targets = ["cohorts/demo.yml", *(v for k, v in inputs.items() if k not in ("surveys", "interviews")),
+    targets = [config_rel, *(v for k, v in inputs.items() if k not in ("surveys", "interviews")),
                *inputs["surveys"].values()]
     check_demo_output(out, targets, folders=[truth_rel, inputs["interviews"]], previous_marker=truth_rel / "effects.json",
-                      unchanged={"cohorts/demo.yml": config_bytes})
+                      unchanged={config_rel: config_bytes})
+
+
+def _start(out_dir: str | Path, config_bytes: bytes, config_rel: str, progress: bool) -> tuple[Path, dict, _Writer]:
+    """Check the output folder (the write guard) and write the cohort file: the folder, the inputs, the writer."""
+    import yaml
+
+    out = Path(out_dir)
+    inputs = yaml.safe_load(config_bytes.decode("utf-8"))["inputs"]
+    _check_output(out, inputs, config_bytes, config_rel)
+    w = _Writer(out, progress)
+    w.bytes(config_rel, config_bytes)
+    return out, inputs, w
+
+
+def _finish(w: _Writer, inputs: dict, truth_dir: Path, effects: dict, seed: int) -> None:
+    """``effects.json``, and two synthetic coders' codings of the interview turns (so the agreement section runs)."""
+    from ..coding.demo import simulate_codings
+
+    w.bytes(truth_dir / "effects.json", (json.dumps(effects, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    simulate_codings(w.out / truth_dir / "identifiers.jsonl", seed=seed, out=w.out / inputs["codings"])
+    w.written.append(w.out / inputs["codings"])
+    w.note(f"done: {len(w.written)} files in {w.out.resolve()}")
 
 
 def _write_tables(w: _Writer, inputs: dict, seed: int, n_students: int, n_staff: int) -> tuple[dict, dict, tuple]:
@@ -103,10 +125,8 @@ def _write_tables(w: _Writer, inputs: dict, seed: int, n_students: int, n_staff:
     return tables, truth, (roster, people, places)
 
 
-def _write_interviews(w: _Writer, inputs: dict, people: tuple, truth_dir: Path, seed: int) -> list[dict]:
+def _write_interviews(w: _Writer, inputs: dict, records: list[dict], truth_dir: Path) -> list[dict]:
     """The transcripts and ``identifiers.jsonl`` (one line per transcript: text, spans and turns)."""
-    w.note("interview transcripts")
-    records = _interviews(*people, seed)
     raw = Path(inputs["interviews"])
     lines = []
     for rec in records:
@@ -157,17 +177,11 @@ def generate_demo(out_dir: str | Path = ".", *, seed: int = 2024, n_students: in
     if n_students < 100 or n_staff < 100:
         raise AnalysisError(f"demo size: {n_students} students and {n_staff} staff asked for; each must be at least 100 "
                             "(--students, --staff)")
-    import yaml
-
-    out = Path(out_dir)
-    config_bytes = _config_bytes()
-    inputs = yaml.safe_load(config_bytes.decode("utf-8"))["inputs"]
-    _check_output(out, inputs, config_bytes)
-    w = _Writer(out, progress)
-    w.bytes("cohorts/demo.yml", config_bytes)
+    out, inputs, w = _start(out_dir, _config_bytes(), "cohorts/demo.yml", progress)
     tables, truth, (roster, people, places) = _write_tables(w, inputs, seed, n_students, n_staff)
     truth_dir = Path(inputs["participants"]).parent / "ground_truth"
-    records = _write_interviews(w, inputs, (roster, people, places), truth_dir, seed)
+    w.note("interview transcripts")
+    records = _write_interviews(w, inputs, _interviews(roster, people, places, seed), truth_dir)
     effects = {
         "generator": {"module": "rmresearch.synthetic", "seed": seed, "n_students": n_students, "n_staff": n_staff},
         "cohort": {"id": COHORT, "start_date": COHORT_START.isoformat(), "end_date": COHORT_END.isoformat(),
@@ -175,14 +189,7 @@ def generate_demo(out_dir: str | Path = ".", *, seed: int = 2024, n_students: in
         **truth,
         "interviews": _interview_truth(records, people, places, truth["programme"]["consent_interview_no"]),
     }
-    w.bytes(truth_dir / "effects.json", (json.dumps(effects, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-
-    # Two synthetic coders' codings of the interview turns, so the agreement section runs.
-    from ..coding.demo import simulate_codings
-
-    simulate_codings(out / truth_dir / "identifiers.jsonl", seed=seed, out=out / inputs["codings"])
-    w.written.append(out / inputs["codings"])
-    w.note(f"done: {len(w.written)} files in {out.resolve()}")
+    _finish(w, inputs, truth_dir, effects, seed)
     counts = {"participants": "participants", "pairs": "pairs", "meetings": "meetings", "students": "students",
               "staff_rows": "staff", "recruitment_rows": "recruitment", "survey_pre": "pre", "survey_post": "post"}
     return {

@@ -120,18 +120,23 @@ def _origin_code(rng, origin: str, *, student: bool = False) -> str:
     return "50"
 
 
-def _make_roster(seed: int) -> tuple[list[Person], list[Person], dict]:
-    """Participants (P01..P52) and people not on the roster (X01.., the first two are evaluators)."""
+def _make_roster(seed: int, n_pairs: int = N_PAIRS, partner_roles: list | None = None) -> tuple[list[Person], list[Person], dict]:
+    """Participants (P01..P52) and people not on the roster (X01.., the first two are evaluators).
+
+    ``n_pairs`` senior leaders and as many partners, whose roles are ``partner_roles`` (default: the plan's).
+    """
     rng = _rng(seed, "names")
     names = _Names(rng)
     # People who are mentioned but not on the roster; English-word names reserved first.
     evaluators = [names.person("X01", "british", "F"), names.person("X02", "african", "M")]
     outsiders = [names.person("", origin, sex, first=first, surname=surname) for first, surname, origin, sex in _WORD_NAMES]
     plan = _RosterPlan(rng)
-    roster = [_senior_leader(names, rng, plan, k) for k in range(N_PAIRS)]
+    if partner_roles is not None:
+        plan.roles = list(partner_roles)
+    roster = [_senior_leader(names, rng, plan, k) for k in range(n_pairs)]
     staff_i = student_i = 0
-    for k in range(N_PAIRS):
-        pid = f"P{N_PAIRS + k + 1:02d}"
+    for k in range(n_pairs):
+        pid = f"P{n_pairs + k + 1:02d}"
         if plan.roles[k] == "staff_partner":
             p = _staff_partner(names, rng, plan, staff_i, pid)
             staff_i += 1

@@ -19,22 +19,23 @@ SESSIONS = (
 )
 
 
-def _participants_table(roster: list[Person], rng: np.random.Generator) -> pd.DataFrame:
+def _participants_table(roster: list[Person], rng: np.random.Generator, n_pairs: int = N_PAIRS, declined: tuple = (2, 3),
+                        cohort: str = COHORT) -> pd.DataFrame:
+    """The roster as a table; ``declined`` people (interview, records) drawn without that consent."""
     consent_interview = np.ones(len(roster), dtype=bool)
     consent_records = np.ones(len(roster), dtype=bool)
     # Two people declined interviews (not the featured name shapes), three declined record linkage.
-    featured_pairs = {int(p.pid[1:]) % N_PAIRS for p in roster if p.featured}
-    eligible = [i for i, p in enumerate(roster) if int(p.pid[1:]) % N_PAIRS not in featured_pairs]
-    declined = rng.choice(eligible, size=2, replace=False)
-    consent_interview[declined] = False
-    consent_records[rng.choice(len(roster), size=3, replace=False)] = False
+    featured_pairs = {int(p.pid[1:]) % n_pairs for p in roster if p.featured}
+    eligible = [i for i, p in enumerate(roster) if int(p.pid[1:]) % n_pairs not in featured_pairs]
+    consent_interview[rng.choice(eligible, size=declined[0], replace=False)] = False
+    consent_records[rng.choice(len(roster), size=declined[1], replace=False)] = False
     for p, c in zip(roster, consent_interview):
         p.consent_interview = bool(c)
     return pd.DataFrame({
         "participant_id": [p.pid for p in roster],
         "name": [p.full for p in roster],
         "aliases": ["; ".join(p.aliases) for p in roster],
-        "cohort": COHORT,
+        "cohort": cohort,
         "role": [p.role for p in roster],
         "ethnicity_code": [p.code for p in roster],
         "sex": [p.sex for p in roster],
@@ -66,19 +67,20 @@ def _sessions(participants: pd.DataFrame, pairs: pd.DataFrame, seed: int) -> tup
     return table, truth
 
 
-def _programme(roster: list[Person], seed: int) -> tuple[dict[str, pd.DataFrame], dict]:
-    """Participants, pairs and meetings, with the programme's truth."""
+def _programme(roster: list[Person], seed: int, *, n_pairs: int = N_PAIRS, n_withdrawn: int = 3, n_partner_led: int = 6,
+               declined: tuple = (2, 3), cohort: str = COHORT) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Participants, pairs and meetings, with the programme's truth (``n_pairs`` pairs: P(k) with P(n_pairs + k))."""
     rng = _rng(seed, "programme")
-    participants = _participants_table(roster, rng)
-    start = np.datetime64(COHORT_START) + rng.integers(0, 21, N_PAIRS)
-    featured_pairs = {int(p.pid[1:]) % N_PAIRS for p in roster if p.featured}
-    candidates = [k for k in range(N_PAIRS) if (k + 1) % N_PAIRS not in featured_pairs]
-    withdrawn = sorted(int(k) for k in rng.choice(candidates, size=3, replace=False))
+    participants = _participants_table(roster, rng, n_pairs, declined, cohort)
+    start = np.datetime64(COHORT_START) + rng.integers(0, 21, n_pairs)
+    featured_pairs = {int(p.pid[1:]) % n_pairs for p in roster if p.featured}
+    candidates = [k for k in range(n_pairs) if (k + 1) % n_pairs not in featured_pairs]
+    withdrawn = sorted(int(k) for k in rng.choice(candidates, size=n_withdrawn, replace=False))
     # Pairs where the partner arranges most meetings (a burden signal).
-    partner_led = sorted(int(k) for k in rng.choice(N_PAIRS, size=6, replace=False))
+    partner_led = sorted(int(k) for k in rng.choice(n_pairs, size=n_partner_led, replace=False))
     end_of_cohort = np.datetime64(COHORT_END)
     pairs_rows, meeting_rows, withdrawals = [], [], []
-    for k in range(N_PAIRS):
+    for k in range(n_pairs):
         pair_id = f"R{k + 1:02d}"
         offsets = np.arange(PLANNED_MEETINGS) * 28 + np.concatenate([[int(rng.integers(3, 10))], rng.integers(-4, 8, PLANNED_MEETINGS - 1)])
         dates = np.minimum(start[k] + offsets, end_of_cohort - 1)
@@ -96,7 +98,7 @@ def _programme(roster: list[Person], seed: int) -> tuple[dict[str, pd.DataFrame]
             end_date, status = str(end), "withdrawn"
             withdrawals.append({"pair_id": pair_id, "end_date": str(end), "meetings_scheduled": held,
                                 "meetings_attended": int(attended.sum())})
-        pairs_rows.append({"pair_id": pair_id, "senior_id": roster[k].pid, "partner_id": roster[N_PAIRS + k].pid,
+        pairs_rows.append({"pair_id": pair_id, "senior_id": roster[k].pid, "partner_id": roster[n_pairs + k].pid,
                            "start_date": str(start[k]), "end_date": end_date, "status": status})
         for d, a, i, m in zip(dates, attended, initiated, minutes):
             meeting_rows.append({"pair_id": pair_id, "date": str(d), "minutes": int(m) if a else None,

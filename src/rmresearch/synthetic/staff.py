@@ -43,10 +43,11 @@ class _Hiring:
         }
 
 
-def _staff_year(people: dict, year: int, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+def _staff_year(people: dict, year: int, rng: np.random.Generator,
+               cohorts: tuple = STAFF_MENTORING_COHORTS) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """One year: mentoring starts, leavers and promotions drawn; the snapshot, the events and who left."""
     n_grades = len(GRADE_SCALE)
-    if year in STAFF_MENTORING_COHORTS:
+    if year in cohorts:
         eligible_grades = np.arange(4, 9)  # grades "5".."9"
         pool = np.flatnonzero(people["bame"] & np.isin(people["grade"], eligible_grades) & (people["mentored_since"] == 0))
         k = min(STAFF_MENTORED_PER_COHORT, len(pool) // 3)
@@ -71,14 +72,16 @@ def _staff_year(people: dict, year: int, rng: np.random.Generator) -> tuple[pd.D
     return snapshot, events, promoted
 
 
-def _staff(n_staff: int, seed: int) -> tuple[pd.DataFrame, dict]:
+def _staff(n_staff: int, seed: int, years: tuple = STAFF_YEARS,
+           cohorts: tuple = STAFF_MENTORING_COHORTS) -> tuple[pd.DataFrame, dict]:
+    """Yearly snapshots for ``years``; a mentoring cohort starts in each year of ``cohorts``."""
     rng = _rng(seed, "staff")
     n_grades = len(GRADE_SCALE)
     hiring = _Hiring(rng, n_staff)
     people = hiring.people(rng.choice(n_grades, size=n_staff, p=STAFF_GRADE_SHARE))
     snapshots, events = [], []
-    for year in STAFF_YEARS:
-        snapshot, year_events, promoted = _staff_year(people, year, rng)
+    for year in years:
+        snapshot, year_events, promoted = _staff_year(people, year, rng, cohorts)
         snapshots.append(snapshot)
         events.append(year_events)
         left = year_events["left"].to_numpy()
@@ -91,11 +94,11 @@ def _staff(n_staff: int, seed: int) -> tuple[pd.DataFrame, dict]:
         people = {k: np.concatenate([people[k], hires[k]]) for k in people}
     frame = pd.concat(snapshots, ignore_index=True).sort_values(["year", "staff_id"], kind="stable").reset_index(drop=True)
     ev = pd.concat(events, ignore_index=True)
-    ev = ev[ev["year"] < STAFF_YEARS[-1]]  # promotions are seen in the following snapshot
-    return frame, _staff_truth(frame, ev)
+    ev = ev[ev["year"] < years[-1]]  # promotions are seen in the following snapshot
+    return frame, _staff_truth(frame, ev, cohorts)
 
 
-def _staff_truth(frame: pd.DataFrame, ev: pd.DataFrame) -> dict:
+def _staff_truth(frame: pd.DataFrame, ev: pd.DataFrame, cohorts: tuple = STAFF_MENTORING_COHORTS) -> dict:
     def rates(mask):
         sub = ev[mask]
         risk = sub[sub["at_risk_promotion"]]
@@ -112,7 +115,7 @@ def _staff_truth(frame: pd.DataFrame, ev: pd.DataFrame) -> dict:
         "leaving_hr": {k: _round(np.exp(v)) for k, v in STAFF_LEAVING_LOG_HR.items()},
         "bame_share_by_grade": dict(zip(GRADE_SCALE, STAFF_BAME_SHARE)),
         "hires": "one new hire per leaver; hire grades skew junior; BAME share of hires = 1.15 x the grade's share",
-        "mentored": f"{STAFF_MENTORED_PER_COHORT} BAME staff in grades 5-9 per cohort starting {list(STAFF_MENTORING_COHORTS)}; mentored = yes from that year on",
+        "mentored": f"{STAFF_MENTORED_PER_COHORT} BAME staff in grades 5-9 per cohort starting {list(cohorts)}; mentored = yes from that year on",
         "realised": {
             "headcount_by_year": {str(k): int(v) for k, v in frame.groupby("year").size().items()},
             "white": rates(~ev["bame"]), "bame": rates(ev["bame"]),

@@ -81,8 +81,12 @@ def _clock(seconds: float) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
-def _render_interview(rng, turns: list, fmt: str, caption: bool, first_names: bool) -> dict:
-    """Write one transcript in memory: the file content and its ground-truth record."""
+def _render_interview(rng, turns: list, fmt: str, caption: bool, first_names: bool, speakers: bool = True) -> dict:
+    """Write one transcript in memory: the file content and its ground-truth record.
+
+    ``speakers=False`` writes WebVTT cues without ``<v Name>`` voice tags (an auto-caption file that does not
+    know who spoke); the ground truth keeps the speakers.
+    """
     rendered = []
     for speaker, segs, themes in turns:
         if caption:
@@ -136,7 +140,8 @@ def _render_interview(rng, turns: list, fmt: str, caption: bool, first_names: bo
         for r, cues in zip(rendered, cues_by_turn):
             guid = "-".join("".join(_pick(rng, "0123456789abcdef") for _ in range(n)) for n in (8, 4, 4, 4, 12))
             for part, (a, b, chunk) in enumerate(cues):
-                out += [f"{guid}/{counter}-{part}", f"{_clock(a)} --> {_clock(b)}", f"<v {r['speaker']}>{chunk}</v>", ""]
+                voiced = f"<v {r['speaker']}>{chunk}</v>" if speakers else chunk
+                out += [f"{guid}/{counter}-{part}", f"{_clock(a)} --> {_clock(b)}", voiced, ""]
             counter += int(rng.integers(1, 4))
         content = "\n".join(out).encode("utf-8")
 

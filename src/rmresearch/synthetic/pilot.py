@@ -1,0 +1,213 @@
+"""A pilot-shaped demo cohort: :func:`generate_pilot` writes ``cohorts/pilot.yml`` and its inputs.
+
+The full demo (:func:`~rmresearch.synthetic.generate_demo`) is a large, tidy cohort; a real first cohort is
+small and its files come straight from the institution's systems. The pilot has 12 pairs (24 participants,
+6 staff and 6 student partners), one pair withdrawn, one participant without interview consent, three
+interviews (one a lower-case auto-caption WebVTT file without speaker labels), mentored students not yet
+graduated, mentored staff with one year of follow-up (mentored from 2023, last snapshot 2024), and exports
+as they arrive: title rows above the header, a totals row below the records, ethnicity and degree labels
+instead of codes, Yes/No and UK dates (dd/mm/yyyy).
+"""
+
+from __future__ import annotations
+
+import time
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from ..codes import load_ethnicity_map
+from ..errors import AnalysisError
+from .cohort import _finish, _interview_truth, _start, _write_interviews, _Writer
+from .common import COHORT_END, COHORT_START, PLANNED_MEETINGS, _rng
+from .interviews import _interview_turns
+from .people import Person, _make_roster
+from .programme import _link_records, _programme, _sessions
+from .staff import _recruitment, _staff
+from .students import _students
+from .surveys import _surveys
+from .writers import _render_interview
+
+PILOT = "pilot"
+PILOT_PAIRS = 12
+#: Partner roles of pairs 1..12 (staff and student partners in turn).
+PILOT_PARTNER_ROLES = ["staff_partner", "student_partner"] * (PILOT_PAIRS // 2)
+#: Staff snapshots and the one earlier mentoring cohort (2023): one year of follow-up in the 2024 snapshot.
+PILOT_STAFF_YEARS = tuple(range(2019, 2025))
+PILOT_MENTORING_COHORTS = (2023,)
+#: Student partners whose (mentored) student record says they are still studying.
+PILOT_NOT_GRADUATED = 3
+#: Degree classes as a student records system labels them.
+DEGREE_LABELS = {"First": "First Class Honours", "2:1": "Upper Second Class Honours",
+                 "2:2": "Lower Second Class Honours", "Third": "Third Class Honours"}
+#: The interviews: (role interviewed, format, auto-caption without speaker labels).
+PILOT_INTERVIEWS = (("senior_leader", "docx", False), ("staff_partner", "txt", False), ("student_partner", "vtt", True))
+
+
+def _pilot_config_bytes() -> bytes:
+    return resources.files("rmresearch").joinpath("data/demo_pilot_cohort.yml").read_bytes()
+
+
+def _uk_dates(values: pd.Series) -> pd.Series:
+    """ISO dates (text) as dd/mm/yyyy; empty cells stay empty."""
+    dates = pd.to_datetime(values.replace("", None), format="%Y-%m-%d")
+    return dates.dt.strftime("%d/%m/%Y").fillna("")
+
+
+def _yes_no(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """yes/no columns as Yes/No (an empty cell stays empty)."""
+    return frame.assign(**{c: frame[c].map({"yes": "Yes", "no": "No"}).fillna("") for c in columns})
+
+
+def _export(frame: pd.DataFrame, titles: list[str], total_label: str = "Total") -> bytes:
+    """A CSV export as a reporting system writes it: title rows, a blank row, the table, a totals row."""
+    body = frame.to_csv(index=False, lineterminator="\n")
+    totals = [total_label, str(len(frame))] + [""] * (frame.shape[1] - 2)
+    lines = [*titles, "", body.rstrip("\n"), ",".join(totals)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _student_export(students: pd.DataFrame, emap) -> pd.DataFrame:
+    """Labels for codes (ethnicity, degree class), Yes/No; no derived ethnicity group column."""
+    out = students.drop(columns=["ethnicity_group"])
+    labels = dict(zip(emap.table["code"].astype(str), emap.table["label"]))
+    out["ethnicity_code"] = out["ethnicity_code"].map(labels)
+    out["degree_class"] = out["degree_class"].map(lambda d: DEGREE_LABELS.get(d, d))
+    return _yes_no(out, ["disability", "continued", "completed", "mentored"])
+
+
+def _staff_export(staff: pd.DataFrame, emap) -> pd.DataFrame:
+    labels = dict(zip(emap.table["code"].astype(str), emap.table["label"]))
+    out = staff.assign(ethnicity_code=staff["ethnicity_code"].map(labels))
+    return _yes_no(out, ["left", "mentored"])
+
+
+def _not_yet_graduated(students: pd.DataFrame, participants: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The first student partners' records: entered 2023, still studying (no qualification, completion unknown)."""
+    linked = participants.loc[participants["role"] == "student_partner", "student_id"]
+    ids = [s for s in linked if s][:PILOT_NOT_GRADUATED]
+    out = students.copy()
+    rows = out["student_id"].isin(ids)
+    out.loc[rows, "entry_year"] = 2023
+    out.loc[rows, "qualification_year"] = pd.NA
+    out.loc[rows, ["degree_class", "completed"]] = ""
+    out.loc[rows, "continued"] = "yes"
+    return out, sorted(ids)
+
+
+def _pilot_interviews(roster: list[Person], people: list[Person], places: dict, seed: int) -> list[dict]:
+    """Three transcripts: a leader (docx), a staff partner (txt), a student partner (auto-caption vtt, no speakers)."""
+    rng = _rng(seed, "interviews")
+    evaluators, outsiders = people[:2], people[2:]
+    index = {p.pid: i for i, p in enumerate(roster)}
+    records = []
+    for i, (role, fmt, caption) in enumerate(PILOT_INTERVIEWS):
+        me = next(p for p in roster if p.role == role and p.consent_interview)
+        k = index[me.pid]
+        other = roster[k + PILOT_PAIRS] if k < PILOT_PAIRS else roster[k - PILOT_PAIRS]
+        turns = _interview_turns(rng, me, other, evaluators[i % 2], outsiders, places)
+        rec = _render_interview(rng, turns, fmt, caption=caption, first_names=False, speakers=not caption)
+        rec.update(file=f"interview_{i + 1:02d}.{fmt}", format=fmt, participant_id=me.pid, auto_caption=caption)
+        records.append(rec)
+    return records
+
+
+def _pilot_tables(seed: int, n_students: int, n_staff: int) -> tuple[dict, dict, tuple]:
+    """Every table of the pilot (before the export shapes), each part's truth and the invented people."""
+    roster, people, places = _make_roster(seed, PILOT_PAIRS, PILOT_PARTNER_ROLES)
+    tables, programme_truth = _programme(roster, seed, n_pairs=PILOT_PAIRS, n_withdrawn=1, n_partner_led=3,
+                                         declined=(1, 1), cohort=PILOT)
+    tables["sessions"], programme_truth["sessions"] = _sessions(tables["participants"], tables["pairs"], seed)
+    tables["pre"], tables["post"], survey_truth = _surveys(tables["participants"], tables["pairs"], seed)
+    students, student_truth = _students(n_students, seed, load_ethnicity_map())
+    tables["staff"], staff_truth = _staff(n_staff, seed, PILOT_STAFF_YEARS, PILOT_MENTORING_COHORTS)
+    tables["participants"], programme_truth["records_linkage"] = _link_records(
+        tables["participants"], students, tables["staff"], seed)
+    tables["students"], student_truth["not_yet_graduated_mentored"] = _not_yet_graduated(students, tables["participants"])
+    tables["recruitment"], recruitment_truth = _recruitment(n_staff, seed)
+    truth = {"programme": programme_truth, "students": student_truth, "staff": staff_truth,
+             "recruitment": recruitment_truth, "surveys": survey_truth}
+    return tables, truth, (roster, people, places)
+
+
+def _write_pilot_tables(w: _Writer, inputs: dict, tables: dict) -> None:
+    """The programme records with UK dates and labels; HR and student exports with title and totals rows."""
+    emap = load_ethnicity_map()
+    labels = dict(zip(emap.table["code"].astype(str), emap.table["label"]))
+    participants = _yes_no(tables["participants"], ["consent_interview", "consent_records"])
+    w.table(inputs["participants"], participants.assign(ethnicity_code=participants["ethnicity_code"].map(labels)))
+    w.table(inputs["pairs"], tables["pairs"].assign(start_date=_uk_dates(tables["pairs"]["start_date"]),
+                                                    end_date=_uk_dates(tables["pairs"]["end_date"])))
+    w.table(inputs["meetings"], _yes_no(tables["meetings"], ["attended"]).assign(date=_uk_dates(tables["meetings"]["date"])))
+    w.table(inputs["sessions"], _yes_no(tables["sessions"], ["attended"]).assign(date=_uk_dates(tables["sessions"]["date"])))
+    w.table(inputs["surveys"]["pre"], tables["pre"])
+    w.table(inputs["surveys"]["post"], tables["post"])
+    w.bytes(inputs["students"], _export(_student_export(tables["students"], emap), [
+        "University of Anytown (synthetic): student records extract", "Report run 01/04/2025 09:00 by Planning"]))
+    w.bytes(inputs["staff"], _export(_staff_export(tables["staff"], emap), [
+        "University of Anytown (synthetic): HR staff census 2019 to 2024", "Run by HR Systems on 01/04/2025"]))
+    w.table(inputs["recruitment"], tables["recruitment"])
+
+
+def _pilot_truth(tables: dict, records: list[dict]) -> dict:
+    """The pilot's counts and the shapes of its files."""
+    participants = tables["participants"]
+    return {
+        "pairs": int(len(tables["pairs"])), "participants": int(len(participants)),
+        "roles": {str(k): int(v) for k, v in participants["role"].value_counts().sort_index().items()},
+        "interviews": len(records),
+        "consent_interview_no": participants.loc[participants["consent_interview"] == "no", "participant_id"].tolist(),
+        "auto_caption_without_speakers": [r["file"] for r in records if r["auto_caption"]],
+        "staff_years": list(PILOT_STAFF_YEARS), "staff_mentoring_cohorts": list(PILOT_MENTORING_COHORTS),
+        "shapes": {
+            "exports_with_title_and_totals_rows": ["students", "staff"],
+            "labels_instead_of_codes": "ethnicity labels (all tables), degree class labels (students), Yes/No",
+            "uk_dates": ["pairs", "meetings", "sessions"],
+            "student_ethnicity_group": "not in the export (derived from the label)",
+        },
+    }
+
+
+def generate_pilot(out_dir: str | Path = ".", *, seed: int = 2024, n_students: int = 3000, n_staff: int = 600,
+                   progress: bool = False) -> dict:
+    """Write the pilot-shaped demo cohort and its ground truth under ``out_dir``.
+
+    Writes ``cohorts/pilot.yml`` and the inputs it names (``data/pilot``, ``surveys/pilot``,
+    ``interviews/pilot/raw``), plus ``data/pilot/ground_truth/effects.json`` (whose ``pilot`` part holds the
+    counts: 12 pairs, 24 participants, 3 interviews, who did not consent to interview) and
+    ``identifiers.jsonl``. The same ``seed`` gives byte-identical files.
+
+    >>> generate_pilot("unused", n_staff=50)
+    Traceback (most recent call last):
+    ...
+    rmresearch.errors.AnalysisError: pilot size: 3000 students and 50 staff asked for; each must be at least 300 (--students, --staff)
+    """
+    if n_students < 300 or n_staff < 300:
+        raise AnalysisError(f"pilot size: {n_students} students and {n_staff} staff asked for; each must be at least 300 "
+                            "(--students, --staff)")
+    out, inputs, w = _start(out_dir, _pilot_config_bytes(), "cohorts/pilot.yml", progress)
+    w.note("pilot tables")
+    tables, truth, (roster, people, places) = _pilot_tables(seed, n_students, n_staff)
+    _write_pilot_tables(w, inputs, tables)
+    w.note("pilot interviews")
+    truth_dir = Path(inputs["participants"]).parent / "ground_truth"
+    records = _write_interviews(w, inputs, _pilot_interviews(roster, people, places, seed), truth_dir)
+    effects = {
+        "generator": {"module": "rmresearch.synthetic", "function": "generate_pilot", "seed": seed,
+                      "n_students": n_students, "n_staff": n_staff},
+        "cohort": {"id": PILOT, "start_date": COHORT_START.isoformat(), "end_date": COHORT_END.isoformat(),
+                   "pairs": PILOT_PAIRS, "planned_meetings": PLANNED_MEETINGS},
+        "pilot": _pilot_truth(tables, records),
+        **truth,
+        "interviews": _interview_truth(records, people, places, truth["programme"]["consent_interview_no"]),
+    }
+    _finish(w, inputs, truth_dir, effects, seed)
+    return {
+        "out_dir": str(out.resolve()), "config": str((out / "cohorts/pilot.yml").resolve()),
+        "files": sorted(str(p.relative_to(out)) for p in w.written),
+        "counts": {"participants": len(tables["participants"]), "pairs": len(tables["pairs"]),
+                   "meetings": len(tables["meetings"]), "transcripts": len(records)},
+        "effects": effects,
+        "seconds": round(time.perf_counter() - w.began, 2),
+    }
