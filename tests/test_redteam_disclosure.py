@@ -32,6 +32,7 @@ from rmresearch.disclosure import (
     suppress_rate,
 )
 from rmresearch.display import table_metadata
+from rmresearch.errors import AnalysisError
 
 HESA = DisclosureRules()
 OFS = DisclosureRules(style="ofs")
@@ -588,3 +589,70 @@ def test_a_missing_rate_on_a_large_base_stays_missing():
     table = pd.DataFrame({"k": [25, 3], "n": [25, 40], "rate": [np.nan, 3 / 40]})
     shown = disclose(table, counts=["k", "n"], rates={"rate": ("n", "k")})
     assert pd.isna(shown.loc[0, "rate"]) and shown.loc[1, "rate"] == "7.5%"
+
+
+# --------------------------------------------------------------------------- programme activity (issue 13)
+
+def _pilot_pairs() -> pd.DataFrame:
+    """A 12-pair pilot: 11 completed, 1 withdrew."""
+    table = pd.DataFrame({"status": ["completed", "withdrawn", "Total"], "pairs": [11, 1, 12], "n": [12, 12, 12]})
+    table["share"] = table["pairs"] / table["n"]
+    return table
+
+
+def test_activity_counts_and_rates_are_exact_for_a_12_pair_pilot():
+    shown = disclose(_pilot_pairs(), counts=["pairs", "n"], rates={"share": ("n", "pairs")}, basis="activity")
+    assert shown["pairs"].tolist() == [11, 1, 12]  # people-basis would show 10, 0, 10
+    assert shown["share"].tolist() == ["91.7%", "8.3%", "100.0%"]  # 1/12 exactly, not suppressed (n < 22.5)
+    record = shown.attrs["disclosure"]
+    assert record["basis"] == "activity" and record["suppressed_cells"] == 0
+    people = disclose(_pilot_pairs(), counts=["pairs", "n"], rates={"share": ("n", "pairs")})
+    assert people["pairs"].tolist() == [10, 0, 10] and people["share"].tolist() == ["..", "..", ".."]
+
+
+def test_activity_means_and_ofs_style_are_exact_too():
+    table = pd.DataFrame({"measure": ["meetings held per pair"], "mean": [52 / 12], "n": [12]})
+    shown = disclose(table, counts=["n"], means={"mean": "n"}, basis="activity", style="ofs")
+    assert shown["n"].tolist() == [12] and shown["mean"].tolist() == [52 / 12]
+
+
+@pytest.mark.parametrize("column", ["ethnicity_group", "sex", "disability", "group", "BAME", "White"])
+def test_activity_broken_down_by_a_characteristic_is_refused(column):
+    table = pd.DataFrame({column: ["a", "b"], "pairs": [3, 9]}) if column.islower() else \
+        pd.DataFrame({"role": ["partner", "leader"], column: [3, 9]})
+    counts = ["pairs"] if column.islower() else [column]
+    with pytest.raises(AnalysisError, match="basis='people'"):
+        disclose(table, counts=counts, basis="activity")
+    indexed = pd.DataFrame({"pairs": [3, 9]}, index=pd.Index(["a", "b"], name="ethnicity_group"))
+    with pytest.raises(AnalysisError, match="ethnicity_group"):
+        disclose(indexed, counts=["pairs"], basis="activity")
+
+
+def test_activity_counts_must_be_whole_and_not_negative():
+    for bad in ([2.5, 3], [-1, 3]):
+        with pytest.raises(AnalysisError, match="whole numbers"):
+            disclose(pd.DataFrame({"meetings": bad}), counts=["meetings"], basis="activity")
+
+
+def _notebook_with_table(folder, header: str, basis: str):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("show_table(...)")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": f"<table><tr><th>{header}</th></tr></table>"},
+                                           metadata={"rmresearch": {"disclosed": True, "basis": basis}})]
+    nb.cells = [cell]
+    nbformat.write(nb, folder / "00_overview.ipynb")
+
+
+def test_release_gate_accepts_activity_tables_but_not_with_a_characteristic(tmp_path):
+    from rmresearch.report.gate import disclosure_problems
+
+    _notebook_with_table(tmp_path, "partner role</th><th>completed", "activity")
+    assert disclosure_problems(tmp_path) == []
+    _notebook_with_table(tmp_path, "ethnicity group", "activity")  # as show_table prints ethnicity_group
+    assert disclosure_problems(tmp_path) == [
+        "00_overview.ipynb, cell 1: a table shown exactly as programme activity has the characteristic column(s) "
+        "ethnicity_group; disclose it with basis='people'"]
+    _notebook_with_table(tmp_path, "ethnicity group", "people")
+    assert disclosure_problems(tmp_path) == []

@@ -8,6 +8,7 @@ import pytest
 
 from rmresearch import results
 from rmresearch.config import DisclosureRules
+from rmresearch.errors import AnalysisError
 from rmresearch.results import Recorder, read_results, sentence
 
 
@@ -101,3 +102,38 @@ def test_a_record_ending_a_cell_displays_nothing(tmp_path, monkeypatch):
     entry = results.record("c", 26, label="Pairs")
     assert entry["value"] == 25  # still usable: the disclosed figure
     assert entry._ipython_display_() is None  # IPython calls this instead of printing the dict
+
+
+# --------------------------------------------------------------------------- programme activity (issue 13)
+
+def test_activity_counts_and_rates_are_recorded_exactly():
+    rec = Recorder()
+    pairs = rec.record("pairs", 26, label="mentoring pairs", basis="activity")
+    assert (pairs["value"], pairs["display"], pairs["basis"]) == (26, "26", "activity")  # people basis: 25
+    assert rec.record("pilot_pairs", 12, label="mentoring pairs", basis="activity")["display"] == "12"
+    withdrew = rec.record("withdrew", 1 / 12, kind="rate", n=12, n_of="pairs", label="Pairs that withdrew",
+                          basis="activity")
+    assert (withdrew["value"], withdrew["display"], withdrew["n"], withdrew["suppressed"]) == (0.083, "8.3%", 12, False)
+    assert sentence(withdrew) == "Pairs that withdrew: 8.3% (based on 12 pairs)."
+    mean = rec.record("mean_held", 125 / 26, kind="mean", n=26, unit="meetings", label="Average meetings a pair held",
+                      basis="activity")
+    assert mean["display"] == "4.8 meetings"
+    # the people basis keeps the HESA rules for the same numbers
+    assert rec.record("withdrew_p", 1 / 12, kind="rate", n=12, label="Pairs that withdrew")["display"] == ".."
+
+
+@pytest.mark.parametrize("key, label", [("pairs_bame", "mentoring pairs"), ("pairs", "Pairs by ethnicity group"),
+                                        ("pairs_female", "pairs"), ("pairs_sex", "pairs")])
+def test_activity_naming_a_characteristic_is_refused(key, label):
+    with pytest.raises(AnalysisError, match="basis='people'"):
+        Recorder().record(key, 3, label=label, basis="activity")
+
+
+@pytest.mark.parametrize("value, kwargs, match", [
+    (2.5, {}, "whole number"), (-1, {}, "whole number"), (3, {"kind": "estimate", "n": 30}, "count, rate or mean"),
+    (0.5, {"kind": "rate"}, "needs n"), (3, {"n": 3}, "no n"), (0.5, {"kind": "rate", "n": 4, "ci": (0.1, 0.9)}, "without ci"),
+    (3, {"basis": "exact"}, "basis must be"),
+])
+def test_activity_records_refuse_what_they_cannot_show_exactly(value, kwargs, match):
+    with pytest.raises(AnalysisError, match=match):
+        Recorder().record("x", value, label="meetings", **{"basis": "activity", **kwargs})

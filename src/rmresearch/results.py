@@ -24,7 +24,9 @@ a suppressed rate of 2 of 60, a gap or ratio to 120 of 400 would give back the 2
 intervals are stored exactly as shown (rounded at the displayed precision:
 11.5%, not 0.11538461538461539, which beside n would give back 3/26);
 suppressed ones are null with the reason. Pass UNROUNDED numbers; the rounding
-is done once, here.
+is done once, here. Counts and rates of programme activity (pairs, meetings
+held, transcripts anonymised) are recorded with ``basis="activity"`` and shown
+exactly ("26 pairs"); a key or label naming a characteristic is refused there.
 
 Where the results go: ``rmresearch report`` sets the environment variable
 ``RMRESEARCH_RESULTS`` to ``reports/<cohort>/<notebook>.results.json`` for each
@@ -146,6 +148,7 @@ class Recorder:
         headline: bool = False,
         sentence: str | None = None,
         rests_on: Any = None,
+        basis: str = "people",
     ) -> dict[str, Any]:
         """Record one result after disclosure control; returns the stored record.
 
@@ -193,6 +196,14 @@ class Recorder:
             (:func:`~rmresearch.disclosure.derived_marker`). Only the verdict
             is stored, never the counts. ``n`` defaults to the smallest
             denominator.
+        basis : {"people", "activity"}, default "people"
+            ``"people"``: the disclosure rules above (counts rounded, small bases
+            suppressed). ``"activity"``: a count, rate or average of programme
+            activity (pairs, meetings held, sessions attended, transcripts,
+            identifiers replaced, participants in total), recorded and shown
+            exactly for every audience ("26 pairs", not "25"). Refused for a
+            key or label naming a characteristic (ethnicity, sex, group...):
+            activity by characteristic counts people by characteristic.
         """
         if not isinstance(key, str) or not _KEY.match(key):
             raise AnalysisError(f"result key {key!r} must be lower case letters, digits and underscores, starting with a letter.")
@@ -200,10 +211,16 @@ class Recorder:
             raise AnalysisError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}.")
         if not isinstance(label, str) or not label.strip():
             raise AnalysisError(f"result {key!r}: give a label saying in plain words what the number is.")
-        entry = _controlled(key, value, kind=kind, n=n, ci=ci, numerator=numerator, rules=self.rules,
-                            scale=scale, decimals=decimals, unit=unit, rests_on=rests_on)
+        if basis == "activity":
+            entry = _activity(key, value, label=label, kind=kind, n=n, ci=ci, numerator=numerator, scale=scale,
+                              decimals=decimals, unit=unit, rests_on=rests_on)
+        elif basis == "people":
+            entry = _controlled(key, value, kind=kind, n=n, ci=ci, numerator=numerator, rules=self.rules,
+                                scale=scale, decimals=decimals, unit=unit, rests_on=rests_on)
+        else:
+            raise AnalysisError(f"result {key!r}: basis must be 'people' or 'activity', not {basis!r}.")
         entry.update(key=key, label=label.strip(), section=section, kind=kind, n_of=n_of, unit=unit,
-                     headline=bool(headline), sentence=sentence)
+                     headline=bool(headline), sentence=sentence, basis=basis)
         if sentence is not None:
             _check_template(sentence, key)
         self._results.pop(key, None)
@@ -406,6 +423,50 @@ def _controlled(key, value, *, kind, n, ci, numerator, rules: DisclosureRules, s
     return out
 
 
+def _activity(key, value, *, label, kind, n, ci, numerator, scale, decimals, unit, rests_on) -> dict[str, Any]:
+    """A count, rate or average of programme activity, shown exactly (``basis="activity"``)."""
+    from .disclosure.rules import ACTIVITY_REFUSED
+    from .disclosure.specs import _is_characteristic
+
+    words = [*key.split("_"), *re.findall(r"[a-z]+", label.lower())]
+    named = sorted({w for w in words if _is_characteristic(w) or w in ACTIVITY_REFUSED})
+    if named:
+        raise AnalysisError(f"result {key!r}: basis='activity' is for programme activity, but the key or label names "
+                            f"a characteristic ({', '.join(named)}); activity by characteristic counts people by "
+                            "characteristic, so record it with basis='people'.")
+    if kind not in ("count", "rate", "mean") or rests_on is not None or ci is not None:
+        raise AnalysisError(f"result {key!r}: basis='activity' takes a count, rate or mean of what was counted, "
+                            f"without ci or rests_on (not a {kind} with them); record estimates with basis='people'.")
+    v = _number(value, f"result {key!r}: value")
+    out: dict[str, Any] = {"value": None, "display": None, "ci_low": None, "ci_high": None, "n": None,
+                           "suppressed": False, "reason": None, "scale": scale}
+    if n is not None:
+        out["n"] = _whole(n, f"result {key!r}: n")
+    if kind == "count":
+        if n is not None or numerator is not None:
+            raise AnalysisError(f"result {key!r}: a count takes no n or numerator.")
+        out.update(value=_whole(v, f"result {key!r}: value"))
+        out["display"] = f"{out['value']:,}"
+        return out
+    if n is None:
+        raise AnalysisError(f"result {key!r}: a {kind} needs n, what it rests on (pairs, meetings...).")
+    if math.isnan(v) or math.isinf(v) or (kind == "rate" and not 0 <= v <= 1):
+        raise AnalysisError(f"result {key!r}: a {kind} of activity must be a finite number"
+                            f"{' between 0 and 1' if kind == 'rate' else ''}, not {v}.")
+    places = 1 if decimals is None else decimals
+    out.update(value=v, decimals=places)
+    out["display"] = format_value(out | {"kind": kind, "unit": unit})
+    out["value"] = as_shown(v, kind=kind, scale=scale, decimals=places)
+    return out
+
+
+def _whole(x: Any, what: str) -> int:
+    v = _number(x, what)
+    if v < 0 or v != math.floor(v):
+        raise AnalysisError(f"{what} must be a whole number of at least 0 (an exact count of activity), not {x!r}.")
+    return int(v)
+
+
 def as_shown(x: float, *, kind: str, scale: float = 1.0, decimals: int = 1) -> float:
     """``x`` rounded to the precision it is displayed at (a rate as a percentage, others times ``scale``).
 
@@ -488,7 +549,7 @@ def sentence(result: dict[str, Any]) -> str:
         return f"{label}: not shown, because it {reason}."
     ci = _ci_text(result)
     n = result.get("n")
-    n_text = f"about {n:,}" if isinstance(n, int) else ""
+    n_text = "" if not isinstance(n, int) else f"{n:,}" if result.get("basis") == "activity" else f"about {n:,}"
     if result.get("sentence"):
         return result["sentence"].format(value=result["display"], ci=ci, n=n_text, n_of=n_of, label=label)
     details = "; ".join(x for x in (ci, f"based on {n_text} {n_of}" if n_text and result["kind"] != "count" else "") if x)

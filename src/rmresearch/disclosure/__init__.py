@@ -43,9 +43,17 @@ denominator minus numerator) is 0 to 2, or rounds to 0, is suppressed in both
 styles, because its precision would give back the count shown rounded; an
 interval bound beside a suppressed rate on the same people is suppressed too.
 ``basis=`` states which rule a table's counts follow (people, qualitative
-code counts, a person-level listing), and :func:`rules_below_minimums` lists
+code counts, a person-level listing, programme activity), and :func:`rules_below_minimums` lists
 why cohort settings are weaker than the HESA minimums (every log record
 carries it as ``below_hesa_minimums``, for the release gate).
+
+Counts of programme ACTIVITY (pairs, meetings held, sessions attended,
+transcripts anonymised, identifiers replaced, participants in total) are not
+counts of people by characteristic: ``basis="activity"`` shows them, and their
+rates, exactly for every audience ("26 pairs", a withdrawal share of 1 in 12 as
+8.3%). It is refused for a table with a characteristic column: activity by
+ethnicity group, sex or disability counts people by characteristic and keeps
+HESA rounding and suppression (``basis="people"``).
 
 The package, one module a step: :mod:`.rules` (settings, HESA minimums, OfS
 codes), :mod:`.rounding` (:func:`hesa_round`), :mod:`.suppression`

@@ -14,7 +14,7 @@ import numpy as np
 from ..config import DisclosureRules
 from ..errors import AnalysisError
 
-__all__ = ["OFS_CODES", "STYLES", "BASES", "HESA_MINIMUMS", "DisclosureWarning", "rules_below_minimums"]
+__all__ = ["OFS_CODES", "STYLES", "BASES", "ACTIVITY_REFUSED", "HESA_MINIMUMS", "DisclosureWarning", "rules_below_minimums"]
 
 #: OfS suppression codes, by reason.
 OFS_CODES = MappingProxyType({
@@ -26,7 +26,10 @@ OFS_CODES = MappingProxyType({
 
 STYLES = ("hesa", "ofs")
 #: What a table's counts describe, which decides the rule (see :func:`disclose`).
-BASES = ("people", "qualitative", "listing")
+BASES = ("people", "qualitative", "listing", "activity")
+#: Column names (lower case) besides the characteristic identifiers that ``basis="activity"`` refuses: a group
+#: column, or columns named after ethnicity groups or sexes (a crosstab by group), i.e. people by characteristic.
+ACTIVITY_REFUSED = frozenset({"group", "groups", "bame", "white", "black", "asian", "mixed", "male", "female"})
 
 
 class DisclosureWarning(UserWarning):

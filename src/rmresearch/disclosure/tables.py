@@ -21,7 +21,7 @@ from ..errors import AnalysisError
 from .combine import _remember, check_unrounded
 from .log import _ATTRS_KEY, record_call
 from .rounding import _round_series
-from .rules import BASES, OFS_CODES, DisclosureWarning, _resolve_rules, _resolve_style
+from .rules import ACTIVITY_REFUSED, BASES, OFS_CODES, DisclosureWarning, _resolve_rules, _resolve_style
 from .specs import (
     _column_list,
     _derived_places,
@@ -120,7 +120,7 @@ def disclose(
         Derived columns that hold one statistic for the whole table (a test's
         chi-squared and p-value repeated on every row): suppressed in every row
         if any row's bases are suppressed, since the other rows would show it.
-    basis : {"people", "qualitative", "listing"}, default "people"
+    basis : {"people", "qualitative", "listing", "activity"}, default "people"
         Which rule applies to the table's counts (DOMAIN.md section 3), recorded
         in the log so a reader (and the release gate) knows:
 
@@ -131,6 +131,14 @@ def disclose(
           12 leaders"), so they agree with a framework matrix listing the same
           people, but a cell of 1 to ``ofs_max_numerator_suppressed`` (2) people
           is suppressed.
+        - ``"activity"``: counts of programme activity (pairs, meetings held,
+          sessions attended, transcripts, identifiers replaced, participants in
+          total): counts, rates, means and derived numbers are shown exactly
+          (a 12-pair pilot shows 12 pairs and a withdrawal share of 1 in 12 as
+          8.3%), for every audience. Refused (AnalysisError) for a table with a
+          characteristic column (ethnicity, sex, disability, ``group``...):
+          activity broken down by characteristic counts people, so it is
+          ``"people"``.
         - ``"listing"``: a person-level listing (framework matrix). Counting its
           rows gives back any count a rounded table hides, so the listing may
           not carry a characteristic: the ``characteristics`` columns are
@@ -222,11 +230,15 @@ def disclose(
     call = _read_call(table, counts, rates, means, derived, derived_decimals, derived_table_wide, decimals)
 
     # Every suppression decision is made here, on the unrounded input.
-    codes = _suppression_codes(table, call, rules, style, percent)
-    derived_codes = _derived_codes(table, call, codes, rules, style)
     hidden_characteristics = _listing_characteristics(table, basis, characteristics, call.roles)
+    codes = _suppression_codes(table, call, rules, "hesa" if basis == "activity" else style, percent)
+    derived_codes = _derived_codes(table, call, codes, rules, style)
+    if basis == "activity":  # programme activity is shown exactly: nothing is suppressed
+        codes = {c: np.full(len(table), None, dtype=object) for c in codes}
+        derived_codes = {c: np.full(len(table), None, dtype=object) for c in derived_codes}
     rounded, qualitative_marked = _round_counts(table, call.counts, basis, rules, style)
-    _warn_unrounded_bases(table, call)
+    if basis != "activity":
+        _warn_unrounded_bases(table, call)
 
     result, suppressed_by_column = _shown_table(table, call, rounded, codes, derived_codes, hidden_characteristics,
                                                 rules, percent, decimals)
@@ -395,6 +407,8 @@ def _listing_characteristics(table: pd.DataFrame, basis: str, characteristics: A
         raise AnalysisError(f"basis must be one of {', '.join(map(repr, BASES))}, not {basis!r}.")
     if characteristics is not None and basis != "listing":
         raise AnalysisError("characteristics= applies to basis='listing' (a person-level listing) only.")
+    if basis == "activity":
+        _check_activity(table)
     if basis != "listing":
         return []
     if characteristics is None:
@@ -409,6 +423,18 @@ def _listing_characteristics(table: pd.DataFrame, basis: str, characteristics: A
     return hidden
 
 
+def _check_activity(table: pd.DataFrame) -> None:
+    """Refuse ``basis="activity"`` for a table broken down by a personal characteristic (or group)."""
+    labels = [*table.columns, *table.index.names, table.columns.name]
+    found = [c for c in labels if _is_characteristic(c) or (isinstance(c, str) and c.lower() in ACTIVITY_REFUSED)]
+    if found:
+        raise AnalysisError(
+            f"basis='activity' is for counts of programme activity (pairs, meetings, sessions, transcripts), "
+            f"but this table has the characteristic column(s) {found}: activity broken down by a characteristic "
+            "counts people by characteristic, so disclose it with basis='people' (HESA rounding and suppression)."
+        )
+
+
 def _round_counts(table: pd.DataFrame, count_columns: list[Any], basis: str, rules: DisclosureRules,
                   style: str) -> tuple[dict[Any, pd.Series], dict[Any, int]]:
     """Counts rounded (people, listing) or, for qualitative code counts, shown exactly with 1 to 2 marked."""
@@ -416,6 +442,9 @@ def _round_counts(table: pd.DataFrame, count_columns: list[Any], basis: str, rul
     qualitative_marked: dict[Any, int] = {}
     for column in count_columns:
         series = _numeric(table, column, "count")
+        if basis == "activity":
+            rounded[column] = _exact_counts(series, column)
+            continue
         if basis == "qualitative":
             values = series.to_numpy(dtype=np.float64, na_value=np.nan)
             if (values < 0).any():
@@ -429,6 +458,16 @@ def _round_counts(table: pd.DataFrame, count_columns: list[Any], basis: str, rul
             continue
         rounded[column] = _integer_counts(_round_series(series, rules.round_to, f"count column {column!r}"))
     return rounded, qualitative_marked
+
+
+def _exact_counts(series: pd.Series, column: Any) -> pd.Series:
+    """A count of programme activity as given: whole numbers, not negative, never rounded."""
+    values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    present = values[~np.isnan(values)]
+    if (present < 0).any() or (present != np.round(present)).any():
+        raise AnalysisError(f"count column {column!r} must hold whole numbers of at least 0 (counts of programme "
+                            "activity are shown exactly).")
+    return _integer_counts(series)
 
 
 def _warn_unrounded_bases(table: pd.DataFrame, call: _Call) -> None:

@@ -19,7 +19,9 @@ def disclosure_problems(folder: str | Path) -> list[str]:
     A table is an output with ``text/html`` holding ``<table`` (or Markdown
     holding a pipe table) without the metadata that
     :func:`rmresearch.display.show_table` attaches, or one disclosed under rules
-    below the HESA minimums (a notebook passing rules of its own to ``disclose``).
+    below the HESA minimums (a notebook passing rules of its own to ``disclose``). A table disclosed with
+    ``basis="activity"`` (counts of programme activity, shown exactly) passes, unless its header names a
+    characteristic column.
     """
     import nbformat
 
@@ -41,12 +43,29 @@ def disclosure_problems(folder: str | Path) -> list[str]:
                         f"{path.name}, cell {source_index}: a table is shown without disclosure control; show it with "
                         "rmresearch.display.show_table(disclose(...))"
                     )
+                if is_table and _output_meta(output).get("basis") == "activity":
+                    problems += _activity_problems(path.name, source_index, _text(data.get("text/html", "")))
                 weak = _output_meta(output).get("below_hesa_minimums") if is_table else None
                 if weak:  # disclosed, but under rules of the notebook's own that a public release may not use
                     problems.append(
                         f"{path.name}, cell {source_index}: a table is disclosed under rules below the HESA minimums "
                         f"({'; '.join(map(str, weak))}); disclose it with the cohort's rules (rules=cfg.disclosure)")
     return problems
+
+
+_HEADER = re.compile(r"<th[^>]*>(.*?)</th>", re.S)
+
+
+def _activity_problems(notebook: str, cell: int, page: str) -> list[str]:
+    """A table disclosed as programme activity (shown exactly) may not carry a characteristic column."""
+    from ..disclosure.rules import ACTIVITY_REFUSED
+    from ..disclosure.specs import _is_characteristic
+
+    # show_table prints readable headers ("ethnicity group"): back to the identifier form
+    headers = {html.unescape(re.sub(r"<[^>]+>", "", h)).strip().lower().replace(" ", "_") for h in _HEADER.findall(page)}
+    found = sorted(h for h in headers if _is_characteristic(h) or h.lower() in ACTIVITY_REFUSED)
+    return [f"{notebook}, cell {cell}: a table shown exactly as programme activity has the characteristic column(s) "
+            f"{', '.join(found)}; disclose it with basis='people'"] if found else []
 
 
 def leak_audit(config: CohortConfig | list[CohortConfig], paths: list[Path]) -> list[str]:

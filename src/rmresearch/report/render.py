@@ -184,7 +184,15 @@ def _summary(sections: list[RenderedNotebook], results: dict[str, dict]) -> list
     return groups
 
 
+_ACTIVITY_TEXT = (" Counts of programme activity (participants in total, pairs, meetings held, transcripts "
+                  "anonymised) are shown exactly; people by characteristic or outcome follow the rules above.")
+
+
 def _rules_text(rules) -> str:
+    return _people_rules_text(rules) + _ACTIVITY_TEXT
+
+
+def _people_rules_text(rules) -> str:
     if rules.style == "ofs":
         return (f"Small numbers are controlled in the Office for Students style: counts are rounded to the nearest "
                 f"{rules.round_to}; rates are suppressed and shown with a code ([none], [low], [DPL], [DPH]) when "
