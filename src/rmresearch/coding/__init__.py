@@ -16,13 +16,17 @@ and QualCoder (REFI-QDA ``.qdc`` and ``.qdpx``).
 
 from .agreement import LEVELS, alpha_by_code, coding_comparison, cohen_kappa, krippendorff_alpha, reliability_matrix
 from .analysis import (
+    ThemeHeadline,
     code_cooccurrence,
     code_frequencies,
     coded_segments,
+    cooccurrence_title,
     exemplar_quotes,
     framework_matrix,
+    most_discussed,
     plot_cooccurrence,
     quote_blocks,
+    rounded_theme_counts,
     theme_table,
 )
 from .codebook import (
@@ -59,7 +63,8 @@ __all__ = [
     "LEVELS", "cohen_kappa", "krippendorff_alpha", "coding_comparison", "alpha_by_code", "reliability_matrix",
     # analysis
     "coded_segments", "code_frequencies", "code_cooccurrence", "plot_cooccurrence", "framework_matrix",
-    "exemplar_quotes", "quote_blocks", "theme_table",
+    "exemplar_quotes", "quote_blocks", "theme_table", "cooccurrence_title", "rounded_theme_counts", "most_discussed",
+    "ThemeHeadline",
     # REFI-QDA
     "QdpxError", "QdpxProject", "export_qdpx", "import_qdpx", "validate_project_xml",
     # cohort and demo

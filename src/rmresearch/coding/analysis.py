@@ -16,7 +16,7 @@ Counts returned here are unrounded: pass every table a report shows through
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,10 @@ __all__ = [
     "code_frequencies",
     "code_cooccurrence",
     "plot_cooccurrence",
+    "cooccurrence_title",
+    "rounded_theme_counts",
+    "most_discussed",
+    "ThemeHeadline",
     "quote_blocks",
     "framework_matrix",
     "exemplar_quotes",
@@ -175,21 +179,31 @@ def code_cooccurrence(
     return matrix.astype(np.int64)
 
 
-def plot_cooccurrence(matrix: pd.DataFrame, *, rules=None, codebook: Codebook | None = None, ax=None):
+def plot_cooccurrence(matrix: pd.DataFrame, *, rules=None, codebook: Codebook | None = None, ax=None,
+                      unit: str = "segment"):
     """Heatmap of a co-occurrence table drawn from ROUNDED counts (disclosure control).
 
     Counts are rounded with :func:`rmresearch.disclosure.hesa_round` to
     ``rules.round_to`` (5 by default) before anything is drawn or written in
-    the cells. The title names the pair of different codes that co-occur most.
+    the cells. The title (:func:`cooccurrence_title`) is computed from the
+    rounded counts drawn, so it is true of what the figure shows.
 
     Returns
     -------
     matplotlib.figure.Figure
         The figure drawn on (``ax.figure`` when ``ax`` is given); the heatmap is its first axes.
+
+    Raises
+    ------
+    rmresearch.errors.AnalysisError
+        For a table without themes (nothing to draw).
     """
     from ..disclosure import hesa_round
     from ..plots import new_figure
 
+    if matrix.empty:
+        raise AnalysisError("The co-occurrence table has no themes, so there is nothing to draw; "
+                            "check that the codebook has codable themes.")
     base = getattr(rules, "round_to", 5) if rules is not None else 5
     rounded = pd.DataFrame(hesa_round(matrix.to_numpy(), base=base), index=matrix.index, columns=matrix.columns)
     labels = [_titles(codebook)(c) for c in matrix.index]
@@ -208,15 +222,130 @@ def plot_cooccurrence(matrix: pd.DataFrame, *, rules=None, codebook: Codebook | 
         for j in range(values.shape[1]):
             ax.text(j, i, f"{int(values[i, j])}", ha="center", va="center", fontsize=8,
                     color="white" if vmax and values[i, j] > 0.6 * vmax else "black")
-    off = values.copy()
-    np.fill_diagonal(off, -1)
-    if off.size and off.max() > 0:
-        i, j = np.unravel_index(np.argmax(off), off.shape)
-        ax.set_title(f"'{labels[i]}' and '{labels[j]}' occur together most often")
-    else:
-        ax.set_title("No two themes share a segment")
-    fig.colorbar(im, ax=ax, shrink=0.8, label=f"Segments coded with both (rounded to {base})")
+    ax.set_title(cooccurrence_title(pd.DataFrame(values, index=labels, columns=labels), base=base, unit=unit))
+    fig.colorbar(im, ax=ax, shrink=0.8, label=f"{unit.capitalize()}s coded with both (rounded to {base})")
     return fig
+
+
+def _and_list(items: Sequence[str]) -> str:
+    """``'A'``, ``'A' and 'B'``, ``'A', 'B' and 'C'``."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _rounding_note(base: int) -> str:
+    return f" (counts rounded to the nearest {base})" if base > 1 else ""
+
+
+def cooccurrence_title(shown: pd.DataFrame, *, base: int = 5, unit: str = "segment") -> str:
+    """The title of a co-occurrence heatmap, true of the counts it shows (``shown``: already rounded to ``base``).
+
+    The pair (or pairs, when tied) of different themes with the highest shown count; when every pair
+    shows 0, a sentence that is true whatever the unrounded counts were (a pair sharing one segment
+    rounds to 0, so "no two themes share a segment" would be false).
+
+    Examples
+    --------
+    >>> shown = pd.DataFrame([[5, 0], [0, 5]], index=["Safe space", "Reciprocity"], columns=["Safe space", "Reciprocity"])
+    >>> cooccurrence_title(shown)
+    'No pair of themes shares more than 2 segments (counts rounded to the nearest 5)'
+    >>> cooccurrence_title(shown, base=1, unit="turn")
+    'No two themes share a turn'
+    >>> shown.iloc[0, 1] = shown.iloc[1, 0] = 10
+    >>> cooccurrence_title(shown)
+    "'Safe space' and 'Reciprocity' occur together most often"
+    """
+    values = shown.to_numpy(dtype=float)
+    if values.size == 0 or not np.nanmax(np.diag(values), initial=0) > 0:
+        return _nothing_coded(base, unit)
+    upper = np.triu(np.nan_to_num(values, nan=0.0), k=1)
+    top = upper.max() if upper.size else 0
+    if len(values) < 2:
+        return f"Only one theme was coded, so no pair of themes can share a {unit}"
+    if top <= 0:
+        if base <= 1:
+            return f"No two themes share a {unit}"
+        return f"No pair of themes shares more than {(base - 1) // 2} {unit}s{_rounding_note(base)}"
+    labels = [str(c) for c in shown.index]
+    pairs = [f"'{labels[i]}' with '{labels[j]}'" for i, j in zip(*np.nonzero(upper == top))]
+    if len(pairs) == 1:
+        return pairs[0].replace("' with '", "' and '") + " occur together most often"
+    equally = "about equally often" if base > 1 else "equally often"
+    if len(pairs) == len(values) * (len(values) - 1) // 2:
+        return f"Every pair of themes occurs together {equally}"
+    named = pairs[:3] + ([f"{len(pairs) - 3} more"] if len(pairs) > 3 else [])
+    return f"{len(pairs)} pairs of themes occur together {equally}, more than any other pair: {_and_list(named)}"
+
+
+def _nothing_coded(base: int, unit: str, within: str = "") -> str:
+    """Every shown count is 0: with rounding, true whatever the unrounded counts were (0, 1 and 2 round to 0)."""
+    if base > 1:
+        return f"No theme was coded in more than {(base - 1) // 2} {unit}s{within}{_rounding_note(base)}"
+    return "No theme was coded yet"
+
+
+def rounded_theme_counts(frequencies: pd.DataFrame, *, by: str = "role", value: str = "segments",
+                         base: int = 5) -> pd.DataFrame:
+    """:func:`code_frequencies` as the wide table a chart draws: one row per theme title (codebook order), one
+    column per value of ``by``, each count rounded with :func:`rmresearch.disclosure.hesa_round` to ``base``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"title": ["A", "A", "B", "B"], "role": ["x", "y", "x", "y"], "segments": [7, 2, 1, 13]})
+    >>> rounded_theme_counts(f)
+    role   x   y
+    title
+    A      5   0
+    B      0  15
+    """
+    from ..disclosure import hesa_round
+
+    if value not in frequencies.columns:
+        raise AnalysisError(f"The frequencies have no column {value!r}; pass value='segments' or 'participants'.")
+    wide = frequencies.pivot(index="title", columns=by, values=value).reindex(
+        index=list(pd.unique(frequencies["title"])), columns=list(pd.unique(frequencies[by])))
+    return wide.fillna(0).astype(np.int64).apply(lambda col: hesa_round(col, base=base))
+
+
+class ThemeHeadline(NamedTuple):
+    """What :func:`most_discussed` found: the sentence, the themes it names, whether a chart has anything to show."""
+
+    text: str
+    top: list
+    drawable: bool
+
+
+def most_discussed(shown: pd.DataFrame, *, base: int = 5, unit: str = "turn") -> ThemeHeadline:
+    """The headline of a theme chart, computed from the counts it shows (``shown``: themes by column, rounded).
+
+    A theme's total is the length of its bar (the sum of its shown counts). No superlative over a tie
+    ("'A' and 'B' were discussed about equally often": rounded counts may hide a small difference) or over zeros, and ``drawable`` is False when every
+    bar would be empty, so the notebook shows a note instead of a figure over nothing.
+
+    Examples
+    --------
+    >>> most_discussed(pd.DataFrame({"x": [10, 5], "y": [5, 0]}, index=["A", "B"])).text
+    "'A' was the most discussed theme"
+    >>> most_discussed(pd.DataFrame({"x": [10, 5, 0], "y": [0, 5, 0]}, index=["A", "B", "C"])).text
+    "'A' and 'B' were discussed about equally often, more than any other theme"
+    >>> most_discussed(pd.DataFrame({"x": [0, 0]}, index=["A", "B"]))
+    ThemeHeadline(text='No theme was coded in more than 2 turns (counts rounded to the nearest 5)', top=[], drawable=False)
+    >>> most_discussed(pd.DataFrame({"x": [0, 0], "y": [0, 0]}, index=["A", "B"]).rename_axis(columns="role"), base=1).text
+    'No theme was coded yet'
+    """
+    totals = shown.sum(axis=1) if not shown.empty else pd.Series(dtype=float)
+    if totals.empty or not totals.max() > 0:
+        within = f" in any one {shown.columns.name or 'group'}".replace("_", " ") if shown.shape[1] > 1 else ""
+        text = _nothing_coded(base, unit, within) if len(shown.index) else "No theme was coded yet: the table has no themes"
+        return ThemeHeadline(text, [], False)
+    top = [str(t) for t in totals.index[totals == totals.max()]]
+    names = _and_list([f"'{t}'" for t in top])
+    if len(top) == 1:
+        return ThemeHeadline(f"{names} was the most discussed theme", top, True)
+    equally = "about equally often" if base > 1 else "equally often"
+    if len(top) == len(totals):
+        return ThemeHeadline(f"{names} were discussed {equally}", top, True)
+    return ThemeHeadline(f"{names} were discussed {equally}, more than any other theme", top, True)
 
 
 def _first_sentence(text: str, min_words: int = 5) -> str:
