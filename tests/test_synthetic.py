@@ -463,3 +463,164 @@ def test_too_small_a_demo_is_refused_with_an_analysis_error(tmp_path):
     with pytest.raises(AnalysisError, match="at least 100"):
         generate_demo(tmp_path / "small", n_students=99)
     assert not (tmp_path / "small").exists()
+
+
+# --------------------------------------------------------------------------- the pilot-shaped cohort (issue 13)
+
+from rmresearch.config import load_cohort  # noqa: E402
+from rmresearch.errors import OutputRefused  # noqa: E402
+from rmresearch.inputs import validate_cohort  # noqa: E402
+from rmresearch.io.transcripts import read_transcript  # noqa: E402
+from rmresearch.synthetic import generate_pilot  # noqa: E402
+
+PILOT_SMALL = {"n_students": 1000, "n_staff": 400}
+
+
+@pytest.fixture(scope="session")
+def pilot(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pilot_a")
+    return out, generate_pilot(out, seed=2024, **PILOT_SMALL)
+
+
+def _pilot_csv(root: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(root / "data" / "pilot" / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def _pilot_problems(root: Path) -> list:
+    _, problems = validate_cohort(load_cohort("pilot", cohorts_dir=root / "cohorts"))
+    return [p for p in problems if p.severity == "error"]
+
+
+def test_pilot_is_byte_identical_for_a_seed_and_differs_for_another(pilot, tmp_path):
+    root, _ = pilot
+    generate_pilot(tmp_path / "b", seed=2024, **PILOT_SMALL)
+    assert _tree(root) == _tree(tmp_path / "b")
+    generate_pilot(tmp_path / "c", seed=7, **PILOT_SMALL)
+    other = _tree(tmp_path / "c")
+    assert other["data/pilot/pairs.csv"] != _tree(root)["data/pilot/pairs.csv"]
+
+
+def test_pilot_has_12_pairs_24_participants_and_its_ground_truth(pilot):
+    root, summary = pilot
+    participants, pairs = _pilot_csv(root, "participants"), _pilot_csv(root, "pairs")
+    assert len(participants) == 24 and participants["participant_id"].is_unique and set(participants["cohort"]) == {"pilot"}
+    assert len(pairs) == 12
+    assert participants["role"].value_counts().to_dict() == {"senior_leader": 12, "staff_partner": 6, "student_partner": 6}
+    assert set(pairs["senior_id"]) | set(pairs["partner_id"]) == set(participants["participant_id"])
+    truth = json.loads((root / "data/pilot/ground_truth/effects.json").read_text(encoding="utf-8"))
+    assert truth["generator"]["module"] == "rmresearch.synthetic" and truth["cohort"]["id"] == "pilot"
+    assert (truth["pilot"]["pairs"], truth["pilot"]["participants"], truth["pilot"]["interviews"]) == (12, 24, 3)
+    assert summary["counts"]["pairs"] == 12 and summary["counts"]["transcripts"] == 3
+    assert sorted(p.name for p in (root / "interviews/pilot/raw").iterdir()) == [
+        "interview_01.docx", "interview_02.txt", "interview_03.vtt"]
+    assert (root / "cohorts/pilot.yml").is_file() and not (root / "cohorts/demo.yml").exists()
+
+
+def test_pilot_one_participant_without_interview_consent_is_not_interviewed(pilot):
+    root, _ = pilot
+    participants = _pilot_csv(root, "participants")
+    declined = participants.loc[participants["consent_interview"] == "No", "participant_id"].tolist()
+    assert len(declined) == 1 and set(participants["consent_interview"]) == {"Yes", "No"}
+    truth = json.loads((root / "data/pilot/ground_truth/effects.json").read_text(encoding="utf-8"))
+    assert truth["pilot"]["consent_interview_no"] == declined
+    assert truth["interviews"]["not_interviewed_no_consent"] == declined
+    interviewed = [r["participant_id"] for r in _records_of(root)]
+    assert len(interviewed) == 3 and declined[0] not in interviewed
+
+
+def _records_of(root: Path) -> list[dict]:
+    lines = (root / "data/pilot/ground_truth/identifiers.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def test_pilot_auto_caption_is_lower_case_without_speaker_labels_and_reads(pilot):
+    root, _ = pilot
+    vtt = (root / "interviews/pilot/raw/interview_03.vtt").read_text(encoding="utf-8")
+    assert vtt.startswith("WEBVTT") and "<v " not in vtt
+    cues = [line for line in vtt.splitlines()[2:] if line and "-->" not in line and "/" not in line[:40]]
+    assert cues and all(c == c.lower() for c in cues)
+    assert [r["auto_caption"] for r in _records_of(root)] == [False, False, True]
+    transcript = read_transcript(root / "interviews/pilot/raw/interview_03.vtt")
+    assert transcript.turns and {t.speaker for t in transcript.turns} == {None}
+    txt = read_transcript(root / "interviews/pilot/raw/interview_02.txt")
+    assert {t.speaker for t in txt.turns} >= {"Interviewer"}
+
+
+def test_pilot_exports_have_title_rows_totals_row_and_labels(pilot):
+    root, _ = pilot
+    for name, rows in (("students", 1000), ("staff", 0)):
+        lines = (root / f"data/pilot/{name}.csv").read_text(encoding="utf-8").splitlines()
+        assert lines[0].startswith("University of Anytown (synthetic)") and lines[2] == ""
+        assert lines[3].startswith(("student_id,", "staff_id,"))
+        total = lines[-1].split(",")
+        assert total[0] == "Total" and int(total[1]) == len(lines) - 5
+        if rows:
+            assert int(total[1]) == rows
+    students = pd.read_csv(root / "data/pilot/students.csv", skiprows=3, dtype=str, keep_default_na=False).iloc[:-1]
+    assert "ethnicity_group" not in students.columns
+    assert "White - British" in set(students["ethnicity_code"]) and not students["ethnicity_code"].str.fullmatch(r"\d+").any()
+    assert {"Upper Second Class Honours", "First Class Honours"} <= set(students["degree_class"])
+    assert set(students["mentored"]) == {"Yes", "No"}
+    pairs = _pilot_csv(root, "pairs")
+    assert pairs["start_date"].str.fullmatch(r"\d\d/\d\d/2024").all()
+    participants = _pilot_csv(root, "participants")
+    assert not participants["ethnicity_code"].str.fullmatch(r"\d+").any()
+
+
+def test_pilot_mentored_staff_have_one_year_of_follow_up_and_students_not_yet_graduated(pilot):
+    root, _ = pilot
+    staff = pd.read_csv(root / "data/pilot/staff.csv", skiprows=3, dtype=str, keep_default_na=False).iloc[:-1]
+    assert sorted(staff["year"].unique()) == [str(y) for y in range(2019, 2025)]
+    assert sorted(staff.loc[staff["mentored"] == "Yes", "year"].unique()) == ["2023", "2024"]
+    students = pd.read_csv(root / "data/pilot/students.csv", skiprows=3, dtype=str, keep_default_na=False).iloc[:-1]
+    truth = json.loads((root / "data/pilot/ground_truth/effects.json").read_text(encoding="utf-8"))
+    waiting = truth["students"]["not_yet_graduated_mentored"]
+    assert len(waiting) == 3
+    linked = set(_pilot_csv(root, "participants")["student_id"])
+    rows = students[students["student_id"].isin(waiting)]
+    assert set(waiting) <= linked and len(rows) == 3
+    assert (rows["mentored"] == "Yes").all() and (rows["completed"] == "").all() and (rows["degree_class"] == "").all()
+    assert (rows["qualification_year"] == "").all() and (rows["entry_year"] == "2023").all()
+
+
+def test_pilot_validate_lists_only_the_two_totals_rows(pilot, tmp_path):
+    """The readers name a totals row as an error today: the pilot's only problems; without them it is valid."""
+    root, _ = pilot
+    errors = _pilot_problems(root)
+    assert sorted((Path(p.file).name, p.message) for p in errors) == [
+        ("staff.csv", "looks like a totals row; remove it from the table"),
+        ("students.csv", "looks like a totals row; remove it from the table")]
+    generate_pilot(tmp_path, seed=2024, **PILOT_SMALL)
+    for name in ("students", "staff"):
+        path = tmp_path / f"data/pilot/{name}.csv"
+        path.write_text("\n".join(path.read_text(encoding="utf-8").splitlines()[:-1]) + "\n", encoding="utf-8")
+    assert _pilot_problems(tmp_path) == []
+
+
+def test_pilot_rewrites_itself_but_never_a_project_file(pilot, tmp_path):
+    generate_pilot(tmp_path, seed=2024, **PILOT_SMALL)
+    generate_pilot(tmp_path, seed=2024, **PILOT_SMALL)  # over its own previous files, cohorts/pilot.yml included
+    assert _tree(tmp_path) == _tree(pilot[0])
+    foreign = tmp_path / "other"
+    (foreign / "cohorts").mkdir(parents=True)
+    (foreign / "cohorts/pilot.yml").write_text("cohort: pilot\n", encoding="utf-8")
+    with pytest.raises(OutputRefused):
+        generate_pilot(foreign, seed=2024, **PILOT_SMALL)
+    assert (foreign / "cohorts/pilot.yml").read_text(encoding="utf-8") == "cohort: pilot\n"
+
+
+def test_pilot_beside_the_full_demo_changes_none_of_its_files(tmp_path):
+    generate_demo(tmp_path / "a", seed=2024, n_students=200, n_staff=200)
+    generate_demo(tmp_path / "b", seed=2024, n_students=200, n_staff=200)
+    generate_pilot(tmp_path / "b", seed=2024, **PILOT_SMALL)
+    generate_demo(tmp_path / "b", seed=2024, n_students=200, n_staff=200)  # the demo again, beside the pilot
+    demo_files = _tree(tmp_path / "a")
+    assert {k: v for k, v in _tree(tmp_path / "b").items() if k in demo_files} == demo_files
+
+
+def test_demo_command_pilot_flag(pilot, tmp_path, capsys):
+    from rmresearch.cli import main
+
+    assert main(["demo", "--pilot", "--out", str(tmp_path), "--students", "1000", "--staff", "400"]) == 0
+    assert "Synthetic pilot cohort written" in capsys.readouterr().out
+    assert _tree(tmp_path) == _tree(pilot[0])
