@@ -59,7 +59,7 @@ def test_overview_report_for_the_demo(demo_copy):
     assert "load_cohort(" not in report
     recorded = json.loads((out / "00_overview.results.json").read_text())
     by_key = {r["key"]: r for r in recorded["results"]}
-    assert by_key["pairs"]["value"] % 5 == 0 and by_key["pairs_completed_rate"]["kind"] == "rate"
+    assert by_key["pairs"]["value"] == 26 and by_key["pairs_completed_rate"]["kind"] == "rate"  # activity: exact
     assert recorded["disclosure_log"]  # the kernel's disclosure log came out with the results
     assert "Pairs that held all 6 planned meetings" in report  # the executive summary reads the results file
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -84,12 +84,20 @@ def test_a_failing_notebook_is_named_and_the_old_report_kept(demo_copy, tmp_path
     build_report(cfg, notebooks_dir=notebooks, progress=False)
     out = demo_copy / "reports" / "demo"
     before = sorted(p.name for p in out.iterdir())
-    write_notebook(notebooks / "01_broken.ipynb", "y = 2", "raise KeyError('tariff')")
+    write_notebook(notebooks / "01_broken.ipynb", "y = 2",
+                   "%matplotlib inline\nimport pandas as pd\n\n"
+                   "students = pd.DataFrame({'student_id': ['s1', 's2']})\nmean = students['tariff'].mean()\nz = 3")
     with pytest.raises(ReportError) as info:
         build_report(cfg, notebooks_dir=notebooks, progress=False)
     message = str(info.value)
-    assert "01_broken.ipynb" in message and "KeyError" in message and "tariff" in message
-    assert "cell 4:" in message  # markdown, parameters, y = 2, then the failing cell
+    # markdown, parameters, y = 2, then the failing cell; the line that failed, not `%matplotlib inline`
+    assert message.splitlines()[:3] == [
+        "Notebook 01_broken.ipynb failed in cell 4, line 5: mean = students['tariff'].mean()",
+        "  KeyError: 'tariff'",
+        "  column 'tariff' is missing (check the students input, which should have it; "
+        "`rmresearch schema students` lists its columns)",
+    ]
+    assert "\x1b[" not in message and "matplotlib" not in message
     assert sorted(p.name for p in out.iterdir()) == before
 
 
@@ -107,6 +115,57 @@ def test_an_analysis_error_in_a_notebook_reaches_the_user_as_one_line(demo_copy,
     assert str(info.value) == ("Notebook 03_gap.ipynb, cell 4: students table: no qualifier has a degree class; "
                                "check degree_class")  # markdown, parameters, y = 2, then the failing cell
     assert not (demo_copy / "reports" / "demo").exists()
+
+# IPython's frames as papermill hands them over (colours included): a cell calling a function of an earlier cell
+_RED, _CYAN, _GREEN, _OFF = "\x1b[31m", "\x1b[36m", "\x1b[32m", "\x1b[39m"
+_CALL_INTO_EARLIER_CELL = [
+    f"{_RED}{'-' * 75}{_OFF}",
+    f"{_RED}KeyError{_OFF}                                  Traceback (most recent call last)",
+    f"{_CYAN}Cell{_OFF}{_CYAN} {_OFF}{_GREEN}In[2]{_OFF}{_GREEN}, line 2{_OFF}\n{_GREEN}      1{_OFF} y = {_GREEN}1{_OFF}\n"
+    f"{_GREEN}----> {_OFF}{_GREEN}2{_OFF} f({{}})\n",
+    f"{_CYAN}Cell{_OFF}{_CYAN} {_OFF}{_GREEN}In[1]{_OFF}{_GREEN}, line 2{_OFF}, in {_CYAN}f{_OFF}(d)\n"
+    f"{_GREEN}----> {_OFF}{_GREEN}2{_OFF}     return d['x']\n",
+    f"{_RED}KeyError{_OFF}: 'x'",
+]
+
+
+def test_the_failing_line_is_the_failed_cells_deepest_frame_not_its_first_line():
+    from rmresearch.report.notebooks import cause_hint, failing_line
+
+    error = {"ename": "KeyError", "evalue": "'x'", "exec_count": 2, "source": "y = 1\nf({})",
+             "traceback": _CALL_INTO_EARLIER_CELL}
+    assert failing_line(error) == (2, "f({})")  # the frame of In[1] (another cell's function) is not this cell's
+    assert cause_hint(error) == ""  # a dict's key, not a column: no pandas frame
+    syntax = {"ename": "SyntaxError", "evalue": "incomplete input", "exec_count": 1, "source": "y = 1\nx = (\n",
+              "traceback": [f"  {_CYAN}Cell{_OFF} {_GREEN}In[1]{_OFF}{_GREEN}, line 2{_OFF}\n{_RED}    x = ({_OFF}\n"
+                            f"         ^\n{_RED}SyntaxError{_OFF}: incomplete input\n"]}
+    assert failing_line(syntax) == (2, "x = (")
+    older_ipython = {"source": "%matplotlib inline\nimport pandas\n1 / 0", "exec_count": 7,
+                     "traceback": ["Input In [7], in <cell line: 3>()\n----> 3 1 / 0\n", "ZeroDivisionError: ..."]}
+    assert failing_line(older_ipython) == (3, "1 / 0")
+    magic_only = {"source": "\n%matplotlib inline\nboom()", "exec_count": 4, "traceback": ["NameError: boom"]}
+    assert failing_line(magic_only) == (None, "%matplotlib inline")  # nothing names a line: the first one
+    long = {"source": "x = [" + "1, " * 100 + "]", "exec_count": 1, "traceback": ["Cell In[1], line 1\n"]}
+    number, line = failing_line(long)
+    assert number == 1 and len(line) == 160 and line.endswith("...")
+
+
+def test_a_missing_column_names_the_inputs_that_declare_it():
+    from rmresearch.report.notebooks import cause_hint
+
+    through_pandas = [f"{_CYAN}File {_OFF}{_GREEN}/venv/site-packages/pandas/core/frame.py:4113{_OFF}, in DataFrame"]
+    assert cause_hint({"ename": "KeyError", "evalue": "'sex'", "traceback": through_pandas}) == (
+        "column 'sex' is missing (check the input that should have it: participants, students or staff; "
+        "`rmresearch schema <table>` lists the columns)")
+    assert cause_hint({"ename": "KeyError", "evalue": "\"['tariff', 'mentored'] not in index\"",
+                       "traceback": through_pandas}) == (
+        "columns 'tariff', 'mentored' are missing (check the input that should have them: students or staff; "
+        "`rmresearch schema <table>` lists the columns)")
+    assert cause_hint({"ename": "KeyError", "evalue": "\"None of [Index(['tarif'], dtype='object')] are in the "
+                                                     "[columns]\"", "traceback": through_pandas}) == (
+        "column 'tarif' is missing (check the input that should have it; `rmresearch schema <table>` lists the columns)")
+    assert cause_hint({"ename": "ValueError", "evalue": "'tariff'", "traceback": through_pandas}) == ""
+
 
 def _project_notebooks(tmp_path: Path, *extra: tuple[str, tuple[str, ...]]) -> Path:
     notebooks = tmp_path / "notebooks"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -127,7 +129,9 @@ def _execute_safely(*args) -> tuple[float | None, dict | None]:
     try:
         return _execute(*args), None
     except pm.PapermillExecutionError as exc:
-        return None, {"cell_index": exc.cell_index, "source": exc.source, "ename": exc.ename, "evalue": exc.evalue}
+        return None, {"cell_index": exc.cell_index, "source": exc.source, "ename": exc.ename, "evalue": exc.evalue,
+                      "exec_count": exc.exec_count, "traceback": list(exc.traceback or [])}
+
 
 def _user_error_names() -> set[str]:
     """Class names of rmresearch's user-fixable errors (:class:`~rmresearch.errors.RMResearchError` and below)."""
@@ -144,21 +148,135 @@ def _failure(nb_path: Path, executed_path: Path, failed_dir: Path, error: dict) 
 
     A user-fixable error raised in a cell (an :class:`~rmresearch.errors.AnalysisError`, any
     :class:`~rmresearch.errors.RMResearchError`) becomes one line: the notebook, the source cell number
-    and the error's message, which says what to do. Anything else is a bug: its type, the cell's first
-    line and where the partly executed notebook is kept.
+    and the error's message, which says what to do. Anything else is a bug: its type, the line of the
+    cell it came from (:func:`failing_line`), what input it points at when it can tell
+    (:func:`cause_hint`) and where the partly executed notebook is kept.
     """
     if executed_path.exists():
         _keep_private(executed_path, failed_dir / nb_path.name)
     cell = _source_cell_number(failed_dir / nb_path.name, error["cell_index"])
+    evalue = strip_ansi(str(error.get("evalue") or ""))
     if error.get("ename") in _user_error_names():
-        return ReportError(f"Notebook {nb_path.name}, cell {cell}: {' '.join(str(error.get('evalue') or '').split())}")
-    first_line = (error.get("source") or "").strip().splitlines()[:1]
+        return ReportError(f"Notebook {nb_path.name}, cell {cell}: {' '.join(evalue.split())}")
+    number, line = failing_line(error)
+    hint = cause_hint(error)
     return ReportError(
-        f"Notebook {nb_path.name} failed in cell {cell}"
-        f"{': ' + first_line[0] if first_line else ''}\n  {error['ename']}: {error['evalue']}\n"
+        f"Notebook {nb_path.name} failed in cell {cell}{f', line {number}' if number else ''}"
+        f"{': ' + line if line else ''}\n  {error['ename']}: {evalue}\n"
+        f"{f'  {hint}{chr(10)}' if hint else ''}"
         f"The partly executed notebook (it may hold personal data: it is kept private, never share it) is in "
         f"{failed_dir / nb_path.name}; the previous report, if any, is unchanged."
     )
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+#: IPython >= 8.5 heads a cell's frame "Cell In[3], line 9"; 8.0-8.4 wrote "Input In [3], in <cell line: 9>()"
+_CELL_FRAME = re.compile(r"\s*(?:Cell In ?\[(\d+)\], line (\d+)|Input In ?\[(\d+)\], in <cell line: (\d+)>)")
+_MARKER = re.compile(r"^\s*-+>\s*\d+\s?(.*)$", re.M)
+_PANDAS_FRAME = re.compile(r"^\s*File \S*pandas[/\\]", re.M)
+#: pandas' KeyError for several columns: "['a', 'b'] not in index", "None of [Index(['a'], dtype='object')] are in the [columns]"
+_LISTED_KEYS = re.compile(r"(?:None of )?\[(?:Index\()?\[?(.*?)\]?(?:, dtype='\w+'\))?\] (?:not in index|are in the \[\w+\])")
+_QUOTED_LINE_MAX = 160
+
+
+def strip_ansi(text: str) -> str:
+    """``text`` without terminal colour codes (IPython colours its tracebacks).
+
+    >>> strip_ansi("\\x1b[31mKeyError\\x1b[39m: 'tariff'")
+    "KeyError: 'tariff'"
+    """
+    return _ANSI.sub("", text)
+
+
+def failing_line(error: dict) -> tuple[int | None, str]:
+    """The line of a failed cell the error came from: (its 1-based number in the cell, the line stripped).
+
+    ``error`` holds papermill's ``source`` (the cell), ``traceback`` (IPython's coloured frames),
+    ``exec_count``. The deepest frame of the failed cell is the line (frames of the libraries it
+    called are below it; a function defined in another cell is the other cell's; a chained
+    exception's last part, the one raised, comes last). Without such a frame:
+    ``(None, the cell's first non-blank line)``.
+
+    >>> failing_line({"source": "%matplotlib inline\\nx = 1\\nx['a']", "exec_count": 3,
+    ...               "traceback": ["\\x1b[36mCell\\x1b[39m In[3], line 3\\n----> 3 x['a']\\n", "TypeError: ..."]})
+    (3, "x['a']")
+    >>> failing_line({"source": "\\n%matplotlib inline\\nraise ValueError", "traceback": []})
+    (None, '%matplotlib inline')
+    """
+    lines = (error.get("source") or "").splitlines()
+    count = error.get("exec_count")
+    for entry in reversed([strip_ansi(str(e)) for e in error.get("traceback") or []]):
+        frame = _CELL_FRAME.match(entry)
+        if not frame:
+            continue
+        frame_count, number = (frame[1], frame[2]) if frame[1] else (frame[3], frame[4])
+        if count is not None and int(frame_count) != int(count):
+            continue
+        number = int(number)
+        if 1 <= number <= len(lines) and lines[number - 1].strip():
+            return number, _shorten(lines[number - 1].strip())
+        marker = _MARKER.search(entry)
+        if marker and marker[1].strip():
+            return number, _shorten(marker[1].strip())
+    first = next((line.strip() for line in lines if line.strip()), "")
+    return None, _shorten(first)
+
+
+def _shorten(line: str) -> str:
+    return line if len(line) <= _QUOTED_LINE_MAX else line[: _QUOTED_LINE_MAX - 3] + "..."
+
+
+def cause_hint(error: dict) -> str:
+    """What a failed cell's error says about an input, or ``""``.
+
+    A ``KeyError`` raised through pandas is a missing column: the hint names it and the input tables
+    whose schema declares it (``rmresearch schema <table>`` lists their columns).
+
+    >>> cause_hint({"ename": "KeyError", "evalue": "'tariff'", "traceback": ["File /x/pandas/core/frame.py:4113"]})
+    "column 'tariff' is missing (check the students input, which should have it; `rmresearch schema students` lists its columns)"
+    >>> cause_hint({"ename": "KeyError", "evalue": "'tariff'", "traceback": ["Cell In[3], line 1"]})  # a dict
+    ''
+    """
+    if error.get("ename") != "KeyError":
+        return ""
+    if not any(_PANDAS_FRAME.search(strip_ansi(str(e))) for e in error.get("traceback") or []):
+        return ""
+    columns = _missing_columns(strip_ansi(str(error.get("evalue") or "")))
+    if not columns:
+        return ""
+    from ..schemas import SCHEMAS
+
+    tables = [name for name, schema in SCHEMAS.items() if any(c.name in columns for c in schema.columns)]
+    named = ", ".join(repr(c) for c in columns)
+    what, it = (f"column {named} is", "it") if len(columns) == 1 else (f"columns {named} are", "them")
+    if len(tables) == 1:
+        return (f"{what} missing (check the {tables[0]} input, which should have {it}; "
+                f"`rmresearch schema {tables[0]}` lists its columns)")
+    which = f": {', '.join(tables[:-1])} or {tables[-1]}" if tables else ""
+    return (f"{what} missing (check the input that should have {it}{which}; "
+            "`rmresearch schema <table>` lists the columns)")
+
+
+def _missing_columns(evalue: str) -> list[str]:
+    r"""Column names in a pandas ``KeyError`` message: ``'tariff'``, ``"['a', 'b'] not in index"``.
+
+    >>> _missing_columns("'tariff'"), _missing_columns('"[\'a\', \'b\'] not in index"'), _missing_columns("3")
+    (['tariff'], ['a', 'b'], [])
+    """
+    try:
+        key = ast.literal_eval(evalue.strip())
+    except (ValueError, SyntaxError):
+        return []
+    if not isinstance(key, str):
+        return []
+    listed = _LISTED_KEYS.fullmatch(key)
+    if not listed:
+        return [key]
+    try:
+        names = ast.literal_eval(f"[{listed[1]}]")
+    except (ValueError, SyntaxError):
+        return []
+    return [str(n) for n in names]
 
 
 def _source_cell_number(executed: Path, cell_index: int) -> int:
