@@ -80,6 +80,10 @@ for _scale in ("career_confidence", "psychological_safety", "sponsorship"):
         CHECKS.append(("05_programme", f"survey_change_{_scale}_{_role}", "ci",
                        lambda e, s=_scale: e["surveys"]["true_change"]["partner"][s]))
 
+# Counts of programme activity: recorded with basis="activity" and equal to the truth exactly (issue 13).
+EXACT = {("00_overview", "participants"), ("00_overview", "pairs"), ("00_overview", "meetings_held"),
+         ("00_overview", "pairs_withdrew_rate"), ("01_anonymisation", "transcripts_anonymised")}
+
 # Headline results the report records that effects.json has no truth for.
 NO_TRUTH = {
     ("00_overview", "pairs_completed_rate"): "pairs holding every planned meeting is not recorded in effects.json",
@@ -126,8 +130,11 @@ def test_every_headline_result_matches_the_injected_truth(demo_report):
             failures.append(f"{notebook} {key}: not recorded (or suppressed) in the results file")
             continue
         truth = float(truth_of(effects))
+        if (notebook, key) in EXACT and r.get("basis") != "activity":
+            failures.append(f"{notebook} {key}: a count of programme activity not recorded with basis='activity'")
         if how == "equal":
             slack = round_to / 2 if r["kind"] == "count" else _shown_precision(r) + 1e-4  # effects.json rounds to 4 places
+            slack = 0 if (notebook, key) in EXACT and r["kind"] == "count" else slack
             ok = abs(float(r["value"]) - truth) <= slack
             shown = f"{r['value']} (to within {slack:g})"
         else:
