@@ -486,6 +486,12 @@ def _pilot_csv(root: Path, name: str) -> pd.DataFrame:
     return pd.read_csv(root / "data" / "pilot" / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
+def _pilot_export(root: Path, name: str) -> pd.DataFrame:
+    """An export's records (below two title rows and a blank row, above the totals row), columns as the schema names them."""
+    frame = pd.read_csv(root / "data" / "pilot" / f"{name}.csv", skiprows=3, dtype=str, keep_default_na=False).iloc[:-1]
+    return frame.rename(columns=lambda c: c.lower().replace(" ", "_"))
+
+
 def _pilot_problems(root: Path) -> list:
     _, problems = validate_cohort(load_cohort("pilot", cohorts_dir=root / "cohorts"))
     return [p for p in problems if p.severity == "error"]
@@ -551,28 +557,29 @@ def test_pilot_exports_have_title_rows_totals_row_and_labels(pilot):
     for name, rows in (("students", 1000), ("staff", 0)):
         lines = (root / f"data/pilot/{name}.csv").read_text(encoding="utf-8").splitlines()
         assert lines[0].startswith("University of Anytown (synthetic)") and lines[2] == ""
-        assert lines[3].startswith(("student_id,", "staff_id,"))
+        assert lines[3].startswith(("Student ID,Ethnicity code,", "Staff ID,Year,Grade,Ethnicity code,"))
         total = lines[-1].split(",")
         assert total[0] == "Total" and int(total[1]) == len(lines) - 5
         if rows:
             assert int(total[1]) == rows
-    students = pd.read_csv(root / "data/pilot/students.csv", skiprows=3, dtype=str, keep_default_na=False).iloc[:-1]
+    students = _pilot_export(root, "students")
     assert "ethnicity_group" not in students.columns
     assert "White - British" in set(students["ethnicity_code"]) and not students["ethnicity_code"].str.fullmatch(r"\d+").any()
     assert {"Upper Second Class Honours", "First Class Honours"} <= set(students["degree_class"])
     assert set(students["mentored"]) == {"Yes", "No"}
     pairs = _pilot_csv(root, "pairs")
     assert pairs["start_date"].str.fullmatch(r"\d\d/\d\d/2024").all()
+    assert set(pairs["status"]) == {"Completed", "Withdrawn"}
     participants = _pilot_csv(root, "participants")
     assert not participants["ethnicity_code"].str.fullmatch(r"\d+").any()
 
 
 def test_pilot_mentored_staff_have_one_year_of_follow_up_and_students_not_yet_graduated(pilot):
     root, _ = pilot
-    staff = pd.read_csv(root / "data/pilot/staff.csv", skiprows=3, dtype=str, keep_default_na=False).iloc[:-1]
+    staff = _pilot_export(root, "staff")
     assert sorted(staff["year"].unique()) == [str(y) for y in range(2019, 2025)]
     assert sorted(staff.loc[staff["mentored"] == "Yes", "year"].unique()) == ["2023", "2024"]
-    students = pd.read_csv(root / "data/pilot/students.csv", skiprows=3, dtype=str, keep_default_na=False).iloc[:-1]
+    students = _pilot_export(root, "students")
     truth = json.loads((root / "data/pilot/ground_truth/effects.json").read_text(encoding="utf-8"))
     waiting = truth["students"]["not_yet_graduated_mentored"]
     assert len(waiting) == 3

@@ -6,7 +6,7 @@ small and its files come straight from the institution's systems. The pilot has 
 interviews (one a lower-case auto-caption WebVTT file without speaker labels), mentored students not yet
 graduated, mentored staff with one year of follow-up (mentored from 2023, last snapshot 2024), and exports
 as they arrive: title rows above the header, a totals row below the records, ethnicity and degree labels
-instead of codes, Yes/No and UK dates (dd/mm/yyyy).
+instead of codes, headings (``Staff ID``) for column names, Yes/No, ``Completed`` and UK dates (dd/mm/yyyy).
 """
 
 from __future__ import annotations
@@ -60,9 +60,15 @@ def _yes_no(frame: pd.DataFrame, columns) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].map({"yes": "Yes", "no": "No"}).fillna("") for c in columns})
 
 
+def _header_label(column: str) -> str:
+    """A column name as a reporting system heads it: ``staff_id`` -> ``Staff ID`` (read back as ``staff_id``)."""
+    words = column.split("_")
+    return " ".join(w.upper() if w in ("id", "imd") else (w.capitalize() if i == 0 else w) for i, w in enumerate(words))
+
+
 def _export(frame: pd.DataFrame, titles: list[str], total_label: str = "Total") -> bytes:
-    """A CSV export as a reporting system writes it: title rows, a blank row, the table, a totals row."""
-    body = frame.to_csv(index=False, lineterminator="\n")
+    """A CSV export as a reporting system writes it: title rows, a blank row, the table under headings, a totals row."""
+    body = frame.rename(columns=_header_label).to_csv(index=False, lineterminator="\n")
     totals = [total_label, str(len(frame))] + [""] * (frame.shape[1] - 2)
     lines = [*titles, "", body.rstrip("\n"), ",".join(totals)]
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -137,8 +143,9 @@ def _write_pilot_tables(w: _Writer, inputs: dict, tables: dict) -> None:
     labels = dict(zip(emap.table["code"].astype(str), emap.table["label"]))
     participants = _yes_no(tables["participants"], ["consent_interview", "consent_records"])
     w.table(inputs["participants"], participants.assign(ethnicity_code=participants["ethnicity_code"].map(labels)))
-    w.table(inputs["pairs"], tables["pairs"].assign(start_date=_uk_dates(tables["pairs"]["start_date"]),
-                                                    end_date=_uk_dates(tables["pairs"]["end_date"])))
+    pairs = tables["pairs"]
+    w.table(inputs["pairs"], pairs.assign(start_date=_uk_dates(pairs["start_date"]), end_date=_uk_dates(pairs["end_date"]),
+                                          status=pairs["status"].str.capitalize()))
     w.table(inputs["meetings"], _yes_no(tables["meetings"], ["attended"]).assign(date=_uk_dates(tables["meetings"]["date"])))
     w.table(inputs["sessions"], _yes_no(tables["sessions"], ["attended"]).assign(date=_uk_dates(tables["sessions"]["date"])))
     w.table(inputs["surveys"]["pre"], tables["pre"])
@@ -164,6 +171,8 @@ def _pilot_truth(tables: dict, records: list[dict]) -> dict:
             "exports_with_title_and_totals_rows": ["students", "staff"],
             "labels_instead_of_codes": "ethnicity labels (all tables), degree class labels (students), Yes/No",
             "uk_dates": ["pairs", "meetings", "sessions"],
+            "headings_instead_of_column_names": ["students", "staff"],
+            "pair_status_labels": "Completed, Withdrawn",
             "student_ethnicity_group": "not in the export (derived from the label)",
         },
     }
