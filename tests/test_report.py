@@ -167,6 +167,25 @@ def test_a_missing_column_names_the_inputs_that_declare_it():
     assert cause_hint({"ename": "ValueError", "evalue": "'tariff'", "traceback": through_pandas}) == ""
 
 
+def test_an_analysis_error_raised_by_a_call_names_the_line_of_the_call(tmp_path):
+    from rmresearch.report.notebooks import _failure
+
+    error = {"cell_index": 4, "ename": "AnalysisError", "exec_count": 5,
+             "evalue": "students table: no qualifier has a degree class;\n check degree_class",
+             "source": "%matplotlib inline\nfrom rmresearch import attainment\n\ngap = attainment.awarding_gap(students)",
+             "traceback": [f"{_CYAN}Cell{_OFF} {_GREEN}In[5]{_OFF}{_GREEN}, line 4{_OFF}\n"
+                           f"{_GREEN}----> {_OFF}4 gap = attainment.awarding_gap(students)\n",
+                           f"{_CYAN}File {_OFF}{_GREEN}/src/rmresearch/attainment/gaps.py:88{_OFF}, in awarding_gap\n",
+                           f"{_RED}AnalysisError{_OFF}: students table: no qualifier has a degree class"]}
+    failure = _failure(tmp_path / "03_gap.ipynb", tmp_path / "absent.ipynb", tmp_path / "failed", error)
+    assert str(failure) == ("Notebook 03_gap.ipynb, cell 5: students table: no qualifier has a degree class; "
+                            "check degree_class\n  (line 4 of the cell: gap = attainment.awarding_gap(students))")
+    own_raise = {**error, "source": "x = 1\nraise AnalysisError('students table: no qualifier has a degree class')",
+                 "traceback": [f"Cell In[5], line 2\n----> 2 raise AnalysisError('...')\n"]}
+    assert "\n" not in str(_failure(tmp_path / "03_gap.ipynb", tmp_path / "absent.ipynb", tmp_path / "failed",
+                                    own_raise))  # the cell's own raise: the message is the line
+
+
 def _project_notebooks(tmp_path: Path, *extra: tuple[str, tuple[str, ...]]) -> Path:
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir(parents=True)

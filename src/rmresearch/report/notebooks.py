@@ -148,7 +148,8 @@ def _failure(nb_path: Path, executed_path: Path, failed_dir: Path, error: dict) 
 
     A user-fixable error raised in a cell (an :class:`~rmresearch.errors.AnalysisError`, any
     :class:`~rmresearch.errors.RMResearchError`) becomes one line: the notebook, the source cell number
-    and the error's message, which says what to do. Anything else is a bug: its type, the line of the
+    and the error's message, which says what to do; when a call in the cell raised it (not the cell's
+    own ``raise``), a second line quotes that call. Anything else is a bug: its type, the line of the
     cell it came from (:func:`failing_line`), what input it points at when it can tell
     (:func:`cause_hint`) and where the partly executed notebook is kept.
     """
@@ -156,9 +157,12 @@ def _failure(nb_path: Path, executed_path: Path, failed_dir: Path, error: dict) 
         _keep_private(executed_path, failed_dir / nb_path.name)
     cell = _source_cell_number(failed_dir / nb_path.name, error["cell_index"])
     evalue = strip_ansi(str(error.get("evalue") or ""))
-    if error.get("ename") in _user_error_names():
-        return ReportError(f"Notebook {nb_path.name}, cell {cell}: {' '.join(evalue.split())}")
     number, line = failing_line(error)
+    if error.get("ename") in _user_error_names():
+        message = f"Notebook {nb_path.name}, cell {cell}: {' '.join(evalue.split())}"
+        if number and not _RAISE.match(line):  # raised by a call: which line of the cell made it
+            message += f"\n  (line {number} of the cell: {line})"
+        return ReportError(message)
     hint = cause_hint(error)
     return ReportError(
         f"Notebook {nb_path.name} failed in cell {cell}{f', line {number}' if number else ''}"
@@ -177,6 +181,7 @@ _PANDAS_FRAME = re.compile(r"^\s*File \S*pandas[/\\]", re.M)
 #: pandas' KeyError for several columns: "['a', 'b'] not in index", "None of [Index(['a'], dtype='object')] are in the [columns]"
 _LISTED_KEYS = re.compile(r"(?:None of )?\[(?:Index\()?\[?(.*?)\]?(?:, dtype='\w+'\))?\] (?:not in index|are in the \[\w+\])")
 _QUOTED_LINE_MAX = 160
+_RAISE = re.compile(r"raise\b")
 
 
 def strip_ansi(text: str) -> str:
