@@ -63,6 +63,12 @@ def _check_output(out: Path, inputs: dict, config_bytes: bytes, config_rel: str 
                       unchanged={config_rel: config_bytes})
 
 
+def _check_size(what: str, n_students: int, n_staff: int, minimum: int) -> None:
+    if n_students < minimum or n_staff < minimum:
+        raise AnalysisError(f"{what} size: {n_students} students and {n_staff} staff asked for; each must be at least "
+                            f"{minimum} (--students, --staff)")
+
+
 def _start(out_dir: str | Path, config_bytes: bytes, config_rel: str, progress: bool) -> tuple[Path, dict, _Writer]:
     """Check the output folder (the write guard) and write the cohort file: the folder, the inputs, the writer."""
     import yaml
@@ -174,9 +180,7 @@ def generate_demo(out_dir: str | Path = ".", *, seed: int = 2024, n_students: in
     ...
     rmresearch.errors.AnalysisError: demo size: 50 students and 3000 staff asked for; each must be at least 100 (--students, --staff)
     """
-    if n_students < 100 or n_staff < 100:
-        raise AnalysisError(f"demo size: {n_students} students and {n_staff} staff asked for; each must be at least 100 "
-                            "(--students, --staff)")
+    _check_size("demo", n_students, n_staff, 100)
     out, inputs, w = _start(out_dir, _config_bytes(), "cohorts/demo.yml", progress)
     tables, truth, (roster, people, places) = _write_tables(w, inputs, seed, n_students, n_staff)
     truth_dir = Path(inputs["participants"]).parent / "ground_truth"

@@ -18,8 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..codes import load_ethnicity_map
-from ..errors import AnalysisError
-from .cohort import _finish, _interview_truth, _start, _write_interviews, _Writer
+from .cohort import _check_size, _finish, _interview_truth, _start, _write_interviews, _Writer
 from .common import COHORT_END, COHORT_START, PLANNED_MEETINGS, _rng
 from .interviews import _interview_turns
 from .people import Person, _make_roster
@@ -192,9 +191,7 @@ def generate_pilot(out_dir: str | Path = ".", *, seed: int = 2024, n_students: i
     ...
     rmresearch.errors.AnalysisError: pilot size: 3000 students and 50 staff asked for; each must be at least 300 (--students, --staff)
     """
-    if n_students < 300 or n_staff < 300:
-        raise AnalysisError(f"pilot size: {n_students} students and {n_staff} staff asked for; each must be at least 300 "
-                            "(--students, --staff)")
+    _check_size("pilot", n_students, n_staff, 300)
     out, inputs, w = _start(out_dir, _pilot_config_bytes(), "cohorts/pilot.yml", progress)
     w.note("pilot tables")
     tables, truth, (roster, people, places) = _pilot_tables(seed, n_students, n_staff)
