@@ -31,7 +31,7 @@ def test_a_segment_with_two_themes_for_both_coders_is_not_called_no_shared_segme
     co = code_cooccurrence(_codings(pairs), _segments(10))
     assert co.to_dict() == {"x": {"x": 5, "y": 1, "z": 0}, "y": {"x": 1, "y": 5, "z": 0}, "z": {"x": 0, "y": 0, "z": 1}}
     fig = plot_cooccurrence(co, unit="turn")
-    title = fig.axes[0].get_title(loc="left")
+    title = fig.axes[0].get_title(loc="left").replace("\n", " ")
     plt.close(fig)
     assert title == "No pair of themes shares more than 2 turns (counts rounded to the nearest 5)"
     assert "No two themes share" not in title

@@ -99,7 +99,7 @@ def test_demo_theme_tables(demo):
     assert (np.diag(co) == per_code.reindex(co.index).to_numpy()).all()
     fig = plot_cooccurrence(co, rules=config.disclosure, codebook=cb)
     ax = fig.axes[0]
-    assert "occur together most often" in ax.get_title(loc="left")
+    assert "occur together most often" in ax.get_title(loc="left").replace("\n", " ")
     texts = [t.get_text() for t in ax.texts]
     assert all(int(t) % 5 == 0 for t in texts)  # only rounded counts are drawn
 

@@ -59,3 +59,19 @@ def test_text_columns_keep_suppression_markers_and_blank_missing_cells():
     html = format_table(disclose(raw, counts=["n"], means={"mean": "n"})).to_html()
     assert _cells(html)[3:] == ["White", "100", "2.3", "5", ".."]  # the missing group cell is blank
     assert "None" not in html and "nan" not in html
+
+
+def test_stacked_bars_show_role_codes_in_words_and_wrap_a_long_title():
+    import matplotlib.pyplot as plt
+
+    from rmresearch.plots import stacked_bars
+
+    table = pd.DataFrame({"senior_leader": [5, 10], "staff_partner": [0, 5]}, index=["ethnicity_group[Asian]", "Safe space"])
+    title = "'Safe space' and 'Reciprocity and mutual learning' were discussed about equally often, more than any other theme"
+    fig = stacked_bars(table, title=title, legend_title="Role", width=7.5)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Asian (ethnicity group)", "Safe space"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Senior leader", "Staff partner"]
+    shown = ax.get_title(loc="left")
+    assert "\n" in shown and shown.replace("\n", " ") == title and max(map(len, shown.split("\n"))) <= 52
+    plt.close(fig)

@@ -6,6 +6,7 @@ colour-vision deficiency. Groups keep the same colour in every figure.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Callable, Mapping
 
 import matplotlib
@@ -15,7 +16,7 @@ from .errors import RMResearchError
 from .figuretext import FIGURE_TEXT_MIME, _add_figure_method, figure_text, install_hook
 
 __all__ = ["OKABE_ITO", "FIGURE_METADATA_KEY", "FIGURE_TEXT_MIME", "apply_style", "group_colours", "new_figure",
-           "stacked_bars", "describe", "figure_text", "finish", "FigureLeak"]
+           "stacked_bars", "wrap_title", "describe", "figure_text", "finish", "FigureLeak"]
 
 OKABE_ITO = (
     "#0072B2",  # blue
@@ -87,6 +88,20 @@ def new_figure(*, width: float = 7.5, height: float = 4.2):
     return plt.subplots(figsize=(width, height), layout="constrained")
 
 
+def wrap_title(text: str, fig) -> str:
+    """A title broken into lines that fit the figure (about 7 characters per inch), so a long title does not
+    squeeze the axes; joining the lines with spaces gives the text back.
+
+    Examples
+    --------
+    >>> fig, _ = new_figure(width=6.0)
+    >>> wrap_title("'Safe space' and 'Reciprocity and mutual learning' were discussed about equally often", fig)
+    "'Safe space' and 'Reciprocity and mutual\\nlearning' were discussed about equally\\noften"
+    >>> plt.close(fig)
+    """
+    return textwrap.fill(text, width=max(40, int(7 * fig.get_figwidth())), break_long_words=False)
+
+
 def stacked_bars(
     table,
     *,
@@ -113,7 +128,8 @@ def stacked_bars(
     colours : dict, optional
         ``{column: colour}``, e.g. :func:`group_colours`; default the Okabe-Ito palette in column order.
     labels : dict or callable, optional
-        Legend label of each column (default the column name).
+        Legend label of each column (default the column name, role codes in words). Bar labels (the index)
+        show role codes and design names in words (:func:`rmresearch.display.readable_value`).
     xlabel, title, legend_title : str, optional
         Axis label, title and the legend's title (a legend is drawn when ``legend_title`` or ``legend`` is given).
     legend : dict, optional
@@ -136,19 +152,22 @@ def stacked_bars(
     [(0, 10), (0, 5), (10, 0), (5, 15)]
     >>> plt.close(fig)
     """
+    from .display import readable_value
+
     if ax is None:
         _, ax = new_figure(width=width, height=height)
     left = None
+    bars = [str(readable_value(row)) for row in table.index] if table.index.dtype == object else table.index
     for i, column in enumerate(table.columns):
         colour = colours[column] if colours is not None else OKABE_ITO[i % len(OKABE_ITO)]
-        label = labels(column) if callable(labels) else (labels or {}).get(column, column)
-        ax.barh(table.index, table[column], left=left, color=colour, label=label)
-        left = table[column] if left is None else left + table[column]
+        label = labels(column) if callable(labels) else (labels or {}).get(column, readable_value(column))
+        ax.barh(bars, table[column].to_numpy(), left=left, color=colour, label=label)
+        left = table[column].to_numpy() if left is None else left + table[column].to_numpy()
     ax.invert_yaxis()
     if xlabel:
         ax.set_xlabel(xlabel)
     if title:
-        ax.set_title(title)
+        ax.set_title(wrap_title(title, ax.figure))
     if legend_title is not None or legend is not None:
         ax.legend(**{"title": legend_title, "loc": "lower right", **(legend or {})})
     if grid == "x":

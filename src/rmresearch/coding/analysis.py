@@ -186,7 +186,8 @@ def plot_cooccurrence(matrix: pd.DataFrame, *, rules=None, codebook: Codebook | 
     Counts are rounded with :func:`rmresearch.disclosure.hesa_round` to
     ``rules.round_to`` (5 by default) before anything is drawn or written in
     the cells. The title (:func:`cooccurrence_title`) is computed from the
-    rounded counts drawn, so it is true of what the figure shows.
+    rounded counts drawn, so it is true of what the figure shows (broken into lines by
+    :func:`rmresearch.plots.wrap_title`).
 
     Returns
     -------
@@ -199,7 +200,7 @@ def plot_cooccurrence(matrix: pd.DataFrame, *, rules=None, codebook: Codebook | 
         For a table without themes (nothing to draw).
     """
     from ..disclosure import hesa_round
-    from ..plots import new_figure
+    from ..plots import new_figure, wrap_title
 
     if matrix.empty:
         raise AnalysisError("The co-occurrence table has no themes, so there is nothing to draw; "
@@ -222,7 +223,7 @@ def plot_cooccurrence(matrix: pd.DataFrame, *, rules=None, codebook: Codebook | 
         for j in range(values.shape[1]):
             ax.text(j, i, f"{int(values[i, j])}", ha="center", va="center", fontsize=8,
                     color="white" if vmax and values[i, j] > 0.6 * vmax else "black")
-    ax.set_title(cooccurrence_title(pd.DataFrame(values, index=labels, columns=labels), base=base, unit=unit))
+    ax.set_title(wrap_title(cooccurrence_title(pd.DataFrame(values, index=labels, columns=labels), base=base, unit=unit), fig))
     fig.colorbar(im, ax=ax, shrink=0.8, label=f"{unit.capitalize()}s coded with both (rounded to {base})")
     return fig
 
