@@ -161,3 +161,17 @@ def test_coding_comparison_needs_two_coders():
         coding_comparison(cod, segs)
     with pytest.raises(ValueError, match="needs texts"):
         coding_comparison(cod, unit="character")
+
+
+def test_low_agreement_sentence_names_undefined_kappas_instead_of_saying_none():
+    from rmresearch.coding import cohen_kappa, low_agreement_sentence
+
+    # neither coder applied "Accountability" to any turn: kappa is undefined, not fine
+    undefined = cohen_kappa([0] * 8, [0] * 8)["kappa"].iloc[0]
+    table = pd.DataFrame({"theme": ["Sponsorship", "Accountability"], "kappa": [0.9, undefined]})
+    text = low_agreement_sentence(table)
+    assert text.startswith("No theme with a defined kappa is below 0.67. Kappa is undefined for Accountability:")
+    assert "none" not in text
+    table.loc[0, "kappa"] = 0.5
+    assert low_agreement_sentence(table).startswith("Themes to discuss and refine in the codebook (kappa below 0.67): Sponsorship.")
+    assert low_agreement_sentence(table.iloc[:1].assign(kappa=0.8)) == "No theme has a kappa below 0.67."

@@ -14,7 +14,15 @@ See :mod:`rmresearch.coding.refi` for exchange with NVivo, ATLAS.ti, MAXQDA
 and QualCoder (REFI-QDA ``.qdc`` and ``.qdpx``).
 """
 
-from .agreement import LEVELS, alpha_by_code, coding_comparison, cohen_kappa, krippendorff_alpha, reliability_matrix
+from .agreement import (
+    LEVELS,
+    alpha_by_code,
+    coding_comparison,
+    cohen_kappa,
+    krippendorff_alpha,
+    low_agreement_sentence,
+    reliability_matrix,
+)
 from .analysis import (
     ThemeHeadline,
     code_cooccurrence,
@@ -61,6 +69,7 @@ __all__ = [
     "CODING_COLUMNS", "read_codings_csv", "codings_from_frame", "write_codings_csv", "segment_codes",
     # agreement
     "LEVELS", "cohen_kappa", "krippendorff_alpha", "coding_comparison", "alpha_by_code", "reliability_matrix",
+    "low_agreement_sentence",
     # analysis
     "coded_segments", "code_frequencies", "code_cooccurrence", "plot_cooccurrence", "framework_matrix",
     "exemplar_quotes", "quote_blocks", "theme_table", "cooccurrence_title", "rounded_theme_counts", "most_discussed",

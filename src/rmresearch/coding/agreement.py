@@ -39,6 +39,7 @@ __all__ = [
     "coding_comparison",
     "alpha_by_code",
     "reliability_matrix",
+    "low_agreement_sentence",
 ]
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
@@ -412,3 +413,32 @@ def alpha_by_code(
             }
         )
     return pd.DataFrame(rows, columns=["code", "alpha", "coders", "units", "coded_units"])
+
+
+def low_agreement_sentence(table: pd.DataFrame, *, threshold: float = 0.67, label: str = "theme") -> str:
+    """The sentence under an agreement table: themes whose kappa is below ``threshold``, and those where it is undefined.
+
+    A theme whose kappa is undefined (NaN: the coders gave every unit the same label) is neither "below" nor
+    fine, so it is named on its own rather than hidden behind "none".
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"theme": ["Safe space", "Sponsorship", "Accountability"], "kappa": [0.41, 0.9, float("nan")]})
+    >>> low_agreement_sentence(t)
+    'Themes to discuss and refine in the codebook (kappa below 0.67): Safe space. Kappa is undefined for Accountability: both coders gave every turn the same label (e.g. neither applied it), so it says nothing about how consistently the codebook is applied.'
+    >>> low_agreement_sentence(t.iloc[1:2])
+    'No theme has a kappa below 0.67.'
+    """
+    kappa = pd.to_numeric(table["kappa"], errors="coerce")
+    low = table.loc[kappa < threshold, label].astype(str).tolist()
+    undefined = table.loc[kappa.isna(), label].astype(str).tolist()
+    if low:
+        text = f"Themes to discuss and refine in the codebook (kappa below {threshold:g}): {', '.join(low)}."
+    elif undefined:
+        text = f"No theme with a defined kappa is below {threshold:g}."
+    else:
+        text = f"No theme has a kappa below {threshold:g}."
+    if undefined:
+        text += (f" Kappa is undefined for {', '.join(undefined)}: both coders gave every turn the same label "
+                 "(e.g. neither applied it), so it says nothing about how consistently the codebook is applied.")
+    return text
