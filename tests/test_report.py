@@ -150,7 +150,7 @@ def test_the_failing_line_is_the_failed_cells_deepest_frame_not_its_first_line()
     assert number == 1 and len(line) == 160 and line.endswith("...")
 
 
-def test_a_missing_column_names_the_inputs_that_declare_it():
+def test_a_missing_column_or_file_names_the_input():
     from rmresearch.report.notebooks import cause_hint
 
     through_pandas = [f"{_CYAN}File {_OFF}{_GREEN}/venv/site-packages/pandas/core/frame.py:4113{_OFF}, in DataFrame"]
@@ -165,6 +165,10 @@ def test_a_missing_column_names_the_inputs_that_declare_it():
                                                      "[columns]\"", "traceback": through_pandas}) == (
         "column 'tarif' is missing (check the input that should have it; `rmresearch schema <table>` lists the columns)")
     assert cause_hint({"ename": "ValueError", "evalue": "'tariff'", "traceback": through_pandas}) == ""
+    missing_file = {"ename": "FileNotFoundError", "traceback": through_pandas,
+                    "evalue": "[Errno 2] No such file or directory: 'data/demo/grades.csv'"}
+    assert cause_hint(missing_file).startswith("the file 'data/demo/grades.csv' does not exist (a relative path "
+                                               "starts at the project folder, where the report runs;")
 
 
 def test_an_analysis_error_raised_by_a_call_names_the_line_of_the_call(tmp_path):

@@ -182,6 +182,7 @@ _PANDAS_FRAME = re.compile(r"^\s*File \S*pandas[/\\]", re.M)
 _LISTED_KEYS = re.compile(r"(?:None of )?\[(?:Index\()?\[?(.*?)\]?(?:, dtype='\w+'\))?\] (?:not in index|are in the \[\w+\])")
 _QUOTED_LINE_MAX = 160
 _RAISE = re.compile(r"raise\b")
+_NO_SUCH_FILE = re.compile(r"No such file or directory: ('.*'|\".*\")")
 
 
 def strip_ansi(text: str) -> str:
@@ -241,7 +242,12 @@ def cause_hint(error: dict) -> str:
     "column 'tariff' is missing (check the students input, which should have it; `rmresearch schema students` lists its columns)"
     >>> cause_hint({"ename": "KeyError", "evalue": "'tariff'", "traceback": ["Cell In[3], line 1"]})  # a dict
     ''
+
+    A ``FileNotFoundError`` names the file and where relative paths start (the project folder,
+    where the report's kernels run).
     """
+    if error.get("ename") == "FileNotFoundError":
+        return _file_hint(strip_ansi(str(error.get("evalue") or "")))
     if error.get("ename") != "KeyError":
         return ""
     if not any(_PANDAS_FRAME.search(strip_ansi(str(e))) for e in error.get("traceback") or []):
@@ -260,6 +266,19 @@ def cause_hint(error: dict) -> str:
     which = f": {', '.join(tables[:-1])} or {tables[-1]}" if tables else ""
     return (f"{what} missing (check the input that should have {it}{which}; "
             "`rmresearch schema <table>` lists the columns)")
+
+
+def _file_hint(evalue: str) -> str:
+    """The missing file of a ``FileNotFoundError`` message, or ``""``.
+
+    >>> _file_hint("[Errno 2] No such file or directory: 'data/demo/grades.csv'")
+    "the file 'data/demo/grades.csv' does not exist (a relative path starts at the project folder, where the report runs; check the path in the notebook or the cohort file's inputs)"
+    """
+    found = _NO_SUCH_FILE.search(evalue)
+    if not found:
+        return ""
+    return (f"the file {found[1]} does not exist (a relative path starts at the project folder, where the "
+            "report runs; check the path in the notebook or the cohort file's inputs)")
 
 
 def _missing_columns(evalue: str) -> list[str]:
