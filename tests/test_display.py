@@ -75,3 +75,11 @@ def test_stacked_bars_show_role_codes_in_words_and_wrap_a_long_title():
     shown = ax.get_title(loc="left")
     assert "\n" in shown and shown.replace("\n", " ") == title and max(map(len, shown.split("\n"))) <= 52
     plt.close(fig)
+
+
+def test_p_values_already_formatted_by_disclose_derived_decimals_show_less_than():
+    table = pd.DataFrame({"g": ["A", "B", "C"], "k_a": [60, 3, 40], "n_a": [100, 10, 100], "p_value": [0.04, 0.5, 0.0001]})
+    shown = disclose(table, counts=["k_a", "n_a"], derived={"p_value": [("n_a", "k_a")]}, derived_decimals={"p_value": 3})
+    assert shown["p_value"].tolist() == ["0.040", "..", "0.000"]
+    assert [c for c in _cells(format_table(shown).to_html()) if c in ("0.040", "..", "0.000", "&lt; 0.001")] == \
+        ["0.040", "..", "&lt; 0.001"]
