@@ -315,6 +315,15 @@ class ThemeHeadline(NamedTuple):
     top: list
     drawable: bool
 
+    @property
+    def named(self) -> str:
+        """The themes named, each in quotes so names holding "and" stay apart: ``'A', 'B and C' and 'D'``.
+
+        >>> ThemeHeadline("", ["Barriers", "Labour of educating and burden", "Actions"], True).named
+        "'Barriers', 'Labour of educating and burden' and 'Actions'"
+        """
+        return _and_list([f"'{t}'" for t in self.top]) if self.top else ""
+
 
 def most_discussed(shown: pd.DataFrame, *, base: int = 5, unit: str = "turn") -> ThemeHeadline:
     """The headline of a theme chart, computed from the counts it shows (``shown``: themes by column, rounded).
