@@ -319,6 +319,23 @@ def test_paired_change_hand_computed_dz_t_and_interval():
     assert row["rank_biserial"] == 1.0 and row["w"] == 0.0
 
 
+def test_paired_change_states_the_smallest_change_it_could_detect():
+    # the same five pairs: a two-sided paired t test on 5 pairs at alpha 0.05 detects d_z = 1.682 with power 0.8
+    # (noncentral t, statsmodels TTestPower; tests/test_stats_power.py checks the solver by hand); in points that is
+    # 1.682 * sd of the changes = 1.682 * sqrt(0.2) = 0.7522
+    pre = pd.Series([3.0, 2.5, 4.0, 3.5, 2.0])
+    post = pd.Series([4.0, 3.5, 4.0, 4.5, 3.0])
+    row = surveys.paired_change(pre, post).iloc[0]
+    assert row["minimum_detectable_d"] == pytest.approx(1.6820, abs=1e-4)
+    assert row["minimum_detectable_change"] == pytest.approx(row["minimum_detectable_d"] * math.sqrt(0.2))
+    assert surveys.paired_change(pre, post, power=0.5).iloc[0]["minimum_detectable_d"] < row["minimum_detectable_d"]
+    # no variation in the changes: d is still a property of the sample size, the change in points is not
+    flat = surveys.paired_change(pre, pre + 1).iloc[0]
+    assert flat["minimum_detectable_d"] == pytest.approx(row["minimum_detectable_d"])
+    assert math.isnan(flat["minimum_detectable_change"])
+    assert math.isnan(surveys.paired_change([1.0], [2.0]).iloc[0]["minimum_detectable_d"])
+
+
 def test_wilcoxon_against_darwins_zea_mays_worked_example():
     # Fisher (1935), The Design of Experiments, s. 17: height differences (eighths of an inch) of
     # cross- and self-fertilised Zea mays in 15 pairs; the worked example of scipy.stats.wilcoxon

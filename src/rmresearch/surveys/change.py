@@ -16,14 +16,16 @@ from scipy import stats
 
 from ..codes import ROLES
 from ..errors import AnalysisError
+from ..stats.power import minimum_detectable_change
 from ..stats.reliability import check_significance
 
 __all__ = ["paired_change", "change_by_group", "record_change"]
 
-_CHANGE_COLUMNS = ["n", "mean_pre", "mean_post", "mean_diff", "t", "p_t", "w", "p_w", "r", "rank_biserial", "cohen_dz", "ci_low", "ci_high"]
+_CHANGE_COLUMNS = ["n", "mean_pre", "mean_post", "mean_diff", "t", "p_t", "w", "p_w", "r", "rank_biserial", "cohen_dz", "ci_low", "ci_high",
+                   "minimum_detectable_d", "minimum_detectable_change"]
 
 
-def paired_change(pre, post, *, alpha: float = 0.05) -> pd.DataFrame:
+def paired_change(pre, post, *, alpha: float = 0.05, power: float = 0.8) -> pd.DataFrame:
     """Pre/post change in one measure: paired t test and Wilcoxon signed-rank test with effect sizes.
 
     Parameters
@@ -32,7 +34,11 @@ def paired_change(pre, post, *, alpha: float = 0.05) -> pd.DataFrame:
         Paired scores (Series aligned on their index, or equal-length arrays).
         Pairs with either value missing are dropped.
     alpha
-        Significance level of the interval around the mean difference (0.05: 95%).
+        Significance level of the interval around the mean difference (0.05: 95%)
+        and of the smallest detectable change.
+    power
+        Power at which the smallest detectable change is computed (0.8: the
+        change a paired t test on these pairs detects four times in five).
 
     Returns
     -------
@@ -42,7 +48,12 @@ def paired_change(pre, post, *, alpha: float = 0.05) -> pd.DataFrame:
         (:func:`scipy.stats.wilcoxon`: the smaller of the positive and negative
         rank sums and its two-sided p, exact for small samples without ties or
         zeros), ``r`` (Z / sqrt(n_r)), ``rank_biserial``, ``cohen_dz`` and
-        ``ci_low, ci_high`` (t interval for the mean difference).
+        ``ci_low, ci_high`` (t interval for the mean difference), and
+        ``minimum_detectable_d, minimum_detectable_change``: the smallest d_z
+        (and, times the SD of the changes, the smallest change in scale points)
+        a two-sided paired t test on ``n`` pairs detects with ``power``
+        (:func:`rmresearch.stats.power.minimum_detectable_change`). A
+        non-significant change smaller than that may still have happened.
 
     Notes
     -----
@@ -80,6 +91,8 @@ def paired_change(pre, post, *, alpha: float = 0.05) -> pd.DataFrame:
     nan = float("nan")
     row = dict.fromkeys(_CHANGE_COLUMNS, nan)
     row["n"] = n
+    check = minimum_detectable_change(n, alpha=alpha, power=power)
+    row["minimum_detectable_d"] = check.d_z
     if n == 0:
         return pd.DataFrame([row], columns=_CHANGE_COLUMNS)
     diff = (both["post"] - both["pre"]).to_numpy()
@@ -88,7 +101,8 @@ def paired_change(pre, post, *, alpha: float = 0.05) -> pd.DataFrame:
         sd = float(diff.std(ddof=1))
         if sd > 0:
             t_res = stats.ttest_rel(both["post"], both["pre"])
-            row.update(t=float(t_res.statistic), p_t=float(t_res.pvalue), cohen_dz=float(diff.mean() / sd))
+            row.update(t=float(t_res.statistic), p_t=float(t_res.pvalue), cohen_dz=float(diff.mean() / sd),
+                       minimum_detectable_change=check.d_z * sd)
             half = stats.t.ppf(1 - alpha / 2, n - 1) * sd / math.sqrt(n)
             row.update(ci_low=float(diff.mean() - half), ci_high=float(diff.mean() + half))
         nonzero = diff[diff != 0]
