@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rmresearch import attainment, results
+from rmresearch import attainment, results, sections
 from rmresearch import progression as pg
 from rmresearch.config import DisclosureRules
 from rmresearch.results import Recorder, sentence
@@ -167,7 +167,7 @@ def _run_cell(notebook, cell_id, style, **names):
     rec = results.start(rules=DisclosureRules(style=style), path=None)
     rules = rec.rules
     cfg = SimpleNamespace(reference_group="White", aggregate_group="BAME", ethnicity_grouping="ofs")
-    namespace = dict(results=results, attainment=attainment, pg=pg, pd=pd, cfg=cfg, rules=rules,
+    namespace = dict(results=results, sections=sections, attainment=attainment, pg=pg, pd=pd, cfg=cfg, rules=rules,
                      show_table=lambda *a, **k: None, reference="White", aggregate="BAME", good=("First", "2:1"))
     from rmresearch.attainment import disclose_attainment
     from rmresearch.disclosure import disclose

@@ -81,3 +81,43 @@ def test_results_recorded_in_a_successful_unit_stay(tmp_path):
 def test_unit_needs_title_and_needs():
     with pytest.raises(AnalysisError, match="title"):
         sections.unit(" ", needs="x")
+
+
+def _notebook_cell(notebook: str, cell_id: str) -> str:
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).parents[1] / "notebooks" / notebook).read_text(encoding="utf-8"))
+    (cell,) = [c for c in nb["cells"] if c.get("id") == cell_id]
+    return "".join(cell["source"])
+
+
+def test_notebook_03_difference_in_differences_without_students_before_the_start_shows_a_note(monkeypatch):
+    import pandas as pd
+
+    from rmresearch import attainment
+    from rmresearch.attainment import disclose_attainment
+
+    shown = []
+    monkeypatch.setattr(sections.unit, "_show", lambda self, text: shown.append(text))
+    # everyone qualified in 2024, the year the first mentored students qualified: no "before"
+    students = pd.DataFrame({"ethnicity_aggregate": ["White"] * 300 + ["BAME"] * 60, "qualification_year": 2024,
+                             "mentored": [False] * 359 + [True], "degree_class": (["2:1", "2:2"] * 180)})
+    rec = results.start(path=None)
+    namespace = dict(results=results, sections=sections, attainment=attainment, students=students, reference="White",
+                     aggregate="BAME", good=("First", "2:1"), rules=rec.rules, disclose_attainment=disclose_attainment,
+                     show_table=lambda *a, **k: pytest.fail("a table was shown"))
+    exec(compile(_notebook_cell("03_attainment.ipynb", "cell-17"), "03_attainment:cell-17", "exec"), namespace)
+    assert shown == ["> **Difference in differences: not shown for this cohort.** gap_difference_in_differences: no "
+                     "reference students (White) with an outcome before 2024 in 'qualification_year'; a "
+                     "difference-in-differences needs years both before and after the scheme started. This section "
+                     "needs students of both groups who qualified before 2024 and from 2024."]
+    assert [n.title for n in sections.notes()] == ["Difference in differences"] and rec.results == []
+
+
+def test_notebook_03_wraps_each_analysis_that_fails_on_a_small_cohort_in_a_unit():
+    for cell_id, title in (("cell-09", "Adjusted gap"), ("cell-11", "Value added"),
+                           ("cell-13", "Oaxaca–Blinder and Fairlie decompositions"),
+                           ("cell-15", "Mentored students against matched students"),
+                           ("cell-17", "Difference in differences")):
+        assert f'with sections.unit("{title}",' in _notebook_cell("03_attainment.ipynb", cell_id)
