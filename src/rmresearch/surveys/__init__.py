@@ -32,7 +32,7 @@ surveys.load_surveys``).
 from __future__ import annotations
 
 from ..stats.reliability import alpha_confidence_interval, cronbach_alpha
-from .change import change_by_group, paired_change, record_change
+from .change import change_by_group, detectable_change_lines, paired_change, record_change
 from .instruments import (
     KIRKPATRICK_LEVELS,
     WAVES,

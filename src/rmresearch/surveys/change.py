@@ -19,7 +19,7 @@ from ..errors import AnalysisError
 from ..stats.power import minimum_detectable_change
 from ..stats.reliability import check_significance
 
-__all__ = ["paired_change", "change_by_group", "record_change"]
+__all__ = ["paired_change", "change_by_group", "record_change", "detectable_change_lines"]
 
 _CHANGE_COLUMNS = ["n", "mean_pre", "mean_post", "mean_diff", "t", "p_t", "w", "p_w", "r", "rank_biserial", "cohen_dz", "ci_low", "ci_high",
                    "minimum_detectable_d", "minimum_detectable_change"]
@@ -241,3 +241,37 @@ def record_change(change: pd.DataFrame, instrument, *, headline: tuple[str, str]
                            label=f"Mean change in {people}s' scores on “{scale.title}”, pre to post")
             keys.append(key)
     return keys
+
+
+def detectable_change_lines(shown: pd.DataFrame, *, alpha: float = 0.05, power: float = 0.8) -> list[str]:
+    """What a change that is not significant can and cannot mean, one sentence per group of a *disclosed* change table.
+
+    The smallest detectable change is worked out from the number of people the table shows (rounded), never from the
+    exact number: a detectable effect computed from the exact ``n`` would give that number back. A group whose ``n``
+    the table suppresses is said to be too small. For each group the scale with the fewest respondents counts.
+
+    Examples
+    --------
+    >>> shown = pd.DataFrame({"group": ["senior_leader", "senior_leader", "student_partner"],
+    ...                       "n": [15, 10, "..."]})
+    >>> for line in detectable_change_lines(shown): print(line)
+    - Senior leader (about 10 who answered both surveys): only a change of about 1.0 standard deviations of the changes or more could have been detected reliably; a smaller change may have happened unseen.
+    - Student partner: too few people answered both surveys to say (suppressed).
+    """
+    from ..display import readable_value
+
+    people = pd.to_numeric(shown["n"], errors="coerce")
+    lines = []
+    for group, n in people.groupby(shown["group"], sort=False):
+        if n.isna().any():
+            lines.append(f"- {readable_value(group)}: too few people answered both surveys to say (suppressed).")
+            continue
+        fewest = int(n.min())
+        d_z = minimum_detectable_change(fewest, alpha=alpha, power=power).d_z
+        if math.isnan(d_z):
+            lines.append(f"- {readable_value(group)}: too few people answered both surveys to say.")
+            continue
+        lines.append(f"- {readable_value(group)} (about {fewest} who answered both surveys): only a change of about "
+                     f"{d_z:.1f} standard deviations of the changes or more could have been detected reliably; "
+                     "a smaller change may have happened unseen.")
+    return lines
