@@ -26,7 +26,7 @@ def test_analysis_error_shows_a_note_and_records_it():
     assert sections.notes() == [u.note]
     assert u.note.as_dict() == {"title": "Difference in differences",
                                 "reason": "gap_difference_in_differences: no reference students (White) with an "
-                                          "outcome before 2021",
+                                          "outcome before 2021.",
                                 "needs": "students who qualified before and after the start year"}
 
 
@@ -56,7 +56,7 @@ def test_rerun_failing_unit_keeps_one_note():
 def test_numbers_other_than_years_are_hidden_in_the_note():
     with sections.unit("Adjusted gap", needs="students with a tariff", display=lambda _t: None) as u:
         raise AnalysisError("adjusted_gap: only 3 students left (2 excluded) in 2020; rate 0.25")
-    assert u.note.reason == "adjusted_gap: only some students left (some excluded) in 2020; rate some"
+    assert u.note.reason == "adjusted_gap: only some students left (some excluded) in 2020; rate some."
 
 
 def test_results_recorded_inside_a_failed_unit_are_withdrawn(tmp_path):
@@ -121,3 +121,34 @@ def test_notebook_03_wraps_each_analysis_that_fails_on_a_small_cohort_in_a_unit(
                            ("cell-15", "Mentored students against matched students"),
                            ("cell-17", "Difference in differences")):
         assert f'with sections.unit("{title}",' in _notebook_cell("03_attainment.ipynb", cell_id)
+
+
+def test_the_note_is_displayed_as_markdown_with_its_metadata(monkeypatch):
+    import IPython.display
+
+    calls = []
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: calls.append((a, k)))
+    with sections.unit("Value added", needs="baseline students"):
+        raise AnalysisError("value_added: no baseline students with a classified degree and a subject")
+    ((data,), kwargs), = calls
+    assert data["text/markdown"].startswith("> **Value added: not shown for this cohort.** value_added: no baseline")
+    assert kwargs["raw"] is True
+    assert kwargs["metadata"] == {"rmresearch": {"note": {
+        "title": "Value added", "reason": "value_added: no baseline students with a classified degree and a subject.",
+        "needs": "baseline students"}}}
+
+
+def test_the_report_collects_the_notes_of_an_executed_notebook():
+    import nbformat
+
+    from rmresearch.report.render import render_notebook
+
+    data, metadata = sections.note_output(sections.Note("Difference in differences", "No students before 2021.",
+                                                        "students before and from 2021"))
+    cell = nbformat.v4.new_code_cell("with sections.unit(...): ...")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=data, metadata=metadata)]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Attainment"), cell])
+    section = render_notebook(nb, name="03_attainment")
+    assert section.notes == [{"title": "Difference in differences", "reason": "No students before 2021.",
+                              "needs": "students before and from 2021"}]
+    assert "Difference in differences: not shown for this cohort." in section.body

@@ -5,7 +5,9 @@ a model that does not converge, a group with no one to compare with) raises an
 :class:`~rmresearch.errors.AnalysisError`. Wrapped in :func:`unit`, that error
 no longer fails the whole report: the notebook shows a short note instead of
 the section's tables (what could not be shown, why, and what data would make it
-possible) and the note is kept, :func:`notes`, for the report::
+possible) and the note is kept, :func:`notes`; the report lists it under
+"Notes from the analyses" in its methods appendix (it reads the note from the
+display metadata of the executed notebook, so a cached notebook keeps its notes)::
 
     from rmresearch import sections
     with sections.unit("Difference in differences", needs="students who qualified before and after the start year"):
@@ -31,10 +33,12 @@ from typing import Any
 
 from .errors import AnalysisError
 
-__all__ = ["Note", "unit", "notes", "clear_notes", "note_markdown", "safe_reason"]
+__all__ = ["Note", "unit", "notes", "clear_notes", "note_markdown", "note_output", "safe_reason", "NOTE_METADATA_KEY"]
 
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w.]*\d)")
 _YEAR = re.compile(r"^(19|20)\d\d$")
+#: Key of the display metadata the report reads (as :data:`rmresearch.plots.FIGURE_METADATA_KEY` for figures).
+NOTE_METADATA_KEY = "rmresearch"
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,17 @@ def note_markdown(note: Note) -> str:
         reason += "."
     return (f"> **{note.title}: not shown for this cohort.** {reason} "
             f"This section needs {note.needs}.")
+
+
+def note_output(note: Note) -> tuple[dict, dict]:
+    """The note as display data and metadata: the report lists ``metadata["rmresearch"]["note"]`` in its methods appendix.
+
+    >>> data, meta = note_output(Note("Value added", "no baseline students", "baseline students"))
+    >>> sorted(data), meta["rmresearch"]["note"]["title"]
+    (['text/markdown', 'text/plain'], 'Value added')
+    """
+    text = note_markdown(note)
+    return {"text/markdown": text, "text/plain": text}, {NOTE_METADATA_KEY: {"note": note.as_dict()}}
 
 
 def _recorder():
@@ -130,7 +145,8 @@ class unit:  # noqa: N801 - used as a context manager, like contextlib's lower-c
         if exc_type is None or not issubclass(exc_type, AnalysisError):
             return False  # success, or a bug: let it propagate
         self._withdraw()
-        self.note = Note(self.title, safe_reason(str(exc)), self.needs)
+        reason = safe_reason(str(exc)) or "The analysis could not be run on this cohort's data."
+        self.note = Note(self.title, reason if reason[-1] in ".!?" else reason + ".", self.needs)
         _notes.append(self.note)
         self._show(note_markdown(self.note))
         return True
@@ -149,11 +165,12 @@ class unit:  # noqa: N801 - used as a context manager, like contextlib's lower-c
             self._display(text)
             return
         try:
-            from IPython.display import Markdown, display
+            from IPython.display import display
         except ImportError:  # pragma: no cover - IPython comes with the notebook stack
             print(text)
             return
-        display(Markdown(text))
+        data, metadata = note_output(self.note)
+        display(data, raw=True, metadata=metadata)
 
 
 def _forget(title: str) -> None:

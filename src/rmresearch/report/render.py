@@ -30,6 +30,7 @@ class RenderedNotebook:
     figures: int = 0
     figures_without_alt: int = 0
     warnings: list[str] = field(default_factory=list)
+    notes: list[dict] = field(default_factory=list)  # sections that could not be shown (rmresearch.sections)
 
 
 def _markdown(text: str) -> str:
@@ -121,6 +122,8 @@ def render_notebook(nb, *, name: str, heading_shift: int = 1) -> RenderedNoteboo
                 body = re.sub(r"<script\b.*?</script\s*>", "", body, flags=re.IGNORECASE | re.DOTALL)
                 parts.append(body)
             elif "text/markdown" in data:
+                if isinstance(meta.get("note"), dict):
+                    section.notes.append(meta["note"])
                 parts.append(_shift_headings(_markdown(_text(data["text/markdown"])), heading_shift))
             elif "text/plain" in data:
                 parts.append(f"<pre>{html.escape(_text(data['text/plain']))}</pre>")
@@ -261,6 +264,8 @@ def _render_report(config: CohortConfig, folder: Path, sections: list[RenderedNo
         if s.name not in results:
             notes.append({"title": s.title, "text": "recorded no key results and no disclosure log "
                                                     "(see the instructions in rmresearch.results)."})
+        notes += [{"title": s.title, "text": f"{n.get('title')} not shown: {n.get('reason')} It needs {n.get('needs')}."}
+                  for n in s.notes]
         for w in s.warnings[:10]:
             notes.append({"title": s.title, "text": w})
         if len(s.warnings) > 10:
