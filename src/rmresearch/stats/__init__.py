@@ -5,7 +5,12 @@
 - :mod:`rmresearch.stats.design`: the one design-matrix encoder (numeric,
   yes/no and categorical covariates, one documented base-level rule);
 - :mod:`rmresearch.stats.matching`: exact-matching weights (the effect on the
-  treated).
+  treated);
+- :mod:`rmresearch.stats.reliability`: Cronbach's alpha with Feldt's interval;
+- :mod:`rmresearch.stats.survival`: Schoenfeld residuals under Efron or Breslow
+  ties and R's ``cox.zph`` score test of proportional hazards;
+- :mod:`rmresearch.stats.power`: the smallest change or difference a cohort of
+  this size could have detected (power 0.8, two-sided 0.05).
 
 Import from the submodules; :func:`wilson_interval` is re-exported here because
 it was ``rmresearch.stats.wilson_interval`` before the package existed.
