@@ -141,7 +141,7 @@ def test_the_note_is_displayed_as_markdown_with_its_metadata(monkeypatch):
 def test_the_report_collects_the_notes_of_an_executed_notebook():
     import nbformat
 
-    from rmresearch.report.render import render_notebook
+    from rmresearch.report.render import _note_rows, render_notebook
 
     data, metadata = sections.note_output(sections.Note("Difference in differences", "No students before 2021.",
                                                         "students before and from 2021"))
@@ -152,3 +152,5 @@ def test_the_report_collects_the_notes_of_an_executed_notebook():
     assert section.notes == [{"title": "Difference in differences", "reason": "No students before 2021.",
                               "needs": "students before and from 2021"}]
     assert "Difference in differences: not shown for this cohort." in section.body
+    assert _note_rows(section) == [{"title": "Attainment", "text": "Difference in differences not shown: No students "
+                                                                    "before 2021. It needs students before and from 2021."}]

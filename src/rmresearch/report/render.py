@@ -243,6 +243,12 @@ def _input_rows(config: CohortConfig, tables: dict, hashes: dict[str, str]) -> l
     return rows
 
 
+def _note_rows(section: RenderedNotebook) -> list[dict]:
+    """The appendix's "Notes from the analyses" rows for the parts of a section shown as a note (rmresearch.sections)."""
+    return [{"title": section.title, "text": f"{n.get('title')} not shown: {n.get('reason')} It needs {n.get('needs')}."}
+            for n in section.notes]
+
+
 def _render_report(config: CohortConfig, folder: Path, sections: list[RenderedNotebook], record: dict,
                    problems, tables: dict, release: ReleaseCheck | None) -> tuple[str, str]:
     """report.html and index.html for a cohort folder."""
@@ -264,8 +270,7 @@ def _render_report(config: CohortConfig, folder: Path, sections: list[RenderedNo
         if s.name not in results:
             notes.append({"title": s.title, "text": "recorded no key results and no disclosure log "
                                                     "(see the instructions in rmresearch.results)."})
-        notes += [{"title": s.title, "text": f"{n.get('title')} not shown: {n.get('reason')} It needs {n.get('needs')}."}
-                  for n in s.notes]
+        notes += _note_rows(s)
         for w in s.warnings[:10]:
             notes.append({"title": s.title, "text": w})
         if len(s.warnings) > 10:
