@@ -228,6 +228,17 @@ class Recorder:
         self.save()
         return dict(entry)
 
+    def checkpoint(self) -> dict[str, dict[str, Any]]:
+        """The results recorded so far, to :meth:`restore` if a section that records more cannot finish."""
+        return {k: dict(v) for k, v in self._results.items()}
+
+    def restore(self, checkpoint: dict[str, dict[str, Any]]) -> None:
+        """Put the results back as they were at ``checkpoint`` (nothing half-recorded) and save them."""
+        if checkpoint == self._results:
+            return
+        self._results = {k: dict(v) for k, v in checkpoint.items()}
+        self.save()
+
     # ------------------------------------------------------------------ output
 
     @property
@@ -572,9 +583,9 @@ def start(config=None, *, rules: DisclosureRules | None = None, path: str | Path
     return _current
 
 
-def current() -> Recorder:
-    """The recorder started by :func:`start` (raises if none was)."""
-    if _current is None:
+def current(*, required: bool = True) -> Recorder | None:
+    """The recorder started by :func:`start` (raises if none was, or gives ``None`` when not ``required``)."""
+    if _current is None and required:
         raise AnalysisError("no results recorder: call rmresearch.results.start(cfg) after loading the cohort.")
     return _current
 

@@ -100,7 +100,7 @@ def note_output(note: Note) -> tuple[dict, dict]:
 def _recorder():
     from . import results
 
-    return results._current  # the recorder started by results.start(), or None
+    return results.current(required=False)  # the recorder started by results.start(), or None
 
 
 class unit:  # noqa: N801 - used as a context manager, like contextlib's lower-case helpers
@@ -137,7 +137,7 @@ class unit:  # noqa: N801 - used as a context manager, like contextlib's lower-c
 
     def __enter__(self) -> "unit":
         rec = _recorder()
-        self._saved = dict(rec._results) if rec is not None else None
+        self._saved = rec.checkpoint() if rec is not None else None
         return self
 
     def __exit__(self, exc_type, exc, tb) -> bool:
@@ -154,11 +154,8 @@ class unit:  # noqa: N801 - used as a context manager, like contextlib's lower-c
     def _withdraw(self) -> None:
         """Put the results back as they were when the unit began (nothing half-recorded)."""
         rec = _recorder()
-        if rec is None or self._saved is None or rec._results == self._saved:
-            return
-        rec._results.clear()
-        rec._results.update(self._saved)
-        rec.save()
+        if rec is not None and self._saved is not None:
+            rec.restore(self._saved)
 
     def _show(self, text: str) -> None:
         if self._display is not None:
