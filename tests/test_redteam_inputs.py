@@ -297,7 +297,7 @@ CASES: list[Case] = [
          transform_rows(P, lambda rows: [rows[0]] + [r[:3] + ["demo-2023"] + r[4:] for r in rows[1:]]),
          ("'cohort'", "demo-2023", "demo")),
     Case("validate", "participants-trailing-totals", (P,), transform_rows(P, lambda rows: rows + [["Total", "52"] + [""] * 9]),
-         ("row ", "totals")),
+         ("row ", "totals"), rc=0),
     Case("validate", "participants-bom", (P,), transform_bytes(P, lambda b: b"\xef\xbb\xbf" + b), rc=0),
     Case("validate", "participants-crlf", (P,), transform_bytes(P, lambda b: b.replace(b"\n", b"\r\n")), rc=0),
     Case("validate", "participants-cr-only", (P,), transform_bytes(P, _cr_only), rc=0),
@@ -361,7 +361,7 @@ CASES: list[Case] = [
     cell_case(ST, 20, "entry_year", "NaN", "students-entry-year-nan"),
     cell_case(ST, 21, "tariff", "1,234", "students-tariff-thousands"),
     Case("validate", "students-trailing-totals", (ST,), transform_rows(ST, lambda rows: rows + [["Total"] + [""] * 15]),
-         ("row ", "totals")),
+         ("row ", "totals"), rc=0),
     Case("validate", "students-cr-only", (ST,), transform_bytes(ST, _cr_only), rc=0),
     Case("validate", "students-huge-file", (ST,), transform_bytes(ST, lambda b: b + b"\n" * 3_000_000), ("MB",)),
     # --- staff

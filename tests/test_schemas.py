@@ -64,10 +64,20 @@ def test_header_rows_above_the_table_and_totals_row(tmp_path):
         "year,post_grade,ethnicity_group,applied,shortlisted,appointed\n"
         "2024,7,White,40,10,3\n2024,7,Black,20,4,1\nTotal,,,60,14,4\n"
     )
+    frame, problems = read_table(write(tmp_path, "r.csv", text), "recruitment")
+    (problem,) = problems
+    assert problem.row == 6 and "totals row" in problem.message and "left out" in problem.message
+    assert problem.severity == "warning" and problem.column == "year"
+    assert frame["applied"].tolist() == [40, 20]  # the records, not the export's own total
+
+
+def test_a_repeated_header_row_is_still_an_error(tmp_path):
+    text = ("year,post_grade,ethnicity_group,applied,shortlisted,appointed\n2024,7,White,40,10,3\n"
+            "year,post_grade,ethnicity_group,applied,shortlisted,appointed\n2024,7,Black,20,4,1\n")
     with pytest.raises(ValidationError) as info:
         read_table(write(tmp_path, "r.csv", text), "recruitment")
     (problem,) = info.value.problems
-    assert problem.row == 6 and "totals row" in problem.message
+    assert problem.row == 3 and "repeats the header" in problem.message
 
 
 def test_excel_input_with_title_row(tmp_path):

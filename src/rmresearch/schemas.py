@@ -204,14 +204,20 @@ def _missing_columns(frame: pd.DataFrame, schema: TableSchema, source: str) -> l
 
 
 def _drop_stray_rows(frame: pd.DataFrame, schema: TableSchema, source: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Totals rows and repeated header rows (two exports pasted one below the other) are named and left out."""
+    """Totals rows and repeated header rows (two exports pasted one below the other) are named and left out.
+
+    A totals row ("Total", "Grand total" in the first column) is what reporting systems write under an export;
+    no record has that identifier, so it is left out with a warning naming its row. A repeated header row is an
+    error: it means two exports were pasted together, and which rows belong to which is for the user to say.
+    """
     first_col = schema.columns[0].name
     if first_col not in frame.columns:
         return frame, []
     problems = []
     looks_total = frame[first_col].astype(str).str.strip().str.lower().isin(["total", "totals", "grand total", "all"])
     for r in frame["_row"].to_numpy()[looks_total.to_numpy()]:
-        problems.append(Problem(source, "looks like a totals row; remove it from the table", row=int(r), column=first_col))
+        problems.append(Problem(source, "a totals row; left out (the analyses count the records themselves)",
+                                row=int(r), column=first_col, severity="warning"))
     frame = frame.loc[~looks_total.to_numpy()]
     repeated = frame[first_col].astype(str).map(_normalise_header).eq(first_col).to_numpy()
     for r in frame["_row"].to_numpy()[repeated]:
