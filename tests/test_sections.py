@@ -154,3 +154,17 @@ def test_the_report_collects_the_notes_of_an_executed_notebook():
     assert "Difference in differences: not shown for this cohort." in section.body
     assert _note_rows(section) == [{"title": "Attainment", "text": "Difference in differences not shown: No students "
                                                                     "before 2021. It needs students before and from 2021."}]
+
+
+def test_require_stops_a_unit_with_a_note_naming_the_missing_input_and_the_file_name_only(tmp_path):
+    class Cohort:
+        path = tmp_path / "private" / "pilot.yml"
+        inputs = {"staff": tmp_path / "staff.csv", "recruitment": None}
+
+    shown = []
+    sections.require(Cohort(), "staff")
+    with sections.unit("Recruitment", needs="recruitment records by stage", display=shown.append) as u:
+        sections.require(Cohort(), "recruitment")
+        raise AssertionError("not reached")
+    assert u.note.reason == "the cohort file pilot.yml names no recruitment input (inputs: recruitment: FILE)."
+    assert str(tmp_path) not in shown[0] and "This section needs recruitment records by stage." in shown[0]

@@ -29,11 +29,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from .errors import AnalysisError
 
-__all__ = ["Note", "unit", "notes", "clear_notes", "note_markdown", "note_output", "safe_reason", "NOTE_METADATA_KEY"]
+__all__ = ["Note", "unit", "require", "notes", "clear_notes", "note_markdown", "note_output", "safe_reason", "NOTE_METADATA_KEY"]
 
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w.]*\d)")
 _YEAR = re.compile(r"^(19|20)\d\d$")
@@ -168,6 +169,28 @@ class unit:  # noqa: N801 - used as a context manager, like contextlib's lower-c
             return
         data, metadata = note_output(self.note)
         display(data, raw=True, metadata=metadata)
+
+
+def require(config, *inputs: str) -> None:
+    """Stop a section, with a note, when the cohort file names none of these inputs: the requirement of one section.
+
+    A notebook's ``requires`` metadata names what the whole notebook cannot do without (staff records for the
+    progression notebook); a section that needs more (recruitment records for the recruitment section) says so
+    here, first thing inside its :class:`unit`, and the rest of the notebook still runs without it.
+
+    >>> class Cohort:  # a stand-in for a loaded cohort file
+    ...     path, inputs = "cohorts/pilot.yml", {"staff": "data/staff.csv", "recruitment": None}
+    >>> require(Cohort(), "staff")
+    >>> require(Cohort(), "recruitment")
+    Traceback (most recent call last):
+    ...
+    rmresearch.errors.AnalysisError: the cohort file pilot.yml names no recruitment input (inputs: recruitment: FILE)
+    """
+    missing = [name for name in inputs if config.inputs.get(name) in (None, "", {}, [])]
+    if missing:
+        names = " or ".join(missing)
+        lines = ", ".join(f"{m}: FILE" for m in missing)
+        raise AnalysisError(f"the cohort file {Path(str(config.path)).name} names no {names} input (inputs: {lines})")
 
 
 def _forget(title: str) -> None:
