@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from rmresearch import surveys
-from rmresearch.errors import ConfigError, InputError, ValidationError
+from rmresearch.errors import AnalysisError, ConfigError, InputError, ValidationError
 
 SAMPLES = Path(__file__).parent / "data" / "surveys"
 PARTICIPANTS = pd.DataFrame(
@@ -387,10 +387,13 @@ def test_likert_counts_and_chart_suppress_small_items(expected, instrument):
     counts = surveys.likert_counts(expected, instrument, scale="psychological_safety")
     assert counts.loc[0, ["n", "Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]].tolist() == [6, 1, 1, 1, 2, 1]
     assert counts.loc[3, "n"] == 5  # P05 skipped item 4
-    ax = surveys.plot_likert(counts).axes[0]
+    with pytest.raises(AnalysisError, match="too few answers to draw any item"):  # 6 answers is fewer than 22.5
+        surveys.plot_likert(counts)  # a chart of suppressed rows only says nothing: the section shows a note
+    mixed = counts.copy()
+    mixed.loc[0, ["n", *counts.columns[4:]]] = mixed.loc[0, ["n", *counts.columns[4:]]] * 10  # item 1: 60 answers
+    ax = surveys.plot_likert(mixed).axes[0]
     texts = [t.get_text() for t in ax.texts]
-    assert texts.count("suppressed (too few answers)") == 4  # 6 answers is fewer than 22.5
-    assert not ax.patches or all(p.get_width() == 0 for p in ax.patches if p.get_y() > -1 and p.get_height() == 0.7)
+    assert texts.count("suppressed (too few answers)") == 3  # the other three items are not drawn
     big = counts.copy()
     big[["n", *counts.columns[4:]]] = big[["n", *counts.columns[4:]]] * 10  # 60 answers: drawn
     ax = surveys.plot_likert(big).axes[0]
@@ -420,6 +423,7 @@ def test_plot_likert_returns_the_figure(expected, instrument):
     import matplotlib.pyplot as plt
 
     counts = surveys.likert_counts(expected, instrument, scale="psychological_safety")
+    counts[["n", *counts.columns[4:]]] = counts[["n", *counts.columns[4:]]] * 10  # enough answers to draw
     figure = surveys.plot_likert(counts)
     assert isinstance(figure, matplotlib.figure.Figure)
     own, ax = plt.subplots()
@@ -556,3 +560,22 @@ def test_cli_import_finds_the_cohort_in_cohorts_dir(demo_project, tmp_path, monk
     assert main([*argv, "--cohorts-dir", str(demo_project / "cohorts"), "-o", "b.csv"]) == 0
     assert "6 response(s), 4 item(s)" in capsys.readouterr().out
     assert pd.read_csv(tmp_path / "b.csv").shape == (6, 6)
+
+
+def test_change_for_display_names_scales_and_never_prints_minus_zero():
+    from rmresearch.disclosure import disclose
+    from rmresearch.display import format_table
+
+    inst = surveys.load_instrument("psychological_safety")
+    change = pd.DataFrame({"group": ["senior_leader", "staff_partner"], "scale": ["psychological_safety"] * 2,
+                           "n": [30, 30], "mean_diff": [-0.004, -0.25], "ci_low": [-0.31, -0.5], "p_t_adj": [0.0004, 0.2]})
+    shown = surveys.change_for_display(change, inst)
+    assert shown["scale"].tolist() == ["Psychological safety in the pair"] * 2
+    assert shown["mean_diff"].tolist() == [0.0, -0.25] and change.loc[0, "mean_diff"] == -0.004  # the input is untouched
+    html = format_table(disclose(shown, counts=["n"], means={"mean_diff": "n", "ci_low": "n", "p_t_adj": "n"}),
+                        decimals=2).to_html()
+    assert "-0.00" not in html and "-0.25" in html and "&lt; 0.001" in html and "Senior leader" in html
+    titled = surveys.with_scale_titles(pd.DataFrame({"scale": ["psychological_safety", "unknown_scale"]}), inst)
+    assert titled["scale"].tolist() == ["Psychological safety in the pair", "unknown_scale"]
+    with pytest.raises(AnalysisError, match="no 'scale' column"):
+        surveys.with_scale_titles(pd.DataFrame({"name": ["x"]}), inst)

@@ -32,7 +32,7 @@ surveys.load_surveys``).
 from __future__ import annotations
 
 from ..stats.reliability import alpha_confidence_interval, cronbach_alpha
-from .change import change_by_group, detectable_change_lines, paired_change, record_change
+from .change import change_by_group, change_for_display, detectable_change_lines, paired_change, record_change
 from .instruments import (
     KIRKPATRICK_LEVELS,
     WAVES,
@@ -46,7 +46,7 @@ from .instruments import (
 )
 from .likert import likert_counts, plot_likert
 from .responses import SurveyImport, load_surveys, read_responses, survey_instrument, survey_problems
-from .scoring import reliability, respondents, score
+from .scoring import reliability, respondents, score, with_scale_titles
 
 from . import change, instruments, likert, responses, scoring  # noqa: E402 - the modules, for their __all__
 

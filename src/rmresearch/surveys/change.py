@@ -19,7 +19,7 @@ from ..errors import AnalysisError
 from ..stats.power import minimum_detectable_change
 from ..stats.reliability import check_significance
 
-__all__ = ["paired_change", "change_by_group", "record_change", "detectable_change_lines"]
+__all__ = ["paired_change", "change_by_group", "record_change", "detectable_change_lines", "change_for_display"]
 
 _CHANGE_COLUMNS = ["n", "mean_pre", "mean_post", "mean_diff", "t", "p_t", "w", "p_w", "r", "rank_biserial", "cohen_dz", "ci_low", "ci_high",
                    "minimum_detectable_d", "minimum_detectable_change"]
@@ -275,3 +275,31 @@ def detectable_change_lines(shown: pd.DataFrame, *, alpha: float = 0.05, power: 
                      f"{d_z:.1f} standard deviations of the changes or more could have been detected reliably; "
                      "a smaller change may have happened unseen.")
     return lines
+
+
+def change_for_display(change: pd.DataFrame, instrument, *, decimals: int = 2) -> pd.DataFrame:
+    """:func:`change_by_group` output as a reader should see it: scale titles, and no "-0.00".
+
+    Scales are named by their titles (:func:`rmresearch.surveys.with_scale_titles`; roles are shown in words by
+    :func:`rmresearch.display.show_table`). A statistic that rounds to zero at ``decimals`` places (a mean change of
+    -0.001) is set to 0, so it is not printed as "-0.00"; p-values are left alone. Pass the result to ``disclose``
+    and keep ``change`` itself for :func:`record_change`.
+
+    Examples
+    --------
+    >>> from rmresearch.surveys import load_instrument
+    >>> change = pd.DataFrame({"group": ["senior_leader"], "scale": ["psychological_safety"], "n": [10],
+    ...                        "mean_diff": [-0.004], "ci_low": [-0.3], "p_t": [0.0004]})
+    >>> shown = change_for_display(change, load_instrument("psychological_safety"))
+    >>> shown.loc[0, "scale"], str(shown.loc[0, "mean_diff"]), float(shown.loc[0, "ci_low"]), float(shown.loc[0, "p_t"])
+    ('Psychological safety in the pair', '0.0', -0.3, 0.0004)
+    """
+    from .scoring import with_scale_titles
+
+    out = with_scale_titles(change, instrument)
+    stats_columns = [c for c in out.columns if c not in ("group", "scale", "n") and not c.startswith("p_")
+                     and pd.api.types.is_float_dtype(out[c])]
+    for column in stats_columns:
+        values = out[column]
+        out[column] = values.where(~(values.round(decimals) == 0), 0.0)  # -0.004 and 0.004 both read "0.00"
+    return out

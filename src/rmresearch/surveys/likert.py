@@ -45,6 +45,8 @@ def plot_likert(counts: pd.DataFrame, *, rules=None, ax=None, title: str | None 
     and not drawn if a merged share is still that small. Disagreement extends left of zero,
     agreement right, and the middle option is split across zero. Without a
     ``title``, the title states the range of agreement across the items drawn.
+    When no item can be drawn, raises :class:`~rmresearch.errors.AnalysisError` (a figure of empty rows says
+    nothing; inside :func:`rmresearch.sections.unit` the section shows a note instead).
 
     Returns the matplotlib Figure (``ax.figure`` when ``ax`` is given).
     """
@@ -59,8 +61,6 @@ def plot_likert(counts: pd.DataFrame, *, rules=None, ax=None, title: str | None 
     k = len(option_cols)
     if k < 2:
         raise AnalysisError("counts: the table needs at least two response option columns; pass the output of likert_counts().")
-    if ax is None:
-        _, ax = new_figure(width=8.5, height=0.6 * len(counts) + 1.6)
     # Orange-to-blue diverging colours (safe for the common colour-vision deficiencies),
     # light grey in the middle: built from the Okabe-Ito vermilion and blue.
     from matplotlib.colors import LinearSegmentedColormap
@@ -83,7 +83,16 @@ def plot_likert(counts: pd.DataFrame, *, rules=None, ax=None, title: str | None 
             return None
         return np.array(shown, dtype=float) * 100
 
-    for y, (_, row) in enumerate(counts.reset_index(drop=True).iterrows()):
+    rows = list(counts.reset_index(drop=True).iterrows())
+    drawable = [disclosed([float(r[c]) for c in option_cols], float(r["n"])) is not None
+                or disclosed([sum(float(r[option_cols[i]]) for i in g) for g in groups], float(r["n"])) is not None
+                for _, r in rows]
+    if not any(drawable):  # a chart of empty rows says nothing: the section shows a note instead
+        raise AnalysisError("too few answers to draw any item: under the cohort's disclosure rules every item was "
+                            "answered by too few people for its shares to be shown")
+    if ax is None:
+        _, ax = new_figure(width=8.5, height=0.6 * len(counts) + 1.6)
+    for y, (_, row) in enumerate(rows):
         text = str(row["text"]) + (" (reverse-keyed)" if row.get("reverse") else "")
         labels.append("\n".join(textwrap.wrap(text, wrap)))
         n = float(row["n"])

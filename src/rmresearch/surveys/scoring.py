@@ -15,7 +15,7 @@ from ..errors import AnalysisError
 from ..stats.reliability import cronbach_alpha
 from .instruments import Instrument, Scale, load_instrument  # noqa: F401 - load_instrument is used by the doctest
 
-__all__ = ["score", "reliability", "respondents"]
+__all__ = ["score", "reliability", "respondents", "with_scale_titles"]
 
 
 def _keyed(responses: pd.DataFrame, scale: Scale, items: list[str]) -> pd.DataFrame:
@@ -128,3 +128,23 @@ def respondents(responses: pd.DataFrame, groups: pd.Series, *, name: str = "role
     table = pd.crosstab(responses["participant_id"].map(groups).rename(name), responses["wave"])
     table = table.reindex(columns=[w for w in WAVES if w in set(responses["wave"])])
     return table.reset_index().rename_axis(columns=None)
+
+
+def with_scale_titles(table: pd.DataFrame, instrument: Instrument, *, column: str = "scale") -> pd.DataFrame:
+    """A copy of ``table`` whose ``column`` shows each scale's title instead of its code (for display only).
+
+    A name the instrument does not know is kept as it is. Use it on the table given to ``disclose``; keep the
+    codes in the table other functions read (:func:`rmresearch.surveys.record_change` looks scales up by code).
+
+    Examples
+    --------
+    >>> inst = load_instrument("psychological_safety")
+    >>> with_scale_titles(pd.DataFrame({"scale": ["psychological_safety", "other"]}), inst)["scale"].tolist()
+    ['Psychological safety in the pair', 'other']
+    """
+    if column not in table.columns:
+        raise AnalysisError(f"with_scale_titles: the table has no {column!r} column; it has {', '.join(map(str, table.columns))}.")
+    titles = {scale.name: scale.title for scale in instrument.scales}
+    out = table.copy()
+    out[column] = out[column].map(lambda name: titles.get(name, name))
+    return out
