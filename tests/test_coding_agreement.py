@@ -175,3 +175,50 @@ def test_low_agreement_sentence_names_undefined_kappas_instead_of_saying_none():
     table.loc[0, "kappa"] = 0.5
     assert low_agreement_sentence(table).startswith("Themes to discuss and refine in the codebook (kappa below 0.67): Sponsorship.")
     assert low_agreement_sentence(table.iloc[:1].assign(kappa=0.8)) == "No theme has a kappa below 0.67."
+
+
+def _interview_units():
+    # One interview, four turns: the interviewer asks (t001, t003), the interviewee P07 answers (t002, t004).
+    from rmresearch.coding import segment_document
+
+    return segment_document("[PERSON_1]: How did it start?\nP07: Over coffee, really.\n"
+                            "[PERSON_1]: And then?\nP07: We kept meeting every month.", document="d")
+
+
+def test_agreement_uses_interviewees_units_only_hand_worked():
+    segs = _interview_units()
+    cod = pd.DataFrame([_coding("A", "d#t002", "x", segs), _coding("B", "d#t002", "x", segs),
+                        _coding("A", "d#t004", "x", segs)])
+    included = coding_comparison(cod, segs, speakers="all").query("document == '(all sources)'").iloc[0]
+    # all 4 turns: both 1, A only 1, neither 2 -> agreement 3/4 = 75%; p_e = .5*.25 + .5*.75 = .5 -> kappa .5;
+    # alpha = 1 - (n - 1) d / (n0 n1) with n = 8, d = 1, n1 = 3, n0 = 5 -> 1 - 7/15 = 8/15
+    assert (included["units"], included["a_and_b"], included["a_not_b"], included["neither"]) == (4, 1, 1, 2)
+    assert included["agreement_pct"] == pytest.approx(75.0)
+    assert included["kappa"] == pytest.approx(0.5)
+    assert included["alpha"] == pytest.approx(8 / 15)
+    excluded = coding_comparison(cod, segs).query("document == '(all sources)'").iloc[0]
+    # the interviewee's 2 turns: both 1, A only 1, neither 0 -> agreement 50%; p_e = 1*.5 + 0*.5 = .5 -> kappa 0;
+    # alpha: n = 4, d = 1, n1 = 3, n0 = 1 -> 1 - 3/3 = 0
+    assert (excluded["units"], excluded["a_and_b"], excluded["a_not_b"], excluded["neither"]) == (2, 1, 1, 0)
+    assert excluded["agreement_pct"] == pytest.approx(50.0)
+    assert excluded["kappa"] == pytest.approx(0.0)
+    assert excluded["alpha"] == pytest.approx(0.0)
+    assert alpha_by_code(cod, segs).iloc[0]["units"] == 2 and alpha_by_code(cod, segs, speakers="all").iloc[0]["units"] == 4
+    assert alpha_by_code(cod, segs).iloc[0]["alpha"] == pytest.approx(0.0)
+    assert list(reliability_matrix(cod, segs, "x").columns) == ["d#t002", "d#t004"]
+
+
+def test_character_agreement_counts_only_interviewees_characters():
+    segs = _interview_units()
+    texts = {"d": "[PERSON_1]: How did it start?\nP07: Over coffee, really.\n[PERSON_1]: And then?\nP07: We kept meeting every month."}
+    t2, t4 = segs.set_index("segment_id").loc["d#t002"], segs.set_index("segment_id").loc["d#t004"]
+    cod = pd.DataFrame([
+        {"document": "d", "start": int(t2["start"]), "end": int(t2["end"]), "code": "x", "coder": "A"},
+        {"document": "d", "start": int(t2["start"]), "end": int(t2["end"]), "code": "x", "coder": "B"},
+        {"document": "d", "start": int(t4["start"]), "end": int(t4["end"]), "code": "x", "coder": "A"},
+    ])
+    spoken = int(t2["end"] - t2["start"] + t4["end"] - t4["start"])  # 20 + 28 characters
+    row = coding_comparison(cod, segs, texts=texts, unit="character").query("document == 'd'").iloc[0]
+    assert (row["units"], row["a_and_b"], row["a_not_b"], row["neither"]) == (spoken, 20, 28, 0)
+    every = coding_comparison(cod, texts=texts, unit="character").query("document == 'd'").iloc[0]
+    assert every["units"] == len(texts["d"]) and every["neither"] == len(texts["d"]) - 48

@@ -34,7 +34,8 @@ Example
       reference_group: White
       ethnicity_grouping: ofs_group
       aggregate_group: BAME
-      disclosure: {style: hesa, round_to: 5, min_percentage_denominator: 22.5, max_mean_suppressed_n: 7}
+      disclosure: {style: hesa, round_to: 5, min_percentage_denominator: 22.5, max_mean_suppressed_n: 7,
+                   audience: public, min_cell_size: 5}
 """
 
 from __future__ import annotations
@@ -52,12 +53,14 @@ from .errors import ConfigError
 __all__ = ["CohortConfig", "DisclosureRules", "load_cohort", "find_cohort_file", "list_cohorts", "read_yaml", "load_yaml_text"]
 
 PROGRAMME_TYPES = ("reciprocal", "reverse")
+#: Who a report is for (``options.disclosure.audience``): the disclosure rules differ per kind of table.
+AUDIENCES = ("public", "internal")
 TABLE_INPUTS = ("participants", "pairs", "meetings", "sessions", "students", "staff", "recruitment")
 DEFAULT_GRADE_SCALE = [str(g) for g in range(1, 11)] + ["Professor", "Director", "Executive"]
 #: Settings under ``options:`` read after loading (the rest are taken out while loading, see _POPPED_OPTIONS).
 KNOWN_OPTIONS = frozenset({
     "reference_group", "ethnicity_grouping", "aggregate_group", "identifiers", "anonymise", "withdrawn",
-    "codebook", "survey_instruments", "survey_instruments_used",
+    "codebook", "survey_instruments", "survey_instruments_used", "trends",
 })
 _POPPED_OPTIONS = frozenset({"disclosure", "ethnicity_map", "grade_scale", "good_honours"})
 #: Largest configuration file read: a cohort file is a few kilobytes.
@@ -180,6 +183,11 @@ class DisclosureRules:
 
     ``style`` is ``"hesa"`` (round counts to ``round_to``, suppress with ``..``)
     or ``"ofs"`` (OfS codes ``[low]``, ``[DPL]``, ``[DPH]``, ``[none]``).
+    ``audience`` is who reads the report: ``"public"`` (the default: HESA rounding and
+    suppression of people by characteristic) or ``"internal"`` (a steering group under
+    confidentiality: exact counts with cells of 1 to ``min_cell_size - 1`` people suppressed).
+    ``min_cell_size`` is the fewest people a shown cell, a qualitative table's base group or a
+    framework-matrix attribute combination may describe (see :func:`rmresearch.disclosure.disclose`).
     """
 
     style: str = "hesa"
@@ -189,6 +197,13 @@ class DisclosureRules:
     ofs_min_denominator: int = 23
     ofs_max_numerator_suppressed: int = 2
     suppressed_marker: str = ".."
+    audience: str = "public"
+    min_cell_size: int = 5
+
+    def __post_init__(self) -> None:
+        if self.audience not in AUDIENCES:
+            raise ConfigError(f"disclosure audience must be one of {', '.join(map(repr, AUDIENCES))} "
+                              f"(options.disclosure.audience in the cohort file), not {self.audience!r}.")
 
     @classmethod
     def from_mapping(cls, data: dict | None, source: str) -> "DisclosureRules":
@@ -200,7 +215,12 @@ class DisclosureRules:
                 f"{source}: unknown disclosure option(s) {', '.join(sorted(unknown))}; "
                 f"known: {', '.join(sorted(known))}"
             )
-        whole = ("round_to", "max_mean_suppressed_n", "ofs_min_denominator", "ofs_max_numerator_suppressed")
+        if "audience" in data and data["audience"] not in AUDIENCES:
+            raise ConfigError(f"{source}: options.disclosure.audience must be one of {', '.join(map(repr, AUDIENCES))} "
+                              f"(public: HESA rounding for anything published; internal: exact small counts for a "
+                              f"steering group under confidentiality), not {data['audience']!r}.")
+        whole = ("round_to", "max_mean_suppressed_n", "ofs_min_denominator", "ofs_max_numerator_suppressed",
+                 "min_cell_size")
         for name, value in data.items():
             kind = cls.__dataclass_fields__[name].type
             if name in whole and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
@@ -328,7 +348,7 @@ _KNOWN_KEYS = frozenset({
     "cohort", "title", "institution", "programme_type", "start_date", "end_date",
     "planned_meetings", "root", "inputs", "outputs", "options", "description",
 })
-_INPUTS = frozenset(TABLE_INPUTS) | {"surveys", "interviews", "codings", "actions"}
+_INPUTS = frozenset(TABLE_INPUTS) | {"surveys", "interviews", "codings", "actions", "interview_manifest"}
 _OUTPUTS = ("anonymised", "reports", "keys")
 
 
@@ -476,6 +496,7 @@ def _read_options(options, resolve, source: str) -> dict[str, Any]:
             raise ConfigError(f"{source}: 'options.{key}' must be a mapping (name: value lines indented below it), "
                               f"not {options[key]!r}"[:300] + ".")
     _check_identifiers(options.get("identifiers") or {}, source)
+    _check_trends(options.get("trends"), source)
     options["_loaded"] = loaded
     return options
 
@@ -515,6 +536,18 @@ def _refuse_unknown_options(options: dict, source: str) -> None:
         f"{source}: unknown option(s) under 'options:': {', '.join(hints)}; known: "
         f"{', '.join(sorted(KNOWN_OPTIONS | _POPPED_OPTIONS))}. A misspelt option would otherwise be ignored."
     )
+
+
+def _check_trends(trends, source: str) -> None:
+    """``options.trends``: ``{partial_pooling: true}`` shows partially pooled estimates on the trends page."""
+    if trends is None:
+        return
+    if not isinstance(trends, dict) or set(trends) - {"partial_pooling"}:
+        raise ConfigError(f"{source}: 'options.trends' takes one setting, partial_pooling: true or false "
+                          f"(e.g. trends: {{partial_pooling: true}}), not {trends!r}"[:300] + ".")
+    if not isinstance(trends.get("partial_pooling", False), bool):
+        raise ConfigError(f"{source}: options.trends.partial_pooling must be true or false, "
+                          f"not {trends['partial_pooling']!r}.")
 
 
 def _check_identifiers(identifiers: dict, source: str) -> None:

@@ -236,6 +236,7 @@ def coding_comparison(
     unit: str = "segment",
     codes: Sequence[str] | None = None,
     documents: Mapping[str, Sequence[str]] | None = None,
+    speakers: str = "interviewees",
 ) -> pd.DataFrame:
     """Per source, per code comparison of two coders, like NVivo's coding comparison query.
 
@@ -259,6 +260,11 @@ def coding_comparison(
         coded the documents in which they applied at least one code; only
         documents both coders coded are compared (the rest is missing, not
         "not coded").
+    speakers : {"interviewees", "all"}
+        Which units count (:func:`rmresearch.coding.segments.interviewee_units`): by default only the
+        interviewees' (the interviewer's questions are not units; with ``unit="character"`` and segments given,
+        only the characters of interviewees' segments), so two coders who both leave every question uncoded
+        do not agree on it. ``"all"`` compares every unit, as NVivo does.
 
     Returns
     -------
@@ -287,6 +293,14 @@ def coding_comparison(
                             "Have a second coder code the same transcripts (or name two coders in coders=).")
     coded_docs = {c: set(v) for c, v in documents.items()} if documents is not None else _coded_documents(codings)
     code_list = list(codes) if codes is not None else sorted(codings.loc[codings["coder"].isin(coders), "code"].unique())
+    if segments is not None:
+        from .segments import interviewee_units
+
+        allowed = interviewee_units(segments, speakers)
+        segments = allowed if unit == "segment" else segments
+        spoken = None if len(allowed) == len(segments) else {d: list(zip(g["start"], g["end"])) for d, g in allowed.groupby("document")}
+    else:
+        spoken = None
 
     if unit == "segment":
         from .codings import segment_codes
@@ -307,7 +321,12 @@ def coding_comparison(
             mask = np.zeros(len(texts[doc]), dtype=bool)
             for s, e in spans.get((coder, code, doc), []):
                 mask[s:e] = True
-            return mask
+            if spoken is None:
+                return mask
+            keep = np.zeros(len(mask), dtype=bool)  # only the characters of interviewees' units are units
+            for s, e in spoken.get(doc, []):
+                keep[s:e] = True
+            return mask[keep]
 
     rows = []
     for a, b in itertools.combinations(coders, 2):
@@ -359,9 +378,16 @@ def reliability_matrix(
     *,
     coders: Sequence[str] | None = None,
     documents: Mapping[str, Sequence[str]] | None = None,
+    speakers: str = "interviewees",
 ) -> pd.DataFrame:
-    """Coders x segments matrix for one code: 1 coded, 0 not coded, NaN for documents a coder did not code."""
+    """Coders x segments matrix for one code: 1 coded, 0 not coded, NaN for documents a coder did not code.
+
+    Only the interviewees' segments are columns unless ``speakers="all"`` (see :func:`coding_comparison`).
+    """
     from .codings import segment_codes
+    from .segments import interviewee_units
+
+    segments = interviewee_units(segments, speakers)
 
     coders = list(coders) if coders is not None else sorted(codings["coder"].unique())
     coded_docs = {c: set(v) for c, v in documents.items()} if documents is not None else _coded_documents(codings)
@@ -383,8 +409,10 @@ def alpha_by_code(
     coders: Sequence[str] | None = None,
     codes: Sequence[str] | None = None,
     documents: Mapping[str, Sequence[str]] | None = None,
+    speakers: str = "interviewees",
 ) -> pd.DataFrame:
-    """Krippendorff's alpha (nominal: coded or not) per code across all coders, over segments.
+    """Krippendorff's alpha (nominal: coded or not) per code across all coders, over segments
+    (the interviewees' unless ``speakers="all"``, see :func:`coding_comparison`).
 
     Returns
     -------
@@ -399,7 +427,7 @@ def alpha_by_code(
     code_list = list(codes) if codes is not None else sorted(codings["code"].unique())
     rows = []
     for code in code_list:
-        matrix = reliability_matrix(codings, segments, code, coders=coders, documents=documents)
+        matrix = reliability_matrix(codings, segments, code, coders=coders, documents=documents, speakers=speakers)
         pairable = (matrix.notna().sum(axis=0) >= 2).to_numpy()
         values = matrix.to_numpy()
         alpha = krippendorff_alpha(values, "nominal") if pairable.any() else np.nan

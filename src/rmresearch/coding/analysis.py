@@ -156,8 +156,13 @@ def code_cooccurrence(
     *,
     codebook: Codebook | None = None,
     coder: str | None = None,
+    speakers: str = "interviewees",
 ) -> pd.DataFrame:
     """Segments coded with both of two codes (square table; the diagonal counts each code's segments).
+
+    Only the interviewees' segments count unless ``speakers="all"``
+    (:func:`rmresearch.coding.segments.interviewee_units`): a code on an interviewer's question is not a theme
+    a participant voiced.
 
     Examples
     --------
@@ -170,7 +175,9 @@ def code_cooccurrence(
     x     2  1
     y     1  1
     """
-    cs = coded_segments(codings, segments, coder=coder)
+    from .segments import interviewee_units
+
+    cs = coded_segments(codings, interviewee_units(segments, speakers), coder=coder)
     codes = _code_order(cs["code"], codebook)
     indicator = pd.crosstab(cs["segment_id"], cs["code"]).reindex(columns=codes, fill_value=0).clip(upper=1)
     matrix = indicator.T @ indicator

@@ -42,6 +42,8 @@ __all__ = [
     "segment_document",
     "segment_documents",
     "sentence_spans",
+    "interviewee_units",
+    "SPEAKERS",
 ]
 
 UNITS = ("turn", "sentence", "paragraph")
@@ -326,3 +328,33 @@ def segment_documents(
     if not frames:
         return _frame([])
     return pd.concat(frames, ignore_index=True)
+
+
+#: Whose units agreement and theme counts use: the interviewees' (default) or every unit.
+SPEAKERS = ("interviewees", "all")
+
+
+def interviewee_units(segments: pd.DataFrame, speakers: str = "interviewees") -> pd.DataFrame:
+    """The units spoken by interviewees: what theme counts, co-occurrence and agreement between coders rest on.
+
+    With a ``speaker_role`` column (:func:`rmresearch.coding.load_coding_data` adds it from the interview
+    manifest), the units whose role is ``"interviewee"``; else those with a ``participant_id``; segments with
+    neither column are all kept (nothing says who spoke). ``speakers="all"`` keeps every unit. An interviewer's
+    question is not an interviewee's unit: counted, it would inflate percentage agreement (both coders leave it
+    uncoded) and the chance of agreeing.
+
+    Examples
+    --------
+    >>> seg = segment_document("[PERSON_1]: Why?\nP07: Because.\nInterviewer: And?", document="d")
+    >>> interviewee_units(seg)["segment_id"].tolist(), len(interviewee_units(seg, "all"))
+    (['d#t002'], 3)
+    """
+    if speakers not in SPEAKERS:
+        raise AnalysisError(f"speakers must be one of {', '.join(map(repr, SPEAKERS))}, not {speakers!r}.")
+    if speakers == "all" or segments.empty:
+        return segments
+    if "speaker_role" in segments.columns:
+        return segments.loc[segments["speaker_role"] == "interviewee"]
+    if "participant_id" in segments.columns:
+        return segments.loc[segments["participant_id"].notna()]
+    return segments
