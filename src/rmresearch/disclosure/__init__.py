@@ -55,6 +55,15 @@ rates, exactly for every audience ("26 pairs", a withdrawal share of 1 in 12 as
 ethnicity group, sex or disability counts people by characteristic and keeps
 HESA rounding and suppression (``basis="people"``).
 
+Who reads the report decides the rule as well (``options.disclosure.audience``, on the rules object as
+``rules.audience``): ``"public"`` (the default) applies the rules above; ``"internal"`` (a steering group under
+confidentiality) shows counts of people exactly and suppresses cells of 1 to ``min_cell_size - 1`` people (and
+rates and averages resting on fewer than ``min_cell_size``). Qualitative code counts (``basis="qualitative"``) are
+exact internally and, in public, shown where the base group (``bases=``: participants interviewed in that role) has
+at least ``min_cell_size`` people; a framework matrix (``basis="listing"``) keeps its attributes internally and, in
+public, only those coarse enough that every combination holds ``min_cell_size`` people. :mod:`.kinds` has the table
+of every kind x audience and :func:`explain`, the sentence saying what a shown table's rule hid.
+
 The package, one module a step: :mod:`.rules` (settings, HESA minimums, OfS
 codes), :mod:`.rounding` (:func:`hesa_round`), :mod:`.suppression`
 (:func:`suppress_rate`, :func:`suppress_mean`, :func:`derived_marker`),
@@ -64,9 +73,10 @@ for disclosed tables, which keeps their record where ``pd.concat`` drops it).
 """
 
 from .combine import concat, undisclosed_message
+from .kinds import explain
 from .log import clear_disclosure_log, disclosure_log, is_disclosed
 from .rounding import hesa_round
-from .rules import BASES, HESA_MINIMUMS, OFS_CODES, STYLES, DisclosureWarning, _resolve_rules, _resolve_style, rules_below_minimums
+from .rules import AUDIENCES, BASES, HESA_MINIMUMS, OFS_CODES, STYLES, DisclosureWarning, _resolve_rules, _resolve_style, rules_below_minimums
 from .suppression import _hidden_by_rounding, derived_marker, suppress_mean, suppress_rate
 from .tables import disclose
 from .totals import add_total
@@ -87,4 +97,6 @@ __all__ = [
     "derived_marker",
     "concat",
     "undisclosed_message",
+    "explain",
+    "AUDIENCES",
 ]

@@ -73,7 +73,8 @@ def _derived_record(bases: list[Any]) -> list[Any]:
 
 def record_call(*, name: str | None, style: str, rules: DisclosureRules, call: Any, basis: str,
                 hidden_characteristics: list[Any], percent: bool, decimals: int, rows: int,
-                suppressed_by_column: dict[str, int], unrounded_columns: list[str]) -> dict[str, Any]:
+                suppressed_by_column: dict[str, int], unrounded_columns: list[str],
+                small_groups: list[str] | None = None) -> dict[str, Any]:
     """Log one :func:`disclose` call (column names and numbers of cells, never data) and return its record."""
     global _calls
     with _log_lock:
@@ -93,6 +94,8 @@ def record_call(*, name: str | None, style: str, rules: DisclosureRules, call: A
             "rates_without_numerator": [str(r) for r, (_, n) in call.rates.items() if n is None],
             "below_hesa_minimums": rules_below_minimums(rules),
             "basis": basis,
+            "audience": rules.audience,
+            "small_groups": list(small_groups or []),
             "characteristics_hidden": [str(c) for c in hidden_characteristics],
             "percent": bool(percent),
             "decimals": decimals,

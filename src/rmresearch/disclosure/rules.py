@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from ..config import DisclosureRules
+from ..config import AUDIENCES, DisclosureRules
 from ..errors import AnalysisError
 
-__all__ = ["OFS_CODES", "STYLES", "BASES", "ACTIVITY_REFUSED", "HESA_MINIMUMS", "DisclosureWarning", "rules_below_minimums"]
+__all__ = ["OFS_CODES", "STYLES", "BASES", "AUDIENCES", "ACTIVITY_REFUSED", "HESA_MINIMUMS", "DisclosureWarning", "rules_below_minimums"]
 
 #: OfS suppression codes, by reason.
 OFS_CODES = MappingProxyType({
@@ -57,6 +57,7 @@ HESA_MINIMUMS = MappingProxyType({
     "max_mean_suppressed_n": 7,  # averages of 7 or fewer people suppressed
     "ofs_min_denominator": 23,  # OfS [low]
     "ofs_max_numerator_suppressed": 2,  # OfS [DPL], [DPH], [none]
+    "min_cell_size": 3,  # small-cell suppression (internal counts, qualitative bases, listings): at least OfS's 1 to 2
 })
 
 
@@ -90,6 +91,7 @@ def rules_below_minimums(rules: Any) -> list[str]:
         "max_mean_suppressed_n": "averages must be suppressed for {} or fewer people (or a higher limit)",
         "ofs_min_denominator": "OfS [low] must apply below {} people (or a higher limit)",
         "ofs_max_numerator_suppressed": "OfS [DPL]/[DPH] must apply to numerators of {} or fewer (or a higher limit)",
+        "min_cell_size": "a cell, qualitative base group or listing attribute combination must describe at least {} people",
     }
     reasons = []
     for field, text in wanted.items():

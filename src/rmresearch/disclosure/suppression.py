@@ -38,8 +38,31 @@ def _hidden_by_rounding(counts: np.ndarray, rules: DisclosureRules) -> np.ndarra
     return _small(counts, rules.ofs_max_numerator_suppressed) | ~(2 * counts >= rules.round_to)
 
 
+def _small_cell(counts: np.ndarray, rules: DisclosureRules) -> np.ndarray:
+    """Counts of 1 to ``min_cell_size - 1`` people (missing: small, fail safe): the cells an internal report hides."""
+    return ~((counts <= 0) | (counts >= rules.min_cell_size))
+
+
+def _internal_rate_codes(denominator: np.ndarray, numerator: np.ndarray | None, rules: DisclosureRules,
+                         style: str) -> np.ndarray:
+    """Internal audience: a rate is hidden where it rests on fewer than ``min_cell_size`` people, or where its
+    numerator (or denominator minus numerator) is a hidden small cell; 0% and 100% of a large enough group show."""
+    codes = np.full(denominator.shape, None, dtype=object)
+    low = ~(denominator >= rules.min_cell_size)
+    few = np.zeros(denominator.shape, dtype=bool) if numerator is None else _small_cell(numerator, rules)
+    many = np.zeros(denominator.shape, dtype=bool) if numerator is None else _small_cell(denominator - numerator, rules)
+    if style == "hesa":
+        codes[low | few | many] = rules.suppressed_marker
+        return codes
+    for condition, code in ((many, OFS_CODES["DPH"]), (few, OFS_CODES["DPL"]), (low, OFS_CODES["low"])):
+        codes[condition] = code  # the last assignment (the base too small) takes precedence
+    return codes
+
+
 def _rate_codes(denominator: np.ndarray, numerator: np.ndarray | None, rules: DisclosureRules, style: str) -> np.ndarray:
-    """The marker for each suppressed rate, or None where the rate may be shown."""
+    """The marker for each suppressed rate, or None where the rate may be shown (``rules.audience`` decides the rule)."""
+    if rules.audience == "internal":
+        return _internal_rate_codes(denominator, numerator, rules, style)
     codes = np.full(denominator.shape, None, dtype=object)
     if style == "hesa":
         hidden = ~(denominator >= rules.min_percentage_denominator)
@@ -69,6 +92,9 @@ def _rate_codes(denominator: np.ndarray, numerator: np.ndarray | None, rules: Di
 
 def _mean_codes(n: np.ndarray, rules: DisclosureRules, style: str) -> np.ndarray:
     codes = np.full(n.shape, None, dtype=object)
+    if rules.audience == "internal":  # an average of fewer than min_cell_size people is hidden
+        codes[~(n >= rules.min_cell_size)] = rules.suppressed_marker if style == "hesa" else OFS_CODES["low"]
+        return codes
     if style == "hesa":
         codes[_small(n, rules.max_mean_suppressed_n)] = rules.suppressed_marker
         return codes

@@ -35,6 +35,8 @@ from .specs import (
     _rate_spec,
     _require,
 )
+from .kinds import (_coarsened, _exact_with_small_cells, _listing_attributes, _marked_cells, _qualitative_bases,
+                    _small_groups)
 from .suppression import _mean_codes, _rate_codes
 
 __all__ = ["disclose"]
@@ -69,6 +71,7 @@ def disclose(
     basis: str = "people",
     characteristics: Any = None,
     derived_table_wide: Any = (),
+    bases: Any = None,
 ) -> pd.DataFrame:
     """Round counts and suppress small-number rates, averages and the numbers derived from them.
 
@@ -121,16 +124,24 @@ def disclose(
         chi-squared and p-value repeated on every row): suppressed in every row
         if any row's bases are suppressed, since the other rows would show it.
     basis : {"people", "qualitative", "listing", "activity"}, default "people"
-        Which rule applies to the table's counts (DOMAIN.md section 3), recorded
-        in the log so a reader (and the release gate) knows:
+        Which rule applies to the table's counts (DOMAIN.md section 3), for the
+        audience ``rules.audience`` (``"public"`` by default, or ``"internal"``),
+        recorded in the log so a reader (and the release gate) knows (the table of
+        every kind x audience: :mod:`rmresearch.disclosure.kinds`):
 
-        - ``"people"``: counts of people by characteristic or outcome; HESA
-          rounding and suppression as above.
+        - ``"people"``: counts of people by characteristic or outcome. Public:
+          HESA rounding and suppression as above. Internal: counts exact, a cell
+          of 1 to ``min_cell_size - 1`` people suppressed, and rates, averages and
+          derived numbers suppressed where they rest on fewer than
+          ``min_cell_size`` people or on such a small cell.
         - ``"qualitative"``: qualitative code counts by role or group (a theme x
-          role table, a co-occurrence matrix): counts are shown exactly ("4 of
-          12 leaders"), so they agree with a framework matrix listing the same
-          people, but a cell of 1 to ``ofs_max_numerator_suppressed`` (2) people
-          is suppressed.
+          role table): counts are shown exactly ("4 of 12 leaders"), so they agree
+          with a framework matrix listing the same people. Internal: nothing is
+          suppressed. Public, with ``bases``: a column whose base group (the
+          participants interviewed in that role) has fewer than
+          ``min_cell_size`` people is suppressed as a whole (base row included);
+          public without ``bases``: a cell of 1 to ``ofs_max_numerator_suppressed``
+          (2) people is suppressed.
         - ``"activity"``: counts of programme activity (pairs, meetings held,
           sessions attended, transcripts, identifiers replaced, participants in
           total): counts, rates, means and derived numbers are shown exactly
@@ -140,13 +151,21 @@ def disclose(
           activity broken down by characteristic counts people, so it is
           ``"people"``.
         - ``"listing"``: a person-level listing (framework matrix). Counting its
-          rows gives back any count a rounded table hides, so the listing may
-          not carry a characteristic: the ``characteristics`` columns are
-          replaced by the marker in every row.
+          rows gives back the size of every group it shows. Internal: shown as
+          given. Public: its attributes (the ``characteristics`` columns, then a
+          ``role`` column) are replaced by the marker in every row, one at a time
+          in that order, until every combination of the attributes left holds at
+          least ``min_cell_size`` people (rows); at worst the listing is shown
+          without attributes.
     characteristics : list of str, optional
-        For ``basis="listing"``: the characteristic columns to hide; default every
-        column named like a characteristic (ethnicity, disability, sex, gender,
+        For ``basis="listing"``: the characteristic columns; default every column
+        named like a characteristic (ethnicity, disability, sex, gender,
         religion, sexual orientation, age, nationality, ...).
+    bases : dict or str, optional
+        For ``basis="qualitative"``: the number of people in each count column's
+        base group (``{"senior_leader": 6, "partner": 5}``), or the label of the
+        row that holds them (``"Participants interviewed"``, the last row of
+        :func:`rmresearch.coding.theme_table`).
 
     Returns
     -------
@@ -230,13 +249,15 @@ def disclose(
     call = _read_call(table, counts, rates, means, derived, derived_decimals, derived_table_wide, decimals)
 
     # Every suppression decision is made here, on the unrounded input.
-    hidden_characteristics = _listing_characteristics(table, basis, characteristics, call.roles)
+    hidden_characteristics = _listing_characteristics(table, basis, characteristics, call.roles, rules)
+    based = _qualitative_bases(table, bases, call.counts, basis)
+    small_groups = _small_groups(based, rules)
     codes = _suppression_codes(table, call, rules, "hesa" if basis == "activity" else style, percent)
     derived_codes = _derived_codes(table, call, codes, rules, style)
     if basis == "activity":  # programme activity is shown exactly: nothing is suppressed
         codes = {c: np.full(len(table), None, dtype=object) for c in codes}
         derived_codes = {c: np.full(len(table), None, dtype=object) for c in derived_codes}
-    rounded, qualitative_marked = _round_counts(table, call.counts, basis, rules, style)
+    rounded, qualitative_marked = _round_counts(table, call.counts, basis, rules, style, small_groups, bool(based))
     if basis != "activity":
         _warn_unrounded_bases(table, call)
 
@@ -251,7 +272,7 @@ def disclose(
     result.attrs[_ATTRS_KEY] = record_call(
         name=name, style=style, rules=rules, call=call, basis=basis, hidden_characteristics=hidden_characteristics,
         percent=percent, decimals=decimals, rows=len(table), suppressed_by_column=suppressed_by_column,
-        unrounded_columns=unrounded_columns,
+        unrounded_columns=unrounded_columns, small_groups=[str(c) for c in small_groups],
     )
     _remember(result)
     return result
@@ -401,8 +422,8 @@ def _derived_codes(table: pd.DataFrame, call: _Call, codes: Mapping[Any, np.ndar
 
 
 def _listing_characteristics(table: pd.DataFrame, basis: str, characteristics: Any,
-                             roles: Mapping[Any, str]) -> list[Any]:
-    """Check ``basis``; for a person-level listing, the characteristic columns to hide."""
+                             roles: Mapping[Any, str], rules: DisclosureRules) -> list[Any]:
+    """Check ``basis``; for a person-level listing, the attribute columns to hide (see :func:`.kinds._coarsened`)."""
     if basis not in BASES:
         raise AnalysisError(f"basis must be one of {', '.join(map(repr, BASES))}, not {basis!r}.")
     if characteristics is not None and basis != "listing":
@@ -420,7 +441,7 @@ def _listing_characteristics(table: pd.DataFrame, basis: str, characteristics: A
     clash = [c for c in hidden if c in roles]
     if clash:
         raise AnalysisError(f"characteristic column(s) {clash} are also listed as counts, rates, means or derived.")
-    return hidden
+    return _coarsened(table, _listing_attributes(table, hidden), rules)
 
 
 def _check_activity(table: pd.DataFrame) -> None:
@@ -436,28 +457,27 @@ def _check_activity(table: pd.DataFrame) -> None:
 
 
 def _round_counts(table: pd.DataFrame, count_columns: list[Any], basis: str, rules: DisclosureRules,
-                  style: str) -> tuple[dict[Any, pd.Series], dict[Any, int]]:
-    """Counts rounded (people, listing) or, for qualitative code counts, shown exactly with 1 to 2 marked."""
+                  style: str, small_groups: list[Any], based: bool) -> tuple[dict[Any, pd.Series], dict[Any, int]]:
+    """Counts as the kind and audience decide (:mod:`.kinds`): exact (activity; qualitative internally or where the
+    base group is large enough), exact with small cells marked (people internally; qualitative in public without
+    bases), rounded (people and listings in public), or marked as a whole (a qualitative column of a small group)."""
     rounded: dict[Any, pd.Series] = {}
-    qualitative_marked: dict[Any, int] = {}
+    marked: dict[Any, int] = {}
+    marker = rules.suppressed_marker if style == "hesa" else OFS_CODES["DPL"]
     for column in count_columns:
         series = _numeric(table, column, "count")
         if basis == "activity":
             rounded[column] = _exact_counts(series, column)
-            continue
-        if basis == "qualitative":
-            values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-            if (values < 0).any():
-                raise AnalysisError(f"count column {column!r} has negative values; counts of people cannot be negative.")
-            small = (values > 0) & (values <= rules.ofs_max_numerator_suppressed)
-            marker = rules.suppressed_marker if style == "hesa" else OFS_CODES["DPL"]
-            shown_counts = series.astype(object)
-            shown_counts[small] = marker
-            rounded[column] = shown_counts if small.any() else series.copy()
-            qualitative_marked[column] = int(small.sum())
-            continue
-        rounded[column] = _integer_counts(_round_series(series, rules.round_to, f"count column {column!r}"))
-    return rounded, qualitative_marked
+        elif basis == "qualitative" and column in small_groups:
+            rounded[column], marked[column] = _marked_cells(series, column, np.ones(len(series), dtype=bool), marker)
+        elif basis == "qualitative":
+            upper = 0 if rules.audience == "internal" or based else rules.ofs_max_numerator_suppressed
+            rounded[column], marked[column] = _exact_with_small_cells(series, column, upper, marker)
+        elif rules.audience == "internal":  # people, listing: small-cell suppression without rounding
+            rounded[column], marked[column] = _exact_with_small_cells(series, column, rules.min_cell_size - 1, marker)
+        else:
+            rounded[column] = _integer_counts(_round_series(series, rules.round_to, f"count column {column!r}"))
+    return rounded, marked
 
 
 def _exact_counts(series: pd.Series, column: Any) -> pd.Series:

@@ -1,0 +1,161 @@
+"""Disclosure per kind of table x audience (issue 13 item 2): activity, qualitative, people and listings, for a
+public and an internal report; the cohort option; results recorded under each; the release gate and the pages."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from rmresearch.config import DisclosureRules
+from rmresearch.disclosure import disclose, explain, rules_below_minimums
+from rmresearch.errors import AnalysisError, ConfigError
+
+PUBLIC = DisclosureRules()
+INTERNAL = DisclosureRules(audience="internal")
+
+
+# --------------------------------------------------------------------------- the option
+
+
+def test_audience_defaults_to_public_and_is_validated():
+    assert DisclosureRules().audience == "public" and DisclosureRules().min_cell_size == 5
+    assert DisclosureRules.from_mapping({"audience": "internal"}, "pilot.yml").audience == "internal"
+    with pytest.raises(ConfigError, match=r"pilot.yml: options.disclosure.audience must be one of 'public', 'internal'.*'staff'"):
+        DisclosureRules.from_mapping({"audience": "staff"}, "pilot.yml")
+    with pytest.raises(ConfigError, match="audience must be one of 'public', 'internal'"):
+        DisclosureRules(audience="everyone")
+    with pytest.raises(ConfigError, match="min_cell_size must be a whole number"):
+        DisclosureRules.from_mapping({"min_cell_size": 2.5}, "pilot.yml")
+    assert rules_below_minimums({"min_cell_size": 2}) == [
+        "min_cell_size is 2: a cell, qualitative base group or listing attribute combination must describe at least 3 people"]
+
+
+# --------------------------------------------------------------------------- people
+
+
+def _people():
+    table = pd.DataFrame({"group": ["A", "B", "C", "D", "E"], "n": [30, 12, 4, 40, 10], "good": [3, 0, 4, 38, 5],
+                          "mean_score": [3.1, 2.9, 4.0, 3.3, 3.6]})
+    table["rate"] = table["good"] / table["n"]
+    return table
+
+
+def test_people_public_follow_hesa_rounding_and_suppression():
+    shown = disclose(_people(), counts=["n", "good"], rates={"rate": ("n", "good")}, means={"mean_score": "n"}, rules=PUBLIC)
+    assert shown["n"].tolist() == [30, 10, 5, 40, 10]
+    assert shown["good"].tolist() == [5, 0, 5, 40, 5]
+    assert shown["rate"].tolist() == ["10.0%", "..", "..", "..", ".."]  # 38 of 40: 2 without, hidden
+    assert shown["mean_score"].tolist() == [3.1, 2.9, "..", 3.3, 3.6]  # n of 4 (7 or fewer): hidden
+    assert shown.attrs["disclosure"]["audience"] == "public"
+
+
+def test_people_internal_exact_with_small_cells_suppressed():
+    shown = disclose(_people(), counts=["n", "good"], rates={"rate": ("n", "good")}, means={"mean_score": "n"},
+                     rules=INTERNAL)
+    assert shown["n"].tolist() == [30, 12, "..", 40, 10]  # exact; 4 people (1 to 4) hidden
+    assert shown["good"].tolist() == ["..", 0, "..", 38, 5]
+    # 3 of 30 gives back a hidden 3; 0 of 12 is shown; 4 of 4 rests on too few; 38 of 40 leaves 2 without;
+    # 5 of 10 is shown
+    assert shown["rate"].tolist() == ["..", "0.0%", "..", "..", "50.0%"]
+    assert shown["mean_score"].tolist() == [3.1, 2.9, "..", 3.3, 3.6]  # n under 5 hidden
+    record = shown.attrs["disclosure"]
+    assert record["audience"] == "internal" and record["basis"] == "people"
+    assert record["suppressed_by_column"] == {"n": 1, "good": 2, "rate": 3, "mean_score": 1}
+    assert explain(shown) == "Internal report: counts are exact; cells of 1 to 4 people are shown as \u201c..\u201d."
+
+
+def test_people_internal_ofs_codes_and_derived_follow_the_rate():
+    table = pd.DataFrame({"n": [10, 10, 3], "good": [2, 9, 3]})
+    table["rate"] = table["good"] / table["n"]
+    table["gap_pp"] = [1.0, 2.0, 3.0]
+    shown = disclose(table, counts=["n", "good"], rates={"rate": ("n", "good")}, derived={"gap_pp": ["rate"]},
+                     rules=DisclosureRules(audience="internal", style="ofs"))
+    assert shown["rate"].tolist() == ["[DPL]", "[DPH]", "[low]"]
+    assert shown["gap_pp"].tolist() == ["[DPL]", "[DPH]", "[low]"]
+
+
+# --------------------------------------------------------------------------- qualitative
+
+
+def _themes_by_role():
+    return pd.DataFrame({"theme": ["Trust", "Career", "Participants interviewed"],
+                         "senior_leader": [1, 2, 3], "partner": [4, 0, 6]})
+
+
+def test_qualitative_public_shows_a_group_only_when_its_base_is_large_enough():
+    shown = disclose(_themes_by_role(), counts=["senior_leader", "partner"], basis="qualitative",
+                     bases="Participants interviewed", rules=PUBLIC)
+    assert shown["senior_leader"].tolist() == ["..", "..", ".."]  # 3 interviewed: under 5, the whole column
+    assert shown["partner"].tolist() == [4, 0, 6]  # exact: not rounded to 5, 0 and 5
+    record = shown.attrs["disclosure"]
+    assert record["small_groups"] == ["senior_leader"] and record["suppressed_by_column"]["senior_leader"] == 3
+    same = disclose(_themes_by_role(), counts=["senior_leader", "partner"], basis="qualitative",
+                    bases={"senior_leader": 3, "partner": 6})
+    assert same["senior_leader"].tolist() == ["..", "..", ".."] and same["partner"].tolist() == [4, 0, 6]
+    assert explain(shown, base="participants interviewed") == (
+        "Public report: groups with fewer than 5 participants interviewed (senior leader) are shown as \u201c..\u201d; "
+        "an internal report shows them exactly.")
+
+
+def test_qualitative_public_without_bases_hides_cells_of_one_or_two():
+    shown = disclose(_themes_by_role(), counts=["senior_leader", "partner"], basis="qualitative")
+    assert shown["senior_leader"].tolist() == ["..", "..", 3]
+    assert shown["partner"].tolist() == [4, 0, 6]
+
+
+def test_qualitative_internal_is_exact():
+    shown = disclose(_themes_by_role(), counts=["senior_leader", "partner"], basis="qualitative",
+                     bases="Participants interviewed", rules=INTERNAL)
+    assert shown["senior_leader"].tolist() == [1, 2, 3] and shown["partner"].tolist() == [4, 0, 6]
+    assert shown.attrs["disclosure"]["suppressed_cells"] == 0 and shown.attrs["disclosure"]["audience"] == "internal"
+
+
+def test_qualitative_bases_are_checked():
+    with pytest.raises(AnalysisError, match="no row of the table is labelled 'Interviewed'"):
+        disclose(_themes_by_role(), counts=["senior_leader", "partner"], basis="qualitative", bases="Interviewed")
+    with pytest.raises(AnalysisError, match=r"missing \['partner'\]"):
+        disclose(_themes_by_role(), counts=["senior_leader", "partner"], basis="qualitative", bases={"senior_leader": 3})
+    with pytest.raises(AnalysisError, match="bases= applies to basis='qualitative'"):
+        disclose(_themes_by_role(), counts=["senior_leader", "partner"], bases="Participants interviewed")
+
+
+# --------------------------------------------------------------------------- activity
+
+
+def test_activity_is_exact_for_both_audiences():
+    table = pd.DataFrame({"status": ["active", "withdrawn"], "pairs": [11, 1]})
+    for rules in (PUBLIC, INTERNAL):
+        shown = disclose(table, counts=["pairs"], basis="activity", rules=rules)
+        assert shown["pairs"].tolist() == [11, 1]
+        assert shown.attrs["disclosure"]["audience"] == rules.audience
+
+
+# --------------------------------------------------------------------------- listings
+
+
+def _listing(per_combination: int):
+    rows = []
+    for role in ("senior_leader", "partner"):
+        for group in ("White", "BAME"):
+            rows += [{"role": role, "ethnicity_group": group, "Trust": "said so [T1#2]"}] * per_combination
+    listing = pd.DataFrame(rows)
+    listing.insert(0, "participant_id", [f"P{i:02d}" for i in range(len(listing))])
+    return listing
+
+
+def test_listing_public_drops_ethnicity_then_role_until_every_combination_has_enough_people():
+    three = disclose(_listing(3), basis="listing", rules=PUBLIC)  # 3 per role x group, 6 per role
+    assert set(three["ethnicity_group"]) == {".."} and three["role"].tolist() == _listing(3)["role"].tolist()
+    assert three.attrs["disclosure"]["characteristics_hidden"] == ["ethnicity_group"]
+    assert explain(three).startswith("Public report: ethnicity group withheld (\u201c..\u201d), because shown with them")
+    five = disclose(_listing(5), basis="listing", rules=PUBLIC)  # 5 per combination: both kept
+    assert five.attrs["disclosure"]["characteristics_hidden"] == [] and "BAME" in set(five["ethnicity_group"])
+    one = disclose(_listing(1), basis="listing", rules=PUBLIC)  # 2 per role: nothing can be shown
+    assert one.attrs["disclosure"]["characteristics_hidden"] == ["ethnicity_group", "role"]
+    assert set(one["role"]) == {".."} and one["participant_id"].tolist() == _listing(1)["participant_id"].tolist()
+
+
+def test_listing_internal_keeps_every_attribute():
+    shown = disclose(_listing(1), basis="listing", rules=INTERNAL)
+    assert shown.attrs["disclosure"]["characteristics_hidden"] == []
+    assert shown["ethnicity_group"].tolist() == _listing(1)["ethnicity_group"].tolist()
