@@ -23,7 +23,7 @@ def test_headers_are_readable_and_counts_have_thousands_separators_but_years_do_
     raw = pd.DataFrame({"qualification_year": [2019], "n": [10605], "gap_pp": [12.04], "ci_low": [10.3]})
     html = format_table(disclose(raw, counts=["n"])).to_html()
     assert "10,605" in html and "2019" in html and "2,019" not in html
-    assert "gap (pp)" in html and "95% CI low" in html and "qualification year" in html
+    assert "Gap (pp)" in html and "95% CI low" in html and "Qualification year" in html
 
 
 def _cells(html):
@@ -47,7 +47,7 @@ def test_role_codes_and_design_names_are_shown_in_words_in_cells_and_headers():
                         "senior_leader": [12, 30], "hazard_ratio": [1.234, 2.5]})
     table = disclose(raw, counts=["senior_leader"])
     cells = _cells(format_table(table).to_html())
-    assert cells == ["covariate", "role", "Senior leader", "hazard ratio",
+    assert cells == ["Covariate", "Role", "Senior leader", "Hazard ratio",
                      "Asian (ethnicity group)", "Senior leader", "10", "1.2",
                      "mentored", "Staff partner", "30", "2.5"]
     assert table["role"].tolist() == ["senior_leader", "staff_partner"]
@@ -83,3 +83,91 @@ def test_p_values_already_formatted_by_disclose_derived_decimals_show_less_than(
     assert shown["p_value"].tolist() == ["0.040", "..", "0.000"]
     assert [c for c in _cells(format_table(shown).to_html()) if c in ("0.040", "..", "0.000", "&lt; 0.001")] == \
         ["0.040", "..", "&lt; 0.001"]
+
+
+def _wide_table(columns=20):
+    data = {"group": ["White", "Black", "Asian"]}
+    data.update({f"year_{2000 + i}_students": [100 + i, 40 + i, 60 + i] for i in range(columns - 1)})
+    return disclose(pd.DataFrame(data), counts=[c for c in data if c != "group"], name="wide")
+
+
+def test_a_20_column_table_scrolls_sideways_in_its_container_with_the_first_column_fixed():
+    import re
+
+    from rmresearch.display import table_html
+
+    page = table_html(_wide_table(20), caption="students by year")
+    table_id = re.search(r'<table id="(T_[0-9a-f]+)"', page).group(1)
+    assert page.startswith('<div class="table-wrap rm-table" style="overflow-x: auto; max-width: 100%;">')
+    assert page.rstrip().endswith("</table>\n</div>") or page.rstrip().endswith("</div>")
+    assert len(re.findall(r"<th [^>]*col_heading", page)) == 20
+    # the first cell of every row, header and body, stays in view while the rest scrolls
+    for cell in ("th", "td"):
+        rule = re.search(rf"#{table_id} {cell}:first-child \{{([^}}]*)\}}", page).group(1)
+        assert "position: sticky;" in rule and "left: 0;" in rule and "background-color:" in rule
+    assert re.search(rf"#{table_id} th \{{[^}}]*white-space: normal;", page)  # long headers wrap
+    assert ">Year 2000 students<" in page and ">Group<" in page
+
+
+def test_the_report_keeps_show_tables_scrolling_container_once_and_its_css_fixes_the_first_column():
+    import re
+    from pathlib import Path
+
+    import nbformat
+
+    import rmresearch
+    from rmresearch.display import table_html, table_metadata
+    from rmresearch.report.render import render_notebook
+
+    table = _wide_table(20)
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("show_table(t)")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": table_html(table)},
+                                           metadata=table_metadata(table))]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Wide"), cell]
+    body = render_notebook(nb, name="99_wide").body
+    assert body.count('class="table-wrap') == 1 and "position: sticky" in body
+    css = (Path(rmresearch.__file__).parent / "templates" / "report.css").read_text()
+    rule = re.search(r"\.table-wrap th:first-child, \.table-wrap td:first-child \{([^}]*)\}", css).group(1)
+    assert "position: sticky" in rule and "left: 0" in rule
+    assert re.search(r"\.table-wrap \{[^}]*overflow-x: auto", css)
+
+
+def test_rounded_counts_are_labelled_in_the_caption_and_exact_activity_counts_are_not():
+    from rmresearch.display import table_metadata
+
+    people = disclose(pd.DataFrame({"grade": ["Grade 6", "Grade 7"], "staff": [41, 57]}), counts=["staff"])
+    assert "<caption>Staff by grade. Counts rounded to the nearest 5.</caption>" in \
+        format_table(people, caption="staff by grade").to_html()
+    assert "<caption>" in format_table(people).to_html()  # no caption given: the phrase is the caption
+    said = format_table(people, caption="Staff by grade (counts rounded to the nearest 5)").to_html()
+    assert said.count("rounded") == 1
+    pairs = disclose(pd.DataFrame({"status": ["active", "completed"], "pairs": [5, 7]}), counts=["pairs"],
+                     basis="activity")
+    assert "rounded" not in format_table(pairs, caption="Pairs by status").to_html()
+    assert "<caption>" not in format_table(pairs).to_html()
+    # rates without their counts: nothing rounded is shown, nothing is said
+    rates = disclose(pd.DataFrame({"group": ["A"], "n": [40], "k": [10], "rate": [0.25]}), counts=["n", "k"],
+                     rates={"rate": ("n", "k")})[["group", "rate"]]
+    assert "rounded" not in format_table(rates, caption="Rates").to_html()
+    meta = table_metadata(people, caption="x")["rmresearch"]
+    assert meta["rounded_to"] == 5 and table_metadata(pairs)["rmresearch"]["rounded_to"] is None
+    strict = disclose(pd.DataFrame({"grade": ["G6"], "staff": [41]}), counts=["staff"],
+                      rules={"round_to": 10})
+    assert "Counts rounded to the nearest 10." in format_table(strict).to_html()
+
+
+def test_no_negative_zero_in_numbers_text_cells_or_p_values():
+    raw = pd.DataFrame({"group": ["A", "B", "C"], "gap_pp": [-0.04, -0.0, -0.26], "label": ["-0.0", "-0.00%", "x"],
+                        "p_value": [0.2, 0.5, 0.9]})
+    cells = _cells(format_table(disclose(raw), decimals=1).to_html())
+    assert cells[4:] == ["A", "0.0", "0.0", "0.200", "B", "0.0", "0.00%", "0.500", "C", "-0.3", "x", "0.900"]
+    assert not any(c.startswith("-0") and set(c) <= set("-0.%") for c in cells)
+
+
+def test_internal_labels_become_words_and_headers_are_capitalised_but_symbols_keep_their_case():
+    raw = pd.DataFrame({"coder_a": ["ana"], "coder_b": ["ben"], "code": ["safe_space"], "units": [40],
+                        "a_and_b": [10], "agreement_pct": [80.0], "n": [40], "p_value": [0.01], "kappa": [0.5]})
+    cells = _cells(format_table(disclose(raw, counts=["units", "a_and_b", "n"])).to_html())
+    assert cells[:9] == ["Coder A", "Coder B", "Code", "Units", "Both coders", "Agreement (%)", "n", "p", "Kappa"]
+    assert cells[9:12] == ["ana", "ben", "safe space"]

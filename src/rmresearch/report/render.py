@@ -118,7 +118,8 @@ def render_notebook(nb, *, name: str, heading_shift: int = 1) -> RenderedNoteboo
                 body = _text(data["text/html"])
                 if _TABLE.search(body):
                     section.tables += 1
-                    body = f'<div class="table-wrap">{body}</div>'
+                    if 'class="table-wrap' not in body:  # show_table's container scrolls already (display.table_html)
+                        body = f'<div class="table-wrap">{body}</div>'
                 body = re.sub(r"<script\b.*?</script\s*>", "", body, flags=re.IGNORECASE | re.DOTALL)
                 parts.append(body)
             elif "text/markdown" in data:
