@@ -345,7 +345,7 @@ def interviewee_units(segments: pd.DataFrame, speakers: str = "interviewees") ->
 
     Examples
     --------
-    >>> seg = segment_document("[PERSON_1]: Why?\nP07: Because.\nInterviewer: And?", document="d")
+    >>> seg = segment_document("[PERSON_1]: Why?\\nP07: Because.\\nInterviewer: And?", document="d")
     >>> interviewee_units(seg)["segment_id"].tolist(), len(interviewee_units(seg, "all"))
     (['d#t002'], 3)
     """
