@@ -7,6 +7,7 @@ default, as R's ``coxph`` and lifelines do; the assumption is checked with
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -34,6 +35,7 @@ def _fit_cox(df, duration, event, covariates, ties, strata, reference_levels, so
     if data[event].sum() == 0:
         raise AnalysisError(f"cox_model: no events ({event!r} is 0 on every row of {source}), so hazards cannot be compared.")
     design = design_matrix(data, covariates, reference=reference_levels, what=f"cox_model ({source})")
+    _check_events_by_level(design, data[event].to_numpy(), event)
     model = PHReg(
         data[duration].to_numpy(),
         design,
@@ -41,13 +43,57 @@ def _fit_cox(df, duration, event, covariates, ties, strata, reference_levels, so
         ties=ties,
         strata=None if strata is None else data[strata].to_numpy(),
     )
-    result = model.fit(disp=False)
-    if not np.all(np.isfinite(result.params)) or not np.all(np.isfinite(result.bse)):
-        raise AnalysisError(
-            "cox_model: the fit did not converge (some estimates are infinite); a covariate may separate "
-            "the events completely (e.g. a group with no events). Merge small groups or remove the covariate."
-        )
+    result = _fit_quietly(model, event)
     return data, design, result
+
+
+_NOT_CONVERGED = ("cox_model: the model of {event!r} did not converge ({why}), so no hazard ratio can be given; "
+                  "a covariate may separate the events almost completely (a group with very few events). "
+                  "Merge small groups or remove the covariate.")
+
+
+def _check_events_by_level(design: pd.DataFrame, events: np.ndarray, event: str) -> None:
+    """Refuse an indicator covariate whose rows have no events, or all of whose events it holds (separation).
+
+    Its hazard ratio would be 0 or infinite: the fit drifts until it stops, statsmodels warns that it did
+    not converge, and an estimate with a huge standard error would be shown.
+    """
+    from ..display import readable_value
+
+    happened = np.asarray(events, dtype=bool)
+    for column in design.columns:
+        name = readable_value(str(column))
+        values = design[column].to_numpy(dtype=float)
+        if not np.isin(values, (0.0, 1.0)).all():
+            continue  # a numeric covariate
+        inside = values == 1.0
+        if not happened[inside].any():
+            raise AnalysisError(f"cox_model: no one with {name} has {event!r} (no events in that group), so its "
+                                "hazard ratio would be 0 and cannot be estimated; merge the group with another "
+                                "or wait for more follow-up.")
+        if not happened[~inside].any():
+            raise AnalysisError(f"cox_model: every event of {event!r} is in {name} (none in the comparison rows), "
+                                "so its hazard ratio would be infinite and cannot be estimated.")
+
+
+def _fit_quietly(model, event: str):
+    """``model.fit()`` with statsmodels' warnings turned into an AnalysisError (never a non-converged estimate)."""
+    with warnings.catch_warnings(record=True) as caught, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        warnings.simplefilter("always")
+        try:
+            result = model.fit(disp=False)
+            params, bse = np.asarray(result.params, dtype=float), np.asarray(result.bse, dtype=float)
+        except np.linalg.LinAlgError:
+            raise AnalysisError(_NOT_CONVERGED.format(event=event, why="its information matrix is singular")) from None
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+    if any(issubclass(w.category, ConvergenceWarning) for w in caught):
+        raise AnalysisError(_NOT_CONVERGED.format(event=event, why="the likelihood was still changing when it stopped"))
+    if not (np.all(np.isfinite(params)) and np.all(np.isfinite(bse))):
+        raise AnalysisError(_NOT_CONVERGED.format(event=event, why="some estimates are infinite"))
+    if caught:  # any other warning (overflow in exp, a division by zero): not a result to show
+        raise AnalysisError(_NOT_CONVERGED.format(event=event, why=f"statsmodels warned: {caught[0].message}"))
+    return result
 
 
 def cox_model(
@@ -113,13 +159,17 @@ def cox_model(
     z = stats.norm.ppf(1 - alpha / 2)
     coef = np.asarray(result.params)
     se = np.asarray(result.bse)
+    with np.errstate(over="ignore"):
+        ratio, low, high = np.exp(coef), np.exp(coef - z * se), np.exp(coef + z * se)
+    if not np.all(np.isfinite(high)) or np.any(low <= 0):
+        raise AnalysisError(_NOT_CONVERGED.format(event=event, why="a 95% interval runs out to 0 or infinity"))
     return pd.DataFrame({
         "covariate": list(design.columns),
         "coef": coef,
-        "hazard_ratio": np.exp(coef),
+        "hazard_ratio": ratio,
         "se": se,
-        "ci_low": np.exp(coef - z * se),
-        "ci_high": np.exp(coef + z * se),
+        "ci_low": low,
+        "ci_high": high,
         "p_value": 2 * stats.norm.sf(np.abs(coef / se)),
         "n": len(data),
         "events": int(data[event].sum()),

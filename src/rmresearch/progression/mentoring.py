@@ -158,9 +158,10 @@ def mentoring_effect(
         As :func:`cox_model`; the ``treatment`` row is the mentoring effect
         (hazard ratio above 1: promoted sooner).
     """
-    _require_columns(matched, ["matched_set", treatment], "mentoring_effect")
+    _require_columns(matched, ["matched_set", treatment, duration, event], "mentoring_effect")
     data = matched.copy()
     data[treatment] = data[treatment].astype(bool)
+    _check_follow_up(data, duration=duration, event=event, treatment=treatment)
     return cox_model(
         data,
         duration=duration,
@@ -171,3 +172,40 @@ def mentoring_effect(
         alpha=alpha,
         reference_levels=reference_levels,
     )
+
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_HAPPENED = {"promoted": "been promoted", "left": "left", "leaver": "left"}
+
+
+def _years(n: float) -> str:
+    """A number of whole years in words ("one year"): a note shows words, not counts that might be small."""
+    whole = int(round(float(n)))
+    word = _NUMBER_WORDS[whole] if 0 <= whole < len(_NUMBER_WORDS) else str(whole)
+    return f"{word} year" if whole == 1 else f"{word} years"
+
+
+def _check_follow_up(data: pd.DataFrame, *, duration: str, event: str, treatment: str) -> None:
+    """Refuse a comparison where one side has no events yet: its hazard ratio would be 0 or infinite.
+
+    >>> import pandas as pd
+    >>> matched = pd.DataFrame({"mentored": [True, True, False, False], "years_to_promotion": [1, 1, 1, 3],
+    ...                         "promoted": [False, False, True, False]})
+    >>> _check_follow_up(matched, duration="years_to_promotion", event="promoted", treatment="mentored")
+    Traceback (most recent call last):
+    ...
+    rmresearch.errors.AnalysisError: no mentored staff has been promoted yet: the follow-up is one year since they joined the scheme (the longest is one year), so a hazard ratio cannot be estimated; it needs mentored staff followed until some of them have been promoted.
+    """
+    happened = _HAPPENED.get(event, f"had the event {event!r}")
+    events = data[event].astype(bool)
+    who = data[treatment]
+    if who.any() and not events[who].any():
+        longest = float(pd.to_numeric(data.loc[who, duration]).max())
+        typical = float(pd.to_numeric(data.loc[who, duration]).median())
+        raise AnalysisError(
+            f"no {treatment} staff has {happened} yet: the follow-up is {_years(typical)} since they joined the scheme "
+            f"(the longest is {_years(longest)}), so a hazard ratio cannot be estimated; it needs {treatment} staff "
+            f"followed until some of them have {happened}.")
+    if (~who).any() and not events[~who].any():
+        raise AnalysisError(f"none of the matched comparison staff has {happened} in the follow-up, so a hazard ratio "
+                            "cannot be estimated; it needs a longer follow-up or more comparison staff.")

@@ -109,6 +109,9 @@ def kaplan_meier(
     if conf_type not in ("log", "log-log", "plain"):
         raise AnalysisError(f"conf_type must be 'log', 'log-log' or 'plain', not {conf_type!r}.")
     data = _survival_frame(df, duration, event, [group], "kaplan_meier", source)
+    if not data[event].any():
+        raise AnalysisError(f"kaplan_meier: no one in {source} has {event!r} yet (every time is censored), so every "
+                            "curve would stay at 100%; it needs records that follow people until some have the event.")
     z = stats.norm.ppf(1 - alpha / 2)
     pieces = []
     groups = [("All", data)] if group is None else list(data.groupby(group, observed=True, sort=True))
@@ -180,7 +183,18 @@ def logrank_test(
     names = sorted(pd.unique(data[group]), key=str)
     if len(names) < 2:
         raise AnalysisError(f"logrank_test needs at least two groups in {group!r}; found {names}.")
-    chisq, p = survdiff(data[duration].to_numpy(), data[event].to_numpy(), data[group].to_numpy())
+    if not data[event].any():
+        raise AnalysisError(f"logrank_test: no one in {source} has {event!r} yet (every time is censored), so "
+                            "there are no events to compare between the groups.")
+    try:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            chisq, p = survdiff(data[duration].to_numpy(), data[event].to_numpy(), data[group].to_numpy())
+    except np.linalg.LinAlgError:
+        raise AnalysisError(f"logrank_test: the groups of {group!r} cannot be compared (the test's variance is "
+                            "singular: a group has no one at risk at any event time).") from None
+    if not np.isfinite(chisq):
+        raise AnalysisError(f"logrank_test: the test statistic for {group!r} is undefined (no variance in the "
+                            "events between groups).")
     times = np.sort(pd.unique(data.loc[data[event] == 1, duration]))
     t = data[duration].to_numpy()
     at_risk_all = (t[None, :] >= times[:, None]).sum(axis=1)

@@ -1,0 +1,109 @@
+"""Progression on a pilot-sized cohort: analyses that cannot run say why (AnalysisError, never a warning or an
+estimate that did not converge), and the smallest effects a cohort of this size could have detected."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from rmresearch import progression as pg
+from rmresearch.errors import AnalysisError
+from rmresearch.stats.power import minimum_detectable_hazard_ratio, minimum_detectable_ratio
+
+
+# --- Cox models that cannot be estimated ------------------------------------------------------------------------
+
+def test_cox_model_refuses_a_group_without_events_before_fitting():
+    people = pd.DataFrame({"t": [1, 2, 3, 4, 5, 6], "e": [1, 1, 0, 0, 0, 1], "g": ["a", "a", "b", "b", "b", "a"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing may leak out as a warning
+        with pytest.raises(AnalysisError, match=r"no one with b \(g\) has 'e'"):
+            pg.cox_model(people, duration="t", event="e", covariates=["g"])
+
+
+def test_cox_model_turns_a_diverging_fit_into_an_analysis_error():
+    # the covariate orders the event times exactly (monotone likelihood): the coefficient runs off to infinity and
+    # statsmodels warns "Maximum Likelihood optimization failed to converge"; no estimate may be returned
+    people = pd.DataFrame({"t": np.arange(1, 11), "e": 1, "x": -np.arange(1, 11, dtype=float)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(AnalysisError, match="did not converge"):
+            pg.cox_model(people, duration="t", event="e", covariates=["x"])
+
+
+def test_cox_model_still_fits_when_every_group_has_events():
+    # no tied times, so the partial likelihood by hand, r = the hazard ratio of b to a:
+    # L = 1/(4+4r) * 1/(3+4r) * r/(2+3r) * r/(1+2r) * r/r, and d log L / dr = 2/r - 4/(4+4r) - 4/(3+4r) - 3/(2+3r)
+    # - 2/(1+2r) = 0 at r = 1/sqrt(2) (2.8284 = 0.5858 + 0.6863 + 0.7279 + 0.8284)
+    people = pd.DataFrame({"t": range(1, 9), "e": [1, 1, 0, 1, 0, 1, 0, 1], "g": list("aabbabab")})
+    fit = pg.cox_model(people, duration="t", event="e", covariates=["g"])
+    assert fit.loc[0, "hazard_ratio"] == pytest.approx(math.sqrt(0.5), abs=1e-4)
+
+
+def _matched(mentored_promoted: list[bool], comparison_promoted: list[bool], years: int = 1) -> pd.DataFrame:
+    rows = [{"mentored": True, "promoted": p, "years_to_promotion": years, "years_to_leaving": years,
+             "left": False, "matched_set": i % 2} for i, p in enumerate(mentored_promoted)]
+    rows += [{"mentored": False, "promoted": p, "years_to_promotion": years + (i % 3), "years_to_leaving": years,
+              "left": i % 4 == 0, "matched_set": i % 2} for i, p in enumerate(comparison_promoted)]
+    return pd.DataFrame(rows)
+
+
+def test_mentoring_effect_says_no_mentored_staff_has_been_promoted_with_the_follow_up_in_words():
+    matched = _matched([False] * 10, [True, False, False, True] * 10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(AnalysisError) as caught:
+            pg.mentoring_effect(matched)
+    message = str(caught.value)
+    assert message.startswith("no mentored staff has been promoted yet: the follow-up is one year")
+    assert "10" not in message  # no counts in a note, which is shown without disclosure control
+
+
+def test_mentoring_effect_says_no_comparison_staff_had_the_event():
+    matched = _matched([True, False] * 5, [False] * 40)
+    with pytest.raises(AnalysisError, match="none of the matched comparison staff has been promoted"):
+        pg.mentoring_effect(matched)
+
+
+def test_kaplan_meier_and_logrank_without_events_say_so():
+    people = pd.DataFrame({"t": [1, 2, 3, 1, 2], "e": [0] * 5, "g": list("aabbb")})
+    with pytest.raises(AnalysisError, match="every curve would stay at 100%"):
+        pg.kaplan_meier(people, duration="t", event="e", group="g")
+    with pytest.raises(AnalysisError, match="no events to compare"):
+        pg.logrank_test(people, duration="t", event="e", group="g")
+
+
+# --- the smallest detectable ratios ------------------------------------------------------------------------------
+
+def test_minimum_detectable_hazard_ratio_matches_schoenfeld():
+    # Schoenfeld (1983): D = 4 (z[0.975] + z[0.8])^2 / log(HR)^2 events; HR 2 needs 65.35 events with equal groups
+    z = stats.norm.ppf(0.975) + stats.norm.ppf(0.8)
+    events = 4 * z**2 / math.log(2) ** 2
+    assert events == pytest.approx(65.35, abs=0.01)
+    low, high = minimum_detectable_hazard_ratio(events, 0.5)
+    assert high == pytest.approx(2.0, abs=1e-3)
+    assert low == pytest.approx(0.5, abs=1e-3)
+    # unequal groups: |log HR| = z / sqrt(D p (1 - p)), 40 events with one person in eight mentored
+    got = minimum_detectable_hazard_ratio(40, 0.125)
+    assert math.log(got.high) == pytest.approx(z / math.sqrt(40 * 0.125 * 0.875), rel=2e-3)
+    assert all(math.isnan(v) for v in minimum_detectable_hazard_ratio(0, 0.5))
+
+
+def test_minimum_detectable_ratio_has_the_requested_power_by_statsmodels():
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+
+    n_ref, n_group, p_ref = 2485, 465, 0.066
+    low, high = minimum_detectable_ratio(n_ref, n_group, p_ref)
+    assert low < 1 < high
+    for ratio in (low, high):
+        h = abs(proportion_effectsize(p_ref, p_ref / ratio))  # Cohen's h between the two rates
+        got = NormalIndPower().power(effect_size=h, nobs1=n_ref, ratio=n_group / n_ref, alpha=0.05)
+        assert got == pytest.approx(0.8, abs=1e-4)  # the solver stops within about 1e-5
+    # a larger group detects a ratio nearer 1
+    assert minimum_detectable_ratio(n_ref, 4 * n_group, p_ref).high < high
