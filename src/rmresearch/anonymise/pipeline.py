@@ -464,10 +464,15 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
         review = ReviewQueue(rpath)
         transcripts, digests = _read_all(files, raw_dir)
         excluded = interview_exclusions(config)
+        from ..coding.manifest import ANONYMISED_MANIFEST, RunPlan
+
+        # whose interview each file is (inputs.interview_manifest): unlabelled transcripts, interviewer labels
+        plan = RunPlan(config, {raw_name(p, raw_dir): t for p, t in transcripts.items()}, excluded)
         key.withheld = sorted(excluded)
         documents = key.document_names(digests)
         review.rename_documents(documents)  # rows written before documents had pseudonyms
         outputs: dict[str, str] = {}
+        anonymised: dict[str, str] = {}
         rows = []
         iterator = files
         if progress:
@@ -479,14 +484,20 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
             name = documents[raw_name(path, raw_dir)]
             turns = [(t.speaker_start, t.speaker_end, t.char_start, t.char_end) for t in transcript.turns
                      if t.speaker_start is not None]
-            text, log = anonymise_text(transcript.text, detector, key, document=name, settings=settings,
-                                       review=review, turns=turns, excluded=excluded)
+            if raw_name(path, raw_dir) in plan.withheld_whole:  # unlabelled, and its interviewee did not consent
+                text, log = plan.withhold(raw_name(path, raw_dir), WITHHELD, LOG_COLUMNS)
+            else:
+                text, log = anonymise_text(transcript.text, detector, key, document=name, settings=settings,
+                                           review=review, turns=turns, excluded=excluded)
+            anonymised[raw_name(path, raw_dir)] = text
             outputs[f"{name}.txt"] = text + ("\n" if not text.endswith("\n") else "")
             outputs[f"{name}.log.csv"] = log.to_csv(index=False)
             counts = log.loc[log["decision"] != "reject", "label"].value_counts().to_dict()
             rows.append({"document": name, "output": f"{name}.txt", "spans": int(sum(counts.values())),
                          "review": int((log["decision"] == "pending").sum()), **{k: int(v) for k, v in counts.items()}})
         review.prune(set(documents.values()))
+        if plan.manifest is not None:
+            outputs[ANONYMISED_MANIFEST] = plan.csv(documents, anonymised)
         # Anything else a researcher keeps in the folder stays; outputs of files no longer in raw go.
         keep = {p.name: p for p in out_dir.iterdir() if p.is_file() and not p.name.startswith(".")
                 and not p.name.endswith((".txt", ".log.csv"))} if out_dir.is_dir() else {}
@@ -502,6 +513,7 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
         summary[col] = summary[col].astype(int)
     # Decisions that matched no candidate (text or offsets edited, or the raw file changed): say so.
     summary.attrs["unmatched_decisions"] = review.unmatched(set(documents.values()))
+    summary.attrs["no_speakers"] = plan.warnings  # transcripts in which no speaker is found, named
     return summary
 
 

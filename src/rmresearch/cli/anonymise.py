@@ -107,6 +107,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"Warning: {unmatched} decision(s) in {review_path(config)} match no candidate of this run (their text, "
               "start or end was edited, or the transcript changed) and were not applied; those candidates are listed "
               "again, undecided.", file=sys.stderr)
+    for line in summary.attrs.get("no_speakers", []):  # transcripts in which no speaker is found, by name
+        print(f"Warning: {line}", file=sys.stderr)
     if pending:
         print(f"{pending} uncertain candidate(s) await a decision in {review_path(config)}; "
               "mark accept/reject there and run again.")

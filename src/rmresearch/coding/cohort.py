@@ -10,6 +10,12 @@ the turns of a participant who did not consent to interview use (or was
 withdrawn, see :mod:`rmresearch.consent`) are replaced by a marker in
 ``texts``, left out of ``segments``, and codings touching them are dropped;
 the participant is left out of ``participants``.
+
+Whose interview each transcript is comes from the interview manifest (``inputs.interview_manifest``, see
+:mod:`rmresearch.coding.manifest`), through the anonymised manifest ``anonymise run`` writes beside the
+anonymised transcripts: ``segments`` carry a ``speaker_role`` (interviewee, interviewer, other, unattributed),
+every turn of an unlabelled (auto-caption) transcript is attributed to its interviewee (and withheld whole when
+that interviewee did not consent), and ``notes`` says so in plain words for the report.
 """
 
 from __future__ import annotations
@@ -20,10 +26,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import CohortConfig
-from ..consent import excluded_from_interviews, remap_codings, withhold_turns
+from ..consent import WITHHELD_MARKER, Withheld, excluded_from_interviews, remap_codings, withhold_turns
 from .codebook import Codebook, load_codebook
 from .codings import read_codings_csv
-from .segments import load_documents, segment_documents
+from .manifest import read_anonymised_manifest, speaker_notes, speaker_roles
+from .segments import _lines, _trim, load_documents, segment_documents
 
 __all__ = ["CodingData", "load_coding_data", "participant_attributes", "cohort_codings_path"]
 
@@ -44,6 +51,10 @@ class CodingData:
     withheld_turns: int = 0
     #: Codings dropped because they touch a withheld turn.
     codings_dropped: int = 0
+    #: The anonymised interview manifest (document, participant_id, interviewer_labels, speaker_labels), if any.
+    manifest: pd.DataFrame | None = None
+    #: Plain sentences for the report: transcripts attributed whole to their interviewee, transcripts that add nothing.
+    notes: tuple[str, ...] = ()
 
     @property
     def coders(self) -> list[str]:
@@ -107,10 +118,13 @@ def load_coding_data(
     raw_texts = load_documents(config.outputs["anonymised"])
     participants = participant_attributes(config, grouping=grouping)
     ids = set(participants["participant_id"])
+    manifest, notes = _manifest(config)
     # Consent: the turns of anyone who did not consent to interview use (or withdrew) are withheld from
     # every text, segment and coding here, so no analysis, report or export built on this data can show them.
     excluded = frozenset(excluded_from_interviews(config))
     withheld = {doc: withhold_turns(text, excluded) for doc, text in raw_texts.items()}
+    for doc in _unlabelled_of(manifest, excluded) & set(raw_texts):  # no label says whose words: all are the interviewee's
+        withheld[doc] = _withhold_every_line(raw_texts[doc])
     texts = {doc: w.text for doc, w in withheld.items()}
     participants = participants.loc[~participants["participant_id"].isin(excluded)].reset_index(drop=True)
     raw_segments = segment_documents(raw_texts, unit=unit, participant_ids=ids, sentence_splitter=sentence_splitter)
@@ -118,7 +132,7 @@ def load_coding_data(
         segments = segment_documents(texts, unit=unit, participant_ids=ids, sentence_splitter=sentence_splitter)
     else:  # nothing withheld: the texts are the stored ones, and so are their segments
         segments = raw_segments
-    segments = _consenting(segments, withheld, excluded)
+    segments = _consenting(speaker_roles(segments, manifest), withheld, excluded)
     path = Path(codings) if codings is not None else cohort_codings_path(config)
     frame = None
     dropped = 0
@@ -130,9 +144,47 @@ def load_coding_data(
         frame = read_codings_csv(path, segments=lookup, codebook=codebook, texts=raw_texts)
         frame, dropped = remap_codings(frame, withheld)
     n_withheld = sum(len(w.spans) for w in withheld.values())
+    notes += tuple(speaker_notes(segments, manifest))
     return CodingData(texts=texts, segments=segments, codebook=codebook, participants=participants,
                       codings=frame, codings_path=path, excluded=excluded, withheld_turns=n_withheld,
-                      codings_dropped=dropped)
+                      codings_dropped=dropped, manifest=manifest, notes=notes)
+
+
+def _manifest(config: CohortConfig) -> tuple[pd.DataFrame | None, tuple[str, ...]]:
+    """The anonymised manifest when the cohort has an interview manifest, and a note when the anonymised
+    transcripts were written before it (so it cannot be applied yet)."""
+    if config.inputs.get("interview_manifest") is None:
+        return None, ()
+    manifest = read_anonymised_manifest(config.outputs["anonymised"])
+    if manifest is None:
+        return None, (f"The cohort has an interview manifest, but the anonymised transcripts were written before it, so "
+                      f"it is not applied here: run `rmresearch anonymise run --cohort {config.cohort}` again.",)
+    return manifest, ()
+
+
+def _unlabelled_of(manifest: pd.DataFrame | None, excluded: frozenset[str]) -> set[str]:
+    """Documents without speaker labels whose interviewee (by the manifest) is excluded."""
+    if manifest is None:
+        return set()
+    rows = manifest.loc[(manifest["speaker_labels"] == "no") & manifest["participant_id"].isin(excluded)]
+    return set(rows["document"])
+
+
+def _withhold_every_line(text: str) -> Withheld:
+    """Every line's words replaced by the consent marker (an unlabelled transcript of an excluded interviewee)."""
+    pieces, spans, pos, new_len = [], [], 0, 0
+    for a, b in _lines(text):
+        s, e = _trim(text, a, b)
+        if e <= s or text[s:e] == WITHHELD_MARKER:
+            continue
+        pieces.append(text[pos:s])
+        new_len += s - pos
+        pieces.append(WITHHELD_MARKER)
+        spans.append((s, e, new_len, new_len + len(WITHHELD_MARKER)))
+        new_len += len(WITHHELD_MARKER)
+        pos = e
+    pieces.append(text[pos:])
+    return Withheld("".join(pieces), tuple(spans))
 
 
 def _consenting(segments: pd.DataFrame, withheld: dict, excluded: frozenset[str]) -> pd.DataFrame:

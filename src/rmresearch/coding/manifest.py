@@ -337,3 +337,51 @@ def speaker_notes(segments: pd.DataFrame, manifest: pd.DataFrame | None = None) 
                      "nothing to the themes below; name "
                      f"{'its' if one else 'their'} interviewee in the interview manifest (inputs.interview_manifest).")
     return notes
+
+
+# --------------------------------------------------------------------------- what `anonymise run` does with it
+
+
+class RunPlan:
+    """The manifest as ``anonymise run`` applies it to one run's raw transcripts (``{raw name: Transcript}``).
+
+    ``withheld_whole``: unlabelled transcripts whose interviewee (by the manifest) is ``excluded`` (no consent to
+    interview use, or withdrawn): no speaker label says whose words they are, so every turn is withheld.
+    ``warnings``: one line per transcript in which no speaker is found. :meth:`csv` is the anonymised manifest.
+    """
+
+    def __init__(self, config, transcripts: Mapping[str, object], excluded: Iterable[str] = ()):
+        self.transcripts = dict(transcripts)
+        participant_ids = None
+        if config.inputs.get("participants") is not None and config.inputs.get("interview_manifest") is not None:
+            from ..inputs import load_table
+
+            participant_ids = load_table(config, "participants")["participant_id"].astype(str)
+        self.manifest = load_manifest(config, participant_ids=participant_ids)
+        entries = {} if self.manifest is None else dict(zip(self.manifest["file"], self.manifest["participant_id"].astype(str)))
+        excluded = {str(e) for e in excluded}
+        silent = [raw for raw, t in self.transcripts.items() if not has_speakers(t)]
+        self.withheld_whole = {raw for raw in silent if entries.get(raw) in excluded}
+        self.warnings = [no_speaker_message(raw, entries.get(raw), manifest=self.manifest is not None)
+                         + (" (that participant did not consent to interview use, so all of it is withheld)"
+                            if raw in self.withheld_whole else "") for raw in silent]
+
+    def withhold(self, raw: str, marker: str, columns: list[str]) -> tuple[str, pd.DataFrame]:
+        """The anonymised text of a transcript withheld whole (each turn's words replaced by ``marker``) and its log."""
+        rows, lines, pos = [], [], 0
+        for turn in self.transcripts[raw].turns:
+            lines.append(marker)
+            rows.append({"label": "WITHHELD", "pseudonym": marker, "start": turn.char_start, "end": turn.char_end,
+                         "out_start": pos, "out_end": pos + len(marker), "layer": "consent", "confidence": 1.0,
+                         "decision": "consent"})
+            pos += len(marker) + 1
+        log = pd.DataFrame(rows, columns=columns)
+        log["out_start"] = log["out_start"].astype("Int64")
+        log["out_end"] = log["out_end"].astype("Int64")
+        return "\n".join(lines), log
+
+    def csv(self, documents: Mapping[str, str], texts: Mapping[str, str]) -> str | None:
+        """The anonymised manifest (:data:`ANONYMISED_MANIFEST`) as CSV text, or ``None`` without a manifest."""
+        if self.manifest is None:
+            return None
+        return anonymised_manifest(self.manifest, self.transcripts, documents, texts).to_csv(index=False)
