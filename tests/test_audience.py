@@ -8,6 +8,7 @@ import pytest
 
 from rmresearch.config import DisclosureRules
 from rmresearch.disclosure import disclose, explain, rules_below_minimums
+from rmresearch.results import Recorder, sentence
 from rmresearch.errors import AnalysisError, ConfigError
 
 PUBLIC = DisclosureRules()
@@ -159,3 +160,36 @@ def test_listing_internal_keeps_every_attribute():
     shown = disclose(_listing(1), basis="listing", rules=INTERNAL)
     assert shown.attrs["disclosure"]["characteristics_hidden"] == []
     assert shown["ethnicity_group"].tolist() == _listing(1)["ethnicity_group"].tolist()
+
+
+# --------------------------------------------------------------------------- recorded results
+
+
+def test_recorded_people_per_audience():
+    public, internal = Recorder(rules=PUBLIC), Recorder(rules=INTERNAL)
+    assert public.record("staff", 12, label="Staff")["display"] == "10"
+    assert internal.record("staff", 12, label="Staff")["display"] == "12"
+    small = internal.record("staff", 3, label="Staff")
+    assert (small["display"], small["value"], small["suppressed"]) == ("..", None, True)
+    assert small["reason"] == "is a count of fewer than 5 people" and small["audience"] == "internal"
+    promoted = internal.record("promoted", 5 / 10, kind="rate", n=10, n_of="staff", label="Staff promoted")
+    assert promoted["display"] == "50.0%" and promoted["n"] == 10
+    assert sentence(promoted) == "Staff promoted: 50.0% (based on 10 staff)."
+    assert public.record("promoted", 5 / 10, kind="rate", n=10, label="Staff promoted")["display"] == ".."
+    few = internal.record("promoted", 3 / 30, kind="rate", n=30, n_of="staff", label="Staff promoted")
+    assert few["display"] == ".."  # 3 of 30 gives back a hidden count of 3
+    assert sentence(internal.record("m", 3.2, kind="mean", n=4, n_of="staff", label="Mean score")) == (
+        "Mean score: not shown, because it rests on fewer than 5 staff.")
+
+
+def test_recorded_qualitative_per_audience():
+    public, internal = Recorder(rules=PUBLIC), Recorder(rules=INTERNAL)
+    hidden = public.record("trust_leaders", 2, basis="qualitative", n=3, label="Senior leaders voicing trust")
+    assert (hidden["display"], hidden["suppressed"]) == ("..", True)
+    assert "fewer than 5 people" in hidden["reason"]
+    shown = public.record("trust_partners", 2, basis="qualitative", n=6, n_of="partners interviewed",
+                          label="Partners voicing trust")
+    assert (shown["display"], shown["n"]) == ("2", 6)
+    assert internal.record("trust_leaders", 2, basis="qualitative", n=3, label="Senior leaders voicing trust")["display"] == "2"
+    with pytest.raises(AnalysisError, match="basis='qualitative' needs n"):
+        public.record("trust", 2, basis="qualitative", label="Voicing trust")

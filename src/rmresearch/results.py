@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import json
 import math
-import numbers
 import os
 import re
 from dataclasses import asdict
@@ -49,6 +48,7 @@ from typing import Any
 
 from .errors import AnalysisError
 from .config import DisclosureRules
+from .disclosure.recorded import _activity, _controlled, _qualitative
 
 __all__ = [
     "Recorded",
@@ -196,9 +196,14 @@ class Recorder:
             (:func:`~rmresearch.disclosure.derived_marker`). Only the verdict
             is stored, never the counts. ``n`` defaults to the smallest
             denominator.
-        basis : {"people", "activity"}, default "people"
-            ``"people"``: the disclosure rules above (counts rounded, small bases
-            suppressed). ``"activity"``: a count, rate or average of programme
+        basis : {"people", "qualitative", "activity"}, default "people"
+            ``"people"``: the disclosure rules above (public: counts rounded, small
+            bases suppressed; internal audience, ``rules.audience``: counts exact
+            with 1 to ``min_cell_size - 1`` suppressed, rates and averages on fewer
+            than ``min_cell_size`` suppressed). ``"qualitative"``: a count or share
+            of a base group of ``n`` people (participants interviewed in a role),
+            exact internally and, in public, where ``n`` is at least
+            ``min_cell_size`` (see :mod:`rmresearch.disclosure.recorded`). ``"activity"``: a count, rate or average of programme
             activity (pairs, meetings held, sessions attended, transcripts,
             identifiers replaced, participants in total), recorded and shown
             exactly for every audience ("26 pairs", not "25"). Refused for a
@@ -214,13 +219,14 @@ class Recorder:
         if basis == "activity":
             entry = _activity(key, value, label=label, kind=kind, n=n, ci=ci, numerator=numerator, scale=scale,
                               decimals=decimals, unit=unit, rests_on=rests_on)
-        elif basis == "people":
-            entry = _controlled(key, value, kind=kind, n=n, ci=ci, numerator=numerator, rules=self.rules,
-                                scale=scale, decimals=decimals, unit=unit, rests_on=rests_on)
+        elif basis in ("people", "qualitative"):
+            entry = (_controlled if basis == "people" else _qualitative)(
+                key, value, kind=kind, n=n, ci=ci, numerator=numerator, rules=self.rules, scale=scale,
+                decimals=decimals, unit=unit, rests_on=rests_on)
         else:
-            raise AnalysisError(f"result {key!r}: basis must be 'people' or 'activity', not {basis!r}.")
+            raise AnalysisError(f"result {key!r}: basis must be 'people', 'qualitative' or 'activity', not {basis!r}.")
         entry.update(key=key, label=label.strip(), section=section, kind=kind, n_of=n_of, unit=unit,
-                     headline=bool(headline), sentence=sentence, basis=basis)
+                     headline=bool(headline), sentence=sentence, basis=basis, audience=self.rules.audience)
         if sentence is not None:
             _check_template(sentence, key)
         self._results.pop(key, None)
@@ -287,195 +293,6 @@ def _project_relative(path, root) -> str:
         return path.resolve().relative_to(Path(root).resolve()).as_posix()
     except ValueError:
         return path.name
-
-
-# ---------------------------------------------------------------------- disclosure
-
-
-def _number(x: Any, what: str) -> float:
-    if isinstance(x, bool) or x is None:
-        raise AnalysisError(f"{what} must be a number, not {x!r}.")
-    if hasattr(x, "item") and not isinstance(x, numbers.Number):  # numpy scalar / 0-d array
-        x = x.item()
-    if not isinstance(x, numbers.Real):
-        raise AnalysisError(f"{what} must be a number, not {type(x).__name__} ({x!r}).")
-    return float(x)
-
-
-def _bases(key, rests_on) -> list[tuple[float, float | None]]:
-    """``rests_on`` checked: a non-empty list of (denominator, numerator) counts, numerator None or within 0..denominator."""
-    import pandas as pd
-
-    pairs = [rests_on] if isinstance(rests_on, tuple) else rests_on
-    if isinstance(pairs, (str, bytes)) or not hasattr(pairs, "__iter__"):
-        raise AnalysisError(f"result {key!r}: rests_on lists the (denominator, numerator) counts of each rate the "
-                         f"number is derived from, e.g. [(400, 120), (60, 2)], not {rests_on!r}.")
-    out = []
-    for pair in pairs:
-        if isinstance(pair, (str, bytes)) or not hasattr(pair, "__len__") or len(pair) != 2:
-            raise AnalysisError(f"result {key!r}: each entry of rests_on is a (denominator, numerator) pair, not {pair!r}.")
-        pair = list(pair)  # by position: a row's Series row[["n", "good"]] is indexed by label
-        # a missing count (NaN, pd.NA from a nullable column) is kept as NaN: the rules count it as small (fail safe)
-        den = math.nan if pair[0] is pd.NA else _number(pair[0], f"result {key!r}: rests_on denominator")
-        num = None if pair[1] is None else (
-            math.nan if pair[1] is pd.NA else _number(pair[1], f"result {key!r}: rests_on numerator"))
-        if den < 0 or (num is not None and (num < 0 or num > den)):
-            raise AnalysisError(f"result {key!r}: rests_on pair ({pair[0]!r}, {pair[1]!r}) is not a rate's "
-                             "(denominator, numerator): the numerator must lie between 0 and the denominator.")
-        out.append((den, num))
-    if not out:
-        raise AnalysisError(f"result {key!r}: rests_on is empty; list the (denominator, numerator) counts of each rate "
-                         "the number is derived from, or leave it out.")
-    return out
-
-
-def _rests_on_reason(pairs, rules: DisclosureRules) -> str:
-    """Why a number derived from the rates ``pairs`` is not shown (one of them is suppressed), without any count."""
-    from .disclosure import derived_marker
-
-    threshold = f"fewer than {rules.min_percentage_denominator:g}" if rules.style == "hesa" else "too few"
-    for den, num in pairs:
-        if derived_marker([(den, num)], rules=rules) is None:
-            continue
-        if derived_marker([(den, None)], rules=rules) is not None:
-            return f"rests on a rate that is not shown ({threshold} people)"
-        return "rests on a rate that is not shown (too few people with, or without, the outcome)"
-    return "rests on a rate that is not shown"
-
-
-def _controlled(key, value, *, kind, n, ci, numerator, rules: DisclosureRules, scale, decimals, unit,
-                rests_on=None) -> dict[str, Any]:
-    from .disclosure import derived_marker, hesa_round, suppress_mean, suppress_rate
-
-    out: dict[str, Any] = {"value": None, "display": None, "ci_low": None, "ci_high": None, "n": None,
-                           "suppressed": False, "reason": None, "scale": scale}
-    if kind == "text":
-        if not isinstance(value, str) or not value.strip():
-            raise AnalysisError(f"result {key!r}: a text result must be a non-empty string.")
-        if _DIGITS.search(value):
-            raise AnalysisError(
-                f"result {key!r}: text results cannot contain digits ({value!r}); record numbers with "
-                "kind='count', 'rate', 'mean' or 'estimate' so disclosure control applies to them."
-            )
-        if n is not None or ci is not None or rests_on is not None:
-            raise AnalysisError(f"result {key!r}: a text result takes no n, ci or rests_on.")
-        out.update(value=value.strip(), display=value.strip())
-        return out
-
-    pairs = None if rests_on is None else _bases(key, rests_on)
-    if pairs is not None and n is None:
-        n = min(den for den, _ in pairs)  # a NaN denominator stays NaN: suppressed below (fail safe)
-    v = _number(value, f"result {key!r}: value")
-    # A number resting on a suppressed rate is not shown whatever it is: a ratio to a rate of 0 (no one promoted)
-    # is infinite or undefined, and recording it must not stop the report.
-    marker = None if pairs is None or kind == "count" else derived_marker(pairs, rules=rules)
-    if (math.isnan(v) or math.isinf(v)) and marker is None:
-        raise AnalysisError(f"result {key!r}: value is {v}; record only results that could be calculated.")
-    if kind == "count" and pairs is not None:
-        raise AnalysisError(f"result {key!r}: a count takes no rests_on (counts are rounded); record a number derived "
-                         "from rates with kind='estimate'.")
-    if kind == "count":
-        if ci is not None:
-            raise AnalysisError(f"result {key!r}: a count takes no confidence interval.")
-        rounded = hesa_round(v, base=rules.round_to)
-        out.update(value=rounded, display=f"{rounded:,}")
-        if n is not None:
-            out["n"] = hesa_round(_number(n, f"result {key!r}: n"), base=rules.round_to)
-        return out
-
-    if n is None:
-        raise AnalysisError(
-            f"result {key!r}: a {kind} needs n, the unrounded number of people it rests on, so the "
-            "disclosure rules can decide whether it may be shown."
-        )
-    n_value = _number(n, f"result {key!r}: n")
-    if n_value < 0:
-        raise AnalysisError(f"result {key!r}: n cannot be negative ({n_value}).")
-    out["n"] = hesa_round(n_value, base=rules.round_to)
-    # one path: the rule disclose(derived=...) applies to a table's gap or ratio column, so the record
-    # carries the marker the table's cell shows (and neither the value nor its interval)
-    if marker is not None:
-        out.update(display=marker, suppressed=True, reason=_rests_on_reason(pairs, rules))
-        return out
-    low = high = None
-    if ci is not None:
-        try:
-            low, high = ci
-        except (TypeError, ValueError):
-            raise AnalysisError(f"result {key!r}: ci must be a (low, high) pair.") from None
-        low, high = _number(low, f"result {key!r}: ci low"), _number(high, f"result {key!r}: ci high")
-        if not low <= high:
-            raise AnalysisError(f"result {key!r}: ci low {low} is above ci high {high}.")
-
-    if kind == "rate":
-        if not 0 <= v <= 1:
-            raise AnalysisError(f"result {key!r}: a rate is a proportion between 0 and 1, not {v}; divide percentages by 100.")
-        # Without its numerator a rate is still value x n people: 1 of 26 pairs as 3.8% gives back a count shown
-        # as 0, so the small-count rule applies to the count the rate implies.
-        num = v * n_value if numerator is None else _number(numerator, f"result {key!r}: numerator")
-        shown = suppress_rate(v, n_value, rules=rules, numerator=num)
-        threshold = f"fewer than {rules.min_percentage_denominator:g}" if rules.style == "hesa" else "too few"
-    elif kind == "mean":
-        shown = suppress_mean(v, n_value, rules=rules)
-        threshold = f"{rules.max_mean_suppressed_n} or fewer" if rules.style == "hesa" else "too few"
-    else:  # estimate: as a percentage would be, an estimate on a small group is not shown
-        shown = suppress_rate(0.5, n_value, rules=rules)
-        threshold = f"fewer than {rules.min_percentage_denominator:g}" if rules.style == "hesa" else "too few"
-    if isinstance(shown, str):
-        out.update(display=shown, suppressed=True, reason=f"rests on {threshold} people")
-        return out
-    places = decimals if decimals is not None else (2 if kind == "estimate" else 1)
-    out.update(value=v, ci_low=low, ci_high=high, decimals=places)
-    out["display"] = format_value(out | {"kind": kind, "unit": unit})
-    # The file holds the numbers as shown, never more precise: 0.11538461538461539 beside n gives back 3/26.
-    out.update(value=as_shown(v, kind=kind, scale=scale, decimals=places),
-               ci_low=None if low is None else as_shown(low, kind=kind, scale=scale, decimals=places),
-               ci_high=None if high is None else as_shown(high, kind=kind, scale=scale, decimals=places))
-    return out
-
-
-def _activity(key, value, *, label, kind, n, ci, numerator, scale, decimals, unit, rests_on) -> dict[str, Any]:
-    """A count, rate or average of programme activity, shown exactly (``basis="activity"``)."""
-    from .disclosure.rules import ACTIVITY_REFUSED
-    from .disclosure.specs import _is_characteristic
-
-    words = [*key.split("_"), *re.findall(r"[a-z]+", label.lower())]
-    named = sorted({w for w in words if _is_characteristic(w) or w in ACTIVITY_REFUSED})
-    if named:
-        raise AnalysisError(f"result {key!r}: basis='activity' is for programme activity, but the key or label names "
-                            f"a characteristic ({', '.join(named)}); activity by characteristic counts people by "
-                            "characteristic, so record it with basis='people'.")
-    if kind not in ("count", "rate", "mean") or rests_on is not None or ci is not None:
-        raise AnalysisError(f"result {key!r}: basis='activity' takes a count, rate or mean of what was counted, "
-                            f"without ci or rests_on (not a {kind} with them); record estimates with basis='people'.")
-    v = _number(value, f"result {key!r}: value")
-    out: dict[str, Any] = {"value": None, "display": None, "ci_low": None, "ci_high": None, "n": None,
-                           "suppressed": False, "reason": None, "scale": scale}
-    if n is not None:
-        out["n"] = _whole(n, f"result {key!r}: n")
-    if kind == "count":
-        if n is not None or numerator is not None:
-            raise AnalysisError(f"result {key!r}: a count takes no n or numerator.")
-        out.update(value=_whole(v, f"result {key!r}: value"))
-        out["display"] = f"{out['value']:,}"
-        return out
-    if n is None:
-        raise AnalysisError(f"result {key!r}: a {kind} needs n, what it rests on (pairs, meetings...).")
-    if math.isnan(v) or math.isinf(v) or (kind == "rate" and not 0 <= v <= 1):
-        raise AnalysisError(f"result {key!r}: a {kind} of activity must be a finite number"
-                            f"{' between 0 and 1' if kind == 'rate' else ''}, not {v}.")
-    places = 1 if decimals is None else decimals
-    out.update(value=v, decimals=places)
-    out["display"] = format_value(out | {"kind": kind, "unit": unit})
-    out["value"] = as_shown(v, kind=kind, scale=scale, decimals=places)
-    return out
-
-
-def _whole(x: Any, what: str) -> int:
-    v = _number(x, what)
-    if v < 0 or v != math.floor(v):
-        raise AnalysisError(f"{what} must be a whole number of at least 0 (an exact count of activity), not {x!r}.")
-    return int(v)
 
 
 def as_shown(x: float, *, kind: str, scale: float = 1.0, decimals: int = 1) -> float:
@@ -551,7 +368,7 @@ def sentence(result: dict[str, Any]) -> str:
     ...                     label="Relative likelihood of promotion, White to BAME staff"))
     'Relative likelihood of promotion, White to BAME staff: 1.42 (95% confidence interval 1.05 to 1.90; based on about 60 staff).'
     >>> sentence(rec.record("done", 7 / 12, kind="rate", n=12, n_of="pairs", label="Pairs that completed"))
-    'Pairs that completed: not shown, because it rests on fewer than 22.5 pairs.'
+    'Pairs that completed: not shown, because it rests on fewer than 23 pairs.'
     """
     label = result["label"]
     n_of = result.get("n_of") or "people"
@@ -560,7 +377,8 @@ def sentence(result: dict[str, Any]) -> str:
         return f"{label}: not shown, because it {reason}."
     ci = _ci_text(result)
     n = result.get("n")
-    n_text = "" if not isinstance(n, int) else f"{n:,}" if result.get("basis") == "activity" else f"about {n:,}"
+    exact = result.get("basis") in ("activity", "qualitative") or result.get("audience") == "internal"
+    n_text = "" if not isinstance(n, int) else f"{n:,}" if exact else f"about {n:,}"
     if result.get("sentence"):
         return result["sentence"].format(value=result["display"], ci=ci, n=n_text, n_of=n_of, label=label)
     details = "; ".join(x for x in (ci, f"based on {n_text} {n_of}" if n_text and result["kind"] != "count" else "") if x)

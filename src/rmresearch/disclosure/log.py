@@ -95,6 +95,9 @@ def record_call(*, name: str | None, style: str, rules: DisclosureRules, call: A
             "below_hesa_minimums": rules_below_minimums(rules),
             "basis": basis,
             "audience": rules.audience,
+            # the multiple counts were rounded to (None: shown exactly, as activity, qualitative or internal counts)
+            "rounded_to": rules.round_to if basis in ("people", "listing") and rules.audience == "public" and call.counts
+            else None,
             "small_groups": list(small_groups or []),
             "characteristics_hidden": [str(c) for c in hidden_characteristics],
             "percent": bool(percent),
