@@ -96,7 +96,7 @@ def test_a_rate_shown_as_zero_after_rounding_also_hides_the_gap():
 
 def test_a_small_group_in_rests_on_names_the_group_size_rule():
     r = Recorder().record("g", 0.1, kind="estimate", rests_on=[(400, 120), (20, 10)], n_of="students", label="Gap")
-    assert r["suppressed"] and sentence(r) == "Gap: not shown, because it rests on a rate that is not shown (fewer than 22.5 students)."
+    assert r["suppressed"] and sentence(r) == "Gap: not shown, because it rests on a rate that is not shown (fewer than 23 students)."
 
 
 def test_missing_counts_in_rests_on_fail_safe():

@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 
 from ..config import DisclosureRules
+from ..display import fewer_than
 from ..errors import AnalysisError
 from ._common import _require_columns, _rules
 
 __all__ = ["disclose_relative_likelihood", "disclose_logrank", "disclose_event_rates", "disclose_cox",
-           "disclosable_steps", "disclose_kaplan_meier", "plottable_groups"]
+           "disclosable_steps", "disclose_kaplan_meier", "plottable_groups", "disclose_grade_table", "relabel"]
 
 
 def disclose_relative_likelihood(
@@ -250,5 +251,84 @@ def plottable_groups(km: pd.DataFrame, *, rules: DisclosureRules | None = None) 
     _require_columns(km, ["group", "n"], "plottable_groups")
     sizes = km.groupby("group", sort=False)["n"].first().reset_index()
     sizes["plotted"] = sizes["n"] >= rules.min_percentage_denominator
-    sizes["reason"] = np.where(sizes["plotted"], "", f"fewer than {rules.min_percentage_denominator:g} people")
+    sizes["reason"] = np.where(sizes["plotted"], "", fewer_than(rules))
     return sizes
+
+
+def disclose_grade_table(
+    table: pd.DataFrame, *, rules: DisclosureRules | None = None, style: str | None = None, name: str | None = None
+) -> pd.DataFrame:
+    """Disclosure control for a :func:`grade_table` cross-table: every count cell (totals too) rounded as people.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"grade": ["7", "8", "Total"], "Black": [3, 0, 3], "White": [41, 12, 53],
+    ...                       "Total": [44, 12, 56]})
+    >>> disclose_grade_table(table)
+       grade  Black  White  Total
+    0      7      5     40     45
+    1      8      0     10     10
+    2  Total      5     55     55
+    """
+    from ..disclosure import disclose
+
+    _require_columns(table, ["grade"], "disclose_grade_table")
+    counts = [c for c in table.columns if c != "grade"]
+    return disclose(table, counts=counts, rules=_rules(rules), style=style, basis="people",
+                    name=name or "staff by grade and group")
+
+
+def relabel(shown: pd.DataFrame, columns: dict, *, order: list | None = None) -> pd.DataFrame:
+    """A disclosed table with its columns renamed for readers (and, with ``order``, those columns first).
+
+    Only headers change; the cells are the ones :func:`~rmresearch.disclosure.disclose` produced, and the disclosure
+    record goes with the table, its column names renamed too. Columns not named in ``columns`` keep their names
+    (``show_table`` puts those in words). A column named in ``columns`` that the table lacks is an error, so a
+    renamed analysis column cannot silently keep its internal name.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from rmresearch.disclosure import disclose
+    >>> shown = disclose(pd.DataFrame({"outcome": ["promotion"], "numerator": [41], "denominator": [400]}),
+    ...                  counts=["numerator", "denominator"])
+    >>> out = relabel(shown, {"numerator": "promoted", "denominator": "person-years"})
+    >>> list(out.columns), out.attrs["disclosure"]["counts"]
+    (['outcome', 'promoted', 'person-years'], ['promoted', 'person-years'])
+    """
+    import copy
+
+    from ..disclosure import is_disclosed
+
+    if not is_disclosed(shown):
+        raise AnalysisError("relabel: pass a table from disclose() (relabel only renames what is shown).")
+    missing = [c for c in columns if c not in shown.columns]
+    if missing:
+        raise AnalysisError(f"relabel: column(s) {', '.join(map(repr, missing))} not in the table "
+                            f"({', '.join(map(str, shown.columns))}).")
+    record = copy.deepcopy(shown.attrs["disclosure"])
+    out = shown.rename(columns=columns)
+    if order:
+        first = [columns.get(c, c) for c in order]
+        out = out[[*first, *[c for c in out.columns if c not in first]]]
+    out.attrs["disclosure"] = _renamed_record(record, columns)
+    return out
+
+
+def _renamed_record(record: dict, columns: dict) -> dict:
+    """The disclosure record with column names renamed wherever it lists them (names, keys, bases)."""
+    def rename(value):
+        if isinstance(value, str):
+            return columns.get(value, value)
+        if isinstance(value, list):
+            return [rename(v) for v in value]
+        if isinstance(value, tuple):
+            return tuple(rename(v) for v in value)
+        if isinstance(value, dict):
+            return {rename(k) if isinstance(k, str) else k: rename(v) for k, v in value.items()}
+        return value
+
+    keep = {"call", "time", "name", "style", "rules", "marker", "basis", "percent", "decimals", "rows",
+            "suppressed_cells"}
+    return {key: (value if key in keep else rename(value)) for key, value in record.items()}

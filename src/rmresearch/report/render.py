@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import CohortConfig
+from ..display import fewer_than
 from ..fileio import atomic_write_text
 from ..results import _project_relative
 from .common import TITLE_KEYS, ReleaseCheck
@@ -188,12 +189,28 @@ def _summary(sections: list[RenderedNotebook], results: dict[str, dict]) -> list
     return groups
 
 
-_ACTIVITY_TEXT = (" Counts of programme activity (participants in total, pairs, meetings held, transcripts "
-                  "anonymised) are shown exactly; people by characteristic or outcome follow the rules above.")
+_ACTIVITY_TEXT = ("Counts of programme activity (participants in total, pairs, meetings held, transcripts "
+                  "anonymised, identifiers replaced) are shown exactly for every audience.")
+#: Inputs whose rows are people by characteristic or outcome: their row counts are rounded in a public report.
+PEOPLE_INPUTS = ("students", "staff", "recruitment")
 
 
 def _rules_text(rules) -> str:
-    return _people_rules_text(rules) + _ACTIVITY_TEXT
+    """The methods appendix's disclosure paragraph: the rule of each kind of table for this report's audience."""
+    marker = f"\u201c{rules.suppressed_marker}\u201d"
+    if rules.audience == "internal":
+        return (f"This is an internal report for readers under confidentiality (options.disclosure.audience: "
+                f"internal); it is not for publication. {_ACTIVITY_TEXT} Counts of people by characteristic or outcome "
+                f"are exact, with cells of 1 to {rules.min_cell_size - 1} people shown as {marker}, and rates and "
+                f"averages resting on fewer than {rules.min_cell_size} people (or on such a cell) suppressed. "
+                "Qualitative code counts (themes by role or group) are exact, and the framework matrix shows each "
+                "participant's role and group. A public report of the same cohort rounds and suppresses more.")
+    return (f"This report is for a public audience (options.disclosure.audience: public). {_ACTIVITY_TEXT} "
+            + _people_rules_text(rules)
+            + f" Qualitative code counts (themes by role or group) are exact where the group they describe (the "
+              f"participants interviewed in that role or group) has at least {rules.min_cell_size} people, and "
+              f"{marker} otherwise. The framework matrix shows a participant's role or group only where every "
+              f"combination shown holds at least {rules.min_cell_size} people.")
 
 
 def _people_rules_text(rules) -> str:
@@ -203,9 +220,14 @@ def _people_rules_text(rules) -> str:
                 f"they rest on fewer than {rules.ofs_min_denominator} people or on numerators within "
                 f"{rules.ofs_max_numerator_suppressed} of zero or of the denominator.")
     return (f"Small numbers are controlled in the HESA style: counts of people are rounded to the nearest "
-            f"{rules.round_to}, percentages based on fewer than {rules.min_percentage_denominator:g} people and "
+            f"{rules.round_to}, percentages based on {fewer_than(rules)} and "
             f"averages based on {rules.max_mean_suppressed_n} or fewer are suppressed (shown as "
             f"\u201c{rules.suppressed_marker}\u201d), and totals are rounded on their own, so rows need not add up.")
+
+
+#: The title pages' "Audience" line.
+_AUDIENCE_FACT = {"public": "Public: counts of people rounded and small numbers suppressed",
+                  "internal": "Internal: exact small counts, for readers under confidentiality; not for publication"}
 
 
 def _validation_rows(problems) -> list[dict]:
@@ -223,7 +245,17 @@ def _validation_rows(problems) -> list[dict]:
 
 
 def _input_rows(config: CohortConfig, tables: dict, hashes: dict[str, str]) -> list[dict]:
+    """The appendix's input files: row counts of programme inputs exact, of people tables rounded in public."""
     from ..disclosure import hesa_round
+
+    rules = config.disclosure
+
+    def row_count(name: str, frame) -> str:
+        if frame is None:
+            return ""
+        if name in PEOPLE_INPUTS and rules.audience == "public":
+            return f"{hesa_round(len(frame), base=rules.round_to):,}"
+        return f"{len(frame):,}"
 
     rows = []
     for key, sha in hashes.items():
@@ -240,7 +272,7 @@ def _input_rows(config: CohortConfig, tables: dict, hashes: dict[str, str]) -> l
             shown = key
         frame = tables.get(name)
         rows.append({"name": key, "file": shown, "sha": sha[:12],
-                     "rows": f"{hesa_round(len(frame), base=config.disclosure.round_to):,}" if frame is not None else ""})
+                     "rows": row_count(name, frame)})
     return rows
 
 
@@ -277,7 +309,8 @@ def _render_report(config: CohortConfig, folder: Path, sections: list[RenderedNo
         if len(s.warnings) > 10:
             notes.append({"title": s.title, "text": f"... and {len(s.warnings) - 10} more warnings"})
     period = f"{config.start_date:%d %B %Y} to {config.end_date:%d %B %Y}"
-    common = dict(css=_css(), versions=record["versions"], release=release, rules_text=_rules_text(config.disclosure))
+    common = dict(css=_css(), versions=record["versions"], release=release, rules_text=_rules_text(config.disclosure),
+                  audience=config.disclosure.audience)
     report = env.get_template("report.html.j2").render(
         config=config, record=record, sections=sections, summary=summary, numbers=numbers, period=period,
         inputs=_input_rows(config, tables, record["inputs_sha256"]), validation=_validation_rows(problems),
@@ -287,7 +320,7 @@ def _render_report(config: CohortConfig, folder: Path, sections: list[RenderedNo
         title=config.title, subtitle=f"Evaluation report, {config.institution}",
         facts=[("Cohort", config.cohort), ("Programme", f"{config.programme_type.capitalize()} mentoring, {period}, "
                                                         f"{config.planned_meetings} planned meetings per pair"),
-               ("Report built", record["finished"])],
+               ("Audience", _AUDIENCE_FACT[config.disclosure.audience]), ("Report built", record["finished"])],
         summary=summary, sections=[{"page": f"{s.name}.html", "title": s.title, "name": s.name} for s in sections],
         commit=record.get("git_commit"), **common,
     )
@@ -295,11 +328,12 @@ def _render_report(config: CohortConfig, folder: Path, sections: list[RenderedNo
 
 
 def _write_section_pages(folder: Path, sections: list[RenderedNotebook], heading: str, record: dict) -> None:
-    """``NN_name.html``: each section as a page of its own, under ``heading``."""
+    """``NN_name.html``: each section as a page of its own, under ``heading`` (an internal report says so on each)."""
     template = _environment().get_template("notebook.html.j2")
     for s in sections:
         atomic_write_text(folder / f"{s.name}.html", template.render(
-            css=_css(), section=_page_section(s), title=s.title, heading=heading, record=record, versions=record["versions"]))
+            css=_css(), section=_page_section(s), title=s.title, heading=heading, record=record, versions=record["versions"],
+            audience=record.get("audience", "public")))
 
 
 def _rendered_sections(folder: Path, notebooks: list[Path]) -> list[RenderedNotebook]:
