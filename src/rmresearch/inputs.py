@@ -226,6 +226,11 @@ def validate_cohort(config: CohortConfig) -> tuple[dict[str, pd.DataFrame], list
     # the survey errors, which would stop the programme notebook; its warnings (answers kept) are the notebook's to show
     problems += [p for p in survey_problems(config, cohort_tables) if p.severity == "error"]
     problems += _interview_problems(config)
+    from .coding.manifest import manifest_problems
+
+    # whose interview each transcript is (inputs.interview_manifest), and transcripts in which no speaker is found
+    people = cohort_tables.get("participants")
+    problems += manifest_problems(config, None if people is None else people["participant_id"].astype(str))
     problems += check_references(tables, config)
     problems += check_values(tables, config)
     problems += _new_problems(problems, check_analyses(cohort_tables, config))

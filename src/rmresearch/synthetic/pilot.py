@@ -3,7 +3,8 @@
 The full demo (:func:`~rmresearch.synthetic.generate_demo`) is a large, tidy cohort; a real first cohort is
 small and its files come straight from the institution's systems. The pilot has 12 pairs (24 participants,
 6 staff and 6 student partners), one pair withdrawn, one participant without interview consent, three
-interviews (one a lower-case auto-caption WebVTT file without speaker labels), mentored students not yet
+interviews (one a lower-case auto-caption WebVTT file without speaker labels, which the interview manifest
+``data/pilot/interview_manifest.csv`` attributes to its interviewee), mentored students not yet
 graduated, mentored staff with one year of follow-up (mentored from 2023, last snapshot 2024), and exports
 as they arrive: title rows above the header, a totals row below the records, ethnicity and degree labels
 instead of codes, headings (``Staff ID``) for column names, Yes/No, ``Completed`` and UK dates (dd/mm/yyyy).
@@ -11,6 +12,7 @@ instead of codes, headings (``Staff ID``) for column names, Yes/No, ``Completed`
 
 from __future__ import annotations
 
+import json
 import time
 from importlib import resources
 from pathlib import Path
@@ -18,7 +20,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..codes import load_ethnicity_map
-from .cohort import _check_size, _finish, _interview_truth, _start, _write_interviews, _Writer
+from ..errors import AnalysisError
+from ..fileio import write_csv
+from ..transcripts import read_transcript
+from .cohort import _check_size, _interview_truth, _start, _write_interviews, _Writer
 from .common import COHORT_END, COHORT_START, PLANNED_MEETINGS, _rng
 from .interviews import _interview_turns
 from .people import Person, _make_roster
@@ -42,6 +47,8 @@ DEGREE_LABELS = {"First": "First Class Honours", "2:1": "Upper Second Class Hono
                  "2:2": "Lower Second Class Honours", "Third": "Third Class Honours"}
 #: The interviews: (role interviewed, format, auto-caption without speaker labels).
 PILOT_INTERVIEWS = (("senior_leader", "docx", False), ("staff_partner", "txt", False), ("student_partner", "vtt", True))
+#: When each interview took place (the manifest's dates, UK style as a spreadsheet exports them).
+PILOT_INTERVIEW_DATES = ("10/03/2025", "12/03/2025", "17/03/2025")
 
 
 def _pilot_config_bytes() -> bytes:
@@ -113,9 +120,51 @@ def _pilot_interviews(roster: list[Person], people: list[Person], places: dict, 
         other = roster[k + PILOT_PAIRS] if k < PILOT_PAIRS else roster[k - PILOT_PAIRS]
         turns = _interview_turns(rng, me, other, evaluators[i % 2], outsiders, places)
         rec = _render_interview(rng, turns, fmt, caption=caption, first_names=False, speakers=not caption)
-        rec.update(file=f"interview_{i + 1:02d}.{fmt}", format=fmt, participant_id=me.pid, auto_caption=caption)
+        rec.update(file=f"interview_{i + 1:02d}.{fmt}", format=fmt, participant_id=me.pid, auto_caption=caption,
+                   interviewer=evaluators[i % 2].full, date=PILOT_INTERVIEW_DATES[i])
         records.append(rec)
     return records
+
+
+def _manifest(records: list[dict]) -> pd.DataFrame:
+    """The interview manifest: each file's interviewee and interviewer (by name, as the evaluation team logs them)."""
+    return pd.DataFrame({"file": [r["file"] for r in records], "participant_id": [r["participant_id"] for r in records],
+                         "interviewer": [r["interviewer"] for r in records], "date": [r["date"] for r in records]})
+
+
+def _caption_lines(path: Path, record: dict) -> list[int]:
+    """Lines (turn numbers of the anonymised text) each ground-truth turn of an unlabelled caption file spans.
+
+    A caption file without speakers is read one cue per line, so a coder codes the cue lines a turn was split
+    into: the cues are matched to the turns they were cut from (their texts joined with spaces)."""
+    cues = [t.text for t in read_transcript(path).turns]
+    counts, k = [], 0
+    for turn in record["turns"]:
+        start, joined = k, ""
+        while k < len(cues) and len(joined) < len(turn["text"]):
+            joined = f"{joined} {cues[k]}" if joined else cues[k]
+            k += 1
+        if joined != turn["text"]:
+            raise AnalysisError(f"{path}: cues {start + 1}-{k} do not make up turn {len(counts) + 1} of the ground truth")
+        counts.append(k - start)
+    return counts
+
+
+def _pilot_codings(w: _Writer, inputs: dict, truth_dir: Path, records: list[dict], seed: int) -> None:
+    """Two synthetic coders' codings; in a caption file, a coded turn is coded on each of its cue lines."""
+    from ..coding.demo import simulate_codings
+
+    frame = simulate_codings(w.out / truth_dir / "identifiers.jsonl", seed=seed)
+    for rec in (r for r in records if r["auto_caption"]):
+        doc = Path(rec["file"]).stem
+        counts = _caption_lines(w.out / inputs["interviews"] / rec["file"], rec)
+        width = max(3, len(str(sum(counts))))
+        first = [1 + sum(counts[:i]) for i in range(len(counts))]
+        lines = {f"{doc}#t{n + 1:03d}": [f"{doc}#t{first[n] + j:0{width}d}" for j in range(c)]
+                 for n, c in enumerate(counts)}
+        frame = frame.assign(segment_id=frame["segment_id"].map(lambda s: lines.get(s, [s]))).explode("segment_id")
+    write_csv(frame.reset_index(drop=True), w.out / inputs["codings"], lineterminator="\n")
+    w.written.append(w.out / inputs["codings"])
 
 
 def _pilot_tables(seed: int, n_students: int, n_staff: int) -> tuple[dict, dict, tuple]:
@@ -199,6 +248,7 @@ def generate_pilot(out_dir: str | Path = ".", *, seed: int = 2024, n_students: i
     w.note("pilot interviews")
     truth_dir = Path(inputs["participants"]).parent / "ground_truth"
     records = _write_interviews(w, inputs, _pilot_interviews(roster, people, places, seed), truth_dir)
+    w.table(inputs["interview_manifest"], _manifest(records))
     effects = {
         "generator": {"module": "rmresearch.synthetic", "function": "generate_pilot", "seed": seed,
                       "n_students": n_students, "n_staff": n_staff},
@@ -208,7 +258,9 @@ def generate_pilot(out_dir: str | Path = ".", *, seed: int = 2024, n_students: i
         **truth,
         "interviews": _interview_truth(records, people, places, truth["programme"]["consent_interview_no"]),
     }
-    _finish(w, inputs, truth_dir, effects, seed)
+    w.bytes(truth_dir / "effects.json", (json.dumps(effects, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    _pilot_codings(w, inputs, truth_dir, records, seed)
+    w.note(f"done: {len(w.written)} files in {w.out.resolve()}")
     return {
         "out_dir": str(out.resolve()), "config": str((out / "cohorts/pilot.yml").resolve()),
         "files": sorted(str(p.relative_to(out)) for p in w.written),
