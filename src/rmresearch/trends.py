@@ -10,16 +10,24 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
+from .errors import AnalysisError
 from .results import RESULTS_SUFFIX, TREND_MEASURES, read_results
+from .stats.pooling import POOLED_LABEL
 
-__all__ = ["results_sources", "collect_results", "trend_table", "trend_figure", "TREND_MEASURES"]
+#: Measures that are ratios, pooled on the log scale (the others on the scale they were recorded on).
+LOG_SCALE_MEASURES = frozenset({"promotion_relative_likelihood"})
+
+__all__ = ["results_sources", "collect_results", "trend_table", "trend_figure", "TREND_MEASURES", "PooledTrends",
+           "pooled_table", "pooling_requested", "pooling_methods", "POOLED_LABEL", "LOG_SCALE_MEASURES"]
 
 SOURCES_ENV = "RMRESEARCH_TRENDS_SOURCES"
 COLUMNS = ["cohort", "title", "start_date", "notebook", "key", "label", "kind", "value", "ci_low", "ci_high", "n",
-           "suppressed", "display", "unit", "scale"]
+           "suppressed", "display", "unit", "scale", "decimals"]
 
 
 def results_sources(cohort_config: str | Path) -> list[Path]:
@@ -111,3 +119,128 @@ def trend_figure(results: pd.DataFrame, key: str, *, title: str | None = None, y
     ax.set_ylabel(ylabel or (f"{rows['label'].iloc[0]}" if len(rows) else key))
     ax.set_title(title or TREND_MEASURES.get(key, key))
     return fig
+
+
+# --------------------------------------------------------------------------- partially pooled estimates
+
+
+class PooledTrends(NamedTuple):
+    """:func:`pooled_table`'s answer: ``table`` (for ``disclose(..., counts=["n"])``), the ``methods`` used (one
+    line per kind of measure) and ``left_out`` (one sentence per measure or cohort not pooled, and why)."""
+
+    table: pd.DataFrame
+    methods: list[str]
+    left_out: list[str]
+
+
+def pooling_requested(cohort_config: str | Path, *, override: bool | None = None) -> bool:
+    """Whether ``options.trends.partial_pooling`` is true in ``cohort_config`` or any cohort file beside it.
+
+    The trends page is one page for all cohorts, so setting the option in one cohort's file turns it on.
+    ``override`` (the trends notebook's ``partial_pooling`` parameter), when True or False, decides instead.
+    """
+    from .config import list_cohorts, load_cohort
+
+    if override is not None:
+        return bool(override)
+    path = Path(cohort_config)
+    configs = [load_cohort(path, check_files=False)]
+    configs += [load_cohort(path.parent / f"{n}.yml", check_files=False) for n in list_cohorts(path.parent)
+                if (path.parent / f"{n}.yml").resolve() != path.resolve()]
+    return any(bool((c.options.get("trends") or {}).get("partial_pooling", False)) for c in configs)
+
+
+def _usable(rows: pd.DataFrame, kind: str) -> pd.Series:
+    ok = ~rows["suppressed"].astype(bool) & rows["value"].notna()
+    if kind == "rate":
+        return ok & rows["n"].notna() & (pd.to_numeric(rows["n"], errors="coerce") > 0)
+    return ok & rows["ci_low"].notna() & rows["ci_high"].notna() & (rows["ci_high"] > rows["ci_low"])
+
+
+def _pool_measure(key: str, rows: pd.DataFrame, kind: str, alpha: float):
+    """One measure's pooled table (cohort, pooled, ci_low, ci_high on the recorded scale) and its method."""
+    from .stats import pooling
+
+    if kind == "rate":
+        n = pd.to_numeric(rows["n"]).round().astype(int).to_numpy()
+        events = (pd.to_numeric(rows["value"]).to_numpy() * n).round()
+        return pooling.pooled_rates(rows["cohort"].tolist(), events, n, alpha=alpha)
+    log = key in LOG_SCALE_MEASURES
+    values = pd.to_numeric(rows["value"]).to_numpy(dtype=float)
+    if log and (values <= 0).any():
+        raise AnalysisError(f"{key}: a ratio of 0 or below cannot be pooled on the log scale.")
+    se = pooling.se_from_interval(rows["ci_low"], rows["ci_high"], alpha=alpha, log=log)
+    pooled = pooling.pooled_estimates(rows["cohort"].tolist(), np.log(values) if log else values, se, alpha=alpha)
+    if log:
+        table = pooled.table.assign(**{c: np.exp(pooled.table[c]) for c in ("pooled", "ci_low", "ci_high")})
+        pooled = pooled._replace(table=table, method=pooled.method + " on the log scale")
+    return pooled
+
+
+def pooled_table(results: pd.DataFrame, *, measures: dict[str, str] | None = None, alpha: float = 0.05) -> PooledTrends:
+    """Each trend measure's raw value beside its partially pooled one (shrunk toward the average of all cohorts).
+
+    Rates (kind ``rate``) are pooled with :func:`rmresearch.stats.pooling.pooled_rates` from the recorded rate and
+    n; other measures with :func:`~rmresearch.stats.pooling.pooled_estimates`, their standard errors read back from
+    the recorded 95% interval (ratios in :data:`LOG_SCALE_MEASURES` on the log scale). Suppressed values, and
+    values without an n (rates) or an interval (the others), are left out and named in ``left_out``; a measure
+    with fewer than two cohorts left is not pooled.
+
+    The table's columns: ``measure``, ``cohort``, ``result`` (as recorded), ``pooled``, ``pooled_interval`` and
+    ``n`` (as recorded, already rounded). Raises :class:`~rmresearch.errors.AnalysisError` when fewer than two
+    cohorts have results, or no measure could be pooled.
+    """
+    from .results import format_value
+    from .stats.intervals import check_alpha
+
+    alpha = check_alpha(alpha)
+    measures = TREND_MEASURES if measures is None else measures
+    cohorts = list(dict.fromkeys(results["cohort"]))
+    if len(cohorts) < 2:
+        raise AnalysisError(f"partially pooled estimates need at least two cohorts with results; there "
+                            f"{'is one' if cohorts else 'are none'}{f' ({cohorts[0]})' if cohorts else ''}.")
+    rows_out, methods, left_out = [], {}, []
+    for key, title in measures.items():
+        rows = results.loc[results["key"] == key]
+        if not len(rows):
+            continue
+        kind = str(rows["kind"].iloc[0])
+        usable = _usable(rows, kind)
+        for rec in rows.loc[~usable].to_dict("records"):
+            why = "its value is suppressed" if rec["suppressed"] else "no interval or n was recorded"
+            left_out.append(f"{title}: {rec['cohort']} is left out ({why}).")
+        rows = rows.loc[usable]
+        if len(rows) < 2:
+            left_out.append(f"{title}: not pooled, fewer than two cohorts have a value to pool.")
+            continue
+        try:
+            pooled = _pool_measure(key, rows, kind, alpha)
+        except AnalysisError as exc:
+            left_out.append(f"{title}: not pooled ({exc})")
+            continue
+        methods["rates" if kind == "rate" else "other measures"] = pooled.method
+        for rec, p in zip(rows.to_dict("records"), pooled.table.itertuples(index=False)):
+            spec = {"kind": kind, "decimals": int(rec["decimals"]) if pd.notna(rec.get("decimals")) else 1,
+                    "unit": rec["unit"], "scale": rec["scale"] or 1.0}
+            low, high = format_value(spec | {"unit": None}, p.ci_low), format_value(spec | {"unit": None}, p.ci_high)
+            rows_out.append({"measure": title, "cohort": rec["cohort"], "result": rec["display"],
+                             "pooled": format_value(spec, p.pooled), "pooled_interval": f"{low} to {high}",
+                             "n": rec["n"] if pd.notna(rec["n"]) else pd.NA})
+    if not rows_out:
+        raise AnalysisError("no trend measure has values from two or more cohorts to pool"
+                            + (f" ({' '.join(left_out)})" if left_out else "."))
+    table = pd.DataFrame(rows_out, columns=["measure", "cohort", "result", "pooled", "pooled_interval", "n"])
+    table["n"] = table["n"].astype("Int64")
+    return PooledTrends(table, [f"{what}: {how}" for what, how in methods.items()], left_out)
+
+
+def pooling_methods(pooled: PooledTrends, n_cohorts: int) -> str:
+    """The methods sentence printed under the pooled table."""
+    return (f"The {POOLED_LABEL} estimates borrow strength across the {n_cohorts} cohorts: each cohort's value moves "
+            "toward the average of all cohorts, the more so the smaller the cohort and the more alike the cohorts "
+            "are. Method, " + "; ".join(pooled.methods) + "."
+            + (" Other measures' standard errors are read back from each cohort's 95% interval."
+               if any(m.startswith("other") for m in pooled.methods) else "")
+            + " With few cohorts the spread between them is poorly estimated and the "
+            "pooled values lean on the model's assumptions: read them beside the cohorts' own values, not instead "
+            "of them.")
