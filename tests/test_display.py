@@ -171,3 +171,12 @@ def test_internal_labels_become_words_and_headers_are_capitalised_but_symbols_ke
     cells = _cells(format_table(disclose(raw, counts=["units", "a_and_b", "n"])).to_html())
     assert cells[:9] == ["Coder A", "Coder B", "Code", "Units", "Both coders", "Agreement (%)", "n", "p", "Kappa"]
     assert cells[9:12] == ["ana", "ben", "safe space"]
+
+
+def test_an_internal_report_shows_exact_counts_and_does_not_call_them_rounded():
+    from rmresearch.config import DisclosureRules
+
+    raw = pd.DataFrame({"grade": ["Grade 6", "Grade 7"], "staff": [41, 57]})
+    internal = disclose(raw, counts=["staff"], rules=DisclosureRules(audience="internal"))
+    page = format_table(internal, caption="Staff by grade").to_html()
+    assert "41" in page and "57" in page and "rounded" not in page

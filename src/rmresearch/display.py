@@ -274,13 +274,13 @@ def rounded_to(table: pd.DataFrame) -> int | None:
     (5, None, None)
     """
     record = table.attrs.get("disclosure") or {}
+    shown = {str(c) for c in table.columns}
+    if not any(str(c) in shown for c in record.get("counts") or []):
+        return None  # the rounded counts were left out of the shown table (rates alone are not rounded)
     if "rounded_to" in record:
         return int(record["rounded_to"]) if record["rounded_to"] and int(record["rounded_to"]) > 1 else None
     rules = record.get("rules") or {}
     if record.get("basis") in ("activity", "qualitative") or "internal" in (record.get("audience"), rules.get("audience")):
-        return None
-    shown = {str(c) for c in table.columns}
-    if not any(str(c) in shown for c in record.get("counts") or []):
         return None
     base = int(rules.get("round_to") or 1)
     return base if base > 1 else None
