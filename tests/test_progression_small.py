@@ -107,3 +107,82 @@ def test_minimum_detectable_ratio_has_the_requested_power_by_statsmodels():
         assert got == pytest.approx(0.8, abs=1e-4)  # the solver stops within about 1e-5
     # a larger group detects a ratio nearer 1
     assert minimum_detectable_ratio(n_ref, 4 * n_group, p_ref).high < high
+
+
+# --- the staff-by-grade cross-table -----------------------------------------------------------------------------
+
+def _snapshots():
+    staff = pd.DataFrame({
+        "staff_id": [f"s{i}" for i in range(12)] + ["s0", "s1"],
+        "year": [2024] * 12 + [2023] * 2,
+        "grade": ["Professor", "7", "7", "8", "7", "8", "Professor", "7", "8", "7", "8", "7", "7", "7"],
+        "ethnicity_group": ["White", "Black", "White", "Asian", "White", "White", "Asian", "Unknown", "White",
+                            "Black", "White", "White", "White", "Black"],
+    })
+    return pg.prepare_snapshots(staff, grade_scale=["7", "8", "9", "Professor"])
+
+
+def test_grade_table_is_grades_by_group_in_scale_order_with_totals():
+    table = pg.grade_table(_snapshots())  # the latest year, 2024
+    assert table["grade"].tolist() == ["7", "8", "Professor", "Total"]  # scale order; grade 9 has nobody
+    assert list(table.columns) == ["grade", "Asian", "Black", "White", "Unknown", "Total"]
+    grade7 = table.set_index("grade").loc["7"]
+    assert grade7.to_dict() == {"Asian": 0, "Black": 2, "White": 3, "Unknown": 1, "Total": 6}
+    total = table.set_index("grade").loc["Total"]
+    assert total.to_dict() == {"Asian": 2, "Black": 2, "White": 7, "Unknown": 1, "Total": 12}
+    assert pg.grade_table(_snapshots(), year=2023)["Total"].tolist() == [2, 2]
+
+
+def test_grade_table_disclosed_rounds_every_cell_as_people():
+    shown = pg.disclose_grade_table(pg.grade_table(_snapshots()))
+    assert shown.attrs["disclosure"]["basis"] == "people"
+    # HESA rounding to the nearest 5 (0 stays 0, 1 and 2 become 0, 3..7 become 5), totals rounded on their own
+    assert shown.set_index("grade").loc["7"].tolist() == [0, 0, 5, 0, 5]
+    assert shown.set_index("grade").loc["Total"].tolist() == [0, 0, 5, 0, 10]
+
+
+def test_relabel_renames_headers_and_the_record_and_refuses_unknown_columns():
+    shown = pg.disclose_grade_table(pg.grade_table(_snapshots()))
+    out = pg.relabel(shown, {"grade": "Grade", "Total": "All staff"}, order=["Total"])
+    assert list(out.columns)[:2] == ["All staff", "Grade"]
+    assert "All staff" in out.attrs["disclosure"]["counts"]
+    assert "grade" not in out.columns and shown.columns[0] == "grade"  # the shown table itself is untouched
+    with pytest.raises(AnalysisError, match="'ethnicity_group'"):
+        pg.relabel(shown, {"ethnicity_group": "Group"})
+
+
+# --- sentences on what a null result can mean ---------------------------------------------------------------------
+
+def test_relative_likelihood_lines_use_the_rounded_counts_and_skip_significant_rows():
+    # exact: 2,487 and 463 person-years (rounded: 2,485 and 465); the sentence must use the rounded numbers
+    rows = pd.DataFrame({"g": ["White"] * 2487 + ["BAME"] * 463 + ["Asian"] * 300,
+                         "promoted": [True] * 165 + [False] * 2322 + [True] * 30 + [False] * 433
+                         + [True] * 60 + [False] * 240})
+    shown = pg.disclose_relative_likelihood(pg.relative_likelihood(rows, group="g", numerator="promoted",
+                                                                   denominator=None))
+    lines = pg.relative_likelihood_lines(shown, group="g", reference="White", unit="person-years")
+    assert len(lines) == 1  # Asian: 20% against 6.6%, interval well below 1: a finding, not a null result
+    low, high = minimum_detectable_ratio(2485, 465, 165 / 2487)  # the shown White rate, 6.6%, from the exact counts
+    assert "about 465 person-years, against about 2,485 White" in lines[0]
+    assert f"below {low:.2f} or above {high:.2f}" in lines[0]
+    assert "463" not in lines[0] and "2,487" not in lines[0]
+
+
+def test_relative_likelihood_lines_say_too_few_for_a_suppressed_ratio():
+    rec = pd.DataFrame({"g": ["White", "Black"], "shortlisted": [400, 10], "appointed": [120, 2]})
+    shown = pg.disclose_relative_likelihood(pg.relative_likelihood(rec, group="g", numerator="appointed",
+                                                                   denominator="shortlisted"))
+    assert pg.relative_likelihood_lines(shown, group="g", reference="White") == [
+        "- Black: too few to say (the ratio is suppressed or undefined)."]
+
+
+def test_hazard_ratio_lines_from_shown_events_and_share():
+    effect = pd.DataFrame({"covariate": ["mentored", "mentored"], "hazard_ratio": [2.3, 3.1],
+                           "ci_low": [0.56, 1.2], "ci_high": [9.4, 8.0], "p_value": [0.26, 0.02], "n": [83, 83],
+                           "events": [11, 40], "outcome": ["leaving", "promotion"]})
+    lines = pg.hazard_ratio_lines(pg.disclose_cox(effect), treated=10, events_word={"leaving": "leavers"})
+    assert len(lines) == 1  # promotion's interval excludes 1
+    # Schoenfeld by hand from the shown (rounded) numbers: 10 events, 10 of 85 mentored
+    z = stats.norm.ppf(0.975) + stats.norm.ppf(0.8)
+    high = math.exp(z / math.sqrt(10 * (10 / 85) * (75 / 85)))
+    assert f"above {high:.2f}" in lines[0] and "about 10 leavers among about 85 staff" in lines[0]

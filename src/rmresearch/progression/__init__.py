@@ -16,7 +16,7 @@ The package, one module per topic (import from here; the names are the same):
   ``at_risk``) and :func:`staff_careers` (one row per person: years to the
   first promotion and to leaving, censored);
 - :mod:`~rmresearch.progression.representation`: :func:`representation`,
-  :func:`senior_share`;
+  :func:`senior_share`, :func:`grade_table` (grade x group cross-table);
 - :mod:`~rmresearch.progression.recruitment`: :func:`recruitment_funnel`;
 - :mod:`~rmresearch.progression.likelihood`: :func:`relative_likelihood`,
   :func:`event_rates` (:func:`relative_likelihoods` and :func:`event_rate_table`
@@ -27,7 +27,10 @@ The package, one module per topic (import from here; the names are the same):
   :func:`proportional_hazards_test` (R's ``cox.zph``, under the fit's ties method);
 - :mod:`~rmresearch.progression.mentoring`: :func:`mentoring_cohorts`,
   :func:`matched_comparison`, :func:`mentoring_effect`;
-- :mod:`~rmresearch.progression.disclosure_control`: the disclosure helpers;
+- :mod:`~rmresearch.progression.disclosure_control`: the disclosure helpers, and
+  :func:`relabel` (readable headers for a disclosed table);
+- :mod:`~rmresearch.progression.detectable`: :func:`relative_likelihood_lines`,
+  :func:`hazard_ratio_lines` (the smallest ratio the numbers shown could detect);
 - :mod:`~rmresearch.progression.plots`: :func:`pipeline_figure`,
   :func:`kaplan_meier_figure`.
 
@@ -43,20 +46,23 @@ it is built from).
 from __future__ import annotations
 
 from .cox import cox_model, proportional_hazards_test
+from .detectable import hazard_ratio_lines, relative_likelihood_lines
 from .disclosure_control import (
     disclosable_steps,
     disclose_cox,
     disclose_event_rates,
     disclose_kaplan_meier,
     disclose_logrank,
+    disclose_grade_table,
     disclose_relative_likelihood,
     plottable_groups,
+    relabel,
 )
 from .likelihood import NON_ADVERSE_RANGE, event_rate_table, event_rates, relative_likelihood, relative_likelihoods
 from .mentoring import matched_comparison, mentoring_cohorts, mentoring_effect
 from .plots import kaplan_meier_figure, pipeline_figure
 from .recruitment import recruitment_funnel
-from .representation import representation, senior_share
+from .representation import grade_table, representation, senior_share
 from .snapshots import aggregate_groups, check_staff_years, grade_ranks, prepare_snapshots, staff_careers, transitions
 from .survival import kaplan_meier, logrank_test
 
@@ -69,6 +75,11 @@ __all__ = [
     "transitions",
     "staff_careers",
     "representation",
+    "grade_table",
+    "disclose_grade_table",
+    "relabel",
+    "relative_likelihood_lines",
+    "hazard_ratio_lines",
     "pipeline_figure",
     "senior_share",
     "recruitment_funnel",

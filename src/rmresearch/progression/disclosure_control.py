@@ -49,13 +49,14 @@ def disclose_relative_likelihood(
 
     rules = _rules(rules)
     bases = ["rate", "reference_rate"]
-    derived = {c: bases for c in ("relative_likelihood", "ci_low", "ci_high", "non_adverse", "note") if c in table.columns}
+    derived = {c: bases for c in ("relative_likelihood", "ci_low", "ci_high", "p_value", "non_adverse", "method", "note")
+               if c in table.columns}
     return disclose(
         table,
         counts=["numerator", "denominator", "reference_numerator", "reference_denominator"],
         rates={"rate": ("denominator", "numerator"), "reference_rate": ("reference_denominator", "reference_numerator")},
         derived=derived,
-        derived_decimals=decimals,
+        derived_decimals={c: 3 if c == "p_value" else decimals for c in derived},
         rules=rules,
         style=style,
         name=name or "relative likelihood",

@@ -11,7 +11,7 @@ from ..errors import AnalysisError
 from ._common import _require_columns
 from .snapshots import _as_prepared
 
-__all__ = ["representation", "senior_share"]
+__all__ = ["representation", "senior_share", "grade_table"]
 
 
 def representation(
@@ -115,3 +115,69 @@ def senior_share(
         table["senior_share"] = np.where(table["senior_total"] > 0, table["senior_n"] / table["senior_total"], np.nan)
     table["senior_from"] = senior_from
     return table[["year", group, "senior_n", "senior_total", "senior_share", "all_n", "all_total", "all_share", "senior_from"]]
+
+
+def grade_table(
+    snapshots: pd.DataFrame,
+    *,
+    year: int | None = None,
+    group: str = "ethnicity_group",
+    total: str = "Total",
+) -> pd.DataFrame:
+    """Staff by grade and group in one census year, as a cross-table: grades as rows, groups as columns.
+
+    Parameters
+    ----------
+    snapshots : pandas.DataFrame
+        Output of :func:`prepare_snapshots`.
+    year : int, optional
+        Census year (default: the latest).
+    group : str
+        Group column (``ethnicity_group`` or ``aggregate_group``).
+    total : str
+        Label of the total row and the total column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``grade`` (in the grade scale's order, lowest first; grades with nobody that year left out, the ``total``
+        row last), one count column per group (in category order, else sorted, ``Unknown`` last) and the ``total``
+        column. Counts are unrounded: totals are computed here, before
+        :func:`~rmresearch.progression.disclose_grade_table` rounds each cell on its own (HESA), so rounded rows
+        need not add up to the rounded total. ``attrs["year"]`` is the year.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from rmresearch.progression import prepare_snapshots
+    >>> staff = pd.DataFrame({"staff_id": list("abcde"), "year": [2020] * 5, "grade": ["8", "7", "7", "8", "7"],
+    ...                       "ethnicity_group": ["White", "White", "Black", "Unknown", "Asian"]})
+    >>> grade_table(prepare_snapshots(staff, grade_scale=["7", "8", "9"]))
+       grade  Asian  Black  White  Unknown  Total
+    0      7      1      1      1        0      3
+    1      8      0      0      1        1      2
+    2  Total      1      1      2        1      5
+    """
+    snapshots = _as_prepared(snapshots)
+    _require_columns(snapshots, ["year", "grade", group], "grade_table")
+    years = sorted(pd.unique(snapshots["year"]))
+    if not years:
+        raise AnalysisError("grade_table: the staff snapshots have no rows.")
+    year = years[-1] if year is None else year
+    rows = snapshots.loc[snapshots["year"] == year]
+    if rows.empty:
+        raise AnalysisError(f"grade_table: no staff records for {year} (census years: {', '.join(map(str, years))}).")
+    values = rows[group].astype(object).fillna("Unknown")
+    levels = list(rows[group].cat.categories) if isinstance(rows[group].dtype, pd.CategoricalDtype) else sorted(
+        pd.unique(values), key=str)
+    levels = [lv for lv in levels if (values == lv).any()]
+    levels = [lv for lv in levels if lv != "Unknown"] + (["Unknown"] if "Unknown" in levels else [])
+    counts = pd.crosstab(rows["grade"].astype(object), values).reindex(columns=levels, fill_value=0)
+    scale = list(snapshots["grade"].cat.categories)
+    counts = counts.reindex([g for g in scale if g in counts.index])
+    counts.columns = [str(c) for c in counts.columns]
+    counts[total] = counts.sum(axis=1)
+    counts.loc[total] = counts.sum(axis=0)
+    table = counts.rename_axis(index="grade", columns=None).reset_index().astype({c: "int64" for c in counts.columns})
+    table.attrs["year"] = int(year)
+    return table
