@@ -103,3 +103,84 @@ def test_every_report_is_audited_and_a_leaking_one_is_not_written(demo_copy, tmp
         build_report(cfg, notebooks_dir=named, progress=False)
     assert name not in str(info.value)  # the message masks the identifier
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+# --------------------------------------------------------------------------- the audience (issue 13 item 2)
+
+
+def _internal_cohort(demo_copy):
+    path = demo_copy / "cohorts" / "demo.yml"
+    text = path.read_text()
+    assert "    style: hesa\n" in text
+    path.write_text(text.replace("    style: hesa\n", "    style: hesa\n    audience: internal\n", 1))
+    return load_cohort(path)
+
+
+def test_an_internal_release_is_built_only_when_asked_for_explicitly(demo_copy):
+    import dataclasses
+
+    from rmresearch.config import DisclosureRules
+    from rmresearch.errors import ConfigError
+    from rmresearch.report.gate import audience_refusal
+
+    cfg = _internal_cohort(demo_copy)
+    assert cfg.disclosure.audience == "internal"
+    with pytest.raises(ReleaseRefused, match="cannot be released to the public: demo.yml sets options.disclosure.audience: "
+                                             "internal .* --release --audience internal"):
+        audience_refusal(cfg, None, True)
+    with pytest.raises(ReleaseRefused, match="released to the public"):
+        build_report(cfg, progress=False, release=True)  # refused before anything runs
+    with pytest.raises(ConfigError, match="--audience public but demo.yml sets options.disclosure.audience: internal"):
+        audience_refusal(cfg, "public", False)
+    audience_refusal(cfg, "internal", True)  # asked for explicitly
+    audience_refusal(cfg, None, False)  # a plain internal build: allowed, labelled
+    public = dataclasses.replace(cfg, disclosure=DisclosureRules())
+    with pytest.raises(ConfigError, match="--audience internal but demo.yml sets options.disclosure.audience: public"):
+        audience_refusal(public, "internal", True)
+
+
+def test_the_gate_refuses_tables_and_results_disclosed_for_another_audience(demo_copy, tmp_path):
+    import pandas as pd
+
+    from rmresearch import results
+    from rmresearch.config import DisclosureRules
+    from rmresearch.disclosure import clear_disclosure_log, disclose
+    from rmresearch.report.gate import audience_problems
+
+    public = load_cohort(demo_copy / "cohorts" / "demo.yml")
+    clear_disclosure_log()
+    disclose(pd.DataFrame({"n": [12, 3]}), counts=["n"], rules=DisclosureRules(audience="internal"), name="staff by grade")
+    rec = results.Recorder(rules=DisclosureRules(audience="internal"), path=tmp_path / "04_x.results.json")
+    rec.record("staff", 12, label="Staff")
+    assert audience_problems(public, tmp_path) == [
+        "04_x: table(s) staff by grade disclosed for another audience than this public report; disclose with the "
+        "cohort's rules (rules=cfg.disclosure)",
+        "04_x: result(s) staff disclosed for another audience than this public report; disclose with the cohort's "
+        "rules (rules=cfg.disclosure)"]
+    assert audience_problems(_internal_cohort(demo_copy), tmp_path) == []
+    clear_disclosure_log()
+
+
+@pytest.mark.slow
+def test_an_internal_report_says_so_on_every_page_and_in_run_json(demo_copy, tmp_path):
+    cfg = _internal_cohort(demo_copy)
+    build_report(cfg, notebooks_dir=_project_notebooks(tmp_path), progress=False, release=True, audience="internal")
+    out = demo_copy / "reports" / "demo"
+    banner = "<strong>Internal report:</strong> exact small counts; not for publication."
+    for page in ("report.html", "index.html", "00_fine.html"):
+        assert banner in (out / page).read_text(), page
+    assert json.loads((out / "run.json").read_text())["audience"] == "internal"
+    release = json.loads((out / "release.json").read_text())
+    assert release["releasable"] is True and release["audience"] == "internal"
+    report = (out / "report.html").read_text()
+    assert "Releasable to an internal audience only." in report
+    assert "This is an internal report for readers under confidentiality" in report
+    # the table of 12 and 3 people: exact, the 3 suppressed (public: 10 and 5)
+    cell = json.loads((out / "00_fine.ipynb").read_text())["cells"][-1]["outputs"][0]["data"]["text/html"]
+    assert ">12<" in "".join(cell) and ">..<" in "".join(cell)
+    (demo_copy / "cohorts" / "demo.yml").write_text((demo_copy / "cohorts" / "demo.yml").read_text().replace(
+        "    audience: internal\n", ""))
+    public = load_cohort(demo_copy / "cohorts" / "demo.yml")
+    build_report(public, notebooks_dir=_project_notebooks(tmp_path / "public"), progress=False)
+    assert banner not in (out / "index.html").read_text()
+    assert json.loads((out / "run.json").read_text())["audience"] == "public"

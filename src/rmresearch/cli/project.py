@@ -97,6 +97,9 @@ def add_commands(subparsers) -> None:
     p.add_argument("--force", action="store_true", help="run every notebook, even those whose inputs did not change")
     p.add_argument("--release", action="store_true",
                    help="run the release gate (leak audit, disclosure check) and mark the report releasable")
+    p.add_argument("--audience", choices=("public", "internal"), default=None,
+                   help="who the report is for; must agree with options.disclosure.audience in the cohort file. "
+                        "A release is public unless --release --audience internal asks for an internal one")
     p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
 
     p = add_command(subparsers, "schema", func=cmd_schema, help="describe the columns an input table needs",
@@ -174,7 +177,7 @@ def _report_all(args: argparse.Namespace) -> int:
                 print(f"      {line}")
 
     outcomes = build_reports(files, jobs=args.jobs, notebooks_dir=args.notebooks, out_root=args.out,
-                             force=args.force, release=args.release, on_done=done)
+                             force=args.force, release=args.release, audience=args.audience, on_done=done)
     failed = [o.cohort for o in outcomes if not o.ok]
     if failed:
         print(f"{len(failed)} of {len(outcomes)} report(s) failed: {', '.join(failed)}. The others were written.",
@@ -194,7 +197,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     config = load_config(args)
     results = build_report(
         config, notebooks_dir=args.notebooks, out_dir=args.out, progress=not args.no_progress, only=args.only,
-        force=args.force, jobs=args.jobs, release=args.release,
+        force=args.force, jobs=args.jobs, release=args.release, audience=args.audience,
     )
     out = (args.out or config.outputs["reports"]).resolve()
     reused = sum(r.cached for r in results)
@@ -207,7 +210,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     for item in skipped:
         print(f"  {item['reason']}")
     if args.release:
-        print("Release checks passed: the report is marked releasable (release.json).")
+        print("Release checks passed: the report is marked releasable (release.json)"
+              + (" to an internal audience only: it shows exact small counts and says so on every page."
+                 if config.disclosure.audience == "internal" else "."))
     print(f"Open {out / 'report.html'}")
     return 0
 

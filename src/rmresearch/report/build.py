@@ -12,7 +12,7 @@ from ..errors import RMResearchError
 from ..fileio import atomic_directory, atomic_write_text
 from ..results import _project_relative
 from .common import TRENDS_DIR, CohortOutcome, NotebookResult, ReleaseCheck, ReleaseRefused, ReportError
-from .gate import _path_markers, _tidy_paths, disclosure_rule_problems, leak_audit, release_check
+from .gate import _path_markers, _tidy_paths, audience_refusal, disclosure_rule_problems, leak_audit, release_check
 from .notebooks import SINGLE_THREAD_ENV, _environment_set, _run_notebooks, applicable_notebooks, cohort_notebooks, notebooks_dir_for
 from .private import _keep_private, _private_or_temporary, _retire_legacy_failed, _staging_dir
 from .provenance import (_fingerprint, _git, _git_commit, _now, _package_source_hash, _sha256, _versions, derived_hashes,
@@ -31,6 +31,7 @@ def build_report(
     force: bool = False,
     jobs: int = 1,
     release: bool = False,
+    audience: str | None = None,
 ) -> list[NotebookResult]:
     """Validate inputs, execute the cohort's notebooks, and write the report folder.
 
@@ -46,6 +47,11 @@ def build_report(
         report; the result is written to ``release.json`` and shown on the pages. A refused
         release raises :class:`ReleaseRefused` with the reasons and is NOT installed: the
         previous report stays, the refused build is kept in ``.rmresearch/refused/<cohort>/``.
+    audience : {"public", "internal"}, optional
+        The audience the caller means (``--audience``); it must agree with the cohort file's
+        ``options.disclosure.audience`` (the rules the notebooks apply). A release of an internal
+        report is built only when asked for explicitly, ``release=True, audience="internal"``
+        (:func:`~rmresearch.report.gate.audience_refusal`), and is labelled internal everywhere.
 
     Raises :class:`ReportError` naming the notebook and cell when a notebook fails.
     """
@@ -54,6 +60,7 @@ def build_report(
     # before anything runs: the folder is replaced as a whole, so never an input, a key or a folder holding one
     out_dir = check_output(out_dir or config.outputs["reports"], owner="report", configs=[config], replace_folder=True,
                            cohort=config.cohort, notebooks_dir=notebooks_dir)
+    audience_refusal(config, audience, release)  # before anything runs: the audience asked for is the cohort file's
     if release:  # a public release under weak disclosure settings is refused before anything runs
         weak = disclosure_rule_problems(config.disclosure, config.path.name)
         if weak:
@@ -136,6 +143,7 @@ def _run_record(config: CohortConfig, nb_dir: Path, parameters: dict, started: s
     commit = _git_commit(nb_dir)
     return {
         "cohort": config.cohort,
+        "audience": config.disclosure.audience,  # internal: exact small counts, not for publication
         "parameters": parameters | {"cohort_config_name": config.path.name,
                                     "config": config.as_parameters() | {"config": _project_relative(config.path, config.root)}},
         "started": started,
@@ -161,7 +169,8 @@ def _release_or_refuse(config: CohortConfig, staging: Path, out_dir: Path, write
         if again:
             check = ReleaseCheck(False, tuple(again), check.checked)
             write_pages(check)
-    atomic_write_text(staging / "release.json", json.dumps(check.as_dict(), indent=2) + "\n")
+    atomic_write_text(staging / "release.json",
+                      json.dumps(check.as_dict() | {"audience": config.disclosure.audience}, indent=2) + "\n")
     if not check.releasable:  # refused: the previous report stays; the refused build is kept privately
         kept = _keep_private(staging, _private_or_temporary(config.root, "refused") / config.cohort)
         raise ReleaseRefused(
@@ -202,6 +211,7 @@ def build_reports(
     release: bool = False,
     timeout: int = 1200,
     trends: bool = True,
+    audience: str | None = None,
     on_done=None,
 ) -> list[CohortOutcome]:
     """Build several cohorts' reports, ``jobs`` cohorts at a time in separate processes.
@@ -212,7 +222,7 @@ def build_reports(
     ``on_done(outcome)`` is called as each cohort finishes.
     """
     options = {"notebooks_dir": str(Path(notebooks_dir).resolve()) if notebooks_dir else None, "force": force,
-               "release": release, "timeout": timeout, "progress": False,
+               "release": release, "audience": audience, "timeout": timeout, "progress": False,
                "out_root": str(Path(out_root).resolve()) if out_root else None}
     outcomes: list[CohortOutcome] = []
     paths = [str(Path(p).resolve()) for p in cohort_files]

@@ -206,12 +206,69 @@ def path_problems(folder: str | Path, markers) -> list[str]:
     return problems
 
 
+def audience_refusal(config: CohortConfig, audience: str | None, release: bool) -> None:
+    """Refuse a build whose audience is not the cohort file's, or an internal release not asked for explicitly.
+
+    The notebooks apply ``options.disclosure.audience`` from the cohort file, so ``--audience`` can only
+    confirm it. A release is for the public unless ``--release --audience internal`` says otherwise: a cohort
+    file set to ``internal`` is refused a plain ``--release`` (:class:`ReleaseRefused`).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from rmresearch.config import DisclosureRules
+    >>> internal = SimpleNamespace(cohort="pilot", path=Path("pilot.yml"), disclosure=DisclosureRules(audience="internal"))
+    >>> audience_refusal(internal, "internal", True)  # asked for explicitly: allowed
+    >>> audience_refusal(internal, None, True)
+    Traceback (most recent call last):
+    ...
+    rmresearch.report.common.ReleaseRefused: Report for cohort 'pilot' cannot be released to the public: pilot.yml sets options.disclosure.audience: internal (exact small counts). Set it to public for a public release, or release to an internal audience explicitly with --release --audience internal.
+    """
+    from ..config import AUDIENCES
+    from ..errors import ConfigError
+    from .common import ReleaseRefused
+
+    actual = config.disclosure.audience
+    if audience is not None and audience not in AUDIENCES:
+        raise ConfigError(f"--audience must be one of {', '.join(AUDIENCES)}, not {audience!r}.")
+    if audience is not None and audience != actual:
+        raise ConfigError(f"--audience {audience} but {config.path.name} sets options.disclosure.audience: {actual}, "
+                          f"and the notebooks apply the cohort file's rules: set options.disclosure.audience: {audience} "
+                          "there (or leave out --audience).")
+    if release and actual == "internal" and audience != "internal":
+        raise ReleaseRefused(f"Report for cohort '{config.cohort}' cannot be released to the public: {config.path.name} "
+                             "sets options.disclosure.audience: internal (exact small counts). Set it to public for a "
+                             "public release, or release to an internal audience explicitly with --release --audience "
+                             "internal.")
+
+
+def audience_problems(config: CohortConfig, folder: str | Path) -> list[str]:
+    """Tables and results of ``folder`` (its results files: every disclose call and every recorded result) made
+    under another audience than the cohort file's: a public report may hold nothing disclosed for an internal one."""
+    from ..results import RESULTS_SUFFIX, read_results
+
+    wanted = config.disclosure.audience
+    problems = []
+    for path in sorted(Path(folder).glob(f"*{RESULTS_SUFFIX}")):
+        data = read_results(path)
+        notebook = path.name.removesuffix(RESULTS_SUFFIX)
+        tables = sorted({str(r.get("name") or f"call {r.get('call')}") for r in data.get("disclosure_log", [])
+                         if r.get("audience", "public") != wanted})
+        recorded = sorted(str(r.get("key")) for r in data.get("results", []) if r.get("audience", "public") != wanted)
+        for what, names in (("table(s)", tables), ("result(s)", recorded)):
+            if names:
+                problems.append(f"{notebook}: {what} {', '.join(names)} disclosed for another audience than this "
+                                f"{wanted} report; disclose with the cohort's rules (rules=cfg.disclosure)")
+    return problems
+
+
 def release_check(config: CohortConfig, folder: str | Path) -> ReleaseCheck:
-    """The release gate: disclosure settings at least the public minimums, the leak audit passes over the
-    whole folder, every table shown was disclosed and no file holds an absolute path of this machine."""
+    """The release gate: disclosure settings at least the public minimums, every table and result disclosed for
+    the cohort's audience, the leak audit passes over the whole folder, every table shown was disclosed and no
+    file holds an absolute path of this machine."""
     folder = Path(folder)
-    reasons = [*disclosure_rule_problems(config.disclosure, config.path.name), *leak_audit(config, [folder]),
-               *disclosure_problems(folder), *path_problems(folder, _path_markers(config.root))]
+    reasons = [*disclosure_rule_problems(config.disclosure, config.path.name), *audience_problems(config, folder),
+               *leak_audit(config, [folder]), *disclosure_problems(folder), *path_problems(folder, _path_markers(config.root))]
     if not list(folder.glob("[0-9][0-9]_*.ipynb")):
         reasons.append("the report folder holds no executed notebooks, so nothing could be checked.")
     return ReleaseCheck(not reasons, tuple(reasons), _now())
