@@ -135,3 +135,106 @@ def test_small_rules():
     # all observed cells at least 5 but an expected count of 10 * 10 / 110 = 0.91
     assert small_table([120, 120, 5, 12, 3], [400, 400, 10, 24, 3], [40, 4, 5, 12, 1], [200, 200, 100, 24, 0]).tolist() \
         == [False, True, True, False, False]
+
+
+# ---- where the small-count rule is applied: awarding gaps and relative likelihoods ----
+
+def test_gap_on_small_counts_uses_mid_p_intervals_and_the_exact_test():
+    import pandas as pd
+
+    from rmresearch.attainment import gap_from_counts
+
+    counts = pd.DataFrame({"ethnicity_group": ["White", "Black", "Asian"], "n": [8, 8, 10], "good": [4, 0, 3]})
+    table = gap_from_counts(counts).set_index("ethnicity_group")
+    assert table["rate_method"].tolist() == ["mid-p", "mid-p", "mid-p"]
+    assert table.loc["Asian", ["rate_ci_low", "rate_ci_high"]].tolist() == pytest.approx(
+        [0.08260021698, 0.6199185659], abs=1e-8)  # R midp(3, 10)
+    assert table.loc["Black", "rate_ci_high"] == pytest.approx(1 - 0.05 ** (1 / 8), abs=1e-10)
+    black = table.loc["Black"]
+    # Newcombe's interval for 4/8 - 0/8 excludes zero (6.8 to 78.5 pp) but the exact mid-p is 0.0577
+    # (R: fisher.test(matrix(c(4, 4, 0, 8), 2, byrow = TRUE))$p.value - dhyper(4, 8, 8, 4) / 2)
+    assert black["ci_low"] == pytest.approx(6.83, abs=0.01) and black["ci_high"] == pytest.approx(78.48, abs=0.01)
+    assert black["p_value"] == pytest.approx(0.05769230769, rel=1e-7)
+    assert black["method"] == "Newcombe, mid-p test" and not black["significant"]
+    assert table.loc["White", "method"] is None and np.isnan(table.loc["White", "p_value"])
+
+
+def test_gap_on_large_counts_is_unchanged_and_gets_pearsons_p():
+    import pandas as pd
+
+    from rmresearch.attainment import gap_from_counts
+
+    counts = pd.DataFrame({"ethnicity_group": ["White", "BAME"], "n": [70, 80], "good": [56, 48]})
+    row = gap_from_counts(counts).iloc[1]
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((5.24, 33.39), abs=0.005)  # Newcombe (1998), Table II (a)
+    assert row["p_value"] == pytest.approx(0.008045081368, rel=1e-8)  # R prop.test(c(56, 48), c(70, 80), correct = FALSE)
+    assert row["method"] == "Newcombe" and row["rate_method"] == "Wilson" and row["significant"]
+    from rmresearch.stats import wilson_interval
+
+    low, high = wilson_interval([48], [80])
+    assert (row["rate_ci_low"], row["rate_ci_high"]) == pytest.approx((low[0], high[0]), abs=1e-12)
+
+
+def test_shown_gap_table_carries_method_and_p_value_and_suppresses_them_with_the_rate():
+    import pandas as pd
+
+    from rmresearch.attainment import disclose_attainment, gap_from_counts
+
+    counts = pd.DataFrame({"ethnicity_group": ["White", "Asian", "Mixed"], "n": [1000, 400, 12], "good": [800, 268, 5]})
+    shown = disclose_attainment(gap_from_counts(counts)).set_index("ethnicity_group")
+    assert shown.loc["Asian", "method"] == "Newcombe" and shown.loc["Asian", "p_value"] == "0.000"
+    assert shown.loc["White", "method"] == "" and shown.loc["White", "p_value"] == ""
+    # 12 Mixed students: the rate is suppressed, so is every number resting on it, the method included
+    assert shown.loc["Mixed", ["rate", "p_value", "method", "rate_method"]].tolist() == [".."] * 4
+
+
+def test_relative_likelihood_on_small_counts_uses_koopman_and_the_exact_test():
+    import pandas as pd
+
+    from rmresearch.progression import relative_likelihood
+
+    rec = pd.DataFrame({"g": ["White", "Black", "Asian", "Mixed", "Other"], "shortlisted": [12, 12, 15, 10, 200],
+                        "appointed": [7, 1, 2, 3, 40]})
+    rl = relative_likelihood(rec, group="g", numerator="appointed", denominator="shortlisted").set_index("g")
+    black = rl.loc["Black"]
+    assert black["relative_likelihood"] == pytest.approx(7.0)
+    assert (black["ci_low"], black["ci_high"]) == pytest.approx((1.443219992, 40.7830074), abs=1e-5)  # R, Koopman
+    assert black["p_value"] == pytest.approx(0.02072957329, rel=1e-7)  # R, Fisher mid-p
+    assert black["method"] == "Koopman, mid-p test"
+    # 40/200 against 7/12: every observed count is 5 or more, but 12 * 47 / 212 = 2.7 White appointments are expected
+    other = rl.loc["Other"]
+    assert other["method"] == "Koopman, mid-p test"
+    assert other["p_value"] == pytest.approx(fisher_midp_test(7, 12, 40, 200)[0], rel=1e-12)
+    assert (other["ci_low"], other["ci_high"]) == pytest.approx(
+        tuple(v[0] for v in koopman_ratio_interval([40], [200], [7], [12])), abs=1e-12)
+
+
+def test_relative_likelihood_large_counts_keep_katz_and_zero_counts_keep_the_test():
+    import pandas as pd
+
+    from rmresearch.progression import relative_likelihood
+
+    rec = pd.DataFrame({"g": ["White", "BAME"], "shortlisted": [400, 200], "appointed": [120, 40]})
+    row = relative_likelihood(rec, group="g", numerator="appointed", denominator="shortlisted").iloc[0]
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((1.0947, 2.0554), abs=5e-5)
+    assert row["p_value"] == pytest.approx(0.009023438818, rel=1e-8)  # R prop.test(c(120, 40), c(400, 200), correct = FALSE)
+    assert row["method"] == "Katz"
+    rec = pd.DataFrame({"g": ["White", "Black"], "shortlisted": [10, 10], "appointed": [0, 3]})
+    row = relative_likelihood(rec, group="g", numerator="appointed", denominator="shortlisted").iloc[0]
+    assert np.isnan(row["relative_likelihood"]) and np.isnan(row["ci_low"]) and row["note"]
+    # R: fisher.test(matrix(c(0, 10, 3, 7), 2, byrow = TRUE))$p.value - dhyper(0, 10, 10, 3) / 2
+    assert row["p_value"] == pytest.approx(0.1578947368, rel=1e-7)
+
+
+def test_shown_relative_likelihood_has_three_decimal_p_values_and_the_method():
+    import pandas as pd
+
+    from rmresearch.progression import disclose_relative_likelihood, relative_likelihood
+
+    rec = pd.DataFrame({"g": ["White", "Black"], "shortlisted": [400, 60], "appointed": [120, 2]})
+    rl = relative_likelihood(rec, group="g", numerator="appointed", denominator="shortlisted")
+    rec_large = pd.DataFrame({"g": ["White", "BAME"], "shortlisted": [400, 200], "appointed": [120, 40]})
+    shown = disclose_relative_likelihood(relative_likelihood(rec_large, group="g", numerator="appointed",
+                                                             denominator="shortlisted"))
+    assert shown.loc[0, "p_value"] == "0.009" and shown.loc[0, "method"] == "Katz"
+    assert disclose_relative_likelihood(rl).loc[0, ["p_value", "method"]].tolist() == ["..", ".."]

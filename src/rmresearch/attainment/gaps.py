@@ -1,4 +1,9 @@
-"""Rates and gaps by group: Wilson intervals for each rate, Newcombe's interval for each gap."""
+"""Rates and gaps by group: Wilson intervals for each rate, Newcombe's interval for each gap.
+
+Where counts are small (:mod:`rmresearch.stats.exact`: a count, observed or expected, under 5) a rate's
+interval is the exact mid-p interval, and a gap's p-value and significance come from Fisher's exact test
+with the mid-p; the ``rate_method`` and ``method`` columns say which was used.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import pandas as pd
 
 from ..codes import DEFAULT_GOOD_HONOURS
 from ..errors import AnalysisError
+from ..stats.exact import fisher_midp_test, midp_interval, pearson_test, small_rate, small_table
 from ..stats.intervals import newcombe_difference, wilson_interval
 from ._common import _alpha, _as_list, _attach, _check_frame, _excluded, _known_group, _require
 from .groups import _outcome
@@ -70,6 +76,42 @@ def _gap_table(
                                  excluded=excluded, outcome_label=outcome_label)
 
 
+def _rate_intervals(table: pd.DataFrame, alpha: float) -> None:
+    """``rate_ci_low``, ``rate_ci_high`` and ``rate_method``: Wilson, or exact mid-p for a rate on small counts."""
+    low, high = wilson_interval(table["good"], table["n"], alpha)
+    small = small_rate(table["good"], table["n"])
+    if small.any():
+        low[small], high[small] = midp_interval(table["good"].to_numpy()[small], table["n"].to_numpy()[small], alpha)
+    table["rate_ci_low"], table["rate_ci_high"] = low, high
+    table["rate_method"] = np.where(small, "mid-p", "Wilson").astype(object)
+
+
+def _gap_columns(table: pd.DataFrame, is_ref: np.ndarray, alpha: float) -> None:
+    """``gap_pp``, its Newcombe interval, ``p_value``, ``significant`` and ``method`` (blank for the reference).
+
+    Where the 2x2 table is small (:func:`~rmresearch.stats.exact.small_table`) the p-value is Fisher's
+    exact mid-p and decides ``significant``; otherwise the p-value is Pearson's chi-squared and
+    ``significant`` says whether the interval excludes zero, as OfS flags gaps.
+    """
+    counts = [table[c].to_numpy() for c in ("reference_good", "reference_n", "good", "n")]
+    low, high = newcombe_difference(*counts, alpha)
+    small = small_table(*counts) & ~is_ref
+    p_value = pearson_test(*counts)
+    if small.any():
+        p_value[small] = fisher_midp_test(*(c[small] for c in counts))
+    compared = ~is_ref & (table["reference_n"].to_numpy() > 0)
+    table["gap_pp"] = 100 * (table["reference_rate"] - table["rate"])
+    table["ci_low"] = 100 * low
+    table["ci_high"] = 100 * high
+    table["p_value"] = p_value
+    table.loc[~compared, ["gap_pp", "ci_low", "ci_high", "p_value"]] = np.nan
+    by_interval = ((table["ci_low"] > 0) | (table["ci_high"] < 0)).to_numpy()
+    table["significant"] = np.where(small, p_value < alpha, by_interval).astype(bool)
+    method = np.where(small, "Newcombe, mid-p test", "Newcombe").astype(object)
+    method[~compared] = None
+    table["method"] = method
+
+
 def _gaps_from_rate_table(
     table: pd.DataFrame, *, group: str, reference: str, by: list[str], alpha: float, excluded: dict[str, int],
     outcome_label: str,
@@ -82,27 +124,24 @@ def _gaps_from_rate_table(
     table["reference_n"] = table["reference_n"].fillna(0).astype(np.int64)
     table["reference_good"] = table["reference_good"].fillna(0).astype(np.int64)
     table["rate"] = table["good"] / table["n"]
-    table["rate_ci_low"], table["rate_ci_high"] = wilson_interval(table["good"], table["n"], alpha)
+    _rate_intervals(table, alpha)
     table["reference_rate"] = table["reference_good"] / table["reference_n"].where(table["reference_n"] > 0)
     is_ref = (table[group] == reference).to_numpy()
-    low, high = newcombe_difference(table["reference_good"], table["reference_n"], table["good"], table["n"], alpha)
-    table["gap_pp"] = 100 * (table["reference_rate"] - table["rate"])
-    table["ci_low"] = 100 * low
-    table["ci_high"] = 100 * high
-    table.loc[is_ref, ["gap_pp", "ci_low", "ci_high"]] = np.nan
-    table["significant"] = ((table["ci_low"] > 0) | (table["ci_high"] < 0)).astype(bool)
+    _gap_columns(table, is_ref, alpha)
     # order: reference first, then the other groups alphabetically, within each `by` level
     table["_order"] = np.where(is_ref, 0, 1)
     table = table.sort_values(by + ["_order", group], kind="stable").drop(columns="_order").reset_index(drop=True)
-    columns = by + [group, "n", "good", "rate", "rate_ci_low", "rate_ci_high", "reference_n", "reference_good",
-                    "reference_rate", "gap_pp", "ci_low", "ci_high", "significant"]
+    columns = by + [group, "n", "good", "rate", "rate_ci_low", "rate_ci_high", "rate_method", "reference_n",
+                    "reference_good", "reference_rate", "gap_pp", "ci_low", "ci_high", "p_value", "significant", "method"]
     table = table[columns]
     spec = {
         "kind": "gap",
         "counts": ["n", "good", "reference_n", "reference_good"],
         "rates": {"rate": ("n", "good"), "rate_ci_low": ("n", "good"), "rate_ci_high": ("n", "good"),
                   "reference_rate": ("reference_n", "reference_good")},
-        "derived": {c: [("n", "good"), ("reference_n", "reference_good")] for c in ("gap_pp", "ci_low", "ci_high", "significant")},
+        "derived": {"rate_method": [("n", "good")],
+                    **{c: [("n", "good"), ("reference_n", "reference_good")]
+                       for c in ("gap_pp", "ci_low", "ci_high", "p_value", "significant", "method")}},
         "group": group, "reference": reference, "by": by, "alpha": alpha, "outcome": outcome_label,
     }
     return _attach(table, excluded=excluded, spec=spec)
@@ -142,11 +181,15 @@ def awarding_gap(
     pandas.DataFrame
         One row per group (per ``by`` level), reference first: ``by...``,
         ``group``, ``n`` (classified qualifiers), ``good``, ``rate``,
-        ``rate_ci_low``, ``rate_ci_high`` (Wilson), ``reference_n``,
+        ``rate_ci_low``, ``rate_ci_high`` (Wilson, or mid-p on small counts),
+        ``rate_method`` (``"Wilson"`` or ``"mid-p"``), ``reference_n``,
         ``reference_good``, ``reference_rate``, ``gap_pp`` (reference rate minus
         group rate, percentage points: positive when the group is less likely
         to get good honours), ``ci_low``, ``ci_high`` (Newcombe hybrid score,
-        pp) and ``significant`` (the interval excludes zero, as OfS flags gaps).
+        pp), ``p_value`` (Pearson's chi-squared, or Fisher's exact mid-p on
+        small counts), ``significant`` (the interval excludes zero, as OfS
+        flags gaps; on small counts, the mid-p is under ``alpha``) and
+        ``method`` (``"Newcombe"`` or ``"Newcombe, mid-p test"``).
         ``attrs["excluded"]`` counts the rows left out (unknown ethnicity,
         outside the denominator). Unrounded: show it with :func:`disclose_attainment`.
 
@@ -158,6 +201,16 @@ def awarding_gap(
     the group's, the interval for ``p1 - p2`` is
     ``p1 - p2 - sqrt((p1-l1)^2 + (u2-p2)^2)`` to ``p1 - p2 + sqrt((u1-p1)^2 + (p2-l2)^2)``
     (``statsmodels.stats.proportion.confint_proportions_2indep(method="newcomb")``).
+
+    Small counts: where a group has fewer than 5 with or without good honours,
+    its rate interval is the exact binomial mid-p interval
+    (:func:`~rmresearch.stats.exact.midp_interval`). Where the 2x2 table of a
+    group and the reference has a count, observed or expected, under 5
+    (:func:`~rmresearch.stats.exact.small_table`), the gap keeps Newcombe's
+    interval (which holds its coverage in small groups) but ``p_value`` is
+    Fisher's exact test with Lancaster's mid-p and decides ``significant``; a
+    gap near the edge may then be significant by the test but not by the
+    interval, or the other way round.
 
     References
     ----------

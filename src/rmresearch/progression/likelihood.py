@@ -1,4 +1,4 @@
-"""Relative likelihoods (WRES style) and event rates with Wilson intervals."""
+"""Relative likelihoods (WRES style; Katz, or Koopman with an exact mid-p test on small counts) and event rates with Wilson intervals."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..errors import AnalysisError
 from ..stats import wilson_interval
+from ..stats.exact import fisher_midp_test, koopman_ratio_interval, pearson_test, small_table
 from ..stats.intervals import katz_ratio_interval
 from ._common import _list_rows, _require_columns, _rows
 
@@ -65,6 +66,27 @@ def _count_table(
     return frame.groupby([*by, group], observed=True, dropna=False)[["numerator", "denominator"]].sum().reset_index()
 
 
+def _ratio_inference(
+    a: np.ndarray, n1: np.ndarray, c: np.ndarray, n2: np.ndarray, defined: np.ndarray, alpha: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Interval, p-value and method name of each ratio: Katz and Pearson, or Koopman and Fisher's mid-p when small.
+
+    "Small" is :func:`~rmresearch.stats.exact.small_table` (a count, observed or
+    expected, under 5) on whole counts; the interval is kept only where the ratio is defined.
+    """
+    whole = np.isclose(a, np.round(a)) & np.isclose(c, np.round(c)) & np.isclose(n1, np.round(n1)) & np.isclose(n2, np.round(n2))
+    small = small_table(a, n1, c, n2) & whole
+    low, high = katz_ratio_interval(c, n2, a, n1, alpha=alpha)
+    p_value = pearson_test(a, n1, c, n2)
+    if small.any():
+        low[small], high[small] = koopman_ratio_interval(c[small], n2[small], a[small], n1[small], alpha=alpha)
+        p_value[small] = fisher_midp_test(*(np.round(v[small]) for v in (a, n1, c, n2)))
+    low[~defined], high[~defined] = np.nan, np.nan
+    method = np.where(small, "Koopman, mid-p test", "Katz").astype(object)
+    method[(n1 == 0) | (n2 == 0)] = None
+    return low, high, p_value, method
+
+
 def relative_likelihood(
     table: pd.DataFrame,
     *,
@@ -105,8 +127,10 @@ def relative_likelihood(
     pandas.DataFrame
         One row per non-reference group (and ``by`` cell): ``group, numerator,
         denominator, rate, reference_numerator, reference_denominator,
-        reference_rate, relative_likelihood, ci_low, ci_high, non_adverse,
-        note``. ``relative_likelihood > 1`` means the reference group is more
+        reference_rate, relative_likelihood, ci_low, ci_high, p_value,
+        non_adverse, method, note``: ``p_value`` tests equal rates (Pearson's
+        chi-squared, or Fisher's exact mid-p on small counts) and ``method``
+        names the interval and test (``"Katz"`` or ``"Koopman, mid-p test"``). ``relative_likelihood > 1`` means the reference group is more
         likely to experience the outcome (for appointment: an adverse finding
         for the other group).
 
@@ -114,7 +138,11 @@ def relative_likelihood(
     -----
     ``RL = (a / n1) / (c / n2)`` with ``a / n1`` the reference group's rate.
     The interval is Katz's log method:
-    ``exp(log RL ± z sqrt(1/a - 1/n1 + 1/c - 1/n2))``. With a zero count the
+    ``exp(log RL ± z sqrt(1/a - 1/n1 + 1/c - 1/n2))``. Where a count, observed
+    or expected, is under 5 (:func:`~rmresearch.stats.exact.small_table`) Katz's
+    interval is too narrow or undefined: the interval is then Koopman's score
+    interval and the p-value Fisher's exact test with the mid-p (the test is
+    given even where a zero count leaves the ratio undefined). With a zero count the
     ratio or its interval is undefined; the row is kept with missing values and
     a ``note``. ``non_adverse`` is missing when the ratio is.
 
@@ -162,7 +190,7 @@ def relative_likelihood(
         ref_rate = np.where(n1 > 0, a / n1, np.nan)
         defined = (a > 0) & (c > 0) & (n1 > 0) & (n2 > 0)
         rl = np.where(defined, ref_rate / rate, np.nan)
-    low, high = katz_ratio_interval(c, n2, a, n1, alpha=alpha)
+    low, high, p_value, method = _ratio_inference(a, n1, c, n2, defined, alpha)
     notes = np.full(len(out), "", dtype=object)
     notes[(n1 == 0) | (n2 == 0)] = "no one in the denominator: ratio undefined"
     notes[((n1 > 0) & (n2 > 0)) & ((a == 0) | (c == 0))] = "a zero count: ratio or its interval undefined"
@@ -178,10 +206,12 @@ def relative_likelihood(
         "relative_likelihood": rl,
         "ci_low": low,
         "ci_high": high,
+        "p_value": p_value,
     })
     flag = pd.Series((rl >= low_ok - 1e-12) & (rl <= high_ok + 1e-12), dtype="boolean")
     flag[np.isnan(rl)] = pd.NA
     result["non_adverse"] = flag.to_numpy()
+    result["method"] = method
     result["note"] = notes
     for column in ("numerator", "denominator", "reference_numerator", "reference_denominator"):
         if np.allclose(result[column], np.round(result[column])):
