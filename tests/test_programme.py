@@ -249,19 +249,39 @@ def test_every_plot_returns_its_figure(meetings, pairs, participants):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from rmresearch.config import DisclosureRules
+    from rmresearch.errors import AnalysisError
+
     per_pair = programme.engagement_by_pair(meetings, pairs, planned=6)
     held = programme.pairs_by_meetings_held(per_pair, planned=6)
     over_time = programme.meetings_over_time(meetings, pairs, start_date="2024-10-01", end_date="2025-03-31", planned=6)
     scores = pd.DataFrame({"participant_id": ["S1", "P1", "S2", "P2"], "reciprocity": [4.0, 3.0, 4.0, 4.5]})
     summary = programme.reciprocity_summary(programme.reciprocity_by_pair(scores, pairs, participants, wave=None))
+    few = DisclosureRules(max_mean_suppressed_n=1)  # two answers per side: drawn
     for draw in (lambda ax=None: programme.plot_meetings_held(held, planned=6, ax=ax),
                  lambda ax=None: programme.plot_meetings_over_time(over_time, ax=ax),
-                 lambda ax=None: programme.plot_gains(summary, ax=ax)):
+                 lambda ax=None: programme.plot_gains(summary, rules=few, ax=ax)):
         assert isinstance(draw(), matplotlib.figure.Figure)
         own, ax = plt.subplots()
         assert draw(ax=ax) is own
-    # 0, 1, 2 meetings... held by R2 (2), R3 (3), R1 (6): the title reads the rounded counts
-    assert programme.plot_meetings_held(held, planned=6).axes[0].get_title(loc="left") == "About 0 of 5 pairs held all 6 planned meetings"
+    # 0, 1, 2 meetings... held by R2 (2), R3 (3), R1 (6): pairs are programme activity, drawn and titled exactly
+    figure = programme.plot_meetings_held(held, planned=6)
+    assert figure.axes[0].get_title(loc="left") == "1 of 3 pairs held all 6 planned meetings"
+    assert [int(p.get_height()) for p in figure.axes[0].patches] == [0, 0, 1, 1, 0, 0, 1]
+    # (6 + 2 + 3) / 3 = 3.67 held by 31 March against 6 planned
+    assert programme.plot_meetings_over_time(over_time).axes[0].get_title(loc="left") == (
+        "By 31 March 2025 pairs had held 3.7 meetings on average, 2.3 behind the 6.0 planned")
+    # senior leaders 4.0 and 4.0, partners 3.0 and 4.5: means 4.0 and 3.75, within a quarter point
+    assert programme.plot_gains(summary, rules=few).axes[0].get_title(loc="left") == (
+        "Partners and senior leaders reported similar gains (4.0 and 3.8)")
+    with pytest.raises(AnalysisError, match="too few senior leaders or partners"):  # HESA: 2 answers are suppressed
+        programme.plot_gains(summary)
+    with pytest.raises(AnalysisError, match="no pairs"):
+        programme.plot_meetings_held(held.assign(pairs=0), planned=6)
+    by_role = programme.participants_by_role(participants.iloc[3:])  # the partners: one or two per cell
+    with pytest.raises(AnalysisError, match="rounds to 0"):  # rounded to the nearest 5: all 0, nothing to draw
+        programme.plot_participants(by_role)
+    assert isinstance(programme.plot_participants(programme.participants_by_role(participants)), matplotlib.figure.Figure)
     plt.close("all")
 
 
@@ -306,3 +326,71 @@ def test_demo_programme_matches_the_injected_truth(demo_project):
         assert per_pair.loc[pair_id, "end_date"] == pd.Timestamp(w["end_date"])
     summary = programme.fidelity_summary(per_pair.reset_index()).set_index("measure")
     assert summary.loc["Mean minutes per meeting held", "average"] == pytest.approx(truth["realised"]["mean_minutes_attended"], abs=0.005)
+
+
+def test_reciprocity_tables_show_pairs_exactly_and_survey_answers_under_the_people_rules(meetings, pairs, participants):
+    scores = pd.DataFrame({"participant_id": ["S1", "P1", "S2", "P2", "S3", "P3"],
+                           "reciprocity": [4.0, 3.0, 4.0, 4.5, 3.0, 3.0], "burden": [2.0, 2.5, 2.0, 4.0, 1.0, 1.5]})
+    per_pair = programme.reciprocity_by_pair(scores, pairs, participants, meetings=meetings, wave=None)
+    # R1: partner arranged 2 of 6 meetings, burden +0.5; R2: partner (Asian) burden +2.0 -> flagged;
+    # R3: partner arranged 2 of 3 but is White (the reference group): carries more, not flagged
+    assert per_pair["partner_carries_more"].tolist() == [False, True, True] and per_pair["flag"].tolist() == [False, True, False]
+    summary = programme.reciprocity_summary(per_pair)
+    assert summary.set_index("partner_role").loc["All pairs", ["carries_more", "underrepresented", "flagged"]].tolist() == [2, 2, 1]
+    # a White partner: the flagged count beside the carries-more count counts partners by group -> people rules
+    assert programme.flag_basis(summary) == "people"
+    (work, _), (survey, _) = programme.reciprocity_tables(summary)
+    assert work.attrs["disclosure"]["basis"] == "activity" and survey.attrs["disclosure"]["basis"] == "people"
+    assert work["pairs"].tolist() == [2, 1, 3] and work["partner_carried_more"].tolist() == [1, 1, 2]  # exact
+    assert "flagged" not in work.columns and survey["flagged"].tolist() == [0, 0, 0]  # 1 rounds to 0
+    assert set(survey["senior_gain"]) == {".."}  # means on 1 to 3 answers are suppressed
+    assert work["share_arranged_by_partner"].tolist()[-1] == pytest.approx((2 / 6 + 1.0 + 2 / 3) / 3)
+    # every partner from an under-represented group: the flag says only who did the work -> exact
+    everyone = participants.assign(ethnicity_group=["White"] * 3 + ["Black", "Asian", "Mixed"])
+    summary = programme.reciprocity_summary(programme.reciprocity_by_pair(scores, pairs, everyone, meetings=meetings, wave=None))
+    assert programme.flag_basis(summary) == "activity"
+    (work, _), _ = programme.reciprocity_tables(summary)
+    assert work["flagged"].tolist() == [1, 1, 2] and work["flagged_share"].tolist()[-1] == "66.7%"
+
+
+def test_burden_flag_is_recorded_exactly_when_it_counts_pairs_only(monkeypatch, meetings, pairs, participants):
+    from rmresearch import results
+
+    recorded = {}
+    monkeypatch.setattr(results, "record", lambda key, value, **kw: recorded.setdefault(key, (value, kw)))
+    scores = pd.DataFrame({"participant_id": ["S1", "P1", "S2", "P2", "S3", "P3"],
+                           "reciprocity": [4.0, 3.0, 4.0, 4.5, 3.0, 3.0], "burden": [2.0, 2.5, 2.0, 4.0, 1.0, 1.5]})
+    everyone = participants.assign(ethnicity_group=["White"] * 3 + ["Black", "Asian", "Mixed"])
+    programme.record_reciprocity(programme.reciprocity_summary(
+        programme.reciprocity_by_pair(scores, pairs, everyone, meetings=meetings, wave=None)))
+    value, options = recorded.pop("burden_flagged_rate")
+    assert value == pytest.approx(2 / 3) and options["numerator"] == 2 and options["basis"] == "activity"
+    assert recorded["burden_senior"][1].get("basis", "people") == "people"  # survey answers stay people
+    recorded.clear()
+    programme.record_reciprocity(programme.reciprocity_summary(
+        programme.reciprocity_by_pair(scores, pairs, participants, meetings=meetings, wave=None)))
+    assert recorded["burden_flagged_rate"][1]["basis"] == "people"
+    sessions = pd.DataFrame({"participant_id": ["S1", "P1"], "session": ["Training"] * 2, "attended": [True, False]})
+    programme.record_session_attendance(sessions)
+    assert recorded["session_attendance_training"][1]["basis"] == "activity"
+
+
+def test_withdrawal_sentence_and_kirkpatrick_tables_by_basis(meetings, pairs, participants):
+    per_pair = programme.engagement_by_pair(meetings, pairs, planned=6)
+    assert programme.withdrawal_sentence(per_pair) == (
+        "1 of 3 pairs withdrew before the end of the programme, 80 days after matching, after 2 meetings.")
+    everyone_left = per_pair.assign(withdrawn=True, days_to_withdrawal=[10.0, 80.0, 20.0], held_before_withdrawal=[1.0, 2.0, 0.0])
+    assert programme.withdrawal_sentence(everyone_left) == "All 3 pairs withdrew before the end of the programme; the table shows when."
+    assert programme.participants_by_role(participants, group=None)["Total"].tolist() == [3, 2, 1]
+    scores = pd.DataFrame({"participant_id": ["S1", "P1", "S2", "P2", "S3", "P3"], "reciprocity": [4.0, 3.0, 4.0, 4.5, 3.0, 3.0]})
+    reciprocity = programme.reciprocity_by_pair(scores, pairs, participants, meetings=meetings, wave=None)
+    k = programme.kirkpatrick_summary(per_pair=per_pair, reciprocity=reciprocity)
+    assert k.set_index("measure")["basis"].to_dict() == {
+        "Pairs that completed the programme": "activity", "Mean balance of gains between partners (1 = equal)": "people",
+        "Pairs where the under-represented partner carried most of the work": "people",  # P3 is White
+        "Pairs that held every planned meeting": "activity", "Mean meetings held per pair": "activity"}
+    tables = programme.kirkpatrick_tables(k)
+    assert [t.attrs["disclosure"]["basis"] for t, _ in tables] == ["activity", "activity", "people", "people"]
+    counts, averages = tables[0][0].set_index("measure"), tables[1][0].set_index("measure")
+    assert counts.loc["Pairs that completed the programme", ["count", "share", "n"]].tolist() == [2, "66.7%", 3]
+    assert averages.loc["Mean meetings held per pair", "average"] == pytest.approx(11 / 3) and "effect_size" not in averages

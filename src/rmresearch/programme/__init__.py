@@ -40,11 +40,12 @@ from .engagement import (
     participants_by_role,
     record_session_attendance,
     session_attendance,
+    withdrawal_sentence,
     withdrawal_timing,
 )
-from .outcomes import ACTION_STATUSES, actions_summary, kirkpatrick_summary, read_actions
-from .plots import plot_gains, plot_meetings_held, plot_meetings_over_time
-from .reciprocity import reciprocity_by_pair, reciprocity_summary, record_reciprocity
+from .outcomes import ACTION_STATUSES, actions_summary, kirkpatrick_summary, kirkpatrick_tables, read_actions
+from .plots import gains_title, meetings_held_title, pace_title, plot_gains, plot_meetings_held, plot_meetings_over_time, plot_participants
+from .reciprocity import flag_basis, reciprocity_by_pair, reciprocity_summary, reciprocity_tables, record_reciprocity
 
 from . import engagement, outcomes, plots, reciprocity  # noqa: E402 - the modules, for their __all__
 

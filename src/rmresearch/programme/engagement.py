@@ -26,11 +26,14 @@ __all__ = [
     "session_attendance",
     "meetings_over_time",
     "record_session_attendance",
+    "withdrawal_sentence",
 ]
 
 
-def participants_by_role(participants: pd.DataFrame, *, group: str = "ethnicity_group") -> pd.DataFrame:
+def participants_by_role(participants: pd.DataFrame, *, group: str | None = "ethnicity_group") -> pd.DataFrame:
     """Participants counted by role (rows) and group (columns), with a ``Total`` column.
+
+    With ``group=None``, the ``Total`` column only: participants by role, programme activity.
 
     Roles appear in the scheme's order (senior leaders first); groups in the
     order they first appear, ``Unknown`` last.
@@ -45,7 +48,11 @@ def participants_by_role(participants: pd.DataFrame, *, group: str = "ethnicity_
     senior_leader      1      0      1      2
     staff_partner      0      1      0      1
     """
-    require_columns(participants, ["role", group], "participants")
+    require_columns(participants, ["role", *([group] if group is not None else [])], "participants")
+    if group is None:
+        table = participants.groupby("role").size().to_frame("Total")
+        order = [r for r in ROLES if r in table.index] + [r for r in table.index if r not in ROLES]
+        return table.loc[order]
     table = pd.crosstab(participants["role"], participants[group])
     order = [r for r in ROLES if r in table.index] + [r for r in table.index if r not in ROLES]
     cols = sorted(c for c in table.columns if c != "Unknown") + [c for c in table.columns if c == "Unknown"]
@@ -396,8 +403,8 @@ def record_session_attendance(sessions: pd.DataFrame, *, section: str = "Engagem
     """Record the attendance rate at each session (:func:`rmresearch.results.record`), with its numerator.
 
     One result per session, ``session_attendance_<session>`` (lower case, spaces as ``_``): people who
-    attended out of people invited. The numerator is recorded too, because a rate alone (1 of 120 as
-    0.8%) would give back a count that the table shows rounded to 0. Returns the keys recorded.
+    attended out of people invited. Sessions attended are programme activity, recorded exactly
+    (``basis="activity"``), with the numerator. Returns the keys recorded.
     """
     from .. import results
 
@@ -407,7 +414,35 @@ def record_session_attendance(sessions: pd.DataFrame, *, section: str = "Engagem
     keys = []
     for session, row in overall.iterrows():
         key = f"session_attendance_{str(session).lower().replace(' ', '_')}"
-        results.record(key, row["mean"], kind="rate", n=int(row["size"]), numerator=int(row["sum"]),
+        results.record(key, row["mean"], kind="rate", n=int(row["size"]), numerator=int(row["sum"]), basis="activity",
                        label=f"Attendance at the {str(session).lower()}", section=section)
         keys.append(key)
     return keys
+
+
+def withdrawal_sentence(per_pair: pd.DataFrame) -> str:
+    """How many pairs withdrew, in one sentence true of the exact counts (programme activity).
+
+    ``per_pair`` is :func:`engagement_by_pair` output.
+
+    >>> t = pd.DataFrame({"withdrawn": [True, False, False], "days_to_withdrawal": [75.0, None, None],
+    ...                   "held_before_withdrawal": [2.0, None, None]})
+    >>> withdrawal_sentence(t)
+    '1 of 3 pairs withdrew before the end of the programme, 75 days after matching, after 2 meetings.'
+    >>> withdrawal_sentence(t.assign(withdrawn=False))
+    'No pair withdrew before the end of the programme, so there is no timing of withdrawals to show.'
+    """
+    require_columns(per_pair, ["withdrawn", "days_to_withdrawal", "held_before_withdrawal"], "per-pair engagement")
+    n, left = len(per_pair), per_pair.loc[per_pair["withdrawn"].astype(bool)]
+    if left.empty:
+        return "No pair withdrew before the end of the programme, so there is no timing of withdrawals to show."
+    if len(left) == n:
+        opening = f"All {n} pairs withdrew before the end of the programme" if n > 1 else "The pair withdrew before the end of the programme"
+    else:
+        opening = f"{len(left)} of {n} pairs withdrew before the end of the programme"
+    if len(left) == 1:
+        days, held = left["days_to_withdrawal"].iloc[0], left["held_before_withdrawal"].iloc[0]
+        when = f", {days:.0f} days after matching" if pd.notna(days) else ""
+        after = f", after {held:.0f} meeting{'s' if held != 1 else ''}" if pd.notna(held) else ""
+        return f"{opening}{when}{after}."
+    return f"{opening}; the table shows when."

@@ -10,7 +10,7 @@ from ..codes import ROLES
 from ..schemas import ACTION_STATUSES
 from .common import require_columns
 
-__all__ = ["ACTION_STATUSES", "read_actions", "actions_summary", "kirkpatrick_summary"]
+__all__ = ["ACTION_STATUSES", "read_actions", "actions_summary", "kirkpatrick_summary", "kirkpatrick_tables"]
 
 
 def read_actions(path: str | Path, *, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -80,9 +80,11 @@ def kirkpatrick_summary(
     Returns
     -------
     DataFrame
-        ``level, measure, count, share, average, effect_size, n, source``: a
-        count (of pairs or actions) with its share of ``n``, or an average /
-        change on ``n`` people with its effect size. Show it with
+        ``level, measure, count, share, average, effect_size, n, source, basis``:
+        a count (of pairs or actions) with its share of ``n``, or an average /
+        change on ``n`` people with its effect size; ``basis`` says how the row is
+        disclosed (``"activity"``: pairs, meetings and actions, exact;
+        ``"people"``: survey answers). :func:`kirkpatrick_tables` shows it. Show it with
         ``disclose(t, counts=["count", "n"], rates={"share": ("n", "count")},
         means={"average": "n", "effect_size": "n"})``. Institutional results
         (awarding gap, staff progression) come from the attainment and
@@ -93,8 +95,8 @@ def kirkpatrick_summary(
     rows = []
     nan = float("nan")
 
-    def add(level, measure, count=nan, share=nan, average=nan, effect=nan, n=nan, source=""):
-        rows.append((level, measure, count, share, average, effect, n, source))
+    def add(level, measure, count=nan, share=nan, average=nan, effect=nan, n=nan, source="", basis="activity"):
+        rows.append((level, measure, count, share, average, effect, n, source, basis))
 
     if per_pair is not None:
         n = len(per_pair)
@@ -102,7 +104,7 @@ def kirkpatrick_summary(
         add("reaction", "Pairs that completed the programme", count=completed, share=completed / n if n else nan, n=n, source="pairs table")
     if reciprocity is not None:
         answered = reciprocity["gain_difference"].notna()
-        add("reaction", "Mean balance of gains between partners (1 = equal)", average=reciprocity.loc[answered, "balance_index"].mean(), n=int(answered.sum()), source="post survey (pairs)")
+        add("reaction", "Mean balance of gains between partners (1 = equal)", average=reciprocity.loc[answered, "balance_index"].mean(), n=int(answered.sum()), source="post survey (pairs)", basis="people")
     if scores is not None and instrument is not None:
         roles = participants.set_index("participant_id")["role"] if participants is not None else None
         for scale in instrument.scales:
@@ -115,12 +117,12 @@ def kirkpatrick_summary(
             if scale.kirkpatrick == "reaction" or "pre" not in scale.waves:
                 post = data.loc[data["wave"] == "post", scale.name]
                 if len(post):
-                    add(scale.kirkpatrick, f"{scale.title}: mean after the programme (1-5; {who})", average=float(post.mean()), n=int(post.size), source="post survey")
+                    add(scale.kirkpatrick, f"{scale.title}: mean after the programme (1-5; {who})", average=float(post.mean()), n=int(post.size), source="post survey", basis="people")
             else:
                 wide = data.pivot_table(index="participant_id", columns="wave", values=scale.name)
                 if {"pre", "post"} <= set(wide.columns):
                     change = paired_change(wide["pre"], wide["post"]).iloc[0]
-                    add(scale.kirkpatrick, f"{scale.title}: mean change, post - pre ({who})", average=change["mean_diff"], effect=change["cohen_dz"], n=int(change["n"]), source="pre and post surveys")
+                    add(scale.kirkpatrick, f"{scale.title}: mean change, post - pre ({who})", average=change["mean_diff"], effect=change["cohen_dz"], n=int(change["n"]), source="pre and post surveys", basis="people")
     if per_pair is not None:
         n = len(per_pair)
         met = float(per_pair["met_plan"].sum()) if "met_plan" in per_pair.columns else nan
@@ -129,14 +131,47 @@ def kirkpatrick_summary(
     if reciprocity is not None:
         n = len(reciprocity)
         flagged = float(reciprocity["flag"].sum())
-        add("reaction", "Pairs where the under-represented partner carried most of the work", count=flagged, share=flagged / n if n else nan, n=n, source="meetings and post survey")
+        # A count of pairs (activity) unless some partner is not from an under-represented group: then it counts
+        # partners by their group too (people by characteristic; see reciprocity.flag_basis).
+        basis = "activity" if bool(reciprocity["partner_underrepresented"].all()) else "people"
+        add("reaction", "Pairs where the under-represented partner carried most of the work", count=flagged, share=flagged / n if n else nan, n=n, source="meetings and post survey", basis=basis)
     if actions is not None:
         pairs_n = len(per_pair) if per_pair is not None else actions["pair_id"].nunique()
         with_action = float(actions["pair_id"].nunique())
         add("results", "Pairs with at least one recorded action or policy change", count=with_action, share=with_action / pairs_n if pairs_n else nan, n=pairs_n, source="actions log")
         implemented = float((actions["status"] == "implemented").sum())
         add("results", "Actions implemented (of all recorded)", count=implemented, share=implemented / len(actions) if len(actions) else nan, n=len(actions), source="actions log")
-    table = pd.DataFrame(rows, columns=["level", "measure", "count", "share", "average", "effect_size", "n", "source"])
+    table = pd.DataFrame(rows, columns=["level", "measure", "count", "share", "average", "effect_size", "n", "source", "basis"])
     order = {level: i for i, level in enumerate(("reaction", "learning", "behaviour", "results"))}
     return table.sort_values("level", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
 
+
+
+def kirkpatrick_tables(kirkpatrick: pd.DataFrame, *, rules=None) -> list[tuple[pd.DataFrame, str]]:
+    """The disclosed tables of :func:`kirkpatrick_summary`, each with its caption: one per basis and kind of figure.
+
+    Counts and averages of programme activity (pairs, meetings, actions) are shown exactly
+    (``basis="activity"``); survey answers (people's outcomes) are rounded and suppressed under the cohort's
+    rules. Tables with no row are left out.
+    """
+    from ..disclosure import disclose
+
+    require_columns(kirkpatrick, ["level", "measure", "count", "share", "average", "effect_size", "n", "source", "basis"],
+                    "Kirkpatrick summary")
+    shown = []
+    for basis, what in (("activity", "programme activity, exact"), ("people", "survey answers, disclosure-controlled")):
+        part = kirkpatrick.loc[kirkpatrick["basis"] == basis]
+        counted = part.dropna(subset=["count"])[["level", "measure", "count", "share", "n", "source"]]
+        averaged = part.dropna(subset=["average"])[["level", "measure", "average", "effect_size", "n", "source"]]
+        if len(counted):
+            shown.append((disclose(counted.reset_index(drop=True), counts=["count", "n"], rates={"share": ("n", "count")},
+                                   rules=rules, basis=basis, name=f"Kirkpatrick summary: counts ({basis})"),
+                          f"Evidence at Kirkpatrick's four levels: counts ({what})"))
+        if len(averaged):
+            effect = averaged["effect_size"].notna().any()
+            table = averaged if effect else averaged.drop(columns="effect_size")
+            means = {"average": "n", **({"effect_size": "n"} if effect else {})}
+            shown.append((disclose(table.reset_index(drop=True), counts=["n"], means=means, rules=rules, basis=basis,
+                                   name=f"Kirkpatrick summary: averages ({basis})"),
+                          f"Evidence at Kirkpatrick's four levels: averages{' and change (effect size: Cohen’s d_z)' if effect else ''} ({what})"))
+    return shown

@@ -15,7 +15,7 @@ from ..codes import PARTNER_ROLES, UNKNOWN_GROUP
 from ..errors import AnalysisError
 from .common import held_meetings, require_columns
 
-__all__ = ["reciprocity_by_pair", "reciprocity_summary", "record_reciprocity"]
+__all__ = ["reciprocity_by_pair", "reciprocity_summary", "record_reciprocity", "flag_basis", "reciprocity_tables"]
 
 
 def reciprocity_by_pair(
@@ -172,8 +172,11 @@ def reciprocity_summary(per_pair: pd.DataFrame, *, total: str = "All pairs") -> 
     Returns one row per partner role: ``partner_role, pairs, senior_gain,
     senior_gain_n, partner_gain, partner_gain_n, gain_difference, both_n,
     balance_index, senior_burden, senior_burden_n, partner_burden,
-    partner_burden_n, initiated_by_partner, initiator_n, flagged,
-    flagged_share``. Means are over pairs (or respondents) with a value; show
+    partner_burden_n, initiated_by_partner, initiator_n, carries_more,
+    underrepresented, flagged, flagged_share`` (``carries_more``: pairs in which
+    the partner carries most of the work, whatever their group;
+    ``underrepresented``: pairs whose partner is from an under-represented group).
+    :func:`reciprocity_tables` shows it disclosed. Means are over pairs (or respondents) with a value; show
     it with::
 
         disclose(t, counts=["pairs", "senior_gain_n", "partner_gain_n", "both_n", "senior_burden_n",
@@ -207,6 +210,8 @@ def reciprocity_summary(per_pair: pd.DataFrame, *, total: str = "All pairs") -> 
             "partner_burden_n": int(part["partner_burden"].notna().sum()),
             "initiated_by_partner": part["initiated_by_partner"].mean(),
             "initiator_n": int(part["initiated_by_partner"].notna().sum()),
+            "carries_more": int(part["partner_carries_more"].sum()) if "partner_carries_more" in part else 0,
+            "underrepresented": int(part["partner_underrepresented"].sum()) if "partner_underrepresented" in part else 0,
             "flagged": int(part["flag"].sum()),
             "flagged_share": part["flag"].mean() if len(part) else float("nan"),
         })
@@ -220,6 +225,10 @@ def record_reciprocity(summary: pd.DataFrame, *, section: str = "Reciprocity and
     under-represented group carried most of the work, with its numerator), ``gain_difference`` (partner
     minus senior leader, over pairs where both answered) and ``burden_senior`` / ``burden_partner``
     (means over respondents). Returns the keys recorded.
+
+    The burden flag counts pairs, programme activity, and is recorded exactly when every partner is from an
+    under-represented group (:func:`flag_basis`); the gains and burden are survey answers, people's outcomes,
+    recorded under the people rules.
     """
     from .. import results
 
@@ -229,8 +238,8 @@ def record_reciprocity(summary: pd.DataFrame, *, section: str = "Reciprocity and
         raise AnalysisError("reciprocity summary: the table is empty; pass the output of programme.reciprocity_summary().")
     every = summary.iloc[-1]  # the row for all pairs
     results.record("burden_flagged_rate", every["flagged_share"], kind="rate", n=every["pairs"], numerator=every["flagged"],
-                   n_of="pairs", headline=True, section=section,
-                   label="Pairs in which the partner from an under-represented group carried most of the work")
+                   n_of="pairs", headline=True, section=section, basis=flag_basis(summary),
+                   label="Pairs in which the under-represented partner carried most of the work")
     results.record("gain_difference", every["gain_difference"], kind="mean", n=every["both_n"], unit="points", decimals=2,
                    n_of="pairs where both partners answered", section=section,
                    label="Mean difference in reported gain, partner minus senior leader")
@@ -241,3 +250,62 @@ def record_reciprocity(summary: pd.DataFrame, *, section: str = "Reciprocity and
                        label=f"Mean burden of taking part reported by {people}")
         keys.append(f"burden_{who}")
     return keys
+
+
+def flag_basis(summary: pd.DataFrame) -> str:
+    """How the burden flag of :func:`reciprocity_summary` is disclosed: ``"activity"`` or ``"people"``.
+
+    A flagged pair is one whose partner carries most of the work and is from an under-represented group. When
+    every partner is from an under-represented group (the scheme's design), the flag says only who did the work
+    in the pair, programme activity, shown exactly. Otherwise the number of flagged pairs beside the number
+    carrying more work counts partners by their ethnicity group, people by characteristic: the HESA rules apply.
+
+    >>> flag_basis(pd.DataFrame({"pairs": [6, 6, 12], "underrepresented": [6, 6, 12]}))
+    'activity'
+    >>> flag_basis(pd.DataFrame({"pairs": [6, 6, 12], "underrepresented": [6, 5, 11]}))
+    'people'
+    """
+    require_columns(summary, ["pairs", "underrepresented"], "reciprocity summary")
+    every = summary.iloc[-1]
+    return "activity" if len(summary) and int(every["underrepresented"]) == int(every["pairs"]) else "people"
+
+
+def reciprocity_tables(summary: pd.DataFrame, *, rules=None) -> list[tuple[pd.DataFrame, str]]:
+    """The disclosed tables of :func:`reciprocity_summary`, each with its caption, in the order to show them.
+
+    1. **Who did the work** (programme activity, exact: ``basis="activity"``): pairs by the partner's role,
+       pairs with a recorded organiser, the mean share of meetings the partner arranged, pairs in which the
+       partner carried most of the work, and the burden flag when :func:`flag_basis` says it is activity.
+    2. **What each side gained and the burden they report** (survey answers, people's outcomes: counts rounded,
+       means on too few people suppressed), with the burden flag when it counts people by characteristic.
+    """
+    from ..disclosure import disclose
+
+    basis = flag_basis(summary)
+    flag = ["flagged", "flagged_share"]
+    names = {"initiator_n": "pairs_with_organiser", "initiated_by_partner": "share_arranged_by_partner",
+             "carries_more": "partner_carried_more"}
+    # Activity: every partner is from an under-represented group, so the flag is "the partner carried more".
+    work = summary[["partner_role", "pairs", "initiator_n", "initiated_by_partner",
+                    *(flag if basis == "activity" else ["carries_more"])]].rename(columns=names)
+    rates = {"flagged_share": ("pairs", "flagged")}
+    shown_work = disclose(work, counts=["pairs", "pairs_with_organiser",
+                                        *(["flagged"] if basis == "activity" else ["partner_carried_more"])],
+                          means={"share_arranged_by_partner": "pairs_with_organiser"},
+                          rates=rates if basis == "activity" else None, rules=rules, basis="activity",
+                          name="reciprocity: who did the work")
+    survey = summary[["partner_role", "senior_gain", "senior_gain_n", "partner_gain", "partner_gain_n", "gain_difference",
+                      "balance_index", "both_n", "senior_burden", "senior_burden_n", "partner_burden", "partner_burden_n",
+                      *(flag + ["pairs"] if basis == "people" else [])]]
+    means = {"senior_gain": "senior_gain_n", "partner_gain": "partner_gain_n", "gain_difference": "both_n",
+             "balance_index": "both_n", "senior_burden": "senior_burden_n", "partner_burden": "partner_burden_n"}
+    counts = ["senior_gain_n", "partner_gain_n", "both_n", "senior_burden_n", "partner_burden_n"]
+    shown_survey = disclose(survey, counts=counts + (["flagged", "pairs"] if basis == "people" else []), means=means,
+                            rates=rates if basis == "people" else None, rules=rules, name="reciprocity: gains and burden")
+    return [
+        (shown_work, "Who did the work, by partner's role: pairs, the share of meetings the partner arranged (0 to 1, "
+                     "mean over pairs with a recorded organiser) and pairs in which the partner carried most of the work "
+                     "(exact counts of pairs)"),
+        (shown_survey, "What each side gained and the burden they report, by partner's role (means over respondents, "
+                       "post-programme survey)"),
+    ]

@@ -46,7 +46,7 @@ from .instruments import (
 )
 from .likert import likert_counts, plot_likert
 from .responses import SurveyImport, load_surveys, read_responses, survey_instrument, survey_problems
-from .scoring import reliability, respondents, score, with_scale_titles
+from .scoring import Scored, load_scored, reliability, require_waves, respondents, score, with_scale_titles
 
 from . import change, instruments, likert, responses, scoring  # noqa: E402 - the modules, for their __all__
 

@@ -260,6 +260,8 @@ def detectable_change_lines(shown: pd.DataFrame, *, alpha: float = 0.05, power: 
     """
     from ..display import readable_value
 
+    if shown is None:  # the change table before it could not be computed: its section shows why
+        raise AnalysisError("the change table above could not be computed, so there is nothing to read it from")
     people = pd.to_numeric(shown["n"], errors="coerce")
     lines = []
     for group, n in people.groupby(shown["group"], sort=False):
@@ -296,6 +298,8 @@ def change_for_display(change: pd.DataFrame, instrument, *, decimals: int = 2) -
     """
     from .scoring import with_scale_titles
 
+    if change.empty:
+        raise AnalysisError("no one answered both the pre- and the post-programme survey, so no change can be assessed")
     out = with_scale_titles(change, instrument)
     stats_columns = [c for c in out.columns if c not in ("group", "scale", "n") and not c.startswith("p_")
                      and pd.api.types.is_float_dtype(out[c])]

@@ -7,7 +7,7 @@ reverse-keyed first; the statistics are in :mod:`rmresearch.stats.reliability`).
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Any, Mapping, NamedTuple
 
 import pandas as pd
 
@@ -15,7 +15,7 @@ from ..errors import AnalysisError
 from ..stats.reliability import cronbach_alpha
 from .instruments import Instrument, Scale, load_instrument  # noqa: F401 - load_instrument is used by the doctest
 
-__all__ = ["score", "reliability", "respondents", "with_scale_titles"]
+__all__ = ["score", "reliability", "respondents", "with_scale_titles", "Scored", "load_scored", "require_waves"]
 
 
 def _keyed(responses: pd.DataFrame, scale: Scale, items: list[str]) -> pd.DataFrame:
@@ -148,3 +148,50 @@ def with_scale_titles(table: pd.DataFrame, instrument: Instrument, *, column: st
     out = table.copy()
     out[column] = out[column].map(lambda name: titles.get(name, name))
     return out
+
+
+class Scored(NamedTuple):
+    """A cohort's surveys, read and scored (:func:`load_scored`); every field None when none are configured."""
+
+    instrument: Instrument | None
+    survey: Any  # rmresearch.surveys.SurveyImport
+    scores: pd.DataFrame | None
+
+
+def load_scored(config, *, participants: pd.DataFrame | None = None, instrument: Instrument | None = None) -> Scored:
+    """Read and score a cohort's surveys, or return ``Scored(None, None, None)`` when the cohort file names none.
+
+    A report notebook reads the surveys once, up front, and each section that needs them says so with
+    ``sections.require(cfg, "surveys")`` (and :func:`require_waves`), so that a cohort without surveys still gets
+    the rest of the notebook. A survey file that is configured but unreadable still raises (an input to fix).
+    """
+    from .responses import load_surveys, survey_instrument
+
+    if not (config.inputs.get("surveys") or {}):
+        return Scored(None, None, None)
+    instrument = survey_instrument(config, instrument)
+    survey = load_surveys(config, instrument, participants=participants)
+    return Scored(instrument, survey, score(survey.responses, instrument))
+
+
+_WAVE_NAMES = {"pre": "before the programme (pre)", "post": "after the programme (post)"}
+
+
+def require_waves(scores: pd.DataFrame | None, *waves: str) -> None:
+    """Stop a report section, with a note, when the scores hold no answers from one of these waves.
+
+    >>> require_waves(pd.DataFrame({"participant_id": ["A"], "wave": ["pre"], "s": [3.0]}), "pre")
+    >>> require_waves(pd.DataFrame({"participant_id": ["A"], "wave": ["pre"], "s": [3.0]}), "pre", "post")
+    Traceback (most recent call last):
+    ...
+    rmresearch.errors.AnalysisError: the surveys hold no answers from after the programme (post); add that wave to the cohort file (inputs: surveys: post: FILE)
+    """
+    if scores is None:
+        raise AnalysisError("no surveys are configured for this cohort (inputs: surveys: {pre: FILE, post: FILE})")
+    present = set(scores["wave"]) if "wave" in scores.columns else set()
+    missing = [w for w in waves if w not in present]
+    if missing:
+        names = " or ".join(_WAVE_NAMES.get(w, w) for w in missing)
+        lines = ", ".join(f"{w}: FILE" for w in missing)
+        raise AnalysisError(f"the surveys hold no answers from {names}; add that wave to the cohort file "
+                            f"(inputs: surveys: {lines})")
