@@ -238,3 +238,21 @@ def test_shown_relative_likelihood_has_three_decimal_p_values_and_the_method():
                                                              denominator="shortlisted"))
     assert shown.loc[0, "p_value"] == "0.009" and shown.loc[0, "method"] == "Katz"
     assert disclose_relative_likelihood(rl).loc[0, ["p_value", "method"]].tolist() == ["..", ".."]
+
+
+def test_methods_paragraph_names_the_rule_and_every_method_label_the_tables_show():
+    import pandas as pd
+
+    from rmresearch.attainment import gap_from_counts
+    from rmresearch.progression import relative_likelihood
+    from rmresearch.stats.exact import METHODS_TEXT, SMALL_COUNT
+
+    counts = pd.DataFrame({"g": ["White", "Black", "Asian"], "n": [400, 8, 200], "good": [120, 0, 40]})
+    gaps = gap_from_counts(counts, group="g")
+    rl = relative_likelihood(counts, group="g", numerator="good", denominator="n")
+    labels = set(gaps["rate_method"]) | set(gaps["method"].dropna()) | set(rl["method"])
+    assert labels == {"Wilson", "mid-p", "Newcombe", "Newcombe, mid-p test", "Katz", "Koopman, mid-p test"}
+    for label in labels:
+        assert label in METHODS_TEXT
+    assert f"fewer than {SMALL_COUNT} people with the outcome" in METHODS_TEXT
+    assert f"count under {SMALL_COUNT}" in METHODS_TEXT

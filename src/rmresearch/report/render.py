@@ -11,6 +11,7 @@ from ..config import CohortConfig
 from ..display import fewer_than
 from ..fileio import atomic_write_text
 from ..results import _project_relative
+from ..stats.exact import METHODS_TEXT
 from .common import TITLE_KEYS, ReleaseCheck
 from .notebooks import notebook_title
 from .provenance import _now, _versions
@@ -314,7 +315,7 @@ def _render_report(config: CohortConfig, folder: Path, sections: list[RenderedNo
     report = env.get_template("report.html.j2").render(
         config=config, record=record, sections=sections, summary=summary, numbers=numbers, period=period,
         inputs=_input_rows(config, tables, record["inputs_sha256"]), validation=_validation_rows(problems),
-        disclosure=disclosure, notes=notes, rules=config.disclosure, **common,
+        disclosure=disclosure, notes=notes, rules=config.disclosure, intervals_text=METHODS_TEXT, **common,
     )
     index = env.get_template("index.html.j2").render(
         title=config.title, subtitle=f"Evaluation report, {config.institution}",

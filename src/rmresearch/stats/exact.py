@@ -36,11 +36,29 @@ import numpy as np
 
 from .intervals import check_alpha
 
-__all__ = ["SMALL_COUNT", "small_rate", "small_table", "clopper_pearson_interval", "midp_interval",
+__all__ = ["SMALL_COUNT", "METHODS_TEXT", "small_rate", "small_table", "clopper_pearson_interval", "midp_interval",
            "fisher_midp_test", "pearson_test", "koopman_ratio_interval"]
 
 #: A count under this (Cochran's rule: an observed or expected cell count under 5) makes a comparison "small".
 SMALL_COUNT = 5
+
+#: The methods appendix's paragraph on intervals and tests (the report's "Intervals and tests").
+METHODS_TEXT = (
+    "Intervals are 95% intervals. A rate has Wilson's score interval; a gap between two rates (in percentage points) "
+    "has Newcombe's hybrid score interval and Pearson's chi-squared p-value, and is marked significant where the "
+    "interval excludes zero; a relative likelihood has Katz's log interval. These large-sample methods can mislead "
+    f"on small counts. Where a group has fewer than {SMALL_COUNT} people with the outcome, or fewer than "
+    f"{SMALL_COUNT} without it, its rate's interval is the exact mid-p interval (method \u201cmid-p\u201d). Where a "
+    f"comparison of two groups has a count under {SMALL_COUNT} (with or without the outcome in either group, or "
+    "the count expected if the groups did not differ), its p-value is Fisher's exact test with Lancaster's mid-p "
+    "and decides significance (method \u201cNewcombe, mid-p test\u201d or \u201cKoopman, mid-p test\u201d): "
+    "the gap keeps Newcombe's interval, which holds close to 95% coverage in small groups, and the relative "
+    "likelihood takes Koopman's score interval, which stays valid when a group has few events. Near the 5% line "
+    "the exact test and the interval can then disagree; the significance shown follows the test. Mid-p methods "
+    "are used rather than the classical exact ones (Clopper\u2013Pearson, Fisher's exact p-value) because those "
+    "are conservative: wider intervals and larger p-values than the stated level needs (Lydersen, Fagerland and "
+    "Laake 2009; Fagerland, Lydersen and Laake 2015)."
+)
 
 
 def _arrays(*values) -> list[np.ndarray]:
