@@ -154,12 +154,15 @@ def test_listing_public_drops_ethnicity_then_role_until_every_combination_has_en
     one = disclose(_listing(1), basis="listing", rules=PUBLIC)  # 2 per role: nothing can be shown
     assert one.attrs["disclosure"]["characteristics_hidden"] == ["ethnicity_group", "role"]
     assert set(one["role"]) == {".."} and one["participant_id"].tolist() == _listing(1)["participant_id"].tolist()
+    assert explain(one) == ("Public report: ethnicity group and role withheld (\u201c..\u201d), because shown with them "
+                            "some combination would describe fewer than 5 people; an internal report shows them.")
 
 
 def test_listing_internal_keeps_every_attribute():
     shown = disclose(_listing(1), basis="listing", rules=INTERNAL)
     assert shown.attrs["disclosure"]["characteristics_hidden"] == []
     assert shown["ethnicity_group"].tolist() == _listing(1)["ethnicity_group"].tolist()
+    assert explain(shown) == "Internal report: every participant's attributes are shown, for readers under confidentiality only."
 
 
 # --------------------------------------------------------------------------- recorded results

@@ -137,8 +137,13 @@ def explain(shown: pd.DataFrame, *, base: str = "people") -> str:
     rules = record.get("rules") or {}
     marker = rules.get("suppressed_marker", "..")
     threshold = rules.get("min_cell_size", 5)
-    words = lambda names: ", ".join(str(n).replace("_", " ") for n in names)  # noqa: E731
+    def words(names: list[Any]) -> str:
+        names = [str(n).replace("_", " ") for n in names]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
     if record.get("audience") == "internal":
+        if record.get("basis") == "listing":
+            return "Internal report: every participant's attributes are shown, for readers under confidentiality only."
         if record.get("basis") == "people" and record.get("suppressed_cells"):
             return (f"Internal report: counts are exact; cells of 1 to {threshold - 1} people are shown as "
                     f"\u201c{marker}\u201d.")
