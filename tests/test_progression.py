@@ -624,11 +624,25 @@ def test_figures_return_the_figure_and_draw_into_a_given_axes():
 
     big = pd.DataFrame({"t": np.arange(1, 41), "e": 1, "g": "Big"})
     km = pg.kaplan_meier(big, duration="t", event="e", group="g")
+    # 30 White and 30 Black staff in one grade: shares of 50% (30 of 30 alone would be suppressed: all but 0)
     rows = [(f"w{i}", 2024, "5", "White", False, False) for i in range(30)]
+    rows += [(f"b{i}", 2024, "5", "Black", False, False) for i in range(30)]
     table = pg.representation(pg.prepare_snapshots(_staff(rows), grade_scale=SCALE))
     for draw, data in ((pg.kaplan_meier_figure, km), (pg.pipeline_figure, table)):
         fig, ax = plt.subplots()
-        assert draw(data, rules=DisclosureRules(), ax=ax) is fig and ax.lines
+        assert draw(data, rules=DisclosureRules(), ax=ax) is fig and any(len(line.get_xdata()) for line in ax.lines)
         own = draw(data, rules=DisclosureRules())
-        assert own is not fig and own.axes[0].lines
+        assert own is not fig and any(len(line.get_xdata()) for line in own.axes[0].lines)
         plt.close("all")
+
+
+def test_figures_refuse_to_draw_over_an_empty_axis():
+    from rmresearch.plots import NothingToDraw
+
+    small = pd.DataFrame({"t": np.arange(1, 11), "e": 1, "g": "Small"})  # 10 people: fewer than 23
+    with pytest.raises(NothingToDraw, match="every group has fewer than 23 people, so no curve may be drawn"):
+        pg.kaplan_meier_figure(pg.kaplan_meier(small, duration="t", event="e", group="g"), rules=DisclosureRules())
+    rows = [(f"w{i}", 2024, "5", "White", False, False) for i in range(30)]  # 30 of 30: the share is suppressed
+    table = pg.representation(pg.prepare_snapshots(_staff(rows), grade_scale=SCALE))
+    with pytest.raises(NothingToDraw, match="every share of staff by grade would be suppressed"):
+        pg.pipeline_figure(table, rules=DisclosureRules())

@@ -11,12 +11,15 @@ from typing import Callable, Mapping
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from .errors import RMResearchError
+from .errors import AnalysisError, RMResearchError
 from .figuretext import FIGURE_TEXT_MIME, _add_figure_method, figure_text, install_hook
 
 __all__ = ["OKABE_ITO", "FIGURE_METADATA_KEY", "FIGURE_TEXT_MIME", "apply_style", "group_colours", "new_figure",
-           "stacked_bars", "wrap_title", "describe", "figure_text", "finish", "FigureLeak"]
+           "stacked_bars", "wrap_title", "describe", "figure_text", "finish", "FigureLeak", "NothingToDraw",
+           "nothing_to_draw", "refuse_empty"]
 
 OKABE_ITO = (
     "#0072B2",  # blue
@@ -88,6 +91,66 @@ def new_figure(*, width: float = 7.5, height: float = 4.2):
     return plt.subplots(figsize=(width, height), layout="constrained")
 
 
+class NothingToDraw(AnalysisError):
+    """A figure would be drawn over an empty axis: every value is missing (or, for bars and cells, 0).
+
+    An :class:`~rmresearch.errors.AnalysisError`: inside :func:`rmresearch.sections.unit` the section shows
+    a note saying what is missing instead of a figure over nothing.
+    """
+
+
+def _numbers(values) -> np.ndarray:
+    """Every value as a float; anything that is not a number (a suppression marker ``..``) as missing."""
+    if isinstance(values, pd.Series):
+        values = values.to_frame()
+    if isinstance(values, pd.DataFrame):
+        frame = values
+    else:
+        frame = pd.DataFrame({"v": pd.Series(np.ravel(np.asarray(values, dtype=object)), dtype=object)})
+    if frame.empty:
+        return np.array([], dtype=float)
+    numeric = frame.apply(lambda col: pd.to_numeric(col, errors="coerce"))
+    return numeric.to_numpy(dtype=float, na_value=np.nan).ravel()
+
+
+def nothing_to_draw(values, *, zero_is_empty: bool = True) -> bool:
+    """Whether a figure of ``values`` would show nothing: no value at all, every value missing or not a
+    number, or (``zero_is_empty``, for bars and the cells of a count heatmap) every value 0.
+
+    Points on a line are drawn at 0 (a gap of 0 pp is a finding): pass ``zero_is_empty=False`` for them.
+
+    Examples
+    --------
+    >>> nothing_to_draw([0, 0]), nothing_to_draw([0, 5]), nothing_to_draw([]), nothing_to_draw(["..", None])
+    (True, False, True, True)
+    >>> nothing_to_draw(pd.DataFrame({"a": [0.0, float("nan")]}), zero_is_empty=False)
+    False
+    """
+    numbers = _numbers(values)
+    drawn = np.isfinite(numbers)
+    if zero_is_empty:
+        drawn &= numbers != 0
+    return not drawn.any()
+
+
+def refuse_empty(values, *, what: str, needs: str | None = None, zero_is_empty: bool = True) -> None:
+    """Raise :class:`NothingToDraw` when :func:`nothing_to_draw` says ``values`` would draw nothing.
+
+    ``what`` says what would be empty ("every count of coded turns rounds to 0"), ``needs`` what data would
+    give the figure something to show. Every ``plot_*`` helper calls this before drawing.
+
+    Examples
+    --------
+    >>> refuse_empty([0, 0], what="every count rounds to 0", needs="It needs more codings.")
+    Traceback (most recent call last):
+    ...
+    rmresearch.plots.NothingToDraw: Nothing to draw: every count rounds to 0, so the figure is not drawn. It needs more codings.
+    >>> refuse_empty([0, 5], what="every count rounds to 0")
+    """
+    if nothing_to_draw(values, zero_is_empty=zero_is_empty):
+        raise NothingToDraw(f"Nothing to draw: {what}, so the figure is not drawn." + (f" {needs}" if needs else ""))
+
+
 def wrap_title(text: str, fig) -> str:
     """A title broken into lines that fit the figure (about 7 characters per inch), so a long title does not
     squeeze the axes; joining the lines with spaces gives the text back.
@@ -143,9 +206,13 @@ def stacked_bars(
     -------
     matplotlib.figure.Figure
 
+    Raises
+    ------
+    NothingToDraw
+        When every cell is 0 or missing: the chart would be an empty axis (:func:`refuse_empty`).
+
     Examples
     --------
-    >>> import pandas as pd
     >>> table = pd.DataFrame({"White": [10, 5], "BAME": [0, 15]}, index=["senior_leader", "staff_partner"])
     >>> fig = stacked_bars(table, colours=group_colours(table.columns), legend_title="Ethnicity group")
     >>> [(round(p.get_x()), round(p.get_width())) for p in fig.axes[0].patches]
@@ -154,6 +221,7 @@ def stacked_bars(
     """
     from .display import readable_value
 
+    refuse_empty(table, what="every bar would be empty (each value is 0 or missing)")
     if ax is None:
         _, ax = new_figure(width=width, height=height)
     left = None

@@ -35,6 +35,7 @@ __all__ = [
     "most_discussed",
     "ThemeHeadline",
     "quote_blocks",
+    "caption_passages",
     "framework_matrix",
     "exemplar_quotes",
     "theme_table",
@@ -204,16 +205,19 @@ def plot_cooccurrence(matrix: pd.DataFrame, *, rules=None, codebook: Codebook | 
     Raises
     ------
     rmresearch.errors.AnalysisError
-        For a table without themes (nothing to draw).
+        For a table without themes, or whose every rounded count is 0 (:class:`rmresearch.plots.NothingToDraw`:
+        a heatmap of zeros over nothing; the message is the sentence that is true of it).
     """
     from ..disclosure import hesa_round
-    from ..plots import new_figure, wrap_title
+    from ..plots import new_figure, refuse_empty, wrap_title
 
     if matrix.empty:
         raise AnalysisError("The co-occurrence table has no themes, so there is nothing to draw; "
                             "check that the codebook has codable themes.")
     base = getattr(rules, "round_to", 5) if rules is not None else 5
     rounded = pd.DataFrame(hesa_round(matrix.to_numpy(), base=base), index=matrix.index, columns=matrix.columns)
+    title = cooccurrence_title(rounded, base=base, unit=unit)
+    refuse_empty(rounded, what=title[:1].lower() + title[1:], needs=f"It needs more {unit}s coded with the themes.")
     labels = [_titles(codebook)(c) for c in matrix.index]
     if ax is None:
         size = max(5.0, 0.55 * len(labels) + 2.5)
@@ -365,6 +369,40 @@ def most_discussed(shown: pd.DataFrame, *, base: int = 5, unit: str = "turn") ->
     return ThemeHeadline(f"{names} were discussed {equally}, more than any other theme", top, True)
 
 
+def caption_passages(coded: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """Coded lines of unlabelled transcripts joined into passages, for quotes and summaries.
+
+    An auto-caption file without speaker labels is read one caption cue per line, and a cue is a few words cut
+    anywhere in a sentence: consecutive lines coded with the same code (by one participant) become one passage,
+    its text the lines joined with spaces, its ``segment_id`` the first and last line (``doc#t012–t016``) and its
+    ``n_coders`` the fewest coders of any line. Rows with a speaker label are left as they are.
+
+    Examples
+    --------
+    >>> seg = pd.DataFrame({"segment_id": ["d#t001", "d#t002", "d#t003", "d#t004"], "document": "d"})
+    >>> cs = pd.DataFrame({"segment_id": ["d#t002", "d#t003", "d#t004"], "document": "d", "code": ["x", "x", "y"],
+    ...                    "n_coders": [2, 1, 2], "participant_id": "P14", "speaker": None,
+    ...                    "text": ["it felt like a", "safe space", "we met monthly"]})
+    >>> caption_passages(cs, seg)[["segment_id", "code", "n_coders", "text"]].values.tolist()
+    [['d#t002–t003', 'x', 1, 'it felt like a safe space'], ['d#t004', 'y', 2, 'we met monthly']]
+    """
+    if coded.empty or "speaker" not in coded.columns or coded["speaker"].notna().all():
+        return coded
+    order = {s: i for i, s in enumerate(segments["segment_id"])}
+    labelled = coded.loc[coded["speaker"].notna()]
+    lines = coded.loc[coded["speaker"].isna()].assign(_o=lambda d: d["segment_id"].map(order))
+    rows = []
+    for _, g in lines.sort_values("_o").groupby(["document", "code", "participant_id"], sort=False):
+        run = (g["_o"].diff() != 1).cumsum()
+        for _, r in g.groupby(run, sort=False):
+            first, last = r.iloc[0], r.iloc[-1]
+            ident = first["segment_id"] if len(r) == 1 else f"{first['segment_id']}–{last['segment_id'].rsplit('#', 1)[-1]}"
+            rows.append(first.to_dict() | {"segment_id": ident, "n_coders": int(r["n_coders"].min()),
+                                            "text": " ".join(r["text"])})
+    joined = pd.DataFrame(rows, columns=list(lines.columns)).drop(columns="_o")
+    return joined if labelled.empty else pd.concat([labelled, joined], ignore_index=True)
+
+
 def _first_sentence(text: str, min_words: int = 5) -> str:
     """The first sentence with at least ``min_words`` words (skipping fillers such as "Mm." or "Right.")."""
     sentences = _SENTENCE_END.split(text.strip())
@@ -414,9 +452,9 @@ def framework_matrix(
                                 "Name columns the participants table has.")
     segments = _consenting_segments(segments, participants)
     cs = coded_segments(codings, segments, coder=coder)
-    cs = cs.loc[cs["participant_id"].notna()]
+    cs = caption_passages(cs.loc[cs["participant_id"].notna()], segments)
     order = {s: i for i, s in enumerate(segments["segment_id"])}
-    cs = cs.assign(_o=cs["segment_id"].map(order)).sort_values("_o")
+    cs = cs.assign(_o=cs["segment_id"].str.split("–").str[0].map(order)).sort_values("_o")
     codes = _code_order(cs["code"], codebook)
     title = _titles(codebook)
     spoken = set(segments["participant_id"].dropna())
@@ -473,7 +511,7 @@ def exemplar_quotes(
     """
     segments = _consenting_segments(segments, participants)
     cs = coded_segments(codings, segments, coder=coder)
-    cs = cs.loc[cs["participant_id"].notna()]
+    cs = caption_passages(cs.loc[cs["participant_id"].notna()], segments)
     roles = participants.set_index("participant_id")["role"]
     codes = _code_order(cs["code"], codebook)
     title = _titles(codebook)

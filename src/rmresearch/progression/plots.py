@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import DisclosureRules
+from ..display import fewer_than, people_threshold
 from ..errors import AnalysisError
 from ._common import _require_columns, _rules
 from .disclosure_control import disclosable_steps, plottable_groups
@@ -43,6 +44,11 @@ def pipeline_figure(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    rmresearch.plots.NothingToDraw
+        When every share would be suppressed: an empty axis says nothing (the section shows a note instead).
     """
     from .. import plots
     from ..disclosure import suppress_rate
@@ -53,17 +59,22 @@ def pipeline_figure(
         raise AnalysisError("pipeline_figure draws one year: filter the representation table to one year first.")
     groups = [g for g in pd.unique(table[group]) if g != "Unknown"] if groups is None else list(groups)
     colours = plots.group_colours(groups)
-    fig, ax = plots.new_figure() if ax is None else (ax.figure, ax)
     grades = list(table["grade"].cat.categories) if isinstance(table["grade"].dtype, pd.CategoricalDtype) else list(pd.unique(table["grade"]))
     grades = [g for g in grades if g in set(table["grade"])]
     x = {g: i for i, g in enumerate(grades)}
+    lines = {}
     for name in groups:
         rows = table.loc[table[group] == name].copy()
         # the same rule as the tables: a share of 1 or 2 staff (or all but 1 or 2) is not drawn either
         hidden = suppress_rate(rows["share"], rows["total"], numerator=rows["n"] if "n" in rows.columns else None,
                                rules=rules).map(lambda v: isinstance(v, str))
         rows = rows.loc[~hidden.to_numpy(dtype=bool)]
-        rows = rows.assign(_x=rows["grade"].map(x)).sort_values("_x")
+        lines[name] = rows.assign(_x=rows["grade"].map(x)).sort_values("_x")
+    plots.refuse_empty([v for rows in lines.values() for v in rows["share"]], zero_is_empty=False,
+                       what="every share of staff by grade would be suppressed (too few staff in the grades)",
+                       needs=f"It needs grades with at least {people_threshold(rules)} staff.")
+    fig, ax = plots.new_figure() if ax is None else (ax.figure, ax)
+    for name, rows in lines.items():
         ax.plot(rows["_x"], 100 * rows["share"], marker="o", color=colours[name], label=str(name))
     ax.set_xticks(range(len(grades)), grades, rotation=45 if len(grades) > 8 else 0)
     ax.set_xlabel("Grade (lowest to highest)")
@@ -91,7 +102,7 @@ def kaplan_meier_figure(
     stops at the last time with at least ``rules.min_percentage_denominator``
     people at risk, and steps are drawn from :func:`disclosable_steps`, so the
     height of a step never shows one or two events. ``ax``: draw into these
-    axes instead of a new figure.
+    axes instead of a new figure. Raises :class:`rmresearch.plots.NothingToDraw` when no group may be drawn.
 
     Returns
     -------
@@ -102,6 +113,8 @@ def kaplan_meier_figure(
     rules = _rules(rules)
     allowed = plottable_groups(km, rules=rules)
     names = allowed.loc[allowed["plotted"], "group"].tolist()
+    plots.refuse_empty([len(names)], what=f"every group has {fewer_than(rules)}, so no curve may be drawn",
+                       needs=f"It needs a group of at least {people_threshold(rules)} people.")
     colours = plots.group_colours(names)
     fig, ax = plots.new_figure() if ax is None else (ax.figure, ax)
     steps = disclosable_steps(km, rules=rules)
