@@ -111,7 +111,8 @@ def test_notebook_03_difference_in_differences_without_students_before_the_start
     assert shown == ["> **Difference in differences: not shown for this cohort.** gap_difference_in_differences: no "
                      "reference students (White) with an outcome before 2024 in 'qualification_year'; a "
                      "difference-in-differences needs years both before and after the scheme started. This section "
-                     "needs students of both groups who qualified before 2024 and from 2024."]
+                     "needs mentored students who have qualified, and students of both groups who qualified before "
+                     "and from the year the first of them did."]
     assert [n.title for n in sections.notes()] == ["Difference in differences"] and rec.results == []
 
 

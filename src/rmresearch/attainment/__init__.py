@@ -20,6 +20,8 @@ module answers the questions an evaluator of a mentoring scheme is asked:
   mentored students differ from matched students who were not mentored, and did
   the gap of the groups the scheme serves change after it started;
 - :func:`continuation_rates` and :func:`completion_rates` by group;
+- :func:`detectable_gap_lines`: beside a gap that is not significant, the smallest gap the cohort could have
+  detected (from the rounded counts shown);
 - :func:`record_pp`: record a gap measured in percentage points as a result.
 
 Every function returns a tidy, UNROUNDED table; show it through
@@ -34,12 +36,13 @@ from __future__ import annotations
 from ._common import DEFAULT_COVARIATES, DEFAULT_TARIFF_BANDS
 from .adjusted import adjusted_gap
 from .decompositions import fairlie, oaxaca_blinder
-from .did import gap_difference_in_differences
+from .detectable import detectable_difference_pp, detectable_gap_lines, record_detectable
+from .did import first_mentored_year, gap_difference_in_differences
 from .figures import plot_gap_trend
 from .gaps import awarding_gap, completion_rates, continuation_rates, gap_from_counts, gap_trend
 from .groups import add_ethnicity_group, good_honours, tariff_band
 from .mentoring import mentored_comparison
-from .reporting import disclose_attainment, exclusions, record_pp
+from .reporting import disclose_attainment, exclusions, gap_sentence, group_row, record_pp, show_sentences
 from .value_added import value_added
 
 __all__ = [
@@ -58,9 +61,16 @@ __all__ = [
     "fairlie",
     "mentored_comparison",
     "gap_difference_in_differences",
+    "first_mentored_year",
+    "detectable_difference_pp",
+    "detectable_gap_lines",
+    "record_detectable",
     "continuation_rates",
     "completion_rates",
     "exclusions",
     "disclose_attainment",
     "record_pp",
+    "group_row",
+    "gap_sentence",
+    "show_sentences",
 ]

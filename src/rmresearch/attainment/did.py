@@ -14,7 +14,36 @@ from ..errors import AnalysisError
 from ._common import ATTRS, _alpha, _as_list, _attach, _check_frame, _excluded, _require
 from .groups import _outcome
 
-__all__ = ["gap_difference_in_differences"]
+__all__ = ["gap_difference_in_differences", "first_mentored_year"]
+
+
+def first_mentored_year(students: pd.DataFrame, *, treatment: str = "mentored", year: str = "qualification_year") -> int:
+    """The first year in which mentored students qualified: the start year of :func:`gap_difference_in_differences`.
+
+    An :class:`~rmresearch.errors.AnalysisError` when no mentored student has qualified yet (a first cohort still
+    studying), so a notebook section shows a note instead of failing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> students = pd.DataFrame({"mentored": [True, True, False], "qualification_year": [2024, 2023, 2019]})
+    >>> first_mentored_year(students)
+    2023
+    >>> first_mentored_year(students.assign(qualification_year=[None, None, 2019]))
+    Traceback (most recent call last):
+    ...
+    rmresearch.errors.AnalysisError: no mentored student has qualified yet (no 'qualification_year' among the students whose 'mentored' is yes), so there is no year from which the scheme could have changed the gap.
+    """
+    _check_frame(students, "first_mentored_year")
+    _require(students, [treatment, year], "first_mentored_year")
+    mentored = students[treatment].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    years = pd.to_numeric(students[year], errors="coerce")[mentored].dropna()
+    if years.empty:
+        raise AnalysisError(
+            f"no mentored student has qualified yet (no {year!r} among the students whose {treatment!r} is yes), so "
+            "there is no year from which the scheme could have changed the gap."
+        )
+    return int(years.min())
 
 
 def gap_difference_in_differences(

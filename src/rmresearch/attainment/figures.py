@@ -51,6 +51,11 @@ def plot_gap_trend(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    AnalysisError
+        When no year's gap can be shown (every point suppressed): the figure would be empty.
     """
     from .. import plots
     from ..disclosure import suppress_rate
@@ -67,6 +72,11 @@ def plot_gap_trend(
     shown = shown.loc[~hidden]
     if groups is not None:
         shown = shown.loc[shown[group].isin(list(groups))]
+    if shown.empty:  # a figure over nothing says nothing: the section says what is missing instead
+        raise AnalysisError(
+            f"no year has enough qualifiers with a classified degree, both {reference} and of another group, to show "
+            "their gap in good honours, so there is no trend to draw"
+        )
     if ax is None:
         fig, ax = plots.new_figure()
     else:
@@ -95,8 +105,6 @@ def plot_gap_trend(
 
 
 def _trend_title(shown: pd.DataFrame, group: str, year: str, reference: str, names: list[str]) -> str:
-    if not names:
-        return "No group is large enough to show its awarding gap"
     if len(names) == 1:
         rows = shown.loc[shown[group] == names[0]].sort_values(year)
         first, last = rows.iloc[0], rows.iloc[-1]
@@ -109,7 +117,31 @@ def _trend_title(shown: pd.DataFrame, group: str, year: str, reference: str, nam
             return f"No clear change in the {names[0]} awarding gap: {span}"
         verb = "narrowed" if last["gap_pp"] < first["gap_pp"] else "widened"
         return f"The {names[0]} awarding gap {verb}: {span}"
-    latest = shown.loc[shown[year] == shown[year].max()].sort_values("gap_pp", ascending=False)
-    top = latest.iloc[0]
-    return (f"Gaps to {reference} students persist; largest in {_academic_year(top[year])}: "
-            f"{top[group]} ({top['gap_pp']:.1f} pp)")
+    return _latest_gaps_title(shown, group, year, reference)
+
+
+def _latest_gaps_title(shown: pd.DataFrame, group: str, year: str, reference: str) -> str:
+    """Several groups: the largest gap in the latest year as drawn (one decimal), every group tied at it named,
+    and no claim that gaps persist (a gap at or below 0 is no gap to the reference group).
+
+    >>> t = pd.DataFrame({"g": ["Black", "Asian", "Mixed"], "y": [2024] * 3, "gap_pp": [12.04, 11.96, 3.0]})
+    >>> _latest_gaps_title(t, "g", "y", "White")
+    'Gaps to White students by group: in 2024-25 the largest, about equal, are Black and Asian (12.0 pp)'
+    >>> _latest_gaps_title(t.assign(gap_pp=[12.3, 4.0, 3.0]), "g", "y", "White")
+    'Gaps to White students by group: in 2024-25 the largest is Black (12.3 pp)'
+    >>> _latest_gaps_title(t.assign(gap_pp=[-0.04, -1.0, -3.0]), "g", "y", "White")
+    'No group has a gap to White students above 0 pp in 2024-25 (largest: Black, 0.0 pp)'
+    """
+    from ..display import format_number
+
+    latest = shown.loc[shown[year] == shown[year].max()]
+    drawn = latest["gap_pp"].astype(float).round(1)
+    top_value = drawn.max()
+    tops = [str(g) for g in latest.loc[drawn == top_value, group]]
+    when, value = _academic_year(latest[year].iloc[0]), format_number(top_value, 1)
+    names = ", ".join(tops[:-1]) + " and " + tops[-1] if len(tops) > 1 else tops[0]
+    if top_value <= 0:
+        return f"No group has a gap to {reference} students above 0 pp in {when} (largest: {names}, {value} pp)"
+    if len(tops) > 1:
+        return f"Gaps to {reference} students by group: in {when} the largest, about equal, are {names} ({value} pp)"
+    return f"Gaps to {reference} students by group: in {when} the largest is {names} ({value} pp)"

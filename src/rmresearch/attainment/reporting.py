@@ -11,7 +11,7 @@ import pandas as pd
 from ..errors import AnalysisError
 from ._common import ATTRS
 
-__all__ = ["exclusions", "disclose_attainment", "record_pp"]
+__all__ = ["exclusions", "disclose_attainment", "record_pp", "group_row", "gap_sentence", "show_sentences"]
 
 
 def exclusions(result: pd.DataFrame) -> pd.DataFrame:
@@ -170,3 +170,68 @@ def record_pp(
     if recorder is None:  # results.record returns a record that shows nothing at the end of a cell
         return results.record(key, estimate_pp / 100, **options)
     return recorder.record(key, estimate_pp / 100, **options)
+
+
+def group_row(table: pd.DataFrame, value: Any, *, column: str | None = None) -> pd.Series:
+    """The row of one group in a table of this module; an AnalysisError when the cohort has no such row.
+
+    ``column`` defaults to the table's group column. A notebook section that needs the aggregate group's row shows a
+    note, rather than failing, when no student of that group has an outcome.
+
+    >>> from rmresearch.attainment import awarding_gap
+    >>> table = awarding_gap(pd.DataFrame({"ethnicity_group": ["White", "Black"], "degree_class": ["2:1", "2:2"]}))
+    >>> int(group_row(table, "Black")["n"])
+    1
+    >>> group_row(table, "Asian")
+    Traceback (most recent call last):
+    ...
+    rmresearch.errors.AnalysisError: no Asian students with an outcome in column 'ethnicity_group' (groups present: White, Black); the comparison needs students of that group.
+    """
+    spec = table.attrs.get(ATTRS, {})
+    column = column or spec.get("group")
+    if column is None or column not in table.columns:
+        raise AnalysisError(f"group_row: the table has no group column {column!r}; pass column=.")
+    rows = table.loc[table[column] == value]
+    if rows.empty:
+        present = ", ".join(map(str, dict.fromkeys(table[column].dropna())))
+        raise AnalysisError(f"no {value} students with an outcome in column {column!r} (groups present: "
+                            f"{present or 'none'}); the comparison needs students of that group.")
+    return rows.iloc[0]
+
+
+def _shown(value: Any) -> bool:
+    return str(value).strip() not in ("", "nan", "None") and any(ch.isdigit() for ch in str(value))
+
+
+def gap_sentence(shown: pd.DataFrame, *, reference: str, comparison: str, column: str | None = None) -> str:
+    """The headline gap in words, from a *disclosed* gap table: only numbers the table shows, or why not.
+
+    >>> shown = pd.DataFrame({"g": ["White", "BAME"], "rate": ["78.5%", ".."], "gap_pp": ["", ".."],
+    ...                       "ci_low": ["", ".."], "ci_high": ["", ".."]})
+    >>> gap_sentence(shown, reference="White", comparison="BAME", column="g")
+    "In this cohort's records the good-honours rate is 78.5% for White students and the rate of BAME students rests on too few students to be shown; the gap between them is not shown."
+    """
+    column = column or shown.attrs.get(ATTRS, {}).get("group") or shown.columns[0]
+    rows = shown.set_index(column)
+    ref, comp = rows.loc[reference], rows.loc[comparison]
+    if _shown(ref["rate"]) and _shown(comp["rate"]) and _shown(comp["gap_pp"]):
+        return (f"In this cohort's records the good-honours rate is {ref['rate']} for {reference} students and "
+                f"{comp['rate']} for {comparison} students: a gap of {comp['gap_pp']} percentage points (95% interval "
+                f"{comp['ci_low']} to {comp['ci_high']}).")
+    parts = [f"the good-honours rate is {ref['rate']} for {reference} students" if _shown(ref["rate"]) else
+             f"the rate of {reference} students rests on too few students to be shown"]
+    parts.append(f"the rate of {comparison} students rests on too few students to be shown" if not _shown(comp["rate"])
+                 else f"the rate is {comp['rate']} for {comparison} students")
+    return f"In this cohort's records {parts[0]} and {parts[1]}; the gap between them is not shown."
+
+
+def show_sentences(lines: Sequence[str]) -> None:
+    """Show sentences under a table, one paragraph each (nothing when there are none)."""
+    if not lines:
+        return
+    try:
+        from IPython.display import Markdown, display
+    except ImportError:  # pragma: no cover - IPython comes with the notebook stack
+        print("\n\n".join(lines))
+        return
+    display(Markdown("\n\n".join(lines)))
