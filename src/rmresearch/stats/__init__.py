@@ -2,6 +2,9 @@
 
 - :mod:`rmresearch.stats.intervals`: Wilson intervals for a rate, Newcombe's
   interval for a difference of two rates, Katz's log interval for their ratio;
+- :mod:`rmresearch.stats.exact`: the small-count rule and what replaces those on
+  small counts (mid-p and Clopper-Pearson rate intervals, Fisher's mid-p test,
+  Koopman's ratio interval);
 - :mod:`rmresearch.stats.design`: the one design-matrix encoder (numeric,
   yes/no and categorical covariates, one documented base-level rule);
 - :mod:`rmresearch.stats.matching`: exact-matching weights (the effect on the
