@@ -278,10 +278,18 @@ def test_every_plot_returns_its_figure(meetings, pairs, participants):
         programme.plot_gains(summary)
     with pytest.raises(AnalysisError, match="no pairs"):
         programme.plot_meetings_held(held.assign(pairs=0), planned=6)
-    by_role = programme.participants_by_role(participants.iloc[3:])  # the partners: one or two per cell
-    with pytest.raises(AnalysisError, match="rounds to 0"):  # rounded to the nearest 5: all 0, nothing to draw
-        programme.plot_participants(by_role)
-    assert isinstance(programme.plot_participants(programme.participants_by_role(participants)), matplotlib.figure.Figure)
+    def shown(people, **rules):
+        by_role = programme.participants_by_role(people).reset_index()
+        return disclose(by_role, counts=[c for c in by_role.columns if c != "role"], rules=DisclosureRules(**rules))
+
+    with pytest.raises(AnalysisError, match="0 or suppressed as shown"):  # the partners, one per cell: all round to 0
+        programme.plot_participants(shown(participants.iloc[3:]))
+    # three White senior leaders round to 5: that is the one bar segment drawn, from the table as shown
+    figure = programme.plot_participants(shown(participants))
+    assert sorted(round(p.get_width()) for p in figure.axes[0].patches if p.get_width() > 0) == [5]
+    assert figure.axes[0].get_xlabel() == "Participants (rounded to the nearest 5)"
+    with pytest.raises(AnalysisError, match="draws the disclosed table"):
+        programme.plot_participants(programme.participants_by_role(participants).reset_index())
     plt.close("all")
 
 

@@ -18,23 +18,41 @@ __all__ = ["plot_participants", "plot_meetings_held", "plot_meetings_over_time",
            "pace_title", "gains_title"]
 
 
-def plot_participants(by_role: pd.DataFrame, *, rules=None, ax=None):
-    """Stacked bars of participants by role and group, from HESA-rounded counts (people by characteristic).
+def plot_participants(shown: pd.DataFrame, *, ax=None):
+    """Stacked bars of participants by role and group, drawn from the DISCLOSED table (people by characteristic).
 
-    ``by_role`` is :func:`participants_by_role` output (unrounded; a ``Total`` row or column is left out).
-    Raises AnalysisError when every rounded count is 0: a chart of empty bars would say nothing.
+    ``shown`` is :func:`participants_by_role` output (role as a column: ``reset_index()``) after
+    :func:`rmresearch.disclosure.disclose`: the bars are the numbers the table shows (rounded, or exact with small
+    cells suppressed, as the cohort's audience sets), so figure and table agree; a suppressed cell is not drawn.
+    ``Total`` rows and columns are left out. Raises AnalysisError when every bar would be empty.
+
+    >>> from rmresearch.disclosure import disclose
+    >>> from rmresearch.programme import participants_by_role
+    >>> by_role = participants_by_role(pd.DataFrame({"role": ["senior_leader", "staff_partner"] * 2,
+    ...                                              "ethnicity_group": ["White", "Asian"] * 2}))
+    >>> plot_participants(disclose(by_role.reset_index(), counts=["Asian", "White", "Total"]))
+    Traceback (most recent call last):
+    ...
+    rmresearch.errors.AnalysisError: every count of participants by role and group is 0 or suppressed as shown (counts rounded to the nearest 5), so there is nothing to draw
     """
-    from ..disclosure import hesa_round
+    from ..display import is_disclosed, rounded_to
     from ..plots import group_colours, stacked_bars
 
-    base = getattr(rules, "round_to", 5)
-    table = by_role.drop(index="Total", errors="ignore").drop(columns="Total", errors="ignore")
-    rounded = table.apply(hesa_round, base=base)
-    if table.empty or not (rounded.to_numpy() > 0).any():
-        raise AnalysisError(f"every count of participants by role and group rounds to 0 (counts are rounded to the "
-                            f"nearest {base}), so there is nothing to draw")
-    return stacked_bars(rounded, colours=group_colours(rounded.columns), ax=ax,
-                        xlabel=f"Participants (rounded to the nearest {base})",
+    if shown is None:  # the table before it could not be computed: its section shows why
+        raise AnalysisError("the table of participants by role and group could not be computed, so there is nothing to draw")
+    if not is_disclosed(shown):
+        raise AnalysisError("plot_participants draws the disclosed table: pass disclose(...) of participants_by_role().")
+    label = shown.columns[0]
+    table = shown.loc[shown[label] != "Total"].set_index(label).drop(columns="Total", errors="ignore")
+    table = table.apply(pd.to_numeric, errors="coerce")  # a suppression marker is not drawn
+    base = rounded_to(shown)
+    rounding = f" (counts rounded to the nearest {base})" if base else ""
+    if table.empty or not (table.fillna(0).to_numpy() > 0).any():
+        raise AnalysisError(f"every count of participants by role and group is 0 or suppressed as shown{rounding}, so "
+                            "there is nothing to draw")
+    table.index.name = None
+    return stacked_bars(table, colours=group_colours(table.columns), ax=ax,
+                        xlabel="Participants" + (f" (rounded to the nearest {base})" if base else ""),
                         title="Participants by role and ethnicity group", legend_title="Ethnicity group")
 
 
@@ -64,7 +82,7 @@ def plot_meetings_held(by_meetings: pd.DataFrame, *, planned: int, ax=None):
     """
     from ..plots import OKABE_ITO, new_figure
 
-    if by_meetings.empty or int(by_meetings["pairs"].sum()) == 0:
+    if by_meetings is None or by_meetings.empty or int(by_meetings["pairs"].sum()) == 0:
         raise AnalysisError("there are no pairs to count by meetings held")
     title = meetings_held_title(by_meetings, planned=planned)
     if ax is None:
