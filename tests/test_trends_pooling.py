@@ -150,11 +150,11 @@ def test_rates_refuse_one_cohort_everyone_alike_and_impossible_counts():
 
 
 def _result(cohort, start, key, value, *, kind, n=None, ci=(None, None), suppressed=False, unit=None, scale=1.0,
-            decimals=1):
+            decimals=1, basis=None):
     return {"cohort": cohort, "title": cohort, "start_date": start, "notebook": "00_overview", "key": key,
             "label": key, "kind": kind, "value": None if suppressed else value, "ci_low": ci[0], "ci_high": ci[1],
             "n": n, "suppressed": suppressed, "display": ".." if suppressed else str(value), "unit": unit,
-            "scale": scale, "decimals": decimals}
+            "scale": scale, "decimals": decimals, "basis": basis or ("activity" if kind == "rate" else "people")}
 
 
 def _two_cohorts():
@@ -187,7 +187,8 @@ def test_pooled_table_pools_rates_and_estimates_and_names_what_it_left_out():
     assert any("pilot is left out (its value is suppressed)" in s for s in out.left_out)
     assert any(s.startswith("rates: logistic model") for s in out.methods)
     text = trends.pooling_methods(out, 2)
-    assert "partially pooled (shrunk toward the average of all cohorts)" in text and "standard errors" in text
+    assert text.startswith("Partially pooled estimates (shrunk toward the average of all cohorts)")
+    assert "standard errors are read back" in text and "not pooled, fewer than two cohorts" in text
 
 
 def test_pooled_table_ratios_are_pooled_on_the_log_scale():
@@ -228,3 +229,34 @@ def test_the_cohort_file_option_turns_pooling_on_for_the_trends_page(tmp_path):
     bad.write_text(bad.read_text().replace("partial_pooling: 'yes'", "pooled: true"))
     with pytest.raises(ConfigError, match="options.trends' takes one setting"):
         trends.pooling_requested(bad)
+
+
+def test_trend_tables_round_people_but_show_programme_activity_exactly():
+    found = _two_cohorts()
+    found.loc[(found["key"] == "awarding_gap") & (found["cohort"] == "pilot"), "n"] = 62  # not a multiple of 5
+    parts = dict(trends.disclose_by_basis(trends.trend_table(found), rules=None, name="t"))
+    assert list(parts) == ["people", "activity"]
+    gap = parts["people"].set_index(["measure", "cohort"])
+    assert gap.loc[(trends.TREND_MEASURES["awarding_gap"], "pilot"), "n"] == 60
+    assert parts["activity"]["n"].tolist() == [26, 12]
+    pooled = dict(trends.disclose_by_basis(trends.pooled_table(found).table, rules=None, name="p"))
+    assert pooled["activity"]["n"].tolist() == [26, 12]
+
+
+def test_trend_figure_draws_pooled_points_beside_the_recorded_ones():
+    found = _two_cohorts()
+    out = trends.pooled_table(found)
+    fig = trends.trend_figure(found, "pairs_completed_rate", pooled=out.values)
+    ax = fig.axes[0]
+    hollow = [line for line in ax.lines if line.get_markerfacecolor() == "white"]
+    assert [float(line.get_xdata()[0]) for line in hollow] == pytest.approx([0.15, 1.15])
+    expected = out.values.query("key == 'pairs_completed_rate'")["pooled"].to_numpy() * 100
+    assert [line.get_ydata()[0] for line in hollow] == pytest.approx(expected.tolist())
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["as recorded", trends.POOLED_LABEL]
+    assert trends.figure_alt(found, "pairs_completed_rate", out.values).endswith(
+        f"hollow points beside them: {trends.POOLED_LABEL}, with 95% intervals.")
+    plain = trends.trend_figure(found, "awarding_gap")
+    assert plain.axes[0].get_legend() is None
+    assert trends.figure_alt(found, "promotion_relative_likelihood") == (
+        f"{trends.TREND_MEASURES['promotion_relative_likelihood']}, one point per cohort for 2 cohorts "
+        "(1 drawn, 1 suppressed), with its 95% interval.")

@@ -19,15 +19,18 @@ from .errors import AnalysisError
 from .results import RESULTS_SUFFIX, TREND_MEASURES, read_results
 from .stats.pooling import POOLED_LABEL
 
+#: What ``n`` is in a trends table of each basis (:func:`disclose_by_basis`), for its caption.
+N_CAPTIONS = {"people": "the people or person-years each rests on, rounded as in each cohort's report",
+              "activity": "pairs, exact (programme activity)"}
 #: Measures that are ratios, pooled on the log scale (the others on the scale they were recorded on).
 LOG_SCALE_MEASURES = frozenset({"promotion_relative_likelihood"})
 
 __all__ = ["results_sources", "collect_results", "trend_table", "trend_figure", "TREND_MEASURES", "PooledTrends",
-           "pooled_table", "pooling_requested", "pooling_methods", "POOLED_LABEL", "LOG_SCALE_MEASURES"]
+           "pooled_table", "pooling_requested", "pooling_methods", "has_pooled", "disclose_by_basis", "N_CAPTIONS", "figure_alt", "POOLED_LABEL", "LOG_SCALE_MEASURES"]
 
 SOURCES_ENV = "RMRESEARCH_TRENDS_SOURCES"
 COLUMNS = ["cohort", "title", "start_date", "notebook", "key", "label", "kind", "value", "ci_low", "ci_high", "n",
-           "suppressed", "display", "unit", "scale", "decimals"]
+           "suppressed", "display", "unit", "scale", "decimals", "basis"]
 
 
 def results_sources(cohort_config: str | Path) -> list[Path]:
@@ -59,18 +62,26 @@ def collect_results(sources: list[str | Path]) -> pd.DataFrame:
                 rows.append({
                     "cohort": cohort.get("cohort", folder.name), "title": cohort.get("title", ""),
                     "start_date": cohort.get("start_date", ""), "notebook": data.get("notebook"),
-                    **{c: r.get(c) for c in COLUMNS[4:]},
+                    **{c: r.get(c) for c in COLUMNS[4:]}, "basis": r.get("basis") or "people",
                 })
     frame = pd.DataFrame(rows, columns=COLUMNS)
     return frame.sort_values(["start_date", "cohort"], kind="stable").reset_index(drop=True)
+
+
+def _basis(rec: dict) -> str:
+    """What a recorded result counts: ``activity`` (programme activity, exact) or ``people`` (the default)."""
+    basis = rec.get("basis")
+    return basis if isinstance(basis, str) and basis else "people"
 
 
 def trend_table(results: pd.DataFrame, *, measures: dict[str, str] | None = None) -> pd.DataFrame:
     """The trend measures by cohort, ready for :func:`rmresearch.disclosure.disclose` with ``counts=["n"]``.
 
     Columns: ``measure``, ``cohort``, ``start_date``, ``result`` (the recorded
-    display value, suppressed cells keep their marker), ``interval`` (95% CI) and
-    ``n`` (already rounded when recorded). Measures no cohort recorded are left out.
+    display value, suppressed cells keep their marker), ``interval`` (95% CI, to the
+    decimals recorded), ``n`` (already rounded when recorded, except programme activity,
+    which is exact) and ``basis`` (``people`` or ``activity``, as recorded: see
+    :func:`disclose_by_basis`). Measures no cohort recorded are left out.
     """
     from .results import format_value
 
@@ -81,21 +92,46 @@ def trend_table(results: pd.DataFrame, *, measures: dict[str, str] | None = None
             rec = r._asdict()
             interval = ""
             if not rec["suppressed"] and pd.notna(rec["ci_low"]) and pd.notna(rec["ci_high"]):
-                places = 1 if rec["kind"] == "rate" else 2
+                places = int(rec["decimals"]) if pd.notna(rec.get("decimals")) else (1 if rec["kind"] == "rate" else 2)
                 spec = {"kind": rec["kind"], "decimals": places, "unit": None, "scale": rec["scale"] or 1.0}
                 interval = f"{format_value(spec, rec['ci_low'])} to {format_value(spec, rec['ci_high'])}"
             rows.append({"measure": title, "cohort": rec["cohort"], "start_date": rec["start_date"],
                          "result": rec["display"], "interval": interval,
-                         "n": rec["n"] if pd.notna(rec["n"]) else pd.NA})
-    table = pd.DataFrame(rows, columns=["measure", "cohort", "start_date", "result", "interval", "n"])
+                         "n": rec["n"] if pd.notna(rec["n"]) else pd.NA, "basis": _basis(rec)})
+    table = pd.DataFrame(rows, columns=["measure", "cohort", "start_date", "result", "interval", "n", "basis"])
     table["n"] = table["n"].astype("Int64")
     return table
 
 
-def trend_figure(results: pd.DataFrame, key: str, *, title: str | None = None, ylabel: str | None = None, ax=None):
+def disclose_by_basis(table: pd.DataFrame, *, rules, name: str) -> list[tuple[str, pd.DataFrame]]:
+    """``table`` (:func:`trend_table` or :attr:`PooledTrends.table`) disclosed in parts, one per ``basis``.
+
+    Measures of people (``basis`` people) have their ``n`` rounded under the cohort's rules (it was rounded when
+    recorded already, so it shows as recorded); programme activity (pairs, meetings: ``basis`` activity) is
+    exact, as in the cohort's own report. Returns ``(basis, disclosed part)`` pairs, people first; the ``basis``
+    column is dropped. :data:`N_CAPTIONS` says in a caption what ``n`` is in each part.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"measure": ["gap", "pairs"], "n": [590, 12], "basis": ["people", "activity"]})
+    >>> [(basis, part["n"].tolist()) for basis, part in disclose_by_basis(t, rules=None, name="trends")]
+    [('people', [590]), ('activity', [12])]
+    """
+    from .disclosure import disclose
+
+    order = ["people"] + sorted(set(table["basis"]) - {"people"})
+    return [(b, disclose(table.loc[table["basis"] == b].drop(columns="basis").reset_index(drop=True), counts=["n"],
+                         rules=rules, basis=b, name=name if b == "people" else f"{name} ({b})"))
+            for b in order if (table["basis"] == b).any()]
+
+
+def trend_figure(results: pd.DataFrame, key: str, *, title: str | None = None, ylabel: str | None = None, ax=None,
+                 pooled: pd.DataFrame | None = None):
     """Points (with 95% intervals) of one measure by cohort in start-date order; suppressed values are not drawn.
 
-    Draws on ``ax`` when given, else on a new figure; returns the figure.
+    With ``pooled`` (:attr:`PooledTrends.values`), each cohort's partially pooled estimate is drawn beside its own
+    value as a hollow point, and a legend tells them apart. Draws on ``ax`` when given, else on a new figure;
+    returns the figure.
     """
     from . import plots
 
@@ -104,15 +140,19 @@ def trend_figure(results: pd.DataFrame, key: str, *, title: str | None = None, y
     shown = rows.loc[~rows["suppressed"].astype(bool) & rows["value"].notna()]
     x = list(dict.fromkeys(rows["cohort"]))
     positions = {c: i for i, c in enumerate(x)}
-    for r in shown.itertuples(index=False):
+    for i, r in enumerate(shown.itertuples(index=False)):
         scale = r.scale or 1.0
         factor = 100.0 if r.kind == "rate" else scale
         y = float(r.value) * factor
+        label = "as recorded" if i == 0 else None
         if pd.notna(r.ci_low) and pd.notna(r.ci_high):
             ax.errorbar(positions[r.cohort], y, yerr=[[y - r.ci_low * factor], [r.ci_high * factor - y]],
-                        fmt="o", color=plots.OKABE_ITO[0], capsize=4)
+                        fmt="o", color=plots.OKABE_ITO[0], capsize=4, label=label)
         else:
-            ax.plot(positions[r.cohort], y, "o", color=plots.OKABE_ITO[0])
+            ax.plot(positions[r.cohort], y, "o", color=plots.OKABE_ITO[0], label=label)
+    drawn = _draw_pooled(ax, pooled, key, positions, rows) if pooled is not None else False
+    if drawn:
+        ax.legend(loc="best", fontsize="small")
     ax.set_xticks(range(len(x)), x)
     ax.set_xlim(-0.5, max(len(x) - 0.5, 0.5))
     ax.set_xlabel("Cohort (in order of start date)")
@@ -121,16 +161,64 @@ def trend_figure(results: pd.DataFrame, key: str, *, title: str | None = None, y
     return fig
 
 
+def figure_alt(results: pd.DataFrame, key: str, pooled: pd.DataFrame | None = None) -> str:
+    """The alt text of :func:`trend_figure`'s figure of ``key``, true of what it draws.
+
+    Examples
+    --------
+    >>> found = pd.DataFrame({"key": ["k", "k"], "suppressed": [False, True], "value": [0.5, None],
+    ...                       "ci_low": [0.4, None], "ci_high": [0.6, None]})
+    >>> figure_alt(found, "k")
+    'k, one point per cohort for 2 cohorts (1 drawn, 1 suppressed), with its 95% interval.'
+    """
+    rows = results.loc[results["key"] == key]
+    drawn = rows.loc[~rows["suppressed"].astype(bool) & rows["value"].notna()]
+    hidden = len(rows) - len(drawn)
+    with_ci = int((drawn["ci_low"].notna() & drawn["ci_high"].notna()).sum())
+    text = (f"{TREND_MEASURES.get(key, key)}, one point per cohort for {len(rows)} cohort{'s' if len(rows) != 1 else ''}"
+            + (f" ({len(drawn)} drawn, {hidden} suppressed)" if hidden else ""))
+    if with_ci:
+        text += (", with its 95% interval" if with_ci == len(drawn) == 1 else ", with 95% intervals"
+                 + ("" if with_ci == len(drawn) else f" for {with_ci} of them"))
+    if has_pooled(pooled, key):
+        text += f"; hollow points beside them: {POOLED_LABEL}, with 95% intervals"
+    return text + "."
+
+
+def has_pooled(values: pd.DataFrame | None, key: str) -> bool:
+    """Whether ``values`` (:attr:`PooledTrends.values`, or None) holds pooled estimates of ``key``."""
+    return values is not None and bool((values["key"] == key).any())
+
+
+def _draw_pooled(ax, pooled: pd.DataFrame, key: str, positions: dict, rows: pd.DataFrame) -> bool:
+    """The pooled points of ``key`` (hollow, a little to the right of each cohort's own); whether any was drawn."""
+    from . import plots
+
+    if not has_pooled(pooled, key):
+        return False
+    mine = pooled.loc[(pooled["key"] == key) & pooled["cohort"].isin(list(positions))]
+    factor = 100.0 if rows["kind"].iloc[0] == "rate" else float(rows["scale"].iloc[0] or 1.0)
+    for i, r in enumerate(mine.itertuples(index=False)):
+        y = r.pooled * factor
+        ax.errorbar(positions[r.cohort] + 0.15, y, yerr=[[y - r.ci_low * factor], [r.ci_high * factor - y]], fmt="o",
+                    mfc="white", color=plots.OKABE_ITO[1], capsize=4, label=POOLED_LABEL if i == 0 else None)
+    return True
+
+
 # --------------------------------------------------------------------------- partially pooled estimates
 
 
 class PooledTrends(NamedTuple):
     """:func:`pooled_table`'s answer: ``table`` (for ``disclose(..., counts=["n"])``), the ``methods`` used (one
-    line per kind of measure) and ``left_out`` (one sentence per measure or cohort not pooled, and why)."""
+    line per kind of measure), ``left_out`` (one sentence per measure or cohort not pooled, and why), ``spread``
+    (one sentence per pooled measure: how much the cohorts differ beyond chance) and ``values``: the pooled numbers (``key``, ``cohort``, ``pooled``, ``ci_low``, ``ci_high``, on the scale the
+    results were recorded on) for :func:`trend_figure`."""
 
     table: pd.DataFrame
     methods: list[str]
     left_out: list[str]
+    spread: list[str]
+    values: pd.DataFrame
 
 
 def pooling_requested(cohort_config: str | Path, *, override: bool | None = None) -> bool:
@@ -162,8 +250,8 @@ def _pool_measure(key: str, rows: pd.DataFrame, kind: str, alpha: float):
     from .stats import pooling
 
     if kind == "rate":
-        n = pd.to_numeric(rows["n"]).round().astype(int).to_numpy()
-        events = (pd.to_numeric(rows["value"]).to_numpy() * n).round()
+        n = pd.to_numeric(rows["n"]).astype(float).round().astype(int).to_numpy()
+        events = (pd.to_numeric(rows["value"]).astype(float).to_numpy() * n).round()
         return pooling.pooled_rates(rows["cohort"].tolist(), events, n, alpha=alpha)
     log = key in LOG_SCALE_MEASURES
     values = pd.to_numeric(rows["value"]).to_numpy(dtype=float)
@@ -197,9 +285,9 @@ def pooled_table(results: pd.DataFrame, *, measures: dict[str, str] | None = Non
     measures = TREND_MEASURES if measures is None else measures
     cohorts = list(dict.fromkeys(results["cohort"]))
     if len(cohorts) < 2:
-        raise AnalysisError(f"partially pooled estimates need at least two cohorts with results; there "
+        raise AnalysisError(f"Partially pooled estimates need at least two cohorts with results; there "
                             f"{'is one' if cohorts else 'are none'}{f' ({cohorts[0]})' if cohorts else ''}.")
-    rows_out, methods, left_out = [], {}, []
+    rows_out, methods, left_out, values, spread = [], {}, [], [], []
     for key, title in measures.items():
         rows = results.loc[results["key"] == key]
         if not len(rows):
@@ -219,28 +307,53 @@ def pooled_table(results: pd.DataFrame, *, measures: dict[str, str] | None = Non
             left_out.append(f"{title}: not pooled ({exc})")
             continue
         methods["rates" if kind == "rate" else "other measures"] = pooled.method
+        spread.append(_spread_sentence(title, key, kind, pooled, rows))
         for rec, p in zip(rows.to_dict("records"), pooled.table.itertuples(index=False)):
             spec = {"kind": kind, "decimals": int(rec["decimals"]) if pd.notna(rec.get("decimals")) else 1,
                     "unit": rec["unit"], "scale": rec["scale"] or 1.0}
             low, high = format_value(spec | {"unit": None}, p.ci_low), format_value(spec | {"unit": None}, p.ci_high)
+            values.append({"key": key, "cohort": rec["cohort"], "pooled": p.pooled, "ci_low": p.ci_low,
+                           "ci_high": p.ci_high})
             rows_out.append({"measure": title, "cohort": rec["cohort"], "result": rec["display"],
                              "pooled": format_value(spec, p.pooled), "pooled_interval": f"{low} to {high}",
-                             "n": rec["n"] if pd.notna(rec["n"]) else pd.NA})
+                             "n": rec["n"] if pd.notna(rec["n"]) else pd.NA, "basis": _basis(rec)})
     if not rows_out:
         raise AnalysisError("no trend measure has values from two or more cohorts to pool"
                             + (f" ({' '.join(left_out)})" if left_out else "."))
-    table = pd.DataFrame(rows_out, columns=["measure", "cohort", "result", "pooled", "pooled_interval", "n"])
+    table = pd.DataFrame(rows_out, columns=["measure", "cohort", "result", "pooled", "pooled_interval", "n", "basis"])
     table["n"] = table["n"].astype("Int64")
-    return PooledTrends(table, [f"{what}: {how}" for what, how in methods.items()], left_out)
+    order = [m for m in ("rates", "other measures") if m in methods]
+    return PooledTrends(table, [f"{m}: {methods[m]}" for m in order], left_out, spread,
+                        pd.DataFrame(values, columns=["key", "cohort", "pooled", "ci_low", "ci_high"]))
+
+
+def _spread_sentence(title: str, key: str, kind: str, pooled, rows: pd.DataFrame) -> str:
+    """How much the cohorts of one measure differ beyond chance, in words."""
+    from .results import format_value
+
+    if pooled.between_sd == 0:
+        return (f"{title}: the cohorts differ no more than chance alone would make them (between-cohort standard "
+                "deviation estimated as 0), so each pooled value is the average of all cohorts.")
+    if kind == "rate":
+        where = "on the log-odds scale, posterior median"
+        sd = f"{pooled.between_sd:.2f}"
+    elif key in LOG_SCALE_MEASURES:
+        where, sd = "on the log scale", f"{pooled.between_sd:.2f}"
+    else:
+        rec = rows.iloc[0]
+        decimals = int(rec["decimals"]) if pd.notna(rec["decimals"]) else 2
+        where, sd = "", format_value({"kind": kind, "decimals": decimals, "unit": rec["unit"],
+                                      "scale": rec["scale"] or 1.0}, pooled.between_sd)
+    return f"{title}: between-cohort standard deviation {sd}{f' ({where})' if where else ''}."
 
 
 def pooling_methods(pooled: PooledTrends, n_cohorts: int) -> str:
-    """The methods sentence printed under the pooled table."""
-    return (f"The {POOLED_LABEL} estimates borrow strength across the {n_cohorts} cohorts: each cohort's value moves "
-            "toward the average of all cohorts, the more so the smaller the cohort and the more alike the cohorts "
-            "are. Method, " + "; ".join(pooled.methods) + "."
+    """The methods sentences printed under the pooled table: how, how far the cohorts differ, what was left out."""
+    return (f"Partially pooled estimates (shrunk toward the average of all cohorts) borrow strength across the "
+            f"{n_cohorts} cohorts: each cohort's value moves toward the average of all cohorts, the more so the "
+            "smaller the cohort and the more alike the cohorts are. Methods: " + "; ".join(pooled.methods) + "."
             + (" Other measures' standard errors are read back from each cohort's 95% interval."
                if any(m.startswith("other") for m in pooled.methods) else "")
             + " With few cohorts the spread between them is poorly estimated and the "
             "pooled values lean on the model's assumptions: read them beside the cohorts' own values, not instead "
-            "of them.")
+            "of them. " + " ".join(pooled.spread + pooled.left_out)).strip()
