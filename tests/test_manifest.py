@@ -157,6 +157,14 @@ def test_an_unlabelled_caption_transcript_gives_a_participant_suggestions_and_a_
     # every coding of the caption file is on a line the ground truth says P14 spoke (the codings cite cue lines)
     coded = seg.set_index("segment_id").loc[data.codings.loc[data.codings["document"] == "interview_03", "segment_id"]]
     assert not coded["text"].str.contains("thanks for making time").any()
+    # quotes from the caption file are whole passages (consecutive coded cue lines), not a cue cut mid-sentence
+    quotes = exemplar_quotes(data.codings, seg, data.participants, codebook=data.codebook)
+    theirs = quotes.loc[quotes["participant_id"] == "P14"]
+    assert len(theirs) >= 3 and theirs["segment_id"].str.contains("–").any()
+    first = theirs.loc[theirs["segment_id"].str.contains("–")].iloc[0]
+    lines = seg.set_index("segment_id")["text"]
+    start, end = first["segment_id"].split("–")
+    assert first["quote"].startswith(lines[start][:30]) and len(first["quote"]) > len(lines[start])
 
 
 @pytest.mark.slow
