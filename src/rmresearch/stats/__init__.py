@@ -13,7 +13,10 @@
 - :mod:`rmresearch.stats.survival`: Schoenfeld residuals under Efron or Breslow
   ties and R's ``cox.zph`` score test of proportional hazards;
 - :mod:`rmresearch.stats.power`: the smallest change or difference a cohort of
-  this size could have detected (power 0.8, two-sided 0.05).
+  this size could have detected (power 0.8, two-sided 0.05);
+- :mod:`rmresearch.stats.pooling`: partially pooled estimates across cohorts
+  (a rate: BinomialBayesMixedGLM with a cohort random intercept; an estimate
+  with a standard error: empirical Bayes, DerSimonian-Laird tau^2).
 
 Import from the submodules; :func:`wilson_interval` is re-exported here because
 it was ``rmresearch.stats.wilson_interval`` before the package existed.
