@@ -171,6 +171,8 @@ def test_internal_labels_become_words_and_headers_are_capitalised_but_symbols_ke
     cells = _cells(format_table(disclose(raw, counts=["units", "a_and_b", "n"])).to_html())
     assert cells[:9] == ["Coder A", "Coder B", "Code", "Units", "Both coders", "Agreement (%)", "n", "p", "Kappa"]
     assert cells[9:12] == ["ana", "ben", "safe space"]
+    ids = disclose(pd.DataFrame({"participant_id": ["P01"], "safe_space": ["yes"]}), basis="listing")
+    assert _cells(format_table(ids).to_html())[:4] == ["Participant ID", "Safe space", "P01", "yes"]
 
 
 def test_an_internal_report_shows_exact_counts_and_does_not_call_them_rounded():

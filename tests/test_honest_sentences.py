@@ -165,3 +165,15 @@ def test_one_segment_with_two_themes_for_both_coders_is_never_called_no_shared_s
     plt.close(fig)
     assert title == "No pair of themes shares more than 2 segments (counts rounded to the nearest 5)"
     assert "No two themes share" not in cooccurrence_title(co, base=5) and "No two themes share" not in title
+
+
+# ---------------------------------------------------------------- no "-0.0" in sentences or tables
+
+def test_a_recorded_estimate_that_rounds_to_zero_is_written_without_a_minus_sign():
+    from rmresearch.results import Recorder, sentence
+
+    rec = Recorder()
+    gap = rec.record("gap", -0.0004, kind="estimate", n=400, ci=(-0.0204, 0.0196), scale=100, unit="pp", decimals=1,
+                     n_of="students", label="Adjusted gap")
+    assert gap["display"] == "0.0 pp"
+    assert sentence(gap) == ("Adjusted gap: 0.0 pp (95% confidence interval -2.0 to 2.0 pp; based on about 400 students).")

@@ -166,8 +166,8 @@ def readable_column(name) -> str:
 
     Examples
     --------
-    >>> [readable_column(c) for c in ["gap_pp", "ci_low", "ethnicity_group", "hazard_ratio", "agreement_pct"]]
-    ['gap (pp)', '95% CI low', 'ethnicity group', 'hazard ratio', 'agreement (%)']
+    >>> [readable_column(c) for c in ["gap_pp", "ci_low", "ethnicity_group", "hazard_ratio", "agreement_pct", "participant_id"]]
+    ['gap (pp)', '95% CI low', 'ethnicity group', 'hazard ratio', 'agreement (%)', 'participant ID']
     """
     text = str(name)
     if text in COLUMN_LABELS:
@@ -177,6 +177,8 @@ def readable_column(name) -> str:
     for suffix, unit in (("_pp", "pp"), ("_pct", "%")):
         if text.endswith(suffix) and len(text) > len(suffix):
             return readable_column(text[: -len(suffix)]) + f" ({unit})"
+    if text.endswith("_id") and len(text) > 3:
+        return readable_column(text[:-3]) + " ID"
     return text.replace("_", " ")
 
 
@@ -197,7 +199,9 @@ def format_table(table: pd.DataFrame, *, caption: str | None = None, decimals: i
     if not is_disclosed(table):
         raise DisclosureRequired(undisclosed_message(table))
     styler = table.style.hide(axis="index").format(na_rep="", precision=decimals)
-    counts = [c for c in table.columns if pd.api.types.is_integer_dtype(table[c]) and "year" not in str(c).lower()]
+    # a calendar year ("year", "first_year", "census year") has no separator; "person-years" is a count and has one
+    counts = [c for c in table.columns if pd.api.types.is_integer_dtype(table[c])
+              and not re.search(r"(^|[_ ])year$", str(c).lower())]
     if counts:
         styler = styler.format(na_rep="", thousands=",", subset=counts)
     p_columns = [c for c in table.columns if is_p_column(c) and c not in counts]

@@ -321,7 +321,11 @@ def format_value(result: dict[str, Any], value: float | None = None) -> str:
     '45.7%'
     >>> format_value({"kind": "estimate", "value": 1.234, "decimals": 2, "unit": None})
     '1.23'
+    >>> format_value({"kind": "estimate", "value": -0.0004, "decimals": 1, "scale": 100, "unit": "pp"})
+    '0.0 pp'
     """
+    from .display import format_number
+
     kind = result.get("kind")
     v = result.get("value") if value is None else value
     if v is None:
@@ -332,8 +336,8 @@ def format_value(result: dict[str, Any], value: float | None = None) -> str:
         return f"{int(v):,}"
     places = result.get("decimals", 1)
     if kind == "rate":
-        return f"{100 * v:.{places}f}%"
-    text = f"{v * result.get('scale', 1.0):.{places}f}"
+        return f"{format_number(100 * v, places)}%"
+    text = format_number(v * result.get("scale", 1.0), places)  # never "-0.0"
     unit = result.get("unit")
     return f"{text} {unit}" if unit else text
 
