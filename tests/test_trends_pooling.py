@@ -221,14 +221,18 @@ def _cohort_file(folder, name, options=""):
 def test_the_cohort_file_option_turns_pooling_on_for_the_trends_page(tmp_path):
     demo = _cohort_file(tmp_path / "cohorts", "demo")
     assert trends.pooling_requested(demo) is False
+    assert trends.pooling_requested(demo, override=True) is True
+    broken = _cohort_file(tmp_path / "cohorts", "broken", "options:\n  trends: {partial_pooling: 'yes'}\n")
+    assert trends.pooling_requested(demo) is False  # another cohort's broken file does not stop the trends page
+    with pytest.raises(ConfigError, match="partial_pooling must be true or false"):
+        trends.pooling_requested(broken)  # but the trends' own cohort file must be right
+    broken.write_text(broken.read_text().replace("partial_pooling: 'yes'", "pooled: true"))
+    with pytest.raises(ConfigError, match="options.trends' takes one setting"):
+        trends.pooling_requested(broken)
+    broken.unlink()
     _cohort_file(tmp_path / "cohorts", "pilot", "options:\n  trends: {partial_pooling: true}\n")
     assert trends.pooling_requested(demo) is True
-    bad = _cohort_file(tmp_path / "other", "x", "options:\n  trends: {partial_pooling: 'yes'}\n")
-    with pytest.raises(ConfigError, match="partial_pooling must be true or false"):
-        trends.pooling_requested(bad)
-    bad.write_text(bad.read_text().replace("partial_pooling: 'yes'", "pooled: true"))
-    with pytest.raises(ConfigError, match="options.trends' takes one setting"):
-        trends.pooling_requested(bad)
+    assert trends.pooling_requested(demo, override=False) is False
 
 
 def test_trend_tables_round_people_but_show_programme_activity_exactly():

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .errors import AnalysisError
+from .errors import AnalysisError, ConfigError
 from .results import RESULTS_SUFFIX, TREND_MEASURES, read_results
 from .stats.pooling import POOLED_LABEL
 
@@ -233,8 +233,13 @@ def pooling_requested(cohort_config: str | Path, *, override: bool | None = None
         return bool(override)
     path = Path(cohort_config)
     configs = [load_cohort(path, check_files=False)]
-    configs += [load_cohort(path.parent / f"{n}.yml", check_files=False) for n in list_cohorts(path.parent)
-                if (path.parent / f"{n}.yml").resolve() != path.resolve()]
+    for name in list_cohorts(path.parent):
+        other = path.parent / f"{name}.yml"
+        if other.resolve() != path.resolve():
+            try:
+                configs.append(load_cohort(other, check_files=False))
+            except ConfigError:  # that cohort's own report says what is wrong with its file; its option is unknown
+                continue
     return any(bool((c.options.get("trends") or {}).get("partial_pooling", False)) for c in configs)
 
 
