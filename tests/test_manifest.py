@@ -221,3 +221,19 @@ def test_without_a_manifest_an_unlabelled_transcript_is_named_and_adds_nothing(t
     caption = data.segments.loc[data.segments["document"] == "interview_03"]
     assert caption["participant_id"].isna().all() and set(caption["speaker_role"]) == {"unattributed"}
     assert any(n.startswith("No speaker is found in transcript interview_03") for n in data.notes)
+
+
+@pytest.mark.slow
+def test_validate_warns_of_an_interviewer_not_in_the_transcript_and_a_manifest_newer_than_the_anonymised_copies(tmp_path):
+    import os
+
+    config, _ = _pilot(tmp_path)
+    path = tmp_path / "data/pilot/interview_manifest.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("P01,Eleanor Bird", "P01,Kofi Mensah"), encoding="utf-8")
+    written = Path(config.outputs["anonymised"]) / ANONYMISED_MANIFEST
+    os.utime(path, (written.stat().st_mtime + 10, written.stat().st_mtime + 10))
+    _, problems = validate_cohort(config)
+    odd = [p for p in problems if "is not one of its speaker labels" in p.message]
+    assert len(odd) == 1 and (odd[0].row, odd[0].column, odd[0].severity) == (2, "interviewer", "warning")
+    assert "'Kofi Mensah'" in odd[0].message and "'Eleanor Bird'" in odd[0].message
+    assert any("written before this manifest" in p.message and p.file == str(path) for p in problems)

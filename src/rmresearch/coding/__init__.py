@@ -25,6 +25,7 @@ from .agreement import (
 )
 from .analysis import (
     ThemeHeadline,
+    caption_passages,
     code_cooccurrence,
     code_frequencies,
     coded_segments,
@@ -54,7 +55,16 @@ from .codings import CODING_COLUMNS, codings_from_frame, read_codings_csv, segme
 from .cohort import CodingData, cohort_codings_path, load_coding_data, participant_attributes
 from .demo import simulate_codings
 from .refi import QdpxError, QdpxProject, export_qdpx, import_qdpx, validate_project_xml
-from .segments import UNITS, load_documents, read_source_text, segment_document, segment_documents, sentence_spans
+from .manifest import is_interviewer_label, load_manifest, manifest_problems, read_manifest, speaker_notes, speaker_roles
+from .segments import (
+    UNITS,
+    interviewee_units,
+    load_documents,
+    read_source_text,
+    segment_document,
+    segment_documents,
+    sentence_spans,
+)
 from .suggest import suggest_codes, suggested_pairs, suggestion_agreement
 
 __all__ = [
@@ -63,6 +73,9 @@ __all__ = [
     "read_qdc", "write_qdc", "write_codebook", "stable_guid",
     # segments
     "UNITS", "read_source_text", "load_documents", "segment_document", "segment_documents", "sentence_spans",
+    "interviewee_units",
+    # whose interview is it (inputs.interview_manifest)
+    "read_manifest", "load_manifest", "manifest_problems", "is_interviewer_label", "speaker_roles", "speaker_notes",
     # suggestions
     "suggest_codes", "suggested_pairs", "suggestion_agreement",
     # codings
@@ -73,7 +86,7 @@ __all__ = [
     # analysis
     "coded_segments", "code_frequencies", "code_cooccurrence", "plot_cooccurrence", "framework_matrix",
     "exemplar_quotes", "quote_blocks", "theme_table", "cooccurrence_title", "rounded_theme_counts", "most_discussed",
-    "ThemeHeadline",
+    "ThemeHeadline", "caption_passages",
     # REFI-QDA
     "QdpxError", "QdpxProject", "export_qdpx", "import_qdpx", "validate_project_xml",
     # cohort and demo

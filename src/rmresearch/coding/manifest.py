@@ -179,12 +179,15 @@ def manifest_problems(config, participant_ids: Iterable[str] | None = None) -> l
         return []
     problems: list[Problem] = []
     entries: dict[str, str] = {}
+    interviewers: dict[str, str] = {}
     path = config.inputs.get("interview_manifest")
     if path is not None:
         frame, found = read_manifest(path, participant_ids=participant_ids, transcripts=raw)
-        problems += found
+        problems += found + _stale(config, Path(path))
         if "file" in frame.columns:
             entries = dict(zip(frame["file"], frame["participant_id"].astype(str)))
+            interviewers = {f: (str(i), int(r)) for f, i, r in zip(frame["file"], frame["interviewer"], frame["_row"])
+                            if i is not None and not pd.isna(i)}
     for name, file in raw.items():
         try:
             transcript = read_transcript(file)
@@ -193,7 +196,26 @@ def manifest_problems(config, participant_ids: Iterable[str] | None = None) -> l
         if not has_speakers(transcript):
             problems.append(Problem(str(file), no_speaker_message(name, entries.get(name), manifest=path is not None),
                                     severity="warning"))
+        elif name in interviewers and not any(is_interviewer_label(s, interviewers[name][0]) for s in transcript.speakers):
+            shown = ", ".join(f"'{s}'" for s in transcript.speakers[:6])
+            problems.append(Problem(str(path), f"the interviewer of {name}, '{interviewers[name][0]}', is not one of its "
+                                    f"speaker labels ({shown}), so their turns are not known; write the interviewer as "
+                                    "the transcript labels them", row=interviewers[name][1], column="interviewer",
+                                    severity="warning"))
     return problems
+
+
+def _stale(config, path: Path) -> list[Problem]:
+    """A warning when the anonymised transcripts were written before the manifest (or its last change)."""
+    folder = Path(config.outputs.get("anonymised", ""))
+    if not folder.is_dir() or not any(folder.glob("*.txt")):
+        return []
+    written = folder / ANONYMISED_MANIFEST
+    if written.is_file() and written.stat().st_mtime >= path.stat().st_mtime:
+        return []
+    return [Problem(str(path), "the anonymised transcripts were written before this manifest (or its last change), so "
+                    f"the themes do not use it (or use an earlier version); run `rmresearch anonymise run --cohort {config.cohort}` again",
+                    severity="warning")]
 
 
 def no_speaker_message(name: str, interviewee: str | None, *, manifest: bool = True) -> str:
