@@ -60,19 +60,19 @@ def test_mentoring_effect_says_no_mentored_staff_has_been_promoted_with_the_foll
         with pytest.raises(AnalysisError) as caught:
             pg.mentoring_effect(matched)
     message = str(caught.value)
-    assert message.startswith("no mentored staff has been promoted yet: the follow-up is one year")
+    assert message.startswith("No mentored staff has been promoted yet: the follow-up is one year")
     assert "10" not in message  # no counts in a note, which is shown without disclosure control
 
 
 def test_mentoring_effect_says_no_comparison_staff_had_the_event():
     matched = _matched([True, False] * 5, [False] * 40)
-    with pytest.raises(AnalysisError, match="none of the matched comparison staff has been promoted"):
+    with pytest.raises(AnalysisError, match="None of the matched comparison staff has been promoted"):
         pg.mentoring_effect(matched)
 
 
 def test_kaplan_meier_and_logrank_without_events_say_so():
     people = pd.DataFrame({"t": [1, 2, 3, 1, 2], "e": [0] * 5, "g": list("aabbb")})
-    with pytest.raises(AnalysisError, match="every curve would stay at 100%"):
+    with pytest.raises(AnalysisError, match="no curve to draw"):
         pg.kaplan_meier(people, duration="t", event="e", group="g")
     with pytest.raises(AnalysisError, match="no events to compare"):
         pg.logrank_test(people, duration="t", event="e", group="g")
@@ -186,3 +186,19 @@ def test_hazard_ratio_lines_from_shown_events_and_share():
     z = stats.norm.ppf(0.975) + stats.norm.ppf(0.8)
     high = math.exp(z / math.sqrt(10 * (10 / 85) * (75 / 85)))
     assert f"above {high:.2f}" in lines[0] and "about 10 leavers among about 85 staff" in lines[0]
+
+
+def test_require_census_years_names_the_years_and_what_needs_more():
+    snapshots = _snapshots()
+    assert pg.require_census_years(snapshots, 2, what="promotion rates") == [2023, 2024]
+    with pytest.raises(AnalysisError, match=r"hold one census year \(2024\).*promotion rates need at least two"):
+        pg.require_census_years(snapshots.loc[snapshots["year"] == 2024], 2, what="promotion rates")
+
+
+def test_person_years_are_shown_with_a_thousands_separator_and_calendar_years_without():
+    from rmresearch.disclosure import disclose
+    from rmresearch.display import format_table
+
+    shown = pg.relabel(disclose(pd.DataFrame({"year": [2024], "n": [2485]}), counts=["n"]), {"n": "person-years"})
+    html = format_table(shown).to_html()
+    assert "2,485" in html and "2024" in html and "2,024" not in html

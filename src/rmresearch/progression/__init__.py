@@ -55,15 +55,19 @@ from .disclosure_control import (
     disclose_logrank,
     disclose_grade_table,
     disclose_relative_likelihood,
+    event_rate_labels,
     plottable_groups,
     relabel,
+    relative_likelihood_labels,
 )
 from .likelihood import NON_ADVERSE_RANGE, event_rate_table, event_rates, relative_likelihood, relative_likelihoods
-from .mentoring import matched_comparison, mentoring_cohorts, mentoring_effect
+from .mentoring import matched_comparison, matching_summary, mentoring_cohorts, mentoring_effect
 from .plots import kaplan_meier_figure, pipeline_figure
-from .recruitment import recruitment_funnel
+from ._common import one_row
+from .recruitment import load_recruitment, recruitment_funnel
 from .representation import grade_table, representation, senior_share
-from .snapshots import aggregate_groups, check_staff_years, grade_ranks, prepare_snapshots, staff_careers, transitions
+from .snapshots import (aggregate_groups, check_staff_years, grade_ranks, prepare_snapshots, require_census_years,
+                        staff_careers, transitions)
 from .survival import kaplan_meier, logrank_test
 
 __all__ = [
@@ -78,11 +82,17 @@ __all__ = [
     "grade_table",
     "disclose_grade_table",
     "relabel",
+    "relative_likelihood_labels",
+    "event_rate_labels",
+    "matching_summary",
     "relative_likelihood_lines",
     "hazard_ratio_lines",
     "pipeline_figure",
     "senior_share",
     "recruitment_funnel",
+    "load_recruitment",
+    "require_census_years",
+    "one_row",
     "relative_likelihood",
     "relative_likelihoods",
     "disclose_relative_likelihood",

@@ -45,3 +45,25 @@ def _require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> 
 
 def _rules(rules: DisclosureRules | None) -> DisclosureRules:
     return rules if rules is not None else DisclosureRules()
+
+
+def one_row(table: pd.DataFrame, *, what: str, **match: Any) -> pd.Series:
+    """The row of ``table`` whose columns equal ``match``, or an AnalysisError saying which ``what`` is missing.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"outcome": ["promotion"], "group": ["BAME"], "rate": [0.07]})
+    >>> float(one_row(t, what="the promotion rate", outcome="promotion", group="BAME")["rate"])
+    0.07
+    >>> one_row(t, what="the leaving rate", outcome="leaving", group="BAME")
+    Traceback (most recent call last):
+    ...
+    rmresearch.errors.AnalysisError: no row for the leaving rate (outcome 'leaving', group 'BAME') in the table.
+    """
+    _require_columns(table, list(match), "one_row")
+    keep = np.ones(len(table), dtype=bool)
+    for column, value in match.items():
+        keep &= (table[column] == value).to_numpy()
+    if not keep.any():
+        where = ", ".join(f"{k} {v!r}" for k, v in match.items())
+        raise AnalysisError(f"no row for {what} ({where}) in the table.")
+    return table.loc[keep].iloc[0]

@@ -33,7 +33,7 @@ def _fit_cox(df, duration, event, covariates, ties, strata, reference_levels, so
     if strata is not None and data[strata].isna().any():
         raise AnalysisError(f"cox_model: strata column {strata!r} of {source} has missing values; drop those rows or give them a stratum.")
     if data[event].sum() == 0:
-        raise AnalysisError(f"cox_model: no events ({event!r} is 0 on every row of {source}), so hazards cannot be compared.")
+        raise AnalysisError(f"cox_model: no one in {source} has {event!r} (no events), so hazards cannot be compared.")
     design = design_matrix(data, covariates, reference=reference_levels, what=f"cox_model ({source})")
     _check_events_by_level(design, data[event].to_numpy(), event)
     model = PHReg(

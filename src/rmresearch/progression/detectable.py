@@ -14,7 +14,6 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..errors import AnalysisError
 from ..stats.power import minimum_detectable_hazard_ratio, minimum_detectable_ratio
 from ._common import _require_columns
 
@@ -114,7 +113,7 @@ def _ratio_range(detectable) -> str:
 def hazard_ratio_lines(
     shown: pd.DataFrame,
     *,
-    treated: float,
+    treated: float | None = None,
     label: str = "outcome",
     events_word: Mapping[str, str] | None = None,
     alpha: float = 0.05,
@@ -126,8 +125,9 @@ def hazard_ratio_lines(
     ----------
     shown : pandas.DataFrame
         :func:`disclose_cox` of the effect table (``hazard_ratio, ci_low, ci_high, n, events`` and ``label``).
-    treated : float
-        The number of mentored people in the model as the report shows it (rounded).
+    treated : float, optional
+        The number of mentored people in the model as the report shows it (rounded); default the table's
+        ``mentored_n`` column (:func:`mentoring_effect`), rounded by :func:`disclose_cox`.
     label : str
         Column naming each outcome ("promotion", "leaving").
     events_word : dict, optional
@@ -151,13 +151,15 @@ def hazard_ratio_lines(
     """
     _require_columns(shown, ["hazard_ratio", "ci_low", "ci_high", "n", "events", label], "hazard_ratio_lines")
     words = dict(events_word or {})
-    treated = _number(treated)
+    if treated is None:
+        _require_columns(shown, ["mentored_n"], "hazard_ratio_lines (without treated=)")
     lines = []
     for _, row in shown.iterrows():
+        treated_n = _number(row["mentored_n"] if treated is None else treated)
         name = str(row[label]).capitalize()
         low_ci, high_ci = _number(row["ci_low"]), _number(row["ci_high"])
         n, events = _number(row["n"]), _number(row["events"])
-        if math.isnan(low_ci) or math.isnan(high_ci) or math.isnan(n) or n <= 0 or math.isnan(treated):
+        if math.isnan(low_ci) or math.isnan(high_ci) or math.isnan(n) or n <= 0 or math.isnan(treated_n):
             lines.append(f"- {name}: too few to say (suppressed).")
             continue
         if not low_ci <= 1 <= high_ci:
@@ -165,13 +167,13 @@ def hazard_ratio_lines(
         if events <= 0:
             lines.append(f"- {name}: too few events to say how large an effect could have been detected.")
             continue
-        if not 0 < treated < n:
-            raise AnalysisError(f"hazard_ratio_lines: {treated:g} mentored people among {n:g} in the model: give the "
-                                "number of mentored people the report shows.")
-        detectable = minimum_detectable_hazard_ratio(events, treated / n, alpha=alpha, power=power)
+        if not 0 < treated_n < n:
+            lines.append(f"- {name}: too few mentored people shown to say how large an effect could have been detected.")
+            continue
+        detectable = minimum_detectable_hazard_ratio(events, treated_n / n, alpha=alpha, power=power)
         what = words.get(row[label], "events")
         lines.append(f"- {name}: the interval {low_ci:.2f} to {high_ci:.2f} includes 1. With about {events:,.0f} {what} "
-                     f"among about {n:,.0f} staff, about {treated:,.0f} of them mentored, only a hazard ratio "
+                     f"among about {n:,.0f} staff, about {treated_n:,.0f} of them mentored, only a hazard ratio "
                      f"{_ratio_range(detectable)} would have been detected {_power_words(power, alpha)}; a smaller "
                      "effect may be there unseen.")
     return lines

@@ -19,7 +19,8 @@ from ..errors import AnalysisError
 from ._common import _require_columns, _rules
 
 __all__ = ["disclose_relative_likelihood", "disclose_logrank", "disclose_event_rates", "disclose_cox",
-           "disclosable_steps", "disclose_kaplan_meier", "plottable_groups", "disclose_grade_table", "relabel"]
+           "disclosable_steps", "disclose_kaplan_meier", "plottable_groups", "disclose_grade_table", "relabel",
+           "relative_likelihood_labels", "event_rate_labels"]
 
 
 def disclose_relative_likelihood(
@@ -144,7 +145,8 @@ def disclose_cox(
     from ..disclosure import disclose
 
     _require_columns(table, ["n", "events"], "disclose_cox")
-    return disclose(table.round(decimals), counts=["n", "events"], rules=_rules(rules), style=style,
+    counts = [c for c in ("n", "events", "mentored_n") if c in table.columns]  # mentored_n: mentoring_effect's
+    return disclose(table.round(decimals), counts=counts, rules=_rules(rules), style=style,
                     name=name or "Cox model")
 
 
@@ -333,3 +335,52 @@ def _renamed_record(record: dict, columns: dict) -> dict:
     keep = {"call", "time", "name", "style", "rules", "marker", "basis", "percent", "decimals", "rows",
             "suppressed_cells"}
     return {key: (value if key in keep else rename(value)) for key, value in record.items()}
+
+
+def relative_likelihood_labels(table: pd.DataFrame, *, reference: str, counted: str, out_of: str,
+                               group: str | None = None) -> dict:
+    """Headers in words for a (disclosed) :func:`relative_likelihood` table, for :func:`relabel`.
+
+    ``counted`` names the numerator ("promoted", "appointed") and ``out_of`` the denominator ("person-years",
+    "shortlisted"); the reference group's columns say whose they are.
+
+    >>> import pandas as pd
+    >>> columns = ["aggregate_group", "numerator", "denominator", "rate", "reference_numerator", "non_adverse", "note"]
+    >>> relative_likelihood_labels(pd.DataFrame(columns=columns), reference="White", counted="promoted",
+    ...                            out_of="person-years", group="aggregate_group")  # doctest: +NORMALIZE_WHITESPACE
+    {'aggregate_group': 'group', 'numerator': 'promoted', 'denominator': 'person-years', 'rate': 'rate',
+     'reference_numerator': 'promoted (White)', 'non_adverse': 'within 0.80 to 1.25', 'note': 'note'}
+    """
+    from .likelihood import NON_ADVERSE_RANGE
+
+    low, high = NON_ADVERSE_RANGE
+    words = {
+        "numerator": counted, "denominator": out_of, "rate": "rate",
+        "reference_numerator": f"{counted} ({reference})", "reference_denominator": f"{out_of} ({reference})",
+        "reference_rate": f"rate ({reference})", "relative_likelihood": f"relative likelihood ({reference} to group)",
+        "non_adverse": f"within {low:.2f} to {high:.2f}", "method": "interval method", "note": "note",
+    }
+    if group is not None:
+        words = {group: "group", **words}
+    return {column: label for column, label in words.items() if column in table.columns}
+
+
+def event_rate_labels(table: pd.DataFrame, *, events: dict, n: str = "person-years", group: str | None = None) -> dict:
+    """Headers in words for a (disclosed) :func:`event_rates` or :func:`event_rate_table` table, for :func:`relabel`.
+
+    ``events`` maps each event's suffix (``"promotion"``) to what its events are called (``"promotions"``); for
+    :func:`event_rates`' single event (columns ``events, rate, ci_low, ci_high``) give one event by name:
+    ``{"leaving": "leavers"}``.
+
+    >>> import pandas as pd
+    >>> columns = ["aggregate_group", "events_promotion", "n", "rate_promotion", "ci_low_promotion"]
+    >>> event_rate_labels(pd.DataFrame(columns=columns), events={"promotion": "promotions"}, group="aggregate_group")
+    {'aggregate_group': 'group', 'n': 'person-years', 'events_promotion': 'promotions', 'rate_promotion': 'promotion rate', 'ci_low_promotion': 'promotion rate, 95% CI low'}
+    """
+    words = {**({group: "group"} if group is not None else {}), "n": n}
+    for suffix, called in events.items():
+        tail = f"_{suffix}" if f"events_{suffix}" in table.columns else ""
+        name = f"{suffix} rate"
+        words.update({f"events{tail}": called, f"rate{tail}": name, f"ci_low{tail}": f"{name}, 95% CI low",
+                      f"ci_high{tail}": f"{name}, 95% CI high"})
+    return {column: label for column, label in words.items() if column in table.columns}

@@ -14,7 +14,7 @@ from ._common import _require_columns
 from .cox import cox_model
 from .snapshots import _as_prepared, staff_careers
 
-__all__ = ["mentoring_cohorts", "matched_comparison", "mentoring_effect"]
+__all__ = ["mentoring_cohorts", "matched_comparison", "mentoring_effect", "matching_summary"]
 
 
 def mentoring_cohorts(snapshots: pd.DataFrame) -> pd.DataFrame:
@@ -155,14 +155,20 @@ def mentoring_effect(
     Returns
     -------
     pandas.DataFrame
-        As :func:`cox_model`; the ``treatment`` row is the mentoring effect
-        (hazard ratio above 1: promoted sooner).
+        As :func:`cox_model`, with ``mentored_n`` (the number of mentored rows in the model); the ``treatment``
+        row is the mentoring effect (hazard ratio above 1: promoted sooner).
+
+    Raises
+    ------
+    rmresearch.errors.AnalysisError
+        When the mentored (or the comparison) staff have no events yet: their hazard ratio would be 0 or
+        infinite, so the reason is given (e.g. the follow-up is one year) instead of a fit that does not converge.
     """
     _require_columns(matched, ["matched_set", treatment, duration, event], "mentoring_effect")
     data = matched.copy()
     data[treatment] = data[treatment].astype(bool)
     _check_follow_up(data, duration=duration, event=event, treatment=treatment)
-    return cox_model(
+    fit = cox_model(
         data,
         duration=duration,
         event=event,
@@ -172,6 +178,39 @@ def mentoring_effect(
         alpha=alpha,
         reference_levels=reference_levels,
     )
+    fit["mentored_n"] = int(data[treatment].sum())
+    return fit
+
+
+def matching_summary(matched: pd.DataFrame, *, treatment: str = "mentored") -> pd.DataFrame:
+    """How many mentored staff found matches, and how many comparison staff they were matched with.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group`` ("mentored, matched", "mentored, no match", "comparison staff"), ``people`` and ``matched_sets``
+        (missing for the unmatched): counts of people, for :func:`~rmresearch.disclosure.disclose`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> careers = pd.DataFrame({"staff_id": list("abcdef"), "mentored": [True, False, False, True, False, True],
+    ...                         "start_grade": ["7", "7", "7", "8", "8", "9"], "faculty": ["Arts"] * 6,
+    ...                         "first_year": [2020] * 6})
+    >>> matching_summary(matched_comparison(careers, on=["start_grade", "faculty", "first_year"]))
+                    group  people  matched_sets
+    0    mentored, matched       2           2.0
+    1  mentored, no match       1           NaN
+    2    comparison staff       3           2.0
+    """
+    _require_columns(matched, [treatment, "matched_set"], "matching_summary")
+    treated = matched[treatment].astype(bool)
+    sets = float(matched["matched_set"].nunique())
+    return pd.DataFrame({
+        "group": ["mentored, matched", "mentored, no match", "comparison staff"],
+        "people": [int(treated.sum()), int(matched.attrs.get("unmatched_treated", 0)), int((~treated).sum())],
+        "matched_sets": [sets, np.nan, sets],
+    })
 
 
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -194,7 +233,7 @@ def _check_follow_up(data: pd.DataFrame, *, duration: str, event: str, treatment
     >>> _check_follow_up(matched, duration="years_to_promotion", event="promoted", treatment="mentored")
     Traceback (most recent call last):
     ...
-    rmresearch.errors.AnalysisError: no mentored staff has been promoted yet: the follow-up is one year since they joined the scheme (the longest is one year), so a hazard ratio cannot be estimated; it needs mentored staff followed until some of them have been promoted.
+    rmresearch.errors.AnalysisError: No mentored staff has been promoted yet: the follow-up is one year since they joined the scheme (the longest is one year), so a hazard ratio cannot be estimated.
     """
     happened = _HAPPENED.get(event, f"had the event {event!r}")
     events = data[event].astype(bool)
@@ -202,10 +241,12 @@ def _check_follow_up(data: pd.DataFrame, *, duration: str, event: str, treatment
     if who.any() and not events[who].any():
         longest = float(pd.to_numeric(data.loc[who, duration]).max())
         typical = float(pd.to_numeric(data.loc[who, duration]).median())
+        if longest == 0:
+            raise AnalysisError(f"No {treatment} staff has {happened} yet: they joined the scheme in the last census "
+                                "year of the records, so there is no follow-up yet.")
         raise AnalysisError(
-            f"no {treatment} staff has {happened} yet: the follow-up is {_years(typical)} since they joined the scheme "
-            f"(the longest is {_years(longest)}), so a hazard ratio cannot be estimated; it needs {treatment} staff "
-            f"followed until some of them have {happened}.")
+            f"No {treatment} staff has {happened} yet: the follow-up is {_years(typical)} since they joined the scheme "
+            f"(the longest is {_years(longest)}), so a hazard ratio cannot be estimated.")
     if (~who).any() and not events[~who].any():
-        raise AnalysisError(f"none of the matched comparison staff has {happened} in the follow-up, so a hazard ratio "
-                            "cannot be estimated; it needs a longer follow-up or more comparison staff.")
+        raise AnalysisError(f"None of the matched comparison staff has {happened} in the follow-up, so a hazard ratio "
+                            "cannot be estimated.")

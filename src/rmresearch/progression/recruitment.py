@@ -11,7 +11,7 @@ from ..errors import Problem, ValidationError
 from ._common import _list_rows, _require_columns, _rows
 from .snapshots import grade_ranks
 
-__all__ = ["recruitment_funnel"]
+__all__ = ["recruitment_funnel", "load_recruitment"]
 
 
 def recruitment_funnel(
@@ -80,3 +80,20 @@ def recruitment_funnel(
         table["appointment_rate"] = np.where(table["shortlisted"] > 0, table["appointed"] / table["shortlisted"], np.nan)
         table["conversion_rate"] = np.where(table["applied"] > 0, table["appointed"] / table["applied"], np.nan)
     return table
+
+
+def load_recruitment(config) -> pd.DataFrame:
+    """The cohort's recruitment counts with an ``aggregate_group`` column; the requirement of a report section.
+
+    Inside a :func:`rmresearch.sections.unit`, a cohort file without a ``recruitment`` input becomes that section's
+    note (:func:`rmresearch.sections.require`) and the rest of the notebook still runs.
+    """
+    from .. import sections
+    from ..inputs import load_table
+    from .snapshots import aggregate_groups
+
+    sections.require(config, "recruitment")
+    recruitment = load_table(config, "recruitment", keep_row_numbers=True)
+    recruitment["aggregate_group"] = aggregate_groups(recruitment["ethnicity_group"], reference=config.reference_group,
+                                                      label=config.aggregate_group)
+    return recruitment

@@ -26,7 +26,8 @@ import pandas as pd
 from ..errors import AnalysisError, Problem, ValidationError
 from ._common import _list_rows, _require_columns, _rows
 
-__all__ = ["grade_ranks", "check_staff_years", "aggregate_groups", "prepare_snapshots", "transitions", "staff_careers"]
+__all__ = ["grade_ranks", "check_staff_years", "aggregate_groups", "prepare_snapshots", "transitions", "staff_careers",
+           "require_census_years"]
 
 
 def _normalise_grade(value: Any) -> str:
@@ -242,6 +243,29 @@ def _as_prepared(snapshots: pd.DataFrame) -> pd.DataFrame:
         raise AnalysisError("Pass snapshots through prepare_snapshots(staff, grade_scale=config.grade_scale) first.")
     check_staff_years(snapshots)
     return snapshots
+
+
+def require_census_years(snapshots: pd.DataFrame, at_least: int = 2, *, what: str = "this analysis") -> list[int]:
+    """The census years of the snapshots, or an AnalysisError saying that ``what`` needs more of them.
+
+    A rate of promotion or leaving needs a year whose next census is known: two census years at least.
+
+    >>> import pandas as pd
+    >>> require_census_years(pd.DataFrame({"year": [2024, 2024]}), what="promotion and leaving rates")
+    Traceback (most recent call last):
+    ...
+    rmresearch.errors.AnalysisError: The staff records hold one census year (2024), so no one's next year is known; promotion and leaving rates need at least two census years.
+    """
+    _require_columns(snapshots, ["year"], "require_census_years")
+    years = sorted(int(y) for y in pd.unique(snapshots["year"].dropna()))
+    if len(years) < at_least:
+        words = {0: "no", 1: "one", 2: "two", 3: "three"}
+        held = words.get(len(years), str(len(years)))
+        listed = f" ({', '.join(map(str, years))})" if years else ""
+        plural = "" if len(years) == 1 else "s"
+        raise AnalysisError(f"The staff records hold {held} census year{plural}{listed}, so no one's next year is known; "
+                            f"{what} need at least {words.get(at_least, str(at_least))} census years.")
+    return years
 
 
 # --------------------------------------------------------------------------- careers

@@ -110,8 +110,8 @@ def kaplan_meier(
         raise AnalysisError(f"conf_type must be 'log', 'log-log' or 'plain', not {conf_type!r}.")
     data = _survival_frame(df, duration, event, [group], "kaplan_meier", source)
     if not data[event].any():
-        raise AnalysisError(f"kaplan_meier: no one in {source} has {event!r} yet (every time is censored), so every "
-                            "curve would stay at 100%; it needs records that follow people until some have the event.")
+        raise AnalysisError(f"kaplan_meier: no one in {source} has {event!r} yet (every time is censored), so there is "
+                            "no curve to draw; it needs records that follow people until some have the event.")
     z = stats.norm.ppf(1 - alpha / 2)
     pieces = []
     groups = [("All", data)] if group is None else list(data.groupby(group, observed=True, sort=True))
