@@ -223,7 +223,8 @@ def format_table(table: pd.DataFrame, *, caption: str | None = None, decimals: i
 
 
 # The first column stays in view while a wide table scrolls sideways inside its container (table_html).
-_STICKY = "position: sticky; left: 0; z-index: 1; background-color: var(--jp-layout-color0, #fff);"
+_STICKY = ("position: sticky; left: 0; z-index: 1; background-color: var(--jp-layout-color0, #fff); "
+           "box-shadow: 1px 0 0 #d9d9d9;")
 _STICKY_FIRST_COLUMN = [
     {"selector": "th:first-child", "props": _STICKY + " background-color: var(--jp-layout-color2, #f4f4f4);"},
     {"selector": "td:first-child", "props": _STICKY},
