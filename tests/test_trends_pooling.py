@@ -264,3 +264,55 @@ def test_trend_figure_draws_pooled_points_beside_the_recorded_ones():
     assert trends.figure_alt(found, "promotion_relative_likelihood") == (
         f"{trends.TREND_MEASURES['promotion_relative_likelihood']}, one point per cohort for 2 cohorts "
         "(1 drawn, 1 suppressed), with its 95% interval.")
+
+
+@pytest.mark.slow
+def test_the_trends_page_shows_pooled_estimates_for_two_cohorts_and_a_note_for_one(tmp_path):
+    """The real notebook 90 over two cohorts' results files, through the release gate (no cohort report built)."""
+    import html
+    import re
+
+    from rmresearch.anonymise import anonymise_cohort
+    from rmresearch.config import load_cohort
+    from rmresearch.report import build_trends
+    from rmresearch.results import Recorder
+    from rmresearch.synthetic import generate_demo, generate_pilot
+
+    from test_report import PROJECT
+
+    root = tmp_path / "project"
+    generate_demo(root, seed=7, n_students=1000, n_staff=300)
+    generate_pilot(root, seed=7, n_students=400, n_staff=300)
+    pilot_file = root / "cohorts" / "pilot.yml"
+    pilot_file.write_text(pilot_file.read_text().replace("options:\n", "options:\n  trends: {partial_pooling: true}\n", 1))
+    configs = [load_cohort(root / "cohorts" / f"{c}.yml") for c in ("demo", "pilot")]
+    for cfg, (held, pairs, gap, low, high, n) in zip(configs, [(10, 26, 0.14, 0.09, 0.19, 400),
+                                                               (4, 12, 0.12, 0.02, 0.22, 200)]):
+        anonymise_cohort(cfg, progress=False)  # each cohort's key, for the leak audit
+        folder = root / "reports" / cfg.cohort
+        folder.mkdir(parents=True)
+        rec = Recorder(cfg, path=folder / "00_overview.results.json")
+        rec.record("pairs_completed_rate", held / pairs, kind="rate", n=pairs, n_of="pairs", basis="activity",
+                   label="Pairs that held all planned meetings")
+        rec.record("awarding_gap", gap, kind="estimate", ci=(low, high), n=n, unit="pp", scale=100, decimals=1,
+                   label="Awarding gap")
+        rec.save()
+
+    def page(out):
+        text = (out / "report.html").read_text(encoding="utf-8")
+        text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S | re.I)
+        return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text)))
+
+    out = build_trends(configs, notebooks_dir=PROJECT / "notebooks", release=True)
+    shown = page(out)
+    assert "Key measures by cohort: as recorded, and partially pooled (shrunk toward the average of all cohorts)" in shown
+    expected = pooled_rates(["demo", "pilot"], [10, 4], [26, 12]).table["pooled"]
+    rate_row = re.search(r"Share of pairs that held every planned meeting pilot 33\.3% (\S+) (\S+) to (\S+) 12 ", shown)
+    assert rate_row and rate_row.group(1) == f"{100 * expected[1]:.1f}%"
+    assert "Methods: rates: logistic model with a random intercept per cohort" in shown
+    assert "hollow points beside them: partially pooled" in (out / "report.html").read_text(encoding="utf-8")
+
+    (root / "reports" / "pilot" / "00_overview.results.json").unlink()
+    one = page(build_trends(configs, notebooks_dir=PROJECT / "notebooks", release=True))
+    assert "Partially pooled estimates: not shown" in one
+    assert "need at least two cohorts with results; there is one (demo)" in one
