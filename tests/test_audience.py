@@ -196,3 +196,61 @@ def test_recorded_qualitative_per_audience():
     assert internal.record("trust_leaders", 2, basis="qualitative", n=3, label="Senior leaders voicing trust")["display"] == "2"
     with pytest.raises(AnalysisError, match="basis='qualitative' needs n"):
         public.record("trust", 2, basis="qualitative", label="Voicing trust")
+
+
+# --------------------------------------------------------------------------- the pilot (12 pairs, 2 people interviewed)
+
+
+@pytest.mark.slow
+def test_the_pilot_themes_per_audience(tmp_path):
+    import html
+    import re
+
+    from rmresearch.anonymise import anonymise_cohort
+    from rmresearch.config import load_cohort
+    from rmresearch.report import build_report
+    from rmresearch.synthetic import generate_pilot
+
+    from test_report import PROJECT
+
+    def text(page):
+        page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
+        return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+    root = tmp_path / "project"
+    generate_pilot(root, seed=2024, n_students=400, n_staff=300)
+    path = root / "cohorts" / "pilot.yml"
+    anonymise_cohort(load_cohort(path), progress=False)
+    build_report(load_cohort(path), notebooks_dir=PROJECT / "notebooks", only=["02"], progress=False)
+    folder = root / "reports" / "pilot"
+    public = text((folder / "report.html").read_text(encoding="utf-8"))
+    # transcripts and participants interviewed are activity: exact (not "About 5 ... and 0")
+    from rmresearch import coding
+
+    data = coding.load_coding_data(load_cohort(path), unit="turn", grouping="aggregate")
+    transcripts, interviewed = len(data.texts), data.segments["participant_id"].nunique()
+    assert transcripts % 5 and interviewed % 5  # a rounded count could not show them
+    assert f"{transcripts} anonymised interview transcripts" in public
+    assert f"{interviewed} interviewed participants" in public
+    roles = public[public.index("Participants voicing each theme, by role"):public.index("Themes by ethnicity group")]
+    assert re.search(r"Participants interviewed \.\. \.\.", roles)  # a few per role: under 5
+    assert re.search("Public report: groups with fewer than 5 participants interviewed \\(senior leader(, [a-z ]+)* and "
+                     "[a-z ]+ partner\\) are shown as \u201c..\u201d; an internal report shows them exactly", roles)
+    matrix = public[public.index("Framework matrix: participants"):public.index("Exemplar quotes")]
+    assert "ethnicity group and role withheld" in matrix
+    # input row counts: programme inputs exact (12 pairs, 24 participants), people tables rounded
+    inputs = public[public.index("Input files"):public.index("Validation warnings")]
+    assert re.search(r"participants data/pilot/participants\.csv 24 ", inputs)
+    assert re.search(r"pairs data/pilot/pairs\.csv 12 ", inputs)
+    assert "Internal report:" not in public
+
+    path.write_text(path.read_text().replace("    style: hesa\n", "    style: hesa\n    audience: internal\n", 1))
+    build_report(load_cohort(path), notebooks_dir=PROJECT / "notebooks", only=["02"], progress=False)
+    internal = text((folder / "report.html").read_text(encoding="utf-8"))
+    roles = internal[internal.index("Participants voicing each theme, by role"):internal.index("Themes by ethnicity group")]
+    bases = re.search(r"Participants interviewed((?: \d+)+)", roles)  # exact, one count per role
+    assert bases and sum(map(int, bases.group(1).split())) == interviewed
+    matrix = internal[internal.index("Framework matrix: participants"):internal.index("Exemplar quotes")]
+    assert re.search(r"P01 Senior leader White", matrix)
+    for page in ("report.html", "index.html", "02_themes.html"):
+        assert "Internal report: exact small counts; not for publication." in text((folder / page).read_text()), page
