@@ -60,7 +60,7 @@ DEFAULT_GRADE_SCALE = [str(g) for g in range(1, 11)] + ["Professor", "Director",
 #: Settings under ``options:`` read after loading (the rest are taken out while loading, see _POPPED_OPTIONS).
 KNOWN_OPTIONS = frozenset({
     "reference_group", "ethnicity_grouping", "aggregate_group", "identifiers", "anonymise", "withdrawn",
-    "codebook", "survey_instruments", "survey_instruments_used", "trends",
+    "codebook", "survey_instruments", "survey_instruments_used", "trends", "attainment",
 })
 _POPPED_OPTIONS = frozenset({"disclosure", "ethnicity_map", "grade_scale", "good_honours"})
 #: Largest configuration file read: a cohort file is a few kilobytes.
@@ -497,6 +497,7 @@ def _read_options(options, resolve, source: str) -> dict[str, Any]:
                               f"not {options[key]!r}"[:300] + ".")
     _check_identifiers(options.get("identifiers") or {}, source)
     _check_trends(options.get("trends"), source)
+    _check_attainment(options.get("attainment"), source)
     options["_loaded"] = loaded
     return options
 
@@ -548,6 +549,13 @@ def _check_trends(trends, source: str) -> None:
     if not isinstance(trends.get("partial_pooling", False), bool):
         raise ConfigError(f"{source}: options.trends.partial_pooling must be true or false, "
                           f"not {trends['partial_pooling']!r}.")
+
+
+def _check_attainment(attainment, source: str) -> None:
+    """``options.attainment`` (covariates, comparisons, min_level_n), checked by name: see rmresearch.attainment.options."""
+    from .attainment.options import read_options
+
+    read_options(attainment, source)
 
 
 def _check_identifiers(identifiers: dict, source: str) -> None:

@@ -42,7 +42,9 @@ from .figures import plot_gap_trend
 from .gaps import awarding_gap, completion_rates, continuation_rates, gap_from_counts, gap_trend
 from .groups import add_ethnicity_group, good_honours, tariff_band
 from .mentoring import mentored_comparison
-from .reporting import disclose_attainment, exclusions, gap_sentence, group_row, record_pp, show_sentences
+from .options import AttainmentOptions, options, read_options, require_comparison
+from .reporting import (covariates_phrase, disclose_attainment, exclusions, gap_sentence, group_row, model_notes, record_pp,
+                        show_sentences)
 from .value_added import value_added
 
 __all__ = [
@@ -70,7 +72,13 @@ __all__ = [
     "exclusions",
     "disclose_attainment",
     "record_pp",
+    "AttainmentOptions",
+    "options",
+    "read_options",
+    "require_comparison",
     "group_row",
     "gap_sentence",
     "show_sentences",
+    "model_notes",
+    "covariates_phrase",
 ]

@@ -16,6 +16,13 @@ from ..stats.intervals import check_alpha as _alpha  # noqa: F401  (one alpha ch
 DEFAULT_COVARIATES = ("tariff", "age_on_entry", "sex", "disability", "imd_quintile", "faculty")
 #: Lower edges of the entry tariff bands (UCAS points); students without a tariff get "No tariff".
 DEFAULT_TARIFF_BANDS = (0, 80, 96, 112, 128, 144)
+#: Covariates a model of this package can take (columns of the students schema), as a reader reads them.
+COVARIATE_LABELS = {
+    "tariff": "entry tariff", "age_on_entry": "age", "sex": "sex", "disability": "disability",
+    "imd_quintile": "deprivation", "faculty": "faculty", "subject": "subject", "entry_year": "entry year",
+}
+#: Fewest students a level of a categorical covariate (or a group) needs in a model before it is merged.
+MIN_LEVEL_N = 10
 
 ATTRS = "attainment"  # key of a result's attrs describing it for disclose_attainment
 
@@ -63,3 +70,29 @@ def _attach(result: pd.DataFrame, *, excluded: dict[str, int], spec: dict[str, A
 def _known_group(values: pd.Series) -> np.ndarray:
     """Rows whose group is known (not missing, not 'Unknown')."""
     return (values.notna() & (values != UNKNOWN_GROUP)).to_numpy(dtype=bool, na_value=False)
+
+
+def _no_one_left(what: str, covariates: Iterable[str], excluded: dict[str, int]) -> AnalysisError:
+    """The error when no student has an outcome, a known group and every covariate (no counts: it becomes a note)."""
+    why = ", ".join(k.replace("_", " ") for k in excluded) or "none"
+    return AnalysisError(f"{what}: no student has an outcome, a known ethnicity and a value for every covariate "
+                         f"({', '.join(covariates)}); students were left out for: {why}.")
+
+
+def _sparse_groups(groups: pd.Series, y: np.ndarray, keep: np.ndarray, *, reference: Any, min_n: int, column: str):
+    """``keep`` without the groups (other than the reference) too small to model, and a Merge naming them (or None)."""
+    from ..stats.design import Merge
+
+    values = groups.to_numpy(dtype=object)
+    left_out = []
+    for level in pd.unique(values[keep]):
+        mask = keep & (values == level)
+        if level == reference:
+            continue
+        outcomes = y[mask]
+        if int(mask.sum()) < min_n or np.all(outcomes == outcomes[0]):
+            left_out.append(level)
+    if not left_out:
+        return keep, None
+    dropped = keep & np.isin(values, left_out)
+    return keep & ~dropped, Merge(column=column, levels=tuple(sorted(left_out, key=str)), into="", n=int(dropped.sum()))

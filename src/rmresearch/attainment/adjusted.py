@@ -11,7 +11,7 @@ from scipy import stats
 from ..codes import DEFAULT_GOOD_HONOURS
 from ..errors import AnalysisError
 from ..stats.design import encode_design
-from ._common import DEFAULT_COVARIATES, _alpha, _as_list, _attach, _check_frame
+from ._common import DEFAULT_COVARIATES, MIN_LEVEL_N, _alpha, _as_list, _attach, _check_frame, _no_one_left, _sparse_groups
 from .logit import _fit_logit, _group_ames, _prepare_model_sample
 
 __all__ = ["adjusted_gap"]
@@ -27,6 +27,7 @@ def adjusted_gap(
     alpha: float = 0.05,
     good: Sequence[str] = DEFAULT_GOOD_HONOURS,
     outcome: str | None = None,
+    min_level_n: int | None = MIN_LEVEL_N,
 ) -> pd.DataFrame:
     """The gap left once entry qualifications and other characteristics are accounted for.
 
@@ -51,6 +52,11 @@ def adjusted_gap(
         Classes counted as good honours.
     outcome : str, optional
         A yes/no column to model instead of good honours.
+    min_level_n : int or None, default 10
+        Sparse levels of a categorical covariate (fewer students, or all with the same outcome) are merged
+        (:mod:`rmresearch.stats.design`; listed in ``attrs["merged"]``); a group other than the reference that
+        sparse is left out of the model (``attrs["groups_left_out"]``, counted in ``attrs["excluded"]``). None
+        merges nothing.
 
     Returns
     -------
@@ -99,8 +105,13 @@ def adjusted_gap(
         students, group=group, covariates=covariates, outcome=outcome, good=good, what="adjusted_gap"
     )
     if not keep.any():
-        raise AnalysisError(f"adjusted_gap: no students left to model (excluded: {excluded}).")
+        raise _no_one_left("adjusted_gap", covariates, excluded)
     grp = students[group]
+    groups_left_out = None
+    if min_level_n is not None:
+        keep, groups_left_out = _sparse_groups(grp, y_all, keep, reference=reference, min_n=min_level_n, column=group)
+        if groups_left_out is not None:
+            excluded = {**excluded, "group_too_small_to_model": groups_left_out.n}
     if not (grp[keep] == reference).any():
         raise AnalysisError(
             f"adjusted_gap: no students of the reference group {reference!r} in column {group!r} with an outcome "
@@ -108,10 +119,10 @@ def adjusted_gap(
         )
     design = encode_design(
         students, [group] + covariates, categorical=set(_as_list(categorical, "categorical")) | {group},
-        reference={group: reference}, keep=keep, what="adjusted_gap",
+        reference={group: reference}, keep=keep, what="adjusted_gap", min_level_n=min_level_n, outcome=y_all,
     )
     y = y_all[design.keep]
-    result = _fit_logit(y, design.X, "adjusted_gap", design.names)
+    result = _fit_logit(y, design.X, "adjusted_gap", design.names, merged=bool(design.merged or groups_left_out))
     beta = np.asarray(result.params)
     cov = np.asarray(result.cov_params())
     group_cols = design.blocks[group]
@@ -143,6 +154,9 @@ def adjusted_gap(
         "group": group, "reference": reference, "covariates": covariates, "alpha": alpha,
     }
     table = _attach(table, excluded=excluded, spec=spec)
+    table.attrs["merged"] = list(design.merged)
+    table.attrs["groups_left_out"] = groups_left_out
+    table.attrs["min_level_n"] = min_level_n
     table.attrs["model"] = {
         "coefficients": dict(zip(design.names, map(float, beta))),
         "std_errors": dict(zip(design.names, map(float, np.sqrt(np.diag(cov))))),

@@ -12,14 +12,14 @@ from scipy import special
 from ..codes import DEFAULT_GOOD_HONOURS
 from ..errors import AnalysisError
 from ..stats.design import encode_design
-from ._common import DEFAULT_COVARIATES, _alpha, _as_list, _attach, _check_frame, _require
+from ._common import DEFAULT_COVARIATES, MIN_LEVEL_N, _alpha, _as_list, _attach, _check_frame, _no_one_left, _require
 from .logit import _fit_logit, _prepare_model_sample
 
 __all__ = ["oaxaca_blinder", "fairlie"]
 
 
 def _two_group_sample(students, *, group, reference, comparison, covariates, categorical, outcome, good, what,
-                      numeric=False):
+                      numeric=False, min_level_n=MIN_LEVEL_N):
     covariates = _as_list(covariates, "covariates")
     _check_frame(students, what)
     _require(students, [group] + covariates, what)
@@ -29,6 +29,8 @@ def _two_group_sample(students, *, group, reference, comparison, covariates, cat
         students, group=group, covariates=covariates, outcome=outcome, good=good, what=what,
         groups=[reference, comparison], numeric=numeric,
     )
+    if not keep.any():
+        raise _no_one_left(what, covariates, excluded)
     present = students.loc[keep, group]
     for name, label in ((reference, "reference"), (comparison, "comparison")):
         if not (present == name).any():
@@ -36,7 +38,9 @@ def _two_group_sample(students, *, group, reference, comparison, covariates, cat
                 f"{what}: no students of the {label} group {name!r} (column {group!r}) with an outcome and all "
                 f"covariates; groups in the data: {', '.join(sorted(set(students[group].dropna().astype(str))))}."
             )
-    design = encode_design(students, covariates, categorical=_as_list(categorical, "categorical"), keep=keep, what=what)
+    # a level is sparse when either group has too few students in it (each group's model needs it)
+    design = encode_design(students, covariates, categorical=_as_list(categorical, "categorical"), keep=keep, what=what,
+                           min_level_n=min_level_n, outcome=y_all, within=(students[group] == comparison).to_numpy())
     y = y_all[design.keep].astype(np.float64)
     in_comparison = (students.loc[design.keep, group] == comparison).to_numpy(dtype=bool)
     return design, y, in_comparison, excluded, covariates
@@ -54,6 +58,7 @@ def oaxaca_blinder(
     good: Sequence[str] = DEFAULT_GOOD_HONOURS,
     n_boot: int = 0,
     seed: int = 2024,
+    min_level_n: int | None = MIN_LEVEL_N,
 ) -> pd.DataFrame:
     """Oaxaca-Blinder decomposition of the gap on the linear probability model.
 
@@ -76,6 +81,9 @@ def oaxaca_blinder(
     n_boot : int, default 0
         Bootstrap replications for standard errors (statsmodels' bootstrap); 0 skips them.
     seed : int, default 2024
+    min_level_n : int or None, default 10
+        A level of a categorical covariate with fewer students in either group (or all with the same outcome)
+        is merged (:mod:`rmresearch.stats.design`); ``attrs["merged"]`` lists the merges.
 
     Returns
     -------
@@ -114,19 +122,30 @@ def oaxaca_blinder(
     design, y, in_comparison, excluded, covariates = _two_group_sample(
         students, group=group, reference=reference, comparison=comparison, covariates=covariates,
         categorical=categorical, outcome=outcome, good=good, what="oaxaca_blinder", numeric=True,
+        min_level_n=min_level_n,
     )
     X = design.X
     # Indicator column 1 for the comparison group: statsmodels splits on np.unique, so
     # group "0" (the reference) is the first group and the gap is reference minus comparison.
     exog = np.column_stack([X, in_comparison.astype(np.float64)])
     bifurcate = exog.shape[1] - 1
+    from statsmodels.tools.sm_exceptions import SingularMatrixWarning
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        model = OaxacaBlinder(y, exog, bifurcate, hasconst=True, swap=False, rng=np.random.default_rng(seed))
-        two = model.two_fold(std=n_boot > 0, n=n_boot or None)
-        diff = model.exog_f_mean - model.exog_s_mean
-        per_var_explained = diff * model.t_params
-        three = model.three_fold(std=n_boot > 0, n=n_boot or None)
+        warnings.simplefilter("error", SingularMatrixWarning)
+        try:
+            model = OaxacaBlinder(y, exog, bifurcate, hasconst=True, swap=False, rng=np.random.default_rng(seed))
+            two = model.two_fold(std=n_boot > 0, n=n_boot or None)
+            diff = model.exog_f_mean - model.exog_s_mean
+            per_var_explained = diff * model.t_params
+            three = model.three_fold(std=n_boot > 0, n=n_boot or None)
+        except (SingularMatrixWarning, np.linalg.LinAlgError):
+            after = " after merging sparse levels" if design.merged else ""
+            raise AnalysisError(
+                f"oaxaca_blinder: the regressions cannot be estimated{after}: in one group a covariate takes a single "
+                "value or is a combination of others; set fewer covariates."
+            ) from None
     unexplained, explained, gap = two.params
     endow, coef, inter, _ = three.params
     se2 = list(two.std) if two.std is not None else [np.nan] * 3
@@ -148,6 +167,8 @@ def oaxaca_blinder(
             "helpers": helpers, "derived": {"estimate_pp": derived, "se_pp": derived}, "group": group,
             "reference": reference, "comparison": comparison}
     table = _attach(table, excluded=excluded, spec=spec)
+    table.attrs["merged"] = list(design.merged)
+    table.attrs["min_level_n"] = min_level_n
     table.attrs["model"] = {"pooled_coefficients": dict(zip(design.names, map(float, model.t_params)))}
     return table
 
@@ -168,13 +189,13 @@ def _decomposition_bases(table: pd.DataFrame, y: np.ndarray, in_comparison: np.n
     return [("reference_n", None), ("comparison_n", None)], []
 
 
-def _fairlie_parts(Xa, ya, Xb, yb, blocks, order_blocks, rng, n_draws, coefficients, what, names):
+def _fairlie_parts(Xa, ya, Xb, yb, blocks, order_blocks, rng, n_draws, coefficients, what, names, merged=False):
     """Total explained part and per-block contributions (averaged over draws)."""
     if coefficients == "reference":
-        beta = np.asarray(_fit_logit(ya > 0.5, Xa, what, names).params)
+        beta = np.asarray(_fit_logit(ya > 0.5, Xa, what, names, merged=merged).params)
     else:  # pooled, with an indicator for the comparison group (left out of the predictions)
         Xp = np.column_stack([np.vstack([Xa, Xb]), np.r_[np.zeros(len(Xa)), np.ones(len(Xb))]])
-        beta = np.asarray(_fit_logit(np.r_[ya, yb] > 0.5, Xp, what, names + ["comparison"]).params)[:-1]
+        beta = np.asarray(_fit_logit(np.r_[ya, yb] > 0.5, Xp, what, names + ["comparison"], merged=merged).params)[:-1]
     eta_a, eta_b = Xa @ beta, Xb @ beta
     pa, pb = special.expit(eta_a), special.expit(eta_b)
     explained = pa.mean() - pb.mean()
@@ -217,6 +238,7 @@ def fairlie(
     seed: int = 2024,
     outcome: str | None = None,
     good: Sequence[str] = DEFAULT_GOOD_HONOURS,
+    min_level_n: int | None = MIN_LEVEL_N,
 ) -> pd.DataFrame:
     """Fairlie's non-linear decomposition of the gap for the logit model.
 
@@ -239,6 +261,8 @@ def fairlie(
     alpha : float, default 0.05
     seed : int, default 2024
         Everything random (subsamples, orders, bootstrap) follows this seed.
+    min_level_n : int or None, default 10
+        As :func:`oaxaca_blinder`.
 
     Returns
     -------
@@ -275,7 +299,7 @@ def fairlie(
             raise AnalysisError(f"fairlie: {name} must be a whole number of at least {low}, not {value!r}.")
     design, y, in_comparison, excluded, covariates = _two_group_sample(
         students, group=group, reference=reference, comparison=comparison, covariates=covariates,
-        categorical=categorical, outcome=outcome, good=good, what="fairlie",
+        categorical=categorical, outcome=outcome, good=good, what="fairlie", min_level_n=min_level_n,
     )
     X = design.X
     Xa, ya = X[~in_comparison], y[~in_comparison]
@@ -283,7 +307,7 @@ def fairlie(
     rng = np.random.default_rng(seed)
     what = "fairlie"
     explained, contrib, sum_draws = _fairlie_parts(
-        Xa, ya, Xb, yb, design.blocks, covariates, rng, n_draws, coefficients, what, design.names
+        Xa, ya, Xb, yb, design.blocks, covariates, rng, n_draws, coefficients, what, design.names, bool(design.merged)
     )
     gap = ya.mean() - yb.mean()
     estimates = np.r_[gap, explained, gap - explained, contrib]
@@ -320,6 +344,8 @@ def fairlie(
             "helpers": helpers, "derived": {c: derived for c in ("estimate_pp", "ci_low", "ci_high")}, "group": group,
             "reference": reference, "comparison": comparison}
     table = _attach(table, excluded=excluded, spec=spec)
+    table.attrs["merged"] = list(design.merged)
+    table.attrs["min_level_n"] = min_level_n
     table.attrs["sum_of_contributions_pp"] = 100 * float(contrib.sum())
     table.attrs["seed"] = seed
     return table

@@ -72,9 +72,15 @@ def _logit_class():
     return ChunkedLogit
 
 
-def _fit_logit(y: np.ndarray, X: np.ndarray, what: str, names: list[str]):
-    """statsmodels ``Logit`` by Newton's method on a numpy design (no formula parsing, no copies of the frame)."""
+def _fit_logit(y: np.ndarray, X: np.ndarray, what: str, names: list[str], merged: bool = False):
+    """statsmodels ``Logit`` by Newton's method on a numpy design (no formula parsing, no copies of the frame).
+
+    ``merged``: sparse levels were merged already (the messages say so, and do not suggest it again).
+    """
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+
+    after = " after merging sparse levels" if merged else ""
+    advice = "drop a covariate or set fewer covariates" if merged else "merge small levels or drop a covariate"
 
     zero_cols = [names[j] for j in range(1, X.shape[1]) if not X[:, j].any()]
     if zero_cols:
@@ -98,12 +104,12 @@ def _fit_logit(y: np.ndarray, X: np.ndarray, what: str, names: list[str]):
             result = model.fit(method="newton", disp=False, maxiter=100)
         except (PerfectSeparationWarning, np.linalg.LinAlgError) as exc:
             raise AnalysisError(
-                f"{what}: the logistic regression cannot be estimated ({exc}). A covariate level or a group may "
+                f"{what}: the logistic regression cannot be estimated{after} ({exc}). A covariate level or a group may "
                 "predict the outcome perfectly (e.g. every student in it has good honours), or covariates are "
                 "collinear: merge small levels (faculties, bands) or drop a covariate."
             ) from None
     if not result.mle_retvals.get("converged", True) or not np.all(np.isfinite(result.params)):
-        raise AnalysisError(f"{what}: the logistic regression did not converge; merge small levels or drop a covariate.")
+        raise AnalysisError(f"{what}: the logistic regression did not converge{after}; {advice}.")
     return result
 
 

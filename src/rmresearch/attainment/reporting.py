@@ -9,9 +9,9 @@ from typing import Any
 import pandas as pd
 
 from ..errors import AnalysisError
-from ._common import ATTRS
+from ._common import ATTRS, COVARIATE_LABELS
 
-__all__ = ["exclusions", "disclose_attainment", "record_pp", "group_row", "gap_sentence", "show_sentences"]
+__all__ = ["exclusions", "disclose_attainment", "record_pp", "group_row", "gap_sentence", "show_sentences", "model_notes", "covariates_phrase"]
 
 
 def exclusions(result: pd.DataFrame) -> pd.DataFrame:
@@ -235,3 +235,55 @@ def show_sentences(lines: Sequence[str]) -> None:
         print("\n\n".join(lines))
         return
     display(Markdown("\n\n".join(lines)))
+
+
+def covariates_phrase(covariates: Sequence[str], *, left_out: Sequence[str] = ()) -> str:
+    """The covariates of a model in words, for a label ("entry tariff, age, sex and faculty").
+
+    >>> covariates_phrase(["tariff", "age_on_entry", "sex", "imd_quintile"])
+    'entry tariff, age, sex and deprivation'
+    >>> covariates_phrase(["tariff", "disability"], left_out=["disability"])
+    'entry tariff'
+    """
+    words = [COVARIATE_LABELS.get(c, str(c).replace("_", " ")) for c in covariates if c not in set(left_out)]
+    if not words:
+        return "no characteristics"
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def model_notes(*tables: pd.DataFrame, rules: Any = None) -> list[str]:
+    """Sentences for under a model's table: which sparse levels were merged, which groups left out (rounded counts).
+
+    Reads ``attrs["merged"]`` and ``attrs["groups_left_out"]`` of :func:`adjusted_gap`, :func:`oaxaca_blinder` and
+    :func:`fairlie` results; a merge found in several tables is said once.
+
+    >>> from rmresearch.stats.design import Merge
+    >>> table = pd.DataFrame()
+    >>> table.attrs.update(min_level_n=10, merged=[Merge("faculty", ("Vet",), "Other faculties", 12)],
+    ...                    groups_left_out=Merge("ethnicity_group", ("Other",), "", 1))
+    >>> for line in model_notes(table, table): print(line)
+    Faculty: Vet (about 10 students) is merged into 'Other faculties' in the model, because a level with fewer than 10 students, or whose students all had the same outcome, cannot be estimated.
+    Ethnicity group: Other (a few students) is left out of the model: fewer than 10 students, or all with the same outcome, so its adjusted gap cannot be estimated.
+    """
+    from ..disclosure import _resolve_rules, hesa_round
+    from ..stats.design import merge_sentences
+
+    round_to = int(getattr(_resolve_rules(rules), "round_to", 5) or 5)
+    labels = {c: w[0].upper() + w[1:] for c, w in COVARIATE_LABELS.items()}
+    seen, lines = set(), []
+    for table in tables:
+        min_n = table.attrs.get("min_level_n")
+        for merge in table.attrs.get("merged") or []:
+            if (merge.column, merge.levels, merge.into) not in seen:
+                seen.add((merge.column, merge.levels, merge.into))
+                lines += merge_sentences([merge], min_n=min_n, round_to=round_to, labels=labels)
+        left = table.attrs.get("groups_left_out")
+        if left is not None and (left.column, left.levels) not in seen:
+            seen.add((left.column, left.levels))
+            rounded = hesa_round(left.n, round_to)
+            about = f"about {rounded:,} students" if rounded >= round_to else "a few students"
+            names = " and ".join(map(str, left.levels))
+            lines.append(f"{left.column.replace('_', ' ').capitalize()}: {names} ({about}) "
+                         f"{'is' if len(left.levels) == 1 else 'are'} left out of the model: fewer than {min_n} "
+                         "students, or all with the same outcome, so its adjusted gap cannot be estimated.")
+    return lines
