@@ -69,9 +69,9 @@ def collect_results(sources: list[str | Path]) -> pd.DataFrame:
 
 
 def _basis(rec: dict) -> str:
-    """What a recorded result counts: ``activity`` (programme activity, exact) or ``people`` (the default)."""
-    basis = rec.get("basis")
-    return basis if isinstance(basis, str) and basis else "people"
+    """What a recorded result's n counts: ``activity`` (programme activity, shown exactly) or ``people`` (anything
+    else, rounded and suppressed under the cohort's rules)."""
+    return "activity" if rec.get("basis") == "activity" else "people"
 
 
 def trend_table(results: pd.DataFrame, *, measures: dict[str, str] | None = None) -> pd.DataFrame:
