@@ -127,25 +127,8 @@ def adjusted_gap(
     cov = np.asarray(result.cov_params())
     group_cols = design.blocks[group]
     ames, ses, _, _ = _group_ames(design.X, beta, cov, group_cols)
-    z = stats.norm.isf(alpha / 2)
-    levels = design.levels[group]
-    g_values = grp[design.keep].to_numpy()
-    ref_mask = g_values == reference
-    n_ref, good_ref = int(ref_mask.sum()), int(y[ref_mask].sum())
-    rows = []
-    for level, ame, se in zip(levels[1:], ames, ses):
-        mask = g_values == level
-        n_g, good_g = int(mask.sum()), int(y[mask].sum())
-        raw = 100 * (good_ref / n_ref - good_g / n_g)
-        adj = -100 * ame
-        p_value = 2 * stats.norm.sf(abs(ame / se)) if se > 0 else np.nan
-        rows.append({
-            group: level, "n": n_g, "good": good_g, "reference_n": n_ref, "reference_good": good_ref,
-            "raw_gap_pp": raw, "adjusted_gap_pp": adj, "se_pp": 100 * se,
-            "ci_low": adj - z * 100 * se, "ci_high": adj + z * 100 * se, "p_value": p_value,
-            "significant": bool(p_value < alpha), "explained_pp": raw - adj,
-        })
-    table = pd.DataFrame(rows)
+    table = _gap_rows(grp[design.keep].to_numpy(), y, design.levels[group], ames, ses, group=group,
+                      reference=reference, alpha=alpha)
     derived = [("n", "good"), ("reference_n", "reference_good")]
     spec = {
         "kind": "adjusted", "counts": ["n", "good", "reference_n", "reference_good"], "rates": {},
@@ -165,3 +148,25 @@ def adjusted_gap(
         "base_levels": {k: v[0] for k, v in design.levels.items()},
     }
     return table
+
+
+def _gap_rows(g_values: np.ndarray, y: np.ndarray, levels: list, ames, ses, *, group: str, reference: str,
+              alpha: float) -> pd.DataFrame:
+    """One row per group other than the reference (the first level): raw and adjusted gap with its interval."""
+    z = stats.norm.isf(alpha / 2)
+    ref_mask = g_values == reference
+    n_ref, good_ref = int(ref_mask.sum()), int(y[ref_mask].sum())
+    rows = []
+    for level, ame, se in zip(levels[1:], ames, ses):
+        mask = g_values == level
+        n_g, good_g = int(mask.sum()), int(y[mask].sum())
+        raw = 100 * (good_ref / n_ref - good_g / n_g)
+        adj = -100 * ame
+        p_value = 2 * stats.norm.sf(abs(ame / se)) if se > 0 else np.nan
+        rows.append({
+            group: level, "n": n_g, "good": good_g, "reference_n": n_ref, "reference_good": good_ref,
+            "raw_gap_pp": raw, "adjusted_gap_pp": adj, "se_pp": 100 * se,
+            "ci_low": adj - z * 100 * se, "ci_high": adj + z * 100 * se, "p_value": p_value,
+            "significant": bool(p_value < alpha), "explained_pp": raw - adj,
+        })
+    return pd.DataFrame(rows)
