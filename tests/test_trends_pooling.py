@@ -33,6 +33,22 @@ def test_eb_matches_a_hand_computed_dersimonian_laird_shrinkage():
     assert p.mean_ci_low == pytest.approx(0.1709291 - 1.959964 * 0.007188545 ** 0.5, rel=1e-5)
 
 
+def test_eb_matches_metafor_on_the_bcg_vaccine_trials():
+    # R: library(metafor); dat <- escalc(measure="RR", ai=tpos, bi=tneg, ci=cpos, di=cneg, data=dat.bcg)
+    #    rma(yi, vi, data=dat, method="DL")  ->  tau^2 = 0.3088, estimate = -0.7141, se = 0.1787
+    bcg = np.array([[4, 119, 11, 128], [6, 300, 29, 274], [3, 228, 11, 209], [62, 13536, 248, 12619],
+                    [33, 5036, 47, 5761], [180, 1361, 372, 1079], [8, 2537, 10, 619], [505, 87886, 499, 87892],
+                    [29, 7470, 45, 7232], [17, 1699, 65, 1600], [186, 50448, 141, 27197], [5, 2493, 3, 2338],
+                    [27, 16886, 29, 17825]], dtype=float)
+    tpos, tneg, cpos, cneg = bcg.T
+    yi = np.log(tpos / (tpos + tneg)) - np.log(cpos / (cpos + cneg))
+    vi = 1 / tpos - 1 / (tpos + tneg) + 1 / cpos - 1 / (cpos + cneg)
+    p = pooled_estimates([f"trial {i}" for i in range(1, 14)], yi, np.sqrt(vi))
+    assert p.between_sd ** 2 == pytest.approx(0.3088, abs=5e-5)
+    assert p.mean == pytest.approx(-0.7141, abs=5e-5)
+    assert (p.mean_ci_high - p.mean) / 1.959964 == pytest.approx(0.1787, abs=5e-5)
+
+
 def test_eb_equal_cohorts_without_heterogeneity_all_equal_the_pooled_mean():
     p = pooled_estimates(["a", "b", "c"], [2.5, 2.5, 2.5], [0.4, 0.4, 0.4])
     assert p.between_sd == 0.0
