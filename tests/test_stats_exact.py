@@ -52,7 +52,7 @@ CLOPPER_PEARSON = [
     ((81, 263), (0.2527367456, 0.3676219226)),
 ]
 
-# (good_ref, n_ref, good, n): R fisher.test p, fmid
+# (good_ref, n_ref, good, n): R fisher.test p, fmid. The first is Fisher's (1935) lady tasting tea, two-sided p 0.486.
 FISHER = [
     ((3, 4, 1, 4), 0.4857142857, 0.3714285714),
     ((9, 10, 3, 10), 0.0197666111, 0.01500357228),
