@@ -204,7 +204,7 @@ def test_pooled_table_pools_rates_and_estimates_and_names_what_it_left_out():
     assert any(s.startswith("rates: logistic model") for s in out.methods)
     text = trends.pooling_methods(out, 2)
     assert text.startswith("Partially pooled estimates (shrunk toward the average of all cohorts)")
-    assert "standard errors are read back" in text and "not pooled, fewer than two cohorts" in text
+    assert "The standard errors of measures other than rates are read back" in text and "not pooled, fewer than two cohorts" in text
 
 
 def test_pooled_table_ratios_are_pooled_on_the_log_scale():
@@ -212,7 +212,10 @@ def test_pooled_table_ratios_are_pooled_on_the_log_scale():
         _result("a", "2021", "promotion_relative_likelihood", 2.0, kind="estimate", ci=(1.0, 4.0), decimals=2),
         _result("b", "2022", "promotion_relative_likelihood", 0.5, kind="estimate", ci=(0.25, 1.0), decimals=2),
     ], columns=trends.COLUMNS)
-    out = trends.pooled_table(found).table
+    pooled = trends.pooled_table(found)
+    out = pooled.table
+    assert pooled.methods == ["ratios: empirical Bayes (normal-normal model), between-cohort variance by DerSimonian "
+                              "and Laird (method of moments), statsmodels combine_effects on the log scale"]
     eb = pooled_estimates(["a", "b"], np.log([2.0, 0.5]), se_from_interval([1.0, 0.25], [4.0, 1.0], log=True)).table
     assert out["pooled"].tolist() == [f"{np.exp(v):.2f}" for v in eb["pooled"]]
 

@@ -26,7 +26,8 @@ N_CAPTIONS = {"people": "the people or person-years each rests on, rounded as in
 LOG_SCALE_MEASURES = frozenset({"promotion_relative_likelihood"})
 
 __all__ = ["results_sources", "collect_results", "trend_table", "trend_figure", "TREND_MEASURES", "PooledTrends",
-           "pooled_table", "pooling_requested", "pooling_methods", "has_pooled", "disclose_by_basis", "N_CAPTIONS", "figure_alt", "POOLED_LABEL", "LOG_SCALE_MEASURES"]
+           "pooled_table", "pooling_requested", "pooling_methods", "has_pooled", "disclose_by_basis", "N_CAPTIONS",
+           "figure_alt", "POOLED_LABEL", "LOG_SCALE_MEASURES"]
 
 SOURCES_ENV = "RMRESEARCH_TRENDS_SOURCES"
 COLUMNS = ["cohort", "title", "start_date", "notebook", "key", "label", "kind", "value", "ci_low", "ci_high", "n",
@@ -175,7 +176,8 @@ def figure_alt(results: pd.DataFrame, key: str, pooled: pd.DataFrame | None = No
     drawn = rows.loc[~rows["suppressed"].astype(bool) & rows["value"].notna()]
     hidden = len(rows) - len(drawn)
     with_ci = int((drawn["ci_low"].notna() & drawn["ci_high"].notna()).sum())
-    text = (f"{TREND_MEASURES.get(key, key)}, one point per cohort for {len(rows)} cohort{'s' if len(rows) != 1 else ''}"
+    plural = "s" if len(rows) != 1 else ""
+    text = (f"{TREND_MEASURES.get(key, key)}, one point per cohort for {len(rows)} cohort{plural}"
             + (f" ({len(drawn)} drawn, {hidden} suppressed)" if hidden else ""))
     if with_ci:
         text += (", with its 95% interval" if with_ci == len(drawn) == 1 else ", with 95% intervals"
@@ -209,10 +211,14 @@ def _draw_pooled(ax, pooled: pd.DataFrame, key: str, positions: dict, rows: pd.D
 
 
 class PooledTrends(NamedTuple):
-    """:func:`pooled_table`'s answer: ``table`` (for ``disclose(..., counts=["n"])``), the ``methods`` used (one
-    line per kind of measure), ``left_out`` (one sentence per measure or cohort not pooled, and why), ``spread``
-    (one sentence per pooled measure: how much the cohorts differ beyond chance) and ``values``: the pooled numbers (``key``, ``cohort``, ``pooled``, ``ci_low``, ``ci_high``, on the scale the
-    results were recorded on) for :func:`trend_figure`."""
+    """:func:`pooled_table`'s answer.
+
+    ``table`` (for :func:`disclose_by_basis`); ``methods``, one line per kind of measure (rates, other measures,
+    ratios); ``left_out``, one sentence per measure or cohort not pooled, and why; ``spread``, one sentence per
+    pooled measure on how much the cohorts differ beyond chance; ``values``, the pooled numbers (``key``,
+    ``cohort``, ``pooled``, ``ci_low``, ``ci_high``, on the scale the results were recorded on) for
+    :func:`trend_figure`.
+    """
 
     table: pd.DataFrame
     methods: list[str]
@@ -247,7 +253,8 @@ def _usable(rows: pd.DataFrame, kind: str) -> pd.Series:
     ok = ~rows["suppressed"].astype(bool) & rows["value"].notna()
     if kind == "rate":
         return ok & rows["n"].notna() & (pd.to_numeric(rows["n"], errors="coerce") > 0)
-    return ok & rows["ci_low"].notna() & rows["ci_high"].notna() & (rows["ci_high"] > rows["ci_low"])
+    low, high = (pd.to_numeric(rows[c], errors="coerce").astype(float) for c in ("ci_low", "ci_high"))
+    return ok & low.notna() & high.notna() & (high > low)
 
 
 def _pool_measure(key: str, rows: pd.DataFrame, kind: str, alpha: float):
@@ -280,7 +287,9 @@ def pooled_table(results: pd.DataFrame, *, measures: dict[str, str] | None = Non
     with fewer than two cohorts left is not pooled.
 
     The table's columns: ``measure``, ``cohort``, ``result`` (as recorded), ``pooled``, ``pooled_interval`` and
-    ``n`` (as recorded, already rounded). Raises :class:`~rmresearch.errors.AnalysisError` when fewer than two
+    ``n`` (as recorded: rounded for people, exact for programme activity) and ``basis``. A rate's count of events
+    is its recorded rate times its recorded n, to the nearest whole number.
+    Raises :class:`~rmresearch.errors.AnalysisError` when fewer than two
     cohorts have results, or no measure could be pooled.
     """
     from .results import format_value
@@ -311,7 +320,8 @@ def pooled_table(results: pd.DataFrame, *, measures: dict[str, str] | None = Non
         except AnalysisError as exc:
             left_out.append(f"{title}: not pooled ({exc})")
             continue
-        methods["rates" if kind == "rate" else "other measures"] = pooled.method
+        what = "rates" if kind == "rate" else "ratios" if key in LOG_SCALE_MEASURES else "other measures"
+        methods[what] = pooled.method
         spread.append(_spread_sentence(title, key, kind, pooled, rows))
         for rec, p in zip(rows.to_dict("records"), pooled.table.itertuples(index=False)):
             spec = {"kind": kind, "decimals": int(rec["decimals"]) if pd.notna(rec.get("decimals")) else 1,
@@ -327,7 +337,7 @@ def pooled_table(results: pd.DataFrame, *, measures: dict[str, str] | None = Non
                             + (f" ({' '.join(left_out)})" if left_out else "."))
     table = pd.DataFrame(rows_out, columns=["measure", "cohort", "result", "pooled", "pooled_interval", "n", "basis"])
     table["n"] = table["n"].astype("Int64")
-    order = [m for m in ("rates", "other measures") if m in methods]
+    order = [m for m in ("rates", "other measures", "ratios") if m in methods]
     return PooledTrends(table, [f"{m}: {methods[m]}" for m in order], left_out, spread,
                         pd.DataFrame(values, columns=["key", "cohort", "pooled", "ci_low", "ci_high"]))
 
@@ -357,8 +367,8 @@ def pooling_methods(pooled: PooledTrends, n_cohorts: int) -> str:
     return (f"Partially pooled estimates (shrunk toward the average of all cohorts) borrow strength across the "
             f"{n_cohorts} cohorts: each cohort's value moves toward the average of all cohorts, the more so the "
             "smaller the cohort and the more alike the cohorts are. Methods: " + "; ".join(pooled.methods) + "."
-            + (" Other measures' standard errors are read back from each cohort's 95% interval."
-               if any(m.startswith("other") for m in pooled.methods) else "")
+            + (" The standard errors of measures other than rates are read back from each cohort's 95% interval."
+               if any(not m.startswith("rates") for m in pooled.methods) else "")
             + " With few cohorts the spread between them is poorly estimated and the "
             "pooled values lean on the model's assumptions: read them beside the cohorts' own values, not instead "
             "of them. " + " ".join(pooled.spread + pooled.left_out)).strip()

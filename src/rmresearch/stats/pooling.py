@@ -99,7 +99,8 @@ def _rate_inputs(events, n, k: int) -> tuple[np.ndarray, np.ndarray]:
     nn = np.asarray(n, dtype=float)
     if ev.shape != (k,) or nn.shape != (k,):
         raise AnalysisError(f"pooled_rates: give one count of events and one n per cohort ({k} cohorts).")
-    if not (np.all(np.isfinite(ev)) and np.all(np.isfinite(nn))) or np.any(ev != np.round(ev)) or np.any(nn != np.round(nn)):
+    finite = np.all(np.isfinite(ev)) and np.all(np.isfinite(nn))
+    if not finite or np.any(ev != np.round(ev)) or np.any(nn != np.round(nn)):
         raise AnalysisError("pooled_rates: events and n must be whole numbers of people (or pairs), not "
                             f"{ev.tolist()} out of {nn.tolist()}.")
     if np.any(nn < 1) or np.any(ev < 0) or np.any(ev > nn):
@@ -239,7 +240,8 @@ def pooled_estimates(cohorts: Sequence, estimates: Sequence, se: Sequence, *, al
         raise AnalysisError(f"pooled_estimates: give one estimate and one standard error per cohort ({len(names)}).")
     if not (np.all(np.isfinite(y)) and np.all(np.isfinite(s)) and np.all(s > 0)):
         raise AnalysisError("pooled_estimates: every cohort needs a finite estimate and a standard error above 0 "
-                            f"(an interval of some width), not estimates {y.tolist()} with standard errors {s.tolist()}.")
+                            f"(an interval of some width), not estimates {y.tolist()} with standard errors "
+                            f"{s.tolist()}.")
     v = s ** 2
     # with identical cohorts (Q = 0) statsmodels divides by zero in statistics not used here (I^2, the HKSJ scale)
     with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
@@ -248,7 +250,8 @@ def pooled_estimates(cohorts: Sequence, estimates: Sequence, se: Sequence, *, al
         try:
             res = combine_effects(y, v, method_re=method, alpha=alpha)
         except (Warning, np.linalg.LinAlgError, FloatingPointError) as exc:
-            raise AnalysisError(f"partial pooling: the between-cohort variance could not be estimated ({exc}).") from None
+            raise AnalysisError(f"partial pooling: the between-cohort variance could not be estimated "
+                                f"({exc}).") from None
     # statsmodels leaves the DerSimonian-Laird moment estimate untruncated; below 0 it is 0, and the random-effects
     # mean is then the fixed-effect (inverse-variance) mean
     tau2 = max(float(res.tau2), 0.0)
