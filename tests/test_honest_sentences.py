@@ -177,3 +177,13 @@ def test_a_recorded_estimate_that_rounds_to_zero_is_written_without_a_minus_sign
                      n_of="students", label="Adjusted gap")
     assert gap["display"] == "0.0 pp"
     assert sentence(gap) == ("Adjusted gap: 0.0 pp (95% confidence interval -2.0 to 2.0 pp; based on about 400 students).")
+
+
+def test_a_rounded_count_of_people_is_said_to_be_about_and_an_exact_count_is_not():
+    from rmresearch.results import Recorder, sentence
+
+    public, internal = Recorder(), Recorder(rules=DisclosureRules(audience="internal"))
+    assert sentence(public.record("seen", 24, kind="count", label="Participants interviewed")) == \
+        "Participants interviewed: about 25."  # 24 rounds to 25: the sentence may not state it as exact
+    assert sentence(public.record("pairs", 12, kind="count", basis="activity", label="Mentoring pairs")) == "Mentoring pairs: 12."
+    assert sentence(internal.record("seen", 24, kind="count", label="Participants interviewed")) == "Participants interviewed: 24."

@@ -373,6 +373,9 @@ def sentence(result: dict[str, Any]) -> str:
     'Relative likelihood of promotion, White to BAME staff: 1.42 (95% confidence interval 1.05 to 1.90; based on about 60 staff).'
     >>> sentence(rec.record("done", 7 / 12, kind="rate", n=12, n_of="pairs", label="Pairs that completed"))
     'Pairs that completed: not shown, because it rests on fewer than 23 pairs.'
+    >>> sentence(rec.record("seen", 24, kind="count", label="Participants interviewed")), sentence(rec.record(
+    ...     "pairs", 12, kind="count", basis="activity", label="Mentoring pairs"))
+    ('Participants interviewed: about 25.', 'Mentoring pairs: 12.')
     """
     label = result["label"]
     n_of = result.get("n_of") or "people"
@@ -386,7 +389,10 @@ def sentence(result: dict[str, Any]) -> str:
     if result.get("sentence"):
         return result["sentence"].format(value=result["display"], ci=ci, n=n_text, n_of=n_of, label=label)
     details = "; ".join(x for x in (ci, f"based on {n_text} {n_of}" if n_text and result["kind"] != "count" else "") if x)
-    return f"{label}: {result['display']}" + (f" ({details})" if details else "") + "."
+    shown = result["display"]
+    if result["kind"] == "count" and not exact:
+        shown = f"about {shown}"  # a count of people in a public report is rounded: say so
+    return f"{label}: {shown}" + (f" ({details})" if details else "") + "."
 
 
 # ---------------------------------------------------------------------- module-level recorder
