@@ -254,3 +254,17 @@ def test_the_pilot_themes_per_audience(tmp_path):
     assert re.search(r"P01 Senior leader White", matrix)
     for page in ("report.html", "index.html", "02_themes.html"):
         assert "Internal report: exact small counts; not for publication." in text((folder / page).read_text()), page
+
+
+def test_the_command_line_refuses_an_audience_the_cohort_file_does_not_set(demo_copy, capsys, monkeypatch):
+    from rmresearch.cli import main
+
+    monkeypatch.chdir(demo_copy)
+    assert main(["report", "--cohort", "demo", "--audience", "internal", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "--audience internal but demo.yml sets options.disclosure.audience: public" in err
+    path = demo_copy / "cohorts" / "demo.yml"
+    path.write_text(path.read_text().replace("    style: hesa\n", "    style: hesa\n    audience: internal\n", 1))
+    assert main(["report", "--cohort", "demo", "--release", "--no-progress"]) == 2
+    assert "cannot be released to the public" in capsys.readouterr().err
+    assert not (demo_copy / "reports" / "demo" / "report.html").exists()  # refused before anything ran
