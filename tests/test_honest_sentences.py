@@ -187,3 +187,13 @@ def test_a_rounded_count_of_people_is_said_to_be_about_and_an_exact_count_is_not
         "Participants interviewed: about 25."  # 24 rounds to 25: the sentence may not state it as exact
     assert sentence(public.record("pairs", 12, kind="count", basis="activity", label="Mentoring pairs")) == "Mentoring pairs: 12."
     assert sentence(internal.record("seen", 24, kind="count", label="Participants interviewed")) == "Participants interviewed: 24."
+
+
+def test_labels_in_sentences_are_capitalised_without_lowering_acronyms():
+    from rmresearch.progression import disclose_cox
+    from rmresearch.progression.detectable import hazard_ratio_lines
+
+    effect = pd.DataFrame({"covariate": ["mentored"], "hazard_ratio": [2.3], "ci_low": [0.56], "ci_high": [9.4],
+                           "p_value": [0.26], "n": [85], "events": [10], "outcome": ["leaving, BAME staff"]})
+    line = hazard_ratio_lines(disclose_cox(effect), treated=10)[0]
+    assert line.startswith("- Leaving, BAME staff: the interval 0.56 to 9.40 includes 1.")  # str.capitalize gave "Bame"

@@ -77,13 +77,13 @@ def relative_likelihood_lines(
     """
     columns = [group, "denominator", "reference_denominator", "reference_rate", "relative_likelihood", "ci_low", "ci_high"]
     _require_columns(shown, [*columns, label], "relative_likelihood_lines")
-    from ..display import readable_value
+    from ..display import capitalise, readable_value
 
     lines = []
     for _, row in shown.iterrows():
         name = str(readable_value(row[group]))
         if label is not None:
-            name = f"{str(readable_value(row[label])).capitalize()}, {name}"
+            name = f"{capitalise(str(readable_value(row[label])))}, {name}"  # not str.capitalize: "BAME" stays
         low_ci, high_ci = _number(row["ci_low"]), _number(row["ci_high"])
         if math.isnan(_number(row["relative_likelihood"])) or math.isnan(low_ci) or math.isnan(high_ci):
             lines.append(f"- {name}: too few to say (the ratio is suppressed or undefined).")
@@ -153,10 +153,12 @@ def hazard_ratio_lines(
     words = dict(events_word or {})
     if treated is None:
         _require_columns(shown, ["mentored_n"], "hazard_ratio_lines (without treated=)")
+    from ..display import capitalise, readable_value
+
     lines = []
     for _, row in shown.iterrows():
         treated_n = _number(row["mentored_n"] if treated is None else treated)
-        name = str(row[label]).capitalize()
+        name = capitalise(str(readable_value(row[label])))
         low_ci, high_ci = _number(row["ci_low"]), _number(row["ci_high"])
         n, events = _number(row["n"]), _number(row["events"])
         if math.isnan(low_ci) or math.isnan(high_ci) or math.isnan(n) or n <= 0 or math.isnan(treated_n):
