@@ -233,7 +233,7 @@ def _check_follow_up(data: pd.DataFrame, *, duration: str, event: str, treatment
     >>> _check_follow_up(matched, duration="years_to_promotion", event="promoted", treatment="mentored")
     Traceback (most recent call last):
     ...
-    rmresearch.errors.AnalysisError: No mentored staff has been promoted yet: the follow-up is one year since they joined the scheme (the longest is one year), so a hazard ratio cannot be estimated.
+    rmresearch.errors.AnalysisError: No mentored staff has been promoted yet: the follow-up is one year since they joined the scheme, so a hazard ratio cannot be estimated.
     """
     happened = _HAPPENED.get(event, f"had the event {event!r}")
     events = data[event].astype(bool)
@@ -244,9 +244,10 @@ def _check_follow_up(data: pd.DataFrame, *, duration: str, event: str, treatment
         if longest == 0:
             raise AnalysisError(f"No {treatment} staff has {happened} yet: they joined the scheme in the last census "
                                 "year of the records, so there is no follow-up yet.")
+        longest_words = "" if _years(longest) == _years(typical) else f" (the longest is {_years(longest)})"
         raise AnalysisError(
-            f"No {treatment} staff has {happened} yet: the follow-up is {_years(typical)} since they joined the scheme "
-            f"(the longest is {_years(longest)}), so a hazard ratio cannot be estimated.")
+            f"No {treatment} staff has {happened} yet: the follow-up is {_years(typical)} since they joined the scheme"
+            f"{longest_words}, so a hazard ratio cannot be estimated.")
     if (~who).any() and not events[~who].any():
         raise AnalysisError(f"None of the matched comparison staff has {happened} in the follow-up, so a hazard ratio "
                             "cannot be estimated.")
