@@ -268,3 +268,20 @@ def test_the_command_line_refuses_an_audience_the_cohort_file_does_not_set(demo_
     assert main(["report", "--cohort", "demo", "--release", "--no-progress"]) == 2
     assert "cannot be released to the public" in capsys.readouterr().err
     assert not (demo_copy / "reports" / "demo" / "report.html").exists()  # refused before anything ran
+
+
+def test_trend_pages_drawn_from_an_internal_cohort_say_so_on_every_page(tmp_path):
+    from types import SimpleNamespace
+
+    from rmresearch.report.provenance import _versions
+    from rmresearch.report.render import RenderedNotebook
+    from rmresearch.report.trend_report import _write_trend_pages
+
+    configs = [SimpleNamespace(cohort="pilot", title="Pilot", institution="X", disclosure=INTERNAL)]
+    sections = [RenderedNotebook(id="s-90_trends", name="90_trends", title="Trends", body="<p>trend</p>")]
+    for audience, shown in (("internal", True), ("public", False)):
+        _write_trend_pages(tmp_path, configs, sections,
+                           {"versions": _versions(), "git_commit": None, "finished": "now", "audience": audience})
+        for page in ("report.html", "index.html", "90_trends.html"):
+            banner = "<strong>Internal report:</strong> exact small counts; not for publication."
+            assert (banner in (tmp_path / page).read_text()) is shown, (audience, page)

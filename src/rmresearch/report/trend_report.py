@@ -74,6 +74,8 @@ def build_trends(
         sections = _rendered_sections(staging, notebooks)
         record = {
             "cohorts": [c.cohort for c in configs],
+            # drawn from an internal cohort's (exact) results, the trends are internal too, and say so on every page
+            "audience": "internal" if any(c.disclosure.audience == "internal" for c in configs) else "public",
             "parameters": parameters | {"sources": sources},
             "started": started,
             "finished": _now(),
@@ -101,13 +103,14 @@ def _write_trend_pages(staging: Path, configs: list[CohortConfig], sections: lis
     rules_text = _rules_text(configs[0].disclosure)
     page = env.get_template("trends.html.j2").render(
         css=_css(), versions=versions, heading=heading, configs=configs, sections=sections, record=record,
-        rules_text=rules_text)
+        rules_text=rules_text, audience=record["audience"])
     atomic_write_text(staging / "report.html", page)
     atomic_write_text(staging / "index.html", env.get_template("index.html.j2").render(
         title=heading, subtitle=f"{len(configs)} cohort(s)", facts=[("Cohorts", ", ".join(c.cohort for c in configs)),
                                                                     ("Built", record["finished"])],
         summary=[], sections=[{"page": f"{s.name}.html", "title": s.title, "name": s.name} for s in sections],
-        commit=record["git_commit"], css=_css(), versions=versions, release=None, rules_text=rules_text))
+        commit=record["git_commit"], css=_css(), versions=versions, release=None, rules_text=rules_text,
+        audience=record["audience"]))
 
 
 def _audit_trends(audited: list[CohortConfig], staging: Path, out_dir: Path, root: Path, release: bool) -> None:
