@@ -182,3 +182,12 @@ def test_an_internal_report_shows_exact_counts_and_does_not_call_them_rounded():
     internal = disclose(raw, counts=["staff"], rules=DisclosureRules(audience="internal"))
     page = format_table(internal, caption="Staff by grade").to_html()
     assert "41" in page and "57" in page and "rounded" not in page
+
+
+def test_survey_change_columns_have_headers_in_words_and_their_p_values_show_less_than():
+    raw = pd.DataFrame({"group": ["senior_leader"], "n": [40], "mean_diff": [-0.004], "t": [2.1], "p_t": [0.0004],
+                        "w": [30.0], "p_w": [0.04], "p_t_adj": [0.0008], "p_w_adj": [0.08]})
+    cells = _cells(format_table(disclose(raw, counts=["n"]), decimals=2).to_html())
+    assert cells[:9] == ["Group", "n", "Mean change", "t", "p (t-test)", "W", "p (Wilcoxon)", "p (t-test, adjusted)",
+                         "p (Wilcoxon, adjusted)"]
+    assert cells[9:] == ["Senior leader", "40", "0.00", "2.10", "&lt; 0.001", "30.00", "0.040", "&lt; 0.001", "0.080"]
