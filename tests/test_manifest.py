@@ -237,3 +237,23 @@ def test_validate_warns_of_an_interviewer_not_in_the_transcript_and_a_manifest_n
     assert len(odd) == 1 and (odd[0].row, odd[0].column, odd[0].severity) == (2, "interviewer", "warning")
     assert "'Kofi Mensah'" in odd[0].message and "'Eleanor Bird'" in odd[0].message
     assert any("written before this manifest" in p.message and p.file == str(path) for p in problems)
+
+
+@pytest.mark.slow
+def test_a_wrong_interviewee_is_named_and_a_corrected_manifest_replaces_the_anonymised_one(tmp_path):
+    from rmresearch.anonymise.pipeline import anonymise_cohort
+
+    wrong = "interview_01.docx,P01,Eleanor Bird,\ninterview_02.txt,P15,Interviewer,\ninterview_03.vtt,P14,Eleanor Bird,\n"
+    config, _ = _pilot(tmp_path, wrong)
+    _, problems = validate_cohort(config)
+    silent = [p for p in problems if "never speaks" in p.message]
+    assert len(silent) == 1 and silent[0].column == "participant_id"
+    assert "names P15 as the interviewee of anonymised transcript interview_02, but P15 never speaks in it (P13 does)" \
+        in silent[0].message
+    path = tmp_path / "data/pilot/interview_manifest.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("P15", "P13"), encoding="utf-8")
+    anonymise_cohort(config, progress=False)  # the new anonymised manifest replaces the one kept from the last run
+    written = read_anonymised_manifest(config.outputs["anonymised"])
+    assert written["participant_id"].tolist() == ["P01", "P13", "P14"]
+    _, problems = validate_cohort(config)
+    assert not [p for p in problems if "never speaks" in p.message or "written before" in p.message]

@@ -501,6 +501,7 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
         # Anything else a researcher keeps in the folder stays; outputs of files no longer in raw go.
         keep = {p.name: p for p in out_dir.iterdir() if p.is_file() and not p.name.startswith(".")
                 and not p.name.endswith((".txt", ".log.csv"))} if out_dir.is_dir() else {}
+        keep = {n: p for n, p in keep.items() if n not in outputs}  # this run's anonymised manifest replaces the last
         try:
             staging.commit(journal, out_dir, outputs, {kpath: key.dumps(), rpath: review.dumps()}, keep=keep)
         except OSError as exc:

@@ -183,7 +183,7 @@ def manifest_problems(config, participant_ids: Iterable[str] | None = None) -> l
     path = config.inputs.get("interview_manifest")
     if path is not None:
         frame, found = read_manifest(path, participant_ids=participant_ids, transcripts=raw)
-        problems += found + _stale(config, Path(path))
+        problems += found + _stale(config, Path(path)) + _silent_interviewees(config, path, participant_ids)
         if "file" in frame.columns:
             entries = dict(zip(frame["file"], frame["participant_id"].astype(str)))
             interviewers = {f: (str(i), int(r)) for f, i, r in zip(frame["file"], frame["interviewer"], frame["_row"])
@@ -202,6 +202,32 @@ def manifest_problems(config, participant_ids: Iterable[str] | None = None) -> l
                                     f"speaker labels ({shown}), so their turns are not known; write the interviewer as "
                                     "the transcript labels them", row=interviewers[name][1], column="interviewer",
                                     severity="warning"))
+    return problems
+
+
+def _silent_interviewees(config, path, participant_ids) -> list[Problem]:
+    """A warning for each labelled transcript in which the manifest's interviewee never speaks (read from the
+    anonymised copies, where speakers are participant IDs): the wrong ID, or the wrong file."""
+    from .segments import load_documents, segment_document
+
+    manifest = read_anonymised_manifest(config.outputs["anonymised"]) if config.outputs.get("anonymised") else None
+    if manifest is None:
+        return []
+    try:
+        texts = load_documents(config.outputs["anonymised"])
+    except InputError:
+        return []
+    ids = None if participant_ids is None else set(map(str, participant_ids))
+    problems = []
+    for doc, pid, spoken in zip(manifest["document"], manifest["participant_id"], manifest["speaker_labels"]):
+        if pid is None or spoken != "yes" or doc not in texts:
+            continue
+        speaking = set(segment_document(texts[doc], document=doc, participant_ids=ids)["participant_id"].dropna())
+        if pid not in speaking:
+            heard = ", ".join(sorted(speaking)) or "no participant"
+            problems.append(Problem(str(path), f"the manifest names {pid} as the interviewee of anonymised transcript "
+                                    f"{doc}, but {pid} never speaks in it ({heard} does); check the participant ID and "
+                                    "the file name", column="participant_id", severity="warning"))
     return problems
 
 
