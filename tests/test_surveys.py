@@ -394,6 +394,7 @@ def test_likert_counts_and_chart_suppress_small_items(expected, instrument):
     ax = surveys.plot_likert(mixed).axes[0]
     texts = [t.get_text() for t in ax.texts]
     assert texts.count("suppressed (too few answers)") == 3  # the other three items are not drawn
+    assert ax.get_title(loc="left") == "50% agreed with the one item drawn"  # (20 agree + 10 strongly) / 60
     big = counts.copy()
     big[["n", *counts.columns[4:]]] = big[["n", *counts.columns[4:]]] * 10  # 60 answers: drawn
     ax = surveys.plot_likert(big).axes[0]

@@ -44,7 +44,7 @@ from .instruments import (
     load_instrument,
     project_instrument_folder,
 )
-from .likert import likert_counts, plot_likert
+from .likert import agreement_title, likert_counts, plot_likert
 from .responses import SurveyImport, load_surveys, read_responses, survey_instrument, survey_problems
 from .scoring import Scored, load_scored, reliability, require_waves, respondents, score, with_scale_titles
 

@@ -8,7 +8,7 @@ import pandas as pd
 from ..errors import AnalysisError
 from .instruments import Instrument
 
-__all__ = ["likert_counts", "plot_likert"]
+__all__ = ["likert_counts", "plot_likert", "agreement_title"]
 
 
 def likert_counts(responses: pd.DataFrame, instrument: Instrument, *, scale: str, wave: str | None = None) -> pd.DataFrame:
@@ -125,8 +125,7 @@ def plot_likert(counts: pd.DataFrame, *, rules=None, ax=None, title: str | None 
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colours]
     ax.legend(handles, option_cols, ncol=min(k, 5), loc="upper center", bbox_to_anchor=(0.5, -0.18 if len(labels) > 2 else -0.35), fontsize=9)
     if title is None and agreement:
-        low, high = min(agreement), max(agreement)
-        title = f"{low:.0f}% agreed with the item" if len(agreement) == 1 else f"Agreement ranged from {low:.0f}% to {high:.0f}% across the items"
+        title = agreement_title(agreement, items=len(rows))
     if title:
         ax.set_title(title)
     notes = []
@@ -137,3 +136,27 @@ def plot_likert(counts: pd.DataFrame, *, rules=None, ax=None, title: str | None 
     if notes:
         ax.figure.text(0.01, 0.0, " ".join(notes), fontsize=8, color="#555555")
     return ax.figure
+
+
+def agreement_title(agreement, *, items: int) -> str:
+    """The title of :func:`plot_likert`: agreement (percent) over the items drawn, true of the rounded figures.
+
+    ``agreement`` holds the agreeing share of each item drawn; ``items`` counts every item of the chart (drawn
+    or not), so that a chart with some items suppressed does not read as if it showed them all.
+
+    >>> agreement_title([62.4, 80.2, 71.0], items=3)
+    'Agreement ranged from 62% to 80% across the items'
+    >>> agreement_title([50.2, 49.8], items=2), agreement_title([70.0], items=1), agreement_title([70.0, 40.0], items=4)
+    ('50% agreed with each item', '70% agreed with the item', 'Agreement ranged from 40% to 70% across the 2 items drawn')
+    >>> agreement_title([70.0], items=4)
+    '70% agreed with the one item drawn'
+    """
+    shown = [round(float(a)) for a in agreement]
+    low, high = min(shown), max(shown)
+    drawn = len(shown)
+    if drawn == 1:
+        return f"{low}% agreed with the item" if items == 1 else f"{low}% agreed with the one item drawn"
+    across = "across the items" if drawn == items else f"across the {drawn} items drawn"
+    if low == high:
+        return f"{low}% agreed with each item" if drawn == items else f"{low}% agreed with each of the {drawn} items drawn"
+    return f"Agreement ranged from {low}% to {high}% {across}"
