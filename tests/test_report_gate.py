@@ -158,6 +158,15 @@ def test_the_gate_refuses_tables_and_results_disclosed_for_another_audience(demo
         "04_x: result(s) staff disclosed for another audience than this public report; disclose with the cohort's "
         "rules (rules=cfg.disclosure)"]
     assert audience_problems(_internal_cohort(demo_copy), tmp_path) == []
+    # a qualitative table in public needs the size of each group it shows
+    clear_disclosure_log()
+    themes = pd.DataFrame({"theme": ["Trust", "Participants interviewed"], "partner": [4, 6]})
+    disclose(themes, counts=["partner"], basis="qualitative", name="themes by role")
+    disclose(themes, counts=["partner"], basis="qualitative", bases="Participants interviewed", name="themes (based)")
+    results.Recorder(rules=DisclosureRules(), path=tmp_path / "04_x.results.json").record("pairs", 12, label="Pairs")
+    assert audience_problems(public, tmp_path) == [
+        "04_x: qualitative table(s) themes by role disclosed without the size of each group, so a public report cannot "
+        "show that every group shown is large enough; give bases= (e.g. bases='Participants interviewed')"]
     clear_disclosure_log()
 
 

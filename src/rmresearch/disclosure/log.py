@@ -74,7 +74,7 @@ def _derived_record(bases: list[Any]) -> list[Any]:
 def record_call(*, name: str | None, style: str, rules: DisclosureRules, call: Any, basis: str,
                 hidden_characteristics: list[Any], percent: bool, decimals: int, rows: int,
                 suppressed_by_column: dict[str, int], unrounded_columns: list[str],
-                small_groups: list[str] | None = None) -> dict[str, Any]:
+                small_groups: list[str] | None = None, based: bool = False) -> dict[str, Any]:
     """Log one :func:`disclose` call (column names and numbers of cells, never data) and return its record."""
     global _calls
     with _log_lock:
@@ -99,6 +99,7 @@ def record_call(*, name: str | None, style: str, rules: DisclosureRules, call: A
             "rounded_to": rules.round_to if basis in ("people", "listing") and rules.audience == "public" and call.counts
             else None,
             "small_groups": list(small_groups or []),
+            "bases_given": bool(based),  # qualitative: the size of each group was given (bases=)
             "characteristics_hidden": [str(c) for c in hidden_characteristics],
             "percent": bool(percent),
             "decimals": decimals,

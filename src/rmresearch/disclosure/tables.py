@@ -272,7 +272,7 @@ def disclose(
     result.attrs[_ATTRS_KEY] = record_call(
         name=name, style=style, rules=rules, call=call, basis=basis, hidden_characteristics=hidden_characteristics,
         percent=percent, decimals=decimals, rows=len(table), suppressed_by_column=suppressed_by_column,
-        unrounded_columns=unrounded_columns, small_groups=[str(c) for c in small_groups],
+        unrounded_columns=unrounded_columns, small_groups=[str(c) for c in small_groups], based=bool(based),
     )
     _remember(result)
     return result

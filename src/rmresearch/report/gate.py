@@ -259,6 +259,12 @@ def audience_problems(config: CohortConfig, folder: str | Path) -> list[str]:
             if names:
                 problems.append(f"{notebook}: {what} {', '.join(names)} disclosed for another audience than this "
                                 f"{wanted} report; disclose with the cohort's rules (rules=cfg.disclosure)")
+        unbased = sorted({str(r.get("name") or f"call {r.get('call')}") for r in data.get("disclosure_log", [])
+                          if r.get("basis") == "qualitative" and not r.get("bases_given") and wanted == "public"})
+        if unbased:  # in public a group is shown only where it is large enough: its size must be known
+            problems.append(f"{notebook}: qualitative table(s) {', '.join(unbased)} disclosed without the size of each "
+                            "group, so a public report cannot show that every group shown is large enough; give "
+                            "bases= (e.g. bases='Participants interviewed')")
     return problems
 
 
