@@ -278,8 +278,10 @@ def test_trend_figure_draws_pooled_points_beside_the_recorded_ones():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["as recorded", trends.POOLED_LABEL]
     assert trends.figure_alt(found, "pairs_completed_rate", out.values).endswith(
         f"hollow points beside them: {trends.POOLED_LABEL}, with 95% intervals.")
+    found.loc[found["key"] == "awarding_gap", "label"] = "Awarding gap in good honours, White minus BAME students"
     plain = trends.trend_figure(found, "awarding_gap")
     assert plain.axes[0].get_legend() is None
+    assert plain.axes[0].get_ylabel() == "Awarding gap in good honours, White\nminus BAME students"  # wrapped to fit
     assert trends.figure_alt(found, "promotion_relative_likelihood") == (
         f"{trends.TREND_MEASURES['promotion_relative_likelihood']}, one point per cohort for 2 cohorts "
         "(1 drawn, 1 suppressed), with its 95% interval.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import textwrap
 from pathlib import Path
 from typing import NamedTuple
 
@@ -157,7 +158,7 @@ def trend_figure(results: pd.DataFrame, key: str, *, title: str | None = None, y
     ax.set_xticks(range(len(x)), x)
     ax.set_xlim(-0.5, max(len(x) - 0.5, 0.5))
     ax.set_xlabel("Cohort (in order of start date)")
-    ax.set_ylabel(ylabel or (f"{rows['label'].iloc[0]}" if len(rows) else key))
+    ax.set_ylabel(textwrap.fill(ylabel or (f"{rows['label'].iloc[0]}" if len(rows) else key), 40))  # fits 3.6 in
     ax.set_title(title or TREND_MEASURES.get(key, key))
     return fig
 
