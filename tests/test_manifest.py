@@ -257,3 +257,15 @@ def test_a_wrong_interviewee_is_named_and_a_corrected_manifest_replaces_the_anon
     assert written["participant_id"].tolist() == ["P01", "P13", "P14"]
     _, problems = validate_cohort(config)
     assert not [p for p in problems if "never speaks" in p.message or "written before" in p.message]
+
+
+def test_an_excel_manifest_reads_like_the_csv(tmp_path):
+    csv = _manifest_file(tmp_path, "interview_01.docx,P01,Eleanor Bird,10/03/2025\ninterview_03.vtt,P14,,\n")
+    xlsx = tmp_path / "manifest.xlsx"
+    pd.DataFrame({"file": ["interview_01.docx", "interview_03.vtt"], "participant_id": ["P01", "P14"],
+                  "interviewer": ["Eleanor Bird", None], "date": [pd.Timestamp("2025-03-10"), None]}).to_excel(xlsx, index=False)
+    a, pa = read_manifest(csv, participant_ids=["P01", "P14"], transcripts=RAW[:1] + RAW[2:3])
+    b, pb = read_manifest(xlsx, participant_ids=["P01", "P14"], transcripts=RAW[:1] + RAW[2:3])
+    assert not pa and not pb
+    cols = ["file", "participant_id", "interviewer", "date"]
+    assert a[cols].astype(str).to_dict("list") == b[cols].astype(str).to_dict("list")
