@@ -191,3 +191,14 @@ def test_survey_change_columns_have_headers_in_words_and_their_p_values_show_les
     assert cells[:9] == ["Group", "n", "Mean change", "t", "p (t-test)", "W", "p (Wilcoxon)", "p (t-test, adjusted)",
                          "p (Wilcoxon, adjusted)"]
     assert cells[9:] == ["Senior leader", "40", "0.00", "2.10", "&lt; 0.001", "30.00", "0.040", "&lt; 0.001", "0.080"]
+
+
+def test_text_columns_read_from_the_left_and_numbers_with_suppression_markers_stay_right_aligned():
+    import re
+
+    raw = pd.DataFrame({"group": ["White", "Black"], "quote": ["I learned a lot.", "It was eye-opening."],
+                        "n": [101, 3], "mean": [2.345, 4.0]})
+    page = format_table(disclose(raw, counts=["n"], means={"mean": "n"})).to_html()
+    table_id = re.search(r'<table id="(T_[0-9a-f]+)"', page).group(1)
+    left = set(re.findall(rf"#{table_id} td\.col(\d+) \{{\s*text-align: left;", page))
+    assert left == {"0", "1"}  # group and quote; n (numbers) and mean (a number and "..") are not

@@ -223,6 +223,9 @@ def format_table(table: pd.DataFrame, *, caption: str | None = None, decimals: i
         styler = styler.format(lambda v: html.escape(_text_cell(v, decimals)), subset=labels)
     styler = styler.format_index(lambda name: html.escape(_header(name)), axis=1)
     styler = styler.set_table_styles(_STICKY_FIRST_COLUMN, overwrite=False)
+    words = [c for c in labels if _is_text_column(table[c])]
+    if words:  # words read from the left; numbers (and suppression markers) stay right-aligned
+        styler = styler.set_table_styles({c: _LEFT for c in words}, overwrite=False)
     caption = rounded_caption(table, caption)
     if caption:
         styler = styler.set_caption(html.escape(caption))
@@ -237,6 +240,16 @@ _STICKY_FIRST_COLUMN = [
     {"selector": "td:first-child", "props": _STICKY},
     {"selector": "th", "props": "white-space: normal; vertical-align: bottom;"},
 ]
+_LEFT = [{"selector": "td", "props": "text-align: left;"}, {"selector": "th", "props": "text-align: left;"}]
+# A suppression code (OfS style) holds letters but is not a word of text.
+_CODE = re.compile(r"^\[[A-Za-z]+\]$")
+
+
+def _is_text_column(values: pd.Series) -> bool:
+    """Whether a column holds words (labels, quotes) rather than numbers shown as text with markers (``..``)."""
+    return any(isinstance(v, str) and any(ch.isalpha() for ch in v) and not _CODE.match(v.strip()) for v in values)
+
+
 #: The class of the container :func:`table_html` puts a table in (the report keeps it, see report/render.py).
 TABLE_WRAP_CLASS = "table-wrap rm-table"
 
