@@ -285,3 +285,16 @@ def test_trend_pages_drawn_from_an_internal_cohort_say_so_on_every_page(tmp_path
         for page in ("report.html", "index.html", "90_trends.html"):
             banner = "<strong>Internal report:</strong> exact small counts; not for publication."
             assert (banner in (tmp_path / page).read_text()) is shown, (audience, page)
+
+
+def test_concat_keeps_the_small_groups_and_whether_bases_were_given():
+    from rmresearch.disclosure import concat
+
+    parts = [disclose(_themes_by_role(), counts=["senior_leader", "partner"], basis="qualitative",
+                      bases="Participants interviewed"),
+             disclose(_themes_by_role(), counts=["senior_leader", "partner"], basis="qualitative")]
+    record = concat(parts).attrs["disclosure"]
+    assert record["small_groups"] == ["senior_leader"] and record["bases_given"] is False
+    with pytest.raises(AnalysisError, match="different rules"):
+        concat([parts[0], disclose(_themes_by_role(), counts=["senior_leader", "partner"], basis="qualitative",
+                                   bases="Participants interviewed", rules=INTERNAL)])

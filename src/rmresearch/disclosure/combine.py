@@ -130,8 +130,9 @@ def _merged(records: list[dict[str, Any]]) -> dict[str, Any]:
     for record in records:
         for column, cells in record["suppressed_by_column"].items():
             by_column[column] = by_column.get(column, 0) + cells
-    for key in ("counts", "rates_without_numerator", "characteristics_hidden", "unrounded_columns"):
-        merged[key] = list(dict.fromkeys(c for r in records for c in r[key]))
+    for key in ("counts", "rates_without_numerator", "characteristics_hidden", "unrounded_columns", "small_groups"):
+        merged[key] = list(dict.fromkeys(c for r in records for c in r.get(key, [])))
+    merged["bases_given"] = all(r.get("bases_given", False) for r in records)
     for key in ("rates", "means", "derived"):
         merged[key] = {k: v for r in records for k, v in r[key].items()}
     merged["suppressed_by_column"] = by_column
