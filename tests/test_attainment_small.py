@@ -124,7 +124,7 @@ def test_plot_gap_trend_refuses_to_draw_an_empty_figure():
         attainment.plot_gap_trend(trend)
 
 
-def _run_cell(cell_id: str, students: pd.DataFrame, monkeypatch) -> tuple[list[str], dict]:
+def _run_cell(cell_id: str, students: pd.DataFrame, monkeypatch, cfg=None) -> tuple[list[str], dict]:
     shown_notes = []
     monkeypatch.setattr(sections.unit, "_show", lambda self, text: shown_notes.append(text))
     rec = results.start(rules=DisclosureRules(style="hesa"), path=None)
@@ -132,7 +132,7 @@ def _run_cell(cell_id: str, students: pd.DataFrame, monkeypatch) -> tuple[list[s
 
     from rmresearch import plots
 
-    cfg = SimpleNamespace(reference_group="White", aggregate_group="BAME", ethnicity_grouping="ofs")
+    cfg = cfg or SimpleNamespace(reference_group="White", aggregate_group="BAME", ethnicity_grouping="ofs")
     namespace = dict(results=results, sections=sections, attainment=attainment, cfg=cfg, rules=rec.rules,
                      students=students, reference="White", aggregate="BAME", good=("First", "2:1"), plots=plots,
                      disclose=disclose, disclose_attainment=disclose_attainment, show_table=lambda *a, **k: None)
@@ -190,3 +190,199 @@ def test_notebook_03_mentored_comparison_says_what_a_null_difference_can_mean(mo
         f"detected a difference of {size:.0f} pp or more (power 0.8, two-sided 0.05); a difference smaller than that "
         "may exist."]
     assert recorded["mentored_difference_detectable"]["display"] == f"{size:.0f} pp"
+
+
+# --- sparse levels merged in the design encoder ------------------------------------------------------------------
+
+from rmresearch.stats.design import Merge, encode_design, merge_sparse_levels  # noqa: E402
+
+
+def _faculty_frame(vet: int = 1, seed: int = 11) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    n = 400
+    frame = pd.DataFrame({"faculty": rng.choice(["Arts", "Law", "Science"], n), "tariff": rng.normal(120, 20, n),
+                          "disabled": rng.random(n) < 0.2})
+    frame.loc[frame.index[:vet], "faculty"] = "Veterinary School"
+    y = rng.random(n) < special_expit(-3 + 0.03 * frame["tariff"].to_numpy())
+    return frame, y
+
+
+def special_expit(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def test_a_level_with_one_student_is_merged_into_other_faculties():
+    frame, y = _faculty_frame(vet=1)
+    # Veterinary School (1 student) alone is still too few, so the smallest other faculty joins it
+    smallest = frame["faculty"].value_counts().drop("Veterinary School").idxmin()
+    design = encode_design(frame, ["faculty", "tariff"], min_level_n=10, outcome=y)
+    (merge,) = design.merged
+    assert merge == Merge("faculty", tuple(sorted(["Veterinary School", smallest])), "Other faculties",
+                          int(frame["faculty"].isin(["Veterinary School", smallest]).sum()))
+    kept = sorted(set(frame["faculty"]) - {"Veterinary School", smallest})
+    assert design.levels["faculty"] == kept + ["Other faculties"]
+    assert design.names == ["const", f"faculty[{kept[1]}]", "faculty[Other faculties]", "tariff"]
+    # the merged column is exactly the indicator of the merged faculties
+    other = frame["faculty"].isin(["Veterinary School", smallest]).to_numpy(dtype=float)
+    np.testing.assert_array_equal(design.X[:, 2], other)
+
+
+def test_two_sparse_levels_enough_together_are_merged_with_each_other_only():
+    faculty = pd.Series(["Arts"] * 40 + ["Law"] * 40 + ["Music"] * 6 + ["Vet"] * 5)
+    merged, how = merge_sparse_levels(faculty, column="faculty", min_n=10)
+    assert how == Merge("faculty", ("Music", "Vet"), "Other faculties", 11)
+    assert merged.value_counts().to_dict() == {"Arts": 40, "Law": 40, "Other faculties": 11}
+
+
+def test_a_level_whose_students_all_had_the_same_outcome_is_merged():
+    faculty = pd.Series(["Arts"] * 30 + ["Law"] * 24 + ["Music"] * 20)
+    y = np.r_[np.tile([True, False], 27), np.ones(20, dtype=bool)]  # every Music student: good honours
+    _, how = merge_sparse_levels(faculty, column="faculty", min_n=10, outcome=y)
+    assert how.levels == ("Law", "Music") and how.into == "Other faculties"  # Music alone would still be one outcome
+
+
+def test_a_frame_without_sparse_levels_gets_the_same_design_as_before():
+    frame, y = _faculty_frame(vet=0)
+    plain = encode_design(frame, ["faculty", "tariff", "disabled"])
+    merged = encode_design(frame, ["faculty", "tariff", "disabled"], min_level_n=10, outcome=y)
+    assert merged.merged == [] and merged.names == plain.names and merged.levels == plain.levels
+    np.testing.assert_array_equal(merged.X, plain.X)
+
+
+def test_a_yes_no_covariate_with_a_rare_level_is_left_out():
+    frame, y = _faculty_frame(vet=0)
+    frame["disabled"] = False
+    frame.loc[frame.index[:3], "disabled"] = True
+    design = encode_design(frame, ["faculty", "disabled"], min_level_n=10, outcome=y)
+    assert design.merged == [Merge("disabled", (False, True), "", len(frame))] and design.blocks["disabled"] == []
+
+
+def test_the_group_compared_is_never_merged():
+    frame = pd.DataFrame({"g": ["White"] * 50 + ["Black"] * 3, "x": np.arange(53.0)})
+    design = encode_design(frame, ["g", "x"], reference={"g": "White"}, min_level_n=10)
+    assert design.merged == [] and design.names == ["const", "g[Black]", "x"]
+
+
+def _adjusted_students(seed: int = 3, n: int = 1500) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    group = rng.choice(["White", "Black", "Asian"], n, p=[0.6, 0.25, 0.15])
+    tariff = rng.normal(120, 20, n)
+    faculty = rng.choice(["Arts", "Law", "Science"], n)
+    logit = -3 + 0.03 * tariff - 0.4 * (group == "Black")
+    good = rng.random(n) < special_expit(logit)
+    students = pd.DataFrame({"ethnicity_group": group, "tariff": tariff, "faculty": faculty,
+                             "degree_class": np.where(good, "2:1", "2:2")})
+    students.loc[students.index[0], ["faculty", "ethnicity_group"]] = ["Veterinary School", "White"]
+    return students
+
+
+def test_adjusted_gap_with_a_rare_faculty_equals_statsmodels_on_the_merged_frame():
+    import statsmodels.formula.api as smf
+
+    students = _adjusted_students()
+    got = attainment.adjusted_gap(students, covariates=["tariff", "faculty"], categorical=())
+    (merge,) = got.attrs["merged"]
+    assert merge.column == "faculty" and "Veterinary School" in merge.levels and merge.into == "Other faculties"
+    merged = students.assign(faculty=students["faculty"].where(~students["faculty"].isin(merge.levels), "Other faculties"),
+                             good=students["degree_class"].eq("2:1").astype(float))
+    fit = smf.logit("good ~ C(ethnicity_group, Treatment('White')) + tariff + C(faculty)", merged).fit(disp=False)
+    # average marginal effect of being Black rather than White, for the same students
+    as_white = fit.predict(merged.assign(ethnicity_group="White"))
+    as_black = fit.predict(merged.assign(ethnicity_group="Black"))
+    black = got.set_index("ethnicity_group").loc["Black"]
+    assert black["adjusted_gap_pp"] == pytest.approx(100 * float((as_white - as_black).mean()), abs=1e-6)
+    assert got.attrs["model"]["log_likelihood"] == pytest.approx(fit.llf, abs=1e-6)
+
+
+def test_adjusted_gap_leaves_out_a_group_of_one_and_says_so():
+    students = _adjusted_students()
+    students.loc[students.index[1], "ethnicity_group"] = "Other"
+    got = attainment.adjusted_gap(students, covariates=["tariff"], categorical=())
+    assert list(got["ethnicity_group"]) == ["Asian", "Black"]
+    assert got.attrs["groups_left_out"] == Merge("ethnicity_group", ("Other",), "", 1)
+    assert got.attrs["excluded"]["group_too_small_to_model"] == 1
+    lines = attainment.model_notes(got, rules=DisclosureRules(style="hesa"))
+    assert lines == ["Ethnicity group: Other (a few students) is left out of the model: fewer than 10 students, or all "
+                     "with the same outcome, so its adjusted gap cannot be estimated."]
+
+
+def test_a_model_that_still_fails_after_merging_says_so():
+    students = _adjusted_students(n=200)
+    students["tariff"] = np.where(students["degree_class"].eq("2:1"), 200.0, 50.0)  # tariff predicts perfectly
+    with pytest.raises(AnalysisError, match="after merging sparse levels"):
+        attainment.adjusted_gap(students.assign(faculty=["Vet"] + ["Arts"] * 199), covariates=["tariff", "faculty"],
+                                categorical=())
+
+
+def test_oaxaca_with_a_faculty_only_one_group_attends_merges_it_instead_of_warning():
+    import warnings
+
+    students = _adjusted_students()
+    students.loc[students["ethnicity_group"].eq("White") & students["faculty"].eq("Law"), "faculty"] = "Arts"
+    students.loc[students.index[:3], "faculty"] = "Law"  # Law: three White students only
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = attainment.oaxaca_blinder(students, comparison="Black", covariates=["tariff", "faculty"], categorical=())
+    assert got.attrs["merged"][0].column == "faculty" and "Law" in got.attrs["merged"][0].levels
+
+
+# --- options.attainment in the cohort file -----------------------------------------------------------------------
+
+def _cohort(tmp_path, options: str) -> Path:
+    (tmp_path / "cohorts").mkdir(exist_ok=True)
+    path = tmp_path / "cohorts" / "c1.yml"
+    path.write_text("cohort: c1\nprogramme_type: reverse\nstart_date: 2024-01-01\nend_date: 2024-06-30\n"
+                    "planned_meetings: 5\ninputs:\n  participants: data/p.csv\noptions:\n" + options)
+    return path
+
+
+def test_covariates_and_comparisons_are_read_from_the_cohort_file(tmp_path):
+    from rmresearch.config import load_cohort
+
+    path = _cohort(tmp_path, "  attainment:\n    covariates: [tariff, age, sex]\n    comparisons: [headline, adjusted]\n"
+                              "    min_level_n: 15\n")
+    settings = attainment.options(load_cohort(path, check_files=False))
+    assert settings.covariates == ("tariff", "age_on_entry", "sex") and settings.min_level_n == 15
+    assert settings.comparisons == ("headline", "adjusted") and settings.categorical == ()
+    with pytest.raises(AnalysisError, match="leaves this comparison out"):
+        attainment.require_comparison(settings, "decompositions")
+    assert attainment.covariates_phrase(settings.covariates) == "entry tariff, age and sex"
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ("  attainment:\n    covariates: [tariff, religion]\n",
+     r"c1.yml: options.attainment.covariates names 'religion', which is not one of tariff, age_on_entry, sex, "
+     r"disability, imd_quintile, faculty, subject, entry_year"),
+    ("  attainment:\n    comparisons: [headline, oaxaca]\n", r"comparisons names 'oaxaca', which is not one of headline"),
+    ("  attainment:\n    covariates: tariff\n", r"covariates must be a list"),
+    ("  attainment:\n    min_level_n: 0\n", r"min_level_n must be a whole number of at least 1"),
+    ("  attainment:\n    covariate: [tariff]\n", r"unknown setting\(s\) under options.attainment: covariate"),
+])
+def test_an_unknown_covariate_or_section_is_a_config_error_naming_the_allowed_ones(tmp_path, options, message):
+    from rmresearch.config import load_cohort
+    from rmresearch.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        load_cohort(_cohort(tmp_path, options), check_files=False)
+
+
+def test_notebook_03_adjusted_gap_uses_and_names_the_covariates_of_the_cohort_file(monkeypatch):
+    from types import SimpleNamespace
+
+    students = _adjusted_students().assign(sex="F", ethnicity_aggregate=lambda f: np.where(
+        f["ethnicity_group"] == "White", "White", "BAME"))
+    students.loc[students.index[:6], "faculty"] = "Veterinary School"
+    students.loc[students.index[6:11], "faculty"] = "Music"  # 11 students in two rare faculties
+    cfg = SimpleNamespace(options={"attainment": {"covariates": ["tariff", "faculty"]}}, path="c1.yml",
+                          reference_group="White", aggregate_group="BAME", ethnicity_grouping="ofs")
+    lines = []
+    monkeypatch.setattr(attainment, "show_sentences", lambda got: lines.extend(got))
+    notes, recorded = _run_cell("cell-09", students, monkeypatch, cfg=cfg)
+    assert notes == []
+    assert recorded["adjusted_gap"]["label"] == "Adjusted awarding gap, White minus BAME students (after entry tariff and faculty)"
+    assert lines[0] == "Adjusted for entry tariff and faculty."
+    assert lines[1] == ("Faculty: Music and Veterinary School (about 10 students) are merged into 'Other faculties' in "
+                        "the model, because a level with fewer than 10 students, or whose students all had the same "
+                        "outcome, cannot be estimated.")
+    expected = attainment.adjusted_gap(students, group="ethnicity_aggregate", covariates=["tariff", "faculty"], categorical=())
+    assert recorded["adjusted_gap"]["value"] == pytest.approx(round(expected.loc[0, "adjusted_gap_pp"], 1) / 100)

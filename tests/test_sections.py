@@ -105,6 +105,7 @@ def test_notebook_03_difference_in_differences_without_students_before_the_start
                              "mentored": [False] * 359 + [True], "degree_class": (["2:1", "2:2"] * 180)})
     rec = results.start(path=None)
     namespace = dict(results=results, sections=sections, attainment=attainment, students=students, reference="White",
+                     cfg=None,  # a cohort file without options.attainment: every comparison shown
                      aggregate="BAME", good=("First", "2:1"), rules=rec.rules, disclose_attainment=disclose_attainment,
                      show_table=lambda *a, **k: pytest.fail("a table was shown"))
     exec(compile(_notebook_cell("03_attainment.ipynb", "cell-17"), "03_attainment:cell-17", "exec"), namespace)

@@ -112,6 +112,12 @@ def adjusted_gap(
         keep, groups_left_out = _sparse_groups(grp, y_all, keep, reference=reference, min_n=min_level_n, column=group)
         if groups_left_out is not None:
             excluded = {**excluded, "group_too_small_to_model": groups_left_out.n}
+        if not (keep & (grp != reference).to_numpy()).any():
+            raise AnalysisError(
+                f"adjusted_gap: no group besides {reference} has enough students with an outcome and every covariate "
+                "to be modelled (too few students, or all with the same outcome; options.attainment.min_level_n in the "
+                "cohort file sets how few is too few)"
+            )
     if not (grp[keep] == reference).any():
         raise AnalysisError(
             f"adjusted_gap: no students of the reference group {reference!r} in column {group!r} with an outcome "

@@ -328,9 +328,11 @@ def fairlie(
                 continue
             g = ya[ia].mean() - yb[ib].mean()
             draws[b] = np.r_[g, e, g - e, c]
-        if failures > n_boot // 10:
-            warnings.warn(f"fairlie: {failures} of {n_boot} bootstrap resamples could not be fitted; "
-                          "intervals rest on the others. Merge small levels.", RuntimeWarning, stacklevel=2)
+        if failures > n_boot // 10:  # intervals resting on the resamples that happened to fit would be too narrow
+            raise AnalysisError(
+                f"fairlie: the model could not be fitted in {failures} of {n_boot} bootstrap resamples, so its "
+                "intervals cannot be trusted; the groups are too small for this decomposition"
+            )
         low, high = np.nanpercentile(draws, [100 * alpha / 2, 100 * (1 - alpha / 2)], axis=0)
     components = ["gap", "explained", "unexplained"] + ["contribution"] * len(covariates)
     variables = ["all", "all", "all"] + covariates

@@ -107,8 +107,10 @@ def options(config: Any) -> AttainmentOptions:
                         str(getattr(config, "path", "cohort file")))
 
 
-def require_comparison(settings: AttainmentOptions, name: str) -> None:
+def require_comparison(settings: Any, name: str) -> None:
     """Stop a notebook section, with a note, when ``options.attainment.comparisons`` leaves it out.
+
+    ``settings`` is an :class:`AttainmentOptions` or a loaded cohort file.
 
     >>> require_comparison(AttainmentOptions(comparisons=("headline",)), "headline")
     >>> require_comparison(AttainmentOptions(comparisons=("headline",)), "did")
@@ -116,6 +118,8 @@ def require_comparison(settings: AttainmentOptions, name: str) -> None:
     ...
     rmresearch.errors.AnalysisError: the cohort file leaves this comparison out (options.attainment.comparisons lists headline, not did)
     """
+    if not isinstance(settings, AttainmentOptions):
+        settings = options(settings)
     if name not in ANALYSES:
         raise AnalysisError(f"require_comparison: {name!r} is not one of {', '.join(ANALYSES)}.")
     if name not in settings.comparisons:
