@@ -202,3 +202,10 @@ def test_text_columns_read_from_the_left_and_numbers_with_suppression_markers_st
     table_id = re.search(r'<table id="(T_[0-9a-f]+)"', page).group(1)
     left = set(re.findall(rf"#{table_id} td\.col(\d+) \{{\s*text-align: left;", page))
     assert left == {"0", "1"}  # group and quote; n (numbers) and mean (a number and "..") are not
+
+
+def test_flags_read_yes_and_no():
+    raw = pd.DataFrame({"group": ["White", "Black"], "n": [40, 30], "plotted": [True, False],
+                        "mixed": pd.Series([True, ".."], dtype=object)})
+    cells = _cells(format_table(disclose(raw, counts=["n"])).to_html())
+    assert cells[4:] == ["White", "40", "yes", "yes", "Black", "30", "no", ".."]

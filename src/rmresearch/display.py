@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 
+import numpy as np
 import pandas as pd
 
 from .codes import ROLES
@@ -214,6 +215,9 @@ def format_table(table: pd.DataFrame, *, caption: str | None = None, decimals: i
     p_columns = [c for c in table.columns if is_p_column(c) and c not in counts]
     if p_columns:
         styler = styler.format(lambda v: html.escape(format_p(v)), subset=p_columns)  # "&lt; 0.001" in the HTML
+    flags = [c for c in table.columns if pd.api.types.is_bool_dtype(table[c])]
+    if flags:
+        styler = styler.format(lambda v: _text_cell(v, decimals), subset=flags)  # yes / no, not True / False
     floats = [c for c in table.columns if c not in p_columns and pd.api.types.is_float_dtype(table[c])]
     if floats:
         styler = styler.format(lambda v: "" if pd.isna(v) else format_number(v, decimals), subset=floats)
@@ -278,6 +282,8 @@ def _text_cell(value, decimals: int) -> str:
             return ""
     except (TypeError, ValueError):
         pass
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
     if isinstance(value, float):
         return format_number(value, decimals)
     return str(readable_value(value))
