@@ -309,7 +309,9 @@ def speaker_roles(segments: pd.DataFrame, manifest: pd.DataFrame | None = None) 
     ``speaker_role`` is ``"interviewee"`` (a participant speaks: a participant-ID label, or any turn of an
     unlabelled transcript the manifest attributes), ``"interviewer"`` (the manifest's interviewer labels, or a
     role word such as ``Interviewer``), ``"other"`` (another speaker) or ``"unattributed"`` (no speaker label and
-    no manifest row). ``manifest`` is :func:`read_anonymised_manifest`'s table.
+    no manifest row). A participant the manifest names as a transcript's interviewer (a peer interview) speaks as
+    the interviewer there: their turns get no ``participant_id``, so no theme count, quote or matrix row uses them.
+    ``manifest`` is :func:`read_anonymised_manifest`'s table.
 
     >>> seg = pd.DataFrame({"document": ["a", "a", "a", "b"], "speaker": ["[PERSON_1]", "[P02]", "[PERSON_2]", None],
     ...                     "participant_id": [None, "P02", None, None]})
@@ -317,6 +319,9 @@ def speaker_roles(segments: pd.DataFrame, manifest: pd.DataFrame | None = None) 
     ...                   "interviewer_labels": ["[PERSON_1]", ""], "speaker_labels": ["yes", "no"]})
     >>> speaker_roles(seg, m)[["speaker_role", "participant_id"]].values.tolist()
     [['interviewer', None], ['interviewee', 'P02'], ['other', None], ['interviewee', 'P05']]
+    >>> peer = m.assign(interviewer_labels=["[P02]", ""])
+    >>> speaker_roles(seg, peer)[["speaker_role", "participant_id"]].values.tolist()[:2]
+    [['other', None], ['interviewer', None]]
     """
     out = segments.copy()
     labels: dict[str, set[str]] = {}
@@ -333,10 +338,14 @@ def speaker_roles(segments: pd.DataFrame, manifest: pd.DataFrame | None = None) 
             pids.append(unlabelled[doc])
             roles.append("interviewee")
             continue
+        if speaker is not None and speaker in labels.get(doc, ()):  # the manifest's interviewer, even a participant
+            pids.append(None)
+            roles.append("interviewer")
+            continue
         pids.append(pid)
         if pid is not None:
             roles.append("interviewee")
-        elif speaker is not None and (speaker in labels.get(doc, ()) or is_interviewer_label(speaker)):
+        elif speaker is not None and is_interviewer_label(speaker):
             roles.append("interviewer")
         else:
             roles.append("other" if speaker is not None else "unattributed")
