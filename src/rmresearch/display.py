@@ -66,8 +66,9 @@ ROLE_LABELS = {role: role.replace("_", " ").capitalize() for role in ROLES}
 
 # A design-matrix column name, ``variable[level]`` (rmresearch.stats.design), e.g. ``ethnicity_group[Asian]``.
 _DESIGN_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)\[(.+)\]$")
-# An internal lower-case snake_case code (``not_mentored``, ``safe_space``): shown with spaces.
-_SNAKE_CODE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+# An internal lower-case snake_case code (``not_mentored``, ``safe_space``): shown with spaces. Names with digits
+# (``interview_01``, a file or document a reader may look up) stay as they are.
+_SNAKE_CODE = re.compile(r"^[a-z]+(?:_[a-z]+)+$")
 # A number that rounded to zero but kept its sign: "-0", "-0.0", "-0.00%", "-0.0 pp".
 _NEGATIVE_ZERO = re.compile(r"^\s*-(0(?:\.0+)?)(%|\s*pp)?\s*$")
 # The first word of a header or caption: a one-letter symbol (n, p, k, d) keeps its case.
@@ -83,8 +84,8 @@ def readable_value(value):
     --------
     >>> [readable_value(v) for v in ["senior_leader", "ethnicity_group[Asian]", "is_female[True]", "Black", 3]]
     ['Senior leader', 'Asian (ethnicity group)', 'True (is female)', 'Black', 3]
-    >>> [readable_value(v) for v in ["not_mentored", "P_01", "-0.0", "-0.00%", "-0.3"]]
-    ['not mentored', 'P_01', '0.0', '0.00%', '-0.3']
+    >>> [readable_value(v) for v in ["not_mentored", "P_01", "interview_01", "-0.0", "-0.00%", "-0.3"]]
+    ['not mentored', 'P_01', 'interview_01', '0.0', '0.00%', '-0.3']
     """
     if not isinstance(value, str):
         return value
