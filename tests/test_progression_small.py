@@ -277,3 +277,26 @@ def test_notebook_04_runs_on_one_census_year_without_mentoring_promotions_or_rec
     # the staff profile still runs: the grade x group cross-table is shown
     shown = [o for o in outputs if o.get("metadata", {}).get("rmresearch", {}).get("name") == "staff by grade and group, latest year"]
     assert len(shown) == 1
+
+
+def test_cox_model_merges_a_small_group_without_events_and_says_so():
+    from rmresearch.stats.design import Merge
+
+    rng = np.random.default_rng(3)
+    groups = ["White"] * 40 + ["b"] * 20 + ["c"] * 4 + ["d"] * 12
+    people = pd.DataFrame({"g": groups, "t": rng.integers(1, 6, len(groups)), "e": rng.random(len(groups)) < 0.5})
+    people.loc[people["g"] == "c", "e"] = False  # a small group nobody in which has been promoted
+    with pytest.raises(AnalysisError, match=r"no one with c \(g\)"):
+        pg.cox_model(people, duration="t", event="e", covariates=["g"], reference_levels={"g": "White"})
+    fit = pg.cox_model(people, duration="t", event="e", covariates=["g"], reference_levels={"g": "White"}, min_level_n=10)
+    # c (4 people, no events) is sparse; alone it is still under 10, so the smallest other level (d, 12) joins it
+    assert fit.attrs["merged"] == [Merge(column="g", levels=("c", "d"), into="Other/merged", n=16)]
+    by_hand = pg.cox_model(people.assign(g=people["g"].replace({"c": "Other/merged", "d": "Other/merged"})),
+                           duration="t", event="e", covariates=["g"], reference_levels={"g": "White"})
+    merged_fit = fit.set_index("covariate")["hazard_ratio"]
+    hand_fit = by_hand.set_index("covariate")["hazard_ratio"]
+    assert sorted(merged_fit.index) == sorted(hand_fit.index) == ["g[Other/merged]", "g[b]"]
+    assert merged_fit.sort_index().tolist() == pytest.approx(hand_fit.sort_index().tolist())
+    lines = pg.merged_levels_lines(fit)
+    assert lines == ["- G: c and d (about 15 staff) are merged into 'Other/merged' in the model, because a level with "
+                     "fewer than 10 staff, or whose staff all had the same outcome, cannot be estimated."]

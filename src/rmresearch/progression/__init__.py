@@ -45,7 +45,7 @@ it is built from).
 
 from __future__ import annotations
 
-from .cox import cox_model, proportional_hazards_test
+from .cox import cox_model, merged_levels_lines, proportional_hazards_test
 from .detectable import hazard_ratio_lines, relative_likelihood_lines
 from .disclosure_control import (
     disclosable_steps,
@@ -108,6 +108,7 @@ __all__ = [
     "kaplan_meier_figure",
     "logrank_test",
     "cox_model",
+    "merged_levels_lines",
     "proportional_hazards_test",
     "mentoring_cohorts",
     "matched_comparison",

@@ -20,10 +20,30 @@ from ..stats.design import design_matrix
 from ..stats.survival import _check_ties, cox_zph
 from .survival import _survival_frame
 
-__all__ = ["cox_model", "proportional_hazards_test"]
+__all__ = ["cox_model", "proportional_hazards_test", "merged_levels_lines"]
 
 
-def _fit_cox(df, duration, event, covariates, ties, strata, reference_levels, source):
+def _merge_sparse(data, covariates, event, reference_levels, min_level_n):
+    """Merge the levels of each categorical covariate with fewer than ``min_level_n`` people or no events (or only)."""
+    from ..stats.design import merge_sparse_levels
+
+    merges = []
+    if min_level_n is None:
+        return data, merges
+    data = data.copy()
+    for column in covariates:
+        values = data[column]
+        if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_numeric_dtype(values.dtype):
+            continue
+        merged, how = merge_sparse_levels(values, column=column, min_n=int(min_level_n), outcome=data[event])
+        if how is None or (reference_levels or {}).get(column) in how.levels:
+            continue  # nothing sparse, or the reference group itself: the fit says why it cannot run
+        data[column] = merged
+        merges.append(how)
+    return data, merges
+
+
+def _fit_cox(df, duration, event, covariates, ties, strata, reference_levels, source, min_level_n=None):
     from statsmodels.duration.hazard_regression import PHReg
 
     _check_ties(ties)
@@ -34,7 +54,9 @@ def _fit_cox(df, duration, event, covariates, ties, strata, reference_levels, so
         raise AnalysisError(f"cox_model: strata column {strata!r} of {source} has missing values; drop those rows or give them a stratum.")
     if data[event].sum() == 0:
         raise AnalysisError(f"cox_model: no one in {source} has {event!r} (no events), so hazards cannot be compared.")
+    data, merges = _merge_sparse(data, covariates, event, reference_levels, min_level_n)
     design = design_matrix(data, covariates, reference=reference_levels, what=f"cox_model ({source})")
+    design.attrs["merged"] = merges
     _check_events_by_level(design, data[event].to_numpy(), event)
     model = PHReg(
         data[duration].to_numpy(),
@@ -107,6 +129,7 @@ def cox_model(
     reference_levels: Mapping[str, Any] | None = None,
     alpha: float = 0.05,
     source: str = "the duration table",
+    min_level_n: int | None = None,
 ) -> pd.DataFrame:
     """Cox proportional-hazards model: one row per covariate with its hazard ratio.
 
@@ -128,6 +151,12 @@ def cox_model(
         Reference level per categorical covariate (default: first level).
     alpha : float
         1 - confidence level.
+    min_level_n : int, optional
+        Merge the levels of a categorical covariate with fewer people than this, or whose people all had the event
+        or none did (:func:`rmresearch.stats.design.merge_sparse_levels`: into ``Other/merged``), so that a small
+        group without promotions does not stop the model; the reference level is never merged. The merges are
+        listed in ``attrs["merged"]`` (say so under the table: :func:`rmresearch.stats.design.merge_sentences`).
+        Default: no merging.
 
     Returns
     -------
@@ -135,6 +164,13 @@ def cox_model(
         ``covariate, coef, hazard_ratio, se, ci_low, ci_high, p_value, n, events``;
         ``ci_low`` and ``ci_high`` are for the hazard ratio (Wald, on the log
         scale), ``p_value`` is the Wald test.
+
+    Raises
+    ------
+    rmresearch.errors.AnalysisError
+        No events; a group (an indicator) without events, or holding every event; a fit that does not converge
+        (statsmodels' ConvergenceWarning, a singular information matrix, an infinite estimate or interval). No
+        warning is let through and no estimate of a fit that did not converge is returned.
 
     Notes
     -----
@@ -155,7 +191,7 @@ def cox_model(
               covariate    coef  hazard_ratio      se  p_value
     0  x[Nonmaintained]  0.9155        2.4981  0.5119   0.0737
     """
-    data, design, result = _fit_cox(df, duration, event, covariates, ties, strata, reference_levels, source)
+    data, design, result = _fit_cox(df, duration, event, covariates, ties, strata, reference_levels, source, min_level_n)
     z = stats.norm.ppf(1 - alpha / 2)
     coef = np.asarray(result.params)
     se = np.asarray(result.bse)
@@ -163,7 +199,7 @@ def cox_model(
         ratio, low, high = np.exp(coef), np.exp(coef - z * se), np.exp(coef + z * se)
     if not np.all(np.isfinite(high)) or np.any(low <= 0):
         raise AnalysisError(_NOT_CONVERGED.format(event=event, why="a 95% interval runs out to 0 or infinity"))
-    return pd.DataFrame({
+    fit = pd.DataFrame({
         "covariate": list(design.columns),
         "coef": coef,
         "hazard_ratio": ratio,
@@ -174,6 +210,28 @@ def cox_model(
         "n": len(data),
         "events": int(data[event].sum()),
     })
+    fit.attrs["merged"] = design.attrs["merged"]
+    fit.attrs["min_level_n"] = min_level_n
+    return fit
+
+
+def merged_levels_lines(fit: pd.DataFrame, *, round_to: int = 5, who: str = "staff") -> list[str]:
+    """Markdown list items saying which sparse levels :func:`cox_model` merged (``min_level_n``), people rounded.
+
+    >>> import pandas as pd
+    >>> from rmresearch.stats.design import Merge
+    >>> fit = pd.DataFrame({"covariate": ["ethnicity_group[Other/merged]"]})
+    >>> fit.attrs.update(merged=[Merge("ethnicity_group", ("Mixed", "Other"), "Other/merged", 44)], min_level_n=23)
+    >>> merged_levels_lines(fit)
+    ["- Ethnicity group: Mixed and Other (about 45 staff) are merged into 'Other/merged' in the model, because a level with fewer than 23 staff, or whose staff all had the same outcome, cannot be estimated."]
+    """
+    from ..stats.design import merge_sentences
+
+    merges = fit.attrs.get("merged") or []
+    if not merges:
+        return []
+    return [f"- {line}" for line in merge_sentences(merges, min_n=fit.attrs.get("min_level_n"), round_to=round_to,
+                                                    who=who)]
 
 
 def proportional_hazards_test(
@@ -187,6 +245,7 @@ def proportional_hazards_test(
     reference_levels: Mapping[str, Any] | None = None,
     time_transform: str = "rank",
     source: str = "the duration table",
+    min_level_n: int | None = None,
 ) -> pd.DataFrame:
     """Check the proportional-hazards assumption, covariate by covariate (Grambsch & Therneau).
 
@@ -198,7 +257,7 @@ def proportional_hazards_test(
 
     Parameters
     ----------
-    duration, event, covariates, ties, strata, reference_levels, source
+    duration, event, covariates, ties, strata, reference_levels, source, min_level_n
         As :func:`cox_model`.
     time_transform : {"rank", "identity", "log", "km"}
         ``g(t)``: the rank of the times (ties averaged, over all rows, as R),
@@ -232,7 +291,7 @@ def proportional_hazards_test(
         chisq  p_value
     0  0.0004   0.9836
     """
-    data, design, result = _fit_cox(df, duration, event, covariates, ties, strata, reference_levels, source)
+    data, design, result = _fit_cox(df, duration, event, covariates, ties, strata, reference_levels, source, min_level_n)
     test = cox_zph(data[duration], data[event], design, result.params, ties=ties, transform=time_transform,
                    strata=None if strata is None else data[strata].to_numpy())
     return test.assign(time_transform=time_transform)

@@ -358,7 +358,7 @@ def relative_likelihood_labels(table: pd.DataFrame, *, reference: str, counted: 
         "numerator": counted, "denominator": out_of, "rate": "rate",
         "reference_numerator": f"{counted} ({reference})", "reference_denominator": f"{out_of} ({reference})",
         "reference_rate": f"rate ({reference})", "relative_likelihood": f"relative likelihood ({reference} to group)",
-        "non_adverse": f"within {low:.2f} to {high:.2f}", "method": "interval method", "note": "note",
+        "non_adverse": f"within {low:.2f} to {high:.2f}", "method": "method", "note": "note",
     }
     if group is not None:
         words = {group: "group", **words}
