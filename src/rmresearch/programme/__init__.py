@@ -8,19 +8,26 @@ and return tidy DataFrames of unrounded counts; reports pass every table through
   :func:`engagement_by_pair` (meetings against the plan, time to first
   meeting, gaps, withdrawal and its timing, session attendance),
   :func:`fidelity_summary`, :func:`withdrawal_timing`,
-  :func:`session_attendance`, :func:`meetings_over_time` and
-  :func:`record_session_attendance`.
+  :func:`session_attendance`, :func:`meetings_over_time`,
+  :func:`withdrawal_sentence` and :func:`record_session_attendance`.
 - :mod:`~rmresearch.programme.reciprocity`: reciprocity and burden,
   :func:`reciprocity_by_pair` (each partner's gain, the difference and a
   balance index, who initiated meetings, burden, and a flag where the
   under-represented partner carries most of the work),
-  :func:`reciprocity_summary` and :func:`record_reciprocity`.
+  :func:`reciprocity_summary`, :func:`reciprocity_tables` (who did the work, exact; what each side gained,
+  under the people rules), :func:`flag_basis` and :func:`record_reciprocity`.
 - :mod:`~rmresearch.programme.outcomes`: :func:`read_actions` (read by
   :mod:`rmresearch.io.tables`), :func:`actions_summary` and
-  :func:`kirkpatrick_summary` (reaction, learning, behaviour, results).
-- :mod:`~rmresearch.programme.plots`: :func:`plot_meetings_held`,
-  :func:`plot_meetings_over_time` and :func:`plot_gains`, each returning the
-  Figure.
+  :func:`kirkpatrick_summary` (reaction, learning, behaviour, results) and
+  :func:`kirkpatrick_tables` (one disclosed table per basis).
+- :mod:`~rmresearch.programme.plots`: :func:`plot_participants`,
+  :func:`plot_meetings_held`, :func:`plot_meetings_over_time` and
+  :func:`plot_gains`, each returning the Figure (or raising AnalysisError when
+  there is nothing to draw), with titles computed from what they draw.
+
+Pairs, meetings, sessions attended and actions are programme activity: reports
+show them exactly (``disclose(..., basis="activity")``). Survey answers and
+participants by characteristic are people, under the cohort's HESA rules.
 
 Optional inputs not (yet) in the cohort configuration are passed as tables:
 ``sessions`` (one row per participant per training or reflective session:
