@@ -269,3 +269,18 @@ def test_an_excel_manifest_reads_like_the_csv(tmp_path):
     assert not pa and not pb
     cols = ["file", "participant_id", "interviewer", "date"]
     assert a[cols].astype(str).to_dict("list") == b[cols].astype(str).to_dict("list")
+
+
+@pytest.mark.slow
+def test_code_agreement_counts_interviewees_turns_unless_asked_for_every_speaker(pilot, capsys):
+    from rmresearch.cli import main
+
+    out, _, _, data = pilot
+    args = ["code", "agreement", str(out / "data/pilot/codings.csv"), "--cohort", "pilot", "--cohorts-dir", str(out / "cohorts")]
+    assert main(args) == 0
+    shown = capsys.readouterr().out
+    assert main(args + ["--all-speakers"]) == 0
+    every = capsys.readouterr().out
+    interviewees = int((data.segments["speaker_role"] == "interviewee").sum())
+    assert "interviewees only" in shown and f" {interviewees} " in shown.splitlines()[2]
+    assert "every speaker" in every and f" {len(data.segments)} " in every.splitlines()[2]

@@ -88,6 +88,8 @@ def add_commands(subparsers) -> None:
     p.add_argument("--segments", choices=("turn", "sentence", "paragraph"), default="turn",
                    help="segments used as units (default: turn)")
     p.add_argument("--by-source", action="store_true", help="show each source, not only all sources pooled")
+    p.add_argument("--all-speakers", action="store_true",
+                   help="also count the interviewer's turns as units, as NVivo does (default: the interviewees' only)")
     p.add_argument("--out", type=Path, default=None, help="also write the full comparison table to this CSV")
 
     p = add_command(sub, "export-qdpx", func=cmd_export_qdpx, description=EXPORT_QDPX,
@@ -173,17 +175,19 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     coders = sorted(codings["coder"].unique())
     if len(coders) < 2:
         raise InputError(f"{args.codings}: agreement needs codings from at least two coders; found {len(coders)} ({', '.join(coders)}).")
-    table = coding_comparison(codings, data.segments, texts=data.texts, unit=args.unit)
+    speakers = "all" if args.all_speakers else "interviewees"
+    table = coding_comparison(codings, data.segments, texts=data.texts, unit=args.unit, speakers=speakers)
     if args.out:
         write_csv(table, args.out)
     shown = table if args.by_source else table.loc[table["document"] == "(all sources)"]
     cols = ["coder_a", "coder_b"] + (["document"] if args.by_source else []) + [
         "code", "units", "a_and_b", "a_not_b", "b_not_a", "agreement_pct", "kappa", "alpha"]
-    print(f"Coding comparison by {args.unit} ({args.segments} segments), {len(coders)} coders: {', '.join(coders)}")
+    print(f"Coding comparison by {args.unit} ({args.segments} segments, "
+          f"{'every speaker' if args.all_speakers else 'interviewees only'}), {len(coders)} coders: {', '.join(coders)}")
     _print_table(shown[cols].round({"agreement_pct": 1, "kappa": 3, "alpha": 3}))
     if args.unit == "segment":
         print("\nKrippendorff's alpha (nominal) per code across all coders:")
-        _print_table(alpha_by_code(codings, data.segments).round({"alpha": 3}))
+        _print_table(alpha_by_code(codings, data.segments, speakers=speakers).round({"alpha": 3}))
     print("\nkappa/alpha are blank (NaN) where undefined: neither coder used the code in those units.")
     if args.out:
         print(f"Written: {args.out}")
