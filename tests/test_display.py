@@ -98,7 +98,8 @@ def test_a_20_column_table_scrolls_sideways_in_its_container_with_the_first_colu
 
     page = table_html(_wide_table(20), caption="students by year")
     table_id = re.search(r'<table id="(T_[0-9a-f]+)"', page).group(1)
-    assert page.startswith('<div class="table-wrap rm-table" style="overflow-x: auto; max-width: 100%;">')
+    assert page.startswith('<div class="table-wrap rm-table" style="overflow-x: auto; max-width: 100%;" role="region" '
+                           'aria-label="Students by year. Counts rounded to the nearest 5." tabindex="0">')
     assert page.rstrip().endswith("</table>\n</div>") or page.rstrip().endswith("</div>")
     assert len(re.findall(r"<th [^>]*col_heading", page)) == 20
     # the first cell of every row, header and body, stays in view while the rest scrolls

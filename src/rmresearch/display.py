@@ -267,13 +267,18 @@ def table_html(table: pd.DataFrame, *, caption: str | None = None, decimals: int
     --------
     >>> from rmresearch.disclosure import disclose
     >>> page = table_html(disclose(pd.DataFrame({"group": ["A"], "n": [40]}), counts=["n"]), caption="people")
-    >>> page.startswith('<div class="table-wrap rm-table" style="overflow-x: auto; max-width: 100%;">')
+    >>> page.startswith('<div class="table-wrap rm-table" style="overflow-x: auto; max-width: 100%;" role="region" '
+    ...                 'aria-label="People. Counts rounded to the nearest 5." tabindex="0">')
     True
     >>> "th:first-child" in page and "position: sticky" in page, "<caption>People. Counts rounded to the nearest 5.</caption>" in page
     (True, True)
     """
+    caption = rounded_caption(table, caption)
     styler = format_table(table, caption=caption, decimals=decimals)
-    return f'<div class="{TABLE_WRAP_CLASS}" style="overflow-x: auto; max-width: 100%;">\n{styler.to_html()}</div>'
+    # a scrolling region keyboard users can reach (tabindex) and screen readers can name (its caption)
+    label = html.escape(caption or "Table", quote=True)
+    return (f'<div class="{TABLE_WRAP_CLASS}" style="overflow-x: auto; max-width: 100%;" role="region" '
+            f'aria-label="{label}" tabindex="0">\n{styler.to_html()}</div>')
 
 
 def _text_cell(value, decimals: int) -> str:
