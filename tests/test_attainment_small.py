@@ -386,3 +386,17 @@ def test_notebook_03_adjusted_gap_uses_and_names_the_covariates_of_the_cohort_fi
                         "outcome, cannot be estimated.")
     expected = attainment.adjusted_gap(students, group="ethnicity_aggregate", covariates=["tariff", "faculty"], categorical=())
     assert recorded["adjusted_gap"]["value"] == pytest.approx(round(expected.loc[0, "adjusted_gap_pp"], 1) / 100)
+
+
+def test_fairlie_whose_bootstrap_mostly_fails_is_an_analysis_error_not_a_warning():
+    import warnings
+
+    rng = np.random.default_rng(2)
+    n = 40  # 30 White, 10 Black: resamples often lose a level or an outcome
+    students = pd.DataFrame({"ethnicity_group": ["White"] * 30 + ["Black"] * 10, "tariff": rng.normal(120, 20, n),
+                             "sex": rng.choice(["F", "M"], n), "degree_class": rng.choice(["2:1", "2:2"], n, p=[0.8, 0.2])})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(AnalysisError, match="more than one in ten bootstrap resamples"):
+            attainment.fairlie(students, comparison="Black", covariates=["tariff", "sex"], categorical=(), n_draws=5,
+                               n_boot=50, min_level_n=None)

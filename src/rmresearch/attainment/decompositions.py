@@ -330,7 +330,7 @@ def fairlie(
             draws[b] = np.r_[g, e, g - e, c]
         if failures > n_boot // 10:  # intervals resting on the resamples that happened to fit would be too narrow
             raise AnalysisError(
-                f"fairlie: the model could not be fitted in {failures} of {n_boot} bootstrap resamples, so its "
+                "fairlie: the model could not be fitted in more than one in ten bootstrap resamples, so its "
                 "intervals cannot be trusted; the groups are too small for this decomposition"
             )
         low, high = np.nanpercentile(draws, [100 * alpha / 2, 100 * (1 - alpha / 2)], axis=0)
