@@ -190,6 +190,9 @@ def test_notebook_03_mentored_comparison_says_what_a_null_difference_can_mean(mo
         f"detected a difference of {size:.0f} pp or more (power 0.8, two-sided 0.05); a difference smaller than that "
         "may exist."]
     assert recorded["mentored_difference_detectable"]["display"] == f"{size:.0f} pp"
+    assert results.sentence(recorded["mentored_difference_detectable"]) == (
+        f"The mentored comparison could only have detected a difference of {size:.0f} pp or more (power 0.8, "
+        f"two-sided 0.05; based on about {exact.loc[0, 'n_treated_matched']} students); a smaller difference may exist.")
 
 
 # --- sparse levels merged in the design encoder ------------------------------------------------------------------

@@ -142,13 +142,15 @@ def detectable_gap_lines(shown: pd.DataFrame, *, group: str | None = None, who: 
 def record_detectable(key: str, shown: pd.DataFrame, *, label: str, section: str | None = None, n: str = "n",
                       reference_n: str = "reference_n", reference_rate: str | None = "reference_rate",
                       reference_good: str | None = "reference_good", significant: str = "significant",
-                      alpha: float = 0.05, power: float = 0.8, recorder: Any = None) -> dict[str, Any] | None:
+                      alpha: float = 0.05, power: float = 0.8, headline: bool = False, sentence: str | None = None,
+                      recorder: Any = None) -> dict[str, Any] | None:
     """Record, for the first row of a *disclosed* table, the smallest difference it could have detected (pp).
 
     Only where that row's difference is not significant (shown "no"): there the number says what the null result
     can and cannot mean. Worked out from the rounded counts shown (see :func:`detectable_difference_pp`) and recorded
     as an estimate in percentage points, whole points, resting on the smaller of the two rounded numbers. Returns
     the stored record, or None when nothing was recorded (a significant difference, or too few people to say).
+    ``headline`` and ``sentence`` as :meth:`rmresearch.results.Recorder.record` (the executive summary).
 
     Examples
     --------
@@ -171,7 +173,7 @@ def record_detectable(key: str, shown: pd.DataFrame, *, label: str, section: str
     if math.isnan(size):
         return None
     options = dict(kind="estimate", n=min(first, second), unit="pp", scale=100, decimals=0, n_of="students",
-                   section=section, label=label)
+                   section=section, label=label, headline=headline, sentence=sentence)
     if recorder is None:
         return results.record(key, size / 100, **options)
     return recorder.record(key, size / 100, **options)
