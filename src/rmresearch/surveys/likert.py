@@ -88,8 +88,8 @@ def plot_likert(counts: pd.DataFrame, *, rules=None, ax=None, title: str | None 
                 or disclosed([sum(float(r[option_cols[i]]) for i in g) for g in groups], float(r["n"])) is not None
                 for _, r in rows]
     if not any(drawable):  # a chart of empty rows says nothing: the section shows a note instead
-        raise AnalysisError("too few answers to draw any item: under the cohort's disclosure rules every item was "
-                            "answered by too few people for its shares to be shown")
+        raise AnalysisError("too few answers to draw any item: every item was answered by too few people for its "
+                            "shares to be shown under the cohort's disclosure rules")
     if ax is None:
         _, ax = new_figure(width=8.5, height=0.6 * len(counts) + 1.6)
     for y, (_, row) in enumerate(rows):
