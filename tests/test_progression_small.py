@@ -300,3 +300,14 @@ def test_cox_model_merges_a_small_group_without_events_and_says_so():
     lines = pg.merged_levels_lines(fit)
     assert lines == ["- G: c and d (about 15 staff) are merged into 'Other/merged' in the model, because a level with "
                      "fewer than 10 staff, or whose staff all had the same outcome, cannot be estimated."]
+
+
+def test_mentoring_effect_without_any_match_says_there_is_no_comparison():
+    careers = pd.DataFrame({"staff_id": list("abcd"), "mentored": [True, False, True, False],
+                            "start_grade": ["7", "8", "9", "10"], "faculty": ["Arts"] * 4, "first_year": [2020] * 4,
+                            "years_to_promotion": [1, 2, 1, 2], "promoted": [True, False, False, True]})
+    matched = pg.matched_comparison(careers, on=["start_grade", "faculty", "first_year"])
+    summary = pg.matching_summary(matched).set_index("group")["people"]
+    assert summary.to_dict() == {"mentored, matched": 0, "mentored, no match": 2, "comparison staff": 0}
+    with pytest.raises(AnalysisError, match=r"No mentored staff has a match .*start grade, faculty, first year"):
+        pg.mentoring_effect(matched)

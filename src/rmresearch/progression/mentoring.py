@@ -167,6 +167,10 @@ def mentoring_effect(
     _require_columns(matched, ["matched_set", treatment, duration, event], "mentoring_effect")
     data = matched.copy()
     data[treatment] = data[treatment].astype(bool)
+    if not data[treatment].any() or data[treatment].all():
+        on = ", ".join(str(c).replace("_", " ") for c in matched.attrs.get("matched_on", ())) or "the matching columns"
+        raise AnalysisError(f"No {treatment} staff has a match among staff not {treatment} (the same {on}), so there "
+                            "is no comparison to make.")
     _check_follow_up(data, duration=duration, event=event, treatment=treatment)
     fit = cox_model(
         data,
