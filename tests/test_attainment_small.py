@@ -142,7 +142,7 @@ def _run_cell(cell_id: str, students: pd.DataFrame, monkeypatch, cfg=None) -> tu
 
 def test_notebook_03_headline_without_any_aggregate_student_shows_a_note(monkeypatch):
     notes, recorded = _run_cell("cell-04", _students(black_n=0, mixed_n=0), monkeypatch)
-    assert len(notes) == 1 and notes[0].startswith("> **Headline gap: not shown for this cohort.** no BAME students")
+    assert len(notes) == 1 and notes[0].startswith("> **Headline gap: not shown for this cohort.** No BAME students")
     assert recorded == {}
 
 
@@ -152,7 +152,7 @@ def test_notebook_03_difference_in_differences_while_mentored_students_still_stu
     students.loc[students.index[-5:], "mentored"] = True
     students["qualification_year"] = students["qualification_year"].astype("Int64")
     notes, recorded = _run_cell("cell-17", students, monkeypatch)
-    assert notes == ["> **Difference in differences: not shown for this cohort.** no mentored student has qualified "
+    assert notes == ["> **Difference in differences: not shown for this cohort.** No mentored student has qualified "
                      "yet (no 'qualification_year' among the students whose 'mentored' is yes), so there is no year "
                      "from which the scheme could have changed the gap. This section needs mentored students who have "
                      "qualified, and students of both groups who qualified before and from the year the first of them "

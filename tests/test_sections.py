@@ -168,5 +168,5 @@ def test_require_stops_a_unit_with_a_note_naming_the_missing_input_and_the_file_
     with sections.unit("Recruitment", needs="recruitment records by stage", display=shown.append) as u:
         sections.require(Cohort(), "recruitment")
         raise AssertionError("not reached")
-    assert u.note.reason == "the cohort file pilot.yml names no recruitment input (inputs: recruitment: FILE)."
+    assert u.note.reason == "The cohort file pilot.yml names no recruitment input (inputs: recruitment: FILE)."
     assert str(tmp_path) not in shown[0] and "This section needs recruitment records by stage." in shown[0]

@@ -146,7 +146,7 @@ class unit:  # noqa: N801 - used as a context manager, like contextlib's lower-c
         if exc_type is None or not issubclass(exc_type, AnalysisError):
             return False  # success, or a bug: let it propagate
         self._withdraw()
-        reason = safe_reason(str(exc)) or "The analysis could not be run on this cohort's data."
+        reason = _sentence(safe_reason(str(exc))) or "The analysis could not be run on this cohort's data."
         self.note = Note(self.title, reason if reason[-1] in ".!?" else reason + ".", self.needs)
         _notes.append(self.note)
         self._show(note_markdown(self.note))
@@ -169,6 +169,18 @@ class unit:  # noqa: N801 - used as a context manager, like contextlib's lower-c
             return
         data, metadata = note_output(self.note)
         display(data, raw=True, metadata=metadata)
+
+
+def _sentence(reason: str) -> str:
+    """A reason that starts a sentence, capitalised, unless it starts with a name from the code (``adjusted_gap:``).
+
+    >>> _sentence("the cohort file pilot.yml names no recruitment input"), _sentence("adjusted_gap: no students")
+    ('The cohort file pilot.yml names no recruitment input', 'adjusted_gap: no students')
+    """
+    first = reason.split(" ", 1)[0]
+    if first[:1].islower() and first.isalpha():
+        return reason[:1].upper() + reason[1:]
+    return reason
 
 
 def require(config, *inputs: str) -> None:
