@@ -240,6 +240,8 @@ def test_validate_warns_of_an_interviewer_not_in_the_transcript_and_a_manifest_n
     # validation warnings are listed in the report's appendix: no name in any of them
     assert not [p for p in problems if re.search(r"Kofi|Mensah|Eleanor|Bird|Hugh|Thornton|Favour|Ncube", p.message)]
     assert any("written before this manifest" in p.message and p.file == str(path) for p in problems)
+    notes = load_coding_data(config).notes
+    assert any(n.startswith("The interview manifest changed after the transcripts were anonymised") for n in notes)
 
 
 @pytest.mark.slow

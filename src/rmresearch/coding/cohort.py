@@ -29,7 +29,7 @@ from ..config import CohortConfig
 from ..consent import WITHHELD_MARKER, Withheld, excluded_from_interviews, remap_codings, withhold_turns
 from .codebook import Codebook, load_codebook
 from .codings import read_codings_csv
-from .manifest import read_anonymised_manifest, speaker_notes, speaker_roles
+from .manifest import ANONYMISED_MANIFEST, read_anonymised_manifest, speaker_notes, speaker_roles
 from .segments import _lines, _trim, load_documents, segment_documents
 
 __all__ = ["CodingData", "load_coding_data", "participant_attributes", "cohort_codings_path"]
@@ -159,6 +159,10 @@ def _manifest(config: CohortConfig) -> tuple[pd.DataFrame | None, tuple[str, ...
     if manifest is None:
         return None, (f"The cohort has an interview manifest, but the anonymised transcripts were written before it, so "
                       f"it is not applied here: run `rmresearch anonymise run --cohort {config.cohort}` again.",)
+    written = Path(config.outputs["anonymised"]) / ANONYMISED_MANIFEST
+    if written.stat().st_mtime < Path(config.inputs["interview_manifest"]).stat().st_mtime:
+        return manifest, (f"The interview manifest changed after the transcripts were anonymised, so what is shown here "
+                          f"follows its earlier version: run `rmresearch anonymise run --cohort {config.cohort}` again.",)
     return manifest, ()
 
 
