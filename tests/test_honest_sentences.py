@@ -197,3 +197,16 @@ def test_labels_in_sentences_are_capitalised_without_lowering_acronyms():
                            "p_value": [0.26], "n": [85], "events": [10], "outcome": ["leaving, BAME staff"]})
     line = hazard_ratio_lines(disclose_cox(effect), treated=10)[0]
     assert line.startswith("- Leaving, BAME staff: the interval 0.56 to 9.40 includes 1.")  # str.capitalize gave "Bame"
+
+
+def test_a_gap_that_crosses_zero_is_said_to_have_reversed_not_narrowed():
+    from rmresearch.attainment.figures import _trend_title
+
+    t = pd.DataFrame({"g": ["Black"] * 2, "y": [2021, 2023], "gap_pp": [8.0, -6.0], "ci_low": [5.0, -9.0],
+                      "ci_high": [11.0, -3.0]})
+    assert _trend_title(t, "g", "y", "White", ["Black"]) == \
+        "The Black awarding gap reversed: 8.0 pp in 2021-22, -6.0 pp in 2023-24"
+    # a negative gap growing further from 0 widened (the group is further ahead), it did not narrow
+    away = t.assign(gap_pp=[-2.0, -9.0], ci_low=[-3.0, -11.0], ci_high=[-1.0, -7.0])
+    assert _trend_title(away, "g", "y", "White", ["Black"]) == \
+        "The Black awarding gap widened: -2.0 pp in 2021-22, -9.0 pp in 2023-24"

@@ -105,17 +105,32 @@ def plot_gap_trend(
 
 
 def _trend_title(shown: pd.DataFrame, group: str, year: str, reference: str, names: list[str]) -> str:
+    """The trend figure's title, true of the gaps drawn (one decimal, never "-0.0").
+
+    >>> t = pd.DataFrame({"g": ["Black"] * 2, "y": [2021, 2023], "gap_pp": [8.0, -6.0], "ci_low": [5.0, -9.0],
+    ...                   "ci_high": [11.0, -3.0]})
+    >>> _trend_title(t, "g", "y", "White", ["Black"]), _trend_title(t.assign(gap_pp=[8.0, 2.0], ci_low=[5.0, 1.0], ci_high=[11.0, 3.0]), "g", "y", "White", ["Black"])
+    ('The Black awarding gap reversed: 8.0 pp in 2021-22, -6.0 pp in 2023-24', 'The Black awarding gap narrowed: 8.0 pp in 2021-22, 2.0 pp in 2023-24')
+    >>> _trend_title(t.iloc[1:].assign(gap_pp=-0.04), "g", "y", "White", ["Black"])
+    'The Black awarding gap was 0.0 pp in 2023-24'
+    """
+    from ..display import format_number
+
     if len(names) == 1:
         rows = shown.loc[shown[group] == names[0]].sort_values(year)
         first, last = rows.iloc[0], rows.iloc[-1]
+        was, now = format_number(first["gap_pp"], 1), format_number(last["gap_pp"], 1)
         if len(rows) == 1 or first[year] == last[year]:
-            return f"The {names[0]} awarding gap was {first['gap_pp']:.1f} pp in {_academic_year(first[year])}"
-        span = f"{first['gap_pp']:.1f} pp in {_academic_year(first[year])}, {last['gap_pp']:.1f} pp in {_academic_year(last[year])}"
+            return f"The {names[0]} awarding gap was {was} pp in {_academic_year(first[year])}"
+        span = f"{was} pp in {_academic_year(first[year])}, {now} pp in {_academic_year(last[year])}"
         # Only call it a change when the two years' intervals do not overlap: a title states a finding.
         apart = last["ci_high"] < first["ci_low"] or last["ci_low"] > first["ci_high"]
         if not apart:
             return f"No clear change in the {names[0]} awarding gap: {span}"
-        verb = "narrowed" if last["gap_pp"] < first["gap_pp"] else "widened"
+        if first["gap_pp"] * last["gap_pp"] < 0:  # from one side of 0 to the other: neither narrowed nor widened
+            verb = "reversed"
+        else:
+            verb = "narrowed" if abs(last["gap_pp"]) < abs(first["gap_pp"]) else "widened"
         return f"The {names[0]} awarding gap {verb}: {span}"
     return _latest_gaps_title(shown, group, year, reference)
 
