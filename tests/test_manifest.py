@@ -51,6 +51,13 @@ def test_manifest_problems_name_the_file_row_and_column(tmp_path):
     assert frame["date"].iloc[0] == pd.Timestamp("2025-03-10")
 
 
+def test_file_names_may_be_written_with_backslashes_or_a_leading_dot(tmp_path):
+    path = _manifest_file(tmp_path, ".\\sub\\interview_05.docx,P01,,\n ./interview_01.docx ,P02,,\n")
+    frame, problems = read_manifest(path, participant_ids=["P01", "P02"], transcripts=["sub/interview_05.docx",
+                                                                                       "interview_01.docx"])
+    assert frame["file"].tolist() == ["sub/interview_05.docx", "interview_01.docx"] and not problems
+
+
 def test_a_manifest_without_the_required_columns_is_one_clear_error(tmp_path):
     path = tmp_path / "manifest.csv"
     path.write_text("transcript,who\ninterview_01.docx,P01\n", encoding="utf-8")

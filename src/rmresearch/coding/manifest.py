@@ -89,7 +89,11 @@ def has_speakers(transcript) -> bool:
 
 
 def _file_key(value) -> str:
-    return str(value).strip().replace("\\", "/").lstrip("./") if value is not None else ""
+    """A manifest's file cell as :func:`rmresearch.anonymise.pipeline.raw_name` writes names (``sub/x.docx``)."""
+    key = str(value).strip().replace("\\", "/") if value is not None else ""
+    while key.startswith("./"):
+        key = key[2:]
+    return key
 
 
 def read_manifest(
