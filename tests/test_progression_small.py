@@ -311,3 +311,20 @@ def test_mentoring_effect_without_any_match_says_there_is_no_comparison():
     assert summary.to_dict() == {"mentored, matched": 0, "mentored, no match": 2, "comparison staff": 0}
     with pytest.raises(AnalysisError, match=r"No mentored staff has a match .*start grade, faculty, first year"):
         pg.mentoring_effect(matched)
+
+
+def test_record_detectable_ratio_only_beside_a_null_result():
+    from rmresearch.results import Recorder
+
+    rows = pd.DataFrame({"g": ["White"] * 2487 + ["BAME"] * 463 + ["Asian"] * 300,
+                         "promoted": [True] * 165 + [False] * 2322 + [True] * 30 + [False] * 433
+                         + [True] * 60 + [False] * 240})
+    shown = pg.disclose_relative_likelihood(pg.relative_likelihood(rows, group="g", numerator="promoted",
+                                                                   denominator=None))
+    recorder = Recorder()
+    got = pg.record_detectable_ratio("rl_detectable", shown, group="g", reference="White", label="Smallest",
+                                     recorder=recorder, g="BAME")
+    low, high = minimum_detectable_ratio(2485, 465, 165 / 2487)
+    assert got["display"] == f"{high:.2f}" and f"below {low:.2f}" in got["sentence"]
+    assert pg.record_detectable_ratio("rl_asian", shown, group="g", reference="White", label="Smallest",
+                                      recorder=recorder, g="Asian") is None  # its interval excludes 1

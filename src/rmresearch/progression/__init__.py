@@ -46,7 +46,7 @@ it is built from).
 from __future__ import annotations
 
 from .cox import cox_model, merged_levels_lines, proportional_hazards_test
-from .detectable import hazard_ratio_lines, relative_likelihood_lines
+from .detectable import hazard_ratio_lines, record_detectable_ratio, relative_likelihood_lines
 from .disclosure_control import (
     disclosable_steps,
     disclose_cox,
@@ -87,6 +87,7 @@ __all__ = [
     "matching_summary",
     "relative_likelihood_lines",
     "hazard_ratio_lines",
+    "record_detectable_ratio",
     "pipeline_figure",
     "senior_share",
     "recruitment_funnel",

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
 from ..stats.power import minimum_detectable_hazard_ratio, minimum_detectable_ratio
 from ._common import _require_columns
 
-__all__ = ["relative_likelihood_lines", "hazard_ratio_lines"]
+__all__ = ["relative_likelihood_lines", "hazard_ratio_lines", "record_detectable_ratio"]
 
 
 def _number(value) -> float:
@@ -179,3 +180,44 @@ def hazard_ratio_lines(
                      f"{_ratio_range(detectable)} would have been detected {_power_words(power, alpha)}; a smaller "
                      "effect may be there unseen.")
     return lines
+
+
+def record_detectable_ratio(key: str, shown: pd.DataFrame, *, group: str, reference: str, label: str,
+                            unit: str = "person-years", section: str | None = None, headline: bool = False,
+                            alpha: float = 0.05, power: float = 0.8, recorder: Any = None,
+                            **match: Any) -> dict[str, Any] | None:
+    """Record, for one row of a *disclosed* relative-likelihood table whose interval includes 1, the ratios it could
+    have detected: the one above 1 as the value, the one below 1 in the sentence (both from the rounded counts shown).
+
+    ``match`` picks the row (``outcome="promotion", aggregate_group="BAME"``). Returns the stored record, or None
+    where the interval excludes 1 (a finding, not a null result) or the ratio is suppressed.
+
+    Examples
+    --------
+    >>> from rmresearch.results import Recorder
+    >>> shown = pd.DataFrame({"g": ["BAME"], "denominator": [465], "reference_denominator": [2485],
+    ...                       "reference_rate": ["6.6%"], "relative_likelihood": ["0.96"], "ci_low": ["0.66"],
+    ...                       "ci_high": ["1.38"]})
+    >>> got = record_detectable_ratio("rl_detectable", shown, group="g", reference="White", recorder=Recorder(),
+    ...                               label="Smallest relative likelihood of promotion detectable", g="BAME")
+    >>> got["display"], got["sentence"][:94]
+    ('1.87', 'With about 465 person-years of BAME staff and 2,485 of White staff, only a relative likelihood')
+    """
+    from .. import results
+    from ._common import one_row
+
+    row = one_row(shown, what=label, **match)
+    low_ci, high_ci, ratio = _number(row["ci_low"]), _number(row["ci_high"]), _number(row["relative_likelihood"])
+    if any(math.isnan(v) for v in (low_ci, high_ci, ratio)) or not low_ci <= 1 <= high_ci:
+        return None
+    n_group, n_ref = _number(row["denominator"]), _number(row["reference_denominator"])
+    low, high = minimum_detectable_ratio(n_ref, n_group, _number(row["reference_rate"]), alpha=alpha, power=power)
+    if math.isnan(high):
+        return None
+    below = f"below {low:.2f} or " if not math.isnan(low) else ""
+    sentence = (f"With about {n_group:,.0f} {unit} of {row[group]} staff and {n_ref:,.0f} of {reference} staff, only a "
+                f"relative likelihood {below}above {{value}} could have been detected reliably (power {power:g}, "
+                f"two-sided {alpha:g}); a smaller difference may exist.")
+    options = dict(kind="estimate", n=min(n_group, n_ref), n_of=unit, decimals=2, section=section, label=label,
+                   headline=headline, sentence=sentence)
+    return (recorder or results).record(key, high, **options)
