@@ -403,3 +403,13 @@ def test_fairlie_whose_bootstrap_mostly_fails_is_an_analysis_error_not_a_warning
         with pytest.raises(AnalysisError, match="more than one in ten bootstrap resamples"):
             attainment.fairlie(students, comparison="Black", covariates=["tariff", "sex"], categorical=(), n_draws=5,
                                n_boot=50, min_level_n=None)
+
+
+def test_a_covariate_no_student_has_is_named_with_what_to_do():
+    students = _adjusted_students().assign(tariff=np.nan)
+    for run in (lambda: attainment.adjusted_gap(students, covariates=["tariff", "faculty"], categorical=()),
+                lambda: attainment.oaxaca_blinder(students, comparison="Black", covariates=["tariff", "faculty"],
+                                                  categorical=())):
+        with pytest.raises(AnalysisError, match="no student has a value for tariff; leave it out of "
+                                                "options.attainment.covariates"):
+            run()

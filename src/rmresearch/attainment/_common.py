@@ -72,8 +72,24 @@ def _known_group(values: pd.Series) -> np.ndarray:
     return (values.notna() & (values != UNKNOWN_GROUP)).to_numpy(dtype=bool, na_value=False)
 
 
-def _no_one_left(what: str, covariates: Iterable[str], excluded: dict[str, int]) -> AnalysisError:
-    """The error when no student has an outcome, a known group and every covariate (no counts: it becomes a note)."""
+def _no_one_left(what: str, covariates: Iterable[str], excluded: dict[str, int],
+                 students: pd.DataFrame | None = None) -> AnalysisError:
+    """The error when no student has an outcome, a known group and every covariate (no counts: it becomes a note).
+
+    A covariate no student has a value for is named: leaving it out of ``options.attainment.covariates`` (or filling
+    the column) is what makes the model possible.
+
+    >>> frame = pd.DataFrame({"tariff": [None, None], "sex": ["F", "M"]})
+    >>> str(_no_one_left("adjusted_gap", ["tariff", "sex"], {"missing_covariates": 2}, frame))
+    'adjusted_gap: no student has a value for tariff; leave it out of options.attainment.covariates in the cohort file, or fill the column.'
+    """
+    covariates = list(covariates)
+    if students is not None:
+        empty = [c for c in covariates if c in students.columns and students[c].isna().all()]
+        if empty:
+            return AnalysisError(f"{what}: no student has a value for {' or '.join(empty)}; leave "
+                                 f"{'it' if len(empty) == 1 else 'them'} out of options.attainment.covariates in the "
+                                 "cohort file, or fill the column.")
     why = ", ".join(k.replace("_", " ") for k in excluded) or "none"
     return AnalysisError(f"{what}: no student has an outcome, a known ethnicity and a value for every covariate "
                          f"({', '.join(covariates)}); students were left out for: {why}.")

@@ -105,7 +105,7 @@ def adjusted_gap(
         students, group=group, covariates=covariates, outcome=outcome, good=good, what="adjusted_gap"
     )
     if not keep.any():
-        raise _no_one_left("adjusted_gap", covariates, excluded)
+        raise _no_one_left("adjusted_gap", covariates, excluded, students)
     grp = students[group]
     groups_left_out = None
     if min_level_n is not None:

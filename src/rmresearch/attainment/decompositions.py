@@ -30,7 +30,7 @@ def _two_group_sample(students, *, group, reference, comparison, covariates, cat
         groups=[reference, comparison], numeric=numeric,
     )
     if not keep.any():
-        raise _no_one_left(what, covariates, excluded)
+        raise _no_one_left(what, covariates, excluded, students)
     present = students.loc[keep, group]
     for name, label in ((reference, "reference"), (comparison, "comparison")):
         if not (present == name).any():
