@@ -144,7 +144,7 @@ def _mentored_sample(frame: pd.DataFrame, *, treatment: str, match_cols: list[st
     if not (keep & tv).any():
         raise AnalysisError(
             f"mentored_comparison: no {treatment} students have an outcome ({outcome or 'a classified degree'}) "
-            f"and values for {', '.join(match_cols)}; the comparison needs mentored students who have qualified."
+            f"and values for {_in_words(match_cols)}; the comparison needs mentored students who have qualified."
         )
     if not (keep & ~tv).any():
         raise AnalysisError(f"mentored_comparison: no students outside the scheme ({treatment} False) to compare with.")
@@ -206,8 +206,8 @@ def _mentored_table(sample: _Sample, weights: np.ndarray, *, method: str, match_
     if n_tm == 0:
         raise AnalysisError(
             "mentored_comparison: no mentored student has a comparison student with the same "
-            f"{', '.join(match_cols) if method == 'exact' else 'propensity score (within the caliper)'}; "
-            "match on fewer columns, use wider tariff bands, or method='propensity'."
+            f"{_in_words(match_cols) if method == 'exact' else 'propensity score (within the caliper)'}; "
+            "match on fewer characteristics (match_on=), use wider tariff bands, or the propensity-score comparison."
         )
     good_t = float(np.nansum(treated_w * yv))
     rate_t = good_t / n_tm
@@ -233,3 +233,16 @@ def _mentored_table(sample: _Sample, weights: np.ndarray, *, method: str, match_
     table = _attach(table, excluded=sample.excluded, spec=spec)
     table.attrs["unmatched_treated"] = int((sample.has & tv).sum()) - n_tm
     return table
+
+
+def _in_words(columns) -> str:
+    """Matching columns as a reader reads them ("ethnic group, faculty, entry year and tariff band").
+
+    >>> _in_words(["ethnicity_group", "faculty", "entry_year", "tariff_band"])
+    'ethnic group, faculty, entry year and tariff band'
+    """
+    from ._common import COVARIATE_LABELS
+
+    words = {"ethnicity_group": "ethnic group", "ethnicity_aggregate": "ethnic group", **COVARIATE_LABELS}
+    names = [words.get(c, str(c).replace("_", " ")) for c in columns]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
