@@ -269,7 +269,7 @@ def test_notebook_04_runs_on_one_census_year_without_mentoring_promotions_or_rec
     notes, streams, outputs = _run_notebook_04(root, tmp_path)
     assert not streams, streams
     titles = {n["title"]: n["reason"] for n in notes}
-    assert titles["Recruitment funnel"].startswith("the cohort file pilot.yml names no recruitment input")
+    assert titles["Recruitment funnel"].lower().startswith("the cohort file pilot.yml names no recruitment input")
     assert "hold one census year" in titles["Promotion and leaving rates"]
     assert "No one is flagged as mentored" in titles["Mentored staff and their matches"]
     assert {"Time to first promotion", "Cox model of promotion", "Cox model of leaving",
