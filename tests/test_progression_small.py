@@ -328,3 +328,17 @@ def test_record_detectable_ratio_only_beside_a_null_result():
     assert got["display"] == f"{high:.2f}" and f"below {low:.2f}" in got["sentence"]
     assert pg.record_detectable_ratio("rl_asian", shown, group="g", reference="White", label="Smallest",
                                       recorder=recorder, g="Asian") is None  # its interval excludes 1
+
+
+def test_record_detectable_hazard_ratio_from_the_shown_numbers_only_beside_a_null_result():
+    from rmresearch.results import Recorder
+
+    effect = pd.DataFrame({"covariate": ["mentored", "mentored"], "hazard_ratio": [1.3, 3.1], "ci_low": [0.58, 1.2],
+                           "ci_high": [2.87, 8.0], "p_value": [0.5, 0.02], "n": [1273, 1273], "events": [133, 133],
+                           "mentored_n": [52, 52], "outcome": ["promotion", "promotion"]})
+    shown = pg.disclose_cox(effect)
+    got = pg.record_detectable_hazard_ratio("hr", shown, label="Smallest", recorder=Recorder())
+    z = stats.norm.ppf(0.975) + stats.norm.ppf(0.8)
+    high = math.exp(z / math.sqrt(135 * (50 / 1275) * (1225 / 1275)))  # the rounded 135 events, 50 of 1,275 mentored
+    assert got["display"] == f"{high:.2f}"
+    assert pg.record_detectable_hazard_ratio("hr2", shown.iloc[1:], label="Smallest", recorder=Recorder()) is None

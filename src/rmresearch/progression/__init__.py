@@ -46,7 +46,8 @@ it is built from).
 from __future__ import annotations
 
 from .cox import cox_model, merged_levels_lines, proportional_hazards_test
-from .detectable import hazard_ratio_lines, record_detectable_ratio, relative_likelihood_lines
+from .detectable import (hazard_ratio_lines, record_detectable_hazard_ratio, record_detectable_ratio,
+                         relative_likelihood_lines)
 from .disclosure_control import (
     disclosable_steps,
     disclose_cox,
@@ -88,6 +89,7 @@ __all__ = [
     "relative_likelihood_lines",
     "hazard_ratio_lines",
     "record_detectable_ratio",
+    "record_detectable_hazard_ratio",
     "pipeline_figure",
     "senior_share",
     "recruitment_funnel",

@@ -18,7 +18,8 @@ import pandas as pd
 from ..stats.power import minimum_detectable_hazard_ratio, minimum_detectable_ratio
 from ._common import _require_columns
 
-__all__ = ["relative_likelihood_lines", "hazard_ratio_lines", "record_detectable_ratio"]
+__all__ = ["relative_likelihood_lines", "hazard_ratio_lines", "record_detectable_ratio",
+           "record_detectable_hazard_ratio"]
 
 
 def _number(value) -> float:
@@ -219,5 +220,42 @@ def record_detectable_ratio(key: str, shown: pd.DataFrame, *, group: str, refere
                 f"relative likelihood {below}above {{value}} could have been detected reliably (power {power:g}, "
                 f"two-sided {alpha:g}); a smaller difference may exist.")
     options = dict(kind="estimate", n=min(n_group, n_ref), n_of=unit, decimals=2, section=section, label=label,
+                   headline=headline, sentence=sentence)
+    return (recorder or results).record(key, high, **options)
+
+
+def record_detectable_hazard_ratio(key: str, shown: pd.DataFrame, *, label: str, events_word: str = "events",
+                                   section: str | None = None, headline: bool = False, alpha: float = 0.05,
+                                   power: float = 0.8, recorder: Any = None) -> dict[str, Any] | None:
+    """Record, for the first row of a *disclosed* :func:`mentoring_effect` table whose interval includes 1, the hazard
+    ratios it could have detected (Schoenfeld, from the rounded ``events``, ``n`` and ``mentored_n`` shown).
+
+    Returns the stored record, or None where the interval excludes 1 or a number is suppressed.
+
+    Examples
+    --------
+    >>> from rmresearch.results import Recorder
+    >>> shown = pd.DataFrame({"hazard_ratio": [1.3], "ci_low": [0.58], "ci_high": [2.87], "n": [1275], "events": [135],
+    ...                       "mentored_n": [50]})
+    >>> got = record_detectable_hazard_ratio("hr_detectable", shown, label="Smallest", events_word="promotions",
+    ...                                      recorder=Recorder())
+    >>> got["display"], got["sentence"][:80]
+    ('3.46', 'With about 135 promotions among about 1,275 staff, about 50 of them mentored, on')
+    """
+    from .. import results
+
+    _require_columns(shown, ["ci_low", "ci_high", "n", "events", "mentored_n"], "record_detectable_hazard_ratio")
+    row = shown.iloc[0]
+    low_ci, high_ci = _number(row["ci_low"]), _number(row["ci_high"])
+    n, events, treated = _number(row["n"]), _number(row["events"]), _number(row["mentored_n"])
+    if any(math.isnan(v) for v in (low_ci, high_ci, n, events, treated)) or not low_ci <= 1 <= high_ci:
+        return None
+    if events <= 0 or not 0 < treated < n:
+        return None
+    low, high = minimum_detectable_hazard_ratio(events, treated / n, alpha=alpha, power=power)
+    sentence = (f"With about {events:,.0f} {events_word} among about {n:,.0f} staff, about {treated:,.0f} of them "
+                f"mentored, only a hazard ratio below {low:.2f} or above {{value}} could have been detected reliably "
+                f"(power {power:g}, two-sided {alpha:g}); a smaller effect may exist.")
+    options = dict(kind="estimate", n=treated, n_of="mentored staff", decimals=2, section=section, label=label,
                    headline=headline, sentence=sentence)
     return (recorder or results).record(key, high, **options)
