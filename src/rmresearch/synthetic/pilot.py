@@ -160,7 +160,8 @@ def _pilot_codings(w: _Writer, inputs: dict, truth_dir: Path, records: list[dict
         counts = _caption_lines(w.out / inputs["interviews"] / rec["file"], rec)
         width = max(3, len(str(sum(counts))))
         first = [1 + sum(counts[:i]) for i in range(len(counts))]
-        lines = {f"{doc}#t{n + 1:03d}": [f"{doc}#t{first[n] + j:0{width}d}" for j in range(c)]
+        turn_width = max(3, len(str(len(counts))))  # as simulate_codings numbers the ground truth's turns
+        lines = {f"{doc}#t{n + 1:0{turn_width}d}": [f"{doc}#t{first[n] + j:0{width}d}" for j in range(c)]
                  for n, c in enumerate(counts)}
         frame = frame.assign(segment_id=frame["segment_id"].map(lambda s: lines.get(s, [s]))).explode("segment_id")
     write_csv(frame.reset_index(drop=True), w.out / inputs["codings"], lineterminator="\n")
