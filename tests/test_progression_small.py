@@ -308,7 +308,7 @@ def test_mentoring_effect_without_any_match_says_there_is_no_comparison():
                             "years_to_promotion": [1, 2, 1, 2], "promoted": [True, False, False, True]})
     matched = pg.matched_comparison(careers, on=["start_grade", "faculty", "first_year"])
     summary = pg.matching_summary(matched).set_index("group")["people"]
-    assert summary.to_dict() == {"mentored, matched": 0, "mentored, no match": 2, "comparison staff": 0}
+    assert summary.to_dict() == {"Mentored, matched": 0, "Mentored, no match": 2, "Comparison staff": 0}
     with pytest.raises(AnalysisError, match=r"No mentored staff has a match .*start grade, faculty, first year"):
         pg.mentoring_effect(matched)
 

@@ -192,7 +192,7 @@ def matching_summary(matched: pd.DataFrame, *, treatment: str = "mentored") -> p
     Returns
     -------
     pandas.DataFrame
-        ``group`` ("mentored, matched", "mentored, no match", "comparison staff"), ``people`` and ``matched_sets``
+        ``group`` ("Mentored, matched", "Mentored, no match", "Comparison staff"), ``people`` and ``matched_sets``
         (missing for the unmatched): counts of people, for :func:`~rmresearch.disclosure.disclose`.
 
     Examples
@@ -203,15 +203,15 @@ def matching_summary(matched: pd.DataFrame, *, treatment: str = "mentored") -> p
     ...                         "first_year": [2020] * 6})
     >>> matching_summary(matched_comparison(careers, on=["start_grade", "faculty", "first_year"]))
                     group  people  matched_sets
-    0    mentored, matched       2           2.0
-    1  mentored, no match       1           NaN
-    2    comparison staff       3           2.0
+    0   Mentored, matched       2           2.0
+    1  Mentored, no match       1           NaN
+    2    Comparison staff       3           2.0
     """
     _require_columns(matched, [treatment, "matched_set"], "matching_summary")
     treated = matched[treatment].astype(bool)
     sets = float(matched["matched_set"].nunique())
     return pd.DataFrame({
-        "group": ["mentored, matched", "mentored, no match", "comparison staff"],
+        "group": ["Mentored, matched", "Mentored, no match", "Comparison staff"],
         "people": [int(treated.sum()), int(matched.attrs.get("unmatched_treated", 0)), int((~treated).sum())],
         "matched_sets": [sets, np.nan, sets],
     })
