@@ -5,7 +5,9 @@ counts: a detectable difference computed from an exact ``n`` would give that ``n
 :func:`rmresearch.stats.power.minimum_detectable_difference` (two groups' proportions, Cohen's h, power 0.8,
 two-sided alpha 0.05). Of the increase and the decrease from the comparison rate, the larger is reported, so that
 "could only have detected a gap of X pp or more" holds in either direction; where the comparison rate is suppressed
-it is taken as 50%, where a difference of proportions is hardest to detect.
+it is taken as 50%, where a difference of proportions is hardest to detect. Beside an adjusted gap the same
+calculation on the modelled students is an approximation: adjusting for characteristics that predict the outcome
+usually makes the estimate somewhat more precise, so the true smallest detectable adjusted gap is, if anything, smaller.
 """
 
 from __future__ import annotations
