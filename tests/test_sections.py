@@ -20,13 +20,12 @@ def test_analysis_error_shows_a_note_and_records_it():
     with sections.unit("Difference in differences", needs="students who qualified before and after the start year",
                        display=shown.append) as u:
         raise AnalysisError("gap_difference_in_differences: no reference students (White) with an outcome before 2021")
-    assert shown == ["> **Difference in differences: not shown for this cohort.** gap_difference_in_differences: "
-                     "no reference students (White) with an outcome before 2021. This section needs students who "
+    assert shown == ["> **Difference in differences: not shown for this cohort.** "
+                     "No reference students (White) with an outcome before 2021. This section needs students who "
                      "qualified before and after the start year."]
     assert sections.notes() == [u.note]
     assert u.note.as_dict() == {"title": "Difference in differences",
-                                "reason": "gap_difference_in_differences: no reference students (White) with an "
-                                          "outcome before 2021.",
+                                "reason": "No reference students (White) with an outcome before 2021.",
                                 "needs": "students who qualified before and after the start year"}
 
 
@@ -56,7 +55,7 @@ def test_rerun_failing_unit_keeps_one_note():
 def test_numbers_other_than_years_are_hidden_in_the_note():
     with sections.unit("Adjusted gap", needs="students with a tariff", display=lambda _t: None) as u:
         raise AnalysisError("adjusted_gap: only 3 students left (2 excluded) in 2020; rate 0.25")
-    assert u.note.reason == "adjusted_gap: only some students left (some excluded) in 2020; rate some."
+    assert u.note.reason == "Only some students left (some excluded) in 2020; rate some."
 
 
 def test_results_recorded_inside_a_failed_unit_are_withdrawn(tmp_path):
@@ -109,7 +108,7 @@ def test_notebook_03_difference_in_differences_without_students_before_the_start
                      aggregate="BAME", good=("First", "2:1"), rules=rec.rules, disclose_attainment=disclose_attainment,
                      show_table=lambda *a, **k: pytest.fail("a table was shown"))
     exec(compile(_notebook_cell("03_attainment.ipynb", "cell-17"), "03_attainment:cell-17", "exec"), namespace)
-    assert shown == ["> **Difference in differences: not shown for this cohort.** gap_difference_in_differences: no "
+    assert shown == ["> **Difference in differences: not shown for this cohort.** No "
                      "reference students (White) with an outcome before 2024 in 'qualification_year'; a "
                      "difference-in-differences needs years both before and after the scheme started. This section "
                      "needs mentored students who have qualified, and students of both groups who qualified before "
@@ -133,10 +132,10 @@ def test_the_note_is_displayed_as_markdown_with_its_metadata(monkeypatch):
     with sections.unit("Value added", needs="baseline students"):
         raise AnalysisError("value_added: no baseline students with a classified degree and a subject")
     ((data,), kwargs), = calls
-    assert data["text/markdown"].startswith("> **Value added: not shown for this cohort.** value_added: no baseline")
+    assert data["text/markdown"].startswith("> **Value added: not shown for this cohort.** No baseline")
     assert kwargs["raw"] is True
     assert kwargs["metadata"] == {"rmresearch": {"note": {
-        "title": "Value added", "reason": "value_added: no baseline students with a classified degree and a subject.",
+        "title": "Value added", "reason": "No baseline students with a classified degree and a subject.",
         "needs": "baseline students"}}}
 
 

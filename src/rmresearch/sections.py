@@ -171,14 +171,19 @@ class unit:  # noqa: N801 - used as a context manager, like contextlib's lower-c
         display(data, raw=True, metadata=metadata)
 
 
-def _sentence(reason: str) -> str:
-    """A reason that starts a sentence, capitalised, unless it starts with a name from the code (``adjusted_gap:``).
+_CODE_NAME = re.compile(r"^[a-z][a-z0-9_]*:\s+")
 
-    >>> _sentence("the cohort file pilot.yml names no recruitment input"), _sentence("adjusted_gap: no students")
-    ('The cohort file pilot.yml names no recruitment input', 'adjusted_gap: no students')
+
+def _sentence(reason: str) -> str:
+    """The reason as a reader's sentence: without the function name an error message starts with, capitalised.
+
+    >>> _sentence("the cohort file pilot.yml names no recruitment input")
+    'The cohort file pilot.yml names no recruitment input'
+    >>> _sentence("kaplan_meier: no event in the follow-up"), _sentence("pilot.yml: no staff")
+    ('No event in the follow-up', 'pilot.yml: no staff')
     """
-    first = reason.split(" ", 1)[0]
-    if first[:1].islower() and first.isalpha():
+    reason = _CODE_NAME.sub("", reason, count=1)
+    if reason.split(" ", 1)[0].isalpha() and reason[:1].islower():
         return reason[:1].upper() + reason[1:]
     return reason
 
