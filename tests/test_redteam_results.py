@@ -172,7 +172,9 @@ def _run_cell(notebook, cell_id, style, **names):
     from rmresearch.attainment import disclose_attainment
     from rmresearch.disclosure import disclose
 
-    namespace.update(disclose=disclose, disclose_attainment=disclose_attainment, **names)
+    namespace.update(disclose=disclose, disclose_attainment=disclose_attainment, display=lambda *a, **k: None,
+                     Markdown=str, snapshots=pd.DataFrame({"year": [2023, 2024]}))  # two census years
+    namespace.update(names)
     exec(compile(_cell(notebook, cell_id), f"{notebook}:{cell_id}", "exec"), namespace)
     return {r["key"]: r for r in rec.results}
 
