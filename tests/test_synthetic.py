@@ -515,23 +515,43 @@ def test_pilot_has_12_pairs_24_participants_and_its_ground_truth(pilot):
     assert set(pairs["senior_id"]) | set(pairs["partner_id"]) == set(participants["participant_id"])
     truth = json.loads((root / "data/pilot/ground_truth/effects.json").read_text(encoding="utf-8"))
     assert truth["generator"]["module"] == "rmresearch.synthetic" and truth["cohort"]["id"] == "pilot"
-    assert (truth["pilot"]["pairs"], truth["pilot"]["participants"], truth["pilot"]["interviews"]) == (12, 24, 3)
-    assert summary["counts"]["pairs"] == 12 and summary["counts"]["transcripts"] == 3
+    assert (truth["pilot"]["pairs"], truth["pilot"]["participants"], truth["pilot"]["interviews"]) == (12, 24, 4)
+    assert truth["pilot"]["interviews_usable"] == 3 and truth["pilot"]["interviewed_without_consent"] == ["interview_04.txt"]
+    assert summary["counts"]["pairs"] == 12 and summary["counts"]["transcripts"] == 4
     assert sorted(p.name for p in (root / "interviews/pilot/raw").iterdir()) == [
-        "interview_01.docx", "interview_02.txt", "interview_03.vtt"]
+        "interview_01.docx", "interview_02.txt", "interview_03.vtt", "interview_04.txt"]
     assert (root / "cohorts/pilot.yml").is_file() and not (root / "cohorts/demo.yml").exists()
 
 
-def test_pilot_one_participant_without_interview_consent_is_not_interviewed(pilot):
+def test_pilot_participant_without_interview_consent_has_the_fourth_transcript_in_the_manifest_and_codings(pilot):
+    """interview_04.txt is theirs (interviewed before they said no): labelled turns, a manifest row, both coders' codings,
+    so the pilot's report shows that consent is honoured, not merely that nobody without consent was interviewed."""
     root, _ = pilot
     participants = _pilot_csv(root, "participants")
     declined = participants.loc[participants["consent_interview"] == "No", "participant_id"].tolist()
-    assert len(declined) == 1 and set(participants["consent_interview"]) == {"Yes", "No"}
+    assert declined == ["P11"] and set(participants["consent_interview"]) == {"Yes", "No"}
     truth = json.loads((root / "data/pilot/ground_truth/effects.json").read_text(encoding="utf-8"))
     assert truth["pilot"]["consent_interview_no"] == declined
-    assert truth["interviews"]["not_interviewed_no_consent"] == declined
-    interviewed = [r["participant_id"] for r in _records_of(root)]
-    assert len(interviewed) == 3 and declined[0] not in interviewed
+    assert truth["interviews"]["interviewed_no_consent"] == declined and truth["interviews"]["not_interviewed_no_consent"] == []
+    records = _records_of(root)
+    assert [(r["file"], r["participant_id"]) for r in records] == [
+        ("interview_01.docx", "P01"), ("interview_02.txt", "P13"), ("interview_03.vtt", "P14"), ("interview_04.txt", "P11")]
+    assert [f["file"] for f in truth["interviews"]["files"] if f["participant_id"] in declined] == ["interview_04.txt"]
+    manifest = pd.read_csv(root / "data/pilot/interview_manifest.csv", dtype=str)
+    assert manifest.loc[manifest["file"] == "interview_04.txt", "participant_id"].tolist() == declined
+    # speaker-labelled: the interviewer asks, the interviewee (by their full name, as in the docx) answers
+    name = participants.set_index("participant_id").loc["P11", "name"]
+    transcript = read_transcript(root / "interviews/pilot/raw/interview_04.txt")
+    assert {t.speaker for t in transcript.turns} == {"Interviewer", name} and len(transcript.turns) == len(records[3]["turns"])
+    theirs = {f"interview_04#t{n:03d}" for n, t in enumerate(records[3]["turns"], start=1) if t["speaker_id"] == "P11"}
+    codings = pd.read_csv(root / "data/pilot/codings.csv", dtype=str)
+    coded = codings.loc[codings["segment_id"].str.startswith("interview_04#")]
+    assert set(coded["coder"]) == {"coder_a", "coder_b"} and len(coded) >= 10 and set(coded["segment_id"]) <= theirs
+    # none of their answers is said in another pilot interview, so finding one of them in a report means a leak
+    others = " ".join(r["text"] for r in records[:3]).casefold()
+    answers = [s for t in records[3]["turns"] if t["speaker_id"] == "P11" and t["themes"]
+               for s in re.findall(r"[^.?!]{40,}[.?!]", t["text"])]
+    assert len(answers) >= 10 and not [s for s in answers if s.strip().casefold() in others]
 
 
 def _records_of(root: Path) -> list[dict]:
@@ -545,7 +565,7 @@ def test_pilot_auto_caption_is_lower_case_without_speaker_labels_and_reads(pilot
     assert vtt.startswith("WEBVTT") and "<v " not in vtt
     cues = [line for line in vtt.splitlines()[2:] if line and "-->" not in line and "/" not in line[:40]]
     assert cues and all(c == c.lower() for c in cues)
-    assert [r["auto_caption"] for r in _records_of(root)] == [False, False, True]
+    assert [r["auto_caption"] for r in _records_of(root)] == [False, False, True, False]
     transcript = read_transcript(root / "interviews/pilot/raw/interview_03.vtt")
     assert transcript.turns and {t.speaker for t in transcript.turns} == {None}
     txt = read_transcript(root / "interviews/pilot/raw/interview_02.txt")

@@ -133,9 +133,16 @@ class _Speech:
         return segs
 
 
-def _interview_turns(rng, me: Person, other: Person, evaluator: Person, outsiders, places) -> list[tuple]:
-    """(speaker Person, segments, themes) for one end-of-programme interview."""
+def _interview_turns(rng, me: Person, other: Person, evaluator: Person, outsiders, places,
+                     said: set[str] | None = None) -> list[tuple]:
+    """(speaker Person, segments, themes) for one end-of-programme interview.
+
+    ``said``, when given, holds the answer sentences (templates) already said in other interviews: they are not
+    said again while the bank has others, and this interview's are added to it.
+    """
     say = _Speech(rng, me, other, evaluator, outsiders, places)
+    if said is not None:
+        say.used = said
     group = "leader" if me.role == "senior_leader" else "partner"
     sub = {"staff_partner": "staff", "student_partner": "student"}.get(me.role)
     intro_key = "leader" if group == "leader" else sub

@@ -2,9 +2,10 @@
 
 The full demo (:func:`~rmresearch.synthetic.generate_demo`) is a large, tidy cohort; a real first cohort is
 small and its files come straight from the institution's systems. The pilot has 12 pairs (24 participants,
-6 staff and 6 student partners), one pair withdrawn, one participant without interview consent, three
+6 staff and 6 student partners), one pair withdrawn, one participant without interview consent, four
 interviews (one a lower-case auto-caption WebVTT file without speaker labels, which the interview manifest
-``data/pilot/interview_manifest.csv`` attributes to its interviewee), mentored students not yet
+``data/pilot/interview_manifest.csv`` attributes to its interviewee; one, ``interview_04.txt``, of the participant
+without interview consent, interviewed before they said no, so three are usable), mentored students not yet
 graduated, mentored staff with one year of follow-up (mentored from 2023, last snapshot 2024), and exports
 as they arrive: title rows above the header, a totals row below the records, ethnicity and degree labels
 instead of codes, headings (``Staff ID``) for column names, Yes/No, ``Completed`` and UK dates (dd/mm/yyyy).
@@ -45,10 +46,13 @@ PILOT_NOT_GRADUATED = 3
 #: Degree classes as a student records system labels them.
 DEGREE_LABELS = {"First": "First Class Honours", "2:1": "Upper Second Class Honours",
                  "2:2": "Lower Second Class Honours", "Third": "Third Class Honours"}
-#: The interviews: (role interviewed, format, auto-caption without speaker labels).
-PILOT_INTERVIEWS = (("senior_leader", "docx", False), ("staff_partner", "txt", False), ("student_partner", "vtt", True))
+#: The interviews: (role interviewed or None for any, format, auto-caption without speaker labels, whether the
+#: interviewee consented to interview use). The fourth is the participant without interview consent, interviewed
+#: before they said no: their transcript is in the raw folder and the manifest, but none of their words may be used.
+PILOT_INTERVIEWS = (("senior_leader", "docx", False, True), ("staff_partner", "txt", False, True),
+                    ("student_partner", "vtt", True, True), (None, "txt", False, False))
 #: When each interview took place (the manifest's dates, UK style as a spreadsheet exports them).
-PILOT_INTERVIEW_DATES = ("10/03/2025", "12/03/2025", "17/03/2025")
+PILOT_INTERVIEW_DATES = ("10/03/2025", "12/03/2025", "17/03/2025", "19/03/2025")
 
 
 def _pilot_config_bytes() -> bytes:
@@ -109,16 +113,19 @@ def _not_yet_graduated(students: pd.DataFrame, participants: pd.DataFrame) -> tu
 
 
 def _pilot_interviews(roster: list[Person], people: list[Person], places: dict, seed: int) -> list[dict]:
-    """Three transcripts: a leader (docx), a staff partner (txt), a student partner (auto-caption vtt, no speakers)."""
+    """Four transcripts: a leader (docx), a staff partner (txt), a student partner (auto-caption vtt, no speakers),
+    and, last (so the first three are as they were), the participant without interview consent (txt)."""
     rng = _rng(seed, "interviews")
     evaluators, outsiders = people[:2], people[2:]
     index = {p.pid: i for i, p in enumerate(roster)}
-    records = []
-    for i, (role, fmt, caption) in enumerate(PILOT_INTERVIEWS):
-        me = next(p for p in roster if p.role == role and p.consent_interview)
+    records, said = [], []
+    for i, (role, fmt, caption, consented) in enumerate(PILOT_INTERVIEWS):
+        me = next(p for p in roster if role in (None, p.role) and p.consent_interview == consented)
         k = index[me.pid]
         other = roster[k + PILOT_PAIRS] if k < PILOT_PAIRS else roster[k - PILOT_PAIRS]
-        turns = _interview_turns(rng, me, other, evaluators[i % 2], outsiders, places)
+        # the interview without consent says nothing another interviewee said: a test can then look for its words
+        said.append(set() if consented else set().union(*said))
+        turns = _interview_turns(rng, me, other, evaluators[i % 2], outsiders, places, said=said[-1])
         rec = _render_interview(rng, turns, fmt, caption=caption, first_names=False, speakers=not caption)
         rec.update(file=f"interview_{i + 1:02d}.{fmt}", format=fmt, participant_id=me.pid, auto_caption=caption,
                    interviewer=evaluators[i % 2].full, date=PILOT_INTERVIEW_DATES[i])
@@ -209,10 +216,13 @@ def _write_pilot_tables(w: _Writer, inputs: dict, tables: dict) -> None:
 def _pilot_truth(tables: dict, records: list[dict]) -> dict:
     """The pilot's counts and the shapes of its files."""
     participants = tables["participants"]
+    declined = set(participants.loc[participants["consent_interview"] == "no", "participant_id"])
     return {
         "pairs": int(len(tables["pairs"])), "participants": int(len(participants)),
         "roles": {str(k): int(v) for k, v in participants["role"].value_counts().sort_index().items()},
         "interviews": len(records),
+        "interviews_usable": sum(1 for r in records if r["participant_id"] not in declined),
+        "interviewed_without_consent": [r["file"] for r in records if r["participant_id"] in declined],
         "consent_interview_no": participants.loc[participants["consent_interview"] == "no", "participant_id"].tolist(),
         "auto_caption_without_speakers": [r["file"] for r in records if r["auto_caption"]],
         "staff_years": list(PILOT_STAFF_YEARS), "staff_mentoring_cohorts": list(PILOT_MENTORING_COHORTS),
@@ -227,13 +237,21 @@ def _pilot_truth(tables: dict, records: list[dict]) -> dict:
     }
 
 
+def _pilot_interview_truth(records: list[dict], people: list, places: dict, declined: list) -> dict:
+    """The interviews' ground truth: who declined and was never interviewed, and who was interviewed but declined."""
+    interviewed = {r["participant_id"] for r in records}
+    truth = _interview_truth(records, people, places, [p for p in declined if p not in interviewed])
+    truth["interviewed_no_consent"] = [p for p in declined if p in interviewed]
+    return truth
+
+
 def generate_pilot(out_dir: str | Path = ".", *, seed: int = 2024, n_students: int = 3000, n_staff: int = 600,
                    progress: bool = False) -> dict:
     """Write the pilot-shaped demo cohort and its ground truth under ``out_dir``.
 
     Writes ``cohorts/pilot.yml`` and the inputs it names (``data/pilot``, ``surveys/pilot``,
     ``interviews/pilot/raw``), plus ``data/pilot/ground_truth/effects.json`` (whose ``pilot`` part holds the
-    counts: 12 pairs, 24 participants, 3 interviews, who did not consent to interview) and
+    counts: 12 pairs, 24 participants, 4 interviews of which 3 usable, who did not consent to interview) and
     ``identifiers.jsonl``. The same ``seed`` gives byte-identical files.
 
     >>> generate_pilot("unused", n_staff=50)
@@ -257,7 +275,7 @@ def generate_pilot(out_dir: str | Path = ".", *, seed: int = 2024, n_students: i
                    "pairs": PILOT_PAIRS, "planned_meetings": PLANNED_MEETINGS},
         "pilot": _pilot_truth(tables, records),
         **truth,
-        "interviews": _interview_truth(records, people, places, truth["programme"]["consent_interview_no"]),
+        "interviews": _pilot_interview_truth(records, people, places, truth["programme"]["consent_interview_no"]),
     }
     w.bytes(truth_dir / "effects.json", (json.dumps(effects, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     _pilot_codings(w, inputs, truth_dir, records, seed)
