@@ -123,15 +123,15 @@ def pilot(tmp_path_factory):
 def test_the_pilot_writes_its_manifest_and_names_it(pilot):
     out, config, summary, _ = pilot
     manifest = pd.read_csv(out / "data/pilot/interview_manifest.csv", dtype=str)
-    assert manifest.to_dict("list") == {"file": ["interview_01.docx", "interview_02.txt", "interview_03.vtt"],
-                                        "participant_id": ["P01", "P13", "P14"],
-                                        "interviewer": ["Eleanor Bird", "Yaw Nwachukwu", "Eleanor Bird"],
-                                        "date": ["10/03/2025", "12/03/2025", "17/03/2025"]}
+    assert manifest.to_dict("list") == {"file": ["interview_01.docx", "interview_02.txt", "interview_03.vtt",
+                                                 "interview_04.txt"],
+                                        "participant_id": ["P01", "P13", "P14", "P11"],
+                                        "interviewer": ["Eleanor Bird", "Yaw Nwachukwu", "Eleanor Bird", "Yaw Nwachukwu"],
+                                        "date": ["10/03/2025", "12/03/2025", "17/03/2025", "19/03/2025"]}
     assert config.inputs["interview_manifest"] == out / "data/pilot/interview_manifest.csv"
-    # the participant without interview consent (P11) has no transcript: nothing of theirs is in the manifest
+    # the participant without interview consent (P11) was interviewed before they said no: interview_04 is theirs
     participants = pd.read_csv(out / "data/pilot/participants.csv", dtype=str)
     assert participants.loc[participants["consent_interview"] == "No", "participant_id"].tolist() == ["P11"]
-    assert "P11" not in set(manifest["participant_id"])
     _, problems = validate_cohort(config)
     assert not [p for p in problems if p.severity == "error"], problems
     silent = [p for p in problems if "no speaker found" in p.message]
@@ -139,10 +139,15 @@ def test_the_pilot_writes_its_manifest_and_names_it(pilot):
     assert "attributed to P14" in silent[0].message and "cannot be told apart" in silent[0].message
     assert summary.attrs["no_speakers"] == [silent[0].message]
     written = read_anonymised_manifest(config.outputs["anonymised"])
-    assert written.to_dict("list") == {"document": ["interview_01", "interview_02", "interview_03"],
-                                       "participant_id": ["P01", "P13", "P14"],
-                                       "interviewer_labels": ["[PERSON_1]", "Interviewer", ""],
-                                       "speaker_labels": ["yes", "yes", "no"]}
+    assert written.to_dict("list") == {"document": ["interview_01", "interview_02", "interview_03", "interview_04"],
+                                       "participant_id": ["P01", "P13", "P14", "P11"],
+                                       "interviewer_labels": ["[PERSON_1]", "Interviewer", "", "Interviewer"],
+                                       "speaker_labels": ["yes", "yes", "no", "yes"]}
+    # in the anonymised copy every turn of P11 is withheld; the interviewer's questions stay, and nothing of P11 is coded
+    kept = (Path(config.outputs["anonymised"]) / "interview_04.txt").read_text(encoding="utf-8").splitlines()
+    assert {line.split(": ", 1)[1] for line in kept if line.startswith("[P11]: ")} == {WITHHELD_MARKER}
+    assert sum(line.startswith("Interviewer: ") for line in kept) == len(kept) // 2
+    assert summary.set_index("document").loc["interview_04", "WITHHELD"] == len(kept) // 2
 
 
 @pytest.mark.slow
@@ -193,7 +198,7 @@ def test_agreement_counts_only_the_interviewees_turns_on_the_pilot(pilot):
 @pytest.mark.slow
 def test_an_unlabelled_transcript_of_a_participant_without_consent_is_withheld_whole(tmp_path):
     rows = ("interview_01.docx,P01,Eleanor Bird,\ninterview_02.txt,P13,Interviewer,\n"
-            "interview_03.vtt,P11,Eleanor Bird,\n")  # as if the caption file were P11's, who did not consent
+            "interview_03.vtt,P11,Eleanor Bird,\ninterview_04.txt,P11,Interviewer,\n")  # as if the caption file were P11's
     config, summary = _pilot(tmp_path, rows)
     text = (Path(config.outputs["anonymised"]) / "interview_03.txt").read_text(encoding="utf-8")
     assert set(text.splitlines()) == {WITHHELD_MARKER}
@@ -255,7 +260,8 @@ def test_validate_warns_of_an_interviewer_not_in_the_transcript_and_a_manifest_n
 def test_a_wrong_interviewee_is_named_and_a_corrected_manifest_replaces_the_anonymised_one(tmp_path):
     from rmresearch.anonymise.pipeline import anonymise_cohort
 
-    wrong = "interview_01.docx,P01,Eleanor Bird,\ninterview_02.txt,P15,Interviewer,\ninterview_03.vtt,P14,Eleanor Bird,\n"
+    wrong = ("interview_01.docx,P01,Eleanor Bird,\ninterview_02.txt,P15,Interviewer,\ninterview_03.vtt,P14,Eleanor Bird,\n"
+             "interview_04.txt,P11,Interviewer,\n")
     config, _ = _pilot(tmp_path, wrong)
     _, problems = validate_cohort(config)
     silent = [p for p in problems if "never speaks" in p.message]
@@ -266,7 +272,7 @@ def test_a_wrong_interviewee_is_named_and_a_corrected_manifest_replaces_the_anon
     path.write_text(path.read_text(encoding="utf-8").replace("P15", "P13"), encoding="utf-8")
     anonymise_cohort(config, progress=False)  # the new anonymised manifest replaces the one kept from the last run
     written = read_anonymised_manifest(config.outputs["anonymised"])
-    assert written["participant_id"].tolist() == ["P01", "P13", "P14"]
+    assert written["participant_id"].tolist() == ["P01", "P13", "P14", "P11"]
     _, problems = validate_cohort(config)
     assert not [p for p in problems if "never speaks" in p.message or "written before" in p.message]
 

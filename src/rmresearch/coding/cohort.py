@@ -15,7 +15,9 @@ Whose interview each transcript is comes from the interview manifest (``inputs.i
 :mod:`rmresearch.coding.manifest`), through the anonymised manifest ``anonymise run`` writes beside the
 anonymised transcripts: ``segments`` carry a ``speaker_role`` (interviewee, interviewer, other, unattributed),
 every turn of an unlabelled (auto-caption) transcript is attributed to its interviewee (and withheld whole when
-that interviewee did not consent), and ``notes`` says so in plain words for the report.
+that interviewee did not consent), a transcript of an interviewee who did not consent (labelled or not) is left out
+of ``texts`` and ``segments`` whole (the questions put to them are not counted either), and ``notes`` says so in
+plain words for the report.
 """
 
 from __future__ import annotations
@@ -125,10 +127,13 @@ def load_coding_data(
     withheld = {doc: withhold_turns(text, excluded) for doc, text in raw_texts.items()}
     for doc in _unlabelled_of(manifest, excluded) & set(raw_texts):  # no label says whose words: all are the interviewee's
         withheld[doc] = _withhold_every_line(raw_texts[doc])
-    texts = {doc: w.text for doc, w in withheld.items()}
+    # consent follows the interviewee: the interview of an excluded participant is left out whole (what is left of it,
+    # the questions put to them, is neither counted nor coded)
+    left_out = _interviews_of(manifest, excluded) & set(raw_texts)
+    texts = {doc: w.text for doc, w in withheld.items() if doc not in left_out}
     participants = participants.loc[~participants["participant_id"].isin(excluded)].reset_index(drop=True)
     raw_segments = segment_documents(raw_texts, unit=unit, participant_ids=ids, sentence_splitter=sentence_splitter)
-    if any(w.spans for w in withheld.values()):  # the texts changed: segment what is left of them
+    if left_out or any(w.spans for w in withheld.values()):  # the texts changed: segment what is left of them
         segments = segment_documents(texts, unit=unit, participant_ids=ids, sentence_splitter=sentence_splitter)
     else:  # nothing withheld: the texts are the stored ones, and so are their segments
         segments = raw_segments
@@ -143,8 +148,10 @@ def load_coding_data(
             lookup = pd.concat([segment_documents(raw_texts, unit="turn", participant_ids=ids), raw_segments], ignore_index=True)
         frame = read_codings_csv(path, segments=lookup, codebook=codebook, texts=raw_texts)
         frame, dropped = remap_codings(frame, withheld)
+        theirs = frame["document"].isin(left_out)
+        frame, dropped = frame.loc[~theirs].reset_index(drop=True), dropped + int(theirs.sum())
     n_withheld = sum(len(w.spans) for w in withheld.values())
-    notes += tuple(speaker_notes(segments, manifest))
+    notes += tuple(speaker_notes(segments, manifest)) + _left_out_note(left_out)
     return CodingData(texts=texts, segments=segments, codebook=codebook, participants=participants,
                       codings=frame, codings_path=path, excluded=excluded, withheld_turns=n_withheld,
                       codings_dropped=dropped, manifest=manifest, notes=notes)
@@ -172,6 +179,27 @@ def _unlabelled_of(manifest: pd.DataFrame | None, excluded: frozenset[str]) -> s
         return set()
     rows = manifest.loc[(manifest["speaker_labels"] == "no") & manifest["participant_id"].isin(excluded)]
     return set(rows["document"])
+
+
+def _interviews_of(manifest: pd.DataFrame | None, excluded: frozenset[str]) -> set[str]:
+    """Documents whose interviewee (by the manifest) is excluded, with or without speaker labels."""
+    if manifest is None:
+        return set()
+    return set(manifest.loc[manifest["participant_id"].isin(excluded), "document"])
+
+
+def _left_out_note(documents: set[str]) -> tuple[str, ...]:
+    """The report's sentence on interviews left out whole for consent (document pseudonyms only).
+
+    >>> print(_left_out_note({"interview_04"})[0])
+    Transcript interview_04 is the interview of a participant who did not consent to interview use (or withdrew), so it is left out of everything here, the interviewer's questions too.
+    """
+    if not documents:
+        return ()
+    one = len(documents) == 1
+    return (f"Transcript{'' if one else 's'} {', '.join(sorted(documents))} {'is the interview' if one else 'are interviews'} "
+            f"of {'a participant' if one else 'participants'} who did not consent to interview use (or withdrew), so "
+            f"{'it is' if one else 'they are'} left out of everything here, the interviewer's questions too.",)
 
 
 def _withhold_every_line(text: str) -> Withheld:
