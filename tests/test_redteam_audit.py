@@ -517,3 +517,32 @@ def test_a_cohort_without_interviews_is_audited_too(demo_copy, tmp_path):
     assert leak_audit(cfg, [site]) == []
     (site / "index.html").write_text(f"<p title='{_roster_name(cfg)}'>x</p>\n")
     assert "leak audit found 1" in leak_audit(cfg, [site])[0]
+
+
+# --------------------------------------------------------------------------- word-names introduced in captions
+
+
+def test_a_word_name_in_a_self_introduction_is_a_finding_in_any_case(tmp_path):
+    """The pilot's auto-caption transcript kept "i'm favour i study": lower case, so not "written as a name"."""
+    roster = Roster([Person("P14", "Favour Ncube"), Person("P02", "Hope Campbell"), Person("P03", "Joy Adeyemi")])
+    folder = tmp_path / "anonymised"
+    folder.mkdir()
+    (folder / "interview_03.txt").write_text(
+        "hi [P14] thanks for making time for this\n"
+        "i'm favour i study education i'm in my final year\n"
+        "to be honest i'm in favour of it and i hope so\n"
+        "thanks JOY, that is all\n"
+        "it was a joy to work with someone so senior\n", encoding="utf-8")
+    (folder / "interview_01.txt").write_text("hope here, sorry i'm late\n", encoding="utf-8")
+    found = {(Path(f.file).name, f.line, f.masked) for f in audit_paths([folder], roster=roster)}
+    assert found == {("interview_03.txt", 2, "f*****"), ("interview_03.txt", 4, "J**"), ("interview_01.txt", 1, "h***")}
+
+
+def test_ordinary_uses_of_word_names_in_anonymised_captions_pass(tmp_path):
+    roster = Roster([Person("P14", "Favour Ncube"), Person("P02", "Hope Campbell"), Person("P04", "Grace Okafor")])
+    (tmp_path / "interview_03.txt").write_text(
+        "i'm [P14] i study education\n"
+        "to be honest i'm in favour of it she did me a favour\n"
+        "by the grace of god it worked and there is no hope here yet\n"
+        "thanks, hope you're well\n", encoding="utf-8")
+    assert audit_paths([tmp_path], roster=roster) == []

@@ -96,6 +96,8 @@ class Confidence:
     ROSTER_WORD_CAPITALISED          0.75   a roster name word capitalised inside a sentence
     ROSTER_WORD_SENTENCE_START       0.7    ... at a sentence start, then a possessive or "was", "and"...
     ROSTER_WORD_SPOKEN_TO            0.6    ... in caption text after "spoke to", "met with", "asked"
+    ROSTER_WORD_INTRODUCED           0.9    ... in a self-introduction or address, any case ("i'm favour i study")
+    OWN_NAME_INTRODUCED              1.0    the file's own interviewee's or interviewer's name so introduced
     LIST_NOT_A_WORD                  0.85   a name-list word that is no common word
     LIST_WORD_CUED                   0.8    a name-list name word with a cue
     LIST_WORD_CAPITALISED            0.6    ... capitalised inside a sentence
@@ -135,6 +137,8 @@ class Confidence:
     ROSTER_WORD_CAPITALISED = 0.75
     ROSTER_WORD_SENTENCE_START = 0.7
     ROSTER_WORD_SPOKEN_TO = 0.6
+    ROSTER_WORD_INTRODUCED = 0.9
+    OWN_NAME_INTRODUCED = 1.0
     LIST_NOT_A_WORD = 0.85
     LIST_WORD_CUED = 0.8
     LIST_WORD_CAPITALISED = 0.6

@@ -60,6 +60,7 @@ from .cues import (
     tokenize,
     weak_cue,
 )
+from .introductions import introduced_spans, surname_like, word_names
 from .lexicon import IDENTITY_TERMS, Lexicon, get_lexicon
 from .patterns import CUED_ID_LABELS, PATTERN_LABELS, compile_identifiers, find_patterns
 from .roster import Roster
@@ -170,13 +171,15 @@ class Detector:
         self._deny = [(re.compile(r"(?<!\w)" + re.escape(t).replace(r"\ ", r"\s+") + r"(?!\w)", re.IGNORECASE), label)
                       for t, label in self.options.deny if t]
         self._use_nltk = "nltk" in self.options.layers and nltk_available()
+        self._word_names = word_names(roster, self.lexicon)  # "i'm favour", "hi joy": introductions.py
 
     # ------------------------------------------------------------------ public
-    def detect(self, text: str, *, speaker_offsets: Iterable[tuple[int, int]] = (), merge: bool = True) -> list[Span]:
+    def detect(self, text: str, *, speaker_offsets: Iterable[tuple[int, int]] = (), merge: bool = True,
+               own_names: Iterable[str] = ()) -> list[Span]:
         """Spans of identifiers in ``text``, overlaps resolved (see :func:`merge_spans`).
 
-        ``speaker_offsets`` are the ``(speaker_start, speaker_end)`` of a
-        transcript's turns, used by the ``speakers`` layer.
+        ``speaker_offsets`` are the ``(speaker_start, speaker_end)`` of a transcript's turns, used by the
+        ``speakers`` layer; ``own_names`` the first names of the file's own interviewee and interviewer.
         """
         layers = self.options.layers
         tokens = tokenize(text)
@@ -187,6 +190,8 @@ class Detector:
         lines = _lines(text, tokens)
         if self.roster is not None and "roster" in layers:
             spans += self._roster_layer(text, tokens, lines)
+        if "roster" in layers and (self._word_names or own_names):
+            spans += introduced_spans(text, tokens, self._word_names, own=own_names, name_word=surname_like(self.lexicon))
         if "speakers" in layers:
             offsets = list(speaker_offsets) or self._speaker_prefixes(text)
             spans += self._speaker_layer(text, offsets)
@@ -400,7 +405,6 @@ class Detector:
             if len(gap) <= 2 and "\n" not in gap and not any(c in gap for c in ".!?;:") and nxt.text.casefold() in AFTER_CUES:
                 return True
         return False
-
 
     def _name_layer(self, text: str, tokens: Sequence[Token], lines: Sequence[_Line]) -> list[Span]:
         """The ``context`` and ``lexicon`` layers, in four steps: candidate words one by one, runs of

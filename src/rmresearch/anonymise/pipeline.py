@@ -174,6 +174,7 @@ def anonymise_text(
     speaker_offsets: Iterable[tuple[int, int]] = (),
     turns: Iterable[tuple[int, int, int, int]] = (),
     excluded: Iterable[str] = (),
+    own_names: Iterable[str] = (),
 ) -> tuple[str, pd.DataFrame]:
     """Replace every identifier in ``text``; return the new text and its log.
 
@@ -182,7 +183,8 @@ def anonymise_text(
     ``excluded`` (no consent to interview use, or withdrawn) are replaced by
     :data:`WITHHELD` (label ``WITHHELD`` in the log), their speaker label by
     their pseudonym. A speaker label that may name an excluded person but
-    cannot be told apart from others is withheld too.
+    cannot be told apart from others is withheld too. ``own_names``: the file's interviewee's and
+    interviewer's first names (:meth:`Roster.own_names`), replaced when they introduce or are addressed.
 
     Examples
     --------
@@ -197,7 +199,8 @@ def anonymise_text(
     """
     turns = list(turns)
     speaker_offsets = list(speaker_offsets) or [(t[0], t[1]) for t in turns]
-    spans = [s for s in detector.detect(text, speaker_offsets=speaker_offsets) if s.confidence >= settings.min_confidence]
+    spans = [s for s in detector.detect(text, speaker_offsets=speaker_offsets, own_names=own_names)
+             if s.confidence >= settings.min_confidence]
     named: dict[str, str] = {}
     pids = [_resolve_person(s, detector.roster, named) if s.label == "PERSON" else None for s in spans]
     withheld = _withheld_turns(text, turns, spans, pids, set(excluded), detector.roster)
@@ -487,8 +490,9 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
             if raw_name(path, raw_dir) in plan.withheld_whole:  # unlabelled, and its interviewee did not consent
                 text, log = plan.withhold(raw_name(path, raw_dir), WITHHELD, LOG_COLUMNS)
             else:
+                own = roster.own_names(plan.manifest, raw_name(path, raw_dir))  # "i'm favour" in her own file
                 text, log = anonymise_text(transcript.text, detector, key, document=name, settings=settings,
-                                           review=review, turns=turns, excluded=excluded)
+                                           review=review, turns=turns, excluded=excluded, own_names=own)
             anonymised[raw_name(path, raw_dir)] = text
             outputs[f"{name}.txt"] = text + ("\n" if not text.endswith("\n") else "")
             outputs[f"{name}.log.csv"] = log.to_csv(index=False)

@@ -164,6 +164,27 @@ class Roster:
         """Every casefolded form (space-joined) that names ``participant_id``."""
         return {" ".join(k) for k, ids in self.index.items() if participant_id in ids}
 
+    def own_names(self, manifest: pd.DataFrame | None, file: str) -> set[str]:
+        """Casefolded first names and one-word aliases of ``file``'s interviewee (``participant_id``, looked up
+        here) and interviewer (a name) in the interview ``manifest`` (:func:`rmresearch.coding.manifest.load_manifest`).
+
+        >>> roster = Roster([Person("P14", "Favour Ncube", ("Fav",))])
+        >>> manifest = pd.DataFrame({"file": ["interview_03.vtt"], "participant_id": ["P14"],
+        ...                          "interviewer": ["Dr Eleanor Bird"]})
+        >>> sorted(roster.own_names(manifest, "interview_03.vtt")), roster.own_names(manifest, "other.txt")
+        (['eleanor', 'fav', 'favour'], set())
+        """
+        if manifest is None or "file" not in manifest.columns:
+            return set()
+        out: set[str] = set()
+        for _, row in manifest[manifest["file"].astype(str) == str(file)].iterrows():
+            pid, interviewer = row.get("participant_id"), row.get("interviewer")
+            people = [p for p in self.people if pd.notna(pid) and p.participant_id == str(pid)]
+            names = [p.name for p in people] + [a for p in people for a in p.aliases]
+            names += [str(interviewer)] if pd.notna(interviewer) and str(interviewer).strip() else []
+            out |= {name_tokens(n)[0].casefold() for n in names if name_tokens(n)}
+        return out
+
     def all_tokens(self) -> set[str]:
         return {t for k in self.index for t in k}
 

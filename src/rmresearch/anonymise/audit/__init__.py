@@ -22,7 +22,8 @@ It looks for
 
 - every roster name and alias, whole word, in any casing (a name part that is
   also a common word, like *Hope* or *Young*, only where written as a name:
-  capitalised inside a sentence, or together with the person's other name; one
+  capitalised inside a sentence, together with the person's other name, or in a
+  self-introduction or address in any case, "i'm favour i study"; one
   that is also an ethnicity or colour word, like *White* or *Black*, only in a
   name context: after a title, before *said* or a possessive, as a speaker label);
 - every original recorded in the cohort's pseudonym key;

@@ -1,6 +1,7 @@
 """The searches for names: roster names and aliases, key originals, each by how it must be written to count.
 
-A name part that is a common word (*Hope*, *Young*) counts only where written as a name; one that is an
+A name part that is a common word (*Hope*, *Young*) counts only where written as a name, or in a
+self-introduction or address in any case ("i'm favour i study", ``introductions.name_context``); one that is an
 ethnicity or colour category (*White*, *Black*) only in a name context (after a title, before *said* or a
 possessive, as a speaker label). Names are also looked for without their accents.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
+from ..introductions import name_context, surname_like
 from ..lexicon import IDENTITY_TERMS, NAME_TITLES, get_lexicon
 from ..roster import Roster
 
@@ -93,6 +95,7 @@ class _Needles:
         self.named = self._compile(named)
         self.category = self._compile(category)
         self.other = [(o, lbl) for o, lbl in key_originals if lbl != "PERSON" and o.strip()]
+        self.name_word = surname_like(lex)
 
     @staticmethod
     def _compile(forms: dict[str, str]):
@@ -124,8 +127,10 @@ class _Needles:
         if self.named is not None:
             for m in self.named.finditer(line):
                 w = m.group()
-                if w[:1].isupper() and not w.isupper() and not inside(m) \
-                        and (file_name or not _sentence_initial(line, m.start())):
+                if inside(m):
+                    continue
+                if w[:1].isupper() and not w.isupper() and (file_name or not _sentence_initial(line, m.start())) \
+                        or not file_name and name_context(line, m.start(), m.end(), name_word=self.name_word):
                     yield w, self.sources.get(w.casefold(), "roster")
         if self.category is not None and not file_name:
             for m in self.category.finditer(line):
