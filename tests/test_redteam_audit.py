@@ -546,3 +546,16 @@ def test_ordinary_uses_of_word_names_in_anonymised_captions_pass(tmp_path):
         "by the grace of god it worked and there is no hope here yet\n"
         "thanks, hope you're well\n", encoding="utf-8")
     assert audit_paths([tmp_path], roster=roster) == []
+
+
+def test_the_anonymised_manifest_makes_a_cue_enough_for_the_files_own_interviewee(tmp_path):
+    roster = Roster([Person("P14", "Favour Ncube"), Person("P02", "Hope Campbell")])
+    line = "thank you so much favour that's been really helpful\n"  # cannot be told from "thanks, hope that's ok"
+    (tmp_path / "interview_03.txt").write_text(line, encoding="utf-8")
+    (tmp_path / "interview_01.txt").write_text(line, encoding="utf-8")
+    assert audit_paths([tmp_path], roster=roster) == []
+    (tmp_path / "interview_manifest.csv").write_text(
+        "document,participant_id,interviewer_labels,speaker_labels\ninterview_03,P14,,no\ninterview_01,P02,,yes\n",
+        encoding="utf-8")
+    found = {(Path(f.file).name, f.line, f.masked) for f in audit_paths([tmp_path], roster=roster)}
+    assert found == {("interview_03.txt", 1, "f*****")}

@@ -57,6 +57,7 @@ class _Needles:
 
     def __init__(self, rosters: Iterable[Roster], key_originals: Iterable[tuple[str, str]]):
         lex = get_lexicon()
+        rosters = list(rosters)
         strict: dict[str, str] = {}   # any casing
         named: dict[str, str] = {}    # only written as a name
         category: dict[str, str] = {}  # only in a name context
@@ -96,6 +97,7 @@ class _Needles:
         self.category = self._compile(category)
         self.other = [(o, lbl) for o, lbl in key_originals if lbl != "PERSON" and o.strip()]
         self.name_word = surname_like(lex)
+        self.rosters = list(rosters)
 
     @staticmethod
     def _compile(forms: dict[str, str]):
@@ -107,14 +109,15 @@ class _Needles:
         body = re.sub("['\u2019\u02bc]", lambda m: "['\u2019\u02bc]?", body)  # O'Neill, O\u2019Neill, ONeill
         return re.compile(r"(?<![^\W_])(?:" + body + r")(?![^\W_])", re.IGNORECASE)
 
-    def find(self, line: str, *, file_name: bool = False) -> Iterator[tuple[str, str]]:
-        """(matched text, source) of every name in ``line`` (and in ``line`` without its accents)."""
-        yield from self._find(line, file_name=file_name)
+    def find(self, line: str, *, file_name: bool = False, own: frozenset = frozenset()) -> Iterator[tuple[str, str]]:
+        """(matched text, source) of every name in ``line`` (and in ``line`` without its accents); ``own``: the
+        casefolded first names of the file's interviewee (a cue alone makes them a name there)."""
+        yield from self._find(line, file_name=file_name, own=own)
         folded = _fold(line)
         if folded != line:
-            yield from self._find(folded, file_name=file_name)
+            yield from self._find(folded, file_name=file_name, own=own)
 
-    def _find(self, line: str, *, file_name: bool = False) -> Iterator[tuple[str, str]]:
+    def _find(self, line: str, *, file_name: bool = False, own: frozenset = frozenset()) -> Iterator[tuple[str, str]]:
         taken: list[tuple[int, int]] = []
 
         def inside(m) -> bool:  # part of a longer name already found ("Hope" in "Hope Campbell")
@@ -130,7 +133,8 @@ class _Needles:
                 if inside(m):
                     continue
                 if w[:1].isupper() and not w.isupper() and (file_name or not _sentence_initial(line, m.start())) \
-                        or not file_name and name_context(line, m.start(), m.end(), name_word=self.name_word):
+                        or not file_name and name_context(line, m.start(), m.end(), own=w.casefold() in own,
+                                                          name_word=self.name_word):
                     yield w, self.sources.get(w.casefold(), "roster")
         if self.category is not None and not file_name:
             for m in self.category.finditer(line):

@@ -12,6 +12,8 @@ import zipfile
 from pathlib import Path
 from typing import Iterable
 
+import pandas as pd
+
 from ..patterns import compile_identifiers, find_patterns
 from ..roster import Roster
 from .findings import _PRIVATE_MARK, Finding, mask
@@ -54,11 +56,12 @@ def audit_paths(
         else:
             raise InputError(f"{p}: no such file or folder to audit.")
     findings: list[Finding] = []
+    manifests: dict[Path, dict[str, str]] = {}
     other_values = [(re.compile(r"(?<![\w@.])" + re.escape(o) + r"(?![\w@])", re.IGNORECASE), lbl) for o, lbl in needles.other]
 
-    def scan(file: str, where: str, n: int, line: str, *, file_name: bool = False) -> None:
+    def scan(file: str, where: str, n: int, line: str, *, file_name: bool = False, own: frozenset = frozenset()) -> None:
         source = "file name" if file_name else None
-        for text, src in needles.find(line, file_name=file_name):
+        for text, src in needles.find(line, file_name=file_name, own=own):
             findings.append(Finding(file, n, "PERSON", mask(text), source or src, where or ("file name" if file_name else "")))
         for s in find_patterns(line, identifiers=ids, labels=_AUDIT_LABELS):
             findings.append(Finding(file, n, s.label, mask(s.text), source or "pattern", where or ("file name" if file_name else "")))
@@ -83,15 +86,38 @@ def audit_paths(
             scan(file, "", 0, _name_text(part), file_name=True)
         if f.name == "pseudonym_key.json":
             findings.append(Finding(file, 0, _PRIVATE_MARK, "pseudonym key", "private"))
+        own = _interviewee_names(f, needles.rosters, manifests)  # "thank you so much favour that's..." in her file
         try:
             for where, n, line in text_units(f, findings):
                 if line.strip():
-                    scan(file, where, n, line, file_name=bool(where) and n == 0)
+                    scan(file, where, n, line, file_name=bool(where) and n == 0, own=own)
         except OSError as exc:
             findings.append(Finding(file, 0, "UNREADABLE", f"(cannot be read: {exc.strerror or exc})", "format"))
     # One finding per place and value.
     unique = {(x.file, x.where, x.line, x.label, x.masked): x for x in findings}
     return list(unique.values())
+
+
+def _interviewee_names(f: Path, rosters: list[Roster], manifests: dict) -> frozenset[str]:
+    """Casefolded first names and aliases of the interviewee whom the anonymised manifest beside ``f``
+    (``interview_manifest.csv``: document, participant_id) names for it; empty without one."""
+    from ...coding.manifest import ANONYMISED_MANIFEST
+
+    path = f.parent / ANONYMISED_MANIFEST
+    if path not in manifests:
+        manifests[path] = {}
+        if path.is_file():
+            try:
+                frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
+                frame = pd.DataFrame()
+            if {"document", "participant_id"} <= set(frame.columns):
+                manifests[path] = dict(zip(frame["document"], frame["participant_id"]))
+    pid = manifests[path].get(f.name.removesuffix(".txt"))
+    if not pid:
+        return frozenset()
+    frame = pd.DataFrame({"file": [f.name], "participant_id": [pid], "interviewer": [None]})
+    return frozenset(w for r in rosters for w in r.own_names(frame, f.name))
 
 
 def _cohort_needles(configs) -> tuple[list[Roster], list[tuple[str, str]], dict, list[Path]]:
