@@ -90,6 +90,12 @@ NO_TRUTH = {
     ("01_anonymisation", "audit_passed"): "a check of the anonymised files, not an estimate",
     ("02_themes", "most_frequent_theme"): "coded by the two simulated coders (coding.demo), not a truth in effects.json",
     ("02_themes", "coder_agreement"): "agreement of the simulated coders; no injected value",
+    # the smallest effect the cohort could have detected: a property of its size (numbers shown), not an estimate;
+    # each is recorded only beside a result whose interval includes no effect, and tested in test_*_small.py
+    ("03_attainment", "mentored_difference_detectable"): "the smallest detectable difference: a design quantity",
+    ("04_progression", "promotion_relative_likelihood_detectable"): "the smallest detectable ratio: a design quantity",
+    ("04_progression", "mentoring_promotion_hazard_ratio_detectable"): "the smallest detectable hazard ratio (Schoenfeld): "
+                                                                       "a design quantity",
     ("05_programme", "burden_flagged_rate"): "a composite flag (surveys and meetings); effects.json records only which "
                                              "pairs were partner-led, a different definition",
 }
