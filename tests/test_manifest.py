@@ -181,6 +181,19 @@ def test_an_unlabelled_caption_transcript_gives_a_participant_suggestions_and_a_
 
 
 @pytest.mark.slow
+def test_the_interview_of_the_participant_without_consent_is_left_out_whole(pilot):
+    """interview_04 is P11's (no interview consent): not a text, a segment or a coding, and the notes say so."""
+    out, _, _, data = pilot
+    assert sorted(data.texts) == ["interview_01", "interview_02", "interview_03"]
+    assert set(data.segments["document"]) == set(data.texts) and "P11" not in set(data.participants["participant_id"])
+    coded = pd.read_csv(out / "data/pilot/codings.csv", dtype=str)["segment_id"].str.startswith("interview_04#")
+    assert coded.sum() >= 10 and not data.codings["document"].eq("interview_04").any() and data.codings_dropped == coded.sum()
+    assert [n for n in data.notes if "interview_04" in n] == [
+        "Transcript interview_04 is the interview of a participant who did not consent to interview use (or withdrew), "
+        "so it is left out of everything here, the interviewer's questions too."]
+
+
+@pytest.mark.slow
 def test_agreement_counts_only_the_interviewees_turns_on_the_pilot(pilot):
     from rmresearch.coding import coding_comparison
 
