@@ -151,3 +151,11 @@ def test_the_pilot_caption_interviewee_is_not_named_and_the_audit_passes(pilot):
     from rmresearch.anonymise.roster import load_roster
 
     assert audit_paths([folder], roster=load_roster(config)) == []
+
+
+def test_only_first_names_and_aliases_that_are_words_are_introduction_names():
+    from rmresearch.anonymise.introductions import word_names
+    from rmresearch.anonymise.lexicon import get_lexicon
+
+    roster = Roster([Person("P01", "Favour Wood", ("Joy",)), Person("P02", "Kwabena Rose"), Person("P03", "Grace")])
+    assert word_names(roster, get_lexicon()) == {"favour", "joy", "grace"}

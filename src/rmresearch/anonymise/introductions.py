@@ -104,10 +104,12 @@ def name_context(text: str, start: int, end: int, *, own: bool = False,
 
 
 def word_names(roster, lexicon) -> frozenset[str]:
-    """The casefolded one-word roster forms (first names, surnames, aliases) that are common English words."""
+    """The casefolded one-word roster first names and aliases that are common English words (not surnames:
+    "i'm wood" is no introduction anyone makes)."""
     if roster is None:
         return frozenset()
-    return frozenset(k[0] for k in roster.index if len(k) == 1 and lexicon.is_common_word(k[0]))
+    return frozenset(k[0] for k, kind in roster.kinds.items()
+                     if len(k) == 1 and kind in ("full", "alias", "first") and lexicon.is_common_word(k[0]))
 
 
 def surname_like(lexicon) -> Callable[[str], bool]:
