@@ -27,7 +27,8 @@ DEMO = """\
     interviews/demo/raw/.
 
     With --pilot, a pilot-shaped cohort instead: 12 pairs (24 participants),
-    3 interviews, exports with title and totals rows, labels and UK dates,
+    4 interviews (one of a participant without interview consent), exports with
+    title and totals rows, labels and UK dates,
     in cohorts/pilot.yml, data/pilot/, surveys/pilot/, interviews/pilot/raw/.
     """
 

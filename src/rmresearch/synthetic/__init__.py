@@ -36,7 +36,7 @@ injected models), ``texts`` (the name pools and interview text, read from
 ``rmresearch/data/demo/``) and ``cohort`` (:func:`generate_demo`).
 
 :func:`generate_pilot` (module ``pilot``) writes a second, pilot-shaped cohort beside it
-(``cohorts/pilot.yml``, ``data/pilot/``): 12 pairs, three interviews, exports with title
+(``cohorts/pilot.yml``, ``data/pilot/``): 12 pairs, four interviews (one of a participant without interview consent), exports with title
 and totals rows, labels instead of codes and UK dates.
 """
 
