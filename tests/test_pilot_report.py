@@ -72,7 +72,9 @@ def test_each_analysis_that_cannot_run_shows_its_note_here_and_in_the_methods_ap
     # mentored staff joined the scheme one year before the last snapshot: no promotion among them yet
     progression = [f"{n['title']} {n['reason']}".lower() for n in notes["04_progression"]]
     assert any("no mentored staff has been promoted yet" in t for t in progression), titles
-    appendix = text[text.index("Notes from the analyses"):text.index("Reproducibility record")]
+    # the appendix's own headings (the contents and the notebooks' prose name them earlier)
+    appendix = text[text.rindex("Notes from the analyses"):text.rindex("Reproducibility record")]
+    assert appendix
     for found in notes.values():
         for note in found:
             assert note["title"] in appendix and note["needs"].rstrip(".") in text
@@ -105,7 +107,7 @@ def test_the_participant_without_interview_consent_is_neither_quoted_nor_charted
     assert refused
     for pid in refused:
         assert not re.search(rf"— {pid}\b", text), f"{pid} is quoted"
-        matrix = text[text.index("Framework matrix"):text.index("Exemplar quotes")]
+        matrix = text[text.rindex("Framework matrix"):text.rindex("Exemplar quotes")]
         assert not re.search(rf"\b{pid} (Senior leader|Staff partner|Student partner)\b", matrix)
     raw = folder.parents[1] / "interviews" / "pilot" / "raw"
     theirs = [f["file"] for f in effects["interviews"]["files"] if f["participant_id"] in refused]
