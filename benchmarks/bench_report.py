@@ -57,15 +57,22 @@ def main() -> int:
 
         # three more cohorts over the same data, each with its own outputs (reports, anonymised text, keys)
         text = (root / "cohorts" / "demo.yml").read_text()
+        import pandas as pd
+
+        participants = pd.read_csv(root / "data/demo/participants.csv", dtype=str, keep_default_na=False)
         for i in (2, 3, 4):
+            # participants name their cohort: each copy gets its own table, with the cohort column set to its id
+            (root / f"data/demo{i}").mkdir(exist_ok=True)
+            participants.assign(cohort=f"demo{i}").to_csv(root / f"data/demo{i}/participants.csv", index=False)
             (root / "cohorts" / f"demo{i}.yml").write_text(
                 text.replace("cohort: demo", f"cohort: demo{i}").replace("reports: reports/demo", f"reports: reports/demo{i}")
+                .replace("participants: data/demo/participants.csv", f"participants: data/demo{i}/participants.csv")
                 .replace("interviews/demo/anonymised", f"interviews/demo{i}/anonymised").replace("keys/demo", f"keys/demo{i}"))
             run(["anonymise", "run", "--cohort", f"demo{i}"], root)
         four, code, out = run(["report", "--cohort", "all", "--notebooks", notebooks, "--force", "--jobs", "2"], root)
         if code:
             print(out)
-            return 1
+            return max(1, pilot(notebooks))  # the pilot's figure is still worth printing
         ratio = four / one
         print(f"four cohorts (--cohort all --jobs 2, with trends): {four:6.1f} s = {ratio:.2f} x one cohort   "
               f"target <= 2.2 x   {'OK' if ratio <= 2.2 else 'MISSED'}")

@@ -236,3 +236,34 @@ def test_notebooks_whose_inputs_the_cohort_lacks_are_skipped_and_listed(demo_cop
     assert [s["name"] for s in skipped] == ["01_anonymisation", "02_themes"]
     assert "inputs.interviews" in skipped[0]["reason"]
     assert [p.stem for p in kept][:2] == ["00_overview", "03_attainment"]
+
+
+def test_a_kernel_that_dies_at_start_is_started_again_and_a_cell_failure_is_not(monkeypatch, tmp_path):
+    """Notebooks side by side can be handed the same TCP port: the second kernel dies before running anything."""
+    import papermill as pm
+
+    from rmresearch.report import notebooks as nbs
+
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(kwargs["parameters"])
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(pm, "execute_notebook", flaky)
+    args = ("in.ipynb", str(tmp_path / "out.ipynb"), str(tmp_path / "r.json"), {"cohort_config": "c.yml"}, str(tmp_path), 60)
+    assert nbs._execute(*args) >= 0 and len(calls) == 2
+
+    calls.clear()
+    monkeypatch.setattr(pm, "execute_notebook",
+                        lambda *a, **k: (calls.append(1), (_ for _ in ()).throw(RuntimeError("Address already in use"))))
+    with pytest.raises(RuntimeError, match="Address already in use"):
+        nbs._execute(*args)
+    assert len(calls) == nbs.KERNEL_START_ATTEMPTS
+
+    calls.clear()
+    monkeypatch.setattr(pm, "execute_notebook", lambda *a, **k: (calls.append(1), (_ for _ in ()).throw(RuntimeError("a bug"))))
+    with pytest.raises(RuntimeError, match="a bug"):
+        nbs._execute(*args)
+    assert len(calls) == 1  # any other failure is reported at once

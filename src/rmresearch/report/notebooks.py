@@ -106,20 +106,44 @@ def _execute(nb_path: str, executed_path: str, results_path: str, parameters: di
     env = {RESULTS_ENV: results_path, **(extra_env or {})}
     t0 = time.perf_counter()
     with _environment_set(env):
-        pm.execute_notebook(
-            nb_path,
-            executed_path,
-            parameters=parameters,
-            cwd=cwd,
-            kernel_name="python3",
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=timeout,
-            # the kernel logs an unencrypted-TCP warning at start and a KeyboardInterrupt at shutdown;
-            # notebook errors still reach us through the messaging protocol
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        )
+        for attempt in range(KERNEL_START_ATTEMPTS):
+            try:
+                pm.execute_notebook(
+                    nb_path,
+                    executed_path,
+                    parameters=parameters,
+                    cwd=cwd,
+                    kernel_name="python3",
+                    progress_bar=False,
+                    log_output=False,
+                    execution_timeout=timeout,
+                    # the kernel logs an unencrypted-TCP warning at start and a KeyboardInterrupt at shutdown;
+                    # notebook errors still reach us through the messaging protocol
+                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                )
+                break
+            except RuntimeError as exc:  # PapermillExecutionError (a cell failed) is not a RuntimeError
+                if not kernel_start_failed(exc) or attempt + 1 == KERNEL_START_ATTEMPTS:
+                    raise
     return time.perf_counter() - t0
+
+
+#: How often a notebook's kernel is started before its failure to start is reported.
+KERNEL_START_ATTEMPTS = 3
+
+
+def kernel_start_failed(exc: BaseException) -> bool:
+    """Whether the kernel died before it ran anything: with notebooks side by side (``--jobs``), two kernels can be
+    handed the same free TCP port, and the second dies at start ("Address already in use"). Nothing has run then,
+    so the notebook is simply started again.
+
+    >>> kernel_start_failed(RuntimeError("Kernel died before replying to kernel_info"))
+    True
+    >>> kernel_start_failed(RuntimeError("something else"))
+    False
+    """
+    text = str(exc)
+    return "Kernel died before replying to kernel_info" in text or "Address already in use" in text
 
 
 def _execute_safely(*args) -> tuple[float | None, dict | None]:
