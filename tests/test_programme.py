@@ -402,3 +402,70 @@ def test_withdrawal_sentence_and_kirkpatrick_tables_by_basis(meetings, pairs, pa
     counts, averages = tables[0][0].set_index("measure"), tables[1][0].set_index("measure")
     assert counts.loc["Pairs that completed the programme", ["count", "share", "n"]].tolist() == [2, "66.7%", 3]
     assert averages.loc["Mean meetings held per pair", "average"] == pytest.approx(11 / 3) and "effect_size" not in averages
+
+
+# --------------------------------------------------------------------------- the actions log as the results level
+
+ACTIONS_LOG = (
+    "pair_id,action,area,owner,status,evidence,date\n"
+    "R1,Race equality item in shortlisting guidance,recruitment,Director of HR,Implemented,Revised guidance v2,12/03/2025\n"
+    "R1,Reverse shadowing days for the executive,leadership,Vice-Chancellor's Office,in progress,,01/02/2025\n"
+    "R3,Reading list review,curriculum,Faith Mensah,Proposed,,\n"
+    "R3,Mentoring for Black PhD students,student support,Dr Okonkwo-Bello,not pursued,Committee minutes 4/25,20/01/2025\n"
+    "R3,Outreach in teacher training,outreach,School of Education,implemented,,05/12/2024\n"
+)
+ROSTER = pd.DataFrame({"participant_id": ["S1", "P1"], "name": ["Faith Mensah", "Adaeze Okonkwo-Bello"]})
+
+
+def test_actions_log_owner_evidence_uk_dates_and_a_warning_for_a_roster_name(tmp_path, pairs):
+    from rmresearch.io.tables import read_action_table
+
+    path = tmp_path / "actions.csv"
+    path.write_text(ACTIONS_LOG, encoding="utf-8")
+    frame, problems = read_action_table(path, pairs=pairs, participants=ROSTER)
+    assert frame["status"].tolist() == ["implemented", "in_progress", "proposed", "not_pursued", "implemented"]
+    assert frame["date"].tolist()[:2] == [D("2025-03-12"), D("2025-02-01")] and pd.isna(frame["date"].iloc[2])
+    assert frame["evidence"].iloc[0] == "Revised guidance v2" and frame["owner"].iloc[1] == "Vice-Chancellor's Office"
+    # a first name and surname (row 4) and a title and surname (row 5) are warnings; roles and units are not
+    assert [(p.row, p.column, p.severity) for p in problems] == [(4, "owner", "warning"), (5, "owner", "warning")]
+    assert "owner 'Faith Mensah' looks like the name of someone on the roster" in str(problems[0])
+    # warnings do not stop the report reading the log
+    assert len(programme.read_actions(path, pairs=pairs, participants=ROSTER)) == 5
+
+
+def test_actions_by_status_and_the_named_changes_are_shown_exactly(tmp_path, pairs):
+    path = tmp_path / "actions.csv"
+    path.write_text(ACTIONS_LOG, encoding="utf-8")
+    actions = programme.read_actions(path, pairs=pairs)
+    by_status = programme.actions_by_status(actions)
+    assert by_status["status"].tolist() == ["Proposed", "In progress", "Implemented", "Not pursued", "Total"]
+    assert by_status["actions"].tolist() == [1, 1, 2, 1, 5] and by_status["pairs"].tolist() == [1, 1, 2, 1, 2]
+    # activity: exact, so a count of 1 is shown as 1 (people's counts would be rounded to 0 or 5)
+    shown = disclose(by_status, counts=["actions", "pairs"], basis="activity", name="actions by status")
+    assert shown["actions"].tolist() == [1, 1, 2, 1, 5]
+    listed = programme.actions_list(actions)
+    assert listed.columns.tolist() == ["action", "area", "owner", "status", "date", "evidence"]
+    # implemented first (by date), then in progress, proposed (no date), not pursued
+    assert listed["action"].tolist() == ["Outreach in teacher training", "Race equality item in shortlisting guidance",
+                                         "Reverse shadowing days for the executive", "Reading list review",
+                                         "Mentoring for Black PhD students"]
+    assert listed["date"].tolist() == ["5 December 2024", "12 March 2025", "1 February 2025", "", "20 January 2025"]
+    assert listed["status"].tolist() == ["Implemented", "Implemented", "In progress", "Proposed", "Not pursued"]
+    assert "pair_id" not in listed.columns
+    assert disclose(listed, basis="activity", name="named changes")["owner"].iloc[0] == "School of Education"
+
+
+def test_kirkpatrick_results_level_counts_actions_by_status(tmp_path, meetings, pairs):
+    path = tmp_path / "actions.csv"
+    path.write_text(ACTIONS_LOG, encoding="utf-8")
+    actions = programme.read_actions(path, pairs=pairs)
+    per_pair = programme.engagement_by_pair(meetings, pairs, planned=6)
+    k = programme.kirkpatrick_summary(per_pair=per_pair, actions=actions)
+    results = k.loc[k["level"] == "results"].set_index("measure")
+    assert results["count"].to_dict() == {
+        "Pairs with at least one recorded action or policy change": 2, "Actions implemented (of all recorded)": 2,
+        "Actions in progress (of all recorded)": 1, "Actions proposed (of all recorded)": 1,
+        "Actions not pursued (of all recorded)": 1}
+    assert results.loc["Actions implemented (of all recorded)", ["share", "n"]].tolist() == [0.4, 5]
+    assert results.loc["Pairs with at least one recorded action or policy change", ["share", "n"]].tolist() == [2 / 3, 3]
+    assert set(results["basis"]) == {"activity"}

@@ -282,14 +282,15 @@ def _interview_problems(config: CohortConfig) -> list[Problem]:
 
 
 def _actions_problems(config: CohortConfig, tables: dict[str, pd.DataFrame]) -> list[Problem]:
-    """The actions log read as the programme notebook reads it (``programme.read_actions`` with the pairs)."""
+    """The actions log read as the programme notebook reads it (``programme.read_actions`` with the pairs and the
+    participants, whose names an owner must not be)."""
     path = config.inputs.get("actions")
     if path is None:
         return []
     from .io.tables import read_action_table
 
     try:
-        return read_action_table(path, pairs=tables.get("pairs"))[1]
+        return read_action_table(path, pairs=tables.get("pairs"), participants=tables.get("participants"))[1]
     except InputError as exc:
         return [_as_problem(exc, path)]
 

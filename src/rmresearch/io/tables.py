@@ -266,11 +266,36 @@ def read_table(
 # --------------------------------------------------------------------------- actions
 
 
-def read_action_table(path: str | Path, *, pairs: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+def _owner_names(frame: pd.DataFrame, participants: pd.DataFrame, source: str) -> list[Problem]:
+    """Warnings for owners that name someone on the roster (first name and surname, or a title and surname):
+    an owner is a role or unit, and the actions are listed by name in the report."""
+    from ..anonymise.lexicon import NAME_TITLES
+    from ..anonymise.roster import name_tokens
+
+    titles = {t.casefold().rstrip(".") for t in NAME_TITLES}
+    people = [[t.casefold() for t in name_tokens(n)] for n in participants["name"].dropna().astype(str)]
+    people = [p for p in people if len(p) >= 2]
+    problems = []
+    for row, owner in zip(frame["_row"], frame["owner"]):
+        if owner is None or pd.isna(owner):
+            continue
+        words = [t.casefold() for t in name_tokens(str(owner))]
+        raw = [w.casefold().rstrip(".") for w in str(owner).split()]
+        titled = {b for a, b in zip(raw, raw[1:]) if a in titles}
+        if any((p[0] in words and p[-1] in words) or p[-1] in titled for p in people):
+            problems.append(Problem(source, f"owner '{owner}' looks like the name of someone on the roster; name the role "
+                                    "or unit that owns the change (e.g. Director of HR), not a person", row=int(row),
+                                    column="owner", severity="warning"))
+    return problems
+
+
+def read_action_table(path: str | Path, *, pairs: pd.DataFrame | None = None,
+                      participants: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """The actions table (schema ``actions``) and every problem found, without raising for errors.
 
-    ``status`` accepts spaces or hyphens for ``_`` (``in progress``). With ``pairs``, every pair_id must be a
-    known pair. The frame keeps its ``_row`` column.
+    ``status`` accepts spaces or hyphens for ``_`` and any case (``In progress``). With ``pairs``, every pair_id
+    must be a known pair; with ``participants`` (their ``name`` column), an ``owner`` that names someone on the
+    roster is a warning. The frame keeps its ``_row`` column.
     """
     schema = SCHEMAS["actions"]
     path = Path(path)
@@ -286,15 +311,19 @@ def read_action_table(path: str | Path, *, pairs: pd.DataFrame | None = None) ->
         for row, pid in zip(frame["_row"], frame["pair_id"]):
             if pid is not None and str(pid) not in known:
                 problems.append(Problem(str(path), f"pair_id '{pid}' is not in the pairs table", row=int(row), column="pair_id"))
+    if participants is not None and "name" in participants.columns and "owner" in frame.columns:
+        problems += _owner_names(frame, participants, str(path))
     return frame, problems
 
 
-def read_actions(path: str | Path, *, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+def read_actions(path: str | Path, *, pairs: pd.DataFrame | None = None,
+                 participants: pd.DataFrame | None = None) -> pd.DataFrame:
     """Read the actions and policy changes attributed to pairs (CSV or .xlsx); see ``rmresearch schema actions``.
 
-    Raises :class:`~rmresearch.errors.ValidationError` naming file, row and column of every problem.
+    Raises :class:`~rmresearch.errors.ValidationError` naming file, row and column of every problem (warnings,
+    such as an owner that looks like a roster name, are reported by ``rmresearch validate``).
     """
-    frame, problems = read_action_table(path, pairs=pairs)
+    frame, problems = read_action_table(path, pairs=pairs, participants=participants)
     if any(p.severity == "error" for p in problems):
         raise ValidationError(problems)
     return frame.drop(columns="_row")

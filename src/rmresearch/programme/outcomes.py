@@ -10,23 +10,31 @@ from ..codes import ROLES
 from ..schemas import ACTION_STATUSES
 from .common import require_columns
 
-__all__ = ["ACTION_STATUSES", "read_actions", "actions_summary", "kirkpatrick_summary", "kirkpatrick_tables"]
+__all__ = ["ACTION_STATUSES", "STATUS_LABELS", "read_actions", "actions_summary", "actions_by_status", "actions_list",
+           "kirkpatrick_summary", "kirkpatrick_tables"]
+
+#: How each status of an action reads in tables and sentences.
+STATUS_LABELS = {"proposed": "Proposed", "in_progress": "In progress", "implemented": "Implemented",
+                 "not_pursued": "Not pursued"}
 
 
-def read_actions(path: str | Path, *, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+def read_actions(path: str | Path, *, pairs: pd.DataFrame | None = None,
+                 participants: pd.DataFrame | None = None) -> pd.DataFrame:
     """Read the actions and policy changes attributed to pairs (CSV or .xlsx).
 
     Columns: ``pair_id``, ``action`` (what was done), ``area`` (e.g.
     recruitment, curriculum, student support), ``status`` (one of
-    ``proposed, in_progress, implemented, not_pursued``; spaces or hyphens are
-    accepted for ``_``); optionally ``date``. With ``pairs``, every pair_id
-    must be a known pair. Configure it as ``inputs: actions: <file>``.
+    ``proposed, in_progress, implemented, not_pursued``, any case; spaces or hyphens are
+    accepted for ``_``); optionally ``owner`` (a role or unit), ``evidence`` and
+    ``date`` (UK or ISO). With ``pairs``, every pair_id must be a known pair;
+    with ``participants``, an owner naming someone on the roster is a warning
+    (``rmresearch validate`` shows it). Configure it as ``inputs: actions: <file>``.
 
     Raises :class:`~rmresearch.errors.ValidationError` naming file, row and column.
     """
     from ..io.tables import read_actions as _read_actions  # the reading lives in the input layer (schema "actions")
 
-    return _read_actions(path, pairs=pairs)
+    return _read_actions(path, pairs=pairs, participants=participants)
 
 
 def actions_summary(actions: pd.DataFrame, *, by: str = "area") -> pd.DataFrame:
@@ -49,6 +57,62 @@ def actions_summary(actions: pd.DataFrame, *, by: str = "area") -> pd.DataFrame:
     table = table.reset_index().rename_axis(columns=None)
     total = {by: "Total", **{s: int((actions["status"] == s).sum()) for s in ACTION_STATUSES}, "actions": len(actions), "pairs": actions["pair_id"].nunique()}
     return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+
+
+def actions_by_status(actions: pd.DataFrame) -> pd.DataFrame:
+    """Actions counted by status (every status, in order, readable), with the pairs involved and a total row.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"pair_id": ["R1", "R1", "R2"], "status": ["implemented", "proposed", "implemented"]})
+    >>> actions_by_status(a)
+            status  actions  pairs
+    0     Proposed        1      1
+    1  In progress        0      0
+    2  Implemented        2      2
+    3  Not pursued        0      0
+    4        Total        3      2
+    """
+    require_columns(actions, ["pair_id", "status"], "actions")
+    counts = actions["status"].value_counts().reindex(ACTION_STATUSES, fill_value=0)
+    pairs = actions.groupby("status")["pair_id"].nunique().reindex(ACTION_STATUSES, fill_value=0)
+    table = pd.DataFrame({"status": [STATUS_LABELS[s] for s in ACTION_STATUSES],
+                          "actions": counts.astype(int).to_numpy(), "pairs": pairs.astype(int).to_numpy()})
+    total = pd.DataFrame([{"status": "Total", "actions": len(actions), "pairs": int(actions["pair_id"].nunique())}])
+    return pd.concat([table, total], ignore_index=True)
+
+
+def actions_list(actions: pd.DataFrame) -> pd.DataFrame:
+    """The named changes, one row each: ``action, area, owner, status, date`` (and ``evidence`` when recorded).
+
+    Changes are institutional (a policy, a unit's practice), not personal, so they are listed by name; the pair
+    that raised each is left out. Ordered by status (implemented first), then date; status reads as a label and
+    the date as ``12 March 2025`` (empty when not recorded).
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"pair_id": ["R1", "R2"], "action": ["Shadowing days", "Shortlisting guidance"],
+    ...                   "area": ["leadership", "recruitment"], "status": ["proposed", "implemented"],
+    ...                   "date": pd.to_datetime(["2025-02-01", None])})
+    >>> actions_list(a)[["action", "owner", "status", "date"]]
+                      action owner       status             date
+    0  Shortlisting guidance        Implemented
+    1         Shadowing days           Proposed  1 February 2025
+    """
+    require_columns(actions, ["action", "area", "status"], "actions")
+    order = {s: i for i, s in enumerate(("implemented", "in_progress", "proposed", "not_pursued"))}
+    dates = pd.to_datetime(actions["date"]) if "date" in actions.columns else pd.Series(pd.NaT, index=actions.index)
+    frame = actions.assign(_order=actions["status"].map(order), _date=dates)
+    frame = frame.sort_values(["_order", "_date"], kind="stable", na_position="last")
+    text = lambda c: frame[c].fillna("").astype(str) if c in frame.columns else pd.Series("", index=frame.index)  # noqa: E731
+    out = pd.DataFrame({
+        "action": frame["action"].astype(str), "area": frame["area"].astype(str), "owner": text("owner"),
+        "status": frame["status"].map(STATUS_LABELS),
+        "date": frame["_date"].map(lambda d: "" if pd.isna(d) else f"{d.day} {d:%B %Y}"),
+    })
+    if "evidence" in frame.columns and frame["evidence"].notna().any():
+        out["evidence"] = text("evidence")
+    return out.reset_index(drop=True)
 
 
 def kirkpatrick_summary(
@@ -139,8 +203,11 @@ def kirkpatrick_summary(
         pairs_n = len(per_pair) if per_pair is not None else actions["pair_id"].nunique()
         with_action = float(actions["pair_id"].nunique())
         add("results", "Pairs with at least one recorded action or policy change", count=with_action, share=with_action / pairs_n if pairs_n else nan, n=pairs_n, source="actions log")
-        implemented = float((actions["status"] == "implemented").sum())
-        add("results", "Actions implemented (of all recorded)", count=implemented, share=implemented / len(actions) if len(actions) else nan, n=len(actions), source="actions log")
+        for status in ("implemented", "in_progress", "proposed", "not_pursued"):
+            counted = float((actions["status"] == status).sum())
+            if counted or status == "implemented":
+                add("results", f"Actions {STATUS_LABELS[status].lower()} (of all recorded)", count=counted,
+                    share=counted / len(actions) if len(actions) else nan, n=len(actions), source="actions log")
     table = pd.DataFrame(rows, columns=["level", "measure", "count", "share", "average", "effect_size", "n", "source", "basis"])
     order = {level: i for i, level in enumerate(("reaction", "learning", "behaviour", "results"))}
     return table.sort_values("level", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
