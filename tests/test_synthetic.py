@@ -626,6 +626,29 @@ def test_pilot_validate_warns_of_the_two_totals_rows_and_finds_no_error(pilot, t
         "staff": [("warning", "staff_id", "a totals row; left out (the analyses count the records themselves)")]}
 
 
+def test_pilot_actions_log_is_named_in_its_cohort_file_and_reads_as_the_report_reads_it(pilot):
+    """Five institutional changes from four completed pairs, one of each status and two implemented, with owners
+    (roles and units, none a roster name: validate found no problem above) and UK dates."""
+    from rmresearch import programme
+
+    root, _ = pilot
+    config = load_cohort("pilot", cohorts_dir=root / "cohorts")
+    assert config.inputs["actions"] == root / "data/pilot/actions.csv"
+    raw = _pilot_csv(root, "actions")
+    assert raw["date"].str.fullmatch(r"\d\d/\d\d/2025").all() and "In progress" in set(raw["status"])
+    pairs, participants = read_cohort_table(config, "pairs")[0], read_cohort_table(config, "participants")[0]
+    actions = programme.read_actions(config.inputs["actions"], pairs=pairs, participants=participants)
+    by_status = programme.actions_by_status(actions).set_index("status")
+    assert by_status["actions"].to_dict() == {"Proposed": 1, "In progress": 1, "Implemented": 2, "Not pursued": 1, "Total": 5}
+    assert by_status.loc["Total", "pairs"] == 4
+    completed = set(pairs.loc[pairs["status"] == "completed", "pair_id"])
+    assert set(actions["pair_id"]) <= completed
+    truth = json.loads((root / "data/pilot/ground_truth/effects.json").read_text(encoding="utf-8"))
+    assert truth["pilot"]["actions"] == {"actions": 5, "pairs": 4, "by_status": {
+        "Implemented": 2, "In progress": 1, "Not pursued": 1, "Proposed": 1}}
+    assert not set(actions["owner"]) & set(participants["name"])
+
+
 def test_pilot_rewrites_itself_but_never_a_project_file(pilot, tmp_path):
     generate_pilot(tmp_path, seed=2024, **PILOT_SMALL)
     generate_pilot(tmp_path, seed=2024, **PILOT_SMALL)  # over its own previous files, cohorts/pilot.yml included

@@ -9,6 +9,8 @@ without interview consent, interviewed before they said no, so three are usable)
 graduated, mentored staff with one year of follow-up (mentored from 2023, last snapshot 2024), and exports
 as they arrive: title rows above the header, a totals row below the records, ethnicity and degree labels
 instead of codes, headings (``Staff ID``) for column names, Yes/No, ``Completed`` and UK dates (dd/mm/yyyy).
+Its actions log (``data/pilot/actions.csv``) holds five institutional changes raised by four pairs, one of each
+status and two implemented, with owners (roles and units), evidence and UK dates.
 """
 
 from __future__ import annotations
@@ -53,6 +55,20 @@ PILOT_INTERVIEWS = (("senior_leader", "docx", False, True), ("staff_partner", "t
                     ("student_partner", "vtt", True, True), (None, "txt", False, False))
 #: When each interview took place (the manifest's dates, UK style as a spreadsheet exports them).
 PILOT_INTERVIEW_DATES = ("10/03/2025", "12/03/2025", "17/03/2025", "19/03/2025")
+#: The actions log: (which completed pair raised it, by its place among them; action; area; owner, a role or
+#: unit; status as a spreadsheet labels it; evidence; date recorded, UK style). Institutional changes, not people.
+PILOT_ACTIONS = (
+    (0, "Race equality item added to the shortlisting guidance", "recruitment", "Director of HR", "Implemented",
+     "Revised recruitment guidance, version 3", "14/02/2025"),
+    (1, "Outreach to Black sixth-formers in the teacher training programme", "outreach", "School of Education",
+     "Implemented", "Outreach plan approved at the Education Committee", "06/03/2025"),
+    (0, "Reverse shadowing days for the executive team", "leadership", "Vice-Chancellor's Office", "In progress",
+     "", "20/03/2025"),
+    (2, "Reading list review for decolonising the curriculum", "curriculum", "Faculty of Arts and Humanities",
+     "Proposed", "", "25/03/2025"),
+    (3, "Separate mentoring scheme for Black PhD students", "student support", "Doctoral College", "Not pursued",
+     "Doctoral College board minutes, March 2025", "28/03/2025"),
+)
 
 
 def _pilot_config_bytes() -> bytes:
@@ -133,6 +149,13 @@ def _pilot_interviews(roster: list[Person], people: list[Person], places: dict, 
     return records
 
 
+def _pilot_actions(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The pilot's actions log (:data:`PILOT_ACTIONS`), raised by its first completed pairs."""
+    completed = pairs.loc[pairs["status"] == "completed", "pair_id"].tolist()
+    return pd.DataFrame([(completed[k], *rest) for k, *rest in PILOT_ACTIONS],
+                        columns=["pair_id", "action", "area", "owner", "status", "evidence", "date"])
+
+
 def _manifest(records: list[dict]) -> pd.DataFrame:
     """The interview manifest: each file's interviewee and interviewer (by name, as the evaluation team logs them)."""
     return pd.DataFrame({"file": [r["file"] for r in records], "participant_id": [r["participant_id"] for r in records],
@@ -188,6 +211,7 @@ def _pilot_tables(seed: int, n_students: int, n_staff: int) -> tuple[dict, dict,
         tables["participants"], students, tables["staff"], seed)
     tables["students"], student_truth["not_yet_graduated_mentored"] = _not_yet_graduated(students, tables["participants"])
     tables["recruitment"], recruitment_truth = _recruitment(n_staff, seed)
+    tables["actions"] = _pilot_actions(tables["pairs"])
     truth = {"programme": programme_truth, "students": student_truth, "staff": staff_truth,
              "recruitment": recruitment_truth, "surveys": survey_truth}
     return tables, truth, (roster, people, places)
@@ -211,6 +235,7 @@ def _write_pilot_tables(w: _Writer, inputs: dict, tables: dict) -> None:
     w.bytes(inputs["staff"], _export(_staff_export(tables["staff"], emap), [
         "University of Anytown (synthetic): HR staff census 2019 to 2024", "Run by HR Systems on 01/04/2025"]))
     w.table(inputs["recruitment"], tables["recruitment"])
+    w.table(inputs["actions"], tables["actions"])
 
 
 def _pilot_truth(tables: dict, records: list[dict]) -> dict:
@@ -225,11 +250,13 @@ def _pilot_truth(tables: dict, records: list[dict]) -> dict:
         "interviewed_without_consent": [r["file"] for r in records if r["participant_id"] in declined],
         "consent_interview_no": participants.loc[participants["consent_interview"] == "no", "participant_id"].tolist(),
         "auto_caption_without_speakers": [r["file"] for r in records if r["auto_caption"]],
+        "actions": {"actions": len(tables["actions"]), "pairs": int(tables["actions"]["pair_id"].nunique()),
+                    "by_status": {str(k): int(v) for k, v in tables["actions"]["status"].value_counts().sort_index().items()}},
         "staff_years": list(PILOT_STAFF_YEARS), "staff_mentoring_cohorts": list(PILOT_MENTORING_COHORTS),
         "shapes": {
             "exports_with_title_and_totals_rows": ["students", "staff"],
             "labels_instead_of_codes": "ethnicity labels (all tables), degree class labels (students), Yes/No",
-            "uk_dates": ["pairs", "meetings", "sessions"],
+            "uk_dates": ["pairs", "meetings", "sessions", "actions"],
             "headings_instead_of_column_names": ["students", "staff"],
             "pair_status_labels": "Completed, Withdrawn",
             "student_ethnicity_group": "not in the export (derived from the label)",
