@@ -261,10 +261,11 @@ def _read_one(name: str, raw: Any, source: str) -> Characteristic:
             raise ConfigError(f"{source}: '{where}.grouping' goes with code_list, not with a groups table.")
         groups = _text_mapping(raw["groups"], f"'{where}.groups'", source, "{Early: Early career, Mid: Established}")
         names = list(dict.fromkeys(groups.values()))
-    default_reference = code_list.reference if code_list is not None and grouping == code_list.default_grouping else None
+    default_reference = code_list.reference if code_list is not None and code_list.reference in names else None
     reference = raw.get("reference", default_reference)
-    if reference is None or str(reference) not in names:
-        raise ConfigError(f"{source}: '{where}.reference' must be one of its groups ({', '.join(names)}), "
+    known = [g for g in names if g != UNKNOWN_GROUP]
+    if reference is None or str(reference) not in known:
+        raise ConfigError(f"{source}: '{where}.reference' must be one of its groups ({', '.join(known)}), "
                           f"not {reference!r}.")
     labels = _text_mapping(raw["labels"], f"'{where}.labels'", source, "{Disabled: Disabled staff}") \
         if "labels" in raw else {}

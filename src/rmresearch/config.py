@@ -62,7 +62,7 @@ KNOWN_OPTIONS = frozenset({
     "reference_group", "ethnicity_grouping", "aggregate_group", "identifiers", "anonymise", "withdrawn",
     "codebook", "survey_instruments", "survey_instruments_used", "trends", "attainment",
 })
-_POPPED_OPTIONS = frozenset({"disclosure", "ethnicity_map", "grade_scale", "good_honours"})
+_POPPED_OPTIONS = frozenset({"disclosure", "ethnicity_map", "grade_scale", "good_honours", "characteristics"})
 #: Largest configuration file read: a cohort file is a few kilobytes.
 MAX_YAML_BYTES = 1_000_000
 #: Most YAML nodes a configuration may expand to once aliases are followed (a "billion laughs" bomb
@@ -261,6 +261,8 @@ class CohortConfig:
     grade_scale: tuple[str, ...] = tuple(DEFAULT_GRADE_SCALE)
     disclosure: DisclosureRules = field(default_factory=DisclosureRules)
     options: dict[str, Any] = field(default_factory=dict)
+    #: ``options.characteristics`` checked ({name: characteristics.Characteristic}); read by the analyses in a later step.
+    characteristics: dict[str, Any] = field(default_factory=dict)
 
     def input_path(self, name: str) -> Path:
         """Absolute path of a table input, with a clear error if not configured."""
@@ -486,6 +488,7 @@ def _read_options(options, resolve, source: str) -> dict[str, Any]:
         "ethnicity_map_path": resolve(emap_path, "options.ethnicity_map") if emap_path is not None else None,
         "grade_scale": _grade_scale(options.pop("grade_scale", DEFAULT_GRADE_SCALE), source),
         "good_honours": _good_honours(options.pop("good_honours", DEFAULT_GOOD_HONOURS), source),
+        "characteristics": _characteristics(options.pop("characteristics", None), source),
     }
     _refuse_unknown_options(options, source)
     for key in ("reference_group", "ethnicity_grouping", "aggregate_group"):
@@ -500,6 +503,13 @@ def _read_options(options, resolve, source: str) -> dict[str, Any]:
     _check_attainment(options.get("attainment"), source)
     options["_loaded"] = loaded
     return options
+
+
+def _characteristics(raw, source: str) -> dict[str, Any]:
+    """``options.characteristics`` checked by name: see rmresearch.characteristics.read_options."""
+    from .characteristics import read_options
+
+    return read_options(raw, source)
 
 
 def _grade_scale(value, source: str) -> tuple[str, ...]:
