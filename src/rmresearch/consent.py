@@ -257,10 +257,7 @@ def withhold_turns(text: str, excluded: Iterable[str], *, marker: str = WITHHELD
     excluded = {str(e).strip().casefold() for e in excluded}
     if not excluded:
         return Withheld(text, ())
-    pieces: list[str] = []
-    spans: list[tuple[int, int, int, int]] = []
-    pos = 0
-    new_len = 0
+    ranges: list[tuple[int, int]] = []
     current_excluded = False
     for a, b in _lines(text):
         line = text[a:b]
@@ -273,8 +270,21 @@ def withhold_turns(text: str, excluded: Iterable[str], *, marker: str = WITHHELD
         if not current_excluded:
             continue
         s, e = _trim(text, a + offset, b)
-        if e <= s:
-            continue  # a label with nothing said
+        if e > s:  # else a label with nothing said
+            ranges.append((s, e))
+    return splice_withheld(text, ranges, marker)
+
+
+def splice_withheld(text: str, ranges: list[tuple[int, int]], marker: str = WITHHELD_MARKER) -> Withheld:
+    """``text`` with each (start, end) range, in order and not overlapping, replaced by ``marker``; the spans say
+    where each went (old start, old end, new start, new end), for :func:`remap_codings`.
+
+    >>> w = splice_withheld("ab cd ef", [(3, 5)], "X")
+    >>> w.text, w.spans
+    ('ab X ef', ((3, 5, 3, 4),))
+    """
+    pieces, spans, pos, new_len = [], [], 0, 0
+    for s, e in ranges:
         pieces.append(text[pos:s])
         new_len += s - pos
         pieces.append(marker)

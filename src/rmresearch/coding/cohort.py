@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import CohortConfig
-from ..consent import WITHHELD_MARKER, Withheld, excluded_from_interviews, remap_codings, withhold_turns
+from ..consent import WITHHELD_MARKER, Withheld, excluded_from_interviews, remap_codings, splice_withheld, withhold_turns
 from .codebook import Codebook, load_codebook
 from .codings import read_codings_csv
 from .manifest import ANONYMISED_MANIFEST, read_anonymised_manifest, speaker_notes, speaker_roles
@@ -208,19 +208,9 @@ def _withhold_every_line(text: str) -> Withheld:
     >>> _withhold_every_line("hi there\\nof course").text.splitlines() == [WITHHELD_MARKER] * 2
     True
     """
-    pieces, spans, pos, new_len = [], [], 0, 0
-    for a, b in _lines(text):
-        s, e = _trim(text, a, b)
-        if e <= s:
-            continue  # a line already withheld by the anonymiser is a span too: codings on it are dropped
-        pieces.append(text[pos:s])
-        new_len += s - pos
-        pieces.append(WITHHELD_MARKER)
-        spans.append((s, e, new_len, new_len + len(WITHHELD_MARKER)))
-        new_len += len(WITHHELD_MARKER)
-        pos = e
-    pieces.append(text[pos:])
-    return Withheld("".join(pieces), tuple(spans))
+    # a line already withheld by the anonymiser is a span too: codings on it are dropped
+    ranges = [(s, e) for s, e in (_trim(text, a, b) for a, b in _lines(text)) if e > s]
+    return splice_withheld(text, ranges, WITHHELD_MARKER)
 
 
 def _consenting(segments: pd.DataFrame, withheld: dict, excluded: frozenset[str]) -> pd.DataFrame:
