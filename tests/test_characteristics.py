@@ -186,3 +186,22 @@ def test_module_is_small():
     import inspect
 
     assert len(inspect.getsource(characteristics).splitlines()) <= 650
+
+
+def test_data_futures_and_census_spellings_map_to_the_legacy_codes():
+    assert load("ethnicity").normalise(pd.Series(["103", "899", "998", "999"])).tolist() == ["31", "80", "98", "99"]
+    so = load("sexual_orientation")
+    assert so.normalise(pd.Series(["Straight or Heterosexual", "Pansexual"])).tolist() == ["04", "05"]
+
+
+def test_a_spelling_that_means_two_codes_is_refused(monkeypatch):
+    real = characteristics._read_data
+
+    def fake(name):
+        data = real(name)
+        data["aliases"] = {**data["aliases"], "Not known": "98"}  # 99 is already labelled "Not known"
+        return data
+
+    monkeypatch.setattr(characteristics, "_read_data", fake)
+    with pytest.raises(ConfigError, match="'not known' stand for more than one code"):
+        load("sex")

@@ -148,6 +148,18 @@ def _codes_from_table(data: dict) -> tuple[dict[str, str], dict[str, dict[str, s
     return codes, groups
 
 
+def _refuse_ambiguous(codes: dict[str, str], aliases: dict[str, str], source: str) -> None:
+    """A spelling (label or alias, as compared) must mean one code: otherwise normalise would pick one silently."""
+    meaning: dict[str, set[str]] = {}
+    for code, label in codes.items():
+        meaning.setdefault(_key(label), set()).add(code)
+    for alias, code in aliases.items():
+        meaning.setdefault(_key(alias), set()).add(code)
+    twice = sorted(k for k, cs in meaning.items() if len(cs) > 1)
+    if twice:
+        raise ConfigError(f"{source}: the spelling(s) {', '.join(map(repr, twice))} stand for more than one code.")
+
+
 def load(name: str) -> CodeList:
     """The built-in code list ``name`` (one of :data:`BUILT_IN`), checked: every grouping covers every known code,
     unknown codes are codes, the reference is a group.
@@ -179,6 +191,7 @@ def load(name: str) -> CodeList:
             raise ConfigError(f"{source}: grouping {grouping!r} leaves out code(s) {missing} or names unlisted "
                               f"code(s) {extra}.")
     bad = sorted((unknown | set(aliases.values())) - set(codes))
+    _refuse_ambiguous(codes, aliases, source)
     if bad:
         raise ConfigError(f"{source}: unknown codes or aliases point at unlisted code(s) {bad}.")
     default_grouping = str(data.get("default_grouping") or next(iter(groups)))
