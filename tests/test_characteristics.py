@@ -205,3 +205,8 @@ def test_a_spelling_that_means_two_codes_is_refused(monkeypatch):
     monkeypatch.setattr(characteristics, "_read_data", fake)
     with pytest.raises(ConfigError, match="'not known' stand for more than one code"):
         load("sex")
+
+
+def test_many_bad_values_name_five_rows_and_count_the_rest():
+    with pytest.raises(InputError, match=r"8 value\(s\) .* in row\(s\) 2, 3, 4, 5, 6 and 3 more\. Allowed"):
+        load("disability").normalise(pd.Series(["True"] * 8))

@@ -106,7 +106,7 @@ class CodeList:
             allowed = "; ".join(f"{c} {lbl}" for c, lbl in list(self.codes.items())[:6])
             raise InputError(
                 f"{where + ': ' if where else ''}{len(bad)} value(s) not in the {self.title.lower()} code list "
-                f"({self.source}): {seen}{hint} in row(s) {', '.join(rows)}{'...' if len(positions) > 5 else ''}. Allowed codes or labels include "
+                f"({self.source}): {seen}{hint} in row(s) {', '.join(rows)}{f' and {len(positions) - 5} more' if len(positions) > 5 else ''}. Allowed codes or labels include "
                 f"{allowed}... Correct the value, or give the cohort file a groups table for this characteristic."
             )
         return out.astype("object")
