@@ -210,3 +210,20 @@ def test_a_spelling_that_means_two_codes_is_refused(monkeypatch):
 def test_many_bad_values_name_five_rows_and_count_the_rest():
     with pytest.raises(InputError, match=r"8 value\(s\) .* in row\(s\) 2, 3, 4, 5, 6 and 3 more\. Allowed"):
         load("disability").normalise(pd.Series(["True"] * 8))
+
+
+def test_characteristic_groups_values_through_its_list_or_its_table():
+    chars = read_options({
+        "disability": {"column": "disability_code", "code_list": "disability"},
+        "stage": {"column": "stage", "groups": {"Early": "Early career", "Mid": "Established",
+                                                "Not known": UNKNOWN_GROUP},
+                  "reference": "Established", "special_category": False},
+    }, "c.yml")
+    assert chars["disability"].group(pd.Series(["56", "No known disability", "97"])).tolist() == [
+        "Disabled", "No known disability", UNKNOWN_GROUP]
+    assert chars["stage"].group(pd.Series([" early", "MID", "not  known", None])).tolist() == [
+        "Early career", "Established", UNKNOWN_GROUP, None]
+    assert chars["stage"].group_names() == ["Early career", "Established", UNKNOWN_GROUP]
+    with pytest.raises(InputError, match=r"staff.csv, column stage: 1 value\(s\) not in the groups table of "
+                                         r"options.characteristics.stage: 'Late'\. The table holds Early, Mid"):
+        chars["stage"].group(pd.Series(["Late", "Early"]), where="staff.csv, column stage")

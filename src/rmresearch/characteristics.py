@@ -228,6 +228,28 @@ class Characteristic:
         seen = list(dict.fromkeys(self.groups.values()))
         return [g for g in seen if g != UNKNOWN_GROUP] + [g for g in seen if g == UNKNOWN_GROUP]
 
+    def group(self, values: pd.Series, *, where: str = "") -> pd.Series:
+        """The group of each value of this characteristic's column (codes or labels through the built-in list,
+        or the cohort file's groups table compared case- and space-insensitively); blank cells stay missing and a
+        value the list or table does not hold raises InputError naming it.
+
+        >>> sex = read_options({"sex": {"column": "sex", "code_list": "sex"}}, "c.yml")["sex"]
+        >>> sex.group(pd.Series(["F", "male", "Prefer not to say"])).tolist()
+        ['Female', 'Male', 'Unknown']
+        """
+        if self.code_list is not None:
+            return self.code_list.group(self.code_list.normalise(values, where=where), self.grouping)
+        table = {_key(value): group for value, group in self.groups.items()}
+        text = values.astype("string").str.strip()
+        out = text.map(lambda v: None if pd.isna(v) or v == "" else table.get(_key(v)))
+        bad = text[out.isna() & text.notna() & (text != "")]
+        if len(bad):
+            seen = ", ".join(repr(v) for v in list(dict.fromkeys(bad.tolist()))[:5])
+            raise InputError(f"{where + ': ' if where else ''}{len(bad)} value(s) not in the groups table of "
+                             f"options.characteristics.{self.name}: {seen}. The table holds "
+                             f"{', '.join(list(self.groups)[:8])}; add the value to it (with its group).")
+        return out.astype("object")
+
     def label(self, group: str) -> str:
         """The display label of a group (the group itself when the cohort file gives none)."""
         return self.labels.get(group, group)
