@@ -62,8 +62,14 @@ def _edit(path: Path, change) -> None:
 def test_programme_notebook_on_the_pilot_shows_pairs_exactly_and_notes_what_it_cannot_show(pilot, tmp_path):
     run = _run(pilot, "05_programme.ipynb", tmp_path)
     assert not run["errors"]
-    # no actions log; the psychological safety items are answered by fewer than 23 people after the programme
-    assert set(run["notes"]) == {"Actions and policy changes", "Psychological safety, item by item"}
+    # the psychological safety items are answered by fewer than 23 people after the programme
+    assert set(run["notes"]) == {"Psychological safety, item by item"}
+    # the actions log (5 actions from 4 pairs): exact counts by status, and the changes listed by name
+    assert _table(run, "Actions and policy changes by status")["basis"] == "activity"
+    assert _table(run, "The changes, by name")["basis"] == "activity"
+    assert re.search(r"Total</td>\s*<td[^>]*>5</td>\s*<td[^>]*>4</td>", run["html"])
+    assert "Race equality item added to the shortlisting guidance" in run["html"] and "Director of HR" in run["html"]
+    assert "Actions not pursued (of all recorded)" in run["html"]  # the Kirkpatrick results level counts them
     for caption in ("Fidelity to the plan: pairs (share of n pairs)", "Survey respondents by role and wave",
                     "Attendance at training and reflective sessions, by role (rate = attended / invited)"):
         assert _table(run, caption)["basis"] == "activity", caption
@@ -83,7 +89,7 @@ def test_programme_notebook_without_surveys_or_sessions_shows_a_note_per_section
     survey_sections = {"Survey respondents and scale reliability", "Change from before to after the programme",
                        "What a change that is not significant can mean", "Psychological safety, item by item",
                        "Reciprocity and burden", "What each side gained"}
-    assert survey_sections | {"Session attendance", "Actions and policy changes"} == set(run["notes"])
+    assert survey_sections | {"Session attendance"} == set(run["notes"])  # the actions log is still shown
     assert "names no surveys input" in run["notes"]["Reciprocity and burden"]["reason"]
     assert "names no sessions input" in run["notes"]["Session attendance"]["reason"]
     # the programme's own records still give the fidelity tables and the Kirkpatrick counts
