@@ -348,7 +348,7 @@ CASES: list[Case] = [
     cell_case(ST, 7, "imd_quintile", "0", "students-imd-zero"),
     cell_case(ST, 8, "tariff", "9999", "students-tariff-out-of-range"),
     cell_case(ST, 9, "entry_year", "1800", "students-entry-year-1800"),
-    cell_case(ST, 10, "entry_year", "2019-20", "students-entry-year-academic"),
+    cell_case(ST, 10, "entry_year", "2019-21", "students-entry-year-academic-mismatched"),  # 2019-20 reads as 2019 (issue 16)
     cell_case(ST, 11, "entry_year", "99999999999999999999999", "students-entry-year-huge"),
     cell_case(ST, 12, "entry_year", "-2019", "students-entry-year-negative"),
     cell_case(ST, 13, "degree_class", "Distinction?", "students-degree-unknown"),

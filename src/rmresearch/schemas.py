@@ -13,10 +13,13 @@ Kinds of column:
 ``id``        text identifier (kept as text: ``007`` stays ``007``)
 ``text``      free text
 ``int``       whole number
+``year``      a year: ``2019``, or an academic year ``2019/20``, ``2019-20``, ``2019/2020``, ``AY 2019/20``
+              read as its first calendar year (2019); ``2019/21`` is refused
 ``float``     number
 ``date``      ISO ``2024-10-01``, UK ``01/10/2024`` or an Excel date
 ``bool``      yes/no, true/false, y/n, 1/0
-``category``  one of the schema's ``allowed`` values
+``category``  one of the schema's ``allowed`` values, in any case, with spaces, hyphens or underscores
+              between words ("Senior Leader" is ``senior_leader``)
 ``ethnicity`` a detailed ethnicity code or label from the mapping table
 ``degree``    a degree class (spellings normalised, see :mod:`rmresearch.codes`)
 """
@@ -47,6 +50,7 @@ __all__ = [
     "read_table",
     "read_raw_table",
     "validate_frame",
+    "category_key",
 ]
 
 _EMPTY_TOKENS = ["", "nan", "NaN", "NA", "N/A", "n/a", "None", "null"]
@@ -56,7 +60,7 @@ ACTION_STATUSES = ("proposed", "in_progress", "implemented", "not_pursued")
 _MAX_WHOLE = 2**53
 #: Dates outside these years are typing mistakes (0024 for 2024, 2204 for 2024...), not data.
 DATE_YEARS = (1900, 2100)
-COLUMN_KINDS = ("id", "text", "int", "float", "date", "bool", "category", "ethnicity", "degree")
+COLUMN_KINDS = ("id", "text", "int", "year", "float", "date", "bool", "category", "ethnicity", "degree")
 _TRUE = {"1", "true", "t", "yes", "y"}
 _FALSE = {"0", "false", "f", "no", "n"}
 
@@ -229,6 +233,62 @@ def _normalise_header(value) -> str:
     return "_".join(str(value).strip().lower().replace("-", " ").split())
 
 
+def category_key(value) -> str:
+    """A category label as its code would be written: any case, spaces, hyphens or underscores between words.
+
+    >>> [category_key(v) for v in ("Senior Leader", " student-partner ", "COMMUNITY__PARTNER", "In progress")]
+    ['senior_leader', 'student_partner', 'community_partner', 'in_progress']
+    """
+    return "_".join(str(value).strip().lower().replace("-", " ").replace("_", " ").split())
+
+
+def _label_example(allowed) -> str:
+    """How a person might type the first code with words ('Senior Leader' for senior_leader)."""
+    first = str(allowed[0])
+    return first.replace("_", " ").title() if "_" in first else first.title()
+
+
+#: An academic year as exports write it: "2019/20", "2019-20", "2019/2020", "AY 2019/20" (or a plain year).
+_ACADEMIC_YEAR = r"^(?:ay\s*)?(\d{4})\s*[/\-\u2013]\s*(\d{2}|\d{4})$"
+
+
+def _years(cells: pd.Series, col: Column) -> tuple[pd.Series, np.ndarray]:
+    """Year columns: a plain year, or an academic year read as its FIRST calendar year (2019/20 is 2019).
+
+    The first calendar year is the house convention for every year column (entry_year, qualification_year, the
+    staff census year, the recruitment year), so "2019/20" and "2019" in one column are the same year. The second
+    part must be the year after the first ("2019/21" is refused, not guessed).
+
+    >>> typed, bad = _years(pd.Series(["2019/20", "AY 2019-2020", "1999/00", "2019", "2019.0", "2019/21", None]),
+    ...                     Column("entry_year", "year", minimum=1990, maximum=2100))
+    >>> typed.tolist()[:5], bad.tolist()
+    ([2019.0, 2019.0, 1999.0, 2019.0, 2019.0], [False, False, False, False, False, True, False])
+    """
+    parts = cells.astype(object).where(cells.notna(), None).str.lower().str.extract(_ACADEMIC_YEAR)
+    first = pd.to_numeric(parts[0], errors="coerce").astype("float64")
+    second = pd.to_numeric(parts[1], errors="coerce").astype("float64")
+    long_form = parts[1].str.len().eq(4).fillna(False).to_numpy(dtype=bool)
+    follows = np.where(long_form, second == first + 1, second == (first + 1) % 100)
+    is_academic = first.notna().to_numpy()
+    academic, mismatched = is_academic & follows, is_academic & ~follows
+    plain = pd.to_numeric(cells.astype(object).where(cells.notna() & ~is_academic, None), errors="coerce")
+    numbers = plain.astype("float64").where(~academic, first)
+    bad = (numbers.isna() & cells.notna()).to_numpy(dtype=bool) | mismatched
+    bad |= (numbers.notna() & (numbers % 1 != 0)).to_numpy(dtype=bool)
+    if col.minimum is not None:
+        bad |= (numbers < col.minimum).fillna(False).to_numpy(dtype=bool)
+    if col.maximum is not None:
+        bad |= (numbers > col.maximum).fillna(False).to_numpy(dtype=bool)
+    typed = numbers.mask(bad).astype(float)
+    return (typed.astype("Int64") if not bad.any() else typed), bad
+
+
+def _year_message(col: Column) -> str:
+    span = f" from {col.minimum:g} to {col.maximum:g}" if col.minimum is not None and col.maximum is not None else ""
+    return (f"is not a year{span} (write 2019, or an academic year 2019/20, 2019-20 or 2019/2020, read as 2019; "
+            f"the second year must be the one after the first)")
+
+
 def _convert_column(values: pd.Series, col: Column, rows: np.ndarray, source: str, *, ethnicity_map,
                     date_origin) -> tuple[pd.Series, list[Problem], EthnicityMap | None]:
     """One column converted to its kind, its problems, and the ethnicity map used (if any).
@@ -364,10 +424,14 @@ def _convert(cells: pd.Series, col: Column, ethnicity_map, holder):
         bad = (typed.isna() & cells.notna()).to_numpy()
         return typed, bad, f"is not a date from {low} to {high} (use 2024-10-01 or 01/10/2024)"
     if kind == "category":
-        allowed = {str(a).lower(): a for a in col.allowed}
-        typed = cells.str.lower().map(allowed)
+        allowed = {category_key(a): a for a in col.allowed}
+        typed = cells.map(category_key, na_action="ignore").map(allowed)
         bad = (typed.isna() & cells.notna()).to_numpy()
-        return typed.astype(object), bad, f"is not one of {', '.join(map(str, col.allowed))}"
+        return typed.astype(object), bad, (f"is not one of {', '.join(map(str, col.allowed))} (any case; spaces or "
+                                           f"hyphens for '_', e.g. '{_label_example(col.allowed)}')")
+    if kind == "year":
+        typed, bad = _years(cells, col)
+        return typed, bad, _year_message(col)
     if kind == "ethnicity":
         emap = ethnicity_map or load_ethnicity_map()
         holder["emap"] = emap
