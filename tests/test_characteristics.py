@@ -154,9 +154,10 @@ def test_cohort_file_without_characteristics_has_none(tmp_path):
 
 @pytest.mark.parametrize("block, message", [
     ("    disability: {column: d, code_list: disabilty}",
-     r"options.characteristics.disability.code_list': No built-in code list 'disabilty' \(did you mean 'disability'\?\)"),
+     r"disability.code_list': No built-in code list 'disabilty' \(did you mean 'disability'\?\)"),
     ("    disability: {column: d, code_list: disability, colour: red}",
-     r"unknown setting\(s\) 'colour'; allowed: column, code_list, groups, grouping, reference, labels, special_category"),
+     r"unknown setting\(s\) 'colour'; allowed: column, code_list, groups, grouping, reference, labels, "
+     r"special_category"),
     ("    disability: {code_list: disability}", r"disability.column' must name the table column"),
     ("    disability: {column: d}", r"needs exactly one of code_list .*ethnicity, sex, gender_identity"),
     ("    sex: {column: s, code_list: sex, reference: Men}",

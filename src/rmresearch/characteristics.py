@@ -4,8 +4,8 @@ A built-in code list lives in ``data/characteristics/<name>.yml``, one file per 
 HESA coding-manual page it follows: codes and labels, one or more groupings (code -> group), the "not known" /
 "prefer not to say" / "information refused" codes (counted as their own group, never dropped), whether the
 characteristic is special-category data (UK GDPR Art. 9) and the default reference group. Ethnicity reuses the
-legacy HESA table the analyses already read (``data/ethnicity_hesa.csv`` via :func:`rmresearch.codes.load_ethnicity_map`)
-and adds the ONS 2021 census spellings HR systems use.
+legacy HESA table the analyses already read (``data/ethnicity_hesa.csv``, via
+:func:`rmresearch.codes.load_ethnicity_map`) and adds the ONS 2021 census spellings HR systems use.
 
 The cohort file names the characteristics it studies under ``options.characteristics`` (checked here by
 :func:`read_options`, exposed as ``cfg.characteristics``); they are read by the analyses in a later step:
@@ -99,14 +99,15 @@ class CodeList:
         bad = text[out.isna() & text.notna() & (text != "")]
         if len(bad):
             positions = [i for i, flag in enumerate(out.isna() & text.notna() & (text != "")) if flag]
-            rows = [str(i + 2) for i in positions[:5]]  # spreadsheet rows: the header is row 1
+            rows = ", ".join(str(i + 2) for i in positions[:5])  # spreadsheet rows: the header is row 1
+            rows += f" and {len(positions) - 5} more" if len(positions) > 5 else ""
             seen = ", ".join(repr(v) for v in list(dict.fromkeys(bad.tolist()))[:5])
             close = difflib.get_close_matches(_key(bad.iloc[0]), [_key(lbl) for lbl in self.codes.values()], n=1)
             hint = f" (did you mean {self._label_for_key(close[0])!r}?)" if close else ""
             allowed = "; ".join(f"{c} {lbl}" for c, lbl in list(self.codes.items())[:6])
             raise InputError(
                 f"{where + ': ' if where else ''}{len(bad)} value(s) not in the {self.title.lower()} code list "
-                f"({self.source}): {seen}{hint} in row(s) {', '.join(rows)}{f' and {len(positions) - 5} more' if len(positions) > 5 else ''}. Allowed codes or labels include "
+                f"({self.source}): {seen}{hint} in row(s) {rows}. Allowed codes or labels include "
                 f"{allowed}... Correct the value, or give the cohort file a groups table for this characteristic."
             )
         return out.astype("object")
