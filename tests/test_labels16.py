@@ -90,3 +90,75 @@ def test_a_mismatched_or_malformed_academic_year_is_an_error_naming_row_and_colu
     message = str(info.value)
     assert "s.csv" in message and "row 3" in message and "entry_year" in message and f"'{written}'" in message
     assert "2019/20" in message  # says how an academic year may be written
+
+
+CENSUS_LABELS = [  # census-style label as HR systems write it -> the code today's HESA labels give
+    ("White: English", "11"), ("White - Welsh", "11"), ("White: Northern Irish", "11"), ("WHITE: IRISH", "12"),
+    ("White: Scottish", "13"), ("White: English, Welsh, Scottish, Northern Irish or British", "11"),
+    ("White: English/Welsh/Scottish/Northern Irish/British", "11"), ("White: Gypsy or Irish Traveller", "15"),
+    ("White: Roma", "16"), ("White: Any other White background", "19"),
+    ("Asian or Asian British: Indian", "31"), ("Asian or Asian British: Pakistani", "32"),
+    ("Asian or Asian British: Bangladeshi", "33"), ("Asian or Asian British: Chinese", "34"),
+    ("Asian or Asian British: Any other Asian background", "39"),
+    ("Black, Black British, Caribbean or African: Caribbean", "21"),
+    ("Black, Black British, Caribbean or African: African", "22"),
+    ("Black, Black British, Caribbean or African: Any other Black, Black British, or Caribbean background", "29"),
+    ("Black/African/Caribbean/Black British: African", "22"),
+    ("Mixed or Multiple ethnic groups: White and Asian", "43"),
+    ("Mixed or Multiple ethnic groups: White and Black Caribbean", "41"),
+    ("Mixed or Multiple ethnic groups: White and Black African", "42"),
+    ("Mixed/multiple ethnic groups: Any other Mixed/multiple ethnic background", "49"),
+    ("Other ethnic group: Arab", "50"), ("Other ethnic group: Any other ethnic group", "80"),
+    ("Prefer not to say", "98"),
+    # today's labels and codes are read as before
+    ("White - British", "11"), ("Asian or Asian British - Indian", "31"), ("31", "31"), ("Chinese", "34"),
+]
+
+
+def test_census_style_ethnicity_labels_map_to_the_codes_of_todays_labels(tmp_path):
+    labels = [f'"{label}"' for label, _ in CENSUS_LABELS]
+    text = participants(["staff_partner"] * len(labels), labels)
+    frame, problems = read_table(write(tmp_path, "p.csv", text), "participants")
+    assert problems == []
+    assert frame["ethnicity_code"].tolist() == [code for _, code in CENSUS_LABELS]
+    assert frame["ethnicity_group"].tolist()[:3] == ["White", "White", "White"]
+    assert frame.loc[frame["ethnicity_code"] == "21", "ethnicity_group"].tolist() == ["Black"]
+
+
+@pytest.mark.parametrize("label", ["White: Martian", "Asian or Asian British: Caribbean", "English", "Ethnicity: White"])
+def test_a_census_style_label_that_names_no_code_is_still_an_error(tmp_path, label):
+    text = participants(["staff_partner", "staff_partner"], ["10", f'"{label}"'])
+    with pytest.raises(ValidationError) as info:
+        read_table(write(tmp_path, "p.csv", text), "participants")
+    message = str(info.value)
+    assert "row 3" in message and "ethnicity_code" in message and f"'{label}'" in message
+
+
+def test_a_mapping_table_with_other_codes_gets_the_code_of_its_own_label(tmp_path):
+    from rmresearch.codes import load_ethnicity_map
+
+    own = write(tmp_path, "eth.csv", "code,label,ofs_group\nW1,White - British,White\nA1,Asian or Asian British - Indian,Asian\n")
+    emap = load_ethnicity_map(own)
+    import pandas as pd
+
+    got = emap.normalise(pd.Series(["White: Welsh", "Asian or Asian British: Indian", "White: Irish", None]))
+    assert got.tolist()[:3] == ["W1", "A1", None]  # no "White - Irish" in that table: unknown, not guessed
+
+
+def test_the_heading_ethnicity_is_read_as_ethnicity_code(tmp_path):
+    text = participants(["Senior Leader", "Staff Partner"], ["White: English", "22"]).replace(",ethnicity_code,", ",Ethnicity,")
+    frame, problems = read_table(write(tmp_path, "p.csv", text), "participants")
+    assert problems == []
+    assert frame["ethnicity_code"].tolist() == ["11", "22"]
+    assert frame["ethnicity_group"].tolist() == ["White", "Black"]
+    staff = "staff_id,year,grade,Ethnicity,left,mentored,sex,faculty,contract\nE1,2019/20,7,White: Irish,no,no,,,\n"
+    frame, problems = read_table(write(tmp_path, "staff.csv", staff), "staff")
+    assert problems == [] and frame["ethnicity_code"].tolist() == ["12"] and frame["year"].tolist() == [2019]
+
+
+def test_both_ethnicity_and_ethnicity_code_headings_keep_ethnicity_code(tmp_path):
+    text = participants(["staff_partner"], ["22"]).replace(",ethnicity_code,", ",ethnicity_code,Ethnicity,")
+    text = text.replace(",22,", ",22,White,")
+    frame, problems = read_table(write(tmp_path, "p.csv", text), "participants")
+    assert problems == []
+    assert frame["ethnicity_code"].tolist() == ["22"] and frame["ethnicity"].tolist() == ["White"]

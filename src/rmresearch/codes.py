@@ -20,6 +20,7 @@ from .errors import ConfigError
 __all__ = [
     "EthnicityMap",
     "load_ethnicity_map",
+    "census_label",
     "DEGREE_CLASSES",
     "CLASSIFIED_DEGREE_CLASSES",
     "DEFAULT_GOOD_HONOURS",
@@ -95,6 +96,91 @@ def normalise_degree_class(value) -> str | None:
     return _DEGREE_SYNONYMS.get(key)
 
 
+#: Census-style ethnicity labels ("Group: detail", as HR and student-record systems write the 2011 and 2021
+#: census categories) to the built-in HESA table's labels. Keys: the group's word, then the detail with "any "
+#: and punctuation dropped. The census "English, Welsh, Scottish, Northern Irish or British" box (and each of
+#: those words alone, except Scottish, which HESA keeps as its own code) is "White - British"; the census
+#: "Gypsy or Irish Traveller" box is HESA's "Gypsy or Traveller".
+_CENSUS_DETAILS = {
+    "white": {
+        "british": "White - British", "english": "White - British", "welsh": "White - British",
+        "northern irish": "White - British", "english welsh scottish northern irish or british": "White - British",
+        "english welsh scottish northern irish british": "White - British", "scottish": "White - Scottish",
+        "irish": "White - Irish", "irish traveller": "Irish Traveller", "gypsy or irish traveller": "Gypsy or Traveller",
+        "gypsy or traveller": "Gypsy or Traveller", "gypsy": "Gypsy or Traveller", "roma": "Roma",
+        "other white background": "Other White background", "other": "Other White background",
+    },
+    "black": {
+        "caribbean": "Black or Black British - Caribbean", "african": "Black or Black British - African",
+        "other black background": "Other Black background",
+        "other black black british or caribbean background": "Other Black background",
+        "other black african or caribbean background": "Other Black background",
+        "other black african caribbean background": "Other Black background", "other": "Other Black background",
+    },
+    "asian": {
+        "indian": "Asian or Asian British - Indian", "pakistani": "Asian or Asian British - Pakistani",
+        "bangladeshi": "Asian or Asian British - Bangladeshi", "chinese": "Chinese",
+        "other asian background": "Other Asian background", "other": "Other Asian background",
+    },
+    "mixed": {
+        "white and black caribbean": "Mixed - White and Black Caribbean",
+        "white and black african": "Mixed - White and Black African", "white and asian": "Mixed - White and Asian",
+        "other mixed background": "Other Mixed background",
+        "other mixed or multiple ethnic background": "Other Mixed background",
+        "other mixed multiple ethnic background": "Other Mixed background", "other": "Other Mixed background",
+    },
+    "other": {
+        "arab": "Arab", "other ethnic group": "Other ethnic background", "other ethnic background": "Other ethnic background",
+        "other": "Other ethnic background",
+    },
+}
+#: Labels without a group that exports use for the HESA "unknown" codes.
+_CENSUS_PLAIN = {"prefer not to say": "Information refused", "not stated": "Not known"}
+
+
+def _census_group(prefix: str) -> str | None:
+    """The census group a heading names ("Black, Black British, Caribbean or African" is black)."""
+    words = set(prefix.replace("/", " ").replace(",", " ").split())
+    for group in ("mixed", "asian", "black", "white"):  # "Mixed - White and Asian": mixed wins
+        if group in words:
+            return group
+    return "other" if "other" in words else None
+
+
+def census_label(value) -> str | None:
+    """The built-in HESA table's label for a census-style label ("Group: detail"), or ``None``.
+
+    The heading and the detail may be separated by ":", " - " or "/" (2011 style); any case; "Any other ..." is
+    "Other ...". Used by :meth:`EthnicityMap.normalise` for values that are neither a code nor a table label.
+
+    >>> census_label("White: English"), census_label("White - Welsh"), census_label("Asian or Asian British: Indian")
+    ('White - British', 'White - British', 'Asian or Asian British - Indian')
+    >>> census_label("Black, Black British, Caribbean or African: Caribbean")
+    'Black or Black British - Caribbean'
+    >>> census_label("Mixed or Multiple ethnic groups: White and Asian")
+    'Mixed - White and Asian'
+    >>> census_label("Black/African/Caribbean/Black British: Any other Black/African/Caribbean background")
+    'Other Black background'
+    >>> census_label("Other ethnic group: Arab"), census_label("Prefer not to say"), census_label("White: Martian")
+    ('Arab', 'Information refused', None)
+    """
+    text = " ".join(str(value).strip().lower().replace("\u2013", "-").split())
+    if text in _CENSUS_PLAIN:
+        return _CENSUS_PLAIN[text]
+    for sep in (":", " - "):
+        if sep in text:
+            prefix, detail = text.split(sep, 1)
+            break
+    else:
+        return None
+    group = _census_group(prefix)
+    if group is None:
+        return None
+    detail = " ".join(detail.replace("/", " ").replace(",", " ").replace("-", " ").split())
+    detail = detail.removeprefix("any ")
+    return _CENSUS_DETAILS[group].get(detail)
+
+
 @dataclass(frozen=True)
 class EthnicityMap:
     """Detailed ethnicity codes with their labels and groups.
@@ -123,14 +209,24 @@ class EthnicityMap:
         return lookup
 
     def normalise(self, values: pd.Series) -> pd.Series:
-        """Canonical code for each value (codes or labels); ``NaN`` where unknown."""
+        """Canonical code for each value (codes, labels or census-style labels); ``NaN`` where unknown.
+
+        A census-style label ("White: English", "Asian or Asian British: Indian") is read as the built-in
+        table's label it names (:func:`census_label`) and then looked up among this table's labels, so a
+        mapping table with other codes still gets the code of its own label (or none, reported as unknown).
+        """
         lookup = self._lookup()
         text = values.astype("string").str.strip()
         # "10.0" from a spreadsheet numeric column is the code 10
         text = text.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
         by_code = text.map(lookup)
         by_label = text.str.lower().map(lookup)
-        return by_code.fillna(by_label).astype("object")
+        found = by_code.astype(object).where(by_code.notna(), by_label.astype(object))  # where: no fillna downcast
+        unmatched = found.isna() & text.notna()
+        if unmatched.any():
+            census = {v: lookup.get((census_label(v) or "").lower()) for v in text[unmatched].unique()}
+            found = found.where(found.notna(), text.map(census).astype(object))
+        return found.astype("object")
 
     def group(self, codes: pd.Series, grouping: str = "ofs_group") -> pd.Series:
         """Group for each canonical code (``grouping`` is a column of the table)."""

@@ -75,6 +75,7 @@ class Column:
     allowed: tuple | None = None
     minimum: float | None = None
     maximum: float | None = None
+    aliases: tuple[str, ...] = ()  # other headings exports give the column ("Ethnicity" for ethnicity_code)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,10 @@ class TableSchema:
         )
 
 
+def _normalise_header(value) -> str:
+    return "_".join(str(value).strip().lower().replace("-", " ").split())
+
+
 #: Code lists a schema's ``allowed:`` may name (in ``data/schemas.yml``).
 _CODE_LISTS = {"ROLES": ROLES, "PAIR_STATUSES": PAIR_STATUSES, "ACTION_STATUSES": ACTION_STATUSES}
 _SCHEMAS_FILE = Path(__file__).parent / "data" / "schemas.yml"
@@ -130,7 +135,8 @@ def _load_schemas(path: Path = _SCHEMAS_FILE) -> dict[str, TableSchema]:
             allowed = _CODE_LISTS[allowed] if isinstance(allowed, str) else allowed
             columns.append(Column(c["name"], c["kind"], c.get("description", ""), required=c.get("required", True),
                                   nullable=c.get("nullable", False), allowed=None if allowed is None else tuple(allowed),
-                                  minimum=c.get("minimum"), maximum=c.get("maximum")))
+                                  minimum=c.get("minimum"), maximum=c.get("maximum"),
+                                  aliases=tuple(_normalise_header(a) for a in c.get("aliases", ()))))
         schemas[name] = TableSchema(name, entry["description"], tuple(columns), key=tuple(entry.get("key", ())))
     return schemas
 
@@ -179,6 +185,7 @@ def validate_frame(
     frame = frame.copy()
     if "_row" not in frame.columns:
         frame.insert(0, "_row", np.arange(2, len(frame) + 2))
+    frame = _rename_aliases(frame, schema)
     problems = _missing_columns(frame, schema, source)
     if len(frame) == 0:
         problems.append(Problem(source, "the table has a header but no rows."))
@@ -197,6 +204,23 @@ def validate_frame(
     frame, found = _derive_ethnicity_group(frame, schema, source, emap or ethnicity_map, grouping)
     problems += found
     return frame.reset_index(drop=True), problems
+
+
+def _rename_aliases(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """A column headed by one of its aliases ("Ethnicity" for ethnicity_code) takes its schema name.
+
+    Only when the schema name itself is absent and exactly one alias is present: two candidates are not guessed
+    between (the missing column is then reported as usual).
+
+    >>> _rename_aliases(pd.DataFrame(columns=["staff_id", "ethnicity"]), SCHEMAS["staff"]).columns.tolist()
+    ['staff_id', 'ethnicity_code']
+    """
+    renames = {}
+    for col in schema.columns:
+        present = [a for a in col.aliases if a in frame.columns and a not in renames]
+        if col.name not in frame.columns and len(present) == 1:
+            renames[present[0]] = col.name
+    return frame.rename(columns=renames) if renames else frame
 
 
 def _missing_columns(frame: pd.DataFrame, schema: TableSchema, source: str) -> list[Problem]:
@@ -227,10 +251,6 @@ def _drop_stray_rows(frame: pd.DataFrame, schema: TableSchema, source: str) -> t
     for r in frame["_row"].to_numpy()[repeated]:
         problems.append(Problem(source, "repeats the header row (two exports joined?); remove it", row=int(r), column=first_col))
     return frame.loc[~repeated], problems
-
-
-def _normalise_header(value) -> str:
-    return "_".join(str(value).strip().lower().replace("-", " ").split())
 
 
 def category_key(value) -> str:
