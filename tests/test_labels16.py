@@ -3,8 +3,10 @@ systems export them read as the codes the analyses use; a label that is not one 
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from rmresearch.codes import census_label, load_ethnicity_map
 from rmresearch.errors import ValidationError
 from rmresearch.schemas import read_table
 
@@ -125,7 +127,8 @@ def test_census_style_ethnicity_labels_map_to_the_codes_of_todays_labels(tmp_pat
     assert frame.loc[frame["ethnicity_code"] == "21", "ethnicity_group"].tolist() == ["Black"]
 
 
-@pytest.mark.parametrize("label", ["White: Martian", "Asian or Asian British: Caribbean", "English", "Ethnicity: White"])
+@pytest.mark.parametrize("label", ["White: Martian", "Asian or Asian British: Caribbean", "English",
+                                   "Ethnicity: White"])
 def test_a_census_style_label_that_names_no_code_is_still_an_error(tmp_path, label):
     text = participants(["staff_partner", "staff_partner"], ["10", f'"{label}"'])
     with pytest.raises(ValidationError) as info:
@@ -135,18 +138,16 @@ def test_a_census_style_label_that_names_no_code_is_still_an_error(tmp_path, lab
 
 
 def test_a_mapping_table_with_other_codes_gets_the_code_of_its_own_label(tmp_path):
-    from rmresearch.codes import load_ethnicity_map
-
-    own = write(tmp_path, "eth.csv", "code,label,ofs_group\nW1,White - British,White\nA1,Asian or Asian British - Indian,Asian\n")
+    own = write(tmp_path, "eth.csv",
+                "code,label,ofs_group\nW1,White - British,White\nA1,Asian or Asian British - Indian,Asian\n")
     emap = load_ethnicity_map(own)
-    import pandas as pd
-
     got = emap.normalise(pd.Series(["White: Welsh", "Asian or Asian British: Indian", "White: Irish", None]))
     assert got.tolist()[:3] == ["W1", "A1", None]  # no "White - Irish" in that table: unknown, not guessed
 
 
 def test_the_heading_ethnicity_is_read_as_ethnicity_code(tmp_path):
-    text = participants(["Senior Leader", "Staff Partner"], ["White: English", "22"]).replace(",ethnicity_code,", ",Ethnicity,")
+    text = participants(["Senior Leader", "Staff Partner"], ["White: English", "22"])
+    text = text.replace(",ethnicity_code,", ",Ethnicity,")
     frame, problems = read_table(write(tmp_path, "p.csv", text), "participants")
     assert problems == []
     assert frame["ethnicity_code"].tolist() == ["11", "22"]
@@ -162,3 +163,10 @@ def test_both_ethnicity_and_ethnicity_code_headings_keep_ethnicity_code(tmp_path
     frame, problems = read_table(write(tmp_path, "p.csv", text), "participants")
     assert problems == []
     assert frame["ethnicity_code"].tolist() == ["22"] and frame["ethnicity"].tolist() == ["White"]
+
+
+def test_census_label_reads_heading_and_detail_whatever_the_separator():
+    assert census_label("White: Irish") == "White - Irish" and census_label("white - irish") == "White - Irish"
+    assert census_label("Asian/Asian British: Indian") == "Asian or Asian British - Indian"
+    assert census_label("Mixed \u2013 White and Asian") == "Mixed - White and Asian"
+    assert census_label("Indian") is None and census_label("") is None  # no heading: not a census-style label

@@ -106,7 +106,8 @@ _CENSUS_DETAILS = {
         "british": "White - British", "english": "White - British", "welsh": "White - British",
         "northern irish": "White - British", "english welsh scottish northern irish or british": "White - British",
         "english welsh scottish northern irish british": "White - British", "scottish": "White - Scottish",
-        "irish": "White - Irish", "irish traveller": "Irish Traveller", "gypsy or irish traveller": "Gypsy or Traveller",
+        "irish": "White - Irish", "irish traveller": "Irish Traveller",
+        "gypsy or irish traveller": "Gypsy or Traveller",
         "gypsy or traveller": "Gypsy or Traveller", "gypsy": "Gypsy or Traveller", "roma": "Roma",
         "other white background": "Other White background", "other": "Other White background",
     },
@@ -130,7 +131,8 @@ _CENSUS_DETAILS = {
         "other mixed multiple ethnic background": "Other Mixed background", "other": "Other Mixed background",
     },
     "other": {
-        "arab": "Arab", "other ethnic group": "Other ethnic background", "other ethnic background": "Other ethnic background",
+        "arab": "Arab", "other ethnic group": "Other ethnic background",
+        "other ethnic background": "Other ethnic background",
         "other": "Other ethnic background",
     },
 }
@@ -150,8 +152,8 @@ def _census_group(prefix: str) -> str | None:
 def census_label(value) -> str | None:
     """The built-in HESA table's label for a census-style label ("Group: detail"), or ``None``.
 
-    The heading and the detail may be separated by ":", " - " or "/" (2011 style); any case; "Any other ..." is
-    "Other ...". Used by :meth:`EthnicityMap.normalise` for values that are neither a code nor a table label.
+    The heading and the detail are separated by ":" or " - " (an en dash too); headings may use "/" (2011 style:
+    "Asian/Asian British"); any case; "Any other ..." is "Other ...". Used by :meth:`EthnicityMap.normalise` for values that are neither a code nor a table label.
 
     >>> census_label("White: English"), census_label("White - Welsh"), census_label("Asian or Asian British: Indian")
     ('White - British', 'White - British', 'Asian or Asian British - Indian')
