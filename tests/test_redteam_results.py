@@ -132,6 +132,9 @@ def test_rests_on_makes_no_sense_for_counts_or_texts():
 def test_results_file_holds_the_verdict_never_the_counts(tmp_path, monkeypatch):
     path = tmp_path / "03_attainment.results.json"
     monkeypatch.setenv(results.RESULTS_ENV, str(path))
+    from rmresearch.disclosure import clear_disclosure_log
+
+    clear_disclosure_log()  # the file also lists this process's disclosed tables: other tests' must not be read here
     results.start(rules=DisclosureRules())
     results.record("awarding_gap", 120 / 400 - 2 / 60, kind="estimate", n=60, rests_on=[(400, 121), (61, 2)],
                    unit="pp", scale=100, headline=True, label="Awarding gap")
