@@ -31,6 +31,7 @@ class _Speech:
         self.rng, self.me, self.other, self.evaluator = rng, me, other, evaluator
         self.outsiders, self.places = outsiders, places
         self.used: set[str] = set()
+        self.bank: dict | None = None  # {theme: sentences} said instead of ANSWERS (a scheme's own answers)
 
     # --- name forms
     def _name(self, p: Person, text: str) -> list:
@@ -119,7 +120,10 @@ class _Speech:
 
     def sentences(self, theme: str, group: str, sub: str | None, k: int, *, repeat: bool = True) -> list:
         """Up to k sentences on a theme, not yet said in this interview (empty if none left and not repeat)."""
-        bank = ANSWERS[theme][group] + (ANSWERS[theme].get(sub, ()) if sub else ())
+        if self.bank is not None:
+            bank = tuple(self.bank.get(theme, ()))
+        else:
+            bank = ANSWERS[theme][group] + (ANSWERS[theme].get(sub, ()) if sub else ())
         fresh = [s for s in bank if s not in self.used] or (list(bank) if repeat else [])
         if not fresh:
             return []
@@ -134,13 +138,16 @@ class _Speech:
 
 
 def _interview_turns(rng, me: Person, other: Person, evaluator: Person, outsiders, places,
-                     said: set[str] | None = None) -> list[tuple]:
+                     said: set[str] | None = None, intros=None, answers: dict | None = None) -> list[tuple]:
     """(speaker Person, segments, themes) for one end-of-programme interview.
 
     ``said``, when given, holds the answer sentences (templates) already said in other interviews: they are not
-    said again while the bank has others, and this interview's are added to it.
+    said again while the bank has others, and this interview's are added to it. ``intros`` (templates) and
+    ``answers`` ({theme: templates}) replace the built-in ones for an interviewee the bank does not speak for
+    (a community partner with no staff or student role).
     """
     say = _Speech(rng, me, other, evaluator, outsiders, places)
+    say.bank = answers
     if said is not None:
         say.used = said
     group = "leader" if me.role == "senior_leader" else "partner"
@@ -151,7 +158,7 @@ def _interview_turns(rng, me: Person, other: Person, evaluator: Person, outsider
         (evaluator, say.expand(_pick(rng, OPENERS)), []),
         (me, plain(_pick(rng, CONSENT_REPLIES)), []),
         (evaluator, say.expand(_pick(rng, INTRO_QUESTIONS)), []),
-        (me, say.expand(_pick(rng, INTROS[intro_key])), []),
+        (me, say.expand(_pick(rng, INTROS[intro_key] if intros is None else intros)), []),
     ]
     themes = [THEMES[i] for i in rng.permutation(len(THEMES))][: int(rng.integers(8, 12))]
     if "programme_logistics" in themes and rng.random() < 0.5:

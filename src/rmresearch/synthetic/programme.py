@@ -47,22 +47,24 @@ def _participants_table(roster: list[Person], rng: np.random.Generator, n_pairs:
 
 
 
-def _sessions(participants: pd.DataFrame, pairs: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, dict]:
-    """Attendance at training and reflective sessions; people in withdrawn pairs miss sessions after withdrawal."""
+def _sessions(participants: pd.DataFrame, pairs: pd.DataFrame, seed: int,
+              sessions: tuple = SESSIONS) -> tuple[pd.DataFrame, dict]:
+    """Attendance at training and reflective sessions (``sessions``: name, date, probability of attending while
+    active); people in withdrawn pairs miss sessions after withdrawal."""
     rng = _rng(seed, "sessions")
     ended = {}
     for row in pairs.itertuples():
         if row.status == "withdrawn":
             ended[row.senior_id] = ended[row.partner_id] = dt.date.fromisoformat(str(row.end_date))
     rows = []
-    for name, when, p_attend in SESSIONS:
+    for name, when, p_attend in sessions:
         for pid in participants["participant_id"]:
             active = pid not in ended or ended[pid] >= when
             attended = bool(active and rng.random() < p_attend)
             rows.append({"participant_id": pid, "session": name, "date": when.isoformat(), "attended": "yes" if attended else "no"})
     table = pd.DataFrame(rows)
     realised = table.assign(attended=table["attended"] == "yes").groupby("session", sort=False)["attended"].mean()
-    truth = {"sessions": [{"session": n, "date": d.isoformat(), "p_attend_while_active": p} for n, d, p in SESSIONS],
+    truth = {"sessions": [{"session": n, "date": d.isoformat(), "p_attend_while_active": p} for n, d, p in sessions],
              "realised_attendance": {k: _round(v) for k, v in realised.items()}}
     return table, truth
 
