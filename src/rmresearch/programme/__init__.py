@@ -16,6 +16,9 @@ and return tidy DataFrames of unrounded counts; reports pass every table through
   under-represented partner carries most of the work),
   :func:`reciprocity_summary`, :func:`reciprocity_tables` (who did the work, exact; what each side gained,
   under the people rules), :func:`flag_basis` and :func:`record_reciprocity`.
+- :mod:`~rmresearch.programme.sessions`: group sessions by type (training, preparation, peer support,
+  reflection): :func:`attendance_by_type` (invited, attended, share, by role), :func:`session_type_sentence`,
+  :func:`record_attendance_by_type` and :func:`label_roles` (role codes in the scheme's words).
 - :mod:`~rmresearch.programme.outcomes`: :func:`read_actions` (read by
   :mod:`rmresearch.io.tables`), :func:`actions_summary` and
   :func:`kirkpatrick_summary` (reaction, learning, behaviour, results) and
@@ -29,9 +32,8 @@ Pairs, meetings, sessions attended and actions are programme activity: reports
 show them exactly (``disclose(..., basis="activity")``). Survey answers and
 participants by characteristic are people, under the cohort's HESA rules.
 
-Optional inputs not (yet) in the cohort configuration are passed as tables:
-``sessions`` (one row per participant per training or reflective session:
-``participant_id, session, attended`` and optionally ``date``).
+The ``sessions`` input has one row per person invited to a group session: ``participant_id, session,
+attended``, optionally ``date`` and ``session_type``.
 """
 
 from __future__ import annotations
@@ -54,7 +56,9 @@ from .outcomes import (ACTION_STATUSES, STATUS_LABELS, actions_by_status, action
                        kirkpatrick_tables, read_actions)
 from .plots import gains_title, meetings_held_title, pace_title, plot_gains, plot_meetings_held, plot_meetings_over_time, plot_participants
 from .reciprocity import flag_basis, reciprocity_by_pair, reciprocity_summary, reciprocity_tables, record_reciprocity
+from .sessions import (ALL_ROLES, NOT_RECORDED, SESSION_TYPE_LABELS, SESSION_TYPES, UNTYPED, attendance_by_type, label_roles,
+                       record_attendance_by_type, session_type_sentence, session_types)
 
-from . import engagement, outcomes, plots, reciprocity  # noqa: E402 - the modules, for their __all__
+from . import engagement, outcomes, plots, reciprocity, sessions  # noqa: E402 - the modules, for their __all__
 
-__all__ = [*engagement.__all__, *reciprocity.__all__, *outcomes.__all__, *plots.__all__]
+__all__ = [*engagement.__all__, *reciprocity.__all__, *outcomes.__all__, *plots.__all__, *sessions.__all__]
