@@ -32,7 +32,11 @@ The package, one module per topic (import from here; the names are the same):
 - :mod:`~rmresearch.progression.detectable`: :func:`relative_likelihood_lines`,
   :func:`hazard_ratio_lines` (the smallest ratio the numbers shown could detect);
 - :mod:`~rmresearch.progression.plots`: :func:`pipeline_figure`,
-  :func:`kaplan_meier_figure`.
+  :func:`kaplan_meier_figure`;
+- :mod:`~rmresearch.progression.by_characteristic`: :func:`load_staff_records` (the snapshots notebook 04 starts
+  from, for the cohort's focus characteristic; :class:`Unavailable` tables where the cohort has none),
+  :func:`staff_characteristics`, and one characteristic's tables, disclosed under its own rules:
+  :func:`senior_representation`, :func:`promotion_and_leaving`.
 
 Survival models use statsmodels (``SurvfuncRight``, ``survdiff``, ``PHReg``)
 with Efron's method for tied times by default, as R's ``coxph`` and lifelines do.
@@ -45,6 +49,8 @@ it is built from).
 
 from __future__ import annotations
 
+from .by_characteristic import (Shown, StaffRecords, characteristic_title, label_groups, load_staff_records,
+                                promotion_and_leaving, senior_representation, staff_characteristics)
 from .cox import cox_model, merged_levels_lines, proportional_hazards_test
 from .detectable import (hazard_ratio_lines, record_detectable_hazard_ratio, record_detectable_ratio,
                          relative_likelihood_lines)
@@ -64,7 +70,7 @@ from .disclosure_control import (
 from .likelihood import NON_ADVERSE_RANGE, event_rate_table, event_rates, relative_likelihood, relative_likelihoods
 from .mentoring import matched_comparison, matching_summary, mentoring_cohorts, mentoring_effect
 from .plots import kaplan_meier_figure, pipeline_figure
-from ._common import one_row
+from ._common import Unavailable, one_row
 from .recruitment import load_recruitment, recruitment_funnel
 from .representation import grade_table, representation, senior_share
 from .snapshots import (aggregate_groups, check_staff_years, grade_ranks, prepare_snapshots, require_census_years,
@@ -73,6 +79,15 @@ from .survival import kaplan_meier, logrank_test
 
 __all__ = [
     "NON_ADVERSE_RANGE",
+    "Shown",
+    "StaffRecords",
+    "Unavailable",
+    "characteristic_title",
+    "label_groups",
+    "load_staff_records",
+    "promotion_and_leaving",
+    "senior_representation",
+    "staff_characteristics",
     "grade_ranks",
     "check_staff_years",
     "aggregate_groups",

@@ -32,7 +32,44 @@ def _list_rows(rows: Sequence[int], values: Sequence[Any] | None = None) -> str:
     return shown + more
 
 
+class Unavailable:
+    """Stands in for a table the cohort does not have (no staff input, staff records without the focus
+    characteristic): any use of it raises the AnalysisError saying why, so inside a
+    :func:`rmresearch.sections.unit` each section that needs the table becomes a note and the notebook goes on.
+
+    >>> staff = Unavailable("The cohort file names no staff input")
+    >>> staff.loc[staff["year"] == 2024]
+    Traceback (most recent call last):
+    ...
+    rmresearch.errors.AnalysisError: The cohort file names no staff input
+    >>> bool(staff), repr(staff)
+    (False, "Unavailable('The cohort file names no staff input')")
+    """
+
+    def __init__(self, reason: str):
+        object.__setattr__(self, "reason", str(reason))
+
+    def _refuse(self, *args: Any, **kwargs: Any):
+        raise AnalysisError(self.reason)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):  # copy, pickle and IPython's display probe dunders: those are not uses
+            raise AttributeError(name)
+        raise AnalysisError(self.reason)
+
+    __getitem__ = __len__ = __iter__ = __eq__ = __ne__ = __lt__ = __gt__ = __invert__ = _refuse
+    __hash__ = object.__hash__
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return f"Unavailable({self.reason!r})"
+
+
 def _require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    if isinstance(frame, Unavailable):
+        raise AnalysisError(frame.reason)
     if not isinstance(frame, pd.DataFrame):
         raise AnalysisError(f"{what}: expected a pandas DataFrame, not {type(frame).__name__}.")
     missing = [c for c in columns if c is not None and c not in frame.columns]

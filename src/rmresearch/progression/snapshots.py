@@ -178,7 +178,7 @@ def prepare_snapshots(
     staff: pd.DataFrame,
     *,
     grade_scale: Sequence[str],
-    group: str = "ethnicity_group",
+    group: str | None = "ethnicity_group",
     reference: str = "White",
     aggregate_label: str = "BAME",
     source: str = "staff table",
@@ -193,8 +193,10 @@ def prepare_snapshots(
         ``grade``, ``group`` and usually ``left``, ``mentored``, ``faculty``.
     grade_scale : sequence of str
         ``config.grade_scale``, lowest grade first.
-    group : str
-        Ethnicity group column.
+    group : str or None
+        The group column of the cohort's focus characteristic (``cfg.focus.group_column``; by default the legacy
+        ``ethnicity_group``); ``None`` for snapshots without an ``aggregate_group`` (analyses by every
+        characteristic read each characteristic's own columns).
     reference, aggregate_label : str
         ``aggregate_group`` is ``reference``, ``aggregate_label`` or Unknown.
 
@@ -221,7 +223,7 @@ def prepare_snapshots(
     1        a  2021          8           1            BAME
     2        b  2020  Professor           2           White
     """
-    _require_columns(staff, ["staff_id", "year", "grade", group], "staff snapshots")
+    _require_columns(staff, ["staff_id", "year", "grade", *([group] if group is not None else [])], "staff snapshots")
     check_staff_years(staff, source=source)
     ranks = grade_ranks(staff["grade"], grade_scale, source=source, rows=_rows(staff))
     out = staff.copy()
@@ -234,7 +236,8 @@ def prepare_snapshots(
     out["year"] = out["year"].astype(int)
     for flag in ("left", "mentored"):
         out[flag] = out[flag].fillna(False).astype(bool) if flag in out.columns else False
-    out["aggregate_group"] = aggregate_groups(out[group], reference=reference, label=aggregate_label)
+    if group is not None:
+        out["aggregate_group"] = aggregate_groups(out[group], reference=reference, label=aggregate_label)
     return out.sort_values(["staff_id", "year"], kind="stable").reset_index(drop=True)
 
 
