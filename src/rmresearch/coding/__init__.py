@@ -54,6 +54,17 @@ from .codebook import (
 from .codings import CODING_COLUMNS, codings_from_frame, read_codings_csv, segment_codes, write_codings_csv
 from .cohort import CodingData, cohort_codings_path, load_coding_data, participant_attributes
 from .demo import simulate_codings
+from .groups import (
+    attribute_columns,
+    characteristic_matrix,
+    disclose_framework_matrix,
+    disclose_themes_by,
+    listing_order,
+    listing_rules,
+    participant_characteristics,
+    themes_by,
+    with_role_words,
+)
 from .refi import QdpxError, QdpxProject, export_qdpx, import_qdpx, validate_project_xml
 from .manifest import is_interviewer_label, load_manifest, manifest_problems, read_manifest, speaker_notes, speaker_roles
 from .segments import (
@@ -87,6 +98,9 @@ __all__ = [
     "coded_segments", "code_frequencies", "code_cooccurrence", "plot_cooccurrence", "framework_matrix",
     "exemplar_quotes", "quote_blocks", "theme_table", "cooccurrence_title", "rounded_theme_counts", "most_discussed",
     "ThemeHeadline", "caption_passages",
+    # themes by characteristic (options.characteristics) and the disclosed framework matrix
+    "participant_characteristics", "attribute_columns", "listing_order", "listing_rules", "themes_by",
+    "disclose_themes_by", "characteristic_matrix", "disclose_framework_matrix", "with_role_words",
     # REFI-QDA
     "QdpxError", "QdpxProject", "export_qdpx", "import_qdpx", "validate_project_xml",
     # cohort and demo

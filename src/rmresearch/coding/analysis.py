@@ -425,13 +425,13 @@ def framework_matrix(
     participants: pd.DataFrame,
     *,
     codebook: Codebook | None = None,
-    group_column: str = "ethnicity_group",
+    attributes: Sequence[str] | str | None = None,
     coder: str | None = None,
     max_chars: int = 160,
     max_refs: int = 3,
     wide: bool = True,
 ) -> pd.DataFrame:
-    """Framework analysis chart: participants (pseudonym, role, group) by themes.
+    """Framework analysis chart: participants (pseudonym, role, attributes) by themes.
 
     Each cell summarises what a participant said under a theme: the first
     sentence of each coded segment, joined with " / " and truncated to
@@ -439,14 +439,22 @@ def framework_matrix(
 
     Parameters
     ----------
+    attributes : column name or list of them, optional
+        The participants' attribute columns shown after ``role`` (each characteristic's group, in the order a
+        listing withholds them: :func:`rmresearch.coding.groups.characteristic_matrix` passes them special-category
+        first). Default: every ``*_group`` column of ``participants`` (none in a cohort without characteristics).
+        Never a name column: only the columns named here (or so named) are shown.
     wide : bool, default True
-        True: one row per participant (``participant_id, role, <group_column>``)
+        True: one row per participant (``participant_id, role, <attributes>``)
         and one column per theme title, cells ``"summary [refs]"`` (empty where
         the participant said nothing coded under the theme). False: the tidy
         form, one row per participant and theme with ``segments, summary,
         references``.
     """
-    for col in ("participant_id", "role", group_column):
+    if attributes is None:
+        attributes = [c for c in participants.columns if isinstance(c, str) and c.endswith("_group")]
+    attributes = [attributes] if isinstance(attributes, str) else list(attributes)
+    for col in ("participant_id", "role", *attributes):
         if col not in participants.columns:
             raise AnalysisError(f"participants has no column {col!r}; columns: {', '.join(map(str, participants.columns))}. "
                                 "Name columns the participants table has.")
@@ -458,28 +466,31 @@ def framework_matrix(
     codes = _code_order(cs["code"], codebook)
     title = _titles(codebook)
     spoken = set(segments["participant_id"].dropna())
-    people = participants.loc[participants["participant_id"].isin(spoken), ["participant_id", "role", group_column]]
+    keys = ["participant_id", "role", *attributes]
+    people = participants.loc[participants["participant_id"].isin(spoken), keys]
     people = people.sort_values(["role", "participant_id"])
     rows = []
     groups = {k: g for k, g in cs.groupby(["participant_id", "code"], sort=False)}
-    for pid, role, grp in people.itertuples(index=False):
+    for person in people.itertuples(index=False):
+        who = dict(zip(keys, person))
         for code in codes:
-            g = groups.get((pid, code))
+            g = groups.get((who["participant_id"], code))
             if g is None:
-                rows.append({"participant_id": pid, "role": role, group_column: grp, "code": code, "title": title(code),
-                             "segments": 0, "summary": "", "references": ""})
+                rows.append({**who, "code": code, "title": title(code), "segments": 0, "summary": "", "references": ""})
                 continue
             summary = _truncate(" / ".join(_first_sentence(t) for t in g["text"]), max_chars)
             refs = list(g["segment_id"])
             ref_text = "; ".join(refs[:max_refs]) + (f" (+{len(refs) - max_refs} more)" if len(refs) > max_refs else "")
-            rows.append({"participant_id": pid, "role": role, group_column: grp, "code": code, "title": title(code),
-                         "segments": len(refs), "summary": summary, "references": ref_text})
-    tidy = pd.DataFrame(rows, columns=["participant_id", "role", group_column, "code", "title", "segments", "summary", "references"])
+            rows.append({**who, "code": code, "title": title(code), "segments": len(refs), "summary": summary,
+                         "references": ref_text})
+    tidy = pd.DataFrame(rows, columns=[*keys, "code", "title", "segments", "summary", "references"])
     if not wide:
         return tidy
     cell = np.where(tidy["segments"] > 0, tidy["summary"] + " [" + tidy["references"] + "]", "")
     tidy = tidy.assign(cell=cell)
-    table = tidy.pivot(index=["participant_id", "role", group_column], columns="title", values="cell")
+    # a missing attribute (no group recorded) must not drop the person's row from the pivot
+    tidy[attributes] = tidy[attributes].astype(object).where(tidy[attributes].notna(), "")
+    table = tidy.pivot(index=keys, columns="title", values="cell")
     table = table.reindex(columns=[title(c) for c in codes]).reset_index()
     table.columns.name = None
     return table

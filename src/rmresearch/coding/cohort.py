@@ -31,6 +31,7 @@ from ..config import CohortConfig
 from ..consent import WITHHELD_MARKER, Withheld, excluded_from_interviews, remap_codings, splice_withheld, withhold_turns
 from .codebook import Codebook, load_codebook
 from .codings import read_codings_csv
+from .groups import attribute_columns, participant_characteristics
 from .manifest import ANONYMISED_MANIFEST, read_anonymised_manifest, speaker_notes, speaker_roles
 from .segments import _lines, _trim, load_documents, segment_documents
 
@@ -57,6 +58,8 @@ class CodingData:
     manifest: pd.DataFrame | None = None
     #: Plain sentences for the report: transcripts attributed whole to their interviewee, transcripts that add nothing.
     notes: tuple[str, ...] = ()
+    #: The characteristics (and intersections) ``participants`` carries, in the cohort file's order.
+    characteristics: tuple = ()
 
     @property
     def coders(self) -> list[str]:
@@ -64,21 +67,28 @@ class CodingData:
 
 
 def participant_attributes(config: CohortConfig, *, grouping: str | None = None) -> pd.DataFrame:
-    """``participant_id, role, ethnicity_group`` of the cohort's participants (no names).
+    """``participant_id, role`` and the characteristic columns of the cohort's participants (no names).
 
-    ``grouping`` picks the ethnicity grouping (a column of the ethnicity map,
-    e.g. ``"aggregate"`` for BAME/White, coarser and safer in small cohorts);
-    default the cohort's ``ethnicity_grouping``.
+    For each characteristic the participants carry (:func:`rmresearch.coding.groups.participant_characteristics`:
+    those of ``options.characteristics`` whose tables include participants, and their intersections) its group
+    column and its aggregate column (``disability_group``, ``disability_aggregate``; an intersection's one column,
+    ``disability_by_sex``), never missing (``Unknown`` for not known or prefer not to say). A cohort need not study
+    ethnicity; when it does, ``ethnicity_group`` follows ``grouping`` (a column of the ethnicity map, e.g.
+    ``"aggregate"``, coarser and safer in small cohorts; default the cohort's ``ethnicity_grouping``), as before.
     """
     from ..inputs import load_table
 
     people = load_table(config, "participants")
     out = people[["participant_id", "role"]].copy()
-    if grouping is None or grouping == config.ethnicity_grouping:
-        out["ethnicity_group"] = people["ethnicity_group"].to_numpy()
-    else:
+    for column in attribute_columns(participant_characteristics(config)):
+        if column in people.columns:
+            out[column] = people[column].to_numpy()
+    legacy = "ethnicity_group" in people.columns and "ethnicity_code" in people.columns
+    if legacy and grouping is not None and grouping != config.ethnicity_grouping:
         emap = config.ethnicity_map()
         out["ethnicity_group"] = emap.group(emap.normalise(people["ethnicity_code"]), grouping).to_numpy()
+    elif "ethnicity_group" in people.columns:
+        out["ethnicity_group"] = people["ethnicity_group"].to_numpy()
     out["participant_id"] = out["participant_id"].astype(str)
     out["role"] = out["role"].astype(str)
     return out.reset_index(drop=True)
@@ -113,7 +123,8 @@ def load_coding_data(
     codings : path, optional
         Default: :func:`cohort_codings_path`; ``None`` there means no codings yet.
     grouping : str, optional
-        Ethnicity grouping for ``participants`` (see :func:`participant_attributes`).
+        Ethnicity grouping of ``participants.ethnicity_group`` when the cohort studies ethnicity (see
+        :func:`participant_attributes`); a cohort need not (one with only disability and sex loads the same way).
     """
     if not isinstance(codebook, Codebook):
         codebook = load_codebook(codebook if codebook is not None else config.options.get("codebook"))
@@ -154,7 +165,8 @@ def load_coding_data(
     notes += tuple(speaker_notes(segments, manifest)) + _left_out_note(left_out)
     return CodingData(texts=texts, segments=segments, codebook=codebook, participants=participants,
                       codings=frame, codings_path=path, excluded=excluded, withheld_turns=n_withheld,
-                      codings_dropped=dropped, manifest=manifest, notes=notes)
+                      codings_dropped=dropped, manifest=manifest, notes=notes,
+                      characteristics=participant_characteristics(config))
 
 
 def _manifest(config: CohortConfig) -> tuple[pd.DataFrame | None, tuple[str, ...]]:

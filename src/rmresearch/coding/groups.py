@@ -1,0 +1,187 @@
+"""Themes by the cohort's characteristics: which characteristics the participants carry, the theme table by each
+characteristic (and each intersection of two) disclosed at its own threshold, and the framework matrix with every
+characteristic attribute withheld as disclosure requires (special-category data first).
+
+A characteristic is one entry of ``options.characteristics`` (``cfg.characteristics``); an intersection
+(``cfg.intersections``) is one too, with ``is_intersection`` set. Themes are counted by the coarse
+``aggregate_column`` (reference, aggregate, Unknown): in a cohort of a dozen pairs, finer groups would each hold one or
+two people. "Not known" and "prefer not to say" stay in, as the ``Unknown`` group.
+
+Examples
+--------
+>>> _column_order(["Unknown", "Disabled", "No known disability"], reference="No known disability",
+...               aggregate="Disabled")
+['No known disability', 'Disabled', 'Unknown']
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import pandas as pd
+
+from ..errors import AnalysisError
+from .analysis import code_frequencies, framework_matrix, theme_table
+
+__all__ = ["participant_characteristics", "attribute_columns", "listing_order", "listing_rules", "themes_by",
+           "disclose_themes_by", "characteristic_matrix", "disclose_framework_matrix", "with_role_words"]
+
+UNKNOWN = "Unknown"
+
+
+def _part_names(ch: Any) -> list[str]:
+    return [getattr(p, "name", p) for p in (getattr(ch, "parts", ()) or ())]
+
+
+def participant_characteristics(config) -> tuple:
+    """The cohort's characteristics the participants table carries (``"participants"`` in their ``tables``), in the
+    cohort file's order, then each intersection both of whose parts are among them."""
+    single = [ch for ch in config.characteristics.values()
+              if not getattr(ch, "is_intersection", False) and "participants" in tuple(getattr(ch, "tables", ()) or ())]
+    names = {ch.name for ch in single}
+    crossed = [ix for ix in getattr(config, "intersections", ()) or ()
+               if _part_names(ix) and all(n in names for n in _part_names(ix))]
+    return tuple(single + crossed)
+
+
+def attribute_columns(characteristics: Sequence) -> list[str]:
+    """The participants' columns of these characteristics: each group column, then its aggregate column (an
+    intersection's are one column), without repeats."""
+    columns: list[str] = []
+    for ch in characteristics:
+        for column in (ch.group_column, ch.aggregate_column):
+            if column not in columns:
+                columns.append(column)
+    return columns
+
+
+def listing_order(characteristics: Sequence) -> list:
+    """The characteristics a framework matrix shows (not intersections: their parts are shown), special-category
+    ones first, since a listing withholds its attributes in this order."""
+    single = [ch for ch in characteristics if not getattr(ch, "is_intersection", False)]
+    return [ch for ch in single if ch.special_category] + [ch for ch in single if not ch.special_category]
+
+
+def listing_rules(config, characteristics: Sequence):
+    """The rules a listing showing ``characteristics`` follows: the strictest of their own (the largest smallest cell
+    size, then percentage denominator); the cohort's rules when it shows none."""
+    candidates = [config.disclosure.for_characteristic(ch) for ch in characteristics]
+    if not candidates:
+        return config.disclosure
+    return max(candidates, key=lambda r: (r.min_cell_size, r.min_percentage_denominator))
+
+
+def with_role_words(participants: pd.DataFrame, config, *, capitalise: bool = False) -> pd.DataFrame:
+    """``participants`` with each role code replaced by the scheme's words, lower case ('senior leader'; 'reverse
+    mentee' and 'reverse mentor' in a reverse scheme, where staff and student partners are both reverse mentors and
+    so are counted together): theme counts by role then head their columns in words and sentences name them so.
+    ``capitalise``: 'Senior leader', as a table's row labels read.
+
+    >>> from types import SimpleNamespace
+    >>> people = pd.DataFrame({"participant_id": ["P1", "P2", "P3"],
+    ...                        "role": ["senior_leader", "staff_partner", "student_partner"]})
+    >>> with_role_words(people, SimpleNamespace(programme_type="reverse"))["role"].tolist()
+    ['reverse mentee', 'reverse mentor', 'reverse mentor']
+    >>> with_role_words(people, SimpleNamespace(programme_type="reciprocal"), capitalise=True)["role"].tolist()
+    ['Senior leader', 'Staff partner', 'Student partner']
+    """
+    from ..characteristics import role_label
+
+    if "role" not in participants.columns:
+        raise AnalysisError("The participants table has no role column, so themes cannot be counted by role.")
+    words = {role: role_label(config, role) for role in pd.unique(participants["role"].dropna())}
+    if capitalise:
+        words = {role: word[:1].upper() + word[1:] for role, word in words.items()}
+    return participants.assign(role=participants["role"].map(lambda r: words.get(r, r)))
+
+
+def _column_order(groups: Sequence[str], *, reference: str, aggregate: str | None) -> list[str]:
+    """Reference first, then the aggregate group, the others in their order, Unknown last."""
+    known = [g for g in groups if g != UNKNOWN]
+    first = [g for g in (reference, aggregate) if g in known]
+    return first + [g for g in known if g not in first] + [g for g in groups if g == UNKNOWN]
+
+
+def themes_by(data, characteristic, *, coder: str | None = None) -> pd.DataFrame:
+    """Participants voicing each theme by the groups of ``characteristic`` (its ``aggregate_column``): one row per
+    theme, one column per group under its display label (``characteristic.label``), reference first and Unknown last,
+    and the last row ``"Participants interviewed"`` (each group's base). Unrounded: disclose before showing
+    (:func:`disclose_themes_by`). ``data`` is a :class:`rmresearch.coding.CodingData` with codings."""
+    column = characteristic.aggregate_column
+    if data.codings is None or not len(data.codings):
+        raise AnalysisError("No codings yet, so themes cannot be counted by group; import the coders' codings.")
+    if column not in data.participants.columns:
+        raise AnalysisError(f"The participants have no {characteristic.title.lower()} column ({column}); the cohort "
+                            f"file names {characteristic.column} for it in options.characteristics.")
+    frequencies = code_frequencies(data.codings, data.segments, data.participants, by=column, codebook=data.codebook,
+                                   coder=coder)
+    if frequencies.empty:
+        raise AnalysisError(f"No interviewed participant has a {characteristic.title.lower()} group recorded.")
+    table = theme_table(frequencies, by=column)
+    groups = [c for c in table.columns if c != "theme"]
+    order = _column_order(groups, reference=characteristic.reference, aggregate=getattr(characteristic, "aggregate", None))
+    labels = {g: characteristic.label(g) for g in order}
+    if len(set(labels.values())) < len(labels):  # two groups with one label would be one column: keep the groups
+        labels = {g: g for g in order}
+    return table[["theme", *order]].rename(columns=labels)
+
+
+def disclose_themes_by(data, characteristic, *, rules, coder: str | None = None) -> pd.DataFrame:
+    """:func:`themes_by`, disclosed as qualitative counts (``basis="qualitative"``, each group's base the participants
+    interviewed in it) under ``rules`` (``cfg.disclosure.for_characteristic(characteristic)``: stricter for
+    special-category characteristics and intersections).
+
+    Raises AnalysisError when no group can be shown (every group's base under the threshold, in a public report),
+    so the section shows a note instead of a table of markers.
+    """
+    from ..disclosure import disclose
+
+    table = themes_by(data, characteristic, coder=coder)
+    groups = [c for c in table.columns if c != "theme"]
+    shown = disclose(table, counts=groups, rules=rules, basis="qualitative", bases="Participants interviewed",
+                     name=f"themes by {characteristic.title.lower()}")
+    small = shown.attrs["disclosure"].get("small_groups") or []
+    if len(small) == len(groups):
+        raise AnalysisError(
+            f"Every {characteristic.title.lower()} group had fewer than {rules.min_cell_size} participants interviewed"
+            f"{' (the threshold for special-category data)' if characteristic.special_category else ''}, so themes by "
+            f"{characteristic.title.lower()} are not shown in a public report (an internal report shows them)")
+    return shown
+
+
+def characteristic_matrix(data, characteristics: Sequence, *, role_labels: dict[str, str] | None = None,
+                          coder: str | None = None, max_chars: int = 160, max_refs: int = 3) -> pd.DataFrame:
+    """The framework matrix (:func:`rmresearch.coding.framework_matrix`) with one attribute column per characteristic
+    in :func:`listing_order` (special-category first), headed by its title ('Disability') and holding each person's
+    coarse group under its display label; roles in the scheme's words (``role_labels`` {code: label})."""
+    shown = listing_order(characteristics)
+    people = data.participants[["participant_id", "role"]].copy()
+    for ch in shown:
+        if ch.aggregate_column not in data.participants.columns:
+            raise AnalysisError(f"The participants have no {ch.title.lower()} column ({ch.aggregate_column}).")
+        people[ch.title] = data.participants[ch.aggregate_column].map(ch.label)
+    matrix = framework_matrix(data.codings, data.segments, people, codebook=data.codebook,
+                              attributes=[ch.title for ch in shown], coder=coder, max_chars=max_chars,
+                              max_refs=max_refs)
+    if role_labels:
+        matrix["role"] = matrix["role"].map(lambda r: role_labels.get(r, r))
+    return matrix
+
+
+def disclose_framework_matrix(data, config, *, coder: str | None = None, max_chars: int = 160,
+                              max_refs: int = 3) -> pd.DataFrame:
+    """The framework matrix of a cohort, disclosed as a person-level listing (``basis="listing"``): in a public report
+    its characteristic attributes are withheld one at a time, special-category ones first, then role, until every
+    combination left holds enough people; the threshold is the strictest of the characteristics shown and of the
+    intersections of them the cohort names (:func:`listing_rules`), so never lower than any one of theirs. Roles are
+    in the scheme's words."""
+    from ..characteristics import role_labels
+    from ..disclosure import disclose
+
+    studied = participant_characteristics(config)
+    characteristics = listing_order(studied)
+    matrix = characteristic_matrix(data, characteristics, role_labels=role_labels(config), coder=coder,
+                                   max_chars=max_chars, max_refs=max_refs)
+    # two characteristics shown side by side show their intersection too: its threshold counts when the cohort names it
+    return disclose(matrix, rules=listing_rules(config, studied), basis="listing",
+                    characteristics=[ch.title for ch in characteristics], name="framework matrix")
