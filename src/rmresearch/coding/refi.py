@@ -16,7 +16,7 @@ What rmresearch writes
   character offsets (``startPosition``, ``endPosition``) into that text, one
   selection per passage and coder, holding a ``Coding`` per code; memos as
   ``Notes`` referenced from the coding;
-- participants as ``Cases`` with their attributes (role, ethnicity group) as
+- participants as ``Cases`` with their attributes (role, each characteristic's group) as
   ``Variables``, each case referring to the sources in which the participant
   speaks.
 
@@ -92,7 +92,7 @@ def build_project_xml(
     codings: pd.DataFrame | None = None,
     participants: pd.DataFrame | None = None,
     segments: pd.DataFrame | None = None,
-    variables: tuple[str, ...] = ("role", "ethnicity_group"),
+    variables: tuple[str, ...] | None = None,
     name: str = "rmresearch project",
     description: str | None = None,
     exclude: Iterable[str] = (),
@@ -153,7 +153,12 @@ def _add_users(root, codings: pd.DataFrame) -> dict[str, str]:
 
 def _add_cases(root, participants: pd.DataFrame, segments: pd.DataFrame | None, variables: tuple[str, ...],
                texts: Mapping[str, str], source_guid: dict[str, str]) -> None:
-    """``Variables`` and ``Cases``: one case per participant with their attributes and the sources they speak in."""
+    """``Variables`` and ``Cases``: one case per participant with their attributes and the sources they speak in.
+
+    ``variables`` None: role and each characteristic's group column the participants carry (``ethnicity_group``,
+    ``disability_group``...)."""
+    if variables is None:
+        variables = ("role", *(c for c in participants.columns if isinstance(c, str) and c.endswith("_group")))
     present = [v for v in variables if v in participants.columns]
     var_guid = {v: stable_guid("variable", v) for v in present}
     if present:
@@ -243,7 +248,7 @@ def export_qdpx(
     codings: pd.DataFrame | None = None,
     participants: pd.DataFrame | None = None,
     segments: pd.DataFrame | None = None,
-    variables: tuple[str, ...] = ("role", "ethnicity_group"),
+    variables: tuple[str, ...] | None = None,
     name: str = "rmresearch project",
     description: str | None = None,
     exclude: Iterable[str] = (),
@@ -261,7 +266,8 @@ def export_qdpx(
         Standard codings (``document, start, end, code, coder`` and optional
         ``memo``, ``segment_id``).
     participants : pandas.DataFrame, optional
-        ``participant_id`` plus the ``variables`` columns, written as Cases.
+        ``participant_id`` plus the ``variables`` columns (default: role and every ``*_group`` column), written
+        as Cases.
     segments : pandas.DataFrame, optional
         Used to link each case to the sources in which the participant speaks.
     exclude : iterable of str, optional
