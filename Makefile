@@ -5,14 +5,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 COHORT ?= demo
-# pytest-xdist workers for the package tests (`make test PYTEST_WORKERS=1` runs them in one process)
+# pytest-xdist workers for the package tests and the notebooks (`make test PYTEST_WORKERS=1` runs them in one process)
 PYTEST_WORKERS ?= 2
+# The synthetic cohorts `make demo` and `make test` build: `rmresearch demo` writes demo (reciprocal, staff and
+# students), stemm (reverse mentoring, STEMM staff) and community (senior leaders and community partners, no
+# institutional records); `rmresearch demo --pilot` writes pilot (12 pairs).
+DEMO_COHORTS := demo stemm community pilot
+# cohorts built side by side by `make demo` (`rmresearch report --cohort all --jobs N`)
+REPORT_JOBS ?= 2
 
-.PHONY: help env demo test test-unit test-notebooks nbval-pilot lab report validate bench strip clean
+.PHONY: help env demo demo-data test test-unit test-notebooks nbval lab report validate bench strip clean
 
 help:
-	@echo "make demo        create .venv if needed, generate the two synthetic demo cohorts (demo, pilot), build their reports"
-	@echo "make test        create .venv if needed, run every test (pytest + nbval over the notebooks)"
+	@echo "make demo        create .venv if needed, generate the synthetic demo cohorts ($(DEMO_COHORTS)), build their reports and the trends page"
+	@echo "make test        create .venv if needed, run every test (pytest + nbval over the notebooks on every demo cohort)"
+	@echo "make nbval-NAME  nbval over the notebooks on one cohort (cohorts/NAME.yml; its data generated already)"
 	@echo "make test-unit   the quick tests only: pytest without the tests marked slow (no notebooks)"
 	@echo "make lab         open JupyterLab on the notebooks"
 	@echo "make report COHORT=name   build the report for cohorts/name.yml"
@@ -28,37 +35,41 @@ $(STAMP): pyproject.toml
 
 env: $(STAMP)
 
-# Two synthetic cohorts: the full demo (26 pairs, 20,000 students) and a pilot-shaped one (12 pairs, exports with
-# title and totals rows, an auto-caption interview, a participant without interview consent).
-demo: $(STAMP)
-	$(BIN)/rmresearch demo
-	$(BIN)/rmresearch demo --pilot
-	$(BIN)/rmresearch anonymise run --cohort demo
-	$(BIN)/rmresearch anonymise run --cohort pilot
-	$(BIN)/rmresearch report --cohort demo
-	$(BIN)/rmresearch report --cohort pilot
-	@echo "Open reports/demo/report.html and reports/pilot/report.html"
-
-# nbval runs the notebooks against both demo cohorts, so their data is generated first. The notebooks name the full
-# demo in their parameters cell; for the pilot, papermill writes copies with the pilot's cohort file injected
-# (--prepare-only: nothing is executed) into build/nbval-pilot, and nbval runs those.
-NBVAL := $(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider
-test: $(STAMP)
-	$(BIN)/rmresearch demo --quiet
-	$(BIN)/rmresearch demo --pilot --quiet
-	$(BIN)/rmresearch anonymise run --cohort demo --no-progress
-	$(BIN)/rmresearch anonymise run --cohort pilot --no-progress
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
-	$(NBVAL) notebooks
-	$(MAKE) --no-print-directory nbval-pilot
-
-nbval-pilot: $(STAMP)
-	rm -rf build/nbval-pilot && mkdir -p build/nbval-pilot
-	for nb in notebooks/0*.ipynb; do \
-	  $(BIN)/papermill --prepare-only --log-level ERROR -p cohort_config "$(CURDIR)/cohorts/pilot.yml" \
-	    "$$nb" "build/nbval-pilot/$$(basename $$nb)" || exit 1; \
+# The synthetic cohorts, one per scheme shape (see DEMO_COHORTS), anonymised; then every cohort's report and the
+# cross-cohort trends page (reports/trends/), the cohorts side by side.
+demo-data: $(STAMP)
+	$(BIN)/rmresearch demo $(DEMO_FLAGS)
+	$(BIN)/rmresearch demo --pilot $(DEMO_FLAGS)
+	@for c in $(DEMO_COHORTS); do \
+	  echo "$(BIN)/rmresearch anonymise run --cohort $$c"; \
+	  $(BIN)/rmresearch anonymise run --cohort $$c $(ANONYMISE_FLAGS) || exit 1; \
 	done
-	$(NBVAL) build/nbval-pilot
+
+demo: demo-data
+	$(BIN)/rmresearch report --cohort all --jobs $(REPORT_JOBS)
+	@echo "Open reports/<cohort>/report.html ($(DEMO_COHORTS)) and reports/trends/report.html"
+
+# nbval runs the notebooks against every demo cohort, so their data is generated first. The notebooks name the full
+# demo in their parameters cell; `python -m rmresearch.report.nbval` has papermill write copies with each cohort's
+# file injected (--prepare-only: nothing is executed) into build/nbval-<cohort>/, only the notebooks that apply to the
+# cohort (a cohort without students has no attainment notebook), the trends notebook with the first cohort. One
+# pytest call runs them all, PYTEST_WORKERS notebooks at a time (--dist loadfile: a notebook's cells stay together,
+# in order, in one kernel).
+NBVAL := $(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider
+NBVAL_PARALLEL := $(if $(filter-out 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile)
+test: $(STAMP)
+	$(MAKE) --no-print-directory demo-data DEMO_FLAGS=--quiet ANONYMISE_FLAGS=--no-progress
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+	$(MAKE) --no-print-directory nbval
+
+nbval: $(STAMP)
+	$(BIN)/python -m rmresearch.report.nbval --out build $(foreach c,$(DEMO_COHORTS),cohorts/$(c).yml)
+	$(NBVAL) $(NBVAL_PARALLEL) $(foreach c,$(DEMO_COHORTS),build/nbval-$(c))
+
+# one cohort's notebooks (e.g. `make nbval-pilot`), the trends notebook with them
+nbval-%: $(STAMP)
+	$(BIN)/python -m rmresearch.report.nbval --out build cohorts/$*.yml
+	$(NBVAL) $(NBVAL_PARALLEL) build/nbval-$*
 
 # The tests marked @pytest.mark.slow (report builds, SIGKILL and release runs...) are left out; `make test` runs them.
 test-unit: $(STAMP)
