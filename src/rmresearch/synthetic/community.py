@@ -380,6 +380,13 @@ def generate_community(out: str | Path = ".", *, seed: int = 2024, quiet: bool =
     the counts: 10 pairs, 20 participants, no record ids, meetings held, sessions by type, 3 interviews, actions by
     status) and ``identifiers.jsonl``. ``quiet=False`` notes progress on stderr. The same ``seed`` gives
     byte-identical files. Returns the same summary as :func:`~rmresearch.synthetic.generate_pilot`.
+
+    >>> import tempfile
+    >>> summary = generate_community(tempfile.mkdtemp(), quiet=True)
+    >>> summary["counts"]
+    {'participants': 20, 'pairs': 10, 'meetings': 56, 'transcripts': 3}
+    >>> summary["effects"]["community"]["actions"]["by_status"]
+    {'Proposed': 2, 'In progress': 2, 'Implemented': 3, 'Not pursued': 1, 'Total': 8}
     """
     out_dir, inputs, w = _start(out, _config_bytes(), "cohorts/community.yml", not quiet)
     w.note("community tables")
