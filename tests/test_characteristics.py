@@ -147,17 +147,24 @@ def test_cohort_file_with_characteristics_loads(tmp_path):
     assert "characteristics" not in cfg.options
 
 
-def test_cohort_file_without_characteristics_has_none(tmp_path):
-    _cohort(tmp_path, "  reference_group: White\n")
-    assert load_cohort("c1", cohorts_dir=tmp_path / "cohorts").characteristics == {}
+def test_cohort_file_without_characteristics_studies_ethnicity_from_the_legacy_options(tmp_path):
+    _cohort(tmp_path, "  reference_group: White\n  aggregate_group: Global majority\n  ethnicity_grouping: aggregate\n")
+    cfg = load_cohort("c1", cohorts_dir=tmp_path / "cohorts")
+    assert list(cfg.characteristics) == ["ethnicity"] and not cfg.characteristics_declared
+    eth = cfg.focus
+    assert (eth.column, eth.grouping, eth.reference, eth.aggregate) == ("ethnicity_code", "aggregate", "White",
+                                                                        "Global majority")
+    assert (eth.group_column, eth.aggregate_column, eth.special_category) == ("ethnicity_group", "ethnicity_aggregate",
+                                                                             True)
+    assert cfg.intersections == ()
 
 
 @pytest.mark.parametrize("block, message", [
     ("    disability: {column: d, code_list: disabilty}",
      r"disability.code_list': No built-in code list 'disabilty' \(did you mean 'disability'\?\)"),
     ("    disability: {column: d, code_list: disability, colour: red}",
-     r"unknown setting\(s\) 'colour'; allowed: column, code_list, groups, grouping, reference, labels, "
-     r"special_category"),
+     r"unknown setting\(s\) 'colour'; allowed: column, code_list, groups, grouping, reference, aggregate, "
+     r"labels, special_category, tables, title"),
     ("    disability: {code_list: disability}", r"disability.column' must name the table column"),
     ("    disability: {column: d}", r"needs exactly one of code_list .*ethnicity, sex, gender_identity"),
     ("    sex: {column: s, code_list: sex, reference: Men}",

@@ -36,13 +36,26 @@ import yaml
 from .codes import UNKNOWN_GROUP, load_ethnicity_map
 from .errors import ConfigError, InputError
 
-__all__ = ["CodeList", "Characteristic", "BUILT_IN", "OPTION_KEYS", "load", "read_options", "UNKNOWN_GROUP"]
+__all__ = ["CodeList", "Characteristic", "BUILT_IN", "OPTION_KEYS", "PERSON_TABLES", "STRICTER_DEFAULTS", "load",
+           "read_options", "read_intersections", "intersect", "legacy_ethnicity", "role_label", "role_labels",
+           "read_stricter", "with_characteristics", "UNKNOWN_GROUP"]
 
 #: The built-in code lists, one data file each.
 BUILT_IN = ("ethnicity", "sex", "gender_identity", "disability", "sexual_orientation", "religion", "caring",
             "working_pattern")
 #: The settings of one characteristic under ``options.characteristics``.
-OPTION_KEYS = ("column", "code_list", "groups", "grouping", "reference", "labels", "special_category")
+OPTION_KEYS = ("column", "code_list", "groups", "grouping", "reference", "aggregate", "labels", "special_category",
+               "tables", "title")
+#: Stricter disclosure thresholds for tables by a special-category characteristic (UK GDPR Art. 9: ethnicity,
+#: disability, sexual orientation, religion...) and by an intersection of two characteristics, unless the cohort file
+#: sets its own (``options.disclosure.special_category`` / ``options.disclosure.intersection``). Each threshold used
+#: is the larger of the base rule and this one.
+STRICTER_DEFAULTS = {"special_category": {"min_percentage_denominator": 30, "min_cell_size": 7},
+                     "intersection": {"min_percentage_denominator": 45, "min_cell_size": 10}}
+_STRICTER_KEYS = ("round_to", "min_percentage_denominator", "max_mean_suppressed_n", "ofs_min_denominator",
+                  "ofs_max_numerator_suppressed", "min_cell_size")
+#: The tables that may carry a characteristic's column (``tables:``; all three unless the cohort file says).
+PERSON_TABLES = ("participants", "staff", "students")
 _SEPARATOR = re.compile(r"\s*[-:\u2013\u2014]\s*")
 
 
@@ -73,6 +86,7 @@ class CodeList:
     default_grouping: str
     aliases: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    aggregate: str = ""  # label of the default grouping's non-reference groups collapsed ("BAME"); "" if one group
 
     def _lookup(self) -> dict[str, str]:
         lookup = {code: code for code in self.codes}
@@ -201,16 +215,21 @@ def load(name: str) -> CodeList:
         raise ConfigError(f"{source}: reference {reference!r} is not a group of {default_grouping!r}.")
     return CodeList(name=name, title=str(data.get("title", name)), codes=codes, groups=groups, unknown=unknown,
                     special_category=bool(data["special_category"]), reference=reference,
-                    default_grouping=default_grouping, aliases=aliases, source=source)
+                    default_grouping=default_grouping, aliases=aliases, source=source,
+                    aggregate=str(data.get("aggregate") or ""))
 
 
 @dataclass(frozen=True)
 class Characteristic:
-    """One entry of ``options.characteristics``, checked. Read by the analyses in a later step.
+    """One characteristic a cohort studies (an entry of ``options.characteristics``, checked), or the intersection
+    of two (:func:`intersect`).
 
     ``code_list`` is a built-in :class:`CodeList` (then ``grouping`` names one of its groupings) or ``None`` when
     the cohort file gives its own ``groups`` table {value: group}. ``reference`` is the group others are compared
-    with; ``labels`` {group: display label}; ``special_category`` follows the code list unless the file says.
+    with and ``aggregate`` the label of every other known group collapsed (``BAME``, ``Disabled``); ``labels``
+    {group: display label}; ``special_category`` follows the code list unless the file says; ``tables`` the input
+    tables that carry ``column``. Loaded tables carry ``group_column`` (the group of each row, :data:`UNKNOWN_GROUP`
+    for not known, refused or blank) and ``aggregate_column`` (reference, aggregate or Unknown).
     """
 
     name: str
@@ -221,9 +240,41 @@ class Characteristic:
     reference: str
     labels: dict[str, str]
     special_category: bool
+    aggregate: str = ""
+    tables: tuple[str, ...] = PERSON_TABLES
+    title: str = ""
+    parts: tuple["Characteristic", ...] = ()
+
+    @property
+    def group_column(self) -> str:
+        """The column of groups: ``disability_group`` (an intersection's own name: ``disability_by_sex``)."""
+        return self.name if self.parts else f"{self.name}_group"
+
+    @property
+    def aggregate_column(self) -> str:
+        """The column of reference / aggregate / Unknown (an intersection is already coarse: its group column)."""
+        return self.name if self.parts else f"{self.name}_aggregate"
+
+    @property
+    def is_intersection(self) -> bool:
+        return bool(self.parts)
+
+    def people(self, group: str, unit: str = "people") -> str:
+        """A phrase for report text: the group's label and the unit, ``'Disabled staff'`` (an intersection's
+        group label joins its parts' labels: ``'Disabled, women staff'``).
+
+        >>> sex = read_options({"sex": {"column": "sex", "code_list": "sex", "labels": {"Female": "women"}}}, "c")
+        >>> sex["sex"].people("Female", "staff"), sex["sex"].people("Male", "students")
+        ('women staff', 'Male students')
+        """
+        return f"{self.label(group)} {unit}".strip()
 
     def group_names(self) -> list[str]:
         """The groups, in order, :data:`UNKNOWN_GROUP` last."""
+        if self.parts:
+            a, b = self.parts
+            known = [f"{x}, {y}" for x in (a.reference, a.aggregate) for y in (b.reference, b.aggregate)]
+            return known + [UNKNOWN_GROUP]
         if self.code_list is not None:
             return self.code_list.group_names(self.grouping)
         seen = list(dict.fromkeys(self.groups.values()))
@@ -305,17 +356,50 @@ def _read_one(name: str, raw: Any, source: str) -> Characteristic:
                           f"not {reference!r}.")
     labels = _text_mapping(raw["labels"], f"'{where}.labels'", source, "{Disabled: Disabled staff}") \
         if "labels" in raw else {}
-    stray = sorted(set(labels) - set(names))
-    if stray:
-        raise ConfigError(f"{source}: '{where}.labels' names {', '.join(map(repr, stray))}, not a group "
-                          f"({', '.join(names)}).")
     special = raw.get("special_category", code_list.special_category if code_list is not None else None)
     if not isinstance(special, bool):
         raise ConfigError(f"{source}: '{where}.special_category' must be true or false"
                           + (" (a groups table has no default: say whether it is UK GDPR Art. 9 data)"
                              if special is None else f", not {special!r}") + ".")
+    others = [g for g in known if g != str(reference)]
+    aggregate = _aggregate(raw, others, code_list, grouping, where, source)
+    stray = sorted(set(labels) - set(names) - {aggregate})
+    if stray:
+        raise ConfigError(f"{source}: '{where}.labels' names {', '.join(map(repr, stray))}, not a group "
+                          f"({', '.join(names + [aggregate])}).")
+    title = raw.get("title", code_list.title if code_list is not None else name.replace("_", " ").capitalize())
     return Characteristic(name=name, column=column.strip(), code_list=code_list, groups=groups, grouping=grouping,
-                          reference=str(reference), labels=labels, special_category=special)
+                          reference=str(reference), labels=labels, special_category=special, aggregate=aggregate,
+                          tables=_tables(raw.get("tables"), where, source), title=str(title))
+
+
+def _aggregate(raw: dict, others: list[str], code_list, grouping, where: str, source: str) -> str:
+    """The label of every non-reference group collapsed: the file's ``aggregate``, else the one other group, else
+    the code list's own label for its default grouping."""
+    if "aggregate" in raw:
+        value = raw["aggregate"]
+        if not isinstance(value, str) or not value.strip() or value.strip() == UNKNOWN_GROUP:
+            raise ConfigError(f"{source}: '{where}.aggregate' must be a label like 'Global majority', not {value!r}.")
+        if value.strip() in others and len(others) > 1:
+            raise ConfigError(f"{source}: '{where}.aggregate' {value!r} is one of several groups "
+                              f"({', '.join(others)}); the aggregate stands for all of them: give it its own label.")
+        return value.strip()
+    if len(others) == 1:
+        return others[0]
+    if code_list is not None and grouping == code_list.default_grouping and code_list.aggregate:
+        return code_list.aggregate
+    raise ConfigError(f"{source}: '{where}' has {len(others)} groups besides its reference ({', '.join(others)}): "
+                      "give 'aggregate:' a label for them all together (e.g. aggregate: Global majority).")
+
+
+def _tables(value, where: str, source: str) -> tuple[str, ...]:
+    if value is None:
+        return PERSON_TABLES
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items or any(str(v) not in PERSON_TABLES for v in items):
+        raise ConfigError(f"{source}: '{where}.tables' must list some of {', '.join(PERSON_TABLES)} "
+                          f"(the tables that carry the column), not {value!r}.")
+    return tuple(dict.fromkeys(str(v) for v in items))
 
 
 def read_options(raw: Any, source: str) -> dict[str, Characteristic]:
@@ -333,3 +417,136 @@ def read_options(raw: Any, source: str) -> dict[str, Characteristic]:
         raise ConfigError(f"{source}: options.characteristics: column(s) {', '.join(map(repr, twice))} named by "
                           "more than one characteristic.")
     return out
+
+
+def intersect(a: Characteristic, b: Characteristic) -> Characteristic:
+    """The intersection of two characteristics, on their coarse (aggregate) groups: four groups
+    ``'<a group>, <b group>'`` and Unknown; its reference is both references; special category if either part is;
+    carried by the tables that carry both.
+
+    >>> chars = read_options({"disability": {"column": "disability_code", "code_list": "disability"},
+    ...                       "sex": {"column": "sex", "code_list": "sex", "labels": {"Female or other": "women"}}}, "c")
+    >>> both = intersect(chars["disability"], chars["sex"])
+    >>> both.name, both.reference, both.group_names()[1], both.label("Disabled, Female or other"), both.special_category
+    ('disability_by_sex', 'No known disability, Male', 'No known disability, Female or other', 'Disabled, women', True)
+    """
+    labels = {f"{x}, {y}": f"{a.label(x)}, {b.label(y)}" for x in (a.reference, a.aggregate)
+              for y in (b.reference, b.aggregate)}
+    return Characteristic(
+        name=f"{a.name}_by_{b.name}", column=f"{a.name}_by_{b.name}", code_list=None, groups={}, grouping=None,
+        reference=f"{a.reference}, {b.reference}", labels=labels, special_category=a.special_category or b.special_category,
+        aggregate="", tables=tuple(t for t in a.tables if t in b.tables), title=f"{a.title} and {b.title.lower()}",
+        parts=(a, b))
+
+
+def read_intersections(raw: Any, characteristics: dict[str, Characteristic], source: str) -> tuple[Characteristic, ...]:
+    """``options.intersections`` (a list of pairs of characteristic names) checked: each part named under
+    ``options.characteristics``, no pair twice."""
+    if raw is None:
+        return ()
+    if not characteristics:
+        raise ConfigError(f"{source}: options.intersections needs options.characteristics to name the "
+                          "characteristics it pairs.")
+    example = "[[ethnicity, sex], [disability, sex]]"
+    if not isinstance(raw, list) or not all(isinstance(p, list) and len(p) == 2 for p in raw):
+        raise ConfigError(f"{source}: 'options.intersections' must be a list of pairs of characteristic names like "
+                          f"{example}, not {raw!r}"[:300] + ".")
+    out, seen = [], set()
+    for pair in raw:
+        names = [str(n) for n in pair]
+        missing = [n for n in names if n not in characteristics]
+        if missing:
+            raise ConfigError(f"{source}: options.intersections names {missing[0]!r}, which is not under "
+                              f"options.characteristics ({', '.join(characteristics)}).")
+        if names[0] == names[1] or frozenset(names) in seen:
+            raise ConfigError(f"{source}: options.intersections: {names} is repeated or pairs a characteristic "
+                              "with itself.")
+        seen.add(frozenset(names))
+        out.append(intersect(characteristics[names[0]], characteristics[names[1]]))
+    return tuple(out)
+
+
+def legacy_ethnicity(reference: str, grouping: str, aggregate: str) -> Characteristic:
+    """The one characteristic of a cohort file without ``options.characteristics``: ethnicity from
+    ``ethnicity_code``, grouped by ``options.ethnicity_grouping``, compared with ``options.reference_group``, its
+    other groups collapsed as ``options.aggregate_group`` (as every cohort was read before characteristics)."""
+    code_list = load("ethnicity")
+    return Characteristic(name="ethnicity", column="ethnicity_code", code_list=code_list, groups={},
+                          grouping=grouping if grouping in code_list.groups else code_list.default_grouping,
+                          reference=reference, labels={}, special_category=True, aggregate=aggregate,
+                          title=code_list.title)
+
+
+#: Role words in a reciprocal scheme (``programme_type: reciprocal``) and in a reverse one, where the junior
+#: partner mentors the senior colleague.
+_ROLE_WORDS = {
+    "reciprocal": {"senior_leader": "senior leader", "staff_partner": "staff partner",
+                   "student_partner": "student partner", "community_partner": "community partner"},
+    "reverse": {"senior_leader": "reverse mentee", "staff_partner": "reverse mentor",
+                "student_partner": "reverse mentor", "community_partner": "reverse mentor"},
+}
+_PLURAL = {"senior_leader": "senior leaders", "staff_partner": "staff partners", "student_partner": "student partners",
+           "community_partner": "community partners", "partner": "partners"}
+
+
+def role_label(config, role: str, *, plural: bool = False) -> str:
+    """The words for a role in this cohort's kind of scheme, lower case: 'senior leader' / 'staff partner' in a
+    reciprocal scheme; in a reverse one the senior colleague is the 'reverse mentee' and the junior partner the
+    'reverse mentor'. ``role`` 'partner' stands for any partner role. ``config`` is a CohortConfig or a
+    programme type.
+
+    >>> role_label("reverse", "senior_leader"), role_label("reverse", "staff_partner", plural=True)
+    ('reverse mentee', 'reverse mentors')
+    >>> role_label("reciprocal", "partner", plural=True), role_label("reciprocal", "community_partner")
+    ('partners', 'community partner')
+    """
+    kind = config if isinstance(config, str) else getattr(config, "programme_type", "reciprocal")
+    words = _ROLE_WORDS.get(kind, _ROLE_WORDS["reciprocal"])
+    if role == "partner":
+        word = "reverse mentor" if kind == "reverse" else "partner"
+    else:
+        word = words.get(role, str(role).replace("_", " "))
+    if not plural:
+        return word
+    return word + "s" if kind == "reverse" or role not in _PLURAL else _PLURAL[role]
+
+
+def role_labels(config, *, plural: bool = False) -> dict[str, str]:
+    """{role code: capitalised words} for table cells and legends (``'Reverse mentor'``), 'partner' included.
+
+    >>> role_labels("reverse")["senior_leader"], role_labels("reciprocal", plural=True)["partner"]
+    ('Reverse mentee', 'Partners')
+    """
+    roles = list(_ROLE_WORDS["reciprocal"]) + ["partner"]
+    return {r: (lambda w: w[:1].upper() + w[1:])(role_label(config, r, plural=plural)) for r in roles}
+
+
+def read_stricter(raw, kind: str, source: str) -> tuple:
+    """``options.disclosure.<kind>`` (special_category or intersection) checked: thresholds over the defaults."""
+    if raw is None:
+        return tuple(STRICTER_DEFAULTS[kind].items())
+    if not isinstance(raw, dict) or set(map(str, raw)) - set(_STRICTER_KEYS):
+        raise ConfigError(f"{source}: options.disclosure.{kind} must be a mapping of thresholds (some of "
+                          f"{', '.join(_STRICTER_KEYS)}), like {STRICTER_DEFAULTS[kind]}, not {raw!r}"[:300] + ".")
+    for key, value in raw.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf") or (
+                key != "min_percentage_denominator" and not isinstance(value, int)):
+            raise ConfigError(f"{source}: options.disclosure.{kind}.{key} must be a whole number (0 or more)"
+                              f"{' or a number like 30' if key == 'min_percentage_denominator' else ''}, "
+                              f"not {value!r}.")
+    return tuple({**STRICTER_DEFAULTS[kind], **{str(k): v for k, v in raw.items()}}.items())
+
+
+def with_characteristics(config, source: str):
+    """The legacy ethnicity characteristic when the file names none; ``options.focus`` checked."""
+    import dataclasses
+
+    if config.characteristics:
+        config = dataclasses.replace(config, characteristics_declared=True)
+    else:
+        ethnicity = legacy_ethnicity(config.reference_group, config.ethnicity_grouping, config.aggregate_group)
+        config = dataclasses.replace(config, characteristics={"ethnicity": ethnicity})
+    if config.focus_name and config.focus_name not in config.characteristics:
+        raise ConfigError(f"{source}: options.focus is {config.focus_name!r}, not a characteristic the cohort names "
+                          f"({', '.join(config.characteristics)}).")
+    return config

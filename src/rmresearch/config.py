@@ -40,6 +40,7 @@ Example
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,7 @@ from typing import Any
 
 import yaml
 
+from .characteristics import STRICTER_DEFAULTS, read_intersections, read_options, read_stricter, with_characteristics
 from .codes import DEFAULT_GOOD_HONOURS, EthnicityMap, load_ethnicity_map
 from .errors import ConfigError
 
@@ -62,7 +64,8 @@ KNOWN_OPTIONS = frozenset({
     "reference_group", "ethnicity_grouping", "aggregate_group", "identifiers", "anonymise", "withdrawn",
     "codebook", "survey_instruments", "survey_instruments_used", "trends", "attainment",
 })
-_POPPED_OPTIONS = frozenset({"disclosure", "ethnicity_map", "grade_scale", "good_honours", "characteristics"})
+_POPPED_OPTIONS = frozenset({"disclosure", "ethnicity_map", "grade_scale", "good_honours", "characteristics",
+                             "intersections", "focus"})
 #: Largest configuration file read: a cohort file is a few kilobytes.
 MAX_YAML_BYTES = 1_000_000
 #: Most YAML nodes a configuration may expand to once aliases are followed (a "billion laughs" bomb
@@ -199,6 +202,31 @@ class DisclosureRules:
     suppressed_marker: str = ".."
     audience: str = "public"
     min_cell_size: int = 5
+    #: Stricter thresholds ((name, value) pairs) for special-category characteristics and for intersections.
+    special_category: tuple = tuple(STRICTER_DEFAULTS["special_category"].items())
+    intersection: tuple = tuple(STRICTER_DEFAULTS["intersection"].items())
+
+    def for_characteristic(self, characteristic) -> "DisclosureRules":
+        """The rules for a table or figure by ``characteristic``: these rules when it is not special-category data,
+        else each threshold the larger of this rule and ``special_category``'s, and for an intersection also
+        ``intersection``'s. ``None`` (a table by role) gives these rules.
+
+        >>> from rmresearch.characteristics import read_options, intersect
+        >>> chars = read_options({"disability": {"column": "d", "code_list": "disability"},
+        ...                       "sex": {"column": "sex", "code_list": "sex"}}, "c.yml")
+        >>> rules = DisclosureRules()
+        >>> [(r.min_percentage_denominator, r.min_cell_size) for r in (rules.for_characteristic(chars["sex"]),
+        ...  rules.for_characteristic(chars["disability"]), rules.for_characteristic(intersect(*chars.values())))]
+        [(22.5, 5), (30, 7), (45, 10)]
+        """
+        if characteristic is None:
+            return self
+        stricter = dict(self.special_category) if characteristic.special_category else {}
+        if characteristic.is_intersection:
+            for key, value in self.intersection:
+                stricter[key] = max(value, stricter.get(key, value))
+        changes = {k: max(getattr(self, k), v) for k, v in stricter.items()}
+        return dataclasses.replace(self, **changes) if changes else self
 
     def __post_init__(self) -> None:
         if self.audience not in AUDIENCES:
@@ -208,6 +236,8 @@ class DisclosureRules:
     @classmethod
     def from_mapping(cls, data: dict | None, source: str) -> "DisclosureRules":
         data = dict(data or {})
+        for kind in ("special_category", "intersection"):
+            data[kind] = read_stricter(data.get(kind), kind, source)
         known = set(cls.__dataclass_fields__)
         unknown = set(data) - known
         if unknown:
@@ -222,6 +252,8 @@ class DisclosureRules:
         whole = ("round_to", "max_mean_suppressed_n", "ofs_min_denominator", "ofs_max_numerator_suppressed",
                  "min_cell_size")
         for name, value in data.items():
+            if name in ("special_category", "intersection"):
+                continue
             kind = cls.__dataclass_fields__[name].type
             if name in whole and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
                 raise ConfigError(f"{source}: options.disclosure.{name} must be a whole number (0 or more), not {value!r}.")
@@ -261,8 +293,20 @@ class CohortConfig:
     grade_scale: tuple[str, ...] = tuple(DEFAULT_GRADE_SCALE)
     disclosure: DisclosureRules = field(default_factory=DisclosureRules)
     options: dict[str, Any] = field(default_factory=dict)
-    #: ``options.characteristics`` checked ({name: characteristics.Characteristic}); read by the analyses in a later step.
+    #: The characteristics studied ({name: characteristics.Characteristic}, in order): ``options.characteristics``,
+    #: or ethnicity alone from the legacy options (``reference_group``...) when the file names none.
     characteristics: dict[str, Any] = field(default_factory=dict)
+    #: ``options.intersections``: intersections of two characteristics (each a Characteristic).
+    intersections: tuple = ()
+    #: Whether the cohort file names its characteristics (else ethnicity from the legacy options).
+    characteristics_declared: bool = False
+    #: The characteristic the detailed analyses use (``options.focus``; the first characteristic by default).
+    focus_name: str = ""
+
+    @property
+    def focus(self):
+        """The characteristic the detailed analyses (headline gap, pipeline, Cox models...) are about."""
+        return self.characteristics[self.focus_name] if self.focus_name else next(iter(self.characteristics.values()))
 
     def input_path(self, name: str) -> Path:
         """Absolute path of a table input, with a clear error if not configured."""
@@ -388,6 +432,7 @@ def load_cohort(
         ethnicity_grouping=str(options.pop("ethnicity_grouping", "ofs_group")),
         aggregate_group=str(options.pop("aggregate_group", "BAME")), **options.pop("_loaded"), options=options,
     )
+    config = with_characteristics(config, source)
     emap = config.ethnicity_map()
     if config.ethnicity_grouping not in emap.table.columns:
         emap.group(emap.table["code"].head(0), config.ethnicity_grouping)  # raises with the choices
@@ -488,8 +533,13 @@ def _read_options(options, resolve, source: str) -> dict[str, Any]:
         "ethnicity_map_path": resolve(emap_path, "options.ethnicity_map") if emap_path is not None else None,
         "grade_scale": _grade_scale(options.pop("grade_scale", DEFAULT_GRADE_SCALE), source),
         "good_honours": _good_honours(options.pop("good_honours", DEFAULT_GOOD_HONOURS), source),
-        "characteristics": _characteristics(options.pop("characteristics", None), source),
+        "characteristics": read_options(options.pop("characteristics", None), source),
     }
+    loaded["intersections"] = read_intersections(options.pop("intersections", None), loaded["characteristics"], source)
+    focus = options.pop("focus", None)
+    if focus is not None and (not isinstance(focus, str) or not focus.strip()):
+        raise ConfigError(f"{source}: options.focus must name one of options.characteristics, not {focus!r}.")
+    loaded["focus_name"] = (focus or "").strip()
     _refuse_unknown_options(options, source)
     for key in ("reference_group", "ethnicity_grouping", "aggregate_group"):
         if key in options:
@@ -503,13 +553,6 @@ def _read_options(options, resolve, source: str) -> dict[str, Any]:
     _check_attainment(options.get("attainment"), source)
     options["_loaded"] = loaded
     return options
-
-
-def _characteristics(raw, source: str) -> dict[str, Any]:
-    """``options.characteristics`` checked by name: see rmresearch.characteristics.read_options."""
-    from .characteristics import read_options
-
-    return read_options(raw, source)
 
 
 def _grade_scale(value, source: str) -> tuple[str, ...]:

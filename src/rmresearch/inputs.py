@@ -20,6 +20,7 @@ from .config import TABLE_INPUTS, CohortConfig
 from .consent import RECORD_ID_COLUMNS, consent_problems, unlink_records
 from .errors import AnalysisError, InputError, Problem, RMResearchError, ValidationError
 from .io.tables import read_table
+from .groups import add_groups, cohort_schema, group_problems
 from .schemas import SCHEMAS
 
 __all__ = ["load_table", "read_cohort_table", "validate_cohort", "check_references", "check_analyses"]
@@ -32,13 +33,19 @@ def read_cohort_table(config: CohortConfig, name: str, *, ethnicity_map=None) ->
     if name not in TABLE_INPUTS:
         raise AnalysisError(f"Unknown table {name!r}: the tables a cohort file names under 'inputs:' are "
                             f"{', '.join(TABLE_INPUTS)}.")
+    ethnicity = config.characteristics.get("ethnicity")
     frame, problems = read_table(
         config.input_path(name),
-        SCHEMAS[name],
+        cohort_schema(SCHEMAS[name], config.characteristics),
         ethnicity_map=ethnicity_map or config.ethnicity_map(),
-        grouping=config.ethnicity_grouping,
+        grouping=ethnicity.grouping if ethnicity is not None and ethnicity.grouping else config.ethnicity_grouping,
         raise_on_error=False,
     )
+    if not any(p.severity == "error" for p in problems):
+        # each characteristic's <name>_group and <name>_aggregate, each intersection's column (rmresearch.groups)
+        frame, found = add_groups(frame, config.characteristics, config.intersections, table=name,
+                                  source=str(config.input_path(name)))
+        problems += found
     if name == "participants":
         mismatch = cohort_mismatch(frame, config)
         problems += [mismatch] if mismatch is not None else []
@@ -333,7 +340,8 @@ def check_analyses(tables: dict[str, pd.DataFrame], config: CohortConfig) -> lis
     calls = []
     if "staff" in tables:
         calls.append(lambda: pg.prepare_snapshots(tables["staff"], grade_scale=config.grade_scale,
-                                                  reference=config.reference_group, aggregate_label=config.aggregate_group,
+                                                  group=config.focus.group_column, reference=config.focus.reference,
+                                                  aggregate_label=config.focus.aggregate,
                                                   source=str(config.input_path("staff"))))
     if "recruitment" in tables:
         calls.append(lambda: pg.recruitment_funnel(tables["recruitment"], grade_scale=config.grade_scale,
@@ -345,24 +353,7 @@ def check_analyses(tables: dict[str, pd.DataFrame], config: CohortConfig) -> lis
             problems += exc.problems
     if "sessions" in tables:
         problems += _session_key_problems(tables["sessions"], str(config.input_path("sessions")))
-    problems += _reference_group_problems(tables, config)
-    return problems
-
-
-def _reference_group_problems(tables: dict[str, pd.DataFrame], config: CohortConfig) -> list[Problem]:
-    """Gaps and likelihoods are measured against ``options.reference_group``: the students and staff analyses stop
-    when no record has that group."""
-    problems = []
-    for name in ("students", "staff"):
-        if name not in tables or "ethnicity_group" not in tables[name].columns:
-            continue
-        groups = set(tables[name]["ethnicity_group"].dropna().astype(str))
-        if groups and config.reference_group not in groups:
-            problems.append(Problem(
-                str(config.path), f"options.reference_group is '{config.reference_group}', but no row of the {name} table "
-                f"has that ethnicity group ({config.ethnicity_grouping}: {', '.join(sorted(groups))}); set "
-                "options.reference_group to one of them, or check options.ethnicity_grouping",
-                column="options.reference_group"))
+    problems += group_problems(tables, config)
     return problems
 
 
