@@ -194,3 +194,24 @@ def test_an_unavailable_table_turns_each_section_into_a_note():
         pg.grade_table(missing)
     assert u.note.reason == v.note.reason == "The cohort file c.yml names no staff input."
     assert not math.isnan(len(shown)) and len(shown) == 2
+
+
+def test_recruitment_counts_by_disability_group_read_with_that_column_in_the_key(tmp_path):
+    from rmresearch.errors import ValidationError
+    from rmresearch.io.tables import read_table
+
+    path = tmp_path / "recruitment.csv"
+    path.write_text("year,post_grade,disability_group,applied,shortlisted,appointed\n"
+                    "2024,7,No known disability,200,50,10\n2024,7,Disabled,40,8,1\n", encoding="utf-8")
+    frame, problems = read_table(path, "recruitment")
+    assert problems == []
+    assert frame["disability_group"].tolist() == ["No known disability", "Disabled"]
+    funnel = pg.recruitment_funnel(frame, group="disability_group").set_index("disability_group")
+    assert funnel.loc["Disabled", "shortlisting_rate"] == pytest.approx(8 / 40)
+    path.write_text("year,post_grade,disability_group,applied,shortlisted,appointed\n"
+                    "2024,7,Disabled,200,50,10\n2024,7,Disabled,40,8,1\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"duplicate year \+ post_grade \+ disability_group '2024 / 7 / Disabled'"):
+        read_table(path, "recruitment")
+    path.write_text("year,post_grade,applied,shortlisted,appointed\n2024,7,200,50,10\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="no group column"):
+        read_table(path, "recruitment")

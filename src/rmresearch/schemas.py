@@ -26,6 +26,8 @@ Kinds of column:
 
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,6 +87,9 @@ class TableSchema:
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()
     extra_columns: bool = True  # other columns are kept (and not checked)
+    # name patterns of group columns (recruitment: '*_group', '*_by_*'): at least one must be present, and every
+    # one present is a required text column and joins the key (counts by ethnicity_group, or by disability_group)
+    group_columns: tuple[str, ...] = ()
 
     @property
     def required(self) -> list[str]:
@@ -137,7 +142,8 @@ def _load_schemas(path: Path = _SCHEMAS_FILE) -> dict[str, TableSchema]:
                                   nullable=c.get("nullable", False), allowed=None if allowed is None else tuple(allowed),
                                   minimum=c.get("minimum"), maximum=c.get("maximum"),
                                   aliases=tuple(_normalise_header(a) for a in c.get("aliases", ()))))
-        schemas[name] = TableSchema(name, entry["description"], tuple(columns), key=tuple(entry.get("key", ())))
+        schemas[name] = TableSchema(name, entry["description"], tuple(columns), key=tuple(entry.get("key", ())),
+                                    group_columns=tuple(entry.get("group_columns", ())))
     return schemas
 
 
@@ -186,7 +192,8 @@ def validate_frame(
     if "_row" not in frame.columns:
         frame.insert(0, "_row", np.arange(2, len(frame) + 2))
     frame = _rename_aliases(frame, schema)
-    problems = _missing_columns(frame, schema, source)
+    schema, problems = _with_group_columns(frame, schema, source)
+    problems += _missing_columns(frame, schema, source)
     if len(frame) == 0:
         problems.append(Problem(source, "the table has a header but no rows."))
         return frame, problems
@@ -204,6 +211,32 @@ def validate_frame(
     frame, found = _derive_ethnicity_group(frame, schema, source, emap or ethnicity_map, grouping)
     problems += found
     return frame.reset_index(drop=True), problems
+
+
+def _with_group_columns(frame: pd.DataFrame, schema: TableSchema, source: str) -> tuple[TableSchema, list[Problem]]:
+    """The schema with the group columns the frame holds (``group_columns`` patterns) as required text columns in
+    its key, or the problem that it holds none: recruitment counts are by the group of any characteristic.
+
+    >>> schema, _ = _with_group_columns(pd.DataFrame(columns=["year", "post_grade", "disability_group"]),
+    ...                                 SCHEMAS["recruitment"], "r.csv")
+    >>> schema.key
+    ('year', 'post_grade', 'disability_group')
+    >>> print(_with_group_columns(pd.DataFrame(columns=["year", "post_grade"]), SCHEMAS["recruitment"], "r.csv")[1][0])
+    r.csv: no group column: the recruitment counts are by the group of one of the cohort's characteristics, a column named like *_group or *_by_* (ethnicity_group, disability_group, or an intersection such as disability_by_sex); add one (see `rmresearch schema recruitment`)
+    """
+    import fnmatch
+
+    if not schema.group_columns:
+        return schema, []
+    present = [str(c) for c in frame.columns if c != "_row" and str(c) not in schema.key
+               and any(fnmatch.fnmatchcase(str(c), p) for p in schema.group_columns)]
+    if not present:
+        return schema, [Problem(source, f"no group column: the {schema.name} counts are by the group of one of the "
+                                f"cohort's characteristics, a column named like {' or '.join(schema.group_columns)} "
+                                "(ethnicity_group, disability_group, or an intersection such as disability_by_sex); "
+                                f"add one (see `rmresearch schema {schema.name}`)")]
+    extra = tuple(Column(c, "text", f"Group ({c.replace('_', ' ')})") for c in present)
+    return dataclasses.replace(schema, columns=schema.columns + extra, key=schema.key + tuple(present)), []
 
 
 def _rename_aliases(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:

@@ -11,13 +11,13 @@ from ..errors import Problem, ValidationError
 from ._common import _list_rows, _require_columns, _rows
 from .snapshots import grade_ranks
 
-__all__ = ["recruitment_funnel", "load_recruitment"]
+__all__ = ["recruitment_funnel", "load_recruitment", "recruitment_characteristic"]
 
 
 def recruitment_funnel(
     recruitment: pd.DataFrame,
     *,
-    group: str = "ethnicity_group",
+    group: str | None = "ethnicity_group",
     by: Sequence[str] = (),
     grade_scale: Sequence[str] | None = None,
     source: str = "recruitment table",
@@ -28,6 +28,9 @@ def recruitment_funnel(
     ----------
     recruitment : pandas.DataFrame
         Counts by year, post grade and group (schema ``recruitment``).
+    group : str or None
+        The group column (the recruitment characteristic's ``group_column``); ``None`` checks and sums the counts
+        by ``by`` alone (``rmresearch validate`` checks the funnel whatever it is broken down by).
     by : sequence of str
         Extra breakdowns (e.g. ``["year"]``); counts are summed over the rest.
     grade_scale : sequence of str, optional
@@ -56,7 +59,8 @@ def recruitment_funnel(
     1           White               0.25               0.2
     """
     steps = ["applied", "shortlisted", "appointed"]
-    _require_columns(recruitment, [group, *steps, *by], "recruitment_funnel")
+    keys = [*by, *([group] if group is not None else [])]
+    _require_columns(recruitment, [*keys, *steps], "recruitment_funnel")
     rows = _rows(recruitment)
     problems = []
     if grade_scale is not None and "post_grade" in recruitment.columns:
@@ -74,7 +78,10 @@ def recruitment_funnel(
             problems.append(Problem(source, f"{lower} is larger than {upper} on rows {_list_rows(rows[bad])}; each step of the funnel is a subset of the one before", row=int(rows[bad][0]), column=lower))
     if problems:
         raise ValidationError(problems)
-    table = recruitment.groupby([*by, group], observed=True)[steps].sum().reset_index()
+    if keys:
+        table = recruitment.groupby(keys, observed=True)[steps].sum().reset_index()
+    else:
+        table = recruitment[steps].sum().to_frame().T.reset_index(drop=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         table["shortlisting_rate"] = np.where(table["applied"] > 0, table["shortlisted"] / table["applied"], np.nan)
         table["appointment_rate"] = np.where(table["shortlisted"] > 0, table["appointed"] / table["shortlisted"], np.nan)
@@ -82,11 +89,36 @@ def recruitment_funnel(
     return table
 
 
+def recruitment_characteristic(config, recruitment: pd.DataFrame):
+    """The characteristic the recruitment counts are broken down by: the cohort's focus when the table holds its
+    group column (``ethnicity_group``, ``disability_group``), else the first of the cohort's characteristics (then
+    intersections) whose group column it holds.
+
+    Raises
+    ------
+    AnalysisError
+        The table holds none of them: names the columns it could have, so a section becomes a note.
+    """
+    from ..errors import AnalysisError
+
+    focus = config.focus
+    candidates = [focus, *config.characteristics.values(), *getattr(config, "intersections", ())]
+    for ch in candidates:
+        if ch.group_column in recruitment.columns:
+            return ch
+    wanted = ", ".join(dict.fromkeys(ch.group_column for ch in candidates))
+    raise AnalysisError(f"The recruitment records hold no group column of the cohort's characteristics ({wanted}); "
+                        "give the counts by one of them.")
+
+
 def load_recruitment(config) -> pd.DataFrame:
     """The cohort's recruitment counts with an ``aggregate_group`` column; the requirement of a report section.
 
-    Inside a :func:`rmresearch.sections.unit`, a cohort file without a ``recruitment`` input becomes that section's
-    note (:func:`rmresearch.sections.require`) and the rest of the notebook still runs.
+    The counts are by the group column of one of the cohort's characteristics (:func:`recruitment_characteristic`:
+    the focus when present); ``aggregate_group`` is that characteristic's reference, aggregate or Unknown, and
+    ``attrs["characteristic"]`` its name. Inside a :func:`rmresearch.sections.unit`, a cohort file without a
+    ``recruitment`` input becomes that section's note (:func:`rmresearch.sections.require`) and the rest of the
+    notebook still runs.
     """
     from .. import sections
     from ..inputs import load_table
@@ -94,6 +126,9 @@ def load_recruitment(config) -> pd.DataFrame:
 
     sections.require(config, "recruitment")
     recruitment = load_table(config, "recruitment", keep_row_numbers=True)
-    recruitment["aggregate_group"] = aggregate_groups(recruitment["ethnicity_group"], reference=config.reference_group,
-                                                      label=config.aggregate_group)
+    ch = recruitment_characteristic(config, recruitment)
+    groups = recruitment[ch.group_column].astype(object).where(recruitment[ch.group_column].notna(), "Unknown")
+    recruitment[ch.group_column] = groups
+    recruitment["aggregate_group"] = aggregate_groups(groups, reference=ch.reference, label=ch.aggregate)
+    recruitment.attrs["characteristic"] = ch.name
     return recruitment
