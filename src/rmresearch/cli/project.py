@@ -24,7 +24,11 @@ DEMO = """\
     is written to data/demo/ground_truth/ so analyses can be checked.
 
     Files written below OUT: cohorts/demo.yml, data/demo/, surveys/demo/,
-    interviews/demo/raw/.
+    interviews/demo/raw/. Beside it, a reverse-mentoring STEMM cohort (14
+    pairs, about 4,000 students and 1,200 staff over six censuses, studied by
+    disability, sex, sexual orientation and ethnicity, with its own ground
+    truth): cohorts/stemm.yml, data/stemm/, surveys/stemm/,
+    interviews/stemm/raw/.
 
     With --pilot, a pilot-shaped cohort instead: 12 pairs (24 participants),
     4 interviews (one of a participant without interview consent), exports with
@@ -109,19 +113,34 @@ def add_commands(subparsers) -> None:
     p.add_argument("table", choices=sorted(SCHEMAS), help="table name")
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    from ..synthetic import generate_demo, generate_pilot
+def _print_summary(cohort: str, summary: dict | None, args: argparse.Namespace) -> None:
+    print(f"Synthetic {cohort} cohort written below {args.out.resolve()} (seed {args.seed}).")
+    for key, value in (summary or {}).items():
+        if isinstance(value, (int, float, str)):
+            print(f"  {key}: {value}")
 
-    pilot = getattr(args, "pilot", False)
-    make, cohort = (generate_pilot, "pilot") if pilot else (generate_demo, "demo")
-    sizes = {"n_students": args.students or (3000 if pilot else 20000), "n_staff": args.staff or (600 if pilot else 3000)}
-    summary = make(args.out, seed=args.seed, progress=not args.quiet, **sizes)
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ..synthetic import generate_demo, generate_pilot, generate_stemm
+
+    if getattr(args, "pilot", False):
+        sizes = {"n_students": args.students or 3000, "n_staff": args.staff or 600}
+        summary = generate_pilot(args.out, seed=args.seed, progress=not args.quiet, **sizes)
+        if not args.quiet:
+            _print_summary("pilot", summary, args)
+            print("Next: rmresearch validate --cohort pilot")
+        return 0
+    sizes = {"n_students": args.students or 20000, "n_staff": args.staff or 3000}
+    summaries = {"demo": generate_demo(args.out, seed=args.seed, progress=not args.quiet, **sizes)}
+    # The STEMM cohort keeps its own small default size (about 4,000 students, 1,200 staff a census) unless the
+    # sizes asked for are smaller (a quick --students 2000 --staff 300 demo stays quick).
+    stemm_sizes = {"n_students": min(4000, sizes["n_students"]), "n_staff": min(1200, sizes["n_staff"])}
+    stemm_sizes = {k: max(v, 300) for k, v in stemm_sizes.items()}
+    summaries["stemm"] = generate_stemm(args.out, seed=args.seed, progress=not args.quiet, **stemm_sizes)
     if not args.quiet:
-        print(f"Synthetic {cohort} cohort written below {args.out.resolve()} (seed {args.seed}).")
-        for key, value in (summary or {}).items():
-            if isinstance(value, (int, float, str)):
-                print(f"  {key}: {value}")
-        print(f"Next: rmresearch validate --cohort {cohort}" if pilot else "Next: rmresearch report --cohort demo")
+        for cohort, summary in summaries.items():
+            _print_summary(cohort, summary, args)
+        print("Next: rmresearch report --cohort all")
     return 0
 
 

@@ -38,11 +38,17 @@ injected models), ``texts`` (the name pools and interview text, read from
 :func:`generate_pilot` (module ``pilot``) writes a second, pilot-shaped cohort beside it
 (``cohorts/pilot.yml``, ``data/pilot/``): 12 pairs, four interviews (one of a participant without interview consent), exports with title
 and totals rows, labels instead of codes and UK dates.
+
+:func:`generate_stemm` (module ``stemm``) writes the reverse-mentoring STEMM cohort (``cohorts/stemm.yml``,
+``data/stemm/``): 14 pairs of junior reverse mentors from under-represented groups and senior reverse mentees,
+staff and students carrying disability, sex, sexual orientation and ethnicity codes, with an injected promotion
+gap for disabled staff and a disability x sex attainment gap (``effects.json``, part ``stemm``).
 """
 
 from .cohort import generate_demo
 from .pilot import generate_pilot
+from .stemm import generate_stemm
 from .surveys import REVERSE_KEYED, SCALES
 from .texts import THEMES
 
-__all__ = ["generate_demo", "generate_pilot", "THEMES", "SCALES", "REVERSE_KEYED"]
+__all__ = ["generate_demo", "generate_pilot", "generate_stemm", "THEMES", "SCALES", "REVERSE_KEYED"]

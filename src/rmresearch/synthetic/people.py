@@ -120,17 +120,19 @@ def _origin_code(rng, origin: str, *, student: bool = False) -> str:
     return "50"
 
 
-def _make_roster(seed: int, n_pairs: int = N_PAIRS, partner_roles: list | None = None) -> tuple[list[Person], list[Person], dict]:
+def _make_roster(seed: int, n_pairs: int = N_PAIRS, partner_roles: list | None = None,
+                 staff_origins: list | None = None) -> tuple[list[Person], list[Person], dict]:
     """Participants (P01..P52) and people not on the roster (X01.., the first two are evaluators).
 
-    ``n_pairs`` senior leaders and as many partners, whose roles are ``partner_roles`` (default: the plan's).
+    ``n_pairs`` senior leaders and as many partners, whose roles are ``partner_roles`` (default: the plan's);
+    ``staff_origins`` (14 name origins, with two east_asian and one arabic) replaces the staff partners' default.
     """
     rng = _rng(seed, "names")
     names = _Names(rng)
     # People who are mentioned but not on the roster; English-word names reserved first.
     evaluators = [names.person("X01", "british", "F"), names.person("X02", "african", "M")]
     outsiders = [names.person("", origin, sex, first=first, surname=surname) for first, surname, origin, sex in _WORD_NAMES]
-    plan = _RosterPlan(rng)
+    plan = _RosterPlan(rng, staff_origins)
     if partner_roles is not None:
         plan.roles = list(partner_roles)
     roster = [_senior_leader(names, rng, plan, k) for k in range(n_pairs)]
@@ -166,7 +168,7 @@ _WORD_NAMES = (("Hope", "Bishop", "british", "F"), ("Precious", None, "african",
 class _RosterPlan:
     """The roster's shuffled origins, grades and roles, and where the forced name shapes go."""
 
-    def __init__(self, rng: np.random.Generator):
+    def __init__(self, rng: np.random.Generator, staff_origins: list | None = None):
         def shuffled(values: list) -> list:
             return [values[i] for i in rng.permutation(len(values))]
 
@@ -175,7 +177,8 @@ class _RosterPlan:
         self.irish_o = self.leader_origins.index("irish")
         self.grades = shuffled(["Professor"] * 12 + ["Director"] * 9 + ["Executive"] * 5)
         self.roles = shuffled(["staff_partner"] * 14 + ["student_partner"] * 12)
-        staff_origins = ["african"] * 4 + ["caribbean"] * 2 + ["south_asian"] * 3 + ["east_asian"] * 3 + ["arabic"] * 2
+        staff_origins = list(staff_origins or ["african"] * 4 + ["caribbean"] * 2 + ["south_asian"] * 3
+                             + ["east_asian"] * 3 + ["arabic"] * 2)
         student_origins = ["african"] * 8 + ["caribbean"] * 4
         self.staff_origins = shuffled(staff_origins)
         self.student_origins = shuffled(student_origins)

@@ -1,0 +1,161 @@
+"""The reverse-mentoring STEMM demo cohort: the injected truths are recovered by the analyses the report runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from rmresearch import attainment, progression, programme
+from rmresearch.config import load_cohort
+from rmresearch.inputs import load_table
+from rmresearch.io.tables import read_actions
+from rmresearch.synthetic import generate_stemm
+from rmresearch.synthetic.stemm import DISABLED_CODES, GOOD_HONOURS, PROMOTION_RATIO, STEMM_SESSIONS
+
+
+@pytest.fixture(scope="module")
+def stemm(tmp_path_factory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("stemm")
+    summary = generate_stemm(out)
+    effects = json.loads((out / "data/stemm/ground_truth/effects.json").read_text(encoding="utf-8"))
+    return out, effects
+
+
+@pytest.fixture(scope="module")
+def cfg(stemm):
+    return load_cohort(stemm[0] / "cohorts" / "stemm.yml")
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_same_seed_same_bytes_and_another_seed_differs(stemm, tmp_path):
+    root, _ = stemm
+    again = generate_stemm(tmp_path / "a")
+    assert _files(root) == _files(tmp_path / "a")
+    assert again["counts"] == {"participants": 28, "pairs": 14, "meetings": again["counts"]["meetings"],
+                               "students": 4000, "staff": 7200, "transcripts": 4}
+    generate_stemm(tmp_path / "b", seed=7)
+    other = _files(tmp_path / "b")
+    assert other.keys() == _files(root).keys()
+    assert other["data/stemm/staff.csv"] != _files(root)["data/stemm/staff.csv"]
+
+
+def test_the_cohort_is_reverse_with_mentors_from_under_represented_groups(stemm, cfg):
+    _, effects = stemm
+    assert cfg.programme_type == "reverse"
+    assert list(cfg.characteristics) == ["disability", "sex", "sexual_orientation", "ethnicity"]
+    assert cfg.focus.name == "disability" and [c.name for c in cfg.intersections] == ["disability_by_sex"]
+    people = load_table(cfg, "participants")
+    assert people["role"].value_counts().to_dict() == {"senior_leader": 14, "staff_partner": 14}
+    assert people["staff_id"].notna().all() and not people["student_id"].notna().any()
+    mentors = people[people["role"] == "staff_partner"]
+    white = mentors["ethnicity_group"] == "White"
+    under_represented = ((mentors["disability_group"] == "Disabled") | (mentors["sexual_orientation_group"] == "LGB+")
+                         | (mentors["sex_group"] == "Female") | ~white)
+    assert under_represented.all()
+    groups = effects["stemm"]["reverse_mentor_groups"]
+    assert groups["disabled"] == int((mentors["disability_group"] == "Disabled").sum())
+    assert groups["in_none_recorded"] == 0
+    # each participant's row carries their staff record's codes (the last census)
+    staff = load_table(cfg, "staff")
+    last = staff[staff["year"] == 2024].set_index("staff_id")
+    for column in ("disability_code", "sexual_orientation_code", "ethnicity_code", "sex"):
+        assert (people.set_index("staff_id")[column] == last.loc[people["staff_id"], column]).all(), column
+
+
+def test_sessions_by_type_and_hour_long_meetings(cfg):
+    sessions = load_table(cfg, "sessions")
+    people = load_table(cfg, "participants").set_index("participant_id")["role"]
+    invited = sessions.assign(role=sessions["participant_id"].map(people)).groupby("session_type")["role"]
+    assert {k: sorted(set(v)) for k, v in invited} == {
+        "peer_support": ["staff_partner"], "preparation": ["senior_leader"],
+        "reflection": ["senior_leader", "staff_partner"], "training": ["staff_partner"]}
+    assert len(sessions) == 14 * (1 + 4) + 14 + 28 * 2  # mentors: training, 4 peer support; mentees: preparation; all: 2 and sessions["session"].nunique() == len(STEMM_SESSIONS)
+    meetings = load_table(cfg, "meetings")
+    held = meetings[meetings["attended"]]
+    assert held["minutes"].between(50, 75).all() and held["minutes"].median() == 60
+
+
+def test_unknown_and_prefer_not_to_say_are_counted(stemm, cfg):
+    root, _ = stemm
+    raw = pd.read_csv(root / "data/stemm/staff.csv", dtype=str, keep_default_na=False)
+    staff = load_table(cfg, "staff")
+    assert (staff["disability_group"] == "Unknown").sum() == raw["disability_code"].isin(["98", "99"]).sum() > 0
+    assert ((staff["sexual_orientation_group"] == "Unknown").sum()
+            == raw["sexual_orientation_code"].isin(["98", "99"]).sum() > 0)
+    assert (staff["sex_group"] == "Unknown").sum() == raw["sex"].isin(["Prefer not to say", "Not known"]).sum() > 0
+    assert len(staff) == len(raw)  # nobody dropped
+
+
+def test_promotion_gap_for_disabled_staff_is_recovered(stemm, cfg):
+    _, effects = stemm
+    truth = effects["stemm"]["staff"]
+    disability = cfg.characteristics["disability"]
+    snapshots = progression.prepare_snapshots(load_table(cfg, "staff"), grade_scale=cfg.grade_scale,
+                                              group=disability.aggregate_column, reference=disability.reference,
+                                              aggregate_label=disability.aggregate)
+    rl = progression.relative_likelihood(progression.transitions(snapshots), group=disability.aggregate_column,
+                                         numerator="promoted", denominator="at_risk", reference=disability.reference)
+    row = rl.set_index(disability.aggregate_column).loc["Disabled"]
+    # the counts are the generator's own promotions and person-years, and the ratio its realised one
+    assert (row["numerator"], row["denominator"]) == (truth["realised"]["disabled"]["promotions"],
+                                                      truth["realised"]["disabled"]["person_years"])
+    assert (row["reference_numerator"], row["reference_denominator"]) == (
+        truth["realised"]["no_known_disability"]["promotions"], truth["realised"]["no_known_disability"]["person_years"])
+    assert row["relative_likelihood"] == pytest.approx(truth["relative_likelihood_of_promotion"]["realised"], abs=1e-4)
+    assert truth["relative_likelihood_of_promotion"]["injected"] == PROMOTION_RATIO == 1.6
+    assert row["ci_low"] <= PROMOTION_RATIO <= row["ci_high"]
+    assert row["ci_low"] > 1  # the gap is found, not only not excluded
+    assert row["ci_low"] <= truth["relative_likelihood_of_promotion"]["expected_given_grade_mix"] <= row["ci_high"]
+
+
+def test_intersectional_attainment_gap_is_recovered(stemm, cfg):
+    _, effects = stemm
+    truth = effects["stemm"]["students"]
+    inter = cfg.intersections[0]
+    assert inter.group_column == "disability_by_sex" and inter.reference == "No known disability, Male"
+    female = cfg.characteristics["sex"].aggregate  # the sex aggregate of the analyses: 'Female or other'
+    gaps = attainment.awarding_gap(load_table(cfg, "students"), group=inter.group_column, reference=inter.reference,
+                                   good=cfg.good_honours).set_index(inter.group_column)
+    injected = truth["intersection_gap_pp"]
+    assert injected == {"reference": "No known disability, Male", "group": "disability_by_sex",
+                        "Disabled, Male": 15.0, "No known disability, Female": -4.0, "Disabled, Female": -1.0}
+    for cell in ("Disabled, Male", "No known disability, Female", "Disabled, Female"):
+        row = gaps.loc[cell.replace("Female", female)]
+        assert row["ci_low"] <= injected[cell] <= row["ci_high"], cell
+        realised = truth["realised"]["good_honours_by_cell"][cell]
+        assert (row["n"], row["good"]) == (realised["n"], realised["good"])
+    assert gaps.loc["Disabled, Male", "significant"]
+    # disabled women are 3 pp below women with no known disability (injected), disabled men 15 pp below men
+    assert 100 * (GOOD_HONOURS[("No known disability", "Female")] - GOOD_HONOURS[("Disabled", "Female")]) == \
+        pytest.approx(truth["disabled_female_below_no_known_disability_female_pp"]) == pytest.approx(3.0)
+
+
+def test_student_disability_flag_agrees_with_the_code(stemm, cfg):
+    students = load_table(cfg, "students")
+    disabled = students["disability_code"].isin(DISABLED_CODES)
+    assert (students.loc[disabled, "disability"] == True).all()  # noqa: E712
+    assert (students.loc[students["disability_group"] == "No known disability", "disability"] == False).all()  # noqa: E712
+    assert students.loc[students["disability_group"] == "Unknown", "disability"].isna().all()
+
+
+def test_actions_log_counts_match_the_truth(stemm, cfg):
+    _, effects = stemm
+    actions = read_actions(cfg.input_path("actions"), pairs=load_table(cfg, "pairs"),
+                           participants=load_table(cfg, "participants"))
+    table = programme.actions_by_status(actions).set_index("status")["actions"]
+    assert table.to_dict() == {"Proposed": 1, "In progress": 1, "Implemented": 2, "Not pursued": 1, "Total": 5}
+    assert sum(effects["stemm"]["actions"]["by_status"].values()) == 5
+
+
+def test_validate_passes(stemm, monkeypatch, capsys):
+    from rmresearch.cli import main
+
+    monkeypatch.chdir(stemm[0])
+    assert main(["validate", "--cohort", "stemm"]) == 0
+    assert "Cohort 'stemm' is valid" in capsys.readouterr().out
