@@ -99,3 +99,87 @@ def test_reverse_scheme_role_labels_keep_two_partner_roles_apart(register, roste
     single = roster.assign(role=roster["role"].replace("student_partner", "staff_partner"))
     t = programme.attendance_by_type(register, single, role_labels=role_labels("reverse"))
     assert list(t.loc[t["session_type"] == "Training", "role"]) == ["Reverse mentee", "Reverse mentor", "All participants"]
+
+
+# --- survey change by characteristic group -------------------------------------------------------------------------
+
+def _disability_cohort(audience: str = "public", **stricter):
+    """A cohort-like object: disability (special category) and sex, their intersection, and disclosure rules."""
+    from types import SimpleNamespace
+
+    from rmresearch.characteristics import STRICTER_DEFAULTS, intersect, read_options
+    from rmresearch.config import DisclosureRules
+
+    chars = read_options({"disability": {"column": "disability_code", "code_list": "disability"},
+                          "sex": {"column": "sex", "code_list": "sex"}}, "c.yml")
+    special = tuple({**STRICTER_DEFAULTS["special_category"], **stricter}.items())
+    rules = DisclosureRules(audience=audience, special_category=special)
+    return SimpleNamespace(characteristics=chars, intersections=(intersect(*chars.values()),), disclosure=rules)
+
+
+@pytest.fixture()
+def answered() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """9 disabled people (pre 2, 3, 4 three times each; post +1 each), 6 with no known disability (pre 3, post 3
+    or 4 alternately), 2 unknown (pre 4, post 3). Sex: the first 5 disabled people and 3 of the others male."""
+    ids = [f"D{i}" for i in range(9)] + [f"N{i}" for i in range(6)] + ["U0", "U1"]
+    group = ["Disabled"] * 9 + ["No known disability"] * 6 + ["Unknown"] * 2
+    sex = ["Male"] * 5 + ["Female or other"] * 4 + ["Male"] * 3 + ["Female or other"] * 3 + ["Male", "Female or other"]
+    people = pd.DataFrame({"participant_id": ids, "role": "staff_partner", "disability_aggregate": group,
+                           "sex_aggregate": sex})
+    people["disability_by_sex"] = [f"{g}, {s}" if g != "Unknown" else "Unknown" for g, s in zip(group, sex)]
+    pre = [2.0, 3.0, 4.0] * 3 + [3.0] * 6 + [4.0, 4.0]
+    post = [3.0, 4.0, 5.0] * 3 + [3.0, 4.0] * 3 + [3.0, 3.0]
+    scores = pd.DataFrame({"participant_id": ids * 2, "wave": ["pre"] * 17 + ["post"] * 17,
+                           "psychological_safety": pre + post})
+    return people, scores
+
+
+def test_survey_change_by_disability_group_has_the_hand_computed_means(answered):
+    from rmresearch import surveys
+
+    people, scores = answered
+    cfg = _disability_cohort()
+    t = surveys.change_by_characteristic(scores, people, cfg.characteristics["disability"]).set_index("group")
+    assert list(t.index) == ["No known disability", "Disabled", "Unknown"]  # reference first, Unknown last, kept
+    assert t.loc["Disabled", ["n", "mean_pre", "mean_post", "mean_diff"]].tolist() == [9, 3.0, 4.0, 1.0]
+    assert t.loc["No known disability", ["n", "mean_pre", "mean_post", "mean_diff"]].tolist() == [6, 3.0, 3.5, 0.5]
+    assert t.loc["Unknown", ["n", "mean_diff"]].tolist() == [2, -1.0]
+    # every disabled person gained exactly 1 point: no spread, so no t test or d_z, but Wilcoxon's r is +1
+    assert pd.isna(t.loc["Disabled", "cohen_dz"]) and t.loc["Disabled", "rank_biserial"] == 1.0
+    # no known disability: changes 0, 1, 0, 1, 0, 1: mean 0.5, sd sqrt(0.3); d_z = 0.5 / sqrt(0.3)
+    assert t.loc["No known disability", "cohen_dz"] == pytest.approx(0.5 / 0.3 ** 0.5)
+    by_sex = surveys.change_by_characteristic(scores, people, cfg.intersections[0]).set_index("group")
+    assert by_sex.loc["Disabled, Male", ["n", "mean_pre", "mean_post"]].tolist() == [5, 2.8, 3.8]
+
+
+def test_survey_change_by_a_special_category_group_is_suppressed_at_its_own_threshold(answered):
+    from rmresearch import surveys
+
+    people, scores = answered
+    # a public report whose special-category averages need more than 9 people: the 9 disabled people are hidden,
+    # though averages of 8 or more people by role would be shown
+    cfg = _disability_cohort(max_mean_suppressed_n=9)
+    tables = surveys.change_tables(scores, people, cfg, surveys.load_instrument("psychological_safety"))
+    captions = [c for _, c in tables]
+    assert captions[0].startswith("Change in scale scores (post - pre) by disability; special-category data, "
+                                  "disclosed under stricter thresholds")
+    assert [c.split(";")[0] for c in captions] == ["Change in scale scores (post - pre) by disability",
+                                                   "Change in scale scores (post - pre) by sex",
+                                                   "Change in scale scores (post - pre) by disability and sex"]
+    disability = tables[0][0].set_index("group")
+    assert disability.loc["Disabled", "mean_diff"] == ".." and disability.loc["Disabled", "n"] == 10  # n rounded
+    by_role = surveys.change_by_group(scores, groups=people.set_index("participant_id")["disability_aggregate"])
+    from rmresearch.disclosure import disclose
+    shown = disclose(by_role, counts=["n"], means={"mean_diff": "n"}, rules=cfg.disclosure).set_index("group")
+    assert float(shown.loc["Disabled", "mean_diff"]) == 1.0  # under the base rules the same group is shown
+    # internally, special-category cells and averages need 7 people (5 otherwise): the 6 with no known disability
+    # are hidden, count and mean; sex is not special category, so its group of 8 is shown exactly
+    internal = _disability_cohort(audience="internal")
+    tables = surveys.change_tables(scores, people, internal, surveys.load_instrument("psychological_safety"))
+    disability, sex = (t.set_index("group") for t, _ in tables[:2])
+    assert disability.loc["No known disability", "mean_diff"] == ".." and disability.loc["No known disability", "n"] == ".."
+    assert float(disability.loc["Disabled", "mean_diff"]) == 1.0
+    assert sex.loc["Female or other", "n"] == 8 and float(sex.loc["Female or other", "mean_diff"]) == pytest.approx(
+        (4 * 1 + 1 + 0 + 1 - 1) / 8)
+    base = disclose(by_role, counts=["n"], means={"mean_diff": "n"}, rules=internal.disclosure).set_index("group")
+    assert base.loc["No known disability", "n"] == 6 and float(base.loc["No known disability", "mean_diff"]) == 0.5

@@ -22,6 +22,9 @@ The package's modules, in the order the data flows:
 - :mod:`~rmresearch.surveys.change`: :func:`paired_change` (paired t and
   Wilcoxon signed-rank with effect sizes), :func:`change_by_group` (by role,
   with a multiplicity correction) and :func:`record_change`.
+- :mod:`~rmresearch.surveys.groups`: :func:`change_by_characteristic` (change by a characteristic's coarse groups
+  or an intersection's) and :func:`change_tables` (every characteristic the participants carry, each disclosed
+  under its own rules).
 - :mod:`~rmresearch.surveys.likert`: :func:`likert_counts` and
   :func:`plot_likert` (diverging stacked bars).
 
@@ -33,6 +36,7 @@ from __future__ import annotations
 
 from ..stats.reliability import alpha_confidence_interval, cronbach_alpha
 from .change import change_by_group, change_for_display, detectable_change_lines, paired_change, record_change
+from .groups import CHANGE_COLUMNS, change_by_characteristic, change_tables
 from .instruments import (
     KIRKPATRICK_LEVELS,
     WAVES,
@@ -48,7 +52,7 @@ from .likert import agreement_title, likert_counts, plot_likert
 from .responses import SurveyImport, load_surveys, read_responses, survey_instrument, survey_problems
 from .scoring import Scored, load_scored, reliability, require_waves, respondents, score, with_scale_titles
 
-from . import change, instruments, likert, responses, scoring  # noqa: E402 - the modules, for their __all__
+from . import change, groups, instruments, likert, responses, scoring  # noqa: E402 - the modules, for their __all__
 
 __all__ = [*instruments.__all__, *responses.__all__, *scoring.__all__, "cronbach_alpha", "alpha_confidence_interval",
-           *change.__all__, *likert.__all__]
+           *change.__all__, *groups.__all__, *likert.__all__]

@@ -128,6 +128,7 @@ def change_by_group(
     correction: str = "holm",
     family: str = "group",
     total: str | None = "All participants",
+    order: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Pre/post change in every scale, by group (e.g. role), with a multiplicity correction.
 
@@ -150,6 +151,9 @@ def change_by_group(
         ``"all"``: across every test in the table.
     total
         Label of an extra group holding everyone (None to leave it out).
+    order
+        The groups' order (e.g. reference group first, ``Unknown`` last); groups it does not name follow,
+        sorted. Default: roles in the scheme's order, then the rest sorted.
 
     Returns
     -------
@@ -181,8 +185,9 @@ def change_by_group(
     else:
         group_of = groups if isinstance(groups, pd.Series) else pd.Series(dict(groups))
     ids = wide_pre.index.intersection(wide_post.index)
-    group_order = [g for g in ROLES if g in set(group_of.loc[group_of.index.intersection(ids)])]
-    group_order += sorted({g for g in group_of.loc[group_of.index.intersection(ids)].dropna() if g not in group_order}, key=str)
+    present = set(group_of.loc[group_of.index.intersection(ids)].dropna())
+    group_order = [g for g in (ROLES if order is None else order) if g in present]
+    group_order += sorted({g for g in present if g not in group_order}, key=str)
     sets = [(g, group_of.index[group_of == g]) for g in group_order]
     if total is not None:
         sets.append((total, ids))
@@ -209,7 +214,7 @@ def change_by_group(
 
 
 def record_change(change: pd.DataFrame, instrument, *, headline: tuple[str, str] = ("senior_leader", "lived_experience"),
-                  section: str = "Change from before to after") -> list[str]:
+                  section: str = "Change from before to after", scheme=None) -> list[str]:
     """Record each scale's mean change among the roles it was written for (:func:`rmresearch.results.record`).
 
     ``change`` is :func:`change_by_group` output by role. A scale's change is
@@ -219,9 +224,13 @@ def record_change(change: pd.DataFrame, instrument, *, headline: tuple[str, str]
     headline. A mean change is an average over people, so it is controlled as
     the table controls it (``kind="mean"``).
 
+    ``scheme`` (the cohort's config, or its ``programme_type``) names the roles in the scheme's words: in a
+    reverse scheme the senior leaders are the reverse mentees (:func:`rmresearch.characteristics.role_label`).
+
     Returns the keys recorded, in order.
     """
     from .. import results
+    from ..characteristics import role_label
 
     for column in ("group", "scale", "n", "mean_diff", "ci_low", "ci_high"):
         if column not in change.columns:
@@ -235,10 +244,10 @@ def record_change(change: pd.DataFrame, instrument, *, headline: tuple[str, str]
             row = computed.loc[(role, scale.name)]
             main = (role, scale.name) == tuple(headline)
             key = "survey_change" if main else f"survey_change_{scale.name}_{role}"
-            people = role.replace("_", " ")
+            people = role_label(scheme, role, plural=True)
             results.record(key, row["mean_diff"], kind="mean", n=row["n"], ci=(row["ci_low"], row["ci_high"]), unit="points",
-                           decimals=2, headline=main, n_of=f"{people}s who answered both surveys", section=section,
-                           label=f"Mean change in {people}s' scores on “{scale.title}”, pre to post")
+                           decimals=2, headline=main, n_of=f"{people} who answered both surveys", section=section,
+                           label=f"Mean change in {people}' scores on “{scale.title}”, pre to post")
             keys.append(key)
     return keys
 

@@ -1,0 +1,107 @@
+"""Change from before to after the programme by the participants' characteristics (issue 14).
+
+:func:`change_by_characteristic` is :func:`~rmresearch.surveys.change_by_group` by one characteristic's coarse
+groups (its ``aggregate_column``: the reference group, every other known group together, ``Unknown``), or by an
+intersection's groups; :func:`change_tables` does it for every characteristic and intersection the participants
+table carries, each disclosed under that characteristic's own rules (``cfg.disclosure.for_characteristic``: stricter
+for special-category data and for intersections). Survey answers are people's outcomes: a group's figures are
+suppressed when too few of its members answered both surveys, and n is rounded.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import pandas as pd
+
+from ..codes import UNKNOWN_GROUP
+from ..errors import AnalysisError
+from .change import change_by_group, change_for_display
+
+__all__ = ["change_by_characteristic", "change_tables", "CHANGE_COLUMNS"]
+
+#: The columns of a change table as the report shows them.
+CHANGE_COLUMNS = ["group", "scale", "n", "mean_pre", "mean_post", "mean_diff", "ci_low", "ci_high", "cohen_dz", "r",
+                  "rank_biserial", "p_t_adj", "p_w_adj", "minimum_detectable_d", "minimum_detectable_change"]
+
+
+def _order(characteristic) -> list[str]:
+    """Reference group first, then the aggregate (or, for an intersection, its groups in order), Unknown last."""
+    if characteristic.is_intersection:
+        return list(characteristic.group_names())
+    return [g for g in dict.fromkeys([characteristic.reference, characteristic.aggregate, UNKNOWN_GROUP]) if g]
+
+
+def change_by_characteristic(scores: pd.DataFrame, participants: pd.DataFrame, characteristic, *,
+                             scales: Sequence[str] | None = None, correction: str = "holm") -> pd.DataFrame:
+    """Pre/post change in every scale by ``characteristic``'s coarse groups, labelled as the cohort names them.
+
+    ``participants`` is the loaded participants table, which carries ``characteristic.aggregate_column``
+    (reference, aggregate or ``Unknown``; an intersection's own column). Returns :func:`change_by_group`'s
+    columns with ``group`` the display label of each group (``characteristic.label``, capitalised: 'Global
+    majority' for 'BAME'), reference group first and ``Unknown`` last; no all-participants row (the table by role has it).
+    P-values are Holm-adjusted across the scales within each group. Participants not known to be in any group
+    are counted under ``Unknown``, never dropped.
+
+    Examples
+    --------
+    >>> from rmresearch.characteristics import read_options
+    >>> ch = read_options({"disability": {"column": "disability_code", "code_list": "disability"}}, "c.yml")["disability"]
+    >>> people = pd.DataFrame({"participant_id": ["A", "B", "C", "D"],
+    ...                        "disability_aggregate": ["Disabled", "Disabled", "No known disability", "Unknown"]})
+    >>> scores = pd.DataFrame({"participant_id": list("ABCD") * 2, "wave": ["pre"] * 4 + ["post"] * 4,
+    ...                        "confidence": [2.0, 3.0, 4.0, 3.0, 3.0, 5.0, 4.5, 3.0]})
+    >>> change_by_characteristic(scores, people, ch)[["group", "n", "mean_pre", "mean_post", "mean_diff"]]
+                     group  n  mean_pre  mean_post  mean_diff
+    0  No known disability  1       4.0        4.5        0.5
+    1             Disabled  2       2.5        4.0        1.5
+    2              Unknown  1       3.0        3.0        0.0
+    """
+    column = characteristic.aggregate_column
+    if "participant_id" not in participants.columns or column not in participants.columns:
+        tables = ", ".join(getattr(characteristic, "tables", ()) or ())
+        raise AnalysisError(f"the participants table has no {column} column, so change by {characteristic.title.lower()} "
+                            f"cannot be shown; the cohort file's {characteristic.name} characteristic must list "
+                            f"participants among its tables (tables: {tables or 'none'}) and its column "
+                            f"{getattr(characteristic, 'column', column)!r} must be in the participants table.")
+    groups = participants.set_index("participant_id")[column].fillna(UNKNOWN_GROUP)
+    table = change_by_group(scores, groups=groups, scales=scales, correction=correction, total=None,
+                            order=_order(characteristic))
+    from ..display import capitalise
+
+    return table.assign(group=table["group"].map(lambda g: capitalise(characteristic.label(g))))
+
+
+def change_tables(scores: pd.DataFrame, participants: pd.DataFrame, config, instrument, *,
+                  correction: str = "holm") -> list[tuple[pd.DataFrame, str]]:
+    """The disclosed change tables by each characteristic, then each intersection, the participants carry.
+
+    Each is :func:`change_by_characteristic` shown through :func:`rmresearch.disclosure.disclose` with
+    ``config.disclosure.for_characteristic(ch)``: a special-category characteristic or an intersection is
+    suppressed at its own, stricter thresholds. Returns ``[(shown, caption)]`` in the cohort file's order; a
+    characteristic whose groups nobody answered both surveys in is left out. Raises AnalysisError when the
+    participants carry no characteristic.
+    """
+    from ..disclosure import disclose
+    from ..groups import carried
+
+    studied = [*carried(config.characteristics, "participants"), *carried(config.intersections, "participants")]
+    studied = [ch for ch in studied if ch.aggregate_column in participants.columns]
+    if not studied:
+        raise AnalysisError("the participants table carries none of the cohort's characteristics "
+                            "(options.characteristics, tables: participants), so change cannot be shown by group")
+    shown = []
+    for ch in studied:
+        change = change_by_characteristic(scores, participants, ch, correction=correction)
+        if change.empty:
+            continue
+        stats = [c for c in CHANGE_COLUMNS if c not in ("group", "scale", "n")]
+        rules = config.disclosure.for_characteristic(ch)
+        table = disclose(change_for_display(change[CHANGE_COLUMNS], instrument), counts=["n"],
+                         means={c: "n" for c in stats}, rules=rules, name=f"survey change by {ch.name}")
+        what = ("an intersection of two characteristics" if ch.is_intersection else
+                "special-category data" if ch.special_category else "")
+        stricter = f"; {what}, disclosed under stricter thresholds" if what and rules != config.disclosure else ""
+        shown.append((table, f"Change in scale scores (post - pre) by {ch.title.lower()}{stricter}; "
+                             "Holm-adjusted p-values"))
+    return shown
