@@ -159,3 +159,17 @@ def test_validate_passes(stemm, monkeypatch, capsys):
     monkeypatch.chdir(stemm[0])
     assert main(["validate", "--cohort", "stemm"]) == 0
     assert "Cohort 'stemm' is valid" in capsys.readouterr().out
+
+
+def test_demo_command_writes_every_scheme_shape_and_rewrites_its_own(tmp_path):
+    from rmresearch.cli import main
+
+    args = ["demo", "--out", str(tmp_path), "--quiet", "--students", "300", "--staff", "300"]
+    assert main(args) == 0
+    assert sorted(p.name for p in (tmp_path / "cohorts").iterdir()) == ["community.yml", "demo.yml", "stemm.yml"]
+    effects = json.loads((tmp_path / "data/stemm/ground_truth/effects.json").read_text(encoding="utf-8"))
+    assert effects["generator"] | {"seed": 0} == {"module": "rmresearch.synthetic", "function": "generate_stemm",
+                                                  "seed": 0, "n_students": 300, "n_staff": 300}
+    before = _files(tmp_path)
+    assert main(args) == 0 and _files(tmp_path) == before  # a previous demo is rewritten, byte for byte
+    assert not (tmp_path / "cohorts" / "pilot.yml").exists()  # --pilot is the pilot alone, as before

@@ -24,11 +24,13 @@ DEMO = """\
     is written to data/demo/ground_truth/ so analyses can be checked.
 
     Files written below OUT: cohorts/demo.yml, data/demo/, surveys/demo/,
-    interviews/demo/raw/. Beside it, a reverse-mentoring STEMM cohort (14
-    pairs, about 4,000 students and 1,200 staff over six censuses, studied by
-    disability, sex, sexual orientation and ethnicity, with its own ground
-    truth): cohorts/stemm.yml, data/stemm/, surveys/stemm/,
-    interviews/stemm/raw/.
+    interviews/demo/raw/. Beside it, one cohort per other scheme shape, each
+    with its own ground truth: a reverse-mentoring STEMM cohort (14 pairs,
+    about 4,000 students and 1,200 staff over six censuses, studied by
+    disability, sex, sexual orientation and ethnicity: cohorts/stemm.yml,
+    data/stemm/, surveys/stemm/, interviews/stemm/raw/) and a community-leaders
+    cohort (senior leaders and external partners, an outcomes log, no student
+    or staff records: cohorts/community.yml, data/community/, ...).
 
     With --pilot, a pilot-shaped cohort instead: 12 pairs (24 participants),
     4 interviews (one of a participant without interview consent), exports with
@@ -137,6 +139,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     stemm_sizes = {"n_students": min(4000, sizes["n_students"]), "n_staff": min(1200, sizes["n_staff"])}
     stemm_sizes = {k: max(v, 300) for k, v in stemm_sizes.items()}
     summaries["stemm"] = generate_stemm(args.out, seed=args.seed, progress=not args.quiet, **stemm_sizes)
+    from ..synthetic.community import generate_community
+
+    summaries["community"] = generate_community(args.out, seed=args.seed, quiet=args.quiet)
     if not args.quiet:
         for cohort, summary in summaries.items():
             _print_summary(cohort, summary, args)
