@@ -72,12 +72,14 @@ RESULTS_SUFFIX = ".results.json"
 KINDS = ("count", "rate", "mean", "estimate", "text")
 SCHEMA_VERSION = 1
 
-#: Result keys the cross-cohort trends page looks for, in any notebook: key -> what it measures.
+#: Result keys the cross-cohort trends page looks for, in any notebook: key -> what it measures. The groups compared
+#: follow each cohort (its focus characteristic): the trends page shows each cohort's own label beside the value.
 TREND_MEASURES = {
-    "awarding_gap": "Awarding gap in good honours, White minus BAME students (percentage points)",
+    "awarding_gap": "Awarding gap in good honours, reference group minus the group compared (percentage points)",
     "pairs_completed_rate": "Share of pairs that held every planned meeting",
     "survey_change": "Mean change in the survey's main scale, pre to post (scale points)",
-    "promotion_relative_likelihood": "Relative likelihood of promotion, White to BAME staff (1 = parity)",
+    "promotion_relative_likelihood": ("Relative likelihood of promotion, reference group to the group compared "
+                                      "(1 = parity)"),
 }
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -28,7 +28,7 @@ LOG_SCALE_MEASURES = frozenset({"promotion_relative_likelihood"})
 
 __all__ = ["results_sources", "collect_results", "trend_table", "trend_figure", "TREND_MEASURES", "PooledTrends",
            "pooled_table", "pooling_requested", "pooling_methods", "has_pooled", "disclose_by_basis", "N_CAPTIONS",
-           "figure_alt", "POOLED_LABEL", "LOG_SCALE_MEASURES"]
+           "figure_alt", "POOLED_LABEL", "LOG_SCALE_MEASURES", "comparisons", "coverage"]
 
 SOURCES_ENV = "RMRESEARCH_TRENDS_SOURCES"
 COLUMNS = ["cohort", "title", "start_date", "notebook", "key", "label", "kind", "value", "ci_low", "ci_high", "n",
@@ -70,6 +70,68 @@ def collect_results(sources: list[str | Path]) -> pd.DataFrame:
     return frame.sort_values(["start_date", "cohort"], kind="stable").reset_index(drop=True)
 
 
+#: Plain words for the inputs a skipped notebook lacked (run.json's reasons name them as ``inputs.<name>``).
+_INPUT_WORDS = {"students": "student records", "staff": "staff records", "interviews": "interview transcripts",
+                "recruitment": "recruitment records", "surveys": "surveys", "pairs": "pairs", "meetings": "meetings"}
+
+
+def _run_record(folder: Path) -> dict:
+    """A report folder's ``run.json`` (empty when there is none or it cannot be read)."""
+    try:
+        record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _skip_reason(reason: str) -> str:
+    """run.json's ``'03_attainment skipped: the cohort file configures no inputs.students'`` in plain words."""
+    import re
+
+    lacking = re.findall(r"inputs\.(\w+)", reason)
+    if not lacking:
+        return reason.split(": ", 1)[-1]
+    words = " or ".join(_INPUT_WORDS.get(name, name) for name in lacking)
+    return f"the cohort has no {words} (its cohort file configures no {', '.join('inputs.' + n for n in lacking)})"
+
+
+def coverage(sources: list[str | Path], results: pd.DataFrame, *, measures: dict[str, str] | None = None) -> list[str]:
+    """Sentences on what the trends page cannot show, and why.
+
+    A cohort whose report has not been built has no results; a cohort without the inputs a measure needs (a
+    community scheme without students has no awarding gap) has no value for it: its report skipped the notebook
+    (``run.json``'s ``skipped``), or the analysis ran but could not produce the measure on its data (its
+    report's methods appendix says why).
+
+    Examples
+    --------
+    >>> found = pd.DataFrame({"cohort": ["demo", "community"], "key": ["awarding_gap", "pairs_completed_rate"],
+    ...                       "notebook": ["03_attainment", "00_overview"]})
+    >>> coverage([], found, measures={"awarding_gap": "Awarding gap"})
+    ['Awarding gap: community has no value: the analysis could not produce it from its data (its report says why).']
+    """
+    measures = TREND_MEASURES if measures is None else measures
+    lines, runs = [], {}
+    for folder in map(Path, sources):
+        run = _run_record(folder)
+        name = run.get("cohort") or folder.name
+        if not (folder.is_dir() and any(folder.glob(f"*{RESULTS_SUFFIX}"))):
+            lines.append(f"{name} has no results yet (its report has not been built), so it is not compared.")
+        runs[name] = run
+    cohorts = list(dict.fromkeys(results["cohort"]))
+    for key, title in measures.items():
+        rows = results.loc[results["key"] == key]
+        if not len(rows):
+            continue
+        notebook = rows["notebook"].mode().iloc[0]
+        for cohort in (c for c in cohorts if c not in set(rows["cohort"])):
+            skipped = {s.get("name"): s.get("reason", "") for s in runs.get(cohort, {}).get("skipped", [])}
+            why = (_skip_reason(skipped[notebook]) if notebook in skipped
+                   else "the analysis could not produce it from its data (its report says why)")
+            lines.append(f"{title}: {cohort} has no value: {why}.")
+    return lines
+
+
 def _basis(rec: dict) -> str:
     """What a recorded result's n counts: ``activity`` (programme activity, shown exactly) or ``people`` (anything
     else, rounded and suppressed under the cohort's rules)."""
@@ -79,7 +141,9 @@ def _basis(rec: dict) -> str:
 def trend_table(results: pd.DataFrame, *, measures: dict[str, str] | None = None) -> pd.DataFrame:
     """The trend measures by cohort, ready for :func:`rmresearch.disclosure.disclose` with ``counts=["n"]``.
 
-    Columns: ``measure``, ``cohort``, ``start_date``, ``result`` (the recorded
+    Columns: ``measure``, ``cohort``, ``start_date``, ``recorded as`` (the cohort's own label: cohorts
+    studying different characteristics compare different groups, e.g. an awarding gap by ethnicity in one and
+    by disability in another, and the label names them), ``result`` (the recorded
     display value, suppressed cells keep their marker), ``interval`` (95% CI, to the
     decimals recorded), ``n`` (already rounded when recorded, except programme activity,
     which is exact) and ``basis`` (``people`` or ``activity``, as recorded: see
@@ -98,9 +162,10 @@ def trend_table(results: pd.DataFrame, *, measures: dict[str, str] | None = None
                 spec = {"kind": rec["kind"], "decimals": places, "unit": None, "scale": rec["scale"] or 1.0}
                 interval = f"{format_value(spec, rec['ci_low'])} to {format_value(spec, rec['ci_high'])}"
             rows.append({"measure": title, "cohort": rec["cohort"], "start_date": rec["start_date"],
-                         "result": rec["display"], "interval": interval,
+                         "recorded as": rec["label"], "result": rec["display"], "interval": interval,
                          "n": rec["n"] if pd.notna(rec["n"]) else pd.NA, "basis": _basis(rec)})
-    table = pd.DataFrame(rows, columns=["measure", "cohort", "start_date", "result", "interval", "n", "basis"])
+    table = pd.DataFrame(rows, columns=["measure", "cohort", "start_date", "recorded as", "result", "interval", "n",
+                                        "basis"])
     table["n"] = table["n"].astype("Int64")
     return table
 
@@ -127,17 +192,38 @@ def disclose_by_basis(table: pd.DataFrame, *, rules, name: str) -> list[tuple[st
             for b in order if (table["basis"] == b).any()]
 
 
+def comparisons(results: pd.DataFrame, key: str) -> list[str]:
+    """The different labels cohorts recorded ``key`` under, in start-date order: one per comparison.
+
+    Cohorts that study different characteristics record the same measure for different groups (an awarding gap
+    by ethnicity, another by disability); each label is one comparison, drawn and pooled on its own.
+
+    Examples
+    --------
+    >>> found = pd.DataFrame({"key": ["gap", "gap", "gap"], "label": ["A minus B", "C minus D", "A minus B"]})
+    >>> comparisons(found, "gap")
+    ['A minus B', 'C minus D']
+    """
+    return list(dict.fromkeys(results.loc[results["key"] == key, "label"].astype(str)))
+
+
+def _measure_rows(results: pd.DataFrame, key: str, label: str | None) -> pd.DataFrame:
+    rows = results.loc[results["key"] == key]
+    return rows if label is None else rows.loc[rows["label"].astype(str) == label]
+
+
 def trend_figure(results: pd.DataFrame, key: str, *, title: str | None = None, ylabel: str | None = None, ax=None,
-                 pooled: pd.DataFrame | None = None):
+                 pooled: pd.DataFrame | None = None, label: str | None = None):
     """Points (with 95% intervals) of one measure by cohort in start-date order; suppressed values are not drawn.
 
-    With ``pooled`` (:attr:`PooledTrends.values`), each cohort's partially pooled estimate is drawn beside its own
-    value as a hollow point, and a legend tells them apart. Draws on ``ax`` when given, else on a new figure;
-    returns the figure.
+    With ``label`` (one of :func:`comparisons`), only the cohorts that recorded the measure under that label
+    (the same comparison of groups) are drawn. With ``pooled`` (:attr:`PooledTrends.values`), each cohort's
+    partially pooled estimate is drawn beside its own value as a hollow point, and a legend tells them apart.
+    Draws on ``ax`` when given, else on a new figure; returns the figure.
     """
     from . import plots
 
-    rows = results.loc[results["key"] == key]
+    rows = _measure_rows(results, key, label)
     fig, ax = plots.new_figure(height=3.6) if ax is None else (ax.figure, ax)
     shown = rows.loc[~rows["suppressed"].astype(bool) & rows["value"].notna()]
     x = list(dict.fromkeys(rows["cohort"]))
@@ -163,8 +249,9 @@ def trend_figure(results: pd.DataFrame, key: str, *, title: str | None = None, y
     return fig
 
 
-def figure_alt(results: pd.DataFrame, key: str, pooled: pd.DataFrame | None = None) -> str:
-    """The alt text of :func:`trend_figure`'s figure of ``key``, true of what it draws.
+def figure_alt(results: pd.DataFrame, key: str, pooled: pd.DataFrame | None = None, *, label: str | None = None) -> str:
+    """The alt text of :func:`trend_figure`'s figure of ``key`` (of the cohorts recording it as ``label``, when
+    given, named first), true of what it draws.
 
     Examples
     --------
@@ -173,17 +260,17 @@ def figure_alt(results: pd.DataFrame, key: str, pooled: pd.DataFrame | None = No
     >>> figure_alt(found, "k")
     'k, one point per cohort for 2 cohorts (1 drawn, 1 suppressed), with its 95% interval.'
     """
-    rows = results.loc[results["key"] == key]
+    rows = _measure_rows(results, key, label)
     drawn = rows.loc[~rows["suppressed"].astype(bool) & rows["value"].notna()]
     hidden = len(rows) - len(drawn)
     with_ci = int((drawn["ci_low"].notna() & drawn["ci_high"].notna()).sum())
     plural = "s" if len(rows) != 1 else ""
-    text = (f"{TREND_MEASURES.get(key, key)}, one point per cohort for {len(rows)} cohort{plural}"
+    text = (f"{label or TREND_MEASURES.get(key, key)}, one point per cohort for {len(rows)} cohort{plural}"
             + (f" ({len(drawn)} drawn, {hidden} suppressed)" if hidden else ""))
     if with_ci:
         text += (", with its 95% interval" if with_ci == len(drawn) == 1 else ", with 95% intervals"
                  + ("" if with_ci == len(drawn) else f" for {with_ci} of them"))
-    if has_pooled(pooled, key):
+    if has_pooled(pooled, key) and pooled.loc[pooled["key"] == key, "cohort"].isin(rows["cohort"]).any():
         text += f"; hollow points beside them: {POOLED_LABEL}, with 95% intervals"
     return text + "."
 
@@ -287,13 +374,16 @@ def pooled_table(results: pd.DataFrame, *, measures: dict[str, str] | None = Non
     values without an n (rates) or an interval (the others), are left out and named in ``left_out``; a measure
     with fewer than two cohorts left is not pooled.
 
-    The table's columns: ``measure``, ``cohort``, ``result`` (as recorded), ``pooled``, ``pooled_interval`` and
-    ``n`` (as recorded: rounded for people, exact for programme activity) and ``basis``. A rate's count of events
-    is its recorded rate times its recorded n, to the nearest whole number.
-    Raises :class:`~rmresearch.errors.AnalysisError` when fewer than two
+    A measure the cohorts recorded under different labels (:func:`comparisons`: cohorts studying different
+    characteristics compare different groups) is pooled per label, only across the cohorts comparing the same
+    groups; ``left_out`` says which cohorts compare which.
+
+    The table's columns: ``measure``, ``cohort``, ``recorded as`` (the cohort's label), ``result`` (as
+    recorded), ``pooled``, ``pooled_interval`` and ``n`` (as recorded: rounded for people, exact for programme
+    activity) and ``basis``. A rate's count of events is its recorded rate times its recorded n, to the nearest
+    whole number. Raises :class:`~rmresearch.errors.AnalysisError` when fewer than two
     cohorts have results, or no measure could be pooled.
     """
-    from .results import format_value
     from .stats.intervals import check_alpha
 
     alpha = check_alpha(alpha)
@@ -304,43 +394,57 @@ def pooled_table(results: pd.DataFrame, *, measures: dict[str, str] | None = Non
                             f"{'is one' if cohorts else 'are none'}{f' ({cohorts[0]})' if cohorts else ''}.")
     rows_out, methods, left_out, values, spread = [], {}, [], [], []
     for key, title in measures.items():
-        rows = results.loc[results["key"] == key]
-        if not len(rows):
-            continue
-        kind = str(rows["kind"].iloc[0])
-        usable = _usable(rows, kind)
-        for rec in rows.loc[~usable].to_dict("records"):
-            why = "its value is suppressed" if rec["suppressed"] else "no interval or n was recorded"
-            left_out.append(f"{title}: {rec['cohort']} is left out ({why}).")
-        rows = rows.loc[usable]
-        if len(rows) < 2:
-            left_out.append(f"{title}: not pooled, fewer than two cohorts have a value to pool.")
-            continue
-        try:
-            pooled = _pool_measure(key, rows, kind, alpha)
-        except AnalysisError as exc:
-            left_out.append(f"{title}: not pooled ({exc})")
-            continue
-        what = "rates" if kind == "rate" else "ratios" if key in LOG_SCALE_MEASURES else "other measures"
-        methods[what] = pooled.method
-        spread.append(_spread_sentence(title, key, kind, pooled, rows))
-        for rec, p in zip(rows.to_dict("records"), pooled.table.itertuples(index=False)):
-            spec = {"kind": kind, "decimals": int(rec["decimals"]) if pd.notna(rec.get("decimals")) else 1,
-                    "unit": rec["unit"], "scale": rec["scale"] or 1.0}
-            low, high = format_value(spec | {"unit": None}, p.ci_low), format_value(spec | {"unit": None}, p.ci_high)
-            values.append({"key": key, "cohort": rec["cohort"], "pooled": p.pooled, "ci_low": p.ci_low,
-                           "ci_high": p.ci_high})
-            rows_out.append({"measure": title, "cohort": rec["cohort"], "result": rec["display"],
-                             "pooled": format_value(spec, p.pooled), "pooled_interval": f"{low} to {high}",
-                             "n": rec["n"] if pd.notna(rec["n"]) else pd.NA, "basis": _basis(rec)})
+        labels = comparisons(results, key)
+        if len(labels) > 1:
+            left_out.append(f"{title}: the cohorts compare different groups, so each comparison is pooled only "
+                            "across the cohorts that recorded it: " + "; ".join(
+                                f"{', '.join(_measure_rows(results, key, lab)['cohort'])}: {lab}" for lab in labels)
+                            + ".")
+        for label in labels:
+            named = title if len(labels) == 1 else f"{title} ({label})"
+            rows = _measure_rows(results, key, label)
+            kind = str(rows["kind"].iloc[0])
+            usable = _usable(rows, kind)
+            for rec in rows.loc[~usable].to_dict("records"):
+                why = "its value is suppressed" if rec["suppressed"] else "no interval or n was recorded"
+                left_out.append(f"{named}: {rec['cohort']} is left out ({why}).")
+            rows = rows.loc[usable]
+            if len(rows) < 2:
+                left_out.append(f"{named}: not pooled, fewer than two cohorts have a value to pool.")
+                continue
+            try:
+                pooled = _pool_measure(key, rows, kind, alpha)
+            except AnalysisError as exc:
+                left_out.append(f"{named}: not pooled ({exc})")
+                continue
+            what = "rates" if kind == "rate" else "ratios" if key in LOG_SCALE_MEASURES else "other measures"
+            methods[what] = pooled.method
+            spread.append(_spread_sentence(named, key, kind, pooled, rows))
+            for rec, p in zip(rows.to_dict("records"), pooled.table.itertuples(index=False)):
+                values.append({"key": key, "cohort": rec["cohort"], "pooled": p.pooled, "ci_low": p.ci_low,
+                               "ci_high": p.ci_high})
+                rows_out.append({"measure": title, "cohort": rec["cohort"], "recorded as": rec["label"],
+                                 **_pooled_cells(rec, kind, p)})
     if not rows_out:
         raise AnalysisError("no trend measure has values from two or more cohorts to pool"
                             + (f" ({' '.join(left_out)})" if left_out else "."))
-    table = pd.DataFrame(rows_out, columns=["measure", "cohort", "result", "pooled", "pooled_interval", "n", "basis"])
+    table = pd.DataFrame(rows_out, columns=["measure", "cohort", "recorded as", "result", "pooled", "pooled_interval",
+                                            "n", "basis"])
     table["n"] = table["n"].astype("Int64")
     order = [m for m in ("rates", "other measures", "ratios") if m in methods]
     return PooledTrends(table, [f"{m}: {methods[m]}" for m in order], left_out, spread,
                         pd.DataFrame(values, columns=["key", "cohort", "pooled", "ci_low", "ci_high"]))
+
+
+def _pooled_cells(rec: dict, kind: str, p) -> dict:
+    """A pooled table row's result, pooled value and interval (as each cohort recorded them), n and basis."""
+    from .results import format_value
+
+    spec = {"kind": kind, "decimals": int(rec["decimals"]) if pd.notna(rec.get("decimals")) else 1,
+            "unit": rec["unit"], "scale": rec["scale"] or 1.0}
+    low, high = format_value(spec | {"unit": None}, p.ci_low), format_value(spec | {"unit": None}, p.ci_high)
+    return {"result": rec["display"], "pooled": format_value(spec, p.pooled), "pooled_interval": f"{low} to {high}",
+            "n": rec["n"] if pd.notna(rec["n"]) else pd.NA, "basis": _basis(rec)}
 
 
 def _spread_sentence(title: str, key: str, kind: str, pooled, rows: pd.DataFrame) -> str:

@@ -1,0 +1,121 @@
+"""The trends page across cohorts that study different characteristics (issue 14): each cohort's own label, a
+measure drawn and pooled only across cohorts comparing the same groups, and a sentence for every cohort lacking a
+measure (a cohort without students has no awarding gap)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from rmresearch import trends
+from rmresearch.stats.pooling import pooled_estimates, se_from_interval
+
+ETHNICITY = "Awarding gap in good honours, White minus global majority students"
+DISABILITY = "Awarding gap in good honours, No known disability minus Disabled students"
+
+
+def _gap(cohort, start, label, value, low, high, n):
+    return {"cohort": cohort, "title": cohort, "start_date": start, "notebook": "03_attainment",
+            "key": "awarding_gap", "label": label, "kind": "estimate", "value": value, "ci_low": low, "ci_high": high,
+            "n": n, "suppressed": False, "display": f"{100 * value:.1f} pp", "unit": "pp", "scale": 100.0,
+            "decimals": 1, "basis": "people"}
+
+
+def _pairs(cohort, start, rate, n):
+    return {"cohort": cohort, "title": cohort, "start_date": start, "notebook": "00_overview",
+            "key": "pairs_completed_rate", "label": "Pairs that held every planned meeting", "kind": "rate",
+            "value": rate, "ci_low": None, "ci_high": None, "n": n, "suppressed": False,
+            "display": f"{100 * rate:.1f}%", "unit": None, "scale": 1.0, "decimals": 1, "basis": "activity"}
+
+
+def _found():
+    """demo and pilot compare students by ethnicity, stemm by disability; community has no students."""
+    return pd.DataFrame([
+        _gap("demo", "2022-09-01", ETHNICITY, 0.12, 0.06, 0.18, 400),
+        _gap("stemm", "2023-09-01", DISABILITY, 0.08, 0.01, 0.15, 300),
+        _gap("pilot", "2024-09-01", ETHNICITY, 0.20, 0.02, 0.38, 60),
+        _pairs("demo", "2022-09-01", 0.5, 26), _pairs("stemm", "2023-09-01", 0.5, 14),
+        _pairs("pilot", "2024-09-01", 0.75, 12), _pairs("community", "2025-01-01", 0.8, 10),
+    ], columns=trends.COLUMNS)
+
+
+def test_the_comparisons_of_a_measure_are_its_labels_in_start_date_order():
+    found = _found()
+    assert trends.comparisons(found, "awarding_gap") == [ETHNICITY, DISABILITY]
+    assert trends.comparisons(found, "pairs_completed_rate") == ["Pairs that held every planned meeting"]
+    assert trends.comparisons(found, "survey_change") == []
+
+
+def test_the_trend_table_shows_each_cohorts_own_label():
+    table = trends.trend_table(_found()).set_index(["measure", "cohort"])
+    gap = trends.TREND_MEASURES["awarding_gap"]
+    assert table.loc[(gap, "stemm"), "recorded as"] == DISABILITY
+    assert table.loc[(gap, "pilot"), "recorded as"] == ETHNICITY
+    assert "White" not in gap and "BAME" not in gap  # the measure's own title names no group
+
+
+def test_a_gap_is_pooled_only_across_cohorts_comparing_the_same_groups():
+    out = trends.pooled_table(_found())
+    gaps = out.table.loc[out.table["measure"] == trends.TREND_MEASURES["awarding_gap"]].set_index("cohort")
+    assert sorted(gaps.index) == ["demo", "pilot"]  # stemm compares other groups: alone, it is not pooled
+    eb = pooled_estimates(["demo", "pilot"], [0.12, 0.20], se_from_interval([0.06, 0.02], [0.18, 0.38])).table
+    assert gaps.loc["pilot", "pooled"] == f"{100 * eb.loc[1, 'pooled']:.1f} pp"
+    assert gaps.loc["demo", "recorded as"] == ETHNICITY
+    assert any("the cohorts compare different groups" in s and f"demo, pilot: {ETHNICITY}" in s
+               and f"stemm: {DISABILITY}" in s for s in out.left_out)
+    assert f"{trends.TREND_MEASURES['awarding_gap']} ({DISABILITY}): not pooled, fewer than two cohorts" in " ".join(
+        out.left_out)
+    # the rate every cohort recorded alike is pooled over all four
+    rates = out.table.loc[out.table["measure"] == trends.TREND_MEASURES["pairs_completed_rate"]]
+    assert rates["cohort"].tolist() == ["demo", "stemm", "pilot", "community"]
+    assert set(out.values.query("key == 'awarding_gap'")["cohort"]) == {"demo", "pilot"}
+
+
+def test_a_figure_of_one_comparison_draws_only_its_cohorts():
+    found = _found()
+    fig = trends.trend_figure(found, "awarding_gap", label=DISABILITY)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["stemm"]
+    assert ax.get_ylabel().replace("\n", " ") == DISABILITY
+    both = trends.trend_figure(found, "awarding_gap", label=ETHNICITY)
+    assert [t.get_text() for t in both.axes[0].get_xticklabels()] == ["demo", "pilot"]
+    assert trends.figure_alt(found, "awarding_gap", label=DISABILITY) == (
+        f"{DISABILITY}, one point per cohort for 1 cohort, with its 95% interval.")
+    pooled = trends.pooled_table(found).values
+    assert "hollow points" not in trends.figure_alt(found, "awarding_gap", pooled, label=DISABILITY)
+    assert "hollow points" in trends.figure_alt(found, "awarding_gap", pooled, label=ETHNICITY)
+
+
+def test_coverage_says_which_cohort_lacks_a_measure_and_why(tmp_path):
+    folders = {}
+    for cohort in ("demo", "stemm", "pilot", "community", "later"):
+        folders[cohort] = tmp_path / cohort
+        folders[cohort].mkdir()
+        if cohort != "later":
+            (folders[cohort] / "00_overview.results.json").write_text("{}")
+    (folders["community"] / "run.json").write_text(json.dumps({"cohort": "community", "skipped": [
+        {"name": "03_attainment", "reason": "03_attainment skipped: the cohort file configures no inputs.students"},
+        {"name": "04_progression", "reason": "04_progression skipped: the cohort file configures no inputs.staff"}]}))
+    found = _found()
+    found = found.loc[~((found["cohort"] == "pilot") & (found["key"] == "awarding_gap"))]  # ran, but no gap
+    lines = trends.coverage(list(folders.values()), found)
+    gap = trends.TREND_MEASURES["awarding_gap"]
+    assert lines == [
+        "later has no results yet (its report has not been built), so it is not compared.",
+        f"{gap}: pilot has no value: the analysis could not produce it from its data (its report says why).",
+        f"{gap}: community has no value: the cohort has no student records (its cohort file configures no "
+        "inputs.students).",
+    ]
+
+
+@pytest.mark.parametrize("reason, words", [
+    ("04_progression skipped: the cohort file configures no inputs.staff",
+     "the cohort has no staff records (its cohort file configures no inputs.staff)"),
+    ("02_themes skipped: the cohort file configures no inputs.interviews",
+     "the cohort has no interview transcripts (its cohort file configures no inputs.interviews)"),
+    ("05_programme skipped: something else", "something else"),
+])
+def test_skip_reasons_read_as_plain_words(reason, words):
+    assert trends._skip_reason(reason) == words
