@@ -1,7 +1,7 @@
 """Student awarding gaps: rates, intervals, adjusted gaps, value added, decompositions.
 
 The awarding gap is the difference, in percentage points, between the share of
-the reference group (White, by default) and the share of another group who are
+the reference group (of the cohort's focus characteristic) and the share of another group who are
 awarded good honours (a First or a 2:1 among classified first degrees). This
 module answers the questions an evaluator of a mentoring scheme is asked:
 
@@ -22,12 +22,15 @@ module answers the questions an evaluator of a mentoring scheme is asked:
 - :func:`continuation_rates` and :func:`completion_rates` by group;
 - :func:`detectable_gap_lines`: beside a gap that is not significant, the smallest gap the cohort could have
   detected (from the rounded counts shown);
-- :func:`record_pp`: record a gap measured in percentage points as a result.
+- :func:`record_pp`: record a gap measured in percentage points as a result;
+- :func:`by_characteristic` (with :func:`disclose_by_characteristic`): rates and gaps by any characteristic the
+  cohort studies or the intersection of two, Unknown shown; :func:`require_focus`, :func:`model_covariates` and
+  :func:`matching_for` point the analyses above at the cohort's focus characteristic (``cfg.focus``).
 
 Every function returns a tidy, UNROUNDED table; show it through
 :func:`disclose_attainment` (which calls :func:`rmresearch.disclosure.disclose`
 and also hides gaps, intervals and ratios that rest on a suppressed rate).
-Rows whose ethnicity is unknown are excluded from comparisons and counted in
+Rows whose group is Unknown are excluded from comparisons and counted in
 ``result.attrs["excluded"]`` (see :func:`exclusions`), never dropped silently.
 """
 
@@ -35,6 +38,10 @@ from __future__ import annotations
 
 from ._common import DEFAULT_COVARIATES, DEFAULT_TARIFF_BANDS
 from .adjusted import adjusted_gap
+from .by_characteristic import (MEASURES, CharacteristicUnit, by_characteristic, carried, characteristic_caption,
+                                characteristic_lines, characteristic_units, disclose_by_characteristic,
+                                has_detailed_groups, intro_lines, load_students, matching_for, model_covariates,
+                                require_focus, with_labels)
 from .decompositions import fairlie, oaxaca_blinder
 from .detectable import detectable_difference_pp, detectable_gap_lines, record_detectable
 from .did import first_mentored_year, gap_difference_in_differences
@@ -81,4 +88,18 @@ __all__ = [
     "show_sentences",
     "model_notes",
     "covariates_phrase",
+    "CharacteristicUnit",
+    "characteristic_units",
+    "has_detailed_groups",
+    "load_students",
+    "intro_lines",
+    "require_focus",
+    "carried",
+    "model_covariates",
+    "matching_for",
+    "by_characteristic",
+    "disclose_by_characteristic",
+    "characteristic_caption",
+    "characteristic_lines",
+    "with_labels",
 ]

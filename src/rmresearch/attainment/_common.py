@@ -72,6 +72,20 @@ def _known_group(values: pd.Series) -> np.ndarray:
     return (values.notna() & (values != UNKNOWN_GROUP)).to_numpy(dtype=bool, na_value=False)
 
 
+def unknown_reason(group: str) -> str:
+    """The exclusion reason of rows whose group is Unknown: ``unknown_`` and the characteristic the column holds.
+
+    >>> unknown_reason("ethnicity_aggregate"), unknown_reason("disability_group"), unknown_reason("disability_by_sex")
+    ('unknown_ethnicity', 'unknown_disability', 'unknown_disability_by_sex')
+    """
+    name = str(group)
+    for suffix in ("_group", "_aggregate"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
+    return f"unknown_{name}"
+
+
 def _no_one_left(what: str, covariates: Iterable[str], excluded: dict[str, int],
                  students: pd.DataFrame | None = None) -> AnalysisError:
     """The error when no student has an outcome, a known group and every covariate (no counts: it becomes a note).
@@ -91,7 +105,7 @@ def _no_one_left(what: str, covariates: Iterable[str], excluded: dict[str, int],
                                  f"{'it' if len(empty) == 1 else 'them'} out of options.attainment.covariates in the "
                                  "cohort file, or fill the column.")
     why = ", ".join(k.replace("_", " ") for k in excluded) or "none"
-    return AnalysisError(f"{what}: no student has an outcome, a known ethnicity and a value for every covariate "
+    return AnalysisError(f"{what}: no student has an outcome, a known group and a value for every covariate "
                          f"({', '.join(covariates)}); students were left out for: {why}.")
 
 

@@ -16,10 +16,11 @@ from ..codes import DEFAULT_GOOD_HONOURS
 from ..errors import AnalysisError
 from ..stats.exact import fisher_midp_test, midp_interval, pearson_test, small_rate, small_table
 from ..stats.intervals import newcombe_difference, wilson_interval
-from ._common import _alpha, _as_list, _attach, _check_frame, _excluded, _known_group, _require
+from ._common import _alpha, _as_list, _attach, _check_frame, _excluded, _known_group, _require, unknown_reason
 from .groups import _outcome
 
 __all__ = ["awarding_gap", "gap_from_counts", "gap_trend", "continuation_rates", "completion_rates"]
+
 
 
 def _rate_table(
@@ -44,15 +45,18 @@ def _gap_table(
     alpha: float,
     what: str,
     outcome_label: str,
+    known_only: bool = True,
 ) -> pd.DataFrame:
-    known = _known_group(students[group])
+    """Rates and gaps by ``group``; rows whose group is Unknown are left out and counted (``unknown_<name>``),
+    unless ``known_only`` is False (then Unknown is a group like any other)."""
+    known = _known_group(students[group]) if known_only else students[group].notna().to_numpy()
     has_y = y.notna().to_numpy()
     by_ok = np.ones(len(students), dtype=bool)
     for b in by:
         by_ok &= students[b].notna().to_numpy()
     keep = known & has_y & by_ok
     excluded = _excluded(
-        unknown_ethnicity=int((~known & has_y & by_ok).sum()),
+        **{unknown_reason(group): int((~known & has_y & by_ok).sum())},
         **{not_in_denominator.replace(" ", "_"): int((~has_y).sum())},
         **{f"missing_{b}": int((students[b].isna() & y.notna()).sum()) for b in by},
     )
@@ -66,7 +70,7 @@ def _gap_table(
         raise AnalysisError(
             f"{what}: reference group {reference!r} has no students with an outcome in column {group!r}; "
             f"groups present: {', '.join(sorted(groups_present))}. Pass reference= one of these "
-            "(config.reference_group), or check the ethnicity grouping."
+            "(the cohort's reference group), or check the grouping."
         )
     keys = [students.loc[keep, b].to_numpy() for b in by]
     table = _rate_table(

@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import special
 
 from ..errors import AnalysisError
-from ._common import _excluded, _known_group, _require
+from ._common import _excluded, _known_group, _require, unknown_reason
 from .groups import _outcome
 
 _LOGIT_CLASS = None
@@ -162,7 +162,7 @@ def _prepare_model_sample(
     keep = has_y & known & in_groups & complete
     excluded = _excluded(
         **{why.replace(" ", "_"): int((~has_y).sum())},
-        unknown_ethnicity=int((has_y & ~known).sum()),
+        **{unknown_reason(group): int((has_y & ~known).sum())},
         missing_covariates=int((has_y & known & in_groups & ~complete).sum()),
     )
     return (y.to_numpy(dtype=float, na_value=np.nan) if numeric else y.to_numpy(dtype=bool, na_value=False)), keep, excluded

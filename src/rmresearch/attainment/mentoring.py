@@ -120,7 +120,7 @@ class _Sample:
     treated: np.ndarray  # bool per row: in the scheme
     y: np.ndarray  # float per row: the outcome (NaN where missing)
     has: np.ndarray  # bool per row: outcome and treatment known
-    complete: np.ndarray  # bool per row: all matching values known (and a known ethnicity)
+    complete: np.ndarray  # bool per row: all matching values known (and a known group)
     keep: np.ndarray  # has & complete (the propensity method narrows it to common support)
     excluded: dict[str, int]
 
@@ -135,7 +135,7 @@ def _mentored_sample(frame: pd.DataFrame, *, treatment: str, match_cols: list[st
     complete = np.ones(len(frame), dtype=bool)
     for c in match_cols:
         complete &= frame[c].notna().to_numpy()
-        if "ethnicity" in c:
+        if _is_group_column(c):  # a characteristic's group: Unknown is no value to match on
             complete &= _known_group(frame[c])
     keep = has & complete
     tv = t.to_numpy(dtype=bool, na_value=False)
@@ -235,14 +235,22 @@ def _mentored_table(sample: _Sample, weights: np.ndarray, *, method: str, match_
     return table
 
 
+def _is_group_column(column: str) -> bool:
+    """A characteristic's group column (``ethnicity_group``, ``sex_aggregate``, ``disability_by_sex``)."""
+    return str(column).endswith(("_group", "_aggregate")) or "_by_" in str(column) or "ethnicity" in str(column)
+
+
 def _in_words(columns) -> str:
     """Matching columns as a reader reads them ("ethnic group, faculty, entry year and tariff band").
 
     >>> _in_words(["ethnicity_group", "faculty", "entry_year", "tariff_band"])
     'ethnic group, faculty, entry year and tariff band'
+    >>> _in_words(["disability_group", "disability_by_sex", "faculty"])
+    'disability group, disability by sex group and faculty'
     """
     from ._common import COVARIATE_LABELS
 
     words = {"ethnicity_group": "ethnic group", "ethnicity_aggregate": "ethnic group", **COVARIATE_LABELS}
-    names = [words.get(c, str(c).replace("_", " ")) for c in columns]
+    names = [words.get(c, str(c).removesuffix("_aggregate").removesuffix("_group").replace("_", " ") + " group"
+                       if _is_group_column(c) else str(c).replace("_", " ")) for c in columns]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

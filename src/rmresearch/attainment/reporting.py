@@ -203,25 +203,32 @@ def _shown(value: Any) -> bool:
     return str(value).strip() not in ("", "nan", "None") and any(ch.isdigit() for ch in str(value))
 
 
-def gap_sentence(shown: pd.DataFrame, *, reference: str, comparison: str, column: str | None = None) -> str:
+def gap_sentence(shown: pd.DataFrame, *, reference: str, comparison: str, column: str | None = None,
+                 reference_people: str | None = None, comparison_people: str | None = None) -> str:
     """The headline gap in words, from a *disclosed* gap table: only numbers the table shows, or why not.
+
+    ``reference`` and ``comparison`` are the groups' values in the table; ``reference_people`` and
+    ``comparison_people`` the phrases the sentence uses for them (``focus.people(group, "students")``: "disabled
+    students"), by default the value followed by "students".
 
     >>> shown = pd.DataFrame({"g": ["White", "BAME"], "rate": ["78.5%", ".."], "gap_pp": ["", ".."],
     ...                       "ci_low": ["", ".."], "ci_high": ["", ".."]})
-    >>> gap_sentence(shown, reference="White", comparison="BAME", column="g")
-    "In this cohort's records the good-honours rate is 78.5% for White students and the rate of BAME students rests on too few students to be shown; the gap between them is not shown."
+    >>> gap_sentence(shown, reference="White", comparison="BAME", column="g", comparison_people="global majority students")
+    "In this cohort's records the good-honours rate is 78.5% for White students and the rate of global majority students rests on too few students to be shown; the gap between them is not shown."
     """
     column = column or shown.attrs.get(ATTRS, {}).get("group") or shown.columns[0]
     rows = shown.set_index(column)
     ref, comp = rows.loc[reference], rows.loc[comparison]
+    ref_who = reference_people or f"{reference} students"
+    comp_who = comparison_people or f"{comparison} students"
     if _shown(ref["rate"]) and _shown(comp["rate"]) and _shown(comp["gap_pp"]):
-        return (f"In this cohort's records the good-honours rate is {ref['rate']} for {reference} students and "
-                f"{comp['rate']} for {comparison} students: a gap of {comp['gap_pp']} percentage points (95% interval "
+        return (f"In this cohort's records the good-honours rate is {ref['rate']} for {ref_who} and "
+                f"{comp['rate']} for {comp_who}: a gap of {comp['gap_pp']} percentage points (95% interval "
                 f"{comp['ci_low']} to {comp['ci_high']}).")
-    parts = [f"the good-honours rate is {ref['rate']} for {reference} students" if _shown(ref["rate"]) else
-             f"the rate of {reference} students rests on too few students to be shown"]
-    parts.append(f"the rate of {comparison} students rests on too few students to be shown" if not _shown(comp["rate"])
-                 else f"the rate is {comp['rate']} for {comparison} students")
+    parts = [f"the good-honours rate is {ref['rate']} for {ref_who}" if _shown(ref["rate"]) else
+             f"the rate of {ref_who} rests on too few students to be shown"]
+    parts.append(f"the rate of {comp_who} rests on too few students to be shown" if not _shown(comp["rate"])
+                 else f"the rate is {comp['rate']} for {comp_who}")
     return f"In this cohort's records {parts[0]} and {parts[1]}; the gap between them is not shown."
 
 

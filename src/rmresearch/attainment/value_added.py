@@ -10,7 +10,8 @@ import pandas as pd
 from ..codes import DEFAULT_GOOD_HONOURS
 from ..errors import AnalysisError
 from ..stats.intervals import wilson_interval
-from ._common import DEFAULT_TARIFF_BANDS, _alpha, _attach, _check_frame, _excluded, _known_group, _require
+from ._common import (DEFAULT_TARIFF_BANDS, _alpha, _attach, _check_frame, _excluded, _known_group, _require,
+                      unknown_reason)
 from .groups import _outcome, tariff_band
 
 __all__ = ["value_added"]
@@ -112,7 +113,7 @@ def value_added(
     keep = has_y & has_subject & known
     excluded = _excluded(**{why.replace(" ", "_"): int((~has_y).sum())},
                          missing_subject=int((has_y & ~has_subject).sum()),
-                         unknown_ethnicity=int((has_y & has_subject & ~known).sum()))
+                         **{unknown_reason(group): int((has_y & has_subject & ~known).sum())})
     frame = pd.DataFrame({"g": students[group].astype(str).to_numpy()[keep], "y": yv[keep],
                           "e": expected[keep], "f": fallback[keep]})
     table = frame.groupby("g").agg(n=("y", "size"), good=("y", "sum"), expected_good=("e", "sum"), n_fallback=("f", "sum"))
