@@ -177,6 +177,8 @@ def readable_column(name) -> str:
     --------
     >>> [readable_column(c) for c in ["gap_pp", "ci_low", "ethnicity_group", "hazard_ratio", "agreement_pct", "participant_id"]]
     ['gap (pp)', '95% CI low', 'ethnicity group', 'hazard ratio', 'agreement (%)', 'participant ID']
+    >>> [readable_column(c) for c in ["disability_aggregate", "disability_by_sex"]]
+    ['disability (grouped)', 'disability by sex']
     """
     text = str(name)
     if text in COLUMN_LABELS:
@@ -188,6 +190,8 @@ def readable_column(name) -> str:
             return readable_column(text[: -len(suffix)]) + f" ({unit})"
     if text.endswith("_id") and len(text) > 3:
         return readable_column(text[:-3]) + " ID"
+    if text.endswith("_aggregate") and len(text) > 10:  # a characteristic's coarse groups (rmresearch.groups)
+        return readable_column(text[:-10]) + " (grouped)"
     return text.replace("_", " ")
 
 
