@@ -49,8 +49,9 @@ it is built from).
 
 from __future__ import annotations
 
-from .by_characteristic import (Shown, StaffRecords, characteristic_title, label_groups, load_staff_records,
-                                promotion_and_leaving, senior_representation, staff_characteristics)
+from .by_characteristic import (Shown, StaffRecords, characteristic_title, each_characteristic, group_headers,
+                                label_groups, load_staff_records, promotion_and_leaving, senior_representation,
+                                staff_characteristics)
 from .cox import cox_model, merged_levels_lines, proportional_hazards_test
 from .detectable import (hazard_ratio_lines, record_detectable_hazard_ratio, record_detectable_ratio,
                          relative_likelihood_lines)
@@ -83,6 +84,8 @@ __all__ = [
     "StaffRecords",
     "Unavailable",
     "characteristic_title",
+    "each_characteristic",
+    "group_headers",
     "label_groups",
     "load_staff_records",
     "promotion_and_leaving",

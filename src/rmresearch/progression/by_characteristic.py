@@ -24,8 +24,8 @@ import pandas as pd
 from ..errors import AnalysisError
 from ._common import Unavailable, _require_columns, _rules
 
-__all__ = ["StaffRecords", "Shown", "load_staff_records", "staff_characteristics", "senior_representation",
-           "promotion_and_leaving", "label_groups", "characteristic_title"]
+__all__ = ["StaffRecords", "Shown", "load_staff_records", "staff_characteristics", "each_characteristic",
+           "senior_representation", "promotion_and_leaving", "label_groups", "group_headers", "characteristic_title"]
 
 UNKNOWN = "Unknown"
 
@@ -129,6 +129,22 @@ def load_staff_records(config) -> StaffRecords:
                f"{', '.join(map(str, config.grade_scale))}.{focus_words}")
     return StaffRecords(snapshots, moves, careers, everyone, all_moves, years, summary,
                         staff_characteristics(config, staff))
+
+
+def each_characteristic(records: StaffRecords) -> tuple:
+    """The characteristics (then intersections) the section "By every characteristic" goes through, or the
+    AnalysisError saying why there are none (no staff records; staff records carrying none of them)."""
+    _require_columns(records.all_snapshots, [], "the analyses by every characteristic")
+    if not records.characteristics:
+        raise AnalysisError("The staff records carry none of the cohort's characteristics (options.characteristics "
+                            "names none whose tables include staff, or the staff table lacks their columns).")
+    return records.characteristics
+
+
+def group_headers(shown: pd.DataFrame, ch) -> dict:
+    """{group: label} for the columns of a (disclosed) cross-table that are groups of ``ch`` with a label of their
+    own, for :func:`relabel` (a grade x group table's headers in the characteristic's words)."""
+    return {c: ch.label(c) for c in shown.columns if isinstance(c, str) and ch.label(c) != c}
 
 
 def label_groups(table: pd.DataFrame, column: str, ch) -> pd.DataFrame:
