@@ -51,8 +51,9 @@ from .writers import _render_interview
 STEMM = "stemm"
 STEMM_PAIRS = 14
 STEMM_STAFF_YEARS = tuple(range(2019, 2025))
-#: An earlier round (2023) and this cohort (2024): reverse mentors are flagged mentored from their round's year.
-STEMM_MENTORING_COHORTS = (2023, 2024)
+#: Two earlier rounds (2021, 2023) and this cohort (2024): reverse mentors are flagged mentored from their round's
+#: year. No effect of the scheme is injected: mentored staff are promoted and leave as the model says for anyone.
+STEMM_MENTORING_COHORTS = (2021, 2023, 2024)
 #: Name origins of the 14 reverse mentors (the roster's staff partners).
 STEMM_MENTOR_ORIGINS = ["british"] * 6 + ["irish"] + ["south_asian"] * 2 + ["african"] * 2 + ["east_asian"] * 2 + ["arabic"]
 #: Each table's own random stream (numbers apart from the other demo cohorts' streams).
@@ -217,6 +218,10 @@ def _staff_truth(frame: pd.DataFrame, at_risk: pd.DataFrame) -> dict:
                            "among stayers with P = base(grade) for no known or unknown disability, base(grade) / 1.6 "
                            "for disabled staff; disability is the only characteristic that moves promotion or leaving",
         "promotion_base_probability_by_grade": dict(zip(GRADE_SCALE, PROMOTION_BASE)),
+        "mentoring": {"rounds": list(STEMM_MENTORING_COHORTS), "per_round": STEMM_PAIRS, "promotion_hr": 1.0,
+                      "leaving_hr": 1.0, "note": "reverse mentors (grades 4-9; 8 of a round declared a disability "
+                      "or an LGB+ orientation, 6 are women or global majority staff); no effect of the scheme is "
+                      "injected, but mentors are more often disabled, so an unmatched comparison is confounded"},
         "promotion_probability_ratio_no_known_over_disabled": PROMOTION_RATIO,
         "leaving_probability": LEAVING_PROBABILITY,
         "relative_likelihood_of_promotion": {
