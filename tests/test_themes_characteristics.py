@@ -123,7 +123,8 @@ def test_an_intersection_none_of_whose_groups_is_large_enough_is_a_note_not_a_ta
     both = intersect(DISABILITY, SEX)
     rules = DisclosureRules().for_characteristic(both)
     assert rules.min_cell_size == 10
-    with pytest.raises(AnalysisError, match="Every disability and sex group had fewer than"):
+    with pytest.raises(AnalysisError, match="Every disability and sex group had too few participants interviewed to be shown in a public report "
+                       r"\(the higher threshold of an intersection\)"):
         coding.disclose_themes_by(_data(), both, rules=rules)
     internal = coding.disclose_themes_by(_data(), both, rules=DisclosureRules(audience="internal").for_characteristic(both))
     # disabled women: P09, P11, P13; trust P09, burden P09 and P11
@@ -136,14 +137,19 @@ def test_framework_matrix_withholds_special_category_attributes_first():
     # the cohort file names sex first; disability (special category) is still listed, and withheld, first
     assert [ch.name for ch in coding.listing_order(coding.participant_characteristics(config))] == ["disability", "sex"]
     shown = coding.disclose_framework_matrix(data, config)
-    assert list(shown.columns[:4]) == ["participant_id", "role", "Disability", "Sex"]
+    assert list(shown.columns[:4]) == ["participant_id", "role", "disability group", "sex group"]
     # disability x sex x role combinations hold 1 to 4 people: under 7 (disability's threshold), so disability goes;
     # sex x role then holds 3 or 4: still under 7 (the strictest shown), so sex goes, then role (7 each: kept)
-    assert shown.attrs["disclosure"]["characteristics_hidden"] == ["Disability", "Sex"]
-    assert set(shown["Disability"]) == {".."} and set(shown["Sex"]) == {".."}
+    assert shown.attrs["disclosure"]["characteristics_hidden"] == ["disability group", "sex group"]
+    assert set(shown["disability group"]) == {".."} and set(shown["sex group"]) == {".."}
     assert shown["role"].value_counts().to_dict() == {"Senior leader": 7, "Staff partner": 7}
+    from rmresearch.disclosure import explain
+
+    assert explain(shown) == ("Public report: disability group and sex group withheld (\u201c..\u201d), because shown "
+                              "with them some combination would describe fewer than 7 people; an internal report "
+                              "shows them.")
     internal = coding.disclose_framework_matrix(data, _config(audience="internal"))
-    assert internal.set_index("participant_id").loc["P09", ["Disability", "Sex"]].tolist() == ["Disabled", "women"]
+    assert internal.set_index("participant_id").loc["P09", ["disability group", "sex group"]].tolist() == ["Disabled", "women"]
     assert internal.attrs["disclosure"]["characteristics_hidden"] == []
 
 
@@ -157,7 +163,7 @@ def test_framework_matrix_threshold_is_the_strictest_shown():
     only_sex = SimpleNamespace(characteristics={"sex": SEX}, intersections=(), disclosure=DisclosureRules(),
                                programme_type="reciprocal")
     shown = coding.disclose_framework_matrix(_data(), only_sex)
-    assert shown.attrs["disclosure"]["characteristics_hidden"] == ["Sex"] and "Disability" not in shown.columns
+    assert shown.attrs["disclosure"]["characteristics_hidden"] == ["sex group"] and "disability group" not in shown.columns
 
 
 def test_reverse_scheme_roles_in_theme_tables_and_the_matrix():
@@ -187,7 +193,7 @@ def test_a_cohort_with_only_disability_and_sex_loads_its_coding_data(tmp_path):
     from rmresearch.synthetic import generate_pilot
 
     root = tmp_path / "project"
-    generate_pilot(root, seed=2024, n_students=200, n_staff=100)
+    generate_pilot(root, seed=2024, n_students=300, n_staff=300)
     path = root / "cohorts" / "pilot.yml"
     people = pd.read_csv(root / "data/pilot/participants.csv", dtype=str, keep_default_na=False)
     codes = ["51", "95", "95", "98"] * 6  # 51 disabled, 95 no known disability, 98 information refused

@@ -56,8 +56,10 @@ from .cohort import CodingData, cohort_codings_path, load_coding_data, participa
 from .demo import simulate_codings
 from .groups import (
     attribute_columns,
+    attribute_name,
     characteristic_matrix,
     disclose_framework_matrix,
+    disclose_theme_table,
     disclose_themes_by,
     listing_order,
     listing_rules,
@@ -99,8 +101,8 @@ __all__ = [
     "exemplar_quotes", "quote_blocks", "theme_table", "cooccurrence_title", "rounded_theme_counts", "most_discussed",
     "ThemeHeadline", "caption_passages",
     # themes by characteristic (options.characteristics) and the disclosed framework matrix
-    "participant_characteristics", "attribute_columns", "listing_order", "listing_rules", "themes_by",
-    "disclose_themes_by", "characteristic_matrix", "disclose_framework_matrix", "with_role_words",
+    "participant_characteristics", "attribute_columns", "attribute_name", "listing_order", "listing_rules", "themes_by",
+    "disclose_themes_by", "disclose_theme_table", "characteristic_matrix", "disclose_framework_matrix", "with_role_words",
     # REFI-QDA
     "QdpxError", "QdpxProject", "export_qdpx", "import_qdpx", "validate_project_xml",
     # cohort and demo

@@ -24,7 +24,7 @@ from ..errors import AnalysisError
 from .analysis import code_frequencies, framework_matrix, theme_table
 
 __all__ = ["participant_characteristics", "attribute_columns", "listing_order", "listing_rules", "themes_by",
-           "disclose_themes_by", "characteristic_matrix", "disclose_framework_matrix", "with_role_words"]
+           "disclose_themes_by", "disclose_theme_table", "attribute_name", "characteristic_matrix", "disclose_framework_matrix", "with_role_words"]
 
 UNKNOWN = "Unknown"
 
@@ -126,42 +126,64 @@ def themes_by(data, characteristic, *, coder: str | None = None) -> pd.DataFrame
     return table[["theme", *order]].rename(columns=labels)
 
 
-def disclose_themes_by(data, characteristic, *, rules, coder: str | None = None) -> pd.DataFrame:
-    """:func:`themes_by`, disclosed as qualitative counts (``basis="qualitative"``, each group's base the participants
-    interviewed in it) under ``rules`` (``cfg.disclosure.for_characteristic(characteristic)``: stricter for
-    special-category characteristics and intersections).
+def disclose_theme_table(table: pd.DataFrame, *, rules, what: str, stricter: str = "") -> pd.DataFrame:
+    """A theme table (:func:`rmresearch.coding.theme_table` or :func:`themes_by`: one column per role or group, the
+    last row ``"Participants interviewed"``) disclosed as qualitative counts (``basis="qualitative"``: a column is
+    shown in a public report only where its participants interviewed reach ``rules.min_cell_size``).
 
-    Raises AnalysisError when no group can be shown (every group's base under the threshold, in a public report),
-    so the section shows a note instead of a table of markers.
+    ``what`` names the columns' kind for the table's name and the note ("role", "disability group"). Raises
+    AnalysisError when no column can be shown, so the section shows a note instead of a table of markers.
+
+    >>> from rmresearch.config import DisclosureRules
+    >>> t = pd.DataFrame({"theme": ["Trust", "Participants interviewed"], "senior leader": [1, 2], "partner": [1, 3]})
+    >>> disclose_theme_table(t, rules=DisclosureRules(), what="role")
+    Traceback (most recent call last):
+    ...
+    rmresearch.errors.AnalysisError: Every role had too few participants interviewed to be shown in a public report, so themes by role are not shown here (an internal report shows them)
     """
     from ..disclosure import disclose
 
-    table = themes_by(data, characteristic, coder=coder)
     groups = [c for c in table.columns if c != "theme"]
     shown = disclose(table, counts=groups, rules=rules, basis="qualitative", bases="Participants interviewed",
-                     name=f"themes by {characteristic.title.lower()}")
+                     name=f"themes by {what}")
     small = shown.attrs["disclosure"].get("small_groups") or []
     if len(small) == len(groups):
-        raise AnalysisError(
-            f"Every {characteristic.title.lower()} group had fewer than {rules.min_cell_size} participants interviewed"
-            f"{' (the threshold for special-category data)' if characteristic.special_category else ''}, so themes by "
-            f"{characteristic.title.lower()} are not shown in a public report (an internal report shows them)")
+        # no number in the message: a section's note replaces numbers (see rmresearch.sections.safe_reason)
+        raise AnalysisError(f"Every {what} had too few participants interviewed to be shown in a public report"
+                            f"{stricter}, so themes by {what.removesuffix(' group')} are not shown here (an internal "
+                            "report shows them)")
     return shown
+
+
+def disclose_themes_by(data, characteristic, *, rules, coder: str | None = None) -> pd.DataFrame:
+    """:func:`themes_by`, disclosed by :func:`disclose_theme_table` under ``rules``
+    (``cfg.disclosure.for_characteristic(characteristic)``: stricter for special-category characteristics and
+    intersections). Raises AnalysisError when no group can be shown in a public report."""
+    stricter = (" (the higher threshold of an intersection)" if characteristic.is_intersection else
+                " (the higher threshold of special-category data)" if characteristic.special_category else "")
+    return disclose_theme_table(themes_by(data, characteristic, coder=coder), rules=rules,
+                                what=f"{characteristic.title.lower()} group", stricter=stricter)
+
+
+def attribute_name(characteristic) -> str:
+    """The framework matrix's column of a characteristic: ``'disability group'`` (a header reads 'Disability group',
+    and the sentence saying what was withheld reads 'disability group and role withheld')."""
+    return f"{characteristic.title.lower()} group"
 
 
 def characteristic_matrix(data, characteristics: Sequence, *, role_labels: dict[str, str] | None = None,
                           coder: str | None = None, max_chars: int = 160, max_refs: int = 3) -> pd.DataFrame:
     """The framework matrix (:func:`rmresearch.coding.framework_matrix`) with one attribute column per characteristic
-    in :func:`listing_order` (special-category first), headed by its title ('Disability') and holding each person's
+    in :func:`listing_order` (special-category first), named by :func:`attribute_name` and holding each person's
     coarse group under its display label; roles in the scheme's words (``role_labels`` {code: label})."""
     shown = listing_order(characteristics)
     people = data.participants[["participant_id", "role"]].copy()
     for ch in shown:
         if ch.aggregate_column not in data.participants.columns:
             raise AnalysisError(f"The participants have no {ch.title.lower()} column ({ch.aggregate_column}).")
-        people[ch.title] = data.participants[ch.aggregate_column].map(ch.label)
+        people[attribute_name(ch)] = data.participants[ch.aggregate_column].map(ch.label)
     matrix = framework_matrix(data.codings, data.segments, people, codebook=data.codebook,
-                              attributes=[ch.title for ch in shown], coder=coder, max_chars=max_chars,
+                              attributes=[attribute_name(ch) for ch in shown], coder=coder, max_chars=max_chars,
                               max_refs=max_refs)
     if role_labels:
         matrix["role"] = matrix["role"].map(lambda r: role_labels.get(r, r))
@@ -184,4 +206,4 @@ def disclose_framework_matrix(data, config, *, coder: str | None = None, max_cha
                                    max_chars=max_chars, max_refs=max_refs)
     # two characteristics shown side by side show their intersection too: its threshold counts when the cohort names it
     return disclose(matrix, rules=listing_rules(config, studied), basis="listing",
-                    characteristics=[ch.title for ch in characteristics], name="framework matrix")
+                    characteristics=[attribute_name(ch) for ch in characteristics], name="framework matrix")
