@@ -226,6 +226,54 @@ def _people_rules_text(rules) -> str:
             f"\u201c{rules.suppressed_marker}\u201d), and totals are rounded on their own, so rows need not add up.")
 
 
+def _thresholds_text(rules) -> str:
+    """What is suppressed in a table by one characteristic, under its own (possibly stricter) rules."""
+    if rules.audience == "internal":
+        return (f"cells of 1 to {rules.min_cell_size - 1} people suppressed, and rates resting on fewer than "
+                f"{rules.min_cell_size}")
+    if rules.style == "ofs":
+        return f"rates resting on fewer than {rules.ofs_min_denominator} people suppressed"
+    return (f"percentages resting on {fewer_than(rules)} suppressed; theme counts shown for groups of at least "
+            f"{rules.min_cell_size}")
+
+
+def _characteristic_rows(config: CohortConfig) -> list[dict]:
+    """The methods appendix's characteristics: each one studied and each intersection, its groups (labels as the
+    report uses them), the comparison the analyses make, whether it is special-category data and its thresholds."""
+    rows = []
+    for ch in [*config.characteristics.values(), *config.intersections]:
+        rules = config.disclosure.for_characteristic(ch)
+        kind = ("intersection" if ch.is_intersection else "special category" if ch.special_category
+                else "not special category")
+        rows.append({"title": ch.title or ch.name, "focus": ch.name == config.focus.name,
+                     "groups": ", ".join(ch.label(g) for g in ch.group_names()),
+                     "compared": (f"{ch.label(ch.aggregate)} with {ch.label(ch.reference)}" if ch.aggregate
+                                  else f"each group with {ch.label(ch.reference)}"),
+                     "kind": kind, "thresholds": _thresholds_text(rules)})
+    return rows
+
+
+def _studied_fact(config: CohortConfig) -> str:
+    """The title page's "Characteristics" line: ``'Disability (headline comparisons), sex; disability by sex'``."""
+    names = [(ch.title or ch.name) + (" (headline comparisons)" if ch.name == config.focus.name else "")
+             for ch in config.characteristics.values()]
+    text = ", ".join(n if i == 0 else n[:1].lower() + n[1:] for i, n in enumerate(names))
+    crossed = [(ch.title or ch.name) for ch in config.intersections]
+    return text + (f"; {', '.join(c[:1].lower() + c[1:] for c in crossed)}" if crossed else "")
+
+
+def _characteristics_text(config: CohortConfig) -> str:
+    """The sentence above the characteristics table: where the groups come from and which one leads."""
+    focus = config.focus
+    source = ("the cohort file's options.characteristics" if config.characteristics_declared
+              else "the cohort file's ethnicity options (it names no options.characteristics)")
+    return (f"The groups this report compares, and the words it uses for them, come from {source}. The headline "
+            f"comparisons are by {(focus.title or focus.name).lower()}: {focus.people(focus.aggregate or 'each group')} "
+            f"compared with {focus.people(focus.reference)}. Unknown counts people whose record says not known or "
+            "prefer not to say, or is blank: they are counted and shown, never dropped. Tables by a special-category "
+            "characteristic, and by an intersection of two, use stricter disclosure thresholds than the rest.")
+
+
 #: The title pages' "Audience" line.
 _AUDIENCE_FACT = {"public": "Public: counts of people rounded and small numbers suppressed",
                   "internal": "Internal: exact small counts, for readers under confidentiality; not for publication"}
@@ -315,13 +363,16 @@ def _render_report(config: CohortConfig, folder: Path, sections: list[RenderedNo
     report = env.get_template("report.html.j2").render(
         config=config, record=record, sections=sections, summary=summary, numbers=numbers, period=period,
         inputs=_input_rows(config, tables, record["inputs_sha256"]), validation=_validation_rows(problems),
-        disclosure=disclosure, notes=notes, rules=config.disclosure, intervals_text=METHODS_TEXT, **common,
+        disclosure=disclosure, notes=notes, rules=config.disclosure, intervals_text=METHODS_TEXT,
+        characteristics=_characteristic_rows(config), characteristics_text=_characteristics_text(config),
+        studied=_studied_fact(config), **common,
     )
     index = env.get_template("index.html.j2").render(
         title=config.title, subtitle=f"Evaluation report, {config.institution}",
         facts=[("Cohort", config.cohort), ("Programme", f"{config.programme_type.capitalize()} mentoring, {period}, "
                                                         f"{config.planned_meetings} planned meetings per pair"),
-               ("Audience", _AUDIENCE_FACT[config.disclosure.audience]), ("Report built", record["finished"])],
+               ("Characteristics", _studied_fact(config)), ("Audience", _AUDIENCE_FACT[config.disclosure.audience]),
+               ("Report built", record["finished"])],
         summary=summary, sections=[{"page": f"{s.name}.html", "title": s.title, "name": s.name} for s in sections],
         commit=record.get("git_commit"), **common,
     )
