@@ -173,3 +173,16 @@ def test_demo_command_writes_every_scheme_shape_and_rewrites_its_own(tmp_path):
     before = _files(tmp_path)
     assert main(args) == 0 and _files(tmp_path) == before  # a previous demo is rewritten, byte for byte
     assert not (tmp_path / "cohorts" / "pilot.yml").exists()  # --pilot is the pilot alone, as before
+
+
+def test_recruitment_by_disability_recovers_the_appointment_gap(stemm, cfg):
+    _, effects = stemm
+    truth = effects["stemm"]["recruitment"]["relative_likelihood_appointed_from_shortlisting"]
+    recruitment = progression.load_recruitment(cfg)
+    assert progression.recruitment_characteristic(cfg, recruitment).name == "disability"
+    rl = progression.relative_likelihood(recruitment, group="disability_group", numerator="appointed",
+                                         denominator="shortlisted", reference="No known disability")
+    row = rl.set_index("disability_group").loc["Disabled"]
+    assert truth["injected"] == 1.5
+    assert row["relative_likelihood"] == pytest.approx(truth["realised"], abs=1e-4)
+    assert row["ci_low"] <= 1.5 <= row["ci_high"] and row["ci_low"] > 1

@@ -24,6 +24,10 @@ Two truths are injected (``effects.json``, part ``stemm``), each drawn so that n
   ``No known disability, Male`` the gaps are 15 pp (disabled men), -4 pp (women with no known disability) and
   -1 pp (disabled women, 3 pp below women with no known disability). An ethnicity gap of 8 pp (White over global
   majority) is added in a way that leaves each disability x sex rate unchanged (ethnicity is drawn independently).
+
+Recruitment counts by disability group carry a third: appointment from shortlisting 0.30 (no known disability)
+against 0.20 (disabled), a relative likelihood of 1.5, while disabled applicants are shortlisted more often
+(0.24 against 0.20: a guaranteed interview).
 """
 
 from __future__ import annotations
@@ -57,7 +61,8 @@ STEMM_MENTORING_COHORTS = (2021, 2023, 2024)
 #: Name origins of the 14 reverse mentors (the roster's staff partners).
 STEMM_MENTOR_ORIGINS = ["british"] * 6 + ["irish"] + ["south_asian"] * 2 + ["african"] * 2 + ["east_asian"] * 2 + ["arabic"]
 #: Each table's own random stream (numbers apart from the other demo cohorts' streams).
-_STREAMS = {"staff": 101, "students": 102, "link": 103, "sessions": 104, "meetings": 105, "interviews": 106}
+_STREAMS = {"staff": 101, "students": 102, "link": 103, "sessions": 104, "meetings": 105, "interviews": 106,
+            "recruitment": 107}
 
 # --------------------------------------------------------------------------- characteristics (code, share)
 
@@ -85,6 +90,13 @@ GOOD_HONOURS = {("No known disability", "Male"): 0.76, ("Disabled", "Male"): 0.6
 GOOD_HONOURS_UNKNOWN = 0.74
 INTERSECTION_REFERENCE = "No known disability, Male"
 ETHNICITY_GAP = 0.08
+#: Recruitment by disability (counts a year at 1,200 staff): applicants by post grade, each group's share of
+#: applicants, P(shortlisted | applied) (disabled applicants who meet the essential criteria are guaranteed an
+#: interview, as Disability Confident employers offer) and P(appointed | shortlisted).
+RECRUITMENT_GRADES = ("4", "5", "6", "7", "8", "9", "10", "Professor")
+RECRUITMENT_APPLICANTS = (300, 260, 220, 200, 160, 120, 60, 30)
+RECRUITMENT_GROUPS = {"No known disability": (0.82, 0.20, 0.30), "Disabled": (0.10, 0.24, 0.20),
+                      "Unknown": (0.08, 0.18, 0.27)}
 #: The sessions: (name, date, session_type, who is invited, probability of attending while the pair is active).
 STEMM_SESSIONS = (
     ("Reverse mentor training", dt.date(2024, 10, 1), "training", "staff_partner", 0.93),
@@ -235,6 +247,34 @@ def _staff_truth(frame: pd.DataFrame, at_risk: pd.DataFrame) -> dict:
                      "last_census_sexual_orientation_share": share(last["sexual_orientation_code"]),
                      "mentored_people": int(frame.loc[frame["mentored"] == "yes", "staff_id"].nunique())},
     }
+
+
+def _stemm_recruitment(n_staff: int, seed: int) -> tuple[pd.DataFrame, dict]:
+    """Applied, shortlisted and appointed by year (2019-2024), post grade and disability group (binomial draws)."""
+    rng = _stream(seed, "recruitment")
+    groups = list(RECRUITMENT_GROUPS)
+    rows = [(y, g, d) for y in STEMM_STAFF_YEARS for g in range(len(RECRUITMENT_GRADES)) for d in groups]
+    share, p_short, p_appoint = (np.array([RECRUITMENT_GROUPS[d][i] for _, _, d in rows]) for i in range(3))
+    applied = rng.poisson(np.array([RECRUITMENT_APPLICANTS[g] for _, g, _ in rows]) * share * n_staff / 1200)
+    shortlisted = rng.binomial(applied, p_short)
+    appointed = rng.binomial(shortlisted, p_appoint)
+    frame = pd.DataFrame({"year": [y for y, _, _ in rows], "post_grade": [RECRUITMENT_GRADES[g] for _, g, _ in rows],
+                          "disability_group": [d for _, _, d in rows], "applied": applied,
+                          "shortlisted": shortlisted, "appointed": appointed})
+    total = frame.groupby("disability_group")[["applied", "shortlisted", "appointed"]].sum()
+    rate = lambda num, den, g: total.loc[g, num] / total.loc[g, den]  # noqa: E731
+    ref, grp = "No known disability", "Disabled"
+    truth = {
+        "groups": {d: dict(zip(("applicant_share", "p_shortlisted_given_applied", "p_appointed_given_shortlisted"), v))
+                   for d, v in RECRUITMENT_GROUPS.items()},
+        "relative_likelihood_appointed_from_shortlisting": {
+            "reference": ref, "group": grp, "injected": _round(RECRUITMENT_GROUPS[ref][2] / RECRUITMENT_GROUPS[grp][2]),
+            "realised": _round(rate("appointed", "shortlisted", ref) / rate("appointed", "shortlisted", grp))},
+        "relative_likelihood_shortlisted_from_applying": {
+            "reference": ref, "group": grp, "injected": _round(RECRUITMENT_GROUPS[ref][1] / RECRUITMENT_GROUPS[grp][1]),
+            "realised": _round(rate("shortlisted", "applied", ref) / rate("shortlisted", "applied", grp))},
+    }
+    return frame, truth
 
 
 # --------------------------------------------------------------------------- students
@@ -445,7 +485,9 @@ def _stemm_tables(seed: int, n_students: int, n_staff: int) -> tuple[dict, dict,
     tables["participants"], tables["staff"], programme_truth["records_linkage"] = _link(
         tables["participants"], staff, roster, seed)
     tables["actions"] = _stemm_actions(tables["pairs"])
+    tables["recruitment"], recruitment_truth = _stemm_recruitment(n_staff, seed)
     stemm = {"staff": _staff_truth(tables["staff"], at_risk), "students": student_truth,
+             "recruitment": recruitment_truth,
              "reverse_mentor_groups": _mentor_groups(tables["participants"]),
              "roles": {"staff_partner": "reverse mentor (junior, from an under-represented group)",
                        "senior_leader": "reverse mentee (senior leader)"},
@@ -472,7 +514,7 @@ def generate_stemm(out_dir: str | Path = ".", *, seed: int = 2024, n_students: i
     out, inputs, w = _start(out_dir, _stemm_config_bytes(), "cohorts/stemm.yml", progress)
     w.note("stemm tables")
     tables, truth, (roster, people, places) = _stemm_tables(seed, n_students, n_staff)
-    for name in ("participants", "pairs", "meetings", "sessions", "students", "staff", "actions"):
+    for name in ("participants", "pairs", "meetings", "sessions", "students", "staff", "recruitment", "actions"):
         w.table(inputs[name], tables[name])
     w.table(inputs["surveys"]["pre"], tables["pre"])
     w.table(inputs["surveys"]["post"], tables["post"])
