@@ -133,8 +133,11 @@ def _run_cell(cell_id: str, students: pd.DataFrame, monkeypatch, cfg=None) -> tu
 
     from rmresearch import plots
 
+    from rmresearch.characteristics import legacy_ethnicity
+
     cfg = cfg or SimpleNamespace(reference_group="White", aggregate_group="BAME", ethnicity_grouping="ofs")
-    namespace = dict(results=results, sections=sections, attainment=attainment, cfg=cfg, rules=rec.rules,
+    focus = legacy_ethnicity("White", "ofs_group", "BAME")  # a cohort file without options.characteristics
+    namespace = dict(results=results, sections=sections, attainment=attainment, cfg=cfg, rules=rec.rules, focus=focus,
                      students=students, reference="White", aggregate="BAME", good=("First", "2:1"), plots=plots,
                      disclose=disclose, disclose_attainment=disclose_attainment, show_table=lambda *a, **k: None)
     exec(compile(_cell(cell_id), f"03_attainment:{cell_id}", "exec"), namespace)
@@ -166,7 +169,10 @@ def test_notebook_03_every_code_cell_after_the_setup_is_a_section():
     code = [c for c in nb["cells"] if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", [])]
     assert code[0]["id"] == "cell-02"  # the setup: loads the cohort file and the students table
     for cell in code[1:]:
-        assert "".join(cell["source"]).startswith("with sections.unit("), cell["id"]
+        source = "".join(cell["source"])
+        # a section, or a loop of sections (one per characteristic and measure)
+        assert source.startswith("with sections.unit(") or (
+            source.startswith("for ") and source.split("\n")[1].startswith("    with sections.unit(")), cell["id"]
 
 
 def test_notebook_03_mentored_comparison_says_what_a_null_difference_can_mean(monkeypatch):
@@ -383,7 +389,8 @@ def test_notebook_03_adjusted_gap_uses_and_names_the_covariates_of_the_cohort_fi
     monkeypatch.setattr(attainment, "show_sentences", lambda got: lines.extend(got))
     notes, recorded = _run_cell("cell-09", students, monkeypatch, cfg=cfg)
     assert notes == []
-    assert recorded["adjusted_gap"]["label"] == "Adjusted awarding gap, White minus BAME students (after entry tariff and faculty)"
+    assert recorded["adjusted_gap"]["label"] == ("Adjusted awarding gap, White students minus BAME students "
+                                                "(after entry tariff and faculty)")
     assert lines[0] == "Adjusted for entry tariff and faculty."
     assert lines[1] == ("Faculty: Music and Veterinary School (about 10 students) are merged into 'Other faculties' in "
                         "the model, because a level with fewer than 10 students, or whose students all had the same "

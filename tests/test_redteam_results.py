@@ -170,8 +170,11 @@ def _run_cell(notebook, cell_id, style, **names):
     rec = results.start(rules=DisclosureRules(style=style), path=None)
     rules = rec.rules
     cfg = SimpleNamespace(reference_group="White", aggregate_group="BAME", ethnicity_grouping="ofs")
+    from rmresearch.characteristics import legacy_ethnicity
+
     namespace = dict(results=results, sections=sections, attainment=attainment, pg=pg, pd=pd, cfg=cfg, rules=rules,
-                     show_table=lambda *a, **k: None, reference="White", aggregate="BAME", good=("First", "2:1"))
+                     show_table=lambda *a, **k: None, reference="White", aggregate="BAME", good=("First", "2:1"),
+                     focus=legacy_ethnicity("White", "ofs_group", "BAME"))  # a cohort file without characteristics
     from rmresearch.attainment import disclose_attainment
     from rmresearch.disclosure import disclose
 

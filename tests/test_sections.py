@@ -103,7 +103,10 @@ def test_notebook_03_difference_in_differences_without_students_before_the_start
     students = pd.DataFrame({"ethnicity_aggregate": ["White"] * 300 + ["BAME"] * 60, "qualification_year": 2024,
                              "mentored": [False] * 359 + [True], "degree_class": (["2:1", "2:2"] * 180)})
     rec = results.start(path=None)
+    from rmresearch.characteristics import legacy_ethnicity
+
     namespace = dict(results=results, sections=sections, attainment=attainment, students=students, reference="White",
+                     focus=legacy_ethnicity("White", "ofs_group", "BAME"),  # a cohort file without characteristics
                      cfg=None,  # a cohort file without options.attainment: every comparison shown
                      aggregate="BAME", good=("First", "2:1"), rules=rec.rules, disclose_attainment=disclose_attainment,
                      show_table=lambda *a, **k: pytest.fail("a table was shown"))

@@ -71,9 +71,13 @@ def intro_lines(cfg: Any, students: pd.DataFrame | None, *, focus: Any = None) -
     ...                       characteristics={"disability": ch}, intersections=())
     >>> print("\\n".join(intro_lines(cfg, None)))
     **Scheme** (Uni). The cohort file names no students table, so there are no students to compare: each section below says so.
-    >>> print("\\n".join(intro_lines(cfg, pd.DataFrame({"sex_group": ["Male"]}))))
-    **Scheme** (Uni). Good honours: First or 2:1 among classified degrees. The comparisons are by disability: no known disability students (the reference group) against disabled students (every other known group together).
-    The students table does not carry disability (options.characteristics: tables), so students are not compared by it.
+    >>> print(intro_lines(cfg, pd.DataFrame({"sex_group": ["Male"]}))[0])
+    **Scheme** (Uni). Good honours: First or 2:1 among classified degrees. The students table does not carry disability, the characteristic this scheme is about (options.characteristics: tables), so each comparison by it below is a note.
+    >>> sex = SimpleNamespace(name="sex", title="Sex", group_column="sex_group", reference="Male",
+    ...                       aggregate="Female", people=lambda g, u: f"{g} {u}")
+    >>> cfg.focus, cfg.characteristics = sex, {"sex": sex, "disability": ch}
+    >>> print(intro_lines(cfg, pd.DataFrame({"sex_group": ["Male"]}))[1])
+    The students table does not carry this characteristic of the cohort file (options.characteristics: tables), so students are not compared by it: disability.
     """
     focus = focus or cfg.focus
     head = f"**{cfg.title}** ({cfg.institution})."
@@ -81,17 +85,22 @@ def intro_lines(cfg: Any, students: pd.DataFrame | None, *, focus: Any = None) -
         return [f"{head} The cohort file names no students table, so there are no students to compare: each section "
                 "below says so."]
     title = str(getattr(focus, "title", "") or focus.name).lower()
-    lines = [f"{head} Good honours: {' or '.join(cfg.good_honours)} among classified degrees. The comparisons are "
-             f"by {title}: {focus.people(focus.reference, 'students')} (the reference group) against "
-             f"{focus.people(focus.aggregate, 'students')} (every other known group together)."]
+    lines = [f"{head} Good honours: {' or '.join(cfg.good_honours)} among classified degrees."]
+    if focus in carried(students, [focus]):
+        lines[0] += (f" The comparisons are by {title}: {focus.people(focus.reference, 'students')} (the reference "
+                     f"group) against {focus.people(focus.aggregate, 'students')} (every other known group together).")
+    else:
+        lines[0] += (f" The students table does not carry {title}, the characteristic this scheme is about "
+                     "(options.characteristics: tables), so each comparison by it below is a note.")
     if students.attrs.get("consent_unlinked", 0):
         lines[0] += " Participants who did not consent to linking their records count as students outside the scheme."
     every = [*dict(getattr(cfg, "characteristics", {}) or {}).values(), *(getattr(cfg, "intersections", ()) or ())]
-    missing = [str(getattr(ch, "title", "") or ch.name).lower() for ch in every if ch not in carried(students, [ch])]
+    missing = [str(getattr(ch, "title", "") or ch.name).lower() for ch in every
+               if ch not in carried(students, [ch]) and ch != focus]
     if missing:
-        names = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
-        lines.append(f"The students table does not carry {names} (options.characteristics: tables), so students are "
-                     f"not compared by {'it' if len(missing) == 1 else 'them'}.")
+        lines.append(f"The students table does not carry {'this characteristic' if len(missing) == 1 else 'these'} "
+                     f"of the cohort file (options.characteristics: tables), so students are not compared by "
+                     f"{'it' if len(missing) == 1 else 'them'}: {'; '.join(missing)}.")
     return lines
 
 
