@@ -349,16 +349,16 @@ def test_reciprocity_tables_show_pairs_exactly_and_survey_answers_under_the_peop
     assert programme.flag_basis(summary) == "people"
     (work, _), (survey, _) = programme.reciprocity_tables(summary)
     assert work.attrs["disclosure"]["basis"] == "activity" and survey.attrs["disclosure"]["basis"] == "people"
-    assert work["pairs"].tolist() == [2, 1, 3] and work["partner_carried_more"].tolist() == [1, 1, 2]  # exact
-    assert "flagged" not in work.columns and survey["flagged"].tolist() == [0, 0, 0]  # 1 rounds to 0
-    assert set(survey["senior_gain"]) == {".."}  # means on 1 to 3 answers are suppressed
-    assert work["share_arranged_by_partner"].tolist()[-1] == pytest.approx((2 / 6 + 1.0 + 2 / 3) / 3)
+    assert work["pairs"].tolist() == [2, 1, 3] and work["partner carried more"].tolist() == [1, 1, 2]  # exact
+    assert "flagged pairs" not in work.columns and survey["flagged pairs"].tolist() == [0, 0, 0]  # 1 rounds to 0
+    assert set(survey["senior leader gain"]) == {".."}  # means on 1 to 3 answers are suppressed
+    assert work["share arranged by partner"].tolist()[-1] == pytest.approx((2 / 6 + 1.0 + 2 / 3) / 3)
     # every partner from an under-represented group: the flag says only who did the work -> exact
     everyone = participants.assign(ethnicity_group=["White"] * 3 + ["Black", "Asian", "Mixed"])
     summary = programme.reciprocity_summary(programme.reciprocity_by_pair(scores, pairs, everyone, meetings=meetings, wave=None))
     assert programme.flag_basis(summary) == "activity"
     (work, _), _ = programme.reciprocity_tables(summary)
-    assert work["flagged"].tolist() == [1, 1, 2] and work["flagged_share"].tolist()[-1] == "66.7%"
+    assert work["flagged pairs"].tolist() == [1, 1, 2] and work["flagged share"].tolist()[-1] == "66.7%"
 
 
 def test_burden_flag_is_recorded_exactly_when_it_counts_pairs_only(monkeypatch, meetings, pairs, participants):
@@ -394,7 +394,7 @@ def test_withdrawal_sentence_and_kirkpatrick_tables_by_basis(meetings, pairs, pa
     reciprocity = programme.reciprocity_by_pair(scores, pairs, participants, meetings=meetings, wave=None)
     k = programme.kirkpatrick_summary(per_pair=per_pair, reciprocity=reciprocity)
     assert k.set_index("measure")["basis"].to_dict() == {
-        "Pairs that completed the programme": "activity", "Mean balance of gains between partners (1 = equal)": "people",
+        "Pairs that completed the programme": "activity", "Mean balance of gains between senior leader and partner (1 = equal)": "people",
         "Pairs where the under-represented partner carried most of the work": "people",  # P3 is White
         "Pairs that held every planned meeting": "activity", "Mean meetings held per pair": "activity"}
     tables = programme.kirkpatrick_tables(k)

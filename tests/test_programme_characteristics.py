@@ -183,3 +183,62 @@ def test_survey_change_by_a_special_category_group_is_suppressed_at_its_own_thre
         (4 * 1 + 1 + 0 + 1 - 1) / 8)
     base = disclose(by_role, counts=["n"], means={"mean_diff": "n"}, rules=internal.disclosure).set_index("group")
     assert base.loc["No known disability", "n"] == 6 and float(base.loc["No known disability", "mean_diff"]) == 0.5
+
+
+# --- reverse mentoring's words; who counts as under-represented ------------------------------------------------------
+
+@pytest.fixture()
+def reverse_pairs():
+    """Two reverse-mentoring pairs: R1's reverse mentor is disabled, R2's is a man with no known disability.
+    Both reverse mentors report 2 points more burden than their reverse mentee."""
+    people = pd.DataFrame({"participant_id": ["S1", "S2", "P1", "P2"],
+                           "role": ["senior_leader", "senior_leader", "staff_partner", "staff_partner"],
+                           "disability_aggregate": ["No known disability"] * 2 + ["Disabled", "No known disability"],
+                           "sex_aggregate": ["Male", "Male", "Male", "Male"]})
+    pairs = pd.DataFrame({"pair_id": ["R1", "R2"], "senior_id": ["S1", "S2"], "partner_id": ["P1", "P2"]})
+    scores = pd.DataFrame({"participant_id": ["S1", "P1", "S2", "P2"], "reciprocity": [4.0, 3.0, 4.0, 5.0],
+                           "burden": [1.0, 3.0, 1.0, 3.0]})
+    return people, pairs, scores
+
+
+def test_reverse_scheme_tables_name_reverse_mentors_and_mentees_in_headers_rows_and_captions(reverse_pairs):
+    people, pairs, scores = reverse_pairs
+    cfg = _disability_cohort()
+    chars = list(cfg.characteristics.values())
+    per_pair = programme.reciprocity_by_pair(scores, pairs, people, wave=None, characteristics=chars)
+    assert per_pair["partner_underrepresented"].tolist() == [True, False] and per_pair["flag"].tolist() == [True, False]
+    (work, work_caption), (survey, survey_caption) = programme.reciprocity_tables(
+        programme.reciprocity_summary(per_pair), scheme="reverse")
+    assert list(work.columns) == ["reverse mentor's role", "pairs", "pairs_with_organiser",
+                                  "share arranged by reverse mentor", "reverse mentor carried more"]
+    assert work["reverse mentor's role"].tolist() == ["Reverse mentor", "All pairs"]
+    assert work["reverse mentor carried more"].tolist() == [2, 2]  # exact: pairs
+    assert {"reverse mentee gain", "reverse mentor gain", "gain difference (reverse mentor - reverse mentee)",
+            "reverse mentee burden", "reverse mentor burden"} <= set(survey.columns)
+    assert not any("senior" in str(c) or "partner" in str(c).replace("partner_", "") for c in survey.columns)
+    assert "by reverse mentor's role" in work_caption and "(reverse mentee and reverse mentor)" in survey_caption
+    assert work.attrs["disclosure"]["counts"][:1] == ["pairs"]  # the record follows the renamed headers
+    # a reciprocal scheme keeps its own words
+    (work, _), _ = programme.reciprocity_tables(programme.reciprocity_summary(per_pair))
+    assert "share arranged by partner" in work.columns and work["partner's role"].tolist() == ["Staff partner", "All pairs"]
+
+
+def test_reverse_scheme_counts_a_mentor_from_any_under_represented_group(reverse_pairs):
+    from types import SimpleNamespace
+
+    people, pairs, scores = reverse_pairs
+    cfg = _disability_cohort()
+    # P2 is a woman: under-represented by sex, so both reverse mentors now count
+    people = people.assign(sex_aggregate=["Male", "Male", "Male", "Female or other"])
+    reverse = SimpleNamespace(**vars(cfg), programme_type="reverse", focus=cfg.characteristics["disability"])
+    chosen = programme.underrepresented_characteristics(reverse)
+    assert [c.name for c in chosen] == ["disability", "sex"]
+    per_pair = programme.reciprocity_by_pair(scores, pairs, people, wave=None, characteristics=chosen)
+    assert per_pair["flag"].tolist() == [True, True]
+    # a reciprocal scheme asks about its focus characteristic only (disability here): P2 does not count
+    reciprocal = SimpleNamespace(**vars(cfg), programme_type="reciprocal", focus=cfg.characteristics["disability"])
+    assert [c.name for c in programme.underrepresented_characteristics(reciprocal)] == ["disability"]
+    assert programme.burden_question(reverse).startswith("Are the reverse mentors (the junior partners")
+    assert programme.burden_question(reciprocal) == ("Are disabled partners carrying the labour of educating the "
+                                                     "senior leaders they are paired with, beyond the partnership the "
+                                                     "scheme asks of them?")

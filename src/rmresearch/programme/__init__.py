@@ -19,6 +19,8 @@ and return tidy DataFrames of unrounded counts; reports pass every table through
 - :mod:`~rmresearch.programme.sessions`: group sessions by type (training, preparation, peer support,
   reflection): :func:`attendance_by_type` (invited, attended, share, by role), :func:`session_type_sentence`,
   :func:`record_attendance_by_type` and :func:`label_roles` (role codes in the scheme's words).
+- :mod:`~rmresearch.programme.scheme`: the scheme's words, :func:`role_words` (senior leader and partner, or
+  reverse mentee and reverse mentor), :func:`underrepresented_characteristics` and :func:`burden_question`.
 - :mod:`~rmresearch.programme.outcomes`: :func:`read_actions` (read by
   :mod:`rmresearch.io.tables`), :func:`actions_summary` and
   :func:`kirkpatrick_summary` (reaction, learning, behaviour, results) and
@@ -56,9 +58,10 @@ from .outcomes import (ACTION_STATUSES, STATUS_LABELS, actions_by_status, action
                        kirkpatrick_tables, read_actions)
 from .plots import gains_title, meetings_held_title, pace_title, plot_gains, plot_meetings_held, plot_meetings_over_time, plot_participants
 from .reciprocity import flag_basis, reciprocity_by_pair, reciprocity_summary, reciprocity_tables, record_reciprocity
+from .scheme import burden_question, role_words, underrepresented_characteristics
 from .sessions import (ALL_ROLES, NOT_RECORDED, SESSION_TYPE_LABELS, SESSION_TYPES, UNTYPED, attendance_by_type, label_roles,
                        record_attendance_by_type, session_type_sentence, session_types)
 
-from . import engagement, outcomes, plots, reciprocity, sessions  # noqa: E402 - the modules, for their __all__
+from . import engagement, outcomes, plots, reciprocity, scheme, sessions  # noqa: E402 - the modules, for their __all__
 
-__all__ = [*engagement.__all__, *reciprocity.__all__, *outcomes.__all__, *plots.__all__, *sessions.__all__]
+__all__ = [*engagement.__all__, *reciprocity.__all__, *outcomes.__all__, *plots.__all__, *scheme.__all__, *sessions.__all__]

@@ -123,6 +123,7 @@ def kirkpatrick_summary(
     instrument=None,
     reciprocity: pd.DataFrame | None = None,
     actions: pd.DataFrame | None = None,
+    scheme=None,
 ) -> pd.DataFrame:
     """Evidence at Kirkpatrick's four levels: reaction, learning, behaviour, results.
 
@@ -140,6 +141,9 @@ def kirkpatrick_summary(
         :func:`reciprocity_by_pair` output (pairs flagged for burden).
     actions
         :func:`read_actions` output (results: actions and policy changes).
+    scheme
+        The cohort's config or ``programme_type``: the measures name the roles in the scheme's words
+        (reverse mentors and reverse mentees in a reverse scheme).
 
     Returns
     -------
@@ -154,8 +158,11 @@ def kirkpatrick_summary(
         (awarding gap, staff progression) come from the attainment and
         progression reports and are not repeated here.
     """
+    from ..characteristics import role_label
     from ..surveys import paired_change
+    from .scheme import role_words
 
+    words = role_words(scheme)
     rows = []
     nan = float("nan")
 
@@ -168,7 +175,7 @@ def kirkpatrick_summary(
         add("reaction", "Pairs that completed the programme", count=completed, share=completed / n if n else nan, n=n, source="pairs table")
     if reciprocity is not None:
         answered = reciprocity["gain_difference"].notna()
-        add("reaction", "Mean balance of gains between partners (1 = equal)", average=reciprocity.loc[answered, "balance_index"].mean(), n=int(answered.sum()), source="post survey (pairs)", basis="people")
+        add("reaction", f"Mean balance of gains between {words['senior']} and {words['partner']} (1 = equal)", average=reciprocity.loc[answered, "balance_index"].mean(), n=int(answered.sum()), source="post survey (pairs)", basis="people")
     if scores is not None and instrument is not None:
         roles = participants.set_index("participant_id")["role"] if participants is not None else None
         for scale in instrument.scales:
@@ -177,7 +184,8 @@ def kirkpatrick_summary(
             data = scores[["participant_id", "wave", scale.name]].dropna()
             if roles is not None:
                 data = data.loc[data["participant_id"].map(roles).isin(scale.answered_by)]
-            who = ", ".join(r.replace("_", " ") for r in scale.answered_by) if len(scale.answered_by) < len(ROLES) else "all participants"
+            named = dict.fromkeys(role_label(scheme, r, plural=True) for r in scale.answered_by)
+            who = ", ".join(named) if len(scale.answered_by) < len(ROLES) else "all participants"
             if scale.kirkpatrick == "reaction" or "pre" not in scale.waves:
                 post = data.loc[data["wave"] == "post", scale.name]
                 if len(post):
@@ -198,7 +206,7 @@ def kirkpatrick_summary(
         # A count of pairs (activity) unless some partner is not from an under-represented group: then it counts
         # partners by their group too (people by characteristic; see reciprocity.flag_basis).
         basis = "activity" if bool(reciprocity["partner_underrepresented"].all()) else "people"
-        add("reaction", "Pairs where the under-represented partner carried most of the work", count=flagged, share=flagged / n if n else nan, n=n, source="meetings and post survey", basis=basis)
+        add("reaction", f"Pairs where the under-represented {words['partner']} carried most of the work", count=flagged, share=flagged / n if n else nan, n=n, source="meetings and post survey", basis=basis)
     if actions is not None:
         pairs_n = len(per_pair) if per_pair is not None else actions["pair_id"].nunique()
         with_action = float(actions["pair_id"].nunique())

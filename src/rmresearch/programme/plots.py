@@ -18,8 +18,12 @@ __all__ = ["plot_participants", "plot_meetings_held", "plot_meetings_over_time",
            "pace_title", "gains_title"]
 
 
-def plot_participants(shown: pd.DataFrame, *, ax=None):
+def plot_participants(shown: pd.DataFrame, *, characteristic=None, scheme=None, ax=None):
     """Stacked bars of participants by role and group, drawn from the DISCLOSED table (people by characteristic).
+
+    ``characteristic`` (a :class:`~rmresearch.characteristics.Characteristic`; default ethnicity) titles the
+    figure and its legend, and ``scheme`` (the cohort's config or ``programme_type``) names the roles
+    (reverse mentor / reverse mentee in a reverse scheme).
 
     ``shown`` is :func:`participants_by_role` output (role as a column: ``reset_index()``) after
     :func:`rmresearch.disclosure.disclose`: the bars are the numbers the table shows (rounded, or exact with small
@@ -50,10 +54,20 @@ def plot_participants(shown: pd.DataFrame, *, ax=None):
     if table.empty or not (table.fillna(0).to_numpy() > 0).any():
         raise AnalysisError(f"every count of participants by role and group is 0 or suppressed as shown{rounding}, so "
                             "there is nothing to draw")
-    table.index.name = None
-    return stacked_bars(table, colours=group_colours(table.columns), ax=ax,
+    from ..characteristics import role_labels
+    from ..display import capitalise
+    from .sessions import label_roles
+
+    colours = group_colours(table.columns)
+    table.index = label_roles(pd.DataFrame({"role": list(table.index)}), role_labels(scheme))["role"].tolist()
+    what = characteristic.title if characteristic is not None else "Ethnicity group"
+    if characteristic is not None:
+        named = {g: capitalise(characteristic.label(g)) for g in table.columns}
+        colours = {named[g]: colour for g, colour in colours.items()}
+        table.columns = [named[g] for g in table.columns]
+    return stacked_bars(table, colours=colours, ax=ax,
                         xlabel="Participants" + (f" (rounded to the nearest {base})" if base else ""),
-                        title="Participants by role and ethnicity group", legend_title="Ethnicity group")
+                        title=f"Participants by role and {what.lower()}", legend_title=what)
 
 
 def meetings_held_title(by_meetings: pd.DataFrame, *, planned: int) -> str:
@@ -135,20 +149,32 @@ def plot_meetings_over_time(over_time: pd.DataFrame, *, ax=None):
     return ax.figure
 
 
-def gains_title(senior: float, partner: float) -> str:
+def gains_title(senior: float, partner: float, *, scheme=None) -> str:
     """The title of :func:`plot_gains`, from the two all-pairs means it draws (rounded as drawn, one decimal).
+
+    ``scheme`` (the cohort's config or ``programme_type``) names the two sides (:func:`role_words`).
 
     >>> gains_title(3.94, 3.48), gains_title(3.5, 3.6), gains_title(3.0, 3.96)
     ('Senior leaders reported gaining more (3.9 vs 3.5)', 'Partners and senior leaders reported similar gains (3.5 and 3.6)', 'Partners reported gaining more (4.0 vs 3.0)')
+    >>> gains_title(3.0, 3.96, scheme="reverse")
+    'Reverse mentors reported gaining more (4.0 vs 3.0)'
     """
+    from ..display import capitalise
+    from .scheme import role_words
+
+    words = role_words(scheme)
     s, p = round(float(senior), 1), round(float(partner), 1)
     if abs(p - s) < 0.25:
-        return f"Partners and senior leaders reported similar gains ({s:.1f} and {p:.1f})"
-    return f"{'Senior leaders' if s > p else 'Partners'} reported gaining more ({max(s, p):.1f} vs {min(s, p):.1f})"
+        return capitalise(f"{words['partners']} and {words['seniors']} reported similar gains ({s:.1f} and {p:.1f})")
+    return capitalise(f"{words['seniors'] if s > p else words['partners']} reported gaining more "
+                      f"({max(s, p):.1f} vs {min(s, p):.1f})")
 
 
-def plot_gains(summary: pd.DataFrame, *, rules=None, ax=None):
+def plot_gains(summary: pd.DataFrame, *, rules=None, scheme=None, ax=None):
     """Mean gain reported by senior leaders and by their partners, by partner role (survey answers: people).
+
+    ``scheme`` (the cohort's config or ``programme_type``) names the two sides in the legend, bars and title
+    (reverse mentee and reverse mentor in a reverse scheme).
 
     ``summary`` is :func:`reciprocity_summary` output (unrounded); means based on too few people
     (``rules.max_mean_suppressed_n``) are not drawn (shown as ``..``). Raises AnalysisError when no mean can be
@@ -156,9 +182,12 @@ def plot_gains(summary: pd.DataFrame, *, rules=None, ax=None):
     """
     from matplotlib.patches import Patch
 
+    from ..characteristics import role_labels
     from ..disclosure import suppress_mean
-    from ..display import readable_value
+    from ..display import capitalise, readable_value
     from ..plots import OKABE_ITO, new_figure
+    from .scheme import role_words
+    from .sessions import label_roles
 
     if summary is None or summary.empty:  # the reciprocity table before it could not be computed
         raise AnalysisError("the reciprocity table above could not be computed, so there are no gains to draw")
@@ -178,10 +207,12 @@ def plot_gains(summary: pd.DataFrame, *, rules=None, ax=None):
         for xi, v in zip(x + offset, values):
             if np.isnan(v):
                 ax.text(xi, 0.1, "..", ha="center", va="bottom")
-    ax.set_xticks(x, [str(readable_value(r)) for r in summary["partner_role"]])
+    words = role_words(scheme)
+    bars = label_roles(summary, role_labels(scheme), column="partner_role")["partner_role"]
+    ax.set_xticks(x, [str(readable_value(r)) for r in bars])
     ax.set_ylabel("Mean gain (1-5)")
     ax.set_ylim(0, 5.6)
-    ax.legend(handles=[Patch(color=OKABE_ITO[0], label="Senior leader"), Patch(color=OKABE_ITO[1], label="Partner")],
-              loc="upper right", ncol=2)
-    ax.set_title(gains_title(s, p))
+    ax.legend(handles=[Patch(color=OKABE_ITO[0], label=capitalise(words["senior"])),
+                       Patch(color=OKABE_ITO[1], label=capitalise(words["partner"]))], loc="upper right", ncol=2)
+    ax.set_title(gains_title(s, p, scheme=scheme))
     return ax.figure

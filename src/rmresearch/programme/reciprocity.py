@@ -32,6 +32,7 @@ def reciprocity_by_pair(
     group_column: str = "ethnicity_group",
     burden_margin: float = 1.0,
     min_initiated: int = 3,
+    characteristics=None,
 ) -> pd.DataFrame:
     """Per pair: what each partner gained, the balance between them, who did the work, and a burden flag.
 
@@ -55,6 +56,12 @@ def reciprocity_by_pair(
         The group that is not under-represented (``config.reference_group``).
         A partner whose group is neither this nor unknown counts as from an
         under-represented group.
+    characteristics
+        The cohort's characteristics that make a partner under-represented
+        (:func:`~rmresearch.programme.underrepresented_characteristics`): a partner
+        outside the reference group of any of them (and not ``Unknown``) counts,
+        read from each one's ``aggregate_column``. Given, it replaces
+        ``reference_group`` and ``group_column``.
     burden_margin
         How many scale points more burden than the senior partner counts as
         the partner carrying more of the load.
@@ -98,7 +105,9 @@ def reciprocity_by_pair(
     1      R2              0.0          1.000                0.5  False
     """
     require_columns(pairs, ["pair_id", "senior_id", "partner_id"], "pairs")
-    require_columns(participants, ["participant_id", "role", group_column], "participants")
+    chars = list(characteristics) if characteristics is not None else None
+    columns = [c.aggregate_column for c in chars] if chars is not None else [group_column]
+    require_columns(participants, ["participant_id", "role", *columns], "participants")
     if "participant_id" not in scores.columns or gain not in scores.columns:
         raise AnalysisError(f"scores needs participant_id and a '{gain}' column (the output of rmresearch.surveys.score for the {gain} scale).")
     low, high = scale_range
@@ -125,27 +134,9 @@ def reciprocity_by_pair(
         out["partner_burden"] = np.nan
     out["burden_difference"] = out["partner_burden"] - out["senior_burden"]
 
-    nan_share = pd.Series(np.nan, index=out.index)
-    out["meetings_with_initiator"] = 0
-    for who in ("partner", "senior", "facilitator"):
-        out[f"initiated_by_{who}"] = nan_share
-    out["prepared_by_partner"] = nan_share
-    if meetings is not None and "initiated_by" in meetings.columns:
-        held = held_meetings(meetings)
-        known = held.loc[held["initiated_by"].notna()]
-        counts = pd.crosstab(known["pair_id"], known["initiated_by"])
-        total = counts.sum(axis=1)
-        out["meetings_with_initiator"] = out["pair_id"].map(total).fillna(0).astype(int)
-        for who in ("partner", "senior", "facilitator"):
-            share = counts[who] / total if who in counts.columns else total * 0.0
-            out[f"initiated_by_{who}"] = out["pair_id"].map(share).astype(float)
-        if "prepared_by" in held.columns:
-            prepared = held.loc[held["prepared_by"].notna()]
-            p_counts = prepared.groupby("pair_id")["prepared_by"].agg(lambda s: (s.astype(str).str.lower() == "partner").mean())
-            out["prepared_by_partner"] = out["pair_id"].map(p_counts).astype(float)
-
-    group = pd.Series(partner).map(people[group_column]).to_numpy()
-    out["partner_underrepresented"] = [isinstance(g, str) and g not in (reference_group, UNKNOWN_GROUP) for g in group]
+    _add_who_arranged(out, meetings)
+    references = [(c.aggregate_column, c.reference) for c in chars] if chars is not None else [(group_column, reference_group)]
+    out["partner_underrepresented"] = _underrepresented(pd.Series(partner), people, references)
     enough = out["meetings_with_initiator"] >= min_initiated
     initiates = enough & (out["initiated_by_partner"] > 0.5)
     prepares = out["prepared_by_partner"] > 0.5
@@ -164,6 +155,38 @@ def reciprocity_by_pair(
         reasons.append("; ".join(parts) if out["flag"].iloc[i] else "")
     out["flag_reason"] = reasons
     return out
+
+
+def _add_who_arranged(out: pd.DataFrame, meetings: pd.DataFrame | None) -> None:
+    """Add, per pair, the meetings with a recorded organiser and the share each side arranged (and prepared)."""
+    nan_share = pd.Series(np.nan, index=out.index)
+    out["meetings_with_initiator"] = 0
+    for who in ("partner", "senior", "facilitator"):
+        out[f"initiated_by_{who}"] = nan_share
+    out["prepared_by_partner"] = nan_share
+    if meetings is None or "initiated_by" not in meetings.columns:
+        return
+    held = held_meetings(meetings)
+    known = held.loc[held["initiated_by"].notna()]
+    counts = pd.crosstab(known["pair_id"], known["initiated_by"])
+    total = counts.sum(axis=1)
+    out["meetings_with_initiator"] = out["pair_id"].map(total).fillna(0).astype(int)
+    for who in ("partner", "senior", "facilitator"):
+        share = counts[who] / total if who in counts.columns else total * 0.0
+        out[f"initiated_by_{who}"] = out["pair_id"].map(share).astype(float)
+    if "prepared_by" in held.columns:
+        prepared = held.loc[held["prepared_by"].notna()]
+        p_counts = prepared.groupby("pair_id")["prepared_by"].agg(lambda s: (s.astype(str).str.lower() == "partner").mean())
+        out["prepared_by_partner"] = out["pair_id"].map(p_counts).astype(float)
+
+
+def _underrepresented(partner: pd.Series, people: pd.DataFrame, references: list[tuple[str, str]]) -> np.ndarray:
+    """Whether each partner is outside the reference group (and not Unknown) of any (column, reference) given."""
+    under = np.zeros(len(partner), dtype=bool)
+    for column, reference in references:
+        group = partner.map(people[column]).to_numpy()
+        under |= np.array([isinstance(g, str) and g not in (reference, UNKNOWN_GROUP) for g in group], dtype=bool)
+    return under
 
 
 def reciprocity_summary(per_pair: pd.DataFrame, *, total: str = "All pairs") -> pd.DataFrame:
@@ -218,7 +241,7 @@ def reciprocity_summary(per_pair: pd.DataFrame, *, total: str = "All pairs") -> 
     return pd.DataFrame(rows)
 
 
-def record_reciprocity(summary: pd.DataFrame, *, section: str = "Reciprocity and burden") -> list[str]:
+def record_reciprocity(summary: pd.DataFrame, *, section: str = "Reciprocity and burden", scheme=None) -> list[str]:
     """Record the all-pairs figures of :func:`reciprocity_summary` (:func:`rmresearch.results.record`).
 
     The last row (all pairs) gives ``burden_flagged_rate`` (a headline: pairs in which the partner from an
@@ -228,9 +251,13 @@ def record_reciprocity(summary: pd.DataFrame, *, section: str = "Reciprocity and
 
     The burden flag counts pairs, programme activity, and is recorded exactly when every partner is from an
     under-represented group (:func:`flag_basis`); the gains and burden are survey answers, people's outcomes,
-    recorded under the people rules.
+    recorded under the people rules. ``scheme`` (the cohort's config or ``programme_type``) names the two sides
+    as the scheme does (:func:`~rmresearch.programme.role_words`: reverse mentor and reverse mentee).
     """
     from .. import results
+    from .scheme import role_words
+
+    words = role_words(scheme)
 
     require_columns(summary, ["pairs", "flagged", "flagged_share", "gain_difference", "both_n", "senior_burden",
                               "senior_burden_n", "partner_burden", "partner_burden_n"], "reciprocity summary")
@@ -239,12 +266,12 @@ def record_reciprocity(summary: pd.DataFrame, *, section: str = "Reciprocity and
     every = summary.iloc[-1]  # the row for all pairs
     results.record("burden_flagged_rate", every["flagged_share"], kind="rate", n=every["pairs"], numerator=every["flagged"],
                    n_of="pairs", headline=True, section=section, basis=flag_basis(summary),
-                   label="Pairs in which the under-represented partner carried most of the work")
+                   label=f"Pairs in which the under-represented {words['partner']} carried most of the work")
     results.record("gain_difference", every["gain_difference"], kind="mean", n=every["both_n"], unit="points", decimals=2,
-                   n_of="pairs where both partners answered", section=section,
-                   label="Mean difference in reported gain, partner minus senior leader")
+                   n_of="pairs where both sides answered", section=section,
+                   label=f"Mean difference in reported gain, {words['partner']} minus {words['senior']}")
     keys = ["burden_flagged_rate", "gain_difference"]
-    for who, people in (("senior", "senior leaders"), ("partner", "partners")):
+    for who, people in (("senior", words["seniors"]), ("partner", words["partners"])):
         results.record(f"burden_{who}", every[f"{who}_burden"], kind="mean", n=every[f"{who}_burden_n"], unit="points",
                        decimals=2, n_of="respondents", section=section,
                        label=f"Mean burden of taking part reported by {people}")
@@ -258,7 +285,8 @@ def flag_basis(summary: pd.DataFrame) -> str:
     A flagged pair is one whose partner carries most of the work and is from an under-represented group. When
     every partner is from an under-represented group (the scheme's design), the flag says only who did the work
     in the pair, programme activity, shown exactly. Otherwise the number of flagged pairs beside the number
-    carrying more work counts partners by their ethnicity group, people by characteristic: the HESA rules apply.
+    carrying more work counts partners by their group (ethnicity, disability...), people by characteristic: the
+    cohort's rules for people apply.
 
     >>> flag_basis(pd.DataFrame({"pairs": [6, 6, 12], "underrepresented": [6, 6, 12]}))
     'activity'
@@ -270,7 +298,7 @@ def flag_basis(summary: pd.DataFrame) -> str:
     return "activity" if len(summary) and int(every["underrepresented"]) == int(every["pairs"]) else "people"
 
 
-def reciprocity_tables(summary: pd.DataFrame, *, rules=None) -> list[tuple[pd.DataFrame, str]]:
+def reciprocity_tables(summary: pd.DataFrame, *, rules=None, scheme=None) -> list[tuple[pd.DataFrame, str]]:
     """The disclosed tables of :func:`reciprocity_summary`, each with its caption, in the order to show them.
 
     1. **Who did the work** (programme activity, exact: ``basis="activity"``): pairs by the partner's role,
@@ -278,9 +306,17 @@ def reciprocity_tables(summary: pd.DataFrame, *, rules=None) -> list[tuple[pd.Da
        partner carried most of the work, and the burden flag when :func:`flag_basis` says it is activity.
     2. **What each side gained and the burden they report** (survey answers, people's outcomes: counts rounded,
        means on too few people suppressed), with the burden flag when it counts people by characteristic.
-    """
-    from ..disclosure import disclose
 
+    ``scheme`` (the cohort's config or ``programme_type``) gives the words of rows, headers and captions: in a
+    reverse scheme the partner is the reverse mentor and the senior leader the reverse mentee.
+    """
+    from ..characteristics import role_labels
+    from ..disclosure import disclose
+    from .scheme import role_words
+    from .sessions import label_roles
+
+    words = role_words(scheme)
+    summary = label_roles(summary, role_labels(scheme), column="partner_role")
     basis = flag_basis(summary)
     flag = ["flagged", "flagged_share"]
     names = {"initiator_n": "pairs_with_organiser", "initiated_by_partner": "share_arranged_by_partner",
@@ -302,10 +338,27 @@ def reciprocity_tables(summary: pd.DataFrame, *, rules=None) -> list[tuple[pd.Da
     counts = ["senior_gain_n", "partner_gain_n", "both_n", "senior_burden_n", "partner_burden_n"]
     shown_survey = disclose(survey, counts=counts + (["flagged", "pairs"] if basis == "people" else []), means=means,
                             rates=rates if basis == "people" else None, rules=rules, name="reciprocity: gains and burden")
+    partner, senior = words["partner"], words["senior"]
+    headers = {"partner_role": f"{partner}'s role", "share_arranged_by_partner": f"share arranged by {partner}",
+               "partner_carried_more": f"{partner} carried more", "flagged": "flagged pairs",
+               "flagged_share": "flagged share", "senior_gain": f"{senior} gain", "senior_gain_n": f"{senior} gain n",
+               "partner_gain": f"{partner} gain", "partner_gain_n": f"{partner} gain n",
+               "gain_difference": f"gain difference ({partner} - {senior})", "both_n": "pairs both answered",
+               "senior_burden": f"{senior} burden", "senior_burden_n": f"{senior} burden n",
+               "partner_burden": f"{partner} burden", "partner_burden_n": f"{partner} burden n"}
     return [
-        (shown_work, "Who did the work, by partner's role: pairs, the share of meetings the partner arranged (0 to 1, "
-                     "mean over pairs with a recorded organiser) and pairs in which the partner carried most of the work "
-                     "(exact counts of pairs)"),
-        (shown_survey, "What each side gained and the burden they report, by partner's role (means over respondents, "
-                       "post-programme survey)"),
+        (_relabel(shown_work, headers),
+         f"Who did the work, by {partner}'s role: pairs, the share of meetings the {partner} arranged (0 to 1, mean "
+         f"over pairs with a recorded organiser) and pairs in which the {partner} carried most of the work (exact "
+         "counts of pairs)"),
+        (_relabel(shown_survey, headers),
+         f"What each side gained and the burden they report ({senior} and {partner}), by {partner}'s role (means over "
+         "respondents, post-programme survey)"),
     ]
+
+
+def _relabel(shown: pd.DataFrame, headers: dict) -> pd.DataFrame:
+    """A disclosed table with its headers in the scheme's words (the disclosure record renamed with it)."""
+    from ..progression import relabel
+
+    return relabel(shown, {k: v for k, v in headers.items() if k in shown.columns})
