@@ -215,3 +215,136 @@ def test_recruitment_counts_by_disability_group_read_with_that_column_in_the_key
     path.write_text("year,post_grade,applied,shortlisted,appointed\n2024,7,200,50,10\n", encoding="utf-8")
     with pytest.raises(ValidationError, match="no group column"):
         read_table(path, "recruitment")
+
+
+# --- notebook 04 on pilot variants: a cohort without staff records; a cohort studying only disability and sex ------
+
+_PILOT_OPTIONS = """  reference_group: White
+  ethnicity_grouping: ofs_group
+  aggregate_group: BAME
+"""
+_DISABILITY_AND_SEX = """  characteristics:
+    disability:
+      column: disability
+      groups: {'True': Disabled, 'False': No known disability}
+      reference: No known disability
+      aggregate: Disabled
+      special_category: true
+      tables: [staff]
+    sex:
+      column: sex
+      code_list: sex
+      reference: Male
+      tables: [participants, staff]
+  intersections: [[disability, sex]]
+"""
+
+
+def _pilot(tmp_path):
+    from rmresearch.synthetic import generate_pilot
+
+    root = tmp_path / "pilot"
+    generate_pilot(root, seed=2024)
+    return root
+
+
+def _without_staff(root):
+    cohort = root / "cohorts" / "pilot.yml"
+    text = cohort.read_text(encoding="utf-8")
+    assert "\n  staff: data/pilot/staff.csv" in text
+    cohort.write_text(text.replace("\n  staff: data/pilot/staff.csv", ""), encoding="utf-8")
+
+
+def _disability_and_sex_only(root):
+    """The pilot studied by disability and sex alone: staff get a disability column and lose ethnicity, the
+    recruitment counts are by disability group, and the cohort file names no ethnicity."""
+    import io
+
+    path = root / "data" / "pilot" / "staff.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    head, body = lines[:3], [line for line in lines[3:] if not line.startswith("Total,")]
+    staff = pd.read_csv(io.StringIO("\n".join(body)), dtype=str).drop(columns=["Ethnicity code"])
+    people = sorted(staff["Staff ID"].unique())
+    disabled = {sid: i % 6 == 0 for i, sid in enumerate(people)}  # one in six
+    staff["Disability"] = staff["Staff ID"].map(disabled).map({True: "True", False: "False"})
+    path.write_text("\n".join(head) + "\n" + staff.to_csv(index=False), encoding="utf-8")
+    rec_path = root / "data" / "pilot" / "recruitment.csv"
+    rec = pd.read_csv(rec_path)
+    rec["disability_group"] = np.where(rec["ethnicity_group"] == "White", "No known disability", "Disabled")
+    rec = rec.groupby(["year", "post_grade", "disability_group"], as_index=False)[["applied", "shortlisted",
+                                                                                 "appointed"]].sum()
+    rec.to_csv(rec_path, index=False)
+    cohort = root / "cohorts" / "pilot.yml"
+    text = cohort.read_text(encoding="utf-8")
+    assert _PILOT_OPTIONS in text
+    cohort.write_text(text.replace(_PILOT_OPTIONS, _DISABILITY_AND_SEX), encoding="utf-8")
+
+
+def test_staff_records_of_a_cohort_without_staff_are_unavailable_with_the_reason(tmp_path):
+    from rmresearch.config import load_cohort
+
+    root = _pilot(tmp_path)
+    _without_staff(root)
+    records = pg.load_staff_records(load_cohort(root / "cohorts" / "pilot.yml"))
+    assert isinstance(records.snapshots, pg.Unavailable) and isinstance(records.all_moves, pg.Unavailable)
+    assert records.years == [] and records.latest is None
+    assert records.summary == ("The cohort file pilot.yml names no staff input (inputs: staff:), so there are no staff "
+                               "records to analyse.")
+    with pytest.raises(AnalysisError, match="names no staff input"):
+        pg.each_characteristic(records)
+
+
+def _run_04(root, tmp_path):
+    import nbformat
+    import papermill
+
+    from pathlib import Path
+
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "04_progression.ipynb"
+    out = tmp_path / "04_out.ipynb"
+    papermill.execute_notebook(str(notebook), str(out), parameters={"cohort_config": str(root / "cohorts" / "pilot.yml")},
+                               cwd=str(root), progress_bar=False, kernel_name="python3")
+    executed = nbformat.read(out, as_version=4)
+    return [o for cell in executed.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+
+
+def _meta(outputs, key):
+    return [o["metadata"]["rmresearch"][key] for o in outputs if key in o.get("metadata", {}).get("rmresearch", {})]
+
+
+@pytest.mark.slow
+def test_notebook_04_on_a_cohort_without_staff_records_shows_notes_and_does_not_fail(tmp_path):
+    root = _pilot(tmp_path)
+    _without_staff(root)
+    outputs = _run_04(root, tmp_path)
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    notes = _meta(outputs, "note")
+    # the recruitment counts do not need staff records: only they are shown
+    assert _meta(outputs, "name") == ["recruitment funnel by group", "recruitment relative likelihood",
+                                      "appointment relative likelihood by group"]
+    titles = [n["title"] for n in notes]
+    assert {"Staff by grade and ethnicity group", "The pipeline", "Relative likelihood of promotion and leaving",
+            "Cox model of promotion", "By every characteristic"} <= set(titles)
+    staff_notes = [n for n in notes if not n["title"].startswith(("Recruitment", "Appointment"))]
+    assert all("names no staff input" in n["reason"] for n in staff_notes), staff_notes
+
+
+@pytest.mark.slow
+def test_notebook_04_follows_a_cohort_that_studies_only_disability_and_sex(tmp_path):
+    import json
+
+    root = _pilot(tmp_path)
+    _disability_and_sex_only(root)
+    outputs = _run_04(root, tmp_path)
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert not [o for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+    names = _meta(outputs, "name")
+    for wanted in ("staff by grade and group, latest year", "recruitment funnel by group",
+                   "promotion and leaving relative likelihood", "senior grades by disability",
+                   "promotion and leaving by disability", "promotion and leaving by sex",
+                   "promotion and leaving by disability_by_sex"):
+        assert wanted in names, (wanted, names)
+    text = json.dumps(outputs)
+    assert "BAME" not in text and "White" not in text and "ethnicity" not in text.lower()
+    assert "Relative likelihood of promotion and of leaving, No known disability staff to Disabled staff" in text
+    assert "Recruitment funnel by disability group" in text
