@@ -11,7 +11,7 @@ import pytest
 from rmresearch import programme
 from rmresearch.config import load_cohort
 from rmresearch.errors import OutputRefused
-from rmresearch.inputs import read_cohort_table, validate_cohort
+from rmresearch.inputs import load_table, read_cohort_table, validate_cohort
 from rmresearch.io.transcripts import read_transcript
 from rmresearch.synthetic.community import generate_community
 
@@ -85,6 +85,12 @@ def test_ten_pairs_of_executive_leaders_and_community_partners_without_record_id
         "ethnicity": ("participants",), "sex": ("participants",)}
     partners = participants.loc[participants["role"] == "community_partner"]
     assert partners["grade"].isna().all() and partners["organisation"].notna().all()
+    loaded = load_table(config, "participants")  # as the analyses read it: each characteristic's group columns
+    assert loaded.groupby("role")["ethnicity_aggregate"].unique().map(list).to_dict() == {
+        "community_partner": ["Global majority"], "senior_leader": ["White"]}
+    assert loaded.groupby("role")["sex_group"].value_counts().to_dict() == {
+        ("community_partner", "Female"): 5, ("community_partner", "Male"): 5,
+        ("senior_leader", "Female"): 5, ("senior_leader", "Male"): 5}
     truth = _truth(root)["community"]
     assert truth["record_ids"] == [] and truth["inputs_absent"] == ["students", "staff", "recruitment"]
 
