@@ -50,7 +50,7 @@ demo: demo-data
 	@echo "Open reports/<cohort>/report.html ($(DEMO_COHORTS)) and reports/trends/report.html"
 
 # nbval runs the notebooks against every demo cohort, so their data is generated first. The notebooks name the full
-# demo in their parameters cell; `python -m rmresearch.report.nbval` has papermill write copies with each cohort's
+# demo in their parameters cell; `python -m rmresearch.cli.nbval` has papermill write copies with each cohort's
 # file injected (--prepare-only: nothing is executed) into build/nbval-<cohort>/, only the notebooks that apply to the
 # cohort (a cohort without students has no attainment notebook), the trends notebook with the first cohort. One
 # pytest call runs them all, PYTEST_WORKERS notebooks at a time (--dist loadfile: a notebook's cells stay together,
@@ -63,12 +63,12 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory nbval
 
 nbval: $(STAMP)
-	$(BIN)/python -m rmresearch.report.nbval --out build $(foreach c,$(DEMO_COHORTS),cohorts/$(c).yml)
+	$(BIN)/python -m rmresearch.cli.nbval --out build $(foreach c,$(DEMO_COHORTS),cohorts/$(c).yml)
 	$(NBVAL) $(NBVAL_PARALLEL) $(foreach c,$(DEMO_COHORTS),build/nbval-$(c))
 
 # one cohort's notebooks (e.g. `make nbval-pilot`), the trends notebook with them
 nbval-%: $(STAMP)
-	$(BIN)/python -m rmresearch.report.nbval --out build cohorts/$*.yml
+	$(BIN)/python -m rmresearch.cli.nbval --out build cohorts/$*.yml
 	$(NBVAL) $(NBVAL_PARALLEL) build/nbval-$*
 
 # The tests marked @pytest.mark.slow (report builds, SIGKILL and release runs...) are left out; `make test` runs them.

@@ -1,4 +1,4 @@
-"""Notebook copies for nbval, one folder per cohort (``make test``): ``python -m rmresearch.report.nbval``.
+"""Notebook copies for nbval, one folder per cohort (``make test``: ``python -m rmresearch.cli.nbval``).
 
 The notebooks name the full demo in their parameters cell. For nbval to run them on every demo cohort, papermill
 writes copies with each cohort's file injected as the parameter (``prepare_only``: nothing is executed) into
@@ -10,9 +10,7 @@ in the folder it is in, so the cohort file is given as an absolute path.
 
 from __future__ import annotations
 
-import argparse
 import shutil
-import sys
 from pathlib import Path
 
 from ..config import load_cohort
@@ -47,19 +45,3 @@ def prepare_nbval(cohort_files: list[str | Path], *, notebooks_dir: str | Path, 
                                 progress_bar=False)
             written[config.cohort].append(copy)
     return written
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rmresearch.report.nbval", description=__doc__.splitlines()[0])
-    parser.add_argument("cohort_files", nargs="+", help="cohort YAML files, the first also gets the trends notebooks")
-    parser.add_argument("--notebooks", default="notebooks", help="the notebooks folder (default: notebooks)")
-    parser.add_argument("--out", default="build", help="where the nbval-<cohort> folders go (default: build)")
-    args = parser.parse_args(argv)
-    written = prepare_nbval(args.cohort_files, notebooks_dir=args.notebooks, out=args.out)
-    for cohort, copies in written.items():
-        print(f"{args.out}/nbval-{cohort}: {', '.join(p.stem for p in copies)}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
