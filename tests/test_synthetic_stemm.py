@@ -186,3 +186,30 @@ def test_recruitment_by_disability_recovers_the_appointment_gap(stemm, cfg):
     assert truth["injected"] == 1.5
     assert row["relative_likelihood"] == pytest.approx(truth["realised"], abs=1e-4)
     assert row["ci_low"] <= 1.5 <= row["ci_high"] and row["ci_low"] > 1
+
+
+def test_the_survey_instruments_speak_of_stemm_groups_not_race_alone(stemm, cfg):
+    from rmresearch.surveys.instruments import list_instruments, load_instrument, project_instrument_folder
+
+    folder = project_instrument_folder(cfg)
+    assert folder == stemm[0] / "surveys" / "stemm" / "instruments"
+    table = list_instruments(folder=folder).set_index("instrument")
+    own = table[table["origin"] != "shipped"]
+    assert sorted(own.index) == ["burden", "inclusive_leadership", "lived_experience", "psychological_safety"]
+    for name in own.index:
+        ours, shipped = load_instrument(name, folder=folder), load_instrument(name)
+        assert ours.item_ids == shipped.item_ids and ours.scale_names == shipped.scale_names
+    lived = load_instrument("lived_experience", folder=folder)
+    assert "STEMM" in lived.scales[0].title and "race" not in lived.scales[0].title
+
+
+def test_never_over_a_foreign_file(tmp_path):
+    from rmresearch.errors import OutputRefused
+
+    mine = tmp_path / "surveys" / "stemm" / "instruments" / "burden.yml"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("instrument: burden\n", encoding="utf-8")
+    with pytest.raises(OutputRefused, match="burden.yml"):
+        generate_stemm(tmp_path)
+    assert mine.read_text(encoding="utf-8") == "instrument: burden\n"
+    assert not (tmp_path / "cohorts").exists()  # nothing written

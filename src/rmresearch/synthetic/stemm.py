@@ -469,6 +469,25 @@ def _stemm_actions(pairs: pd.DataFrame) -> pd.DataFrame:
                         columns=["pair_id", "action", "area", "owner", "status", "evidence", "date"])
 
 
+#: The cohort's own wording of four shipped survey instruments (data/demo/stemm_instruments/), written where
+#: cohorts/stemm.yml's options.survey_instruments looks (same scales and items: about STEMM's under-represented
+#: groups, not race alone).
+STEMM_INSTRUMENTS = ("burden", "inclusive_leadership", "lived_experience", "psychological_safety")
+STEMM_INSTRUMENT_FOLDER = Path("surveys/stemm/instruments")
+
+
+def _instrument_files(out: Path) -> dict[Path, bytes]:
+    """The instrument files to write, once the write guard allows them (new, or a previous demo's)."""
+    from ..guard import check_demo_output
+
+    files = {STEMM_INSTRUMENT_FOLDER / f"{name}.yml": resources.files("rmresearch").joinpath(
+        f"data/demo/stemm_instruments/{name}.yml").read_bytes() for name in STEMM_INSTRUMENTS}
+    config = {"cohorts/stemm.yml": _stemm_config_bytes()}  # a target too: its own instruments folder is no other's
+    check_demo_output(out, [*config, *files], previous_marker=Path("data/stemm/ground_truth/effects.json"),
+                      unchanged=config | {str(k): v for k, v in files.items()})
+    return files
+
+
 def _stemm_tables(seed: int, n_students: int, n_staff: int) -> tuple[dict, dict, tuple]:
     """Every table, each part's truth and the invented people (a roster of its own: the names seed is seed + 1)."""
     roster, people, places = _make_roster(seed + 1, STEMM_PAIRS, ["staff_partner"] * STEMM_PAIRS,
@@ -511,6 +530,7 @@ def generate_stemm(out_dir: str | Path = ".", *, seed: int = 2024, n_students: i
     rmresearch.errors.AnalysisError: stemm size: 100 students and 1200 staff asked for; each must be at least 300 (--students, --staff)
     """
     _check_size("stemm", n_students, n_staff, 300)
+    instruments = _instrument_files(Path(out_dir))
     out, inputs, w = _start(out_dir, _stemm_config_bytes(), "cohorts/stemm.yml", progress)
     w.note("stemm tables")
     tables, truth, (roster, people, places) = _stemm_tables(seed, n_students, n_staff)
@@ -518,8 +538,10 @@ def generate_stemm(out_dir: str | Path = ".", *, seed: int = 2024, n_students: i
         w.table(inputs[name], tables[name])
     w.table(inputs["surveys"]["pre"], tables["pre"])
     w.table(inputs["surveys"]["post"], tables["post"])
-    w.note("stemm interviews")
     truth_dir = Path(inputs["participants"]).parent / "ground_truth"
+    for rel, data in instruments.items():
+        w.bytes(rel, data)
+    w.note("stemm interviews")
     records = _write_interviews(w, inputs, _stemm_interviews(roster, people, places, seed), truth_dir)
     w.table(inputs["interview_manifest"], _manifest(records))
     effects = {
