@@ -60,6 +60,7 @@ from .groups import (
     characteristic_matrix,
     disclose_framework_matrix,
     disclose_theme_table,
+    label_group_columns,
     disclose_themes_by,
     listing_order,
     listing_rules,
@@ -102,7 +103,7 @@ __all__ = [
     "ThemeHeadline", "caption_passages",
     # themes by characteristic (options.characteristics) and the disclosed framework matrix
     "participant_characteristics", "attribute_columns", "attribute_name", "listing_order", "listing_rules", "themes_by",
-    "disclose_themes_by", "disclose_theme_table", "characteristic_matrix", "disclose_framework_matrix", "with_role_words",
+    "disclose_themes_by", "disclose_theme_table", "label_group_columns", "characteristic_matrix", "disclose_framework_matrix", "with_role_words",
     # REFI-QDA
     "QdpxError", "QdpxProject", "export_qdpx", "import_qdpx", "validate_project_xml",
     # cohort and demo

@@ -24,7 +24,7 @@ from ..errors import AnalysisError
 from .analysis import code_frequencies, framework_matrix, theme_table
 
 __all__ = ["participant_characteristics", "attribute_columns", "listing_order", "listing_rules", "themes_by",
-           "disclose_themes_by", "disclose_theme_table", "attribute_name", "characteristic_matrix", "disclose_framework_matrix", "with_role_words"]
+           "disclose_themes_by", "disclose_theme_table", "attribute_name", "label_group_columns", "characteristic_matrix", "disclose_framework_matrix", "with_role_words"]
 
 UNKNOWN = "Unknown"
 
@@ -102,6 +102,30 @@ def _column_order(groups: Sequence[str], *, reference: str, aggregate: str | Non
     return first + [g for g in known if g not in first] + [g for g in groups if g == UNKNOWN]
 
 
+def label_group_columns(table: pd.DataFrame, characteristic, *, others: Sequence[str] = ("role", "theme", "Total")
+                        ) -> pd.DataFrame:
+    """``table`` with its group columns (those not in ``others``) in the characteristic's order (reference first, then
+    its aggregate, then the others in :meth:`group_names` order, Unknown last) and headed by their display labels
+    (:meth:`label`); the ``others`` keep their places around them (first ones first, ``Total`` last).
+
+    >>> from rmresearch.characteristics import read_options
+    >>> sex = read_options({"sex": {"column": "sex", "code_list": "sex", "labels": {"Female": "Women"}}}, "c.yml")["sex"]
+    >>> t = pd.DataFrame({"role": ["x"], "Female": [3], "Male": [2], "Unknown": [1], "Total": [6]})
+    >>> list(label_group_columns(t, sex).columns)
+    ['role', 'Male', 'Women', 'Unknown', 'Total']
+    """
+    groups = [c for c in table.columns if c not in others]
+    known = list(characteristic.group_names())
+    ranked = sorted(groups, key=lambda g: known.index(g) if g in known else len(known))
+    order = _column_order(ranked, reference=characteristic.reference, aggregate=getattr(characteristic, "aggregate", None))
+    before = [c for c in table.columns if c in others and c != "Total"]
+    after = [c for c in table.columns if c == "Total"]
+    labels = {g: characteristic.label(g) for g in order}
+    if len(set(labels.values())) < len(labels):  # two groups with one label would be one column: keep the groups
+        labels = {g: g for g in order}
+    return table[[*before, *order, *after]].rename(columns=labels)
+
+
 def themes_by(data, characteristic, *, coder: str | None = None) -> pd.DataFrame:
     """Participants voicing each theme by the groups of ``characteristic`` (its ``aggregate_column``): one row per
     theme, one column per group under its display label (``characteristic.label``), reference first and Unknown last,
@@ -117,13 +141,7 @@ def themes_by(data, characteristic, *, coder: str | None = None) -> pd.DataFrame
                                    coder=coder)
     if frequencies.empty:
         raise AnalysisError(f"No interviewed participant has a {characteristic.title.lower()} group recorded.")
-    table = theme_table(frequencies, by=column)
-    groups = [c for c in table.columns if c != "theme"]
-    order = _column_order(groups, reference=characteristic.reference, aggregate=getattr(characteristic, "aggregate", None))
-    labels = {g: characteristic.label(g) for g in order}
-    if len(set(labels.values())) < len(labels):  # two groups with one label would be one column: keep the groups
-        labels = {g: g for g in order}
-    return table[["theme", *order]].rename(columns=labels)
+    return label_group_columns(theme_table(frequencies, by=column), characteristic)
 
 
 def disclose_theme_table(table: pd.DataFrame, *, rules, what: str, stricter: str = "") -> pd.DataFrame:
