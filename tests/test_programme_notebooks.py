@@ -71,13 +71,18 @@ def test_programme_notebook_on_the_pilot_shows_pairs_exactly_and_notes_what_it_c
     assert "Race equality item added to the shortlisting guidance" in run["html"] and "Director of HR" in run["html"]
     assert "Actions not pursued (of all recorded)" in run["html"]  # the Kirkpatrick results level counts them
     for caption in ("Fidelity to the plan: pairs (share of n pairs)", "Survey respondents by role and wave",
-                    "Attendance at training and reflective sessions, by role (rate = attended / invited)"):
+                    "Attendance at the programme's sessions, by type and role"):
         assert _table(run, caption)["basis"] == "activity", caption
     assert _table(run, "Change in scale scores (post - pre) by role, Holm-adjusted p-values")["basis"] == "people"
     assert "1 of 12 pairs withdrew before the end of the programme" in run["markdown"]
     assert "of 12 pairs held all 6 planned meetings" in run["plain"]  # the figure's alt text: exact pairs
     # readable labels: scale titles and roles in words, p-values below 0.001 as "< 0.001", no negative zero
     assert "lived experience of race" in run["html"] and "senior_leader" not in run["html"]
+    # the register has no session_type column: one type, 'Sessions', and a sentence saying nothing was inferred
+    assert "no session_type column" in run["markdown"] and "not guessed at from their names" in run["markdown"]
+    assert re.search(r"Sessions</td>\s*<td[^>]*>All participants</td>\s*<td[^>]*>3</td>\s*<td[^>]*>72</td>", run["html"])
+    # survey change by the participants' ethnicity (special-category data: its own, stricter rules)
+    assert _table(run, "Change in scale scores (post - pre) by ethnicity; special-category data")["basis"] == "people"
     assert "&lt; 0.001" in run["html"] and not re.search(r">\s*-0\.0+\s*<", run["html"])
 
 
@@ -88,7 +93,7 @@ def test_programme_notebook_without_surveys_or_sessions_shows_a_note_per_section
     assert not run["errors"]
     survey_sections = {"Survey respondents and scale reliability", "Change from before to after the programme",
                        "What a change that is not significant can mean", "Psychological safety, item by item",
-                       "Reciprocity and burden", "What each side gained"}
+                       "Change by the participants' characteristics", "Reciprocity and burden", "What each side gained"}
     assert survey_sections | {"Session attendance"} == set(run["notes"])  # the actions log is still shown
     assert "names no surveys input" in run["notes"]["Reciprocity and burden"]["reason"]
     assert "names no sessions input" in run["notes"]["Session attendance"]["reason"]
@@ -102,7 +107,8 @@ def test_programme_notebook_with_only_the_pre_survey_notes_every_comparison(pilo
     run = _run(pilot, "05_programme.ipynb", tmp_path)
     assert not run["errors"]
     for title in ("Change from before to after the programme", "What a change that is not significant can mean",
-                  "Psychological safety, item by item", "Reciprocity and burden", "What each side gained"):
+                  "Change by the participants' characteristics", "Psychological safety, item by item",
+                  "Reciprocity and burden", "What each side gained"):
         assert "no answers from after the programme (post)" in run["notes"][title]["reason"], title
     assert "Survey respondents and scale reliability" not in run["notes"]  # the pre wave alone is enough there
 
@@ -123,3 +129,33 @@ def test_both_notebooks_survive_every_pair_withdrawn_one_without_meetings_and_on
     assert _table(overview, "Participants by role")["basis"] == "activity"
     assert _table(overview, "Participants by role and ethnicity group")["basis"] == "people"
     assert not re.search(r"Student partner", overview["html"])  # one partner role only: no empty student row
+
+
+def test_programme_notebook_on_a_reverse_scheme_with_session_types_uses_the_schemes_words(pilot, tmp_path):
+    """The pilot as a reverse scheme (programme_type: reverse) whose register types its sessions."""
+    _edit(pilot / "cohorts" / "pilot.yml", lambda text: text.replace("programme_type: reciprocal", "programme_type: reverse"))
+    types = {"Introductory training": "Training", "Midpoint reflection": "reflection", "Final reflection": "Reflection"}
+
+    def typed(text):
+        lines = text.splitlines()
+        head = lines[0].split(",")
+        at = head.index("session")
+        out = [",".join(head[:at + 1] + ["session_type"] + head[at + 1:])]
+        for line in lines[1:]:
+            cells = line.split(",")
+            out.append(",".join(cells[:at + 1] + [types.get(cells[at], "")] + cells[at + 1:]))
+        return "\n".join(out) + "\n"
+
+    _edit(pilot / "data" / "pilot" / "sessions.csv", typed)
+    run = _run(pilot, "05_programme.ipynb", tmp_path)
+    assert not run["errors"]
+    text = run["html"] + run["markdown"] + run["plain"]
+    assert "Reverse mentee" in run["html"] and "Reverse mentor (staff partner)" in run["html"]
+    assert "Senior leader" not in text and "senior leader" not in text
+    assert _table(run, "Who did the work, by reverse mentor's role")["basis"] == "activity"
+    assert "Share arranged by reverse mentor" in run["html"] and "Reverse mentee gain" in run["html"]
+    assert "reverse mentees reported" in text.lower()  # the gains figure's title, in its alt text
+    # attendance per type: 24 places at the training, 48 at the two reflections (all 24 people invited to each)
+    assert re.search(r"Training</td>\s*<td[^>]*>All participants</td>\s*<td[^>]*>1</td>\s*<td[^>]*>24</td>", run["html"])
+    assert re.search(r"Reflection</td>\s*<td[^>]*>All participants</td>\s*<td[^>]*>2</td>\s*<td[^>]*>48</td>", run["html"])
+    assert "The register records 3 sessions of 2 types: training (1 session), reflection (2 sessions)." in run["markdown"]

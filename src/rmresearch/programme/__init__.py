@@ -58,7 +58,8 @@ from .outcomes import (ACTION_STATUSES, STATUS_LABELS, actions_by_status, action
                        kirkpatrick_tables, read_actions)
 from .plots import gains_title, meetings_held_title, pace_title, plot_gains, plot_meetings_held, plot_meetings_over_time, plot_participants
 from .reciprocity import flag_basis, reciprocity_by_pair, reciprocity_summary, reciprocity_tables, record_reciprocity
-from .scheme import burden_question, role_words, underrepresented_characteristics
+from .scheme import (burden_question, results_sentence, role_words, scheme_sentence, underrepresented_characteristics,
+                     underrepresented_sentence)
 from .sessions import (ALL_ROLES, NOT_RECORDED, SESSION_TYPE_LABELS, SESSION_TYPES, UNTYPED, attendance_by_type, label_roles,
                        record_attendance_by_type, session_type_sentence, session_types)
 

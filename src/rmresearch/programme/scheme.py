@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from ..errors import AnalysisError
 
-__all__ = ["role_words", "underrepresented_characteristics", "burden_question"]
+__all__ = ["role_words", "underrepresented_characteristics", "burden_question", "scheme_sentence",
+           "underrepresented_sentence", "results_sentence"]
 
 
 def role_words(scheme=None) -> dict[str, str]:
@@ -80,3 +81,66 @@ def burden_question(config) -> str:
     people = _in_sentence(focus.people(focus.aggregate, words["partners"])) if focus.aggregate else words["partners"]
     return (f"Are {people} carrying the labour of educating the {words['seniors']} they are paired with, beyond "
             "the partnership the scheme asks of them?")
+
+
+def scheme_sentence(config, roles=None) -> str:
+    """Who the two sides of each pair are, in one sentence for the top of the programme report.
+
+    ``roles`` (the participants' role codes) limits the partner roles named to those taking part.
+
+    >>> from types import SimpleNamespace
+    >>> scheme_sentence(SimpleNamespace(programme_type="reverse"))  # doctest: +NORMALIZE_WHITESPACE
+    'This is a reverse mentoring scheme: the reverse mentor is the junior partner, from an under-represented group,
+    who mentors the reverse mentee, a senior colleague. Tables and figures use these words.'
+    >>> scheme_sentence(SimpleNamespace(programme_type="reciprocal"))  # doctest: +NORMALIZE_WHITESPACE
+    'This is a reciprocal mentoring scheme: each pair joins a senior leader and a partner (staff partner, student
+    partner or community partner), who learn from each other.'
+    >>> scheme_sentence(SimpleNamespace(programme_type="reciprocal"), roles=["senior_leader", "community_partner"])
+    'This is a reciprocal mentoring scheme: each pair joins a senior leader and a partner (community partner), who learn from each other.'
+    """
+    words = role_words(config)
+    if _is_reverse(config):
+        return (f"This is a reverse mentoring scheme: the {words['partner']} is the junior partner, from an "
+                f"under-represented group, who mentors the {words['senior']}, a senior colleague. Tables and figures "
+                "use these words.")
+    from ..characteristics import role_label
+
+    present = set(roles) if roles is not None else None
+    kinds = [role_label(config, r) for r in ("staff_partner", "student_partner", "community_partner")
+             if present is None or r in present]
+    listed = f" ({', '.join(kinds[:-1])} or {kinds[-1]})" if len(kinds) > 1 else f" ({kinds[0]})" if kinds else ""
+    return (f"This is a reciprocal mentoring scheme: each pair joins a {words['senior']} and a {words['partner']}"
+            f"{listed}, who learn from each other.")
+
+
+def underrepresented_sentence(config) -> str:
+    """Who counts as 'from an under-represented group' in the burden flag, from the cohort file's groups."""
+    chosen = underrepresented_characteristics(config)
+    partner = role_words(config)["partner"]
+    if len(chosen) == 1:
+        ch = chosen[0]
+        return (f"A {partner} counts as from an under-represented group when their {ch.title.lower()} is known and "
+                f"is not in the reference group ({ch.label(ch.reference)}).")
+    names = ", ".join(c.title.lower() for c in chosen[:-1]) + f" or {chosen[-1].title.lower()}"
+    references = "; ".join(c.label(c.reference) for c in chosen)
+    return (f"A {partner} counts as from an under-represented group when, on any of {names}, they are known to be "
+            f"outside the reference group ({references}).")
+
+
+def results_sentence(config) -> str:
+    """Where the institutional results of the Kirkpatrick summary are, for this cohort's inputs.
+
+    >>> from types import SimpleNamespace
+    >>> results_sentence(SimpleNamespace(inputs={"students": "s.csv", "staff": "t.csv"}))
+    'The institutional results (the awarding gap, staff progression) are in the attainment and progression reports.'
+    >>> results_sentence(SimpleNamespace(inputs={}))  # doctest: +NORMALIZE_WHITESPACE
+    'This cohort has no student or staff records (its partners may have no institutional record at all), so its
+    institutional results are the actions and policy changes above.'
+    """
+    inputs = getattr(config, "inputs", {}) or {}
+    found = [what for key, what in (("students", "the awarding gap"), ("staff", "staff progression")) if key in inputs]
+    if not found:
+        return ("This cohort has no student or staff records (its partners may have no institutional record at all), "
+                "so its institutional results are the actions and policy changes above.")
+    reports = " and ".join(r for key, r in (("students", "attainment"), ("staff", "progression")) if key in inputs)
+    return f"The institutional results ({', '.join(found)}) are in the {reports} report{'s' if len(found) > 1 else ''}."
