@@ -115,6 +115,12 @@ def test_senior_representation_by_disability_suppresses_small_shares_under_speci
     assert shown.loc["Disabled", "share of all staff"] == "12.8%"
     assert base.loc["Disabled", "share of senior staff"] == "11.1%"
     assert strict.caption == "Disability: share of senior staff (Director and above) and of all staff, 2024"
+    assert pg.senior_representation(snapshots, ch, rules=SPECIAL, base_rules=BASE).lines == [
+        "Unknown counts staff whose disability is not known, who preferred not to say, or whose record is blank: "
+        "they are shown, not left out.",
+        "Disability is special-category data, so a percentage resting on fewer than 30 staff is not shown (fewer "
+        "than 23 for other tables)."]
+    assert pg.senior_representation(snapshots, ch, rules=BASE, base_rules=BASE).lines[1:] == []
 
 
 def test_senior_representation_special_category_threshold_on_the_denominator():
@@ -369,3 +375,24 @@ def test_the_stemm_demos_injected_disability_promotion_gap_is_recovered_by_every
     assert row["relative likelihood (No known disability to group)"] == f"{truth['realised']:.2f}"  # the draw's ratio
     # the truth given the grade mix lies in the interval (the injected 1.6 is per grade; grades 10 and up differ)
     assert float(row["ci_low"]) < truth["expected_given_grade_mix"] < float(row["ci_high"])
+
+
+def test_an_intersection_is_compared_with_both_references_under_its_own_threshold():
+    from rmresearch.characteristics import intersect
+
+    chars = read_options({"disability": {"column": "disability_code", "code_list": "disability"},
+                          "sex": {"column": "sex", "code_list": "sex", "reference": "Male"}}, "cohort.yml")
+    both = intersect(chars["disability"], chars["sex"])
+    strict = DisclosureRules().for_characteristic(both)
+    assert strict.min_percentage_denominator == 45  # options.disclosure.intersection's default
+    moves = _person_years({"No known disability, Male": (400, 40, 20), "Disabled, Female or other": (40, 2, 4),
+                           "Disabled, Male": (100, 6, 10), "Unknown": (30, 3, 3)}, column=both.group_column)
+    got = pg.promotion_and_leaving(moves, both, rules=strict, base_rules=BASE)
+    table = got.table.set_index(["outcome", "Disability and sex"])
+    column = "relative likelihood (No known disability, Male to group)"
+    # 40 person-years: under 45, so the rate and the ratio resting on it are suppressed; 100 are enough:
+    # (40/400) / (6/100) = 1.67
+    assert table.loc[("promotion", "Disabled, Female or other"), column] == ".."
+    assert table.loc[("promotion", "Disabled, Male"), column] == "1.67"
+    assert got.lines[-1] == ("Disability and sex is an intersection of two characteristics, so a percentage resting on "
+                             "fewer than 45 person-years is not shown (fewer than 23 for other tables).")

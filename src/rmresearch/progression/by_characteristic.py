@@ -173,8 +173,22 @@ def _require_group(frame, ch, what: str) -> None:
                             f"{UNKNOWN}); {what} needs known groups.")
 
 
+def _threshold_line(ch, rules, base_rules, unit: str) -> list[str]:
+    """The sentence saying a table by ``ch`` had a stricter threshold than other tables, if it had."""
+    from ..display import fewer_than, people_threshold
+
+    if rules is None or base_rules is None or people_threshold(rules) <= people_threshold(base_rules):
+        return []
+    title = characteristic_title(ch)
+    why = ("is an intersection of two characteristics" if getattr(ch, "parts", ()) else
+           "is special-category data" if getattr(ch, "special_category", False) else "has rules of its own")
+    return [f"{title} {why}, so a percentage resting on {fewer_than(rules, unit)} is not shown "
+            f"({fewer_than(base_rules, '').strip()} for other tables)."]
+
+
 def senior_representation(
-    snapshots: pd.DataFrame, ch, *, rules=None, year: int | None = None, senior_from: str | None = None,
+    snapshots: pd.DataFrame, ch, *, rules=None, base_rules=None, year: int | None = None,
+    senior_from: str | None = None,
 ) -> Shown:
     """Each group's share of senior staff beside its share of all staff in one census year (default: the latest),
     by the characteristic ``ch``, disclosed under ``rules`` (``cfg.disclosure.for_characteristic(ch)``).
@@ -182,6 +196,7 @@ def senior_representation(
     Counts are rounded as people and a share is suppressed where its denominator is below the rules' threshold
     (stricter for special-category data and intersections). ``Unknown`` (not known, refused, blank) is a row of
     its own: never dropped. Senior means ``senior_from`` and above (default Director, else the top two grades).
+    With ``base_rules`` (``cfg.disclosure``) the sentences say when the threshold was stricter than theirs.
     """
     from ..disclosure import disclose
     from .disclosure_control import relabel
@@ -206,17 +221,25 @@ def senior_representation(
     shown = relabel(shown, {column: title, "senior_n": "senior staff", "senior_total": "all senior staff",
                             "senior_share": "share of senior staff", "all_n": "staff", "all_total": "all staff",
                             "all_share": "share of all staff"})
-    return Shown(shown, f"{title}: share of senior staff ({top} and above) and of all staff, {year}")
+    lines = []
+    if (table[column] == ch.label(UNKNOWN)).any():
+        parts = tuple(getattr(ch, "parts", ()) or ())
+        what = " or ".join(characteristic_title(p).lower() for p in parts) if parts else title.lower()
+        lines.append(f"{ch.label(UNKNOWN)} counts staff whose {what} is not known, who preferred not to say, "
+                     "or whose record is blank: they are shown, not left out.")
+    lines += _threshold_line(ch, rules, base_rules, "staff")
+    return Shown(shown, f"{title}: share of senior staff ({top} and above) and of all staff, {year}", lines)
 
 
-def promotion_and_leaving(moves: pd.DataFrame, ch, *, rules=None, alpha: float = 0.05) -> Shown:
+def promotion_and_leaving(moves: pd.DataFrame, ch, *, rules=None, base_rules=None, alpha: float = 0.05) -> Shown:
     """Relative likelihood of promotion and of leaving per person-year by the characteristic ``ch``: the reference
     group's rate divided by each other known group's (WRES style; Katz interval, or Koopman's with Fisher's mid-p
     test on small counts), disclosed under ``rules`` (``cfg.disclosure.for_characteristic(ch)``): a ratio is
     suppressed with either rate it rests on. ``Unknown`` is left out of the comparison, as in WRES.
 
     ``moves`` is :func:`transitions` (person-years whose next census is known count: ``at_risk``). The sentences
-    say, for each ratio whose interval includes 1, how far from 1 a ratio would have had to be to be detected.
+    say, for each ratio whose interval includes 1, how far from 1 a ratio would have had to be to be detected, and
+    (given ``base_rules``, ``cfg.disclosure``) when the threshold was stricter than other tables'.
     """
     from .detectable import relative_likelihood_lines
     from .disclosure_control import disclose_relative_likelihood, relabel, relative_likelihood_labels
@@ -241,6 +264,7 @@ def promotion_and_leaving(moves: pd.DataFrame, ch, *, rules=None, alpha: float =
                                       alpha=alpha)
     labels = relative_likelihood_labels(shown, reference=reference, counted="with the event", out_of="person-years",
                                         group=column)
+    lines += _threshold_line(ch, rules, base_rules, "person-years")
     shown = relabel(shown, {**labels, column: title}, order=["outcome"])
     return Shown(shown, f"Relative likelihood of promotion and of leaving by {title.lower()}, {reference} to each "
                         "group (per person-year)", lines)
