@@ -198,6 +198,12 @@ def test_notebook_03_adjusted_gap_leaves_the_focus_out_of_its_covariates(monkeyp
     assert notes == []
     assert lines[0] == "Adjusted for entry tariff and sex."  # the cohort file names tariff, sex and disability
     assert "(after entry tariff and sex)" in recorded["adjusted_gap"]["label"]
+    # sex enters by its groups (read through the code list), disability not at all
+    students = _disability_students()
+    expected = attainment.adjusted_gap(students, group="disability_aggregate", reference="No known disability",
+                                       covariates=["tariff", "sex_group"], categorical=())
+    assert recorded["adjusted_gap"]["value"] == pytest.approx(round(expected.loc[0, "adjusted_gap_pp"], 1) / 100)
+    assert 0 < expected.loc[0, "adjusted_gap_pp"]  # the injected disability gap (a logit of -0.6) is positive
 
 
 def test_notebook_03_sections_without_students_or_the_focus_column_are_notes(monkeypatch):

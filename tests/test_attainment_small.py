@@ -383,8 +383,11 @@ def test_notebook_03_adjusted_gap_uses_and_names_the_covariates_of_the_cohort_fi
         f["ethnicity_group"] == "White", "White", "BAME"))
     students.loc[students.index[:6], "faculty"] = "Veterinary School"
     students.loc[students.index[6:11], "faculty"] = "Music"  # 11 students in two rare faculties
+    from rmresearch.characteristics import legacy_ethnicity
+
     cfg = SimpleNamespace(options={"attainment": {"covariates": ["tariff", "faculty"]}}, path="c1.yml",
-                          reference_group="White", aggregate_group="BAME", ethnicity_grouping="ofs")
+                          reference_group="White", aggregate_group="BAME", ethnicity_grouping="ofs",
+                          characteristics={"ethnicity": legacy_ethnicity("White", "ofs_group", "BAME")})
     lines = []
     monkeypatch.setattr(attainment, "show_sentences", lambda got: lines.extend(got))
     notes, recorded = _run_cell("cell-09", students, monkeypatch, cfg=cfg)

@@ -176,9 +176,13 @@ def has_detailed_groups(ch: Any) -> bool:
     return len([g for g in ch.group_names() if g not in (ch.reference, UNKNOWN_GROUP)]) > 1
 
 
-def model_covariates(covariates: Sequence[str], ch: Any) -> tuple[str, ...]:
+def model_covariates(covariates: Sequence[str], ch: Any, *, characteristics: Iterable[Any] = ()) -> tuple[str, ...]:
     """``covariates`` without the characteristic's own columns (its name, column, group columns; an
     intersection's parts' too): a model of the gap by disability does not adjust for disability.
+
+    ``characteristics`` (those the students table carries: ``carried(students, cfg.characteristics.values())``)
+    replace a covariate that is one of their raw columns (``sex``) by its group column (``sex_group``): the codes
+    read through the code list, not the file's spellings, with not known and prefer not to say as Unknown.
 
     >>> from types import SimpleNamespace
     >>> disability = SimpleNamespace(name="disability", column="disability", group_column="disability_group",
@@ -186,13 +190,20 @@ def model_covariates(covariates: Sequence[str], ch: Any) -> tuple[str, ...]:
     >>> model_covariates(("tariff", "sex", "disability", "faculty"), disability)
     ('tariff', 'sex', 'faculty')
     >>> sex = SimpleNamespace(name="sex", column="sex", group_column="sex_group", aggregate_column="sex_aggregate")
+    >>> model_covariates(("tariff", "sex", "disability", "faculty"), disability, characteristics=[disability, sex])
+    ('tariff', 'sex_group', 'faculty')
     >>> both = SimpleNamespace(name="disability_by_sex", column="", group_column="disability_by_sex",
     ...                        aggregate_column="disability_by_sex", parts=(disability, sex))
     >>> model_covariates(("tariff", "sex", "disability", "faculty"), both)
     ('tariff', 'faculty')
     """
     own = _own_columns(ch)
-    return tuple(c for c in covariates if c not in own)
+    grouped = {}
+    for other in characteristics:
+        if not getattr(other, "parts", ()):
+            grouped.setdefault(str(other.name), other.group_column)
+            grouped.setdefault(str(getattr(other, "column", other.name)), other.group_column)
+    return tuple(dict.fromkeys(grouped.get(c, c) for c in covariates if c not in own))
 
 
 def matching_for(ch: Any, *, covariates: Sequence[str] = ("sex", "disability", "imd_quintile")) -> dict[str, tuple]:
@@ -356,7 +367,9 @@ def characteristic_lines(shown: pd.DataFrame, ch: Any, *, rules: Any, base_rules
              "points."]
     column = shown.columns[0]
     if (shown[column] == ch.label(UNKNOWN_GROUP)).any():
-        lines.append(f"{ch.label(UNKNOWN_GROUP)} counts students whose {title} is not known, who preferred not to "
+        parts = getattr(ch, "parts", ()) or ()
+        whose = " or ".join(str(getattr(p, "title", "") or p.name).lower() for p in parts) if parts else title
+        lines.append(f"{ch.label(UNKNOWN_GROUP)} counts students whose {whose} is not known, who preferred not to "
                      "say, or whose record is blank: they are shown, not left out.")
     stricter = base_rules is not None and people_threshold(rules) > people_threshold(base_rules)
     if stricter:

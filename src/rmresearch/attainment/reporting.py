@@ -251,8 +251,14 @@ def covariates_phrase(covariates: Sequence[str], *, left_out: Sequence[str] = ()
     'entry tariff, age, sex and deprivation'
     >>> covariates_phrase(["tariff", "disability"], left_out=["disability"])
     'entry tariff'
+    >>> covariates_phrase(["tariff", "sex_group", "sexual_orientation_group"])
+    'entry tariff, sex and sexual orientation'
     """
-    words = [COVARIATE_LABELS.get(c, str(c).replace("_", " ")) for c in covariates if c not in set(left_out)]
+    def word(column: str) -> str:
+        name = str(column).removesuffix("_group")
+        return COVARIATE_LABELS.get(column, COVARIATE_LABELS.get(name, name.replace("_", " ")))
+
+    words = [word(c) for c in covariates if c not in set(left_out)]
     if not words:
         return "no characteristics"
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
@@ -277,6 +283,7 @@ def model_notes(*tables: pd.DataFrame, rules: Any = None) -> list[str]:
 
     round_to = int(getattr(_resolve_rules(rules), "round_to", 5) or 5)
     labels = {c: w[0].upper() + w[1:] for c, w in COVARIATE_LABELS.items()}
+    labels.update({f"{c}_group": w for c, w in labels.items()})  # a characteristic's group column reads as its name
     seen, lines = set(), []
     for table in tables:
         min_n = table.attrs.get("min_level_n")
