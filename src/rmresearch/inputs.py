@@ -340,11 +340,12 @@ def check_analyses(tables: dict[str, pd.DataFrame], config: CohortConfig) -> lis
     calls = []
     if "staff" in tables:
         calls.append(lambda: pg.prepare_snapshots(tables["staff"], grade_scale=config.grade_scale,
-                                                  group=config.focus.group_column, reference=config.focus.reference,
+                                                  group=config.focus.group_column if config.focus.group_column
+                                                  in tables["staff"].columns else None, reference=config.focus.reference,
                                                   aggregate_label=config.focus.aggregate,
                                                   source=str(config.input_path("staff"))))
     if "recruitment" in tables:
-        calls.append(lambda: pg.recruitment_funnel(tables["recruitment"], grade_scale=config.grade_scale,
+        calls.append(lambda: pg.recruitment_funnel(tables["recruitment"], group=None, grade_scale=config.grade_scale,
                                                    source=str(config.input_path("recruitment"))))
     for call in calls:
         try:
