@@ -229,3 +229,13 @@ def test_notebook_03_shows_every_characteristic_and_intersection_under_its_own_r
     assert int(by_sex.set_index("sex_group").loc["Unknown", "n"]) == 30
     # the students have no 'continued' column: each continuation section is a note of its own
     assert len(notes) == 3 and all("continued" in n for n in notes)
+
+
+def test_a_scheme_without_student_participants_says_so_in_its_mentored_sections(monkeypatch):
+    students = _disability_students().assign(mentored=False, faculty="Arts", entry_year=2020, imd_quintile=3,
+                                             qualification_year=2023)
+    notes, tables, _, recorded = _run_cell("cell-15", students, DISABILITY, monkeypatch)
+    assert len(notes) == 2 and all("this scheme has no student participants" in n for n in notes)
+    notes, _, _, _ = _run_cell("cell-17", students, DISABILITY, monkeypatch)
+    assert len(notes) == 1 and "this scheme has no student participants" in notes[0]
+    assert tables == [] and recorded == {}

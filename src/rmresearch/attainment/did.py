@@ -29,6 +29,10 @@ def first_mentored_year(students: pd.DataFrame, *, treatment: str = "mentored", 
     >>> students = pd.DataFrame({"mentored": [True, True, False], "qualification_year": [2024, 2023, 2019]})
     >>> first_mentored_year(students)
     2023
+    >>> first_mentored_year(students.assign(mentored=False))
+    Traceback (most recent call last):
+    ...
+    rmresearch.errors.AnalysisError: no student in the students table took part in the scheme (every 'mentored' is no): this scheme has no student participants, so there is no year from which it could have changed the gap
     >>> first_mentored_year(students.assign(qualification_year=[None, None, 2019]))
     Traceback (most recent call last):
     ...
@@ -37,6 +41,10 @@ def first_mentored_year(students: pd.DataFrame, *, treatment: str = "mentored", 
     _check_frame(students, "first_mentored_year")
     _require(students, [treatment, year], "first_mentored_year")
     mentored = students[treatment].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    if not mentored.any():
+        raise AnalysisError(f"no student in the students table took part in the scheme (every {treatment!r} is no): "
+                            "this scheme has no student participants, so there is no year from which it could have "
+                            "changed the gap")
     years = pd.to_numeric(students[year], errors="coerce")[mentored].dropna()
     if years.empty:
         raise AnalysisError(

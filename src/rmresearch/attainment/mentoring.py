@@ -113,6 +113,11 @@ def mentored_comparison(
     return _mentored_table(sample, weights, method=method, match_cols=match_cols, alpha=alpha)
 
 
+#: The note when no student took part: the scheme pairs staff (or community partners) only.
+_NO_STUDENT_PARTICIPANTS = ("no student in the students table took part in the scheme (every {treatment!r} is no): "
+                            "this scheme has no student participants, so there are no mentored students to compare")
+
+
 @dataclass
 class _Sample:
     """The students a mentored comparison may use."""
@@ -139,6 +144,8 @@ def _mentored_sample(frame: pd.DataFrame, *, treatment: str, match_cols: list[st
             complete &= _known_group(frame[c])
     keep = has & complete
     tv = t.to_numpy(dtype=bool, na_value=False)
+    if not tv.any():
+        raise AnalysisError(_NO_STUDENT_PARTICIPANTS.format(treatment=treatment))
     excluded = _excluded(**{why.replace(" ", "_"): int((~y.notna()).sum())},
                          treated_missing_matching_values=int((has & tv & ~complete).sum()))
     if not (keep & tv).any():
