@@ -213,3 +213,19 @@ def test_never_over_a_foreign_file(tmp_path):
         generate_stemm(tmp_path)
     assert mine.read_text(encoding="utf-8") == "instrument: burden\n"
     assert not (tmp_path / "cohorts").exists()  # nothing written
+
+
+def test_no_leaving_difference_is_injected_and_the_draw_says_what_it_shows(stemm, cfg):
+    _, effects = stemm
+    truth = effects["stemm"]["staff"]["relative_likelihood_of_leaving"]
+    disability = cfg.characteristics["disability"]
+    snapshots = progression.prepare_snapshots(load_table(cfg, "staff"), grade_scale=cfg.grade_scale,
+                                              group=disability.aggregate_column, reference=disability.reference,
+                                              aggregate_label=disability.aggregate)
+    t = progression.transitions(snapshots)
+    rl = progression.relative_likelihood(t[t["at_risk"]], group=disability.aggregate_column, numerator="leaver",
+                                         denominator=None, reference=disability.reference)
+    row = rl.set_index(disability.aggregate_column).loc["Disabled"]
+    assert truth["injected"] == 1.0
+    assert row["numerator"] == effects["stemm"]["staff"]["realised"]["disabled"]["leavers"]
+    assert row["relative_likelihood"] == pytest.approx(truth["realised"], abs=1e-4)
