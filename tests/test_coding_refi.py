@@ -195,3 +195,18 @@ def test_export_refuses_codings_it_cannot_represent(tmp_path, project):
     with pytest.raises(QdpxError, match="outside the text"):
         export_qdpx(tmp_path / "x.qdpx", texts=texts, codebook=load_codebook(), codings=outside)
     assert not (tmp_path / "x.qdpx").exists()
+
+
+def test_cases_carry_every_characteristic_group_the_participants_have(tmp_path, project):
+    texts, segments, codings, participants = project
+    # a cohort studying disability and sex, not ethnicity: both are case variables; the aggregate columns are not
+    people = participants.drop(columns="ethnicity_group").assign(
+        disability_group=["Disabled", "No known disability", "Unknown", "Disabled"],
+        disability_aggregate="x", sex_group=["Female", "Male", "Male", "Female"])
+    path = export_qdpx(tmp_path / "d.qdpx", texts=texts, codebook=load_codebook(), codings=codings,
+                       participants=people, segments=segments, name="Test project")
+    with zipfile.ZipFile(path) as zf:
+        root = etree.fromstring(zf.read("project.qde"))
+    assert [v.get("name") for v in root.iter(Q + "Variable")] == ["role", "disability_group", "sex_group"]
+    cases = import_qdpx(path).cases.set_index("case")
+    assert cases.loc["P03", "disability_group"] == "Unknown" and cases.loc["P04", "sex_group"] == "Female"
