@@ -246,7 +246,7 @@ def _characteristic_rows(config: CohortConfig) -> list[dict]:
         kind = ("intersection" if ch.is_intersection else "special category" if ch.special_category
                 else "not special category")
         rows.append({"title": ch.title or ch.name, "focus": ch.name == config.focus.name,
-                     "groups": ", ".join(ch.label(g) for g in ch.group_names()),
+                     "groups": "; ".join(ch.label(g) for g in ch.group_names()),  # an intersection's hold commas
                      "compared": (f"{ch.label(ch.aggregate)} with {ch.label(ch.reference)}" if ch.aggregate
                                   else f"each group with {ch.label(ch.reference)}"),
                      "kind": kind, "thresholds": _thresholds_text(rules)})
