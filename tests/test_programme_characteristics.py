@@ -220,7 +220,7 @@ def test_reverse_scheme_tables_name_reverse_mentors_and_mentees_in_headers_rows_
     assert work.attrs["disclosure"]["counts"][:1] == ["pairs"]  # the record follows the renamed headers
     # a reciprocal scheme keeps its own words
     (work, _), _ = programme.reciprocity_tables(programme.reciprocity_summary(per_pair))
-    assert "share arranged by partner" in work.columns and work["partner's role"].tolist() == ["Staff partner", "All pairs"]
+    assert "share arranged by staff partner" in work.columns and work["staff partner's role"].tolist() == ["Staff partner", "All pairs"]
 
 
 def test_reverse_scheme_counts_a_mentor_from_any_under_represented_group(reverse_pairs):
@@ -242,3 +242,18 @@ def test_reverse_scheme_counts_a_mentor_from_any_under_represented_group(reverse
     assert programme.burden_question(reciprocal) == ("Are disabled partners carrying the labour of educating the "
                                                      "senior leaders they are paired with, beyond the partnership the "
                                                      "scheme asks of them?")
+
+
+def test_community_partners_are_named_as_such(reverse_pairs):
+    people, pairs, scores = reverse_pairs
+    people = people.assign(role=people["role"].replace("staff_partner", "community_partner"))
+    cfg = _disability_cohort()
+    per_pair = programme.reciprocity_by_pair(scores, pairs, people, wave=None,
+                                             characteristics=list(cfg.characteristics.values()))
+    (work, caption), (survey, _) = programme.reciprocity_tables(programme.reciprocity_summary(per_pair))
+    assert work["community partner's role"].tolist() == ["Community partner", "All pairs"]
+    assert "community partner gain" in survey.columns and "senior leader gain" in survey.columns
+    assert "the share of meetings the community partner arranged" in caption
+    assert programme.scheme_sentence("reciprocal", people["role"]) == (
+        "This is a reciprocal mentoring scheme: each pair joins a senior leader and a community partner, who learn "
+        "from each other.")

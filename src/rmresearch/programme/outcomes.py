@@ -162,7 +162,9 @@ def kirkpatrick_summary(
     from ..surveys import paired_change
     from .scheme import role_words
 
-    words = role_words(scheme)
+    taking_part = participants["role"] if participants is not None else (
+        reciprocity["partner_role"] if reciprocity is not None else None)
+    words = role_words(scheme, taking_part)
     rows = []
     nan = float("nan")
 
@@ -184,8 +186,11 @@ def kirkpatrick_summary(
             data = scores[["participant_id", "wave", scale.name]].dropna()
             if roles is not None:
                 data = data.loc[data["participant_id"].map(roles).isin(scale.answered_by)]
-            named = dict.fromkeys(role_label(scheme, r, plural=True) for r in scale.answered_by)
-            who = ", ".join(named) if len(scale.answered_by) < len(ROLES) else "all participants"
+            taking_part = set(roles) if roles is not None else set(ROLES)  # name only the roles in this cohort
+            meant = [r for r in scale.answered_by if r in taking_part]
+            named = dict.fromkeys(role_label(scheme, r, plural=True) for r in meant)
+            everyone = taking_part <= set(scale.answered_by)
+            who = "all participants" if everyone or not named else ", ".join(named)
             if scale.kirkpatrick == "reaction" or "pre" not in scale.waves:
                 post = data.loc[data["wave"] == "post", scale.name]
                 if len(post):

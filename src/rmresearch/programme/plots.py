@@ -149,10 +149,11 @@ def plot_meetings_over_time(over_time: pd.DataFrame, *, ax=None):
     return ax.figure
 
 
-def gains_title(senior: float, partner: float, *, scheme=None) -> str:
+def gains_title(senior: float, partner: float, *, scheme=None, roles=None) -> str:
     """The title of :func:`plot_gains`, from the two all-pairs means it draws (rounded as drawn, one decimal).
 
-    ``scheme`` (the cohort's config or ``programme_type``) names the two sides (:func:`role_words`).
+    ``scheme`` (the cohort's config or ``programme_type``) and ``roles`` (the partner roles taking part) name the
+    two sides (:func:`role_words`).
 
     >>> gains_title(3.94, 3.48), gains_title(3.5, 3.6), gains_title(3.0, 3.96)
     ('Senior leaders reported gaining more (3.9 vs 3.5)', 'Partners and senior leaders reported similar gains (3.5 and 3.6)', 'Partners reported gaining more (4.0 vs 3.0)')
@@ -162,7 +163,7 @@ def gains_title(senior: float, partner: float, *, scheme=None) -> str:
     from ..display import capitalise
     from .scheme import role_words
 
-    words = role_words(scheme)
+    words = role_words(scheme, roles)
     s, p = round(float(senior), 1), round(float(partner), 1)
     if abs(p - s) < 0.25:
         return capitalise(f"{words['partners']} and {words['seniors']} reported similar gains ({s:.1f} and {p:.1f})")
@@ -207,12 +208,12 @@ def plot_gains(summary: pd.DataFrame, *, rules=None, scheme=None, ax=None):
         for xi, v in zip(x + offset, values):
             if np.isnan(v):
                 ax.text(xi, 0.1, "..", ha="center", va="bottom")
-    words = role_words(scheme)
+    words = role_words(scheme, summary["partner_role"])
     bars = label_roles(summary, role_labels(scheme), column="partner_role")["partner_role"]
     ax.set_xticks(x, [str(readable_value(r)) for r in bars])
     ax.set_ylabel("Mean gain (1-5)")
     ax.set_ylim(0, 5.6)
     ax.legend(handles=[Patch(color=OKABE_ITO[0], label=capitalise(words["senior"])),
                        Patch(color=OKABE_ITO[1], label=capitalise(words["partner"]))], loc="upper right", ncol=2)
-    ax.set_title(gains_title(s, p, scheme=scheme))
+    ax.set_title(gains_title(s, p, scheme=scheme, roles=summary["partner_role"]))
     return ax.figure

@@ -257,7 +257,7 @@ def record_reciprocity(summary: pd.DataFrame, *, section: str = "Reciprocity and
     from .. import results
     from .scheme import role_words
 
-    words = role_words(scheme)
+    words = role_words(scheme, summary["partner_role"] if "partner_role" in summary.columns else None)
 
     require_columns(summary, ["pairs", "flagged", "flagged_share", "gain_difference", "both_n", "senior_burden",
                               "senior_burden_n", "partner_burden", "partner_burden_n"], "reciprocity summary")
@@ -315,7 +315,7 @@ def reciprocity_tables(summary: pd.DataFrame, *, rules=None, scheme=None) -> lis
     from .scheme import role_words
     from .sessions import label_roles
 
-    words = role_words(scheme)
+    words = role_words(scheme, summary["partner_role"])
     summary = label_roles(summary, role_labels(scheme), column="partner_role")
     basis = flag_basis(summary)
     flag = ["flagged", "flagged_share"]

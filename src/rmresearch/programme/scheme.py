@@ -14,20 +14,25 @@ __all__ = ["role_words", "underrepresented_characteristics", "burden_question", 
            "underrepresented_sentence", "results_sentence"]
 
 
-def role_words(scheme=None) -> dict[str, str]:
+def role_words(scheme=None, roles=None) -> dict[str, str]:
     """The words for the two sides of a pair, lower case: ``senior``, ``seniors``, ``partner``, ``partners``.
 
-    ``scheme`` is the cohort's config or its ``programme_type`` (None: reciprocal).
+    ``scheme`` is the cohort's config or its ``programme_type`` (None: reciprocal). ``roles`` (the role codes
+    taking part) names the partner side by its one role when there is only one: community partners are
+    called community partners.
 
     >>> role_words("reverse")
     {'senior': 'reverse mentee', 'seniors': 'reverse mentees', 'partner': 'reverse mentor', 'partners': 'reverse mentors'}
-    >>> role_words()["senior"], role_words()["partners"]
-    ('senior leader', 'partners')
+    >>> role_words()["senior"], role_words()["partners"], role_words(roles=["senior_leader", "community_partner"])["partner"]
+    ('senior leader', 'partners', 'community partner')
     """
     from ..characteristics import role_label
+    from ..codes import PARTNER_ROLES
 
+    present = [r for r in PARTNER_ROLES if roles is not None and r in set(roles)]
+    partner = present[0] if len(present) == 1 else "partner"
     return {"senior": role_label(scheme, "senior_leader"), "seniors": role_label(scheme, "senior_leader", plural=True),
-            "partner": role_label(scheme, "partner"), "partners": role_label(scheme, "partner", plural=True)}
+            "partner": role_label(scheme, partner), "partners": role_label(scheme, partner, plural=True)}
 
 
 def _is_reverse(scheme) -> bool:
@@ -64,7 +69,7 @@ def _in_sentence(text: str) -> str:
     return text if text[:2].isupper() else text[:1].lower() + text[1:]
 
 
-def burden_question(config) -> str:
+def burden_question(config, roles=None) -> str:
     """The question the burden flag answers, in the scheme's words, for the report's prose.
 
     >>> from types import SimpleNamespace
@@ -72,7 +77,7 @@ def burden_question(config) -> str:
     'Are the reverse mentors (the junior partners, recruited from under-represented groups) carrying the labour of
     educating the reverse mentees (their senior colleagues), beyond the mentoring the scheme asks of them?'
     """
-    words = role_words(config)
+    words = role_words(config, roles)
     if _is_reverse(config):
         return (f"Are the {words['partners']} (the junior partners, recruited from under-represented groups) carrying "
                 f"the labour of educating the {words['seniors']} (their senior colleagues), beyond the mentoring the "
@@ -96,9 +101,9 @@ def scheme_sentence(config, roles=None) -> str:
     'This is a reciprocal mentoring scheme: each pair joins a senior leader and a partner (staff partner, student
     partner or community partner), who learn from each other.'
     >>> scheme_sentence(SimpleNamespace(programme_type="reciprocal"), roles=["senior_leader", "community_partner"])
-    'This is a reciprocal mentoring scheme: each pair joins a senior leader and a partner (community partner), who learn from each other.'
+    'This is a reciprocal mentoring scheme: each pair joins a senior leader and a community partner, who learn from each other.'
     """
-    words = role_words(config)
+    words = role_words(config, roles)
     if _is_reverse(config):
         return (f"This is a reverse mentoring scheme: the {words['partner']} is the junior partner, from an "
                 f"under-represented group, who mentors the {words['senior']}, a senior colleague. Tables and figures "
@@ -108,15 +113,15 @@ def scheme_sentence(config, roles=None) -> str:
     present = set(roles) if roles is not None else None
     kinds = [role_label(config, r) for r in ("staff_partner", "student_partner", "community_partner")
              if present is None or r in present]
-    listed = f" ({', '.join(kinds[:-1])} or {kinds[-1]})" if len(kinds) > 1 else f" ({kinds[0]})" if kinds else ""
+    listed = f" ({', '.join(kinds[:-1])} or {kinds[-1]})" if len(kinds) > 1 else ""
     return (f"This is a reciprocal mentoring scheme: each pair joins a {words['senior']} and a {words['partner']}"
             f"{listed}, who learn from each other.")
 
 
-def underrepresented_sentence(config) -> str:
+def underrepresented_sentence(config, roles=None) -> str:
     """Who counts as 'from an under-represented group' in the burden flag, from the cohort file's groups."""
     chosen = underrepresented_characteristics(config)
-    partner = role_words(config)["partner"]
+    partner = role_words(config, roles)["partner"]
     if len(chosen) == 1:
         ch = chosen[0]
         return (f"A {partner} counts as from an under-represented group when their {ch.title.lower()} is known and "

@@ -110,7 +110,8 @@ def respondents(responses: pd.DataFrame, groups: pd.Series, *, name: str = "role
     """Respondents counted by group (rows) and wave (columns, in survey order), UNROUNDED.
 
     ``groups`` maps participant_id to a group (e.g. ``participants.set_index("participant_id")["role"]``);
-    the result's first column is ``name``. Respondents with no group are left out.
+    the result's first column is ``name``. Roles come in the scheme's order (senior leaders first), other groups
+    after them. Respondents with no group are left out.
 
     Examples
     --------
@@ -127,6 +128,9 @@ def respondents(responses: pd.DataFrame, groups: pd.Series, *, name: str = "role
             raise AnalysisError(f"responses: the table has no {column} column; pass load_surveys(...).responses.")
     table = pd.crosstab(responses["participant_id"].map(groups).rename(name), responses["wave"])
     table = table.reindex(columns=[w for w in WAVES if w in set(responses["wave"])])
+    from ..codes import ROLES  # roles in the scheme's order (senior leaders first), other groups after, sorted
+
+    table = table.loc[[r for r in ROLES if r in table.index] + sorted((g for g in table.index if g not in ROLES), key=str)]
     return table.reset_index().rename_axis(columns=None)
 
 
