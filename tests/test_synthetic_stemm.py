@@ -229,3 +229,23 @@ def test_no_leaving_difference_is_injected_and_the_draw_says_what_it_shows(stemm
     assert truth["injected"] == 1.0
     assert row["numerator"] == effects["stemm"]["staff"]["realised"]["disabled"]["leavers"]
     assert row["relative_likelihood"] == pytest.approx(truth["realised"], abs=1e-4)
+
+
+def test_the_interviews_speak_of_the_schemes_groups(stemm):
+    from rmresearch.synthetic.stemm import _stemm_words
+    from rmresearch.synthetic.texts import ANSWERS, INTROS, QUESTIONS
+
+    def templates(value):
+        if isinstance(value, dict):
+            return {t for v in value.values() for t in templates(v)}
+        return set(value) if isinstance(value, tuple) else {value}
+
+    bank = templates(ANSWERS) | templates(QUESTIONS) | templates(INTROS)
+    words = _stemm_words()
+    assert len(words) == 17 and set(words) <= bank  # every rewording replaces a template the bank holds
+    identifiers = [json.loads(line) for line in
+                   (stemm[0] / "data/stemm/ground_truth/identifiers.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(identifiers) == 4 and all(r["auto_caption"] is False for r in identifiers)
+    text = "\n".join(r["text"] for r in identifiers)
+    assert "BAME" not in text and " white " not in text.lower() and "race equality" not in text
+    assert "disab" in text

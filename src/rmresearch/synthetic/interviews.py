@@ -138,13 +138,15 @@ class _Speech:
 
 
 def _interview_turns(rng, me: Person, other: Person, evaluator: Person, outsiders, places,
-                     said: set[str] | None = None, intros=None, answers: dict | None = None) -> list[tuple]:
+                     said: set[str] | None = None, intros=None, answers: dict | None = None,
+                     questions: dict | None = None) -> list[tuple]:
     """(speaker Person, segments, themes) for one end-of-programme interview.
 
     ``said``, when given, holds the answer sentences (templates) already said in other interviews: they are not
     said again while the bank has others, and this interview's are added to it. ``intros`` (templates) and
     ``answers`` ({theme: templates}) replace the built-in ones for an interviewee the bank does not speak for
-    (a community partner with no staff or student role).
+    (a community partner with no staff or student role); ``questions`` ({theme: {any/leader/partner: questions}})
+    the interviewer's (a scheme whose questions are not about race alone).
     """
     say = _Speech(rng, me, other, evaluator, outsiders, places)
     say.bank = answers
@@ -165,7 +167,8 @@ def _interview_turns(rng, me: Person, other: Person, evaluator: Person, outsider
         themes.remove("programme_logistics")
         themes.insert(0, "programme_logistics")
     for theme in themes:
-        options = QUESTIONS[theme].get("any", ()) + QUESTIONS[theme].get(group, ())
+        asked = QUESTIONS if questions is None else questions
+        options = asked[theme].get("any", ()) + asked[theme].get(group, ())
         turns.append((evaluator, say.expand(_pick(rng, ACKNOWLEDGEMENTS) + _pick(rng, options)), []))
         answer = plain(_pick(rng, FILLERS)) + say.sentences(theme, group, sub, int(rng.choice([1, 2, 3], p=[0.25, 0.5, 0.25])))
         codes = [theme]

@@ -33,6 +33,7 @@ against 0.20 (disabled), a relative likelihood of 1.5, while disabled applicants
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from importlib import resources
 from pathlib import Path
@@ -50,6 +51,7 @@ from .people import Person, _make_roster
 from .pilot import _manifest
 from .programme import _programme
 from .surveys import _surveys
+from .texts import ANSWERS, INTROS, QUESTIONS
 from .writers import _render_interview
 
 STEMM = "stemm"
@@ -448,9 +450,25 @@ def _stemm_sessions(participants: pd.DataFrame, pairs: pd.DataFrame, seed: int) 
     return table, truth
 
 
+def _stemm_words() -> dict[str, str]:
+    """The interview bank's templates the STEMM cohort words differently (data/demo/stemm_interview_text.json)."""
+    text = resources.files("rmresearch").joinpath("data/demo/stemm_interview_text.json").read_text(encoding="utf-8")
+    return json.loads(text)["replace"]
+
+
+def _stemm_bank(me: Person, words: dict[str, str]) -> dict:
+    """What one interviewee is asked and says: the bank's questions, introductions and answers, in STEMM words."""
+    swap = lambda templates: tuple(words.get(t, t) for t in templates)  # noqa: E731
+    group, sub = ("leader", None) if me.role == "senior_leader" else ("partner", "staff")
+    return {"questions": {theme: {g: swap(q) for g, q in asked.items()} for theme, asked in QUESTIONS.items()},
+            "intros": swap(INTROS[group if sub is None else sub]),
+            "answers": {theme: swap(said[group] + (said.get(sub, ()) if sub else ())) for theme, said in ANSWERS.items()}}
+
+
 def _stemm_interviews(roster: list[Person], people: list[Person], places: dict, seed: int) -> list[dict]:
     """Four speaker-labelled interviews of consenting participants: two reverse mentors, two reverse mentees."""
     rng = _stream(seed, "interviews")
+    words = _stemm_words()
     evaluators, outsiders = people[:2], people[2:]
     plan = (("staff_partner", "txt"), ("senior_leader", "docx"), ("staff_partner", "docx"), ("senior_leader", "txt"))
     index = {p.pid: i for i, p in enumerate(roster)}
@@ -462,7 +480,8 @@ def _stemm_interviews(roster: list[Person], people: list[Person], places: dict, 
         taken.add(me.pid)
         k = index[me.pid]
         other = roster[k + STEMM_PAIRS] if k < STEMM_PAIRS else roster[k - STEMM_PAIRS]
-        turns = _interview_turns(rng, me, other, evaluators[i % 2], outsiders, places, said=said)
+        turns = _interview_turns(rng, me, other, evaluators[i % 2], outsiders, places, said=said,
+                                 **_stemm_bank(me, words))
         rec = _render_interview(rng, turns, fmt, caption=False, first_names=False)
         rec.update(file=f"interview_{i + 1:02d}.{fmt}", format=fmt, participant_id=me.pid, auto_caption=False,
                    interviewer=evaluators[i % 2].full, date=f"2025-03-{10 + 3 * i:02d}")
