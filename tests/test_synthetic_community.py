@@ -174,3 +174,15 @@ def test_rewrites_itself_beside_the_pilot_but_never_a_foreign_cohort_file(commun
     with pytest.raises(OutputRefused):
         generate_community(foreign, seed=2024, quiet=True)
     assert (foreign / "cohorts/community.yml").read_text(encoding="utf-8") == "cohort: community\n"
+
+
+def test_transcripts_speak_of_the_city_not_of_staff_or_students(community):
+    """The partners are outside the university: no turn of any transcript (interviewer's included) speaks of BAME
+    staff, students, white colleagues or promotion, as the reciprocal staff-and-students bank does."""
+    root, _ = community
+    texts = [json.loads(line)["text"] for line in
+             (root / "data/community/ground_truth/identifiers.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(texts) == 3
+    for word in ("BAME", "white", "staff", "student", "promotion"):
+        assert not [t for t in texts if word.lower() in t.lower()], word
+    assert sum("community panel" in t or "held accountable by the community" in t for t in texts) >= 2

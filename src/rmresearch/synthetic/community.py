@@ -30,7 +30,7 @@ from .interviews import _interview_turns
 from .people import _WORD_NAMES, Person, _contact_details, _Names, _places
 from .programme import _programme, _sessions
 from .surveys import _surveys
-from .texts import ORIGINS
+from .texts import ORIGINS, QUESTIONS
 from .writers import _render_interview
 
 COMMUNITY = "community"
@@ -99,6 +99,29 @@ COMMUNITY_ACTIONS = (
 #: The order and labels of the outcomes log's statuses (as programme.actions_by_status shows them).
 STATUS_ORDER = (("proposed", "Proposed"), ("in_progress", "In progress"), ("implemented", "Implemented"),
                 ("not_pursued", "Not pursued"))
+#: The interviewer's questions: the bank's, with those asking about staff and students of the university put to
+#: a scheme whose partners are the city's leaders.
+COMMUNITY_QUESTIONS = QUESTIONS | {
+    "understanding_barriers": {
+        "any": ("Do you think the programme changed the executive team's understanding of the barriers Black people "
+                "in the city face?",),
+        "leader": QUESTIONS["understanding_barriers"]["leader"],
+        "partner": QUESTIONS["understanding_barriers"]["partner"],
+    },
+    "career_development": {
+        "partner": ("Did your own work, or your organisation's, come into the conversations at all?",),
+        "leader": ("Did you talk about your own leadership, and what {other} saw in it?",),
+    },
+    "sponsorship": {
+        "partner": ("Has {other} used {o_their} position to open doors, for you or for the people you work with?",),
+        "leader": ("Have you been able to use your position to open doors for {other} or {o_their} organisation?",),
+    },
+    "labour_of_educating": {
+        "partner": ("Some partners describe carrying the labour of educating senior leaders. Did that resonate with "
+                    "you?",),
+        "leader": QUESTIONS["labour_of_educating"]["leader"],
+    },
+}
 #: What community partners say: their introductions and their answers by theme (the built-in partner bank speaks
 #: for staff and students of the university).
 PARTNER_INTROS = (
@@ -316,7 +339,7 @@ def _community_interviews(roster: list[Person], people: list[Person], places: di
         leader = role == "senior_leader"
         turns = _interview_turns(rng, me, other, evaluators[i % 2], outsiders, places, said=said,
                                  intros=None if leader else PARTNER_INTROS,
-                                 answers=LEADER_ANSWERS if leader else PARTNER_ANSWERS)
+                                 answers=LEADER_ANSWERS if leader else PARTNER_ANSWERS, questions=COMMUNITY_QUESTIONS)
         rec = _render_interview(rng, turns, fmt, caption=False, first_names=False)
         rec.update(file=f"interview_{i + 1:02d}.{fmt}", format=fmt, participant_id=me.pid, auto_caption=False,
                    interviewer=evaluators[i % 2].full, date=date)
