@@ -81,8 +81,10 @@ def add_commands(subparsers) -> None:
                     help="write the synthetic demo cohort (data, transcripts, surveys, ground truth)")
     p.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
     p.add_argument("--out", type=Path, default=Path("."), help="project folder to write into (default: current folder)")
-    p.add_argument("--students", type=int, default=None, help="number of student records (default 20000; 3000 with --pilot)")
-    p.add_argument("--staff", type=int, default=None, help="number of staff (default 3000; 600 with --pilot)")
+    p.add_argument("--students", type=int, default=None,
+                   help="number of student records (default 20000; 3000 with --pilot; the STEMM cohort: at most 4000)")
+    p.add_argument("--staff", type=int, default=None,
+                   help="number of staff (default 3000; 600 with --pilot; the STEMM cohort: at most 1200)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--pilot", action="store_true",
                    help="write the pilot-shaped cohort (12 pairs, cohorts/pilot.yml) instead of the full demo")

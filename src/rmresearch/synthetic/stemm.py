@@ -61,7 +61,8 @@ STEMM_STAFF_YEARS = tuple(range(2019, 2025))
 #: year. No effect of the scheme is injected: mentored staff are promoted and leave as the model says for anyone.
 STEMM_MENTORING_COHORTS = (2021, 2023, 2024)
 #: Name origins of the 14 reverse mentors (the roster's staff partners).
-STEMM_MENTOR_ORIGINS = ["british"] * 6 + ["irish"] + ["south_asian"] * 2 + ["african"] * 2 + ["east_asian"] * 2 + ["arabic"]
+STEMM_MENTOR_ORIGINS = (["british"] * 6 + ["irish"] + ["south_asian"] * 2 + ["african"] * 2 + ["east_asian"] * 2
+                        + ["arabic"])
 #: Each table's own random stream (numbers apart from the other demo cohorts' streams).
 _STREAMS = {"staff": 101, "students": 102, "link": 103, "sessions": 104, "meetings": 105, "interviews": 106,
             "recruitment": 107}
@@ -113,7 +114,8 @@ SESSION_MINUTES = {"training": 210, "preparation": 90, "peer_support": 60, "refl
 STEMM_ACTIONS = (
     (0, "Reasonable adjustments passport for all staff, agreed once and carried between roles", "disability",
      "Director of People", "implemented", "Reasonable adjustments policy, version 2", "2025-02-10"),
-    (1, "Promotion criteria pro-rated for part-time staff and career breaks", "promotion", "Faculty Promotions Committee",
+    (1, "Promotion criteria pro-rated for part-time staff and career breaks", "promotion",
+     "Faculty Promotions Committee",
      "implemented", "Academic promotion criteria 2025, section 4", "2025-03-04"),
     (2, "Step-free access and adjustable benches in the teaching laboratories", "estates", "Director of Estates",
      "in_progress", "Capital plan entry, February 2025", "2025-02-24"),
@@ -177,7 +179,8 @@ def _choose_mentors(people: dict, year: int, rng: np.random.Generator) -> None:
     """A round of reverse mentors in grades 4-9: 8 who declared a disability or an LGB+ orientation, 6 women or
     global majority staff (the 14 places of a round)."""
     free = np.isin(people["grade"], np.arange(3, 9)) & (people["mentored_since"] == 0)
-    declared = np.isin(people["disability_code"], DISABLED_CODES) | np.isin(people["sexual_orientation_code"], LGB_CODES)
+    declared = (np.isin(people["disability_code"], DISABLED_CODES)
+                | np.isin(people["sexual_orientation_code"], LGB_CODES))
     bame = ~np.isin(people["ethnicity_code"], [c for c, _ in STAFF_WHITE_CODES + STAFF_UNKNOWN_CODES])
     other = (people["sex"] == "F") | bame
     for pool, k in ((free & declared, 8), (free & ~declared & other, STEMM_PAIRS - 8)):
@@ -228,7 +231,10 @@ def _staff_truth(frame: pd.DataFrame, at_risk: pd.DataFrame) -> dict:
     mean = lambda column, group: at_risk.loc[at_risk["group"] == group, column].astype(float).mean()  # noqa: E731
     ratio = {c: mean(c, "No known disability") / mean(c, "Disabled") for c in ("p_promoted", "promoted", "left")}
     last = frame[frame["year"] == frame["year"].max()]
-    share = lambda values: {str(k): _round(v) for k, v in pd.Series(values).value_counts(normalize=True).sort_index().items()}  # noqa: E731
+    def share(values) -> dict:
+        counts = pd.Series(values).value_counts(normalize=True).sort_index()
+        return {str(k): _round(v) for k, v in counts.items()}
+
     return {
         "promotion_model": "each census year: leaving drawn first (P = 0.09 for everyone), then promotion one grade up "
                            "among stayers with P = base(grade) for no known or unknown disability, base(grade) / 1.6 "
@@ -294,7 +300,8 @@ def _ethnicity_shift(groups: np.ndarray) -> tuple[np.ndarray, dict]:
     ofs = load_ethnicity_map().group(pd.Series([c for c, _ in STUDENT_ETHNICITY]), "ofs_group").to_numpy()
     shares = np.array([p for _, p in STUDENT_ETHNICITY]) / sum(p for _, p in STUDENT_ETHNICITY)
     white, bame = shares[ofs == "White"].sum(), shares[(ofs != "White") & (ofs != "Unknown")].sum()
-    shift = {"White": ETHNICITY_GAP * bame / (white + bame), "BAME": -ETHNICITY_GAP * white / (white + bame), "Unknown": 0.0}
+    shift = {"White": ETHNICITY_GAP * bame / (white + bame), "BAME": -ETHNICITY_GAP * white / (white + bame),
+             "Unknown": 0.0}
     agg = np.where(groups == "White", "White", np.where(groups == "Unknown", "Unknown", "BAME"))
     return pd.Series(agg).map(shift).to_numpy(dtype=float), {k: _round(v, 6) for k, v in shift.items()}
 
@@ -314,7 +321,8 @@ def _stemm_students(n: int, seed: int) -> tuple[pd.DataFrame, dict]:
     studying = continued & (qualification > 2024)
     completed = continued & ~studying & (rng.random(n) < 0.90)
     good = rng.random(n) < p_good
-    degree = np.where(good, np.where(rng.random(n) < 0.35, "First", "2:1"), np.where(rng.random(n) < 0.15, "Third", "2:2"))
+    degree = np.where(good, np.where(rng.random(n) < 0.35, "First", "2:1"),
+                      np.where(rng.random(n) < 0.15, "Third", "2:2"))
     degree = np.where(rng.random(n) < 0.02, np.where(rng.random(n) < 0.7, "Pass", "Unclassified"), degree)
     faculty = np.where(rng.random(n) < 0.6, "Science and Engineering", "Health and Life Sciences")
     subject = np.array([FACULTIES[f][int(i)] for f, i in zip(faculty, rng.integers(0, 5, n))])
@@ -344,6 +352,7 @@ def _student_truth(frame: pd.DataFrame, shift: dict) -> dict:
     good = classified["degree_class"].isin(["First", "2:1"])
     realised = {k: {"n": int(len(v)), "good": int(v.sum()), "rate": _round(v.mean())} for k, v in good.groupby(cells)}
     ref = GOOD_HONOURS[("No known disability", "Male")]
+    shares = pd.Series(_disability_group(frame["disability_code"])).value_counts(normalize=True).sort_index()
     return {
         "good_honours_model": "P(good honours | classified) = the disability x sex cell's probability + an ethnicity "
                               "shift (White +, global majority -, centred on the draw's shares: zero within every "
@@ -357,8 +366,7 @@ def _student_truth(frame: pd.DataFrame, shift: dict) -> dict:
             100 * (GOOD_HONOURS[("No known disability", "Female")] - GOOD_HONOURS[("Disabled", "Female")]), 2),
         "ethnicity_shift": shift, "ethnicity_gap_white_over_global_majority_pp": 100 * ETHNICITY_GAP,
         "realised": {"n": int(len(frame)), "classified": int(len(classified)), "good_honours_by_cell": realised,
-                     "disability_group_share": {str(k): _round(v) for k, v in pd.Series(
-                         _disability_group(frame["disability_code"])).value_counts(normalize=True).sort_index().items()}},
+                     "disability_group_share": {str(k): _round(v) for k, v in shares.items()}},
     }
 
 
@@ -405,7 +413,8 @@ def _link(participants: pd.DataFrame, staff: pd.DataFrame, roster: list[Person],
     out["faculty"] = out["staff_id"].map(record["faculty"])
     no_records = out["consent_records"] == "no"
     truth = {"columns": ["staff_id"], "reverse_mentors": "this round's mentored staff (2024)",
-             "mentored_records_of_no_consent": sorted(out.loc[no_records & (out["role"] == "staff_partner"), "staff_id"])}
+             "mentored_records_of_no_consent": sorted(
+                 out.loc[no_records & (out["role"] == "staff_partner"), "staff_id"])}
     return out, staff, truth
 
 
@@ -413,7 +422,8 @@ def _mentor_groups(participants: pd.DataFrame) -> dict:
     """How many reverse mentors belong to each under-represented group the records hold (one may be in several)."""
     m = participants[participants["role"] == "staff_partner"]
     white = [c for c, _ in STAFF_WHITE_CODES]
-    groups = {"disabled": m["disability_code"].isin(DISABLED_CODES), "lgb_plus": m["sexual_orientation_code"].isin(LGB_CODES),
+    groups = {"disabled": m["disability_code"].isin(DISABLED_CODES),
+              "lgb_plus": m["sexual_orientation_code"].isin(LGB_CODES),
               "women": m["sex"] == "F", "global_majority": ~m["ethnicity_code"].isin(white)}
     counts = {k: int(v.sum()) for k, v in groups.items()}
     counts["in_none_recorded"] = int((~pd.concat(groups, axis=1).any(axis=1)).sum())
@@ -444,7 +454,8 @@ def _stemm_sessions(participants: pd.DataFrame, pairs: pd.DataFrame, seed: int) 
                          "attended": "yes" if attended else "no"})
     table = pd.DataFrame(rows)
     by_type = table.assign(attended=table["attended"] == "yes").groupby("session_type", sort=False)["attended"]
-    truth = {"sessions": [{"session": n, "date": d.isoformat(), "session_type": k, "invited": r, "p_attend_while_active": p,
+    truth = {"sessions": [{"session": n, "date": d.isoformat(), "session_type": k, "invited": r,
+                           "p_attend_while_active": p,
                            "minutes": SESSION_MINUTES[k]} for n, d, k, r, p in STEMM_SESSIONS],
              "realised_by_type": {k: {"invited": int(v.size), "attended": int(v.sum())} for k, v in by_type}}
     return table, truth
@@ -462,7 +473,8 @@ def _stemm_bank(me: Person, words: dict[str, str]) -> dict:
     group, sub = ("leader", None) if me.role == "senior_leader" else ("partner", "staff")
     return {"questions": {theme: {g: swap(q) for g, q in asked.items()} for theme, asked in QUESTIONS.items()},
             "intros": swap(INTROS[group if sub is None else sub]),
-            "answers": {theme: swap(said[group] + (said.get(sub, ()) if sub else ())) for theme, said in ANSWERS.items()}}
+            "answers": {theme: swap(said[group] + (said.get(sub, ()) if sub else ()))
+                        for theme, said in ANSWERS.items()}}
 
 
 def _stemm_interviews(roster: list[Person], people: list[Person], places: dict, seed: int) -> list[dict]:
@@ -553,7 +565,7 @@ def generate_stemm(out_dir: str | Path = ".", *, seed: int = 2024, n_students: i
     >>> generate_stemm("unused", n_students=100)
     Traceback (most recent call last):
     ...
-    rmresearch.errors.AnalysisError: stemm size: 100 students and 1200 staff asked for; each must be at least 300 (--students, --staff)
+    rmresearch.errors.AnalysisError: stemm size: 100 students and 1200 staff asked for; each must be at least 300 ...
     """
     _check_size("stemm", n_students, n_staff, 300)
     instruments = _instrument_files(Path(out_dir))
