@@ -257,3 +257,23 @@ def test_community_partners_are_named_as_such(reverse_pairs):
     assert programme.scheme_sentence("reciprocal", people["role"]) == (
         "This is a reciprocal mentoring scheme: each pair joins a senior leader and a community partner, who learn "
         "from each other.")
+
+
+def test_the_results_level_reads_the_actions_log_exactly():
+    from rmresearch import results
+
+    log = pd.DataFrame({"pair_id": ["R1", "R1", "R2", "R3", "R4", "R4", "R5", "R6"],
+                        "status": ["implemented", "proposed", "implemented", "in_progress", "implemented",
+                                   "not_pursued", "proposed", "in_progress"]})
+    assert programme.actions_sentence(log, pairs=10) == (
+        "The log records 8 actions or policy changes, raised by 6 of the 10 pairs: 3 implemented, 2 in progress, "
+        "2 proposed and 1 not pursued.")
+    results.start()
+    assert programme.record_actions(log) == ["actions_recorded", "actions_implemented"]
+    stored = {r["key"]: r for r in results.current().results}
+    assert stored["actions_recorded"]["value"] == 8 and stored["actions_implemented"]["headline"]
+    assert results.sentence(stored["actions_implemented"]) == (
+        "37.5% of the 8 actions and policy changes recorded have been implemented.")
+    k = programme.kirkpatrick_summary(actions=log).set_index("measure")
+    assert k.loc["Actions implemented (of all recorded)", ["count", "n"]].tolist() == [3, 8]
+    assert k.loc["Pairs with at least one recorded action or policy change", "count"] == 6

@@ -54,8 +54,8 @@ from .engagement import (
     withdrawal_sentence,
     withdrawal_timing,
 )
-from .outcomes import (ACTION_STATUSES, STATUS_LABELS, actions_by_status, actions_list, actions_summary, kirkpatrick_summary,
-                       kirkpatrick_tables, read_actions)
+from .outcomes import (ACTION_STATUSES, STATUS_LABELS, actions_by_status, actions_list, actions_sentence, actions_summary,
+                       kirkpatrick_summary, kirkpatrick_tables, read_actions, record_actions)
 from .plots import gains_title, meetings_held_title, pace_title, plot_gains, plot_meetings_held, plot_meetings_over_time, plot_participants
 from .reciprocity import flag_basis, reciprocity_by_pair, reciprocity_summary, reciprocity_tables, record_reciprocity
 from .scheme import (burden_question, results_sentence, role_words, scheme_sentence, underrepresented_characteristics,

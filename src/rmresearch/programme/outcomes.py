@@ -7,11 +7,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..codes import ROLES
+from ..errors import AnalysisError
 from ..schemas import ACTION_STATUSES
 from .common import require_columns
 
 __all__ = ["ACTION_STATUSES", "STATUS_LABELS", "read_actions", "actions_summary", "actions_by_status", "actions_list",
-           "kirkpatrick_summary", "kirkpatrick_tables"]
+           "actions_sentence", "record_actions", "kirkpatrick_summary", "kirkpatrick_tables"]
 
 #: How each status of an action reads in tables and sentences.
 STATUS_LABELS = {"proposed": "Proposed", "in_progress": "In progress", "implemented": "Implemented",
@@ -114,6 +115,47 @@ def actions_list(actions: pd.DataFrame) -> pd.DataFrame:
         out["evidence"] = text("evidence")
     return out.reset_index(drop=True)
 
+
+
+def actions_sentence(actions: pd.DataFrame, *, pairs: int | None = None) -> str:
+    """The actions log in one sentence, true of its exact counts (programme activity).
+
+    >>> a = pd.DataFrame({"pair_id": ["R1", "R1", "R2"], "status": ["implemented", "proposed", "implemented"]})
+    >>> actions_sentence(a, pairs=10)
+    'The log records 3 actions or policy changes, raised by 2 of the 10 pairs: 2 implemented and 1 proposed.'
+    >>> actions_sentence(a.iloc[:0], pairs=10)
+    'The log records no action or policy change yet.'
+    """
+    require_columns(actions, ["pair_id", "status"], "actions")
+    if actions.empty:
+        return "The log records no action or policy change yet."
+    n, raised = len(actions), actions["pair_id"].nunique()
+    by = f"raised by {raised} of the {pairs} pairs" if pairs else f"raised by {raised} pair{'s' if raised != 1 else ''}"
+    order = ("implemented", "in_progress", "proposed", "not_pursued")
+    counts = [(int((actions["status"] == st).sum()), STATUS_LABELS[st].lower()) for st in order]
+    parts = [f"{k} {label}" for k, label in counts if k]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" and {parts[-1]}"
+    return f"The log records {n} action{'s' if n != 1 else ''} or policy change{'s' if n != 1 else ''}, {by}: {listed}."
+
+
+def record_actions(actions: pd.DataFrame, *, section: str = "Actions and policy changes") -> list[str]:
+    """Record the results level (:func:`rmresearch.results.record`, programme activity: exact): ``actions_recorded``
+    (a count) and ``actions_implemented`` (the share of recorded actions implemented, with its numerator; a
+    headline: the institution's results in the executive summary). Returns the keys."""
+    from .. import results
+
+    require_columns(actions, ["pair_id", "status"], "actions")
+    n = len(actions)
+    if n == 0:
+        raise AnalysisError("the actions log has no rows, so there are no results to record")
+    done = int((actions["status"] == "implemented").sum())
+    results.record("actions_recorded", n, kind="count", basis="activity", section=section,
+                   label="Actions and policy changes recorded in the actions log")
+    results.record("actions_implemented", done / n, kind="rate", n=n, numerator=done, n_of="actions recorded",
+                   basis="activity", headline=True, section=section,
+                   label="Actions and policy changes implemented, of those recorded",
+                   sentence="{value} of the {n} actions and policy changes recorded have been implemented.")
+    return ["actions_recorded", "actions_implemented"]
 
 def kirkpatrick_summary(
     *,
