@@ -396,3 +396,28 @@ def test_an_intersection_is_compared_with_both_references_under_its_own_threshol
     assert table.loc[("promotion", "Disabled, Male"), column] == "1.67"
     assert got.lines[-1] == ("Disability and sex is an intersection of two characteristics, so a percentage resting on "
                              "fewer than 45 person-years is not shown (fewer than 23 for other tables).")
+
+
+def test_recruitment_groups_are_the_characteristics_own_and_validate_names_a_value_that_is_none(tmp_path):
+    from rmresearch.config import load_cohort
+    from rmresearch.errors import ValidationError
+    from rmresearch.inputs import validate_cohort
+
+    root = _pilot(tmp_path)
+    _disability_and_sex_only(root)
+    path = root / "data" / "pilot" / "recruitment.csv"
+    rec = pd.read_csv(path)
+    rec["disability_group"] = rec["disability_group"].str.lower()  # any case is the characteristic's group
+    rec.to_csv(path, index=False)
+    cfg = load_cohort(root / "cohorts" / "pilot.yml")
+    loaded = pg.load_recruitment(cfg)
+    assert pg.recruitment_characteristic(cfg, loaded).name == "disability"
+    assert set(loaded["disability_group"]) == {"Disabled", "No known disability"}
+    assert set(loaded["aggregate_group"]) == {"Disabled", "No known disability"}
+    rec.loc[rec.index[1], "disability_group"] = "Impaired"
+    rec.to_csv(path, index=False)
+    with pytest.raises(ValidationError, match="'Impaired' is not a disability group"):
+        pg.load_recruitment(cfg)
+    _, problems = validate_cohort(cfg)
+    (problem,) = [p for p in problems if "Impaired" in p.message]
+    assert problem.severity == "error" and problem.row == 3 and problem.column == "disability_group"

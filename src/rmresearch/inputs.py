@@ -352,6 +352,8 @@ def check_analyses(tables: dict[str, pd.DataFrame], config: CohortConfig) -> lis
             call()
         except ValidationError as exc:
             problems += exc.problems
+    if "recruitment" in tables:  # its groups: of one of the cohort's characteristics, each value one of its groups
+        problems += pg.recruitment_problems(config, tables["recruitment"], source=str(config.input_path("recruitment")))
     if "sessions" in tables:
         problems += _session_key_problems(tables["sessions"], str(config.input_path("sessions")))
     problems += group_problems(tables, config)

@@ -72,7 +72,8 @@ from .likelihood import NON_ADVERSE_RANGE, event_rate_table, event_rates, relati
 from .mentoring import matched_comparison, matching_summary, mentoring_cohorts, mentoring_effect
 from .plots import kaplan_meier_figure, pipeline_figure
 from ._common import Unavailable, one_row
-from .recruitment import load_recruitment, recruitment_characteristic, recruitment_funnel
+from .recruitment import (load_recruitment, recruitment_characteristic, recruitment_funnel, recruitment_groups,
+                          recruitment_problems)
 from .representation import grade_table, representation, senior_share
 from .snapshots import (aggregate_groups, check_staff_years, grade_ranks, prepare_snapshots, require_census_years,
                         staff_careers, transitions)
@@ -113,6 +114,8 @@ __all__ = [
     "recruitment_funnel",
     "load_recruitment",
     "recruitment_characteristic",
+    "recruitment_groups",
+    "recruitment_problems",
     "require_census_years",
     "one_row",
     "relative_likelihood",

@@ -11,7 +11,8 @@ from ..errors import Problem, ValidationError
 from ._common import _list_rows, _require_columns, _rows
 from .snapshots import grade_ranks
 
-__all__ = ["recruitment_funnel", "load_recruitment", "recruitment_characteristic"]
+__all__ = ["recruitment_funnel", "load_recruitment", "recruitment_characteristic", "recruitment_groups",
+           "recruitment_problems"]
 
 
 def recruitment_funnel(
@@ -111,11 +112,67 @@ def recruitment_characteristic(config, recruitment: pd.DataFrame):
                         "give the counts by one of them.")
 
 
+#: Spellings of "not known" a recruitment export may use for a group: counted as Unknown, never dropped.
+_NOT_KNOWN = ("unknown", "not known", "prefer not to say", "information refused", "not available", "refused")
+
+
+def _key(value) -> str:
+    return " ".join(str(value).replace("_", " ").split()).casefold()
+
+
+def recruitment_groups(recruitment: pd.DataFrame, ch, *, source: str = "recruitment table") -> tuple[pd.Series, list]:
+    """The group of each row of the recruitment counts, spelled as the characteristic ``ch`` spells it, and the
+    problems: a value that is none of its groups (in any case or spacing; a display label counts too) is an error
+    naming the value, its rows and the groups allowed. Blank and not-known spellings are ``Unknown``.
+
+    >>> import pandas as pd
+    >>> from rmresearch.characteristics import read_options
+    >>> ch = read_options({"disability": {"column": "d", "code_list": "disability"}}, "c.yml")["disability"]
+    >>> groups, problems = recruitment_groups(pd.DataFrame({"disability_group": ["disabled", "No known  disability",
+    ...                                                     None, "Prefer not to say"]}), ch)
+    >>> groups.tolist(), problems
+    (['Disabled', 'No known disability', 'Unknown', 'Unknown'], [])
+    >>> print(recruitment_groups(pd.DataFrame({"disability_group": ["Disabled", "Impaired"]}), ch)[1][0])
+    recruitment table, row 3, column 'disability_group': 'Impaired' is not a disability group (rows 3); the groups are No known disability, Disabled, Unknown
+    """
+    column = ch.group_column
+    names = list(ch.group_names())
+    lookup = {_key(g): g for g in names}
+    lookup.update({_key(ch.label(g)): g for g in names})
+    lookup.update({k: "Unknown" for k in _NOT_KNOWN})
+    values = recruitment[column]
+    blank = values.isna() | (values.astype(str).str.strip() == "")
+    out = values.map(lambda v: lookup.get(_key(v))).where(~blank, "Unknown")
+    problems = []
+    bad = out.isna().to_numpy()
+    if bad.any():
+        rows = _rows(recruitment)
+        title = str(getattr(ch, "title", "") or ch.name).lower()
+        for value in pd.unique(values[bad]):
+            these = rows[(values == value).to_numpy() & bad]
+            problems.append(Problem(source, f"{str(value)!r} is not a {title} group (rows {_list_rows(these)}); the "
+                                            f"groups are {', '.join(names)}", row=int(these[0]), column=column))
+    return out.astype(object), problems
+
+
+def recruitment_problems(config, recruitment: pd.DataFrame, *, source: str = "recruitment table") -> list:
+    """What ``rmresearch validate`` says of the recruitment counts' groups: a warning when they are by none of the
+    cohort's characteristics (the recruitment sections will be notes), errors for values that are no group."""
+    from ..errors import AnalysisError
+
+    try:
+        ch = recruitment_characteristic(config, recruitment)
+    except AnalysisError as exc:
+        return [Problem(source, str(exc).rstrip("."), severity="warning")]
+    return recruitment_groups(recruitment, ch, source=source)[1]
+
+
 def load_recruitment(config) -> pd.DataFrame:
     """The cohort's recruitment counts with an ``aggregate_group`` column; the requirement of a report section.
 
     The counts are by the group column of one of the cohort's characteristics (:func:`recruitment_characteristic`:
-    the focus when present); ``aggregate_group`` is that characteristic's reference, aggregate or Unknown, and
+    the focus when present), each value spelled as the characteristic spells it (:func:`recruitment_groups`; a
+    value that is none of its groups raises ValidationError); ``aggregate_group`` is that characteristic's reference, aggregate or Unknown, and
     ``attrs["characteristic"]`` its name. Inside a :func:`rmresearch.sections.unit`, a cohort file without a
     ``recruitment`` input becomes that section's note (:func:`rmresearch.sections.require`) and the rest of the
     notebook still runs.
@@ -127,7 +184,9 @@ def load_recruitment(config) -> pd.DataFrame:
     sections.require(config, "recruitment")
     recruitment = load_table(config, "recruitment", keep_row_numbers=True)
     ch = recruitment_characteristic(config, recruitment)
-    groups = recruitment[ch.group_column].astype(object).where(recruitment[ch.group_column].notna(), "Unknown")
+    groups, problems = recruitment_groups(recruitment, ch, source=str(config.input_path("recruitment")))
+    if problems:
+        raise ValidationError(problems)
     recruitment[ch.group_column] = groups
     recruitment["aggregate_group"] = aggregate_groups(groups, reference=ch.reference, label=ch.aggregate)
     recruitment.attrs["characteristic"] = ch.name
