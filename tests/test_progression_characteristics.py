@@ -88,10 +88,12 @@ def test_special_category_cells_are_suppressed_at_their_own_threshold():
     # 25 disabled person-years: a percentage is shown under the base rule (22.5) but not under the special-category
     # rule (30); the ratio rests on that rate, so it goes with it
     ch = _disability()
+    own = BASE.for_characteristic(ch)  # what the notebook passes: cfg.disclosure.for_characteristic(ch)
+    assert (own.min_percentage_denominator, own.min_cell_size) == (30, 7) and own == SPECIAL
     moves = _person_years({"No known disability": (400, 40, 20), "Disabled": (25, 5, 5)})
     column = "relative likelihood (No known disability to group)"
     base = _row(pg.promotion_and_leaving(moves, ch, rules=BASE).table, "promotion")
-    strict = _row(pg.promotion_and_leaving(moves, ch, rules=SPECIAL).table, "promotion")
+    strict = _row(pg.promotion_and_leaving(moves, ch, rules=own).table, "promotion")
     assert base["rate"] == "20.0%" and base[column] == "0.50"
     assert strict["rate"] == ".." and strict[column] == ".." and strict["ci_low"] == ".."
     assert strict["rate (No known disability)"] == "10.0%"  # the reference group's 400 person-years are enough
