@@ -252,3 +252,37 @@ def test_the_interviews_speak_of_the_schemes_groups(stemm):
     text = "\n".join(r["text"] for r in identifiers)
     assert "BAME" not in text and " white " not in text.lower() and "race equality" not in text
     assert "disab" in text
+
+
+@pytest.mark.slow
+def test_the_reports_headlines_recover_the_truth(stemm, tmp_path, monkeypatch):
+    """Notebooks 03 and 04 run on the STEMM cohort: their recorded headlines against effects.json."""
+    import shutil
+
+    from rmresearch.cli import main
+    from rmresearch.report import build_report
+
+    root = tmp_path / "project"
+    shutil.copytree(stemm[0], root)
+    monkeypatch.chdir(root)
+    assert main(["anonymise", "run", "--cohort", "stemm", "--no-progress"]) == 0
+    effects = stemm[1]["stemm"]
+    build_report(load_cohort(root / "cohorts" / "stemm.yml"), notebooks_dir=Path(__file__).resolve().parents[1]
+                 / "notebooks", only=["03", "04"], progress=False)
+    results = {}
+    for path in (root / "reports" / "stemm").glob("*.results.json"):
+        results |= {r["key"]: r for r in json.loads(path.read_text(encoding="utf-8"))["results"]}
+    shown = lambda r: 0.5 * 10 ** -int(r.get("decimals") or 0) / float(r.get("scale") or 1) + 1e-9  # noqa: E731
+    promotion = results["promotion_relative_likelihood"]
+    assert "Disabled" in promotion["label"]
+    assert promotion["ci_low"] <= PROMOTION_RATIO <= promotion["ci_high"]
+    assert promotion["value"] == pytest.approx(effects["staff"]["relative_likelihood_of_promotion"]["realised"],
+                                               abs=shown(promotion))
+    leaving = results["leaving_relative_likelihood"]
+    assert leaving["value"] == pytest.approx(effects["staff"]["relative_likelihood_of_leaving"]["realised"],
+                                             abs=shown(leaving))
+    hazard = results["mentoring_promotion_hazard_ratio"]  # no effect of the scheme injected
+    assert hazard["ci_low"] <= effects["staff"]["mentoring"]["promotion_hr"] <= hazard["ci_high"]
+    gap = results["awarding_gap"]  # the focus: no known disability minus disabled, as a proportion
+    assert gap["value"] == pytest.approx(effects["students"]["realised"]["gap_no_known_minus_disabled_pp"] / 100,
+                                         abs=shown(gap))

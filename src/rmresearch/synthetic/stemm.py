@@ -351,6 +351,7 @@ def _student_truth(frame: pd.DataFrame, shift: dict) -> dict:
                                                    _sex_group(classified["sex"]))], index=classified.index)
     good = classified["degree_class"].isin(["First", "2:1"])
     realised = {k: {"n": int(len(v)), "good": int(v.sum()), "rate": _round(v.mean())} for k, v in good.groupby(cells)}
+    by_disability = good.groupby(_disability_group(classified["disability_code"])).mean()
     ref = GOOD_HONOURS[("No known disability", "Male")]
     shares = pd.Series(_disability_group(frame["disability_code"])).value_counts(normalize=True).sort_index()
     return {
@@ -366,6 +367,9 @@ def _student_truth(frame: pd.DataFrame, shift: dict) -> dict:
             100 * (GOOD_HONOURS[("No known disability", "Female")] - GOOD_HONOURS[("Disabled", "Female")]), 2),
         "ethnicity_shift": shift, "ethnicity_gap_white_over_global_majority_pp": 100 * ETHNICITY_GAP,
         "realised": {"n": int(len(frame)), "classified": int(len(classified)), "good_honours_by_cell": realised,
+                     "good_honours_rate_by_disability": {str(k): _round(v) for k, v in by_disability.items()},
+                     "gap_no_known_minus_disabled_pp": _round(
+                         100 * (by_disability["No known disability"] - by_disability["Disabled"]), 2),
                      "disability_group_share": {str(k): _round(v) for k, v in shares.items()}},
     }
 
