@@ -132,8 +132,8 @@ def recruitment_groups(recruitment: pd.DataFrame, ch, *, source: str = "recruitm
     ...                                                     None, "Prefer not to say"]}), ch)
     >>> groups.tolist(), problems
     (['Disabled', 'No known disability', 'Unknown', 'Unknown'], [])
-    >>> print(recruitment_groups(pd.DataFrame({"disability_group": ["Disabled", "Impaired"]}), ch)[1][0])
-    recruitment table, row 3, column 'disability_group': 'Impaired' is not a disability group (rows 3); the groups are No known disability, Disabled, Unknown
+    >>> print(recruitment_groups(pd.DataFrame({"disability_group": ["Disabled", "Impaired"]}), ch)[1][0].message)
+    'Impaired' is not a disability group (rows 3); the groups are No known disability, Disabled, Unknown
     """
     column = ch.group_column
     names = list(ch.group_names())
@@ -172,8 +172,8 @@ def load_recruitment(config) -> pd.DataFrame:
 
     The counts are by the group column of one of the cohort's characteristics (:func:`recruitment_characteristic`:
     the focus when present), each value spelled as the characteristic spells it (:func:`recruitment_groups`; a
-    value that is none of its groups raises ValidationError); ``aggregate_group`` is that characteristic's reference, aggregate or Unknown, and
-    ``attrs["characteristic"]`` its name. Inside a :func:`rmresearch.sections.unit`, a cohort file without a
+    value that is none of its groups raises ValidationError); ``aggregate_group`` is that characteristic's
+    reference, aggregate or Unknown, and ``attrs["characteristic"]`` its name. Inside a :func:`rmresearch.sections.unit`, a cohort file without a
     ``recruitment`` input becomes that section's note (:func:`rmresearch.sections.require`) and the rest of the
     notebook still runs.
     """
