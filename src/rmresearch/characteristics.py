@@ -87,6 +87,7 @@ class CodeList:
     aliases: dict[str, str] = field(default_factory=dict)
     source: str = ""
     aggregate: str = ""  # label of the default grouping's non-reference groups collapsed ("BAME"); "" if one group
+    phrases: dict[str, str] = field(default_factory=dict)  # group -> "{unit} with no known disability"
 
     def _lookup(self) -> dict[str, str]:
         lookup = {code: code for code in self.codes}
@@ -216,7 +217,8 @@ def load(name: str) -> CodeList:
     return CodeList(name=name, title=str(data.get("title", name)), codes=codes, groups=groups, unknown=unknown,
                     special_category=bool(data["special_category"]), reference=reference,
                     default_grouping=default_grouping, aliases=aliases, source=source,
-                    aggregate=str(data.get("aggregate") or ""))
+                    aggregate=str(data.get("aggregate") or ""),
+                    phrases={str(g): str(p) for g, p in (data.get("phrases") or {}).items()})
 
 
 @dataclass(frozen=True)
@@ -260,13 +262,23 @@ class Characteristic:
         return bool(self.parts)
 
     def people(self, group: str, unit: str = "people") -> str:
-        """A phrase for report text: the group's label and the unit, ``'Disabled staff'`` (an intersection's
-        group label joins its parts' labels: ``'Disabled, women staff'``).
+        """A phrase for report text: the cohort file's label and the unit (``'women staff'``), else the code list's
+        phrase for the group (``'students with no known disability'``), else the group and the unit
+        (``'Male students'``); Unknown reads ``'staff whose disability is not known'``. An intersection's group
+        label joins its parts' labels: ``'Disabled, women staff'``.
 
         >>> sex = read_options({"sex": {"column": "sex", "code_list": "sex", "labels": {"Female": "women"}}}, "c")
         >>> sex["sex"].people("Female", "staff"), sex["sex"].people("Male", "students")
         ('women staff', 'Male students')
+        >>> dis = read_options({"disability": {"column": "d", "code_list": "disability"}}, "c")["disability"]
+        >>> dis.people("No known disability", "students"), dis.people("Disabled", "staff"), dis.people("Unknown", "staff")
+        ('students with no known disability', 'Disabled staff', 'staff whose disability is not known')
         """
+        phrases = self.code_list.phrases if self.code_list is not None else {}
+        if group not in self.labels and group in phrases:
+            return phrases[group].format(unit=unit).strip()
+        if group == UNKNOWN_GROUP and not self.parts and group not in self.labels:
+            return f"{unit} whose {(self.title or self.name).lower()} is not known"
         return f"{self.label(group)} {unit}".strip()
 
     def group_names(self) -> list[str]:
