@@ -423,3 +423,23 @@ def test_recruitment_groups_are_the_characteristics_own_and_validate_names_a_val
     _, problems = validate_cohort(cfg)
     (problem,) = [p for p in problems if "Impaired" in p.message]
     assert problem.severity == "error" and problem.row == 3 and problem.column == "disability_group"
+
+
+def test_staff_records_without_the_focus_leave_the_focus_sections_to_notes_and_the_others_running(tmp_path):
+    from rmresearch.config import load_cohort
+
+    root = _pilot(tmp_path)
+    _disability_and_sex_only(root)
+    cohort = root / "cohorts" / "pilot.yml"
+    text = cohort.read_text(encoding="utf-8").replace("      tables: [participants, staff]\n", "      tables: [participants]\n")
+    cohort.write_text(text.replace("  intersections: [[disability, sex]]\n", "  focus: sex\n"), encoding="utf-8")
+    cfg = load_cohort(cohort)
+    assert cfg.focus.name == "sex"
+    records = pg.load_staff_records(cfg)
+    assert isinstance(records.snapshots, pg.Unavailable) and "carry no sex (the cohort's focus)" in records.snapshots.reason
+    assert "They carry no sex, the cohort's focus" in records.summary
+    assert [ch.name for ch in pg.each_characteristic(records)] == ["disability"]
+    with pytest.raises(AnalysisError, match="options.characteristics.sex.tables"):
+        pg.grade_table(records.snapshots)
+    shown = pg.promotion_and_leaving(records.all_moves, cfg.characteristics["disability"], rules=SPECIAL)
+    assert set(shown.table["Disability"]) == {"Disabled"}
