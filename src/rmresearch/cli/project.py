@@ -250,7 +250,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
     schema = SCHEMAS[args.table]
     print(f"{schema.name}: {schema.description}")
     if schema.key:
-        print(f"Unique key: {' + '.join(schema.key)}")
+        groups = " + its group column(s)" if schema.group_columns else ""
+        print(f"Unique key: {' + '.join(schema.key)}{groups}")
     print()
     for col in schema.columns:
         flags = [col.kind, "required" if col.required else "optional"]
@@ -261,4 +262,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
             print(f"  {'':<20} {col.description}")
         if col.allowed:
             print(f"  {'':<20} allowed: {', '.join(map(str, col.allowed))}")
+    if schema.group_columns:
+        print(f"  {'<group column>':<20} text, required (at least one)")
+        print(f"  {'':<20} named like {' or '.join(schema.group_columns)}: ethnicity_group, disability_group, "
+              "disability_by_sex")
     return 0
