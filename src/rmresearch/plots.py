@@ -218,6 +218,10 @@ def stacked_bars(
     >>> [(round(p.get_x()), round(p.get_width())) for p in fig.axes[0].patches]
     [(0, 10), (0, 5), (10, 0), (5, 15)]
     >>> plt.close(fig)
+    >>> fig = stacked_bars(pd.DataFrame({"A": [float("nan"), 2.0], "B": [11.0, 3.0]}, index=["x", "y"]))
+    >>> [(float(p.get_x()), float(p.get_width())) for p in fig.axes[0].patches][2:]  # B from where A ends (0: a gap)
+    [(0.0, 11.0), (2.0, 3.0)]
+    >>> plt.close(fig)
     """
     from .display import readable_value
 
@@ -229,8 +233,11 @@ def stacked_bars(
     for i, column in enumerate(table.columns):
         colour = colours[column] if colours is not None else OKABE_ITO[i % len(OKABE_ITO)]
         label = labels(column) if callable(labels) else (labels or {}).get(column, readable_value(column))
-        ax.barh(bars, table[column].to_numpy(), left=left, color=colour, label=label)
-        left = table[column].to_numpy() if left is None else left + table[column].to_numpy()
+        values = table[column].to_numpy(dtype=float)
+        ax.barh(bars, values, left=left, color=colour, label=label)
+        # a missing value (a suppressed cell) draws no segment and moves the next one by nothing, not to NaN
+        filled = np.nan_to_num(values, nan=0.0)
+        left = filled if left is None else left + filled
     ax.invert_yaxis()
     if xlabel:
         ax.set_xlabel(xlabel)
