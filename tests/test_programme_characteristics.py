@@ -277,3 +277,20 @@ def test_the_results_level_reads_the_actions_log_exactly():
     k = programme.kirkpatrick_summary(actions=log).set_index("measure")
     assert k.loc["Actions implemented (of all recorded)", ["count", "n"]].tolist() == [3, 8]
     assert k.loc["Pairs with at least one recorded action or policy change", "count"] == 6
+
+
+def test_a_characteristic_whose_groups_are_the_roles_is_not_shown_twice(answered):
+    from rmresearch import surveys
+
+    people, scores = answered
+    # every disabled person a senior leader, everyone else (no known disability, once the two unknowns are known)
+    # a partner: disability's groups are the roles by another name
+    people = people.assign(role=["senior_leader"] * 9 + ["staff_partner"] * 8)
+    people.loc[people["disability_aggregate"] == "Unknown", "disability_aggregate"] = "No known disability"
+    cfg = _disability_cohort()
+    tables = surveys.change_tables(scores, people, cfg, surveys.load_instrument("psychological_safety"))
+    assert [c.split(";")[0] for _, c in tables] == ["Change in scale scores (post - pre) by sex",
+                                                    "Change in scale scores (post - pre) by disability and sex"]
+    assert surveys.coinciding_sentence(scores, people, cfg).startswith(
+        "In this cohort the groups by disability coincide with the roles among the people who answered both surveys")
+    assert surveys.coinciding_sentence(scores, people.assign(role="staff_partner"), cfg) == ""

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from ..stats.reliability import alpha_confidence_interval, cronbach_alpha
 from .change import change_by_group, change_for_display, detectable_change_lines, paired_change, record_change
-from .groups import CHANGE_COLUMNS, change_by_characteristic, change_tables
+from .groups import CHANGE_COLUMNS, change_by_characteristic, change_tables, coincides_with_role, coinciding_sentence
 from .instruments import (
     KIRKPATRICK_LEVELS,
     WAVES,

@@ -18,7 +18,7 @@ from ..codes import UNKNOWN_GROUP
 from ..errors import AnalysisError
 from .change import change_by_group, change_for_display
 
-__all__ = ["change_by_characteristic", "change_tables", "CHANGE_COLUMNS"]
+__all__ = ["change_by_characteristic", "change_tables", "coincides_with_role", "coinciding_sentence", "CHANGE_COLUMNS"]
 
 #: The columns of a change table as the report shows them.
 CHANGE_COLUMNS = ["group", "scale", "n", "mean_pre", "mean_post", "mean_diff", "ci_low", "ci_high", "cohen_dz", "r",
@@ -72,6 +72,49 @@ def change_by_characteristic(scores: pd.DataFrame, participants: pd.DataFrame, c
     return table.assign(group=table["group"].map(lambda g: capitalise(characteristic.label(g))))
 
 
+def _answered_both(scores: pd.DataFrame) -> pd.Index:
+    ids = {w: set(scores.loc[scores["wave"] == w, "participant_id"]) for w in ("pre", "post")}
+    return pd.Index(sorted(ids["pre"] & ids["post"], key=str))
+
+
+def coincides_with_role(scores: pd.DataFrame, participants: pd.DataFrame, characteristic) -> bool:
+    """Whether, among the people who answered both surveys, ``characteristic``'s groups are the roles under other
+    names (every member of each role in one group, and each group holding one role): a table by it would repeat
+    the table by role.
+
+    >>> from rmresearch.characteristics import read_options
+    >>> ch = read_options({"disability": {"column": "d", "code_list": "disability"}}, "c.yml")["disability"]
+    >>> people = pd.DataFrame({"participant_id": ["A", "B", "C"], "role": ["senior_leader", "staff_partner", "staff_partner"],
+    ...                        "disability_aggregate": ["No known disability", "Disabled", "Disabled"]})
+    >>> both = pd.DataFrame({"participant_id": list("ABC") * 2, "wave": ["pre"] * 3 + ["post"] * 3})
+    >>> coincides_with_role(both, people, ch), coincides_with_role(both, people.assign(role="staff_partner"), ch)
+    (True, False)
+    """
+    column = characteristic.aggregate_column
+    if column not in participants.columns or "role" not in participants.columns:
+        return False
+    people = participants.set_index("participant_id").reindex(_answered_both(scores))[["role", column]].dropna()
+    if people.empty or people["role"].nunique() < 2:
+        return False
+    return bool((people.groupby("role")[column].nunique() == 1).all()
+                and (people.groupby(column)["role"].nunique() == 1).all())
+
+
+def coinciding_sentence(scores: pd.DataFrame, participants: pd.DataFrame, config) -> str:
+    """The sentence for the characteristics :func:`change_tables` leaves out because they coincide with role
+    (empty when none does)."""
+    from ..groups import carried
+
+    studied = [*carried(config.characteristics, "participants"), *carried(config.intersections, "participants")]
+    same = [ch.title.lower() for ch in studied if coincides_with_role(scores, participants, ch)]
+    if not same:
+        return ""
+    names = same[0] if len(same) == 1 else ", ".join(same[:-1]) + f" and {same[-1]}"
+    return (f"In this cohort the groups by {names} coincide with the roles among the people who answered both "
+            f"surveys, so change by {names} would repeat the table by role above under other labels; it is not "
+            "shown again.")
+
+
 def change_tables(scores: pd.DataFrame, participants: pd.DataFrame, config, instrument, *,
                   correction: str = "holm") -> list[tuple[pd.DataFrame, str]]:
     """The disclosed change tables by each characteristic, then each intersection, the participants carry.
@@ -79,8 +122,9 @@ def change_tables(scores: pd.DataFrame, participants: pd.DataFrame, config, inst
     Each is :func:`change_by_characteristic` shown through :func:`rmresearch.disclosure.disclose` with
     ``config.disclosure.for_characteristic(ch)``: a special-category characteristic or an intersection is
     suppressed at its own, stricter thresholds. Returns ``[(shown, caption)]`` in the cohort file's order; a
-    characteristic whose groups nobody answered both surveys in is left out. Raises AnalysisError when the
-    participants carry no characteristic.
+    characteristic whose groups nobody answered both surveys in is left out, and so is one whose groups are the
+    roles under other names (:func:`coincides_with_role`; :func:`coinciding_sentence` says so). Raises
+    AnalysisError when the participants carry no characteristic.
     """
     from ..disclosure import disclose
     from ..groups import carried
@@ -92,6 +136,8 @@ def change_tables(scores: pd.DataFrame, participants: pd.DataFrame, config, inst
                             "(options.characteristics, tables: participants), so change cannot be shown by group")
     shown = []
     for ch in studied:
+        if coincides_with_role(scores, participants, ch):
+            continue
         change = change_by_characteristic(scores, participants, ch, correction=correction)
         if change.empty:
             continue
