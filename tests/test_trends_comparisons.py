@@ -44,8 +44,21 @@ def _found():
 def test_the_comparisons_of_a_measure_are_its_labels_in_start_date_order():
     found = _found()
     assert trends.comparisons(found, "awarding_gap") == [ETHNICITY, DISABILITY]
-    assert trends.comparisons(found, "pairs_completed_rate") == ["Pairs that held every planned meeting"]
+    assert trends.comparisons(found, "pairs_completed_rate") == [trends.TREND_MEASURES["pairs_completed_rate"]]
     assert trends.comparisons(found, "survey_change") == []
+
+
+def test_a_measure_of_the_programme_is_one_comparison_whatever_its_labels():
+    found = _found()
+    found.loc[found["cohort"] == "pilot", "label"] = "Pairs that held all 8 planned meetings"
+    found.loc[found["cohort"] != "pilot", "label"] = "Pairs that held all 6 planned meetings"
+    title = trends.TREND_MEASURES["pairs_completed_rate"]
+    assert trends.comparisons(found, "pairs_completed_rate") == [title]
+    fig = trends.trend_figure(found, "pairs_completed_rate", label=title)
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["demo", "stemm", "pilot", "community"]
+    assert fig.axes[0].get_ylabel().replace("\n", " ") == title  # the cohorts' labels differ: the measure's own
+    one = trends.trend_figure(found.loc[found["cohort"] != "pilot"], "pairs_completed_rate", label=title)
+    assert one.axes[0].get_ylabel().replace("\n", " ") == "Pairs that held all 6 planned meetings"
 
 
 def test_the_trend_table_shows_each_cohorts_own_label():

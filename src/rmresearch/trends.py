@@ -23,12 +23,15 @@ from .stats.pooling import POOLED_LABEL
 #: What ``n`` is in a trends table of each basis (:func:`disclose_by_basis`), for its caption.
 N_CAPTIONS = {"people": "the people or person-years each rests on, rounded as in each cohort's report",
               "activity": "pairs, exact (programme activity)"}
+#: Measures whose groups follow each cohort (its focus characteristic, its roles): recorded under different labels,
+#: they compare different groups and are drawn and pooled apart (:func:`comparisons`).
+BY_GROUP_MEASURES = frozenset({"awarding_gap", "promotion_relative_likelihood", "survey_change"})
 #: Measures that are ratios, pooled on the log scale (the others on the scale they were recorded on).
 LOG_SCALE_MEASURES = frozenset({"promotion_relative_likelihood"})
 
 __all__ = ["results_sources", "collect_results", "trend_table", "trend_figure", "TREND_MEASURES", "PooledTrends",
            "pooled_table", "pooling_requested", "pooling_methods", "has_pooled", "disclose_by_basis", "N_CAPTIONS",
-           "figure_alt", "POOLED_LABEL", "LOG_SCALE_MEASURES", "comparisons", "coverage"]
+           "figure_alt", "POOLED_LABEL", "LOG_SCALE_MEASURES", "comparisons", "coverage", "BY_GROUP_MEASURES"]
 
 SOURCES_ENV = "RMRESEARCH_TRENDS_SOURCES"
 COLUMNS = ["cohort", "title", "start_date", "notebook", "key", "label", "kind", "value", "ci_low", "ci_high", "n",
@@ -192,24 +195,35 @@ def disclose_by_basis(table: pd.DataFrame, *, rules, name: str) -> list[tuple[st
             for b in order if (table["basis"] == b).any()]
 
 
-def comparisons(results: pd.DataFrame, key: str) -> list[str]:
-    """The different labels cohorts recorded ``key`` under, in start-date order: one per comparison.
+def _comparison(rows: pd.DataFrame, key: str) -> pd.Series:
+    """Which comparison each row of ``key`` belongs to: its label for a measure of :data:`BY_GROUP_MEASURES`, else
+    the measure's title (a share of pairs is one measure whatever number of meetings a cohort planned)."""
+    if key in BY_GROUP_MEASURES:
+        return rows["label"].astype(str)
+    return pd.Series(TREND_MEASURES.get(key, key), index=rows.index, dtype=object)
 
-    Cohorts that study different characteristics record the same measure for different groups (an awarding gap
-    by ethnicity, another by disability); each label is one comparison, drawn and pooled on its own.
+
+def comparisons(results: pd.DataFrame, key: str) -> list[str]:
+    """The comparisons ``key`` was recorded for, in start-date order: each drawn and pooled on its own.
+
+    Cohorts that study different characteristics record a measure of :data:`BY_GROUP_MEASURES` for different
+    groups (an awarding gap by ethnicity, another by disability; a survey change of reverse mentees): each label
+    is one comparison. Any other measure is one comparison, named by its title.
 
     Examples
     --------
-    >>> found = pd.DataFrame({"key": ["gap", "gap", "gap"], "label": ["A minus B", "C minus D", "A minus B"]})
-    >>> comparisons(found, "gap")
-    ['A minus B', 'C minus D']
+    >>> found = pd.DataFrame({"key": ["awarding_gap"] * 3 + ["pairs_completed_rate"] * 2,
+    ...                       "label": ["A minus B", "C minus D", "A minus B", "all 6 meetings", "all 8 meetings"]})
+    >>> comparisons(found, "awarding_gap"), comparisons(found, "pairs_completed_rate")
+    (['A minus B', 'C minus D'], ['Share of pairs that held every planned meeting'])
     """
-    return list(dict.fromkeys(results.loc[results["key"] == key, "label"].astype(str)))
+    rows = results.loc[results["key"] == key]
+    return list(dict.fromkeys(_comparison(rows, key)))
 
 
 def _measure_rows(results: pd.DataFrame, key: str, label: str | None) -> pd.DataFrame:
     rows = results.loc[results["key"] == key]
-    return rows if label is None else rows.loc[rows["label"].astype(str) == label]
+    return rows if label is None else rows.loc[_comparison(rows, key) == label]
 
 
 def trend_figure(results: pd.DataFrame, key: str, *, title: str | None = None, ylabel: str | None = None, ax=None,
@@ -232,19 +246,20 @@ def trend_figure(results: pd.DataFrame, key: str, *, title: str | None = None, y
         scale = r.scale or 1.0
         factor = 100.0 if r.kind == "rate" else scale
         y = float(r.value) * factor
-        label = "as recorded" if i == 0 else None
+        legend = "as recorded" if i == 0 else None
         if pd.notna(r.ci_low) and pd.notna(r.ci_high):
             ax.errorbar(positions[r.cohort], y, yerr=[[y - r.ci_low * factor], [r.ci_high * factor - y]],
-                        fmt="o", color=plots.OKABE_ITO[0], capsize=4, label=label)
+                        fmt="o", color=plots.OKABE_ITO[0], capsize=4, label=legend)
         else:
-            ax.plot(positions[r.cohort], y, "o", color=plots.OKABE_ITO[0], label=label)
+            ax.plot(positions[r.cohort], y, "o", color=plots.OKABE_ITO[0], label=legend)
     drawn = _draw_pooled(ax, pooled, key, positions, rows) if pooled is not None else False
     if drawn:
         ax.legend(loc="best", fontsize="small")
     ax.set_xticks(range(len(x)), x)
     ax.set_xlim(-0.5, max(len(x) - 0.5, 0.5))
     ax.set_xlabel("Cohort (in order of start date)")
-    ax.set_ylabel(textwrap.fill(ylabel or (f"{rows['label'].iloc[0]}" if len(rows) else key), 40))  # fits 3.6 in
+    labels = list(dict.fromkeys(rows["label"].astype(str)))  # one label, else the comparison's name
+    ax.set_ylabel(textwrap.fill(ylabel or (labels[0] if len(labels) == 1 else label or key), 40))  # fits 3.6 in
     ax.set_title(title or TREND_MEASURES.get(key, key))
     return fig
 
