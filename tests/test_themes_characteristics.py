@@ -123,10 +123,11 @@ def test_an_intersection_none_of_whose_groups_is_large_enough_is_a_note_not_a_ta
     both = intersect(DISABILITY, SEX)
     rules = DisclosureRules().for_characteristic(both)
     assert rules.min_cell_size == 10
-    with pytest.raises(AnalysisError, match="Every disability and sex group had too few participants interviewed to be shown in a public report "
-                       r"\(the higher threshold of an intersection\)"):
+    with pytest.raises(AnalysisError, match="Every disability and sex group had too few participants interviewed to "
+                                            r"be shown in a public report \(the higher threshold of an intersection\)"):
         coding.disclose_themes_by(_data(), both, rules=rules)
-    internal = coding.disclose_themes_by(_data(), both, rules=DisclosureRules(audience="internal").for_characteristic(both))
+    internal_rules = DisclosureRules(audience="internal").for_characteristic(both)
+    internal = coding.disclose_themes_by(_data(), both, rules=internal_rules)
     # disabled women: P09, P11, P13; trust P09, burden P09 and P11
     assert internal.set_index("theme")["Disabled, women"].tolist() == [1, 2, 3]
 
@@ -149,7 +150,8 @@ def test_framework_matrix_withholds_special_category_attributes_first():
                               "with them some combination would describe fewer than 7 people; an internal report "
                               "shows them.")
     internal = coding.disclose_framework_matrix(data, _config(audience="internal"))
-    assert internal.set_index("participant_id").loc["P09", ["disability group", "sex group"]].tolist() == ["Disabled", "women"]
+    p09 = internal.set_index("participant_id").loc["P09", ["disability group", "sex group"]]
+    assert p09.tolist() == ["Disabled", "women"]
     assert internal.attrs["disclosure"]["characteristics_hidden"] == []
 
 
@@ -163,7 +165,8 @@ def test_framework_matrix_threshold_is_the_strictest_shown():
     only_sex = SimpleNamespace(characteristics={"sex": SEX}, intersections=(), disclosure=DisclosureRules(),
                                programme_type="reciprocal")
     shown = coding.disclose_framework_matrix(_data(), only_sex)
-    assert shown.attrs["disclosure"]["characteristics_hidden"] == ["sex group"] and "disability group" not in shown.columns
+    assert shown.attrs["disclosure"]["characteristics_hidden"] == ["sex group"]
+    assert "disability group" not in shown.columns
 
 
 def test_reverse_scheme_roles_in_theme_tables_and_the_matrix():
@@ -216,9 +219,23 @@ def test_a_cohort_with_only_disability_and_sex_loads_its_coding_data(tmp_path):
     assert [ch.name for ch in data.characteristics] == ["disability", "sex"]
     assert "ethnicity_group" not in data.participants.columns
     assert {"disability_aggregate", "sex_aggregate"} <= set(data.participants.columns)
-    expected = dict(zip(people["participant_id"], ["Disabled", "No known disability", "No known disability", "Unknown"] * 6))
+    groups = ["Disabled", "No known disability", "No known disability", "Unknown"] * 6
+    expected = dict(zip(people["participant_id"], groups))
     got = data.participants.set_index("participant_id")["disability_aggregate"].to_dict()
     assert got == {p: expected[p] for p in got}
     table = coding.themes_by(data, data.characteristics[0])
     interviewed = table.set_index("theme").loc["Participants interviewed"]
     assert interviewed.sum() == data.segments["participant_id"].nunique()
+
+
+def test_groups_that_are_the_roles_give_a_note_not_the_role_table_again():
+    # every senior leader (P01-P07) with no known disability, every partner (P08-P14) disabled: the table by
+    # disability would be the table by role under other headings
+    data = _data(disability_aggregate=["No known disability"] * 7 + ["Disabled"] * 7)
+    assert coding.coincides_with_role(data, "disability_aggregate")
+    internal = DisclosureRules(audience="internal").for_characteristic(DISABILITY)
+    with pytest.raises(AnalysisError, match="the disability groups are the roles"):
+        coding.disclose_themes_by(data, DISABILITY, rules=internal)
+    # P14 (a partner) not known: the groups are no longer the roles, and the table is shown
+    assert not coding.coincides_with_role(_data(), "disability_aggregate")
+    assert coding.disclose_themes_by(_data(), DISABILITY, rules=internal)["Unknown"].tolist() == [1, 0, 1]

@@ -58,6 +58,7 @@ from .groups import (
     attribute_columns,
     attribute_name,
     characteristic_matrix,
+    coincides_with_role,
     disclose_framework_matrix,
     disclose_theme_table,
     label_group_columns,
@@ -103,7 +104,8 @@ __all__ = [
     "ThemeHeadline", "caption_passages",
     # themes by characteristic (options.characteristics) and the disclosed framework matrix
     "participant_characteristics", "attribute_columns", "attribute_name", "listing_order", "listing_rules", "themes_by",
-    "disclose_themes_by", "disclose_theme_table", "label_group_columns", "characteristic_matrix", "disclose_framework_matrix", "with_role_words",
+    "disclose_themes_by", "disclose_theme_table", "label_group_columns", "coincides_with_role",
+    "characteristic_matrix", "disclose_framework_matrix", "with_role_words",
     # REFI-QDA
     "QdpxError", "QdpxProject", "export_qdpx", "import_qdpx", "validate_project_xml",
     # cohort and demo

@@ -24,7 +24,8 @@ from ..errors import AnalysisError
 from .analysis import code_frequencies, framework_matrix, theme_table
 
 __all__ = ["participant_characteristics", "attribute_columns", "listing_order", "listing_rules", "themes_by",
-           "disclose_themes_by", "disclose_theme_table", "attribute_name", "label_group_columns", "characteristic_matrix", "disclose_framework_matrix", "with_role_words"]
+           "disclose_themes_by", "coincides_with_role", "disclose_theme_table", "attribute_name",
+           "label_group_columns", "characteristic_matrix", "disclose_framework_matrix", "with_role_words"]
 
 UNKNOWN = "Unknown"
 
@@ -109,7 +110,8 @@ def label_group_columns(table: pd.DataFrame, characteristic, *, others: Sequence
     (:meth:`label`); the ``others`` keep their places around them (first ones first, ``Total`` last).
 
     >>> from rmresearch.characteristics import read_options
-    >>> sex = read_options({"sex": {"column": "sex", "code_list": "sex", "labels": {"Female": "Women"}}}, "c.yml")["sex"]
+    >>> sex = read_options({"sex": {"column": "sex", "code_list": "sex", "labels": {"Female": "Women"}}},
+    ...                    "c.yml")["sex"]
     >>> t = pd.DataFrame({"role": ["x"], "Female": [3], "Male": [2], "Unknown": [1], "Total": [6]})
     >>> list(label_group_columns(t, sex).columns)
     ['role', 'Male', 'Women', 'Unknown', 'Total']
@@ -117,7 +119,8 @@ def label_group_columns(table: pd.DataFrame, characteristic, *, others: Sequence
     groups = [c for c in table.columns if c not in others]
     known = list(characteristic.group_names())
     ranked = sorted(groups, key=lambda g: known.index(g) if g in known else len(known))
-    order = _column_order(ranked, reference=characteristic.reference, aggregate=getattr(characteristic, "aggregate", None))
+    order = _column_order(ranked, reference=characteristic.reference,
+                          aggregate=getattr(characteristic, "aggregate", None))
     before = [c for c in table.columns if c in others and c != "Total"]
     after = [c for c in table.columns if c == "Total"]
     labels = {g: characteristic.label(g) for g in order}
@@ -157,7 +160,7 @@ def disclose_theme_table(table: pd.DataFrame, *, rules, what: str, stricter: str
     >>> disclose_theme_table(t, rules=DisclosureRules(), what="role")
     Traceback (most recent call last):
     ...
-    rmresearch.errors.AnalysisError: Every role had too few participants interviewed to be shown in a public report, so themes by role are not shown here (an internal report shows them)
+    rmresearch.errors.AnalysisError: Every role had too few participants interviewed ... (an internal report shows them)
     """
     from ..disclosure import disclose
 
@@ -173,14 +176,46 @@ def disclose_theme_table(table: pd.DataFrame, *, rules, what: str, stricter: str
     return shown
 
 
+def coincides_with_role(data, column: str) -> bool:
+    """Whether, among the participants interviewed, ``column``'s groups and the roles are the same split: everyone
+    interviewed in a role shares one group and everyone in a group one role (every leader in one group, every
+    partner in another). A table by that column would then repeat the table by role under other headings.
+
+    >>> from types import SimpleNamespace
+    >>> seg = pd.DataFrame({"participant_id": ["P1", "P2", "P3", None]})
+    >>> people = pd.DataFrame({"participant_id": ["P1", "P2", "P3", "P4"], "role": ["a", "b", "b", "b"],
+    ...                        "g": ["x", "y", "y", "x"]})
+    >>> coincides_with_role(SimpleNamespace(segments=seg, participants=people), "g")  # P4 is not interviewed
+    True
+    >>> coincides_with_role(SimpleNamespace(segments=seg, participants=people.assign(g=["x", "y", "x", "x"])), "g")
+    False
+    """
+    spoken = set(data.segments["participant_id"].dropna())
+    people = data.participants.loc[data.participants["participant_id"].isin(spoken), ["role", column]]
+    if people.empty or people["role"].nunique() < 2:
+        return False
+    return bool((people.groupby("role")[column].nunique() == 1).all()
+                and (people.groupby(column)["role"].nunique() == 1).all())
+
+
 def disclose_themes_by(data, characteristic, *, rules, coder: str | None = None) -> pd.DataFrame:
     """:func:`themes_by`, disclosed by :func:`disclose_theme_table` under ``rules``
     (``cfg.disclosure.for_characteristic(characteristic)``: stricter for special-category characteristics and
-    intersections). Raises AnalysisError when no group can be shown in a public report."""
+    intersections). Raises AnalysisError when no group can be shown in a public report, and when the groups of the
+    participants interviewed are their roles (:func:`coincides_with_role`): the table would repeat the one by role
+    and invite reading a difference between roles as one between groups. That is said only of a table that could
+    be shown, so the sentence tells no more than the table would."""
     stricter = (" (the higher threshold of an intersection)" if characteristic.is_intersection else
                 " (the higher threshold of special-category data)" if characteristic.special_category else "")
-    return disclose_theme_table(themes_by(data, characteristic, coder=coder), rules=rules,
-                                what=f"{characteristic.title.lower()} group", stricter=stricter)
+    what = characteristic.title.lower()
+    shown = disclose_theme_table(themes_by(data, characteristic, coder=coder), rules=rules, what=f"{what} group",
+                                 stricter=stricter)
+    if coincides_with_role(data, characteristic.aggregate_column):
+        raise AnalysisError(f"Among the participants interviewed, the {what} groups are the roles (everyone "
+                            f"interviewed in a role is in one {what} group, and each group holds one role), so a table "
+                            f"by {what} would repeat the themes by role under other headings; read the table by role, "
+                            f"remembering that a difference between roles there is also one between {what} groups")
+    return shown
 
 
 def attribute_name(characteristic) -> str:
