@@ -23,11 +23,14 @@ Two truths are injected (``effects.json``, part ``stemm``), each drawn so that n
   disability: male 0.76, female 0.80; disabled: male 0.61, female 0.77), so against the reference
   ``No known disability, Male`` the gaps are 15 pp (disabled men), -4 pp (women with no known disability) and
   -1 pp (disabled women, 3 pp below women with no known disability). An ethnicity gap of 8 pp (White over global
-  majority) is added in a way that leaves each disability x sex rate unchanged (ethnicity is drawn independently).
+  majority) is added in a way that leaves each disability x sex rate unchanged in expectation (ethnicity is drawn
+  independently and the shift averages zero over its probabilities).
 
 Recruitment counts by disability group carry a third: appointment from shortlisting 0.30 (no known disability)
 against 0.20 (disabled), a relative likelihood of 1.5, while disabled applicants are shortlisted more often
-(0.24 against 0.20: a guaranteed interview).
+(0.24 against 0.20: a guaranteed interview). Three rounds of reverse mentors (2021, 2023, 2024) are flagged
+``mentored`` in the staff records, with no effect of the scheme injected. The cohort's ``disability_by_sex`` groups
+read ``Female or other`` for women (the sex characteristic's aggregate; no record has sex Other).
 """
 
 from __future__ import annotations
@@ -355,9 +358,12 @@ def _student_truth(frame: pd.DataFrame, shift: dict) -> dict:
     ref = GOOD_HONOURS[("No known disability", "Male")]
     shares = pd.Series(_disability_group(frame["disability_code"])).value_counts(normalize=True).sort_index()
     return {
-        "good_honours_model": "P(good honours | classified) = the disability x sex cell's probability + an ethnicity "
-                              "shift (White +, global majority -, centred on the draw's shares: zero within every "
-                              "cell); tariff, age, IMD, faculty and entry year move nothing",
+        "good_honours_model": "P(good honours | classified) = the disability x sex cell's probability + an "
+                              "ethnicity shift (White +, global majority -, Unknown 0, weighted by the ethnicity code "
+                              "probabilities to average zero, so each cell's expected rate is its probability); "
+                              "tariff, age, IMD, faculty and entry year move nothing",
+        "analysis_groups": "the cohort's disability_by_sex groups read 'Female or other' for Female (the sex "
+                           "characteristic's aggregate); no record has sex Other",
         "good_honours_probability": {f"{d}, {s}": p for (d, s), p in GOOD_HONOURS.items()},
         "good_honours_probability_unknown_part": GOOD_HONOURS_UNKNOWN,
         "intersection_gap_pp": {"reference": INTERSECTION_REFERENCE, "group": "disability_by_sex",
