@@ -65,6 +65,9 @@ CHECKS = [
      lambda e: e["programme"]["sessions"]["realised_attendance"]["Midpoint reflection"]),
     ("05_programme", "session_attendance_final_reflection", "equal",
      lambda e: e["programme"]["sessions"]["realised_attendance"]["Final reflection"]),
+    # every participant is invited to every session, so attendance over all sessions is the mean of their rates
+    ("05_programme", "session_attendance_all", "equal",
+     lambda e: (lambda rates: sum(rates) / len(rates))(list(e["programme"]["sessions"]["realised_attendance"].values()))),
     ("05_programme", "survey_change", "equal", lambda e: e["surveys"]["realised_change"]["senior_leader"]["lived_experience"]),
     ("05_programme", "survey_change", "ci", lambda e: e["surveys"]["true_change"]["senior_leader"]["lived_experience"]),
     ("05_programme", "burden_senior", "equal", lambda e: e["surveys"]["realised_change"]["post_means"]["senior_leader"]["burden"]),
