@@ -328,7 +328,8 @@ def test_the_trends_page_shows_pooled_estimates_for_two_cohorts_and_a_note_for_o
     shown = page(out)
     assert "Key measures by cohort: as recorded, and partially pooled (shrunk toward the average of all cohorts)" in shown
     expected = pooled_rates(["demo", "pilot"], [10, 4], [26, 12]).table["pooled"]
-    rate_row = re.search(r"Share of pairs that held every planned meeting pilot 33\.3% (\S+) (\S+) to (\S+) 12 ", shown)
+    rate_row = re.search(r"Share of pairs that held every planned meeting pilot Pairs that held all planned meetings "
+                         r"33\.3% (\S+) (\S+) to (\S+) 12 ", shown)  # measure, cohort, recorded as, result, pooled
     assert rate_row and rate_row.group(1) == f"{100 * expected[1]:.1f}%"
     assert "Methods: rates: logistic model with a random intercept per cohort" in shown
     assert "hollow points beside them: partially pooled" in (out / "report.html").read_text(encoding="utf-8")
