@@ -256,7 +256,7 @@ def test_the_interviews_speak_of_the_schemes_groups(stemm):
 
 @pytest.mark.slow
 def test_the_reports_headlines_recover_the_truth(stemm, tmp_path, monkeypatch):
-    """Notebooks 03 and 04 run on the STEMM cohort: their recorded headlines against effects.json."""
+    """Notebooks 03, 04 and 05 run on the STEMM cohort: their recorded headlines against effects.json."""
     import shutil
 
     from rmresearch.cli import main
@@ -266,9 +266,9 @@ def test_the_reports_headlines_recover_the_truth(stemm, tmp_path, monkeypatch):
     shutil.copytree(stemm[0], root)
     monkeypatch.chdir(root)
     assert main(["anonymise", "run", "--cohort", "stemm", "--no-progress"]) == 0
-    effects = stemm[1]["stemm"]
+    effects, truth = stemm[1]["stemm"], stemm[1]
     build_report(load_cohort(root / "cohorts" / "stemm.yml"), notebooks_dir=Path(__file__).resolve().parents[1]
-                 / "notebooks", only=["03", "04"], progress=False)
+                 / "notebooks", only=["03", "04", "05"], progress=False)
     results = {}
     for path in (root / "reports" / "stemm").glob("*.results.json"):
         results |= {r["key"]: r for r in json.loads(path.read_text(encoding="utf-8"))["results"]}
@@ -286,3 +286,10 @@ def test_the_reports_headlines_recover_the_truth(stemm, tmp_path, monkeypatch):
     gap = results["awarding_gap"]  # the focus: no known disability minus disabled, as a proportion
     assert gap["value"] == pytest.approx(effects["students"]["realised"]["gap_no_known_minus_disabled_pp"] / 100,
                                          abs=shown(gap))
+    for kind, realised in truth["programme"]["sessions"]["realised_by_type"].items():
+        shown_rate = results[f"session_attendance_type_{kind}"]
+        assert (shown_rate["n"], shown_rate["value"]) == (realised["invited"], pytest.approx(realised["rate"],
+                                                                                               abs=shown(shown_rate)))
+    change = results["survey_change"]  # reverse mentees' lived experience, pre to post
+    assert "reverse mentees" in change["label"]
+    assert change["ci_low"] <= truth["surveys"]["true_change"]["senior_leader"]["lived_experience"] <= change["ci_high"]

@@ -467,7 +467,10 @@ def _stemm_sessions(participants: pd.DataFrame, pairs: pd.DataFrame, seed: int) 
     truth = {"sessions": [{"session": n, "date": d.isoformat(), "session_type": k, "invited": r,
                            "p_attend_while_active": p,
                            "minutes": SESSION_MINUTES[k]} for n, d, k, r, p in STEMM_SESSIONS],
-             "realised_by_type": {k: {"invited": int(v.size), "attended": int(v.sum())} for k, v in by_type}}
+             "realised_by_type": {k: {"invited": int(v.size), "attended": int(v.sum()), "rate": _round(v.mean())}
+                                  for k, v in by_type},
+             "realised_attendance": {k: _round(v) for k, v in table.assign(attended=table["attended"] == "yes")
+                                     .groupby("session", sort=False)["attended"].mean().items()}}
     return table, truth
 
 
