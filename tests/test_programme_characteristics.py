@@ -88,6 +88,8 @@ def test_attendance_by_type_is_recorded_exactly_with_a_headline(register, roster
     assert results.sentence(every) == ("66.7% of the 18 places offered at the programme's sessions (training, "
                                        "preparation, peer support, reflection) were taken.")
     assert stored["session_attendance_type_peer_support"]["value"] == pytest.approx(0.5)
+    untyped = programme.attendance_by_type(register.drop(columns="session_type"), roster)
+    assert programme.record_attendance_by_type(untyped) == ["session_attendance_all"]  # one type: no repeat
 
 
 def test_reverse_scheme_role_labels_keep_two_partner_roles_apart(register, roster):

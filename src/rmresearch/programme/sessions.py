@@ -182,8 +182,8 @@ def record_attendance_by_type(table: pd.DataFrame, *, section: str = "Engagement
     """Record attendance per session type (:func:`rmresearch.results.record`, programme activity: exact).
 
     ``table`` is :func:`attendance_by_type` output. Each type's all-roles row is recorded as
-    ``session_attendance_type_<type>`` (``peer_support``; ``sessions`` for an untyped table); attendance over
-    every session is the executive-summary line, ``session_attendance_all`` (headline). Returns the keys.
+    ``session_attendance_type_<type>`` (``peer_support``; an untyped register has no per-type key); attendance
+    over every session is the executive-summary line, ``session_attendance_all`` (headline). Returns the keys.
     """
     from .. import results
 
@@ -193,10 +193,14 @@ def record_attendance_by_type(table: pd.DataFrame, *, section: str = "Engagement
         raise AnalysisError("attendance by type: no all-participants row; pass the output of programme.attendance_by_type().")
     keys = []
     for row in every.itertuples():
+        if row.session_type == UNTYPED:  # one type only: the all-sessions line below says it
+            continue
         key = f"session_attendance_type_{'_'.join(str(row.session_type).lower().split())}"
+        what = ("sessions with no type recorded" if row.session_type == NOT_RECORDED
+                else f"{str(row.session_type).lower()} sessions")
         results.record(key, row.attended / row.invited, kind="rate", n=int(row.invited), numerator=int(row.attended),
                        n_of="places", basis="activity", section=section,
-                       label=f"Attendance at {str(row.session_type).lower()} sessions (places taken of places offered)")
+                       label=f"Attendance at {what} (places taken of places offered)")
         keys.append(key)
     invited, attended = int(every["invited"].sum()), int(every["attended"].sum())
     kinds = [str(t).lower() for t in every["session_type"] if t not in (UNTYPED, NOT_RECORDED)]
