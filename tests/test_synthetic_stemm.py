@@ -293,3 +293,10 @@ def test_the_reports_headlines_recover_the_truth(stemm, tmp_path, monkeypatch):
     change = results["survey_change"]  # reverse mentees' lived experience, pre to post
     assert "reverse mentees" in change["label"]
     assert change["ci_low"] <= truth["surveys"]["true_change"]["senior_leader"]["lived_experience"] <= change["ci_high"]
+    by_type = truth["programme"]["sessions"]["realised_by_type"].values()
+    everyone = results["session_attendance_all"]
+    assert everyone["value"] == pytest.approx(sum(t["attended"] for t in by_type) / sum(t["invited"] for t in by_type),
+                                              abs=shown(everyone))
+    implemented = results["actions_implemented"]
+    assert implemented["value"] == pytest.approx(effects["actions"]["by_status"]["implemented"] / 5,
+                                                 abs=shown(implemented))
