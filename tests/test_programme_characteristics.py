@@ -296,3 +296,25 @@ def test_a_characteristic_whose_groups_are_the_roles_is_not_shown_twice(answered
     assert surveys.coinciding_sentence(scores, people, cfg).startswith(
         "In this cohort the groups by disability coincide with the roles among the people who answered both surveys")
     assert surveys.coinciding_sentence(scores, people.assign(role="staff_partner"), cfg) == ""
+
+
+def test_validate_reads_session_types_in_any_case_and_refuses_others(tmp_path):
+    from rmresearch.config import load_cohort
+    from rmresearch.inputs import load_table, validate_cohort
+    from tests.test_io_agreement import make_cohort
+
+    sessions = ("participant_id,session,session_type,date,attended\n"
+                "P01,Introductory training,Training,2024-10-01,yes\n"
+                "P02,Circle 1,Peer Support,2024-11-01,no\n"
+                "P03,Circle 1,peer-support,2024-11-01,yes\n"
+                "P04,Away day,Workshop,2024-12-01,yes\n")
+    config = load_cohort(make_cohort(tmp_path, inputs={"sessions": "data/sessions.csv"},
+                                     files={"data/sessions.csv": sessions}))
+    _, problems = validate_cohort(config)
+    errors = [p for p in problems if p.severity == "error"]
+    assert [(p.row, p.column) for p in errors] == [(5, "session_type")] and "Workshop" in errors[0].message
+    fixed = sessions.replace("Workshop", "")
+    (tmp_path / "data" / "sessions.csv").write_text(fixed)
+    table = load_table(config, "sessions")
+    assert table["session_type"].tolist()[:3] == ["training", "peer_support", "peer_support"]
+    assert pd.isna(table["session_type"].iloc[3])
