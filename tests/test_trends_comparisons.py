@@ -109,7 +109,8 @@ def test_coverage_says_which_cohort_lacks_a_measure_and_why(tmp_path):
         if cohort != "later":
             (folders[cohort] / "00_overview.results.json").write_text("{}")
     (folders["community"] / "run.json").write_text(json.dumps({"cohort": "community", "skipped": [
-        {"name": "03_attainment", "reason": "03_attainment skipped: the cohort file configures no inputs.students"},
+        {"name": "03_attainment", "reason": "Student awarding gap (03_attainment) does not apply to this cohort: it "
+                                            "has no student records (its cohort file configures no inputs.students)"},
         {"name": "04_progression", "reason": "04_progression skipped: the cohort file configures no inputs.staff"}]}))
     found = _found()
     found = found.loc[~((found["cohort"] == "pilot") & (found["key"] == "awarding_gap"))]  # ran, but no gap
@@ -129,6 +130,27 @@ def test_coverage_says_which_cohort_lacks_a_measure_and_why(tmp_path):
     ("02_themes skipped: the cohort file configures no inputs.interviews",
      "the cohort has no interview transcripts (its cohort file configures no inputs.interviews)"),
     ("05_programme skipped: something else", "something else"),
+    ("Staff representation and progression (04_progression) does not apply to this cohort: it has no staff records "
+     "(its cohort file configures no inputs.staff)",
+     "the cohort has no staff records (its cohort file configures no inputs.staff)"),
 ])
 def test_skip_reasons_read_as_plain_words(reason, words):
     assert trends._skip_reason(reason) == words
+
+
+def test_a_notebook_that_does_not_apply_says_so_by_its_title_and_what_the_cohort_lacks(tmp_path):
+    from rmresearch.config import load_cohort
+    from rmresearch.report import applicable_notebooks, cohort_notebooks
+
+    from test_report import PROJECT
+
+    path = tmp_path / "community.yml"
+    path.write_text("cohort: community\ntitle: c\nprogramme_type: reciprocal\nstart_date: 2024-09-01\n"
+                    "end_date: 2025-07-31\ninputs: {participants: p.csv, pairs: pairs.csv, meetings: m.csv}\n"
+                    "outputs: {reports: reports/community}\n")
+    kept, skipped = applicable_notebooks(cohort_notebooks(PROJECT / "notebooks"), load_cohort(path, check_files=False))
+    reasons = {s["name"]: s["reason"] for s in skipped}
+    assert [p.stem for p in kept] == ["00_overview", "05_programme"]
+    assert reasons["03_attainment"] == ("Student awarding gap (03_attainment) does not apply to this cohort: it has "
+                                        "no student records (its cohort file configures no inputs.students)")
+    assert trends._skip_reason(reasons["04_progression"]).startswith("the cohort has no staff records")

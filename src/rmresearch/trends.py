@@ -74,7 +74,7 @@ def collect_results(sources: list[str | Path]) -> pd.DataFrame:
 
 
 #: Plain words for the inputs a skipped notebook lacked (run.json's reasons name them as ``inputs.<name>``).
-_INPUT_WORDS = {"students": "student records", "staff": "staff records", "interviews": "interview transcripts",
+INPUT_WORDS = {"students": "student records", "staff": "staff records", "interviews": "interview transcripts",
                 "recruitment": "recruitment records", "surveys": "surveys", "pairs": "pairs", "meetings": "meetings"}
 
 
@@ -88,13 +88,14 @@ def _run_record(folder: Path) -> dict:
 
 
 def _skip_reason(reason: str) -> str:
-    """run.json's ``'03_attainment skipped: the cohort file configures no inputs.students'`` in plain words."""
+    """A run.json reason (``'Student awarding gap (03_attainment) does not apply to this cohort: it has no student
+    records (its cohort file configures no inputs.students)'``) as the trends page says it."""
     import re
 
     lacking = re.findall(r"inputs\.(\w+)", reason)
     if not lacking:
         return reason.split(": ", 1)[-1]
-    words = " or ".join(_INPUT_WORDS.get(name, name) for name in lacking)
+    words = " or ".join(INPUT_WORDS.get(name, name) for name in lacking)
     return f"the cohort has no {words} (its cohort file configures no {', '.join('inputs.' + n for n in lacking)})"
 
 

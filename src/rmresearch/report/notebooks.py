@@ -58,11 +58,26 @@ def applicable_notebooks(notebooks: list[Path], config: CohortConfig) -> tuple[l
             raise ReportError(f"{path}: not a readable notebook ({exc}).") from None
         missing = [r for r in meta.get("rmresearch", {}).get("requires", []) if config.inputs.get(r) is None]
         if missing:
-            skipped.append({"name": path.stem, "reason": f"{path.stem} skipped: the cohort file configures no "
-                                                         f"{', '.join('inputs.' + m for m in missing)}"})
+            skipped.append({"name": path.stem, "reason": _not_applicable(path, missing)})
         else:
             keep.append(path)
     return keep, skipped
+
+
+def _not_applicable(path: Path, missing: list[str]) -> str:
+    """Why a notebook is not in a cohort's report, as design rather than fault: ``'Student awarding gap does not
+    apply to this cohort: it has no student records (its cohort file configures no inputs.students)'``."""
+    import nbformat
+
+    from ..trends import INPUT_WORDS
+
+    try:
+        title = notebook_title(nbformat.read(path, as_version=4)) or path.stem
+    except Exception:  # noqa: BLE001 - the reason is still given by the notebook's name
+        title = path.stem
+    words = " or ".join(INPUT_WORDS.get(m, m) for m in missing)
+    return (f"{title} ({path.stem}) does not apply to this cohort: it has no {words} (its cohort file configures no "
+            f"{', '.join('inputs.' + m for m in missing)})")
 
 
 def notebook_title(nb) -> str:

@@ -325,6 +325,18 @@ def _input_rows(config: CohortConfig, tables: dict, hashes: dict[str, str]) -> l
     return rows
 
 
+def _inputs_caption(config: CohortConfig) -> str:
+    """The caption of the appendix's input files: which row counts are rounded, naming only inputs the cohort has."""
+    if config.disclosure.audience == "internal":
+        return "Input files (exact row counts)"
+    people = [name for name in PEOPLE_INPUTS if config.inputs.get(name) is not None]
+    if not people:
+        return "Input files (exact row counts: every input is a programme record)"
+    named = people[0] if len(people) == 1 else ", ".join(people[:-1]) + " and " + people[-1]
+    return (f"Input files (row counts of {named} rounded to the nearest {config.disclosure.round_to}; of programme "
+            "inputs exact)")
+
+
 def _note_rows(section: RenderedNotebook) -> list[dict]:
     """The appendix's "Notes from the analyses" rows for the parts of a section shown as a note (rmresearch.sections)."""
     return [{"title": section.title, "text": f"{n.get('title')} not shown: {n.get('reason')} It needs {n.get('needs')}."}
@@ -365,6 +377,7 @@ def _render_report(config: CohortConfig, folder: Path, sections: list[RenderedNo
         inputs=_input_rows(config, tables, record["inputs_sha256"]), validation=_validation_rows(problems),
         disclosure=disclosure, notes=notes, rules=config.disclosure, intervals_text=METHODS_TEXT,
         characteristics=_characteristic_rows(config), characteristics_text=_characteristics_text(config),
+        inputs_caption=_inputs_caption(config),
         studied=_studied_fact(config), **common,
     )
     index = env.get_template("index.html.j2").render(
