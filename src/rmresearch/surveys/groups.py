@@ -18,7 +18,8 @@ from ..codes import UNKNOWN_GROUP
 from ..errors import AnalysisError
 from .change import change_by_group, change_for_display
 
-__all__ = ["change_by_characteristic", "change_tables", "coincides_with_role", "coinciding_sentence", "CHANGE_COLUMNS"]
+__all__ = ["change_by_characteristic", "change_tables", "coincides_with_role", "coinciding_sentence", "mean_rules",
+           "CHANGE_COLUMNS"]
 
 #: The columns of a change table as the report shows them.
 CHANGE_COLUMNS = ["group", "scale", "n", "mean_pre", "mean_post", "mean_diff", "ci_low", "ci_high", "cohen_dz", "r",
@@ -120,8 +121,9 @@ def change_tables(scores: pd.DataFrame, participants: pd.DataFrame, config, inst
     """The disclosed change tables by each characteristic, then each intersection, the participants carry.
 
     Each is :func:`change_by_characteristic` shown through :func:`rmresearch.disclosure.disclose` with
-    ``config.disclosure.for_characteristic(ch)``: a special-category characteristic or an intersection is
-    suppressed at its own, stricter thresholds. Returns ``[(shown, caption)]`` in the cohort file's order; a
+    ``config.disclosure.for_characteristic(ch)`` (averages held to its smallest cell too, :func:`mean_rules`): a
+    special-category characteristic or an intersection is suppressed at its own, stricter thresholds, which the
+    caption states. Returns ``[(shown, caption)]`` in the cohort file's order; a
     characteristic whose groups nobody answered both surveys in is left out, and so is one whose groups are the
     roles under other names (:func:`coincides_with_role`; :func:`coinciding_sentence` says so). Raises
     AnalysisError when the participants carry no characteristic.
@@ -142,12 +144,33 @@ def change_tables(scores: pd.DataFrame, participants: pd.DataFrame, config, inst
         if change.empty:
             continue
         stats = [c for c in CHANGE_COLUMNS if c not in ("group", "scale", "n")]
-        rules = config.disclosure.for_characteristic(ch)
+        rules = mean_rules(config.disclosure.for_characteristic(ch))
         table = disclose(change_for_display(change[CHANGE_COLUMNS], instrument), counts=["n"],
                          means={c: "n" for c in stats}, rules=rules, name=f"survey change by {ch.name}")
         what = ("an intersection of two characteristics" if ch.is_intersection else
                 "special-category data" if ch.special_category else "")
-        stricter = f"; {what}, disclosed under stricter thresholds" if what and rules != config.disclosure else ""
+        stricter = f" ({what}: {_threshold_text(rules)})" if what and rules != config.disclosure else ""
         shown.append((table, f"Change in scale scores (post - pre) by {ch.title.lower()}{stricter}; "
                              "Holm-adjusted p-values"))
     return shown
+
+
+def mean_rules(rules):
+    """``rules`` with averages held to the characteristic's own smallest cell too: an average on fewer than
+    ``min_cell_size`` people is suppressed in a public report as well (an intersection's 10, not the 7 or fewer
+    of ``max_mean_suppressed_n``). Stricter only; the base rules are returned unchanged.
+
+    >>> from rmresearch.config import DisclosureRules
+    >>> mean_rules(DisclosureRules(min_cell_size=10)).max_mean_suppressed_n, mean_rules(DisclosureRules()).max_mean_suppressed_n
+    (9, 7)
+    """
+    import dataclasses
+
+    floor = int(rules.min_cell_size) - 1
+    return dataclasses.replace(rules, max_mean_suppressed_n=floor) if floor > rules.max_mean_suppressed_n else rules
+
+
+def _threshold_text(rules) -> str:
+    if rules.audience == "internal":
+        return f"figures on fewer than {rules.min_cell_size} people suppressed"
+    return f"averages on {rules.max_mean_suppressed_n} or fewer people suppressed"
