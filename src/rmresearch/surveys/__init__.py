@@ -36,7 +36,8 @@ from __future__ import annotations
 
 from ..stats.reliability import alpha_confidence_interval, cronbach_alpha
 from .change import change_by_group, change_for_display, detectable_change_lines, paired_change, record_change
-from .groups import CHANGE_COLUMNS, change_by_characteristic, change_tables, coincides_with_role, coinciding_sentence
+from .groups import (CHANGE_COLUMNS, change_by_characteristic, change_tables, coincides_with_role, coinciding_sentence,
+                     mean_rules)
 from .instruments import (
     KIRKPATRICK_LEVELS,
     WAVES,
@@ -49,7 +50,7 @@ from .instruments import (
     project_instrument_folder,
 )
 from .likert import agreement_title, likert_counts, plot_likert
-from .responses import SurveyImport, load_surveys, read_responses, survey_instrument, survey_problems
+from .responses import REPORT_SCALES, SurveyImport, load_surveys, read_responses, survey_instrument, survey_problems
 from .scoring import Scored, load_scored, reliability, require_waves, respondents, score, with_scale_titles
 
 from . import change, groups, instruments, likert, responses, scoring  # noqa: E402 - the modules, for their __all__
