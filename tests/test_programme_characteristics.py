@@ -340,3 +340,13 @@ def test_an_intersection_hides_averages_below_its_own_smallest_cell(answered):
     assert float(base.loc["Disabled, Male", "mean_diff"]) == 1.0  # the base rule alone would show it
     disability = tables["Change in scale scores (post - pre) by disability"].set_index("group")
     assert float(disability.loc["Disabled", "mean_diff"]) == 1.0  # special category needs 7: 9 people are enough
+
+
+def test_a_session_name_keeps_its_capitals_in_the_result_label():
+    from rmresearch import results
+
+    results.start()
+    sessions = pd.DataFrame({"participant_id": ["S1", "P1"], "session": ["Peer support November"] * 2,
+                             "attended": [True, False]})
+    assert programme.record_session_attendance(sessions) == ["session_attendance_peer_support_november"]
+    assert results.current().results[-1]["label"] == "Attendance at the peer support November"

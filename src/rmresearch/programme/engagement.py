@@ -407,6 +407,7 @@ def record_session_attendance(sessions: pd.DataFrame, *, section: str = "Engagem
     (``basis="activity"``), with the numerator. Returns the keys recorded.
     """
     from .. import results
+    from .scheme import _in_sentence  # 'Peer support November' reads 'peer support November'
 
     require_columns(sessions, ["participant_id", "session", "attended"], "sessions")
     attended = sessions.assign(attended=sessions["attended"].eq(True).fillna(False).astype(bool))  # blank: not attended
@@ -415,7 +416,7 @@ def record_session_attendance(sessions: pd.DataFrame, *, section: str = "Engagem
     for session, row in overall.iterrows():
         key = f"session_attendance_{str(session).lower().replace(' ', '_')}"
         results.record(key, row["mean"], kind="rate", n=int(row["size"]), numerator=int(row["sum"]), basis="activity",
-                       label=f"Attendance at the {str(session).lower()}", section=section)
+                       label=f"Attendance at the {_in_sentence(str(session))}", section=section)
         keys.append(key)
     return keys
 
