@@ -157,7 +157,8 @@ def test_the_report_speaks_of_the_cohorts_characteristics_and_never_of_ethnic_gr
     title_page = text[:text.index("Contents")]
     assert "Characteristics Disability (headline comparisons), sex; disability and sex" in title_page
     appendix = text[text.rindex("Characteristics and groups"):text.rindex("Intervals and tests")]
-    assert "The headline comparisons are by disability: disabled people compared with No known disability people" in appendix
+    assert ("The headline comparisons are by disability: disabled people compared with people with no known "
+            "disability") in appendix
     assert ("Disability and sex No known disability, Male; No known disability, Female or other; disabled, Male; "
             "disabled, Female or other; Unknown each group with No known disability, Male intersection percentages "
             "resting on fewer than 45 people suppressed") in appendix  # the intersection's own, stricter threshold

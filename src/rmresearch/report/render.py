@@ -267,8 +267,9 @@ def _characteristics_text(config: CohortConfig) -> str:
     focus = config.focus
     source = ("the cohort file's options.characteristics" if config.characteristics_declared
               else "the cohort file's ethnicity options (it names no options.characteristics)")
+    compared = focus.people(focus.aggregate) if focus.aggregate else "each group"
     return (f"The groups this report compares, and the words it uses for them, come from {source}. The headline "
-            f"comparisons are by {(focus.title or focus.name).lower()}: {focus.people(focus.aggregate or 'each group')} "
+            f"comparisons are by {(focus.title or focus.name).lower()}: {compared} "
             f"compared with {focus.people(focus.reference)}. Unknown counts people whose record says not known or "
             "prefer not to say, or is blank: they are counted and shown, never dropped. Tables by a special-category "
             "characteristic, and by an intersection of two, use stricter disclosure thresholds than the rest.")
