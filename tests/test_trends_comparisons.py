@@ -154,3 +154,54 @@ def test_a_notebook_that_does_not_apply_says_so_by_its_title_and_what_the_cohort
     assert reasons["03_attainment"] == ("Student awarding gap (03_attainment) does not apply to this cohort: it has "
                                         "no student records (its cohort file configures no inputs.students)")
     assert trends._skip_reason(reasons["04_progression"]).startswith("the cohort has no staff records")
+
+
+@pytest.mark.slow
+def test_the_trends_page_compares_cohorts_that_study_different_characteristics(tmp_path):
+    """Notebook 90 over three cohorts' results files: demo and pilot compare students by ethnicity, a third by
+    disability, and a community cohort (its report skipped the attainment notebook) has no gap, and says so."""
+    import html
+    import re
+
+    from rmresearch.anonymise import anonymise_cohort
+    from rmresearch.config import load_cohort
+    from rmresearch.report import build_trends
+    from rmresearch.results import Recorder
+    from rmresearch.synthetic import generate_demo, generate_pilot
+
+    from test_report import PROJECT
+
+    root = tmp_path / "project"
+    generate_demo(root, seed=7, n_students=1000, n_staff=300)
+    generate_pilot(root, seed=7, n_students=400, n_staff=300)
+    configs = [load_cohort(root / "cohorts" / f"{c}.yml") for c in ("demo", "pilot")]
+    gaps = {"demo": (ETHNICITY, 0.14, 0.09, 0.19, 400), "pilot": (DISABILITY, 0.12, 0.02, 0.22, 200)}
+    for cfg in configs:
+        anonymise_cohort(cfg, progress=False)  # each cohort's key, for the leak audit
+        folder = root / "reports" / cfg.cohort
+        folder.mkdir(parents=True)
+        rec = Recorder(cfg, path=folder / "03_attainment.results.json")
+        label, gap, low, high, n = gaps[cfg.cohort]
+        rec.record("awarding_gap", gap, kind="estimate", ci=(low, high), n=n, unit="pp", scale=100, decimals=1,
+                   label=label)
+        rec.save()
+        other = Recorder(cfg, path=folder / "00_overview.results.json")
+        other.record("pairs_completed_rate", 0.5, kind="rate", n=12, n_of="pairs", basis="activity",
+                     label="Pairs that held all planned meetings")
+        other.save()
+    # the pilot's report skipped its attainment notebook: no gap, and run.json says why
+    (root / "reports" / "pilot" / "03_attainment.results.json").unlink()
+    (root / "reports" / "pilot" / "run.json").write_text(json.dumps({"cohort": "pilot", "skipped": [
+        {"name": "03_attainment", "reason": "Student awarding gap (03_attainment) does not apply to this cohort: it "
+                                            "has no student records (its cohort file configures no inputs.students)"}]}))
+    out = build_trends(configs, notebooks_dir=PROJECT / "notebooks")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", page,
+                                                                              flags=re.S | re.I))))
+    gap = trends.TREND_MEASURES["awarding_gap"]
+    assert (f"{gap}: pilot has no value: the cohort has no student records (its cohort file configures no "
+            "inputs.students).") in text
+    assert f"{gap} demo {ETHNICITY} 14.0 pp 9.0 to 19.0 400" in text  # the cohort's own label beside its value
+    alts = [html.unescape(a) for a in re.findall(r'<img[^>]*alt="([^"]*)"', page)]
+    assert alts == [f"{ETHNICITY}, one point per cohort for 1 cohort, with its 95% interval.",
+                    f"{trends.TREND_MEASURES['pairs_completed_rate']}, one point per cohort for 2 cohorts."]
