@@ -263,7 +263,7 @@ class Characteristic:
 
     def people(self, group: str, unit: str = "people") -> str:
         """A phrase for report text: the cohort file's label and the unit (``'women staff'``), else the code list's
-        phrase for the group (``'students with no known disability'``), else the group and the unit
+        phrase for the group (``'students with no known disability'``, ``'disabled staff'``), else the group and the unit
         (``'Male students'``); Unknown reads ``'staff whose disability is not known'``. An intersection's group
         label joins its parts' labels: ``'Disabled, women staff'``.
 
@@ -272,7 +272,7 @@ class Characteristic:
         ('women staff', 'Male students')
         >>> dis = read_options({"disability": {"column": "d", "code_list": "disability"}}, "c")["disability"]
         >>> dis.people("No known disability", "students"), dis.people("Disabled", "staff"), dis.people("Unknown", "staff")
-        ('students with no known disability', 'Disabled staff', 'staff whose disability is not known')
+        ('students with no known disability', 'disabled staff', 'staff whose disability is not known')
         """
         phrases = self.code_list.phrases if self.code_list is not None else {}
         if group not in self.labels and group in phrases:
