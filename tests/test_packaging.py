@@ -7,6 +7,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -65,9 +66,12 @@ def test_committed_notebooks_have_no_outputs_and_one_parameters_cell():
         assert "cohort_config" in "".join(tagged[0]["source"])
 
 
-def test_demo_cohort_config_matches_the_generator_template():
-    bundled = (PROJECT / "src" / "rmresearch" / "data" / "demo_cohort.yml").read_text()
-    assert (PROJECT / "cohorts" / "demo.yml").read_text() == bundled
+@pytest.mark.parametrize("cohort, template", [("demo", "demo_cohort.yml"), ("pilot", "demo_pilot_cohort.yml"),
+                                              ("stemm", "demo_stemm_cohort.yml"), ("community", "demo_community_cohort.yml")])
+def test_demo_cohort_configs_match_the_generator_templates(cohort, template):
+    """The committed cohort files (one per scheme shape: examples to copy) are what `rmresearch demo` writes."""
+    bundled = (PROJECT / "src" / "rmresearch" / "data" / template).read_text()
+    assert (PROJECT / "cohorts" / f"{cohort}.yml").read_text() == bundled
 
 
 def test_console_script_is_the_cli_package_main():
