@@ -580,3 +580,27 @@ def test_change_for_display_names_scales_and_never_prints_minus_zero():
     assert titled["scale"].tolist() == ["Psychological safety in the pair", "unknown_scale"]
     with pytest.raises(AnalysisError, match="no 'scale' column"):
         surveys.with_scale_titles(pd.DataFrame({"name": ["x"]}), inst)
+
+
+def test_the_fast_signed_rank_test_agrees_with_scipys_on_small_samples_with_ties_and_zeros():
+    """surveys.change.signed_rank_test replaces scipy's slow exact permutation path (ties or zeros, n <= 13) with
+    the same permutation test, statistic vectorised: statistic and p-value must be scipy's own."""
+    import numpy as np
+    from scipy import stats
+
+    from rmresearch.surveys.change import signed_rank_test
+
+    rng = np.random.default_rng(7)
+    values = [-2, -1, -0.5, 0, 0.5, 1, 1.5, 2, 3]
+    cases = [rng.choice(values, size=n) for n in (2, 3, 5, 8, 10, 11, 14, 20) for _ in range(4)]
+    cases += [rng.choice(values, size=13)]
+    cases += [np.array([1.0, 2.0, 3.0, 4.5]), np.array([0.0, 0.0, 1.0]), np.arange(1, 14) * 1.0]
+    checked = 0
+    for d in cases:
+        if not (d != 0).any():
+            continue
+        ours, theirs = signed_rank_test(d), stats.wilcoxon(d, zero_method="wilcox", method="auto")
+        assert ours.statistic == pytest.approx(float(theirs.statistic), abs=1e-12), d
+        assert ours.pvalue == pytest.approx(float(theirs.pvalue), abs=1e-12), d
+        checked += 1
+    assert checked >= 30

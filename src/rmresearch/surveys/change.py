@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import math
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,7 +19,44 @@ from ..errors import AnalysisError
 from ..stats.power import minimum_detectable_change
 from ..stats.reliability import check_significance
 
-__all__ = ["paired_change", "change_by_group", "record_change", "detectable_change_lines", "change_for_display"]
+__all__ = ["paired_change", "signed_rank_test", "change_by_group", "record_change", "detectable_change_lines", "change_for_display"]
+
+class SignedRank(NamedTuple):
+    statistic: float
+    pvalue: float
+
+
+def signed_rank_test(diff) -> SignedRank:
+    """:func:`scipy.stats.wilcoxon` of paired differences (zeros dropped, ``method="auto"``), the same statistic and
+    p-value, faster where scipy would be slow.
+
+    With ties or zeros among 13 or fewer differences, scipy's ``auto`` runs an exact sign-flip permutation test
+    (every one of the 2**n sign patterns) and computes the statistic once per pattern, a second or two each time. The
+    same test through :func:`scipy.stats.permutation_test` with the statistic vectorised (the ranks of the absolute
+    differences do not change when signs flip) gives the same p-value in milliseconds; elsewhere scipy's own is used.
+
+    >>> d = np.array([1.0, 1.0, -0.5, 2.0, 0.0, 1.0, 1.5, -1.0])
+    >>> fast, scipys = signed_rank_test(d), stats.wilcoxon(d, zero_method="wilcox", method="auto")
+    >>> (fast.statistic, round(fast.pvalue, 6)) == (scipys.statistic, round(scipys.pvalue, 6))
+    True
+    """
+    d = np.asarray(diff, dtype=float)
+    nonzero = d[d != 0]
+    ties = np.unique(np.abs(nonzero)).size < nonzero.size
+    if not (ties or nonzero.size < d.size) or d.size > 13 or nonzero.size == 0:
+        res = stats.wilcoxon(d, zero_method="wilcox", method="auto")
+        return SignedRank(float(res.statistic), float(res.pvalue))
+    ranks = np.zeros_like(d)
+    ranks[d != 0] = stats.rankdata(np.abs(nonzero))
+
+    def r_plus(x, axis=-1):
+        return np.sum(np.where(np.moveaxis(x, axis, -1) > 0, ranks, 0.0), axis=-1)
+
+    pvalue = stats.permutation_test((d,), r_plus, permutation_type="samples", vectorized=True,
+                                    alternative="two-sided").pvalue
+    statistic = min(r_plus(d), float(ranks.sum()) - r_plus(d))
+    return SignedRank(float(statistic), float(pvalue))
+
 
 _CHANGE_COLUMNS = ["n", "mean_pre", "mean_post", "mean_diff", "t", "p_t", "w", "p_w", "r", "rank_biserial", "cohen_dz", "ci_low", "ci_high",
                    "minimum_detectable_d", "minimum_detectable_change"]
@@ -110,7 +147,7 @@ def paired_change(pre, post, *, alpha: float = 0.05, power: float = 0.8) -> pd.D
             ranks = stats.rankdata(np.abs(nonzero))
             t_plus, t_minus = float(ranks[nonzero > 0].sum()), float(ranks[nonzero < 0].sum())
             row["rank_biserial"] = (t_plus - t_minus) / (t_plus + t_minus)
-            w_res = stats.wilcoxon(diff, zero_method="wilcox", method="auto")
+            w_res = signed_rank_test(diff)
             row.update(w=float(w_res.statistic), p_w=float(w_res.pvalue))
             z = stats.wilcoxon(diff, zero_method="wilcox", method="approx", correction=False).zstatistic
             direction = np.sign(t_plus - t_minus)
