@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 import numpy as np
+import pandas as pd
 
 COHORT = "demo"
 COHORT_START = dt.date(2024, 10, 1)
@@ -49,3 +50,10 @@ def _cloglog_prob(eta):
 def _round(value, digits: int = 4):
     return None if value is None or (isinstance(value, float) and np.isnan(value)) else round(float(value), digits)
 
+
+def actions_log(pairs, actions) -> "pd.DataFrame":
+    """An outcomes log from ``actions`` rows ``(k, action, area, owner, status, evidence, date)``: each change is
+    raised by the k-th completed pair (pair order as in ``pairs``)."""
+    completed = pairs.loc[pairs["status"] == "completed", "pair_id"].tolist()
+    return pd.DataFrame([(completed[k], *rest) for k, *rest in actions],
+                        columns=["pair_id", "action", "area", "owner", "status", "evidence", "date"])

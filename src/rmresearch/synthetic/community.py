@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .cohort import _finish, _interview_truth, _start, _write_interviews
-from .common import COHORT_END, COHORT_START, PLANNED_MEETINGS, _pick, _rng
+from .common import COHORT_END, COHORT_START, PLANNED_MEETINGS, actions_log, _pick, _rng
 from .interviews import _interview_turns
 from .people import _WORD_NAMES, Person, _contact_details, _Names, _places
 from .programme import _programme, _sessions
@@ -347,12 +347,6 @@ def _community_interviews(roster: list[Person], people: list[Person], places: di
     return records
 
 
-def _community_actions(pairs: pd.DataFrame) -> pd.DataFrame:
-    """The outcomes log (:data:`COMMUNITY_ACTIONS`), each change raised by one of the completed pairs."""
-    completed = pairs.loc[pairs["status"] == "completed", "pair_id"].tolist()
-    return pd.DataFrame([(completed[k], *rest) for k, *rest in COMMUNITY_ACTIONS],
-                        columns=["pair_id", "action", "area", "owner", "status", "evidence", "date"])
-
 
 def _community_tables(seed: int) -> tuple[dict, dict, tuple]:
     """Every table of the cohort, the programme's truth and the invented people (roster, others, places)."""
@@ -363,7 +357,7 @@ def _community_tables(seed: int) -> tuple[dict, dict, tuple]:
     truth["consent_interview_no"] = [declined]
     tables["sessions"], truth["sessions"] = _community_sessions(tables["participants"], tables["pairs"], seed)
     tables["pre"], tables["post"], survey_truth = _surveys(tables["participants"], tables["pairs"], seed)
-    tables["actions"] = _community_actions(tables["pairs"])
+    tables["actions"] = actions_log(tables["pairs"], COMMUNITY_ACTIONS)
     return tables, {"programme": truth, "surveys": survey_truth}, (roster, people, places)
 
 

@@ -27,7 +27,7 @@ from ..errors import AnalysisError
 from ..fileio import write_csv
 from ..transcripts import read_transcript
 from .cohort import _check_size, _interview_truth, _start, _write_interviews, _Writer
-from .common import COHORT_END, COHORT_START, PLANNED_MEETINGS, _rng
+from .common import COHORT_END, COHORT_START, PLANNED_MEETINGS, actions_log, _rng
 from .interviews import _interview_turns
 from .people import Person, _make_roster
 from .programme import _link_records, _programme, _sessions
@@ -149,12 +149,6 @@ def _pilot_interviews(roster: list[Person], people: list[Person], places: dict, 
     return records
 
 
-def _pilot_actions(pairs: pd.DataFrame) -> pd.DataFrame:
-    """The pilot's actions log (:data:`PILOT_ACTIONS`), raised by its first completed pairs."""
-    completed = pairs.loc[pairs["status"] == "completed", "pair_id"].tolist()
-    return pd.DataFrame([(completed[k], *rest) for k, *rest in PILOT_ACTIONS],
-                        columns=["pair_id", "action", "area", "owner", "status", "evidence", "date"])
-
 
 def _manifest(records: list[dict]) -> pd.DataFrame:
     """The interview manifest: each file's interviewee and interviewer (by name, as the evaluation team logs them)."""
@@ -211,7 +205,7 @@ def _pilot_tables(seed: int, n_students: int, n_staff: int) -> tuple[dict, dict,
         tables["participants"], students, tables["staff"], seed)
     tables["students"], student_truth["not_yet_graduated_mentored"] = _not_yet_graduated(students, tables["participants"])
     tables["recruitment"], recruitment_truth = _recruitment(n_staff, seed)
-    tables["actions"] = _pilot_actions(tables["pairs"])
+    tables["actions"] = actions_log(tables["pairs"], PILOT_ACTIONS)
     truth = {"programme": programme_truth, "students": student_truth, "staff": staff_truth,
              "recruitment": recruitment_truth, "surveys": survey_truth}
     return tables, truth, (roster, people, places)

@@ -46,7 +46,7 @@ import pandas as pd
 
 from ..codes import load_ethnicity_map
 from .cohort import _check_size, _finish, _interview_truth, _start, _write_interviews
-from .common import COHORT_END, COHORT_START, PLANNED_MEETINGS, _round, _rng
+from .common import COHORT_END, COHORT_START, PLANNED_MEETINGS, actions_log, _rng, _round
 from .institution import (FACULTIES, GRADE_SCALE, STAFF_BAME_CODES, STAFF_GRADE_SHARE, STAFF_HIRE_SHARE,
                           STAFF_UNKNOWN_CODES, STAFF_WHITE_CODES, STUDENT_ETHNICITY)
 from .interviews import _interview_turns
@@ -514,11 +514,6 @@ def _stemm_interviews(roster: list[Person], people: list[Person], places: dict, 
     return records
 
 
-def _stemm_actions(pairs: pd.DataFrame) -> pd.DataFrame:
-    completed = pairs.loc[pairs["status"] == "completed", "pair_id"].tolist()
-    return pd.DataFrame([(completed[k], *rest) for k, *rest in STEMM_ACTIONS],
-                        columns=["pair_id", "action", "area", "owner", "status", "evidence", "date"])
-
 
 #: The cohort's own wording of four shipped survey instruments (data/demo/stemm_instruments/), written where
 #: cohorts/stemm.yml's options.survey_instruments looks (same scales and items: about STEMM's under-represented
@@ -554,7 +549,7 @@ def _stemm_tables(seed: int, n_students: int, n_staff: int) -> tuple[dict, dict,
     staff, at_risk = _stemm_staff(n_staff, seed)
     tables["participants"], tables["staff"], programme_truth["records_linkage"] = _link(
         tables["participants"], staff, roster, seed)
-    tables["actions"] = _stemm_actions(tables["pairs"])
+    tables["actions"] = actions_log(tables["pairs"], STEMM_ACTIONS)
     tables["recruitment"], recruitment_truth = _stemm_recruitment(n_staff, seed)
     stemm = {"staff": _staff_truth(tables["staff"], at_risk), "students": student_truth,
              "recruitment": recruitment_truth,
