@@ -64,7 +64,8 @@ from .introductions import introduced_spans, surname_like, word_names
 from .lexicon import IDENTITY_TERMS, Lexicon, get_lexicon
 from .patterns import CUED_ID_LABELS, PATTERN_LABELS, compile_identifiers, find_patterns
 from .roster import Roster
-from .spans import IntervalSet, Span, merge_spans
+from .spans import INDIRECT_LABELS, IntervalSet, Span, merge_spans
+from .speakers import speaker_prefixes, speaker_spans
 
 __all__ = ["Detector", "DetectorOptions", "tokenize", "Token", "Confidence", "nltk_available", "DEFAULT_ALLOW"]
 
@@ -133,12 +134,12 @@ class DetectorOptions:
     """What to detect. Read from ``options["anonymise"]`` by :meth:`from_config`.
 
     Keys (all optional): ``layers`` (list: roster, patterns, speakers, context,
-    lexicon, nltk), ``labels`` (extra labels: LOCATION, ORG), ``allow`` and
+    lexicon, nltk, indirect), ``labels`` (extra labels: LOCATION, ORG), ``allow`` and
     ``deny`` (lists of phrases; a deny item may be ``{text: ..., label: ...}``),
     ``identifiers`` (top-level ``options["identifiers"]``: name -> regex).
     """
 
-    layers: tuple[str, ...] = ("roster", "patterns", "speakers", "context", "lexicon", "nltk")
+    layers: tuple[str, ...] = ("roster", "patterns", "speakers", "context", "lexicon", "nltk", "indirect")
     labels: tuple[str, ...] = ()
     allow: tuple[str, ...] = DEFAULT_ALLOW
     deny: tuple[tuple[str, str], ...] = ()
@@ -209,7 +210,8 @@ class Detector:
             spans += self._propagate(text, tokens, lines, spans)
             spans = self._apply_allow(text, spans)
         spans = [s for s in spans if s.label in PATTERN_LABELS or s.label in CUED_ID_LABELS or s.label == "PERSON"
-                 or s.label in self.identifiers or s.label in self.options.labels or s.layer == "deny"]
+                 or s.label in self.identifiers or s.label in self.options.labels or s.layer == "deny"
+                 or s.label in INDIRECT_LABELS]
         return merge_spans(spans, text) if merge else spans
 
     # ------------------------------------------------------------------ layers
@@ -271,42 +273,12 @@ class Detector:
             return spans
         return [s for s in spans if s.layer == "deny" or not zones.covers(s.start, s.end)]
 
-    _PREFIX = re.compile(r"^[ \t]*([^\W\d_][\w'\u2019\-.]*(?:[ \t][^\W\d_][\w'\u2019\-.]*){0,4})[ \t]*(?:\(\d[\d:.]*\))?:[ \t]",
-                         re.MULTILINE)
-
     def _speaker_prefixes(self, text: str) -> list[tuple[int, int]]:
-        """``Name:`` at the start of a line, when no turn offsets are known (plain text, JSONL)."""
-        out = []
-        for m in self._PREFIX.finditer(text):
-            words = m.group(1).split()
-            if all(w[:1].isupper() or w.casefold() in ("van", "de", "der", "bin", "al", "el", "da", "du", "le") for w in words):
-                out.append((m.start(1), m.end(1)))
-        return out
+        """``Name:`` at the start of a line, when no turn offsets are known (see :func:`.speakers.speaker_prefixes`)."""
+        return speaker_prefixes(text)
 
     def _speaker_layer(self, text: str, offsets: Iterable[tuple[int, int]]) -> list[Span]:
-        out = []
-        for start, end in offsets:
-            if start is None or end is None or end <= start:
-                continue
-            label = text[start:end]
-            if re.fullmatch(r"\[?[A-Z]{1,4}\d{1,5}\]?", label.strip()):
-                continue  # already a participant ID ("P03: ..."), not a name
-            toks = tokenize(label)
-            words = [t for t in toks if t.text.casefold() not in ROLE_SPEAKERS and not t.text.isdigit()]
-            if not words:
-                continue
-            # Keep only the name part (drop "(she/her)", "| Anytown" and the like).
-            first, last = words[0], words[-1]
-            for t in words:
-                if t.text.casefold() in ("she", "her", "he", "him", "they", "them", "university", "anytown"):
-                    last = t if t is first else last
-            s, e = start + first.start, start + words[-1].end
-            name = text[s:e]
-            if any(w.text.casefold() in TITLES for w in words[:1]) and len(words) > 1:
-                s = start + words[1].start
-                name = text[s:e]
-            out.append(Span(s, e, "PERSON", "speakers", Confidence.CERTAIN, name))
-        return out
+        return speaker_spans(text, offsets)
 
     def _roster_layer(self, text: str, tokens: Sequence[Token], lines: Sequence[_Line]) -> list[Span]:
         roster = self.roster

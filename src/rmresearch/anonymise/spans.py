@@ -24,10 +24,13 @@ from typing import Iterable
 
 from ..errors import AnalysisError
 
-__all__ = ["Span", "merge_spans", "strip_possessive", "LABELS", "IntervalSet"]
+__all__ = ["Span", "merge_spans", "strip_possessive", "LABELS", "INDIRECT_LABELS", "IntervalSet"]
 
 #: Labels the detectors produce. LOCATION and ORG are produced only when asked for.
 LABELS = ("PERSON", "EMAIL", "PHONE", "URL", "POSTCODE", "HANDLE", "ID", "LOCATION", "ORG")
+#: Indirect identifiers: words that single a person out without naming them. They go to the review queue
+#: with a suggested generalisation (``Span.suggestion``), e.g. "the Dean of Law" -> "[a senior leader]".
+INDIRECT_LABELS = ("ROLE", "UNIT", "DESCRIPTOR", "SPECIAL_CATEGORY")
 
 _POSSESSIVE = re.compile(r"(?:['\u2019][sS]|(?<=[sS])['\u2019])$")
 
@@ -42,6 +45,10 @@ class Span:
     layer: str
     confidence: float
     text: str
+    #: For an indirect identifier: the generalisation suggested in its place ("[a senior leader]").
+    suggestion: str = ""
+    #: A finer kind within the label ("senior_role", "religion", "health"...), for risk weights and explanations.
+    kind: str = ""
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:
@@ -52,8 +59,13 @@ class Span:
         return self.end - self.start
 
     def as_dict(self) -> dict:
-        return {"start": self.start, "end": self.end, "label": self.label, "layer": self.layer,
-                "confidence": round(float(self.confidence), 3), "text": self.text}
+        out = {"start": self.start, "end": self.end, "label": self.label, "layer": self.layer,
+               "confidence": round(float(self.confidence), 3), "text": self.text}
+        if self.suggestion:
+            out["suggestion"] = self.suggestion
+        if self.kind:
+            out["kind"] = self.kind
+        return out
 
 
 def strip_possessive(text: str, start: int, end: int) -> int:
