@@ -37,31 +37,20 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from .cues import (
-    AFTER_CUES,
-    BEFORE_CUES,
-    FACILITY_WORDS,
     NAME_FOLLOWERS,
     NEVER_NAMES,
-    RELATIONS,
-    ROLE_SPEAKERS,
-    STRONG_TITLES,
     TITLES,
     Confidence,
     Token,
-    before_facility,
     facility_after,
-    is_caps,
     is_title_case,
-    place_cue,
-    run_end,
     sentence_initial,
-    spoken_to,
-    strong_cue,
     tokenize,
     weak_cue,
 )
 from .introductions import introduced_spans, surname_like, word_names
 from .lexicon import IDENTITY_TERMS, Lexicon, get_lexicon
+from .names import Line, NameLayers, split_lines
 from .patterns import CUED_ID_LABELS, PATTERN_LABELS, compile_identifiers, find_patterns
 from .roster import Roster
 from .spans import INDIRECT_LABELS, IntervalSet, Span, merge_spans
@@ -79,41 +68,6 @@ DEFAULT_ALLOW = (
     "Martin Luther King Day",
 )
 
-
-@dataclass(frozen=True)
-class _Line:
-    start: int
-    end: int
-    caseless: bool  # lower-case captions or ALL CAPS: capitals carry no information
-
-
-def _lines(text: str, tokens: Sequence[Token]) -> list[_Line]:
-    """Split into lines and tell which are written without meaningful capitals."""
-    out = []
-    pos = 0
-    ti = 0
-    for line in text.split("\n"):
-        end = pos + len(line)
-        # Skip a "Speaker:" prefix when judging the case of the spoken text.
-        body_start = pos
-        colon = line.find(": ")
-        if 0 < colon < 60:
-            body_start = pos + colon + 2
-        words = []
-        while ti < len(tokens) and tokens[ti].start < end:
-            if tokens[ti].start >= body_start:
-                words.append(tokens[ti].text)
-            ti += 1
-        letters = [w for w in words if len(w) > 1 or w.isalpha() and w != "I"]
-        caseless = False
-        if len(letters) >= 6:
-            # Prose capitalises sentence starts (a few per cent of words); captions none.
-            upper = sum(1 for w in letters if w[0].isupper() and w not in ("I", "I'm"))
-            caps = sum(1 for w in letters if w.isupper())
-            caseless = upper / len(letters) < 0.015 or caps / len(letters) > 0.8
-        out.append(_Line(pos, end, caseless))
-        pos = end + 1
-    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -146,7 +100,7 @@ class DetectorOptions:
     identifiers: Mapping[str, str] = field(default_factory=dict)
 
 
-class Detector:
+class Detector(NameLayers):
     """Run the detection layers over a text and merge their spans.
 
     Parameters
@@ -188,7 +142,7 @@ class Detector:
         if "patterns" in layers:
             spans += find_patterns(text, identifiers=self.identifiers, labels=PATTERN_LABELS)
         pattern_zones = IntervalSet((s.start, s.end) for s in spans)
-        lines = _lines(text, tokens)
+        lines = split_lines(text, tokens)
         if self.roster is not None and "roster" in layers:
             spans += self._roster_layer(text, tokens, lines)
         if "roster" in layers and (self._word_names or own_names):
@@ -215,7 +169,7 @@ class Detector:
         return merge_spans(spans, text) if merge else spans
 
     # ------------------------------------------------------------------ layers
-    def _propagate(self, text: str, tokens: Sequence[Token], lines: Sequence[_Line], spans: list[Span]) -> list[Span]:
+    def _propagate(self, text: str, tokens: Sequence[Token], lines: Sequence[Line], spans: list[Span]) -> list[Span]:
         """Other mentions of a word already found as part of a confident name.
 
         A speaker label ``Hyacinth Thompson:`` or a full name found with a title
@@ -280,7 +234,7 @@ class Detector:
     def _speaker_layer(self, text: str, offsets: Iterable[tuple[int, int]]) -> list[Span]:
         return speaker_spans(text, offsets)
 
-    def _roster_layer(self, text: str, tokens: Sequence[Token], lines: Sequence[_Line]) -> list[Span]:
+    def _roster_layer(self, text: str, tokens: Sequence[Token], lines: Sequence[Line]) -> list[Span]:
         roster = self.roster
         lex = self.lexicon
         out: list[Span] = []
@@ -325,278 +279,6 @@ class Detector:
                 i += 1
         return out
 
-    def _single_name_confidence(self, text: str, tokens: Sequence[Token], i: int, caseless: bool, *,
-                                roster_hit: bool) -> float | None:
-        """How sure a lone name-list word at ``tokens[i]`` is a name, or None if it is not."""
-        lex = self.lexicon
-        tok = tokens[i]
-        word = tok.text
-        common = lex.is_common_word(word)
-        if not common:
-            return Confidence.ROSTER_NOT_A_WORD if roster_hit else Confidence.LIST_NOT_A_WORD
-        # A name that is also a common word: look at how it is written and what surrounds it.
-        cue = self._context_cue(text, tokens, i)
-        if cue:
-            return Confidence.ROSTER_WORD_CUED if roster_hit else Confidence.LIST_WORD_CUED
-        if i > 0 and tokens[i - 1].text.casefold() in ("the", "a", "an", "our", "your", "their"):
-            return None  # "the King's speech", "a Bishop"
-        if roster_hit and caseless and spoken_to(tokens, i):
-            return Confidence.ROSTER_WORD_SPOKEN_TO  # "i spoke to hope about it" where Hope is in the cohort
-        if caseless:
-            return None
-        if is_title_case(word) or is_caps(word) and not is_caps(text[max(0, tok.start - 20):tok.start].strip() or "x"):
-            if not sentence_initial(text, tok.start):
-                if word.casefold() in IDENTITY_TERMS:
-                    return None
-                return Confidence.ROSTER_WORD_CAPITALISED if roster_hit else Confidence.LIST_WORD_CAPITALISED
-            if tok.possessive or (i + 1 < len(tokens) and tokens[i + 1].text.casefold() in NAME_FOLLOWERS):
-                return Confidence.ROSTER_WORD_SENTENCE_START if roster_hit else Confidence.LIST_WORD_SENTENCE_START
-        return None
-
-    def _context_cue(self, text: str, tokens: Sequence[Token], i: int) -> bool:
-        """Whether words around ``tokens[i]`` announce a person's name."""
-        tok = tokens[i]
-        if i > 0:
-            prev = tokens[i - 1]
-            gap = text[prev.full_end:tok.start]
-            p = prev.text.casefold()
-            contraction = text[prev.end:prev.full_end].casefold().replace("\u2019", "'")
-            if p == "i" and contraction == "'m" and len(gap) <= 2:
-                # "I'm Victoria" yes, "I'm happy" no.
-                return self.lexicon.is_name(tok.text) or not self.lexicon.is_word(tok.text)
-            if len(gap) <= 3 and "\n" not in gap and not any(c in gap for c in ".!?;:"):
-                if p in STRONG_TITLES or p in BEFORE_CUES and "," not in gap:
-                    return True
-                if p in RELATIONS and i > 1 and tokens[i - 2].text.casefold() in ("my", "our", "his", "her", "their", "manager"):
-                    return True
-                if p in ("you", "is", "am") and i > 1 and tokens[i - 2].text.casefold() in ("thank", "name", "i", "this", "it's"):
-                    return True
-        if i + 1 < len(tokens):
-            nxt = tokens[i + 1]
-            gap = text[tok.full_end:nxt.start]
-            if len(gap) <= 2 and "\n" not in gap and not any(c in gap for c in ".!?;:") and nxt.text.casefold() in AFTER_CUES:
-                return True
-        return False
-
-    def _name_layer(self, text: str, tokens: Sequence[Token], lines: Sequence[_Line]) -> list[Span]:
-        """The ``context`` and ``lexicon`` layers, in four steps: candidate words one by one, runs of
-        capitalised words, caption neighbours, list items (``"Aisha, Bola and Chen"``)."""
-        chosen, caseless = self._name_candidates(text, tokens, lines)
-        out = self._capitalised_runs(text, tokens, chosen)
-        self._caption_neighbours(text, tokens, chosen, caseless)
-        self._coordinated_names(text, tokens, chosen, caseless)
-        for k, (conf, layer) in chosen.items():
-            t = tokens[k]
-            out.append(Span(t.start, t.end, "PERSON", layer, conf, t.text))
-        return out
-
-    def _name_candidates(self, text: str, tokens: Sequence[Token],
-                         lines: Sequence[_Line]) -> tuple[dict[int, tuple[float, str]], set[int]]:
-        """``{token index: (confidence, layer)}`` of the words that may be names, and which tokens are caption text."""
-        use_context = "context" in self.options.layers
-        chosen: dict[int, tuple[float, str]] = {}
-        caseless_tokens: set[int] = set()
-        li = 0
-        for i, tok in enumerate(tokens):
-            word = tok.text
-            if len(word) < 2:
-                continue
-            while li + 1 < len(lines) and lines[li].end < tok.start:
-                li += 1
-            key = word.casefold()
-            if key in NEVER_NAMES or tok.full_end > tok.end and not tok.possessive:
-                continue  # pronouns and the like; contractions ("We've", "It'll")
-            if key in TITLES and not (i > 0 and tokens[i - 1].text.casefold() in TITLES):
-                continue
-            if word[:1].isupper() and facility_after(text, tokens, i):
-                continue  # "the Eoin Ó Murchú Building"
-            cue = use_context and self._context_cue(text, tokens, i)
-            titled = i > 0 and tokens[i - 1].text.casefold() in STRONG_TITLES and tok.start - tokens[i - 1].full_end <= 2
-            if lines and lines[li].caseless:
-                caseless_tokens.add(i)
-                found = self._caption_candidate(text, tokens, i, cue=cue, titled=titled)
-            else:
-                found = self._cased_candidate(text, tokens, i, cue=cue, titled=titled)
-            if found is not None:
-                chosen[i] = found
-        return chosen, caseless_tokens
-
-    def _caption_candidate(self, text: str, tokens: Sequence[Token], i: int, *, cue: bool,
-                           titled: bool) -> tuple[float, str] | None:
-        """(confidence, layer) of a word in caption text (no meaningful capitals), or None."""
-        lex = self.lexicon
-        use_context = "context" in self.options.layers
-        use_lexicon = "lexicon" in self.options.layers
-        word = tokens[i].text
-        if not (word.islower() or word.isupper()):
-            return None
-        is_name = lex.is_name(word)
-        common = lex.is_common_word(word)
-        if before_facility(tokens, i) or word.casefold() in IDENTITY_TERMS:
-            return None
-        if is_name and common and strong_cue(text, tokens, i):
-            return Confidence.CAPTION_NAME_WORD_STRONG_CUE, "context"
-        if titled and not common:
-            return Confidence.CAPTION_AFTER_TITLE, "context"
-        if cue and not common and (is_name or not lex.is_word(word)):
-            return Confidence.CAPTION_CUED, "context"
-        if use_lexicon and is_name and not common and not lex.is_word(word) and len(word) > 2:
-            return Confidence.CAPTION_NAME_LIST, "lexicon"
-        if use_context and len(word) > 3 and not is_name and not lex.is_word(word) and weak_cue(tokens, i):
-            return Confidence.CAPTION_UNKNOWN_WEAK_CUE, "context"
-        if use_lexicon and len(word) > 3 and word.replace("-", "").isalpha() and not is_name and not lex.is_word(word):
-            # A caption word no dictionary knows: often a name the captioner wrote in lower case.
-            return Confidence.CAPTION_UNKNOWN, "lexicon"
-        return None
-
-    def _cased_candidate(self, text: str, tokens: Sequence[Token], i: int, *, cue: bool,
-                         titled: bool) -> tuple[float, str] | None:
-        """(confidence, layer) of a word in text written with capitals, or None."""
-        lex = self.lexicon
-        use_lexicon = "lexicon" in self.options.layers
-        tok = tokens[i]
-        word = tok.text
-        if not (is_title_case(word) or (is_caps(word) and len(word) > 2)):
-            # Lower-case words in cased text are not names, except straight after a title.
-            if titled and word[:1].islower() and not lex.is_common_word(word) and not lex.is_word(word):
-                return Confidence.LOWERCASE_AFTER_TITLE, "context"
-            return None
-        if word.casefold() in IDENTITY_TERMS or lex.is_known_proper(word):
-            return (Confidence.CAPS_OR_KNOWN_AFTER_TITLE, "context") if titled else None
-        if is_caps(word):
-            # Acronyms (NHS, BAME, EDI) far outnumber shouted names.
-            if use_lexicon and lex.is_name(word) and not lex.is_word(word) and len(word) > 3:
-                return Confidence.CAPS_NAME, "lexicon"
-            return (Confidence.CAPS_OR_KNOWN_AFTER_TITLE, "context") if titled else None
-        if titled:
-            return Confidence.AFTER_TITLE, "context"
-        if lex.is_name(word) and (use_lexicon or cue):
-            conf = self._single_name_confidence(text, tokens, i, False, roster_hit=False)
-            if conf is None:
-                return None
-            return conf, ("context" if cue and lex.is_common_word(word) else "lexicon")
-        if not lex.is_word(word) and use_lexicon:
-            # A capitalised word no dictionary or gazetteer knows: most often a name,
-            # unless it follows "in", "near" or "came from" (a place: "grew up in Handsworth").
-            if not cue and not tok.possessive and place_cue(tokens, i):
-                # "in Handsworth" or "loop in Olamide": below the review threshold either way, so a
-                # researcher decides, and it is replaced until they do.
-                return Confidence.UNKNOWN_AFTER_PLACE_CUE, "lexicon"
-            return (Confidence.UNKNOWN_CUED if cue else Confidence.UNKNOWN_CAPITALISED), "lexicon"
-        if cue and not sentence_initial(text, tok.start):
-            return Confidence.CUED_WORD, "context"
-        return None
-
-    def _capitalised_runs(self, text: str, tokens: Sequence[Token], chosen: dict[int, tuple[float, str]]) -> list[Span]:
-        """Runs of capitalised words: a building, street or organisation named after a person is not a person
-        (a LOCATION span, kept when LOCATION or ORG is asked for); a title phrase of ordinary words is not
-        either. Updates ``chosen`` and returns the LOCATION spans."""
-        lex = self.lexicon
-        out: list[Span] = []
-        n = len(tokens)
-        i = 0
-        while i < n:
-            if not is_title_case(tokens[i].text) and i not in chosen:
-                i += 1
-                continue
-            j = run_end(text, tokens, i)
-            if j > i and tokens[j].text.casefold() in FACILITY_WORDS and any(
-                    k in chosen or lex.is_name(tokens[k].text) or not lex.is_word(tokens[k].text) for k in range(i, j)):
-                for k in range(i, j + 1):
-                    chosen.pop(k, None)
-                if "LOCATION" in self.options.labels or "ORG" in self.options.labels:
-                    out.append(Span(tokens[i].start, tokens[j].end, "LOCATION", "context", Confidence.FACILITY,
-                                    text[tokens[i].start:tokens[j].end]))
-            elif j > i:
-                self._name_or_title_phrase(text, tokens, i, j, chosen)
-            i = j + 1
-        return out
-
-    def _name_or_title_phrase(self, text: str, tokens: Sequence[Token], i: int, j: int,
-                              chosen: dict[int, tuple[float, str]]) -> None:
-        """A run ``tokens[i..j]`` of capitalised words that names no building: a name or a title phrase."""
-        lex = self.lexicon
-        run = range(i, j + 1)
-        # Ordinary non-name words in the run ("Race Equality Charter") mark a title phrase:
-        # drop weak name-word guesses inside it, keep strong names.
-        skip_first = sentence_initial(text, tokens[i].start)
-        plain = [k for k in run if k not in chosen and lex.is_word(tokens[k].text)
-                 and not (k == i and skip_first)
-                 and not lex.is_name(tokens[k].text) and tokens[k].text.casefold() not in ("of", "the")]
-        first = tokens[i].text.casefold()
-        if (j == i + 1 and i not in chosen and chosen.get(j, (0,))[0] >= Confidence.CONFIDENT and not skip_first
-                and not lex.is_known_proper(tokens[i].text) and first not in IDENTITY_TERMS
-                and first not in NEVER_NAMES and first not in TITLES):
-            # A capitalised word right before a surname is a given name ("Hyacinth Thompson").
-            chosen[i] = (Confidence.GIVEN_NAME_BEFORE_SURNAME, "lexicon")
-        elif plain:
-            for k in run:
-                if k in chosen and chosen[k][0] < Confidence.CONFIDENT:
-                    chosen.pop(k)
-        elif any(k in chosen and chosen[k][0] >= Confidence.CONFIDENT for k in run):
-            # Capitalised neighbours of a confident name are part of it ("Grace Young").
-            for k in run:
-                w = tokens[k].text
-                if k not in chosen and lex.is_name(w) and w.casefold() not in IDENTITY_TERMS:
-                    chosen[k] = (Confidence.NAME_IN_RUN, "lexicon")
-
-    def _caption_neighbours(self, text: str, tokens: Sequence[Token], chosen: dict[int, tuple[float, str]],
-                            caseless: set[int]) -> None:
-        """Caption text: name-list neighbours of a found name are part of it ("victoria hale")."""
-        lex = self.lexicon
-        n = len(tokens)
-        for k in sorted(chosen):
-            if k not in caseless or chosen[k][0] < Confidence.CAPTION_VOUCH:
-                continue
-            for nb in (k - 1, k + 1):
-                if not (0 <= nb < n and nb not in chosen and nb in caseless):
-                    continue
-                lo, hi = min(k, nb), max(k, nb)
-                w = tokens[nb].text
-                if nb > k:  # a surname may be a common word ("victoria hale") or in no list
-                    fits = lex.is_name(w) or not lex.is_word(w)
-                else:  # before a name: a given name ("blessing mensah"), not "put akosua"
-                    fits = lex.is_given_name(w) or not lex.is_word(w)
-                fits = fits and w.casefold() not in NAME_FOLLOWERS and w.casefold() not in BEFORE_CUES
-                if (re.fullmatch(r"[ \t\-]", text[tokens[lo].full_end:tokens[hi].start]) and not tokens[lo].possessive
-                        and w.casefold() not in NEVER_NAMES and fits and len(w) > 1):
-                    chosen[nb] = (Confidence.CAPTION_NEIGHBOUR, "lexicon")
-
-    def _coordinated_names(self, text: str, tokens: Sequence[Token], chosen: dict, caseless: set) -> None:
-        """Names in a list: "Aisha, Bola and Chen". A capitalised word joined by a comma, "and", "&" or
-        "or" to a confidently found name is taken as a name too (to review: ``Confidence.LIST_ITEM``), unless it is a
-        known place or organisation, an identity term or a title."""
-        lex = self.lexicon
-        n = len(tokens)
-        joiners = ("and", "&", "or")
-
-        def linked(a: int, b: int) -> bool:  # tokens a < b are adjacent list items
-            gap = text[tokens[a].full_end:tokens[b].start]
-            return gap.strip() == "," and "\n" not in gap
-
-        def candidates(k: int):
-            if k + 1 < n and linked(k, k + 1):
-                yield k + 1
-            if k + 2 < n and tokens[k + 1].text.casefold() in joiners and not tokens[k].possessive \
-                    and text[tokens[k].full_end:tokens[k + 1].start].strip() in ("", ","):
-                yield k + 2
-            if k - 1 >= 0 and linked(k - 1, k):
-                yield k - 1
-            if k - 2 >= 0 and tokens[k - 1].text.casefold() in joiners \
-                    and text[tokens[k - 2].full_end:tokens[k - 1].start].strip() in ("", ","):
-                yield k - 2
-
-        queue = [k for k, (conf, _) in chosen.items() if conf >= Confidence.CONFIDENT and k not in caseless]
-        while queue:
-            k = queue.pop()
-            for c in candidates(k):
-                w = tokens[c].text
-                key = w.casefold()
-                if (c in chosen or c in caseless or not is_title_case(w) or len(w) < 2
-                        or sentence_initial(text, tokens[c].start) or key in IDENTITY_TERMS
-                        or key in NEVER_NAMES or key in TITLES or lex.is_known_proper(w)):
-                    continue
-                chosen[c] = (Confidence.LIST_ITEM, "context")
 
     def _nltk_layer(self, text: str) -> list[Span]:
         import nltk
