@@ -13,12 +13,13 @@ import pytest
 
 from rmresearch.anonymise import Detector, DetectorOptions, Roster
 from rmresearch.anonymise.detectors import tokenize
-from rmresearch.anonymise.evaluate import detect_records, evaluate_records, leak_rate, recall_by_origin
+from rmresearch.anonymise.evaluate import detect_records, evaluate_records, leak_rate, recall_by_origin, scores_by
+from rmresearch.anonymise.spans import Span
 from rmresearch.anonymise.lexicon import get_lexicon
 
 DATA = Path(__file__).parent / "data" / "anonymise"
 IDS = {"staff_number": r"\bS\d{6}\b", "student_number": r"\b2\d{8}\b"}
-PATTERN_LABELS = ("EMAIL", "PHONE", "URL", "POSTCODE", "HANDLE", "STAFF_ID", "STUDENT_ID")
+PATTERN_LABELS = ("EMAIL", "PHONE", "URL", "POSTCODE", "HANDLE", "ID")
 
 
 def gold(split: str) -> list[dict]:
@@ -112,3 +113,85 @@ def test_evaluation_arithmetic_by_hand():
     assert (entity.tp, entity.fp, entity.fn) == (0, 2, 1)
     # gold identifier tokens: Kwame, Mensah, k, x, org -> only Mensah leaks
     assert leak_rate(g, p) == pytest.approx(1 / 5)
+
+
+def level(scores, label, lvl):
+    return scores[(scores["label"] == label) & (scores["level"] == lvl)].iloc[0]
+
+
+def test_id_labels_are_scored_together_by_hand():
+    # Gold: a staff number and a student number; the detector calls the first a STUDENT_NUMBER and the second an
+    # ID_NUMBER, and misses a third (ID, 2 tokens). Together as ID: 2 of 4 tokens found, no false token.
+    text = "staff S123456 student 212345678 and 2031 7745"
+    g = [{"text": text, "label": [[6, 13, "STAFF_ID"], [22, 31, "STUDENT_NUMBER"], [36, 45, "ID_NUMBER"]]}]
+    p = [{"text": text, "label": [[6, 13, "STUDENT_NUMBER"], [22, 31, "ID_NUMBER"]]}]
+    scores = evaluate_records(g, p)
+    assert set(scores["label"]) == {"ID"}
+    row = level(scores, "ID", "token")
+    assert (row.tp, row.fp, row.fn) == (2, 0, 2) and row.recall == 0.5 and row.precision == 1.0
+    ent = level(scores, "ID", "entity")
+    assert (ent.tp, ent.fp, ent.fn) == (2, 0, 1)
+
+
+def test_flagged_scoring_of_indirect_labels_by_hand():
+    # Gold: ROLE "Dean of Law" (3 tokens), SPECIAL_CATEGORY "Muslim" (1), UNIT "Chemistry technicians" (2).
+    # Prediction: UNIT over "Dean of Law" (wrong label, still flagged), nothing on Muslim, ROLE over "Chemistry"
+    # only, and a false ROLE on "Senate" (1 token). Flagged: ROLE 3/3, SPECIAL_CATEGORY 0/1, UNIT 1/2, pooled 4/6;
+    # flagged false tokens: the false ROLE "Senate" (1) -> pooled precision 4/5.
+    text = "the Dean of Law is Muslim; the Chemistry technicians met Senate"
+    g = [{"text": text, "label": [[4, 15, "ROLE"], [19, 25, "SPECIAL_CATEGORY"], [31, 52, "UNIT"]]}]
+    p = [{"text": text, "label": [[4, 15, "UNIT"], [31, 40, "ROLE"], [57, 63, "ROLE"]]}]
+    scores = evaluate_records(g, p)
+    assert level(scores, "ROLE", "flagged").recall == 1.0
+    assert level(scores, "SPECIAL_CATEGORY", "flagged").recall == 0.0
+    assert level(scores, "UNIT", "flagged").recall == 0.5
+    pooled = level(scores, "INDIRECT", "flagged")
+    assert (pooled.tp, pooled.fp, pooled.fn) == (4, 1, 2)
+    assert pooled.recall == pytest.approx(4 / 6) and pooled.precision == pytest.approx(4 / 5)
+    # Strict token level: ROLE gold tokens are all missed (labelled UNIT); "Chemistry" and "Senate" are false ROLE.
+    strict = level(scores, "ROLE", "token")
+    assert (strict.tp, strict.fp, strict.fn) == (0, 2, 3)
+    assert (level(scores, "UNIT", "token").tp, level(scores, "UNIT", "token").fp) == (0, 3)
+
+
+def test_indirect_span_over_a_name_does_not_hide_it():
+    text = "the Dean, Kwame Mensah, said"
+    g = [{"text": text, "label": [[4, 8, "ROLE"], [10, 22, "PERSON"]]}]
+    p = [{"text": text, "label": [[0, 22, "DESCRIPTOR"], [10, 22, "PERSON"]]}]
+    scores = evaluate_records(g, p)
+    assert level(scores, "PERSON", "token").recall == 1.0 and level(scores, "PERSON", "token").precision == 1.0
+    assert level(scores, "ROLE", "flagged").recall == 1.0
+    assert leak_rate(g, p) == 0.0
+
+
+def test_scores_by_meta_key_by_hand():
+    g = [{"text": "Ask Kwame Mensah", "label": [[4, 16, "PERSON"]], "meta": {"shape": "zoom", "kind": "names"}},
+         {"text": "Ask Ngozi now", "label": [[4, 9, "PERSON"]], "meta": {"shape": "prose", "kind": "names"}},
+         {"text": "Ring 07700 900123", "label": [[5, 17, "PHONE"]], "meta": {"shape": "prose", "kind": "numbers"}}]
+    p = [{"text": g[0]["text"], "label": [[4, 9, "PERSON"]]}, {"text": g[1]["text"], "label": [[0, 3, "PERSON"]]},
+         {"text": g[2]["text"], "label": [[5, 17, "PHONE"]]}]
+    by_shape = scores_by(g, p, "shape")
+    person = by_shape[(by_shape["label"] == "PERSON") & (by_shape["level"] == "token")].set_index("key")
+    assert person.loc["zoom", "recall"] == 0.5 and person.loc["prose", "recall"] == 0.0
+    assert person.loc["prose", "precision"] == 0.0 and person.loc["prose", "passages"] == 2
+    by_kind = scores_by(g, p, "kind")
+    phone = by_kind[(by_kind["label"] == "PHONE") & (by_kind["key"] == "numbers")].iloc[0]
+    assert phone.recall == 1.0 and phone.support == 2
+    kinds = by_kind[(by_kind["label"] == "PERSON") & (by_kind["key"] == "names")].iloc[0]
+    assert (kinds.tp, kinds.fp, kinds.fn) == (1, 1, 2)
+
+
+def test_detect_records_writes_indirect_labels_and_suggestions():
+    class Fixed:  # a detector stand-in giving one ROLE and one PERSON span
+        def detect(self, text):
+            if "Dean" not in text:
+                return []
+            return [Span(4, 15, "ROLE", "indirect", 0.7, text[4:15], suggestion="[a senior leader]", kind="senior_role"),
+                    Span(17, 22, "PERSON", "lexicon", 0.9, text[17:22])]
+
+    records = [{"text": "the Dean of Law, Kwame, spoke", "meta": {"split": "dev"}}, {"text": "no one"}]
+    out = detect_records(records, Fixed())
+    assert out[0]["label"] == [[4, 15, "ROLE"], [17, 22, "PERSON"]]
+    assert out[0]["meta"] == {"split": "dev", "suggestions": [[4, 15, "[a senior leader]", "senior_role"]]}
+    assert records[0]["meta"] == {"split": "dev"}  # the input is not changed
+    assert out[1] == {"text": "no one", "label": []}  # no indirect span: no meta added

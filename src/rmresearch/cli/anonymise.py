@@ -52,8 +52,12 @@ EVALUATE = """\
     Score predictions (PRED.jsonl from `anonymise detect`, or fresh detections
     when --pred is not given) against GOLD.jsonl. Prints per-label precision,
     recall and F1 at entity level (strict: same start, end and label) and token
-    level, the token leak rate, and PERSON token recall per name origin when the
-    gold lines carry "spans" with an "origin".
+    level (staff, student and other ID numbers together as ID), the indirect
+    identifiers (ROLE, UNIT, DESCRIPTOR, SPECIAL_CATEGORY) as "flagged" (a gold
+    token counts as found when any indirect span covers it), the token leak rate,
+    PERSON token recall per name origin when the gold lines carry "spans" with an
+    "origin", and the token scores by meta.shape, meta.kind and meta.split when
+    the gold lines carry them.
     """
 
 
@@ -153,6 +157,30 @@ def _num(x: float) -> str:
     return "   -  " if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:6.3f}"
 
 
+def _print_scores_by(gold: list, pred: list, key: str) -> None:
+    from ..anonymise.evaluate import scores_by
+
+    if not any(key in (g.get("meta") or {}) for g in gold):
+        return
+    table = scores_by(gold, pred, key)
+    print(f"by {key}: PERSON token recall/precision, identifiers (other labels) recall, indirect flagged recall")
+    for value, rows in table.groupby("key", sort=True):
+        tok = rows[rows["level"] == "token"].set_index("label")
+        parts = []
+        if "PERSON" in tok.index:
+            r = tok.loc["PERSON"]
+            parts.append(f"PERSON R {_num(r.recall).strip()} P {_num(r.precision).strip()} ({r.support} tokens)")
+        others = tok.drop(index=[x for x in ("PERSON", "ROLE", "UNIT", "DESCRIPTOR", "SPECIAL_CATEGORY",
+                                             "LOCATION", "ORG") if x in tok.index])
+        if len(others) and others["support"].sum():
+            tp, n = int(others["tp"].sum()), int(others["support"].sum())
+            parts.append(f"identifiers R {tp / n:.3f} ({n})")
+        flag = rows[(rows["level"] == "flagged") & (rows["label"] == "INDIRECT")]
+        if len(flag) and flag["support"].iloc[0]:
+            parts.append(f"indirect flagged R {_num(flag['recall'].iloc[0]).strip()} ({flag['support'].iloc[0]})")
+        print(f"  {value:<16}{int(rows['passages'].iloc[0]):>4} passages  " + "; ".join(parts or ["no gold spans"]))
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from ..anonymise.evaluate import detect_records, evaluate_records, leak_rate, read_records, recall_by_origin
 
@@ -171,15 +199,19 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         pred = [pred[i] for i in keep]
     scores = evaluate_records(gold, pred)
     print(f"{len(gold)} line(s) scored")
-    print(f"{'label':<16}{'level':<8}{'precision':>10}{'recall':>8}{'F1':>8}{'support':>9}")
+    print(f"{'label':<18}{'level':<9}{'precision':>10}{'recall':>8}{'F1':>8}{'support':>9}")
     for row in scores.itertuples():
-        print(f"{row.label:<16}{row.level:<8}{_num(row.precision):>10}{_num(row.recall):>8}{_num(row.f1):>8}{row.support:>9}")
+        print(f"{row.label:<18}{row.level:<9}{_num(row.precision):>10}{_num(row.recall):>8}{_num(row.f1):>8}"
+              f"{row.support:>9}")
     print(f"token leak rate: {leak_rate(gold, pred):.4f}")
     origins = recall_by_origin(gold, pred)
     if len(origins):
         print("PERSON token recall by name origin:")
         for row in origins.itertuples():
             print(f"  {row.origin:<24}{row.recall:7.3f}  ({row.found}/{row.tokens} tokens)")
+        low = origins.loc[origins["recall"].idxmin()]
         gap = origins["recall"].max() - origins["recall"].min()
-        print(f"  largest gap between origins: {gap * 100:.1f} points")
+        print(f"  lowest origin: {low.origin} {low.recall:.3f}; largest gap between origins: {gap * 100:.1f} points")
+    for key in ("shape", "kind", "split"):
+        _print_scores_by(gold, pred, key)
     return 0
