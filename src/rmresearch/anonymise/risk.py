@@ -1,0 +1,470 @@
+"""Re-identification risk of an anonymised passage, transcript and quote: what still points at the speaker.
+
+Replacing names is not enough in a cohort of a dozen pairs: "the Dean of Law", "the only Sikh woman on the senior
+team" or a kept disclosure of a health condition can name a person as surely as their name, and so can who speaks
+("the only senior leader in the cohort whose ethnicity is recorded as Black"). This module scores what REMAINS in
+a passage of the anonymised text after the anonymiser's decisions, from three sources:
+
+- the document's log (``<document>.log.csv``): indirect identifiers kept (a reviewer rejected the generalisation,
+  or an undecided special-category disclosure, which is kept by default), generalisations that still name a role
+  type ("[a senior leader]"), possible names kept awaiting review;
+- who speaks, from the cohort's participants table: a role one person holds, or the only person of their role in a
+  group of a characteristic the cohort studies (said without naming anyone);
+- words in the passage naming a group of a characteristic the cohort studies ("Black", "Muslim", "dyslexia"), taken
+  from the characteristic's code list (:mod:`rmresearch.characteristics`), never from a list written for this.
+
+Each item is a :class:`RiskFactor` whose ``weight`` comes from :data:`WEIGHTS` (one table, with why); a passage's
+risk is :func:`combine`: ``1 - prod(1 - weight)``, the chance that at least one item singles the speaker out if
+each did so independently with its weight's chance. Factors from the log carry ``decided`` (the reviewer decided
+the item in review.csv, or not yet); the others carry ``decided=None`` (no review can change who speaks).
+
+A quote whose risk is above ``options.anonymise.quote_risk_threshold`` (0.5 by default) is not quoted in a report
+until every factor of it from the log is decided; one above it with no such factor (its risk is who speaks and
+what group the passage names) cannot be cleared by review and is not quoted. With the default weights, who speaks
+and group words alone stay below 0.5 unless the passage names the very group in which the speaker is unique.
+
+Examples
+--------
+>>> factors = [RiskFactor("special_category_kept", "SPECIAL_CATEGORY", 0.3, "a disclosure (health) is kept"),
+...            RiskFactor("senior_role_kept", "ROLE", 0.5, "a senior title is kept")]
+>>> round(combine(factors), 2)
+0.65
+>>> combine([])
+0.0
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ConfigError
+
+__all__ = ["RiskFactor", "WEIGHTS", "DESCRIPTIONS", "combine", "passage_factors", "RiskModel", "risk_model",
+           "quote_risk_threshold", "read_log", "load_logs", "transcript_risk", "cohort_risk", "candidate_risk",
+           "reasons_text", "DEFAULT_THRESHOLD", "INDIRECT"]
+
+DEFAULT_THRESHOLD = 0.5
+INDIRECT = ("ROLE", "UNIT", "DESCRIPTOR", "SPECIAL_CATEGORY")
+
+#: kind -> (weight, why). A weight is a judgement of the chance that this one item lets a reader who knows the
+#: institution tell who is speaking, on the scale of the 0.5 quote threshold: an item at or above 0.5 holds a quote
+#: back on its own until reviewed; two middling ones together do too. They are not fitted to data (no published
+#: set scores UK interview quotes); change them here, in one place, and the tests' hand-computed answers follow.
+WEIGHTS: dict[str, tuple[float, str]] = {
+    # kept in the text (a reviewer rejected the generalisation, or it awaits review and is kept)
+    "descriptor_kept": (0.6, "a unique descriptor ('the only ...', 'the first ... to') fits one person by definition"),
+    "senior_role_kept": (0.5, "a senior or unique title names one post, and who holds it is public"),
+    "role_kept": (0.3, "a job title narrows the speaker (or the person spoken of) to a few post holders"),
+    "small_unit_kept": (0.3, "a small team or unit has few members"),
+    "unit_kept": (0.15, "a faculty or department narrows the speaker to its staff"),
+    "special_category_kept": (0.3, "a disclosure of religion, health, sexuality or immigration status is known to "
+                                   "colleagues and points to one person, and it is sensitive"),
+    "identifier_kept": (0.4, "a possible name or contact detail awaiting review is left in the text"),
+    # replaced by a generalisation that still says something
+    "role_generalised": (0.1, "the generalisation still names a role type ('[a senior leader]'), and a cohort has few"),
+    "special_category_generalised": (0.05, "the generalisation still says a disclosure was made ('[a health condition]')"),
+    # who speaks, from the participants table (never decided in review.csv)
+    "unique_role": (0.2, "quotes are attributed by role, and one person in the cohort holds the speaker's role"),
+    "rare_group": (0.25, "the speaker is the only person of their role in one group of a characteristic the cohort "
+                         "studies: any hint of the group points to them"),
+    "rare_group_named": (0.45, "the passage names the group of a characteristic in which the speaker is the only "
+                               "person of their role"),
+    # words in the passage
+    "characteristic_words": (0.15, "the passage names a group of a characteristic the cohort studies"),
+}
+
+#: Plain-English names of the kinds, without any words of the passage or any group: for tables in a report.
+DESCRIPTIONS: dict[str, str] = {
+    "descriptor_kept": "a unique descriptor kept",
+    "senior_role_kept": "a senior or unique job title kept",
+    "role_kept": "a job title kept",
+    "small_unit_kept": "a small unit kept",
+    "unit_kept": "a faculty or department kept",
+    "special_category_kept": "a special-category disclosure kept",
+    "identifier_kept": "a possible identifier kept awaiting review",
+    "role_generalised": "a generalisation naming a role type",
+    "special_category_generalised": "a generalised special-category disclosure",
+    "unique_role": "the speaker's role is held by one person",
+    "rare_group": "the speaker is unique in their role and group",
+    "rare_group_named": "the passage names the group in which the speaker is unique",
+    "characteristic_words": "words naming a characteristic's group",
+}
+
+#: How to lower each kind, for the anonymisation notebook.
+REMEDIES: dict[str, str] = {
+    "descriptor_kept": "accept or edit the suggested generalisation in review.csv",
+    "senior_role_kept": "accept the suggested generalisation ('[a senior leader]') in review.csv",
+    "role_kept": "accept or edit the suggested generalisation in review.csv",
+    "small_unit_kept": "accept the suggested generalisation ('[a professional services team]') in review.csv",
+    "unit_kept": "accept the suggested generalisation ('[a faculty]') in review.csv",
+    "special_category_kept": "decide it in review.csv: accept to generalise it, reject to keep it on purpose",
+    "identifier_kept": "decide the candidate in review.csv",
+    "role_generalised": "edit the suggestion to a plainer one ('[a colleague]') where the role type is not needed",
+    "special_category_generalised": "edit the suggestion, or leave it: it says little",
+    "unique_role": "quote such passages sparingly; in a public report, attribute by pseudonym only",
+    "rare_group": "avoid quoting what hints at the speaker's group",
+    "rare_group_named": "do not quote the passage in a public report, or cut the words naming the group",
+    "characteristic_words": "cut the words naming the group from the quote where they are not needed",
+}
+
+# A generalisation that still names a role type. Curated (no package lists role nouns); short on purpose.
+_ROLE_TYPE = re.compile(r"\b(?:leader|head|dean|director|manager|chair|officer|professor|lecturer|academic|"
+                        r"technician|administrator|librarian|chaplain|registrar|president|secretary|provost|"
+                        r"chancellor|lead|coordinator|adviser|advisor|executive|researcher|fellow)s?\b", re.I)
+# Words of the characteristics' code lists that name no group: connectives, and the lists' generic words
+# ("condition", "background"). Curated from data/characteristics/*.yml; a word not here names a group or a
+# diagnosis there ("Caribbean", "Sikh", "dyslexia").
+_NOT_GROUP_WORDS = frozenset("""
+a above ad an and any as at background belief birth british by challenge childhood church communication condition
+conditions d denomination development difference different disabling disease disorder ethnic female flexible from
+full glasses h had has have health hearing heart illness impairment impairments in information issues known language
+learning listed long male man medical mental mobility more no not of or other part physical prefer refused registered
+religion responsibilities roman same say since social sought spectrum speech such term that time to two uncorrected
+unknown visual woman yes you available carer caring spiritual scotland ireland sex
+""".split())
+
+
+@dataclass(frozen=True)
+class RiskFactor:
+    """One thing left in a passage that may point at the speaker (or at the person spoken of).
+
+    ``kind`` is a key of :data:`WEIGHTS`; ``label`` the log label it comes from (ROLE, UNIT...) or ``SPEAKER`` /
+    ``WORDS``; ``reason`` plain English (it may name a role or a group, never a person or the passage's words
+    beyond a group word); ``decided``: True/False for an item of the review queue, None otherwise; ``about``: the
+    characteristic a word factor concerns (``ethnicity``), and its group for a speaker's (``ethnicity:Black``).
+    """
+
+    kind: str
+    label: str
+    weight: float
+    reason: str
+    decided: bool | None = None
+    about: str = ""
+
+
+def combine(factors: Iterable[RiskFactor]) -> float:
+    """``1 - prod(1 - weight)``: in [0, 1], 0 with no factor, never below the largest weight."""
+    return float(1.0 - math.prod(1.0 - min(max(float(f.weight), 0.0), 1.0) for f in factors))
+
+
+def _factor(kind: str, label: str, reason: str, decided: bool | None = None, about: str = "") -> RiskFactor:
+    return RiskFactor(kind, label, WEIGHTS[kind][0], reason, decided, about)
+
+
+def quote_risk_threshold(config) -> float:
+    """``options.anonymise.quote_risk_threshold`` (default 0.5), checked: a number strictly between 0 and 1."""
+    opts = (getattr(config, "options", None) or {}).get("anonymise") or {}
+    value = opts.get("quote_risk_threshold", DEFAULT_THRESHOLD)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
+        raise ConfigError(f"{getattr(config, 'path', 'the cohort file')}: options.anonymise.quote_risk_threshold must "
+                          f"be a number between 0 and 1 (exclusive), e.g. 0.5, not {value!r}.")
+    return float(value)
+
+
+# ----------------------------------------------------------------------------------------------- the log's items
+def _decided(decision: str) -> bool:
+    return decision in ("accept", "reject")
+
+
+def _log_factor(label: str, kind: str, decision: str, pseudonym: str) -> RiskFactor | None:
+    """The factor one log row leaves in the text, or None (a direct identifier replaced, a word the reviewer
+    said is no identifier, a turn withheld)."""
+    kept = not pseudonym
+    done = _decided(decision)
+    state = "kept by a reviewer's decision" if decision == "reject" else (
+        "kept, awaiting review" if not done else "replaced by an edited generalisation")
+    if label == "WITHHELD":
+        return None
+    if label not in INDIRECT:
+        if kept and decision == "pending":
+            return _factor("identifier_kept", label, f"a possible {label.lower()} is {state}", False)
+        return None
+    what = f" ({kind.replace('_', ' ')})" if kind else ""
+    if kept:
+        if label == "DESCRIPTOR":
+            return _factor("descriptor_kept", label, f"a unique descriptor is {state}", done)
+        if label == "ROLE":
+            senior = kind in ("senior_role", "unique_role")
+            return _factor("senior_role_kept" if senior else "role_kept", label, f"a job title{what} is {state}", done)
+        if label == "UNIT":
+            return _factor("small_unit_kept" if kind == "small_unit" else "unit_kept", label,
+                           f"a unit{what} is {state}", done)
+        return _factor("special_category_kept", label, f"a special-category disclosure{what} is {state}", done)
+    generalised = "generalised by a reviewer's decision" if decision == "accept" else "generalised, awaiting review"
+    if label == "ROLE" and _ROLE_TYPE.search(pseudonym):
+        return _factor("role_generalised", label, f"a job title is {generalised} to a role type, {pseudonym}", done)
+    if label == "SPECIAL_CATEGORY":
+        return _factor("special_category_generalised", label, f"a special-category disclosure{what} is "
+                       f"{generalised} to {pseudonym}", done)
+    return None
+
+
+def _text_column(log: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in log.columns:
+        return np.full(len(log), "", dtype=object)
+    return log[name].fillna("").astype(str).str.strip().to_numpy()
+
+
+def _prepared(log: pd.DataFrame) -> pd.DataFrame:
+    """The log's rows that leave a factor, with their output offsets and factor (cached on the frame)."""
+    cached = log.attrs.get("_risk_rows")
+    if cached is not None and cached[0] == len(log):
+        return cached[1]
+    labels, kinds = _text_column(log, "label"), _text_column(log, "kind")
+    decisions, pseudonyms = _text_column(log, "decision"), _text_column(log, "pseudonym")
+    lo = pd.to_numeric(log.get("out_start"), errors="coerce") if len(log) else pd.Series(dtype=float)
+    hi = pd.to_numeric(log.get("out_end"), errors="coerce") if len(log) else pd.Series(dtype=float)
+    rows = []
+    for i in range(len(log)):
+        f = _log_factor(labels[i], kinds[i].lower(), decisions[i].lower(), pseudonyms[i])
+        if f is not None and not (np.isnan(lo.iloc[i]) or np.isnan(hi.iloc[i])):  # an old log with no place for it
+            rows.append((int(lo.iloc[i]), int(hi.iloc[i]), f))
+    out = pd.DataFrame(rows, columns=["out_start", "out_end", "factor"]).sort_values("out_start", kind="stable")
+    zones = [(int(a), int(b)) for a, b in zip(lo.fillna(-1), hi.fillna(-1)) if a >= 0]  # every identifier's place
+    out.attrs["zones"] = zones
+    log.attrs["_risk_rows"] = (len(log), out)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------- a passage
+def passage_factors(log: pd.DataFrame, start: int, end: int, *, speaker_factors: Sequence[RiskFactor] = (),
+                    text: str | None = None, words: dict[str, tuple] | None = None) -> list[RiskFactor]:
+    """The factors of the passage ``start:end`` (offsets of the ANONYMISED text) of one document.
+
+    ``log`` is the document's log (:func:`read_log`); ``speaker_factors`` who speaks (:meth:`RiskModel.speaker`);
+    with ``text`` (the anonymised document) and ``words`` (:attr:`RiskModel.words`), words naming a characteristic's
+    group outside the identifiers (one factor per characteristic; where a word names the very group in which the
+    speaker is the only person of their role, the speaker's ``rare_group`` factor becomes ``rare_group_named``).
+
+    >>> log = pd.DataFrame({"label": ["ROLE", "PERSON"], "pseudonym": ["", "[P07]"], "out_start": [4, 30],
+    ...                     "out_end": [16, 35], "decision": ["reject", "auto"], "kind": ["senior_role", ""]})
+    >>> [f.kind for f in passage_factors(log, 0, 40)], passage_factors(log, 20, 40)
+    (['senior_role_kept'], [])
+    """
+    rows = _prepared(log)
+    factors = [f for a, b, f in zip(rows["out_start"], rows["out_end"], rows["factor"]) if a < end and b > start]
+    speaker = list(speaker_factors)
+    if text is not None and words:
+        zones = [(a, b) for a, b in rows.attrs.get("zones", ()) if a < end and b > start]
+        for name, (title, pattern, named) in words.items():
+            found = [m for m in pattern.finditer(text, start, end)
+                     if not any(a <= m.start() < b for a, b in zones)]
+            if not found:
+                continue
+            rare = [(k, m) for k, f in enumerate(speaker) if f.kind == "rare_group" and f.about.split(":")[0] == name
+                    for m in found if f.about.partition(":")[2] in named.get(m.group(0).casefold(), ())]
+            if rare:
+                k, m = rare[0]
+                speaker[k] = _factor("rare_group_named", "SPEAKER", f"{speaker[k].reason}, and the passage names "
+                                     f"that group ('{m.group(0)}')", None, speaker[k].about)
+            else:
+                factors.append(_factor("characteristic_words", "WORDS", f"the passage names a group of "
+                                       f"{title.lower()} ('{found[0].group(0)}')", None, name))
+    return factors + speaker
+
+
+def reasons_text(factors: Sequence[RiskFactor]) -> str:
+    """The factors' reasons in one line, heaviest first, each with its weight."""
+    ordered = sorted(factors, key=lambda f: -f.weight)
+    return "; ".join(f"{f.reason} ({f.weight:.2f})" for f in ordered)
+
+
+# --------------------------------------------------------------------------------------------- who speaks
+def _group_words(characteristic) -> tuple[str, re.Pattern, dict[str, set[str]]] | None:
+    """A characteristic's title, one alternation of the words naming its groups (from its code list or its
+    groups table) and, per word (case-folded), the groups it names ("Caribbean" -> {"Black"}; "BAME" -> none)."""
+    pairs: list[tuple[str, str]] = []  # (label, group it belongs to, or "" when it names several)
+    code_list = getattr(characteristic, "code_list", None)
+    if code_list is not None:
+        grouping = getattr(characteristic, "grouping", None) or getattr(code_list, "default_grouping", None)
+        mapping = code_list.groups.get(grouping, {}) if grouping else {}
+        pairs += [(label, mapping.get(code, "")) for code, label in code_list.codes.items()]
+        pairs += [(v, v) for v in mapping.values()]
+    pairs += [(value, group) for value, group in (getattr(characteristic, "groups", None) or {}).items()]
+    pairs += [(group, group) for group in (getattr(characteristic, "groups", None) or {}).values()]
+    pairs.append((getattr(characteristic, "aggregate", "") or "", ""))
+    named: dict[str, set[str]] = {}
+    for label, group in pairs:
+        for w in re.findall(r"[^\W\d_]{3,}", str(label)):
+            if w.casefold() not in _NOT_GROUP_WORDS:
+                named.setdefault(w.casefold(), set()).update({group} if group else ())
+    if not named:
+        return None
+    alternation = "|".join(re.escape(w) for w in sorted(named, key=lambda w: (-len(w), w)))
+    title = getattr(characteristic, "title", "") or getattr(characteristic, "name", "")
+    return title, re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE), named
+
+
+class RiskModel:
+    """What who speaks adds, from the participants table; the characteristics' group words; the threshold.
+
+    ``participants``: ``participant_id``, ``role`` and a ``<name>_group`` column per characteristic (as
+    :func:`rmresearch.coding.participant_attributes` gives, ``Unknown`` for not known); ``characteristics``: the
+    cohort's (name, title, code list); ``role_label``: role code -> words (default: underscores to spaces).
+
+    >>> people = pd.DataFrame({"participant_id": ["P1", "P2", "P3", "P4"], "role": ["leader", "leader", "leader", "chair"],
+    ...                        "ethnicity_group": ["Black", "White", "White", "White"]})
+    >>> class Ethnicity: name, title, code_list, groups, aggregate = "ethnicity", "Ethnicity", None, {"x": "Black"}, "BAME"
+    >>> model = RiskModel(people, [Ethnicity()])
+    >>> [f.reason for f in model.speaker("P1")]
+    ['the speaker is the only leader in the cohort whose ethnicity is recorded as Black']
+    >>> [f.kind for f in model.speaker("P4")], model.speaker("P2")
+    (['unique_role'], [])
+    """
+
+    def __init__(self, participants: pd.DataFrame, characteristics: Sequence = (), *, role_label=None,
+                 threshold: float = DEFAULT_THRESHOLD):
+        self.threshold = float(threshold)
+        self.role_label = role_label or (lambda role: str(role).replace("_", " "))
+        people = participants.copy()
+        people["participant_id"] = people["participant_id"].astype(str)
+        self.ids = set(people["participant_id"])
+        self.words: dict[str, tuple[str, re.Pattern, dict]] = {}
+        self._speaker: dict[str, list[RiskFactor]] = {}
+        role_n = people["role"].value_counts()
+        columns = []
+        for ch in characteristics:
+            found = _group_words(ch)
+            if found is not None:
+                self.words[ch.name] = found
+            column = f"{ch.name}_group"
+            if column in people.columns:
+                columns.append((ch, column, people.groupby(["role", column]).size()))
+        for row in people.to_dict("records"):
+            pid, role = row["participant_id"], row["role"]
+            role_words = self.role_label(role)
+            if role_n.get(role, 0) == 1:
+                self._speaker[pid] = [_factor("unique_role", "SPEAKER", f"the speaker is the only {role_words} in "
+                                              "the cohort")]
+                continue
+            out = []
+            for ch, column, counts in columns:
+                group = str(row.get(column) or "")
+                if group and group.casefold() not in ("unknown", "nan", "none") and counts.get((role, group), 0) == 1:
+                    title = (getattr(ch, "title", "") or ch.name).lower()
+                    out.append(_factor("rare_group", "SPEAKER", f"the speaker is the only {role_words} in the cohort "
+                                       f"whose {title} is recorded as {group}", None, f"{ch.name}:{group}"))
+            self._speaker[pid] = out
+
+    def speaker(self, participant_id) -> list[RiskFactor]:
+        """Factors of who speaks (none for the interviewer or an unknown speaker)."""
+        if participant_id is None or (isinstance(participant_id, float) and np.isnan(participant_id)):
+            return []
+        return list(self._speaker.get(str(participant_id), ()))
+
+    def factors(self, log: pd.DataFrame, text: str, start: int, end: int, participant_id=None) -> list[RiskFactor]:
+        """Every factor of the passage ``text[start:end]`` spoken by ``participant_id``."""
+        return passage_factors(log, start, end, speaker_factors=self.speaker(participant_id), text=text,
+                               words=self.words)
+
+
+def risk_model(config, participants: pd.DataFrame | None = None) -> RiskModel:
+    """The cohort's model: its whole participants table (everyone a reader may know, consent or not), its
+    characteristics, its scheme's role words and its quote threshold."""
+    from ..characteristics import role_label
+    from ..coding.cohort import participant_attributes
+    from ..coding.groups import participant_characteristics
+
+    threshold = quote_risk_threshold(config)
+    if participants is None:
+        participants = (participant_attributes(config) if config.inputs.get("participants") is not None
+                        else pd.DataFrame(columns=["participant_id", "role"]))
+    characteristics = [ch for ch in participant_characteristics(config) if not getattr(ch, "parts", ())]
+    return RiskModel(participants, characteristics, role_label=lambda r: role_label(config, r), threshold=threshold)
+
+
+# ------------------------------------------------------------------------------------------- transcripts
+def read_log(path: str | Path) -> pd.DataFrame:
+    """One ``<document>.log.csv`` (older logs without ``kind`` or with blank places for kept words still read)."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for column in ("out_start", "out_end", "start", "end"):
+        if column in frame.columns:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    return frame
+
+
+def load_logs(folder: str | Path) -> dict[str, pd.DataFrame]:
+    """``{document: log}`` of every ``<document>.log.csv`` in the anonymised folder."""
+    return {p.name[: -len(".log.csv")]: read_log(p) for p in sorted(Path(folder).glob("*.log.csv"))}
+
+
+def transcript_risk(text: str, log: pd.DataFrame, model: RiskModel, *, document: str = "document") -> pd.DataFrame:
+    """One row per turn of an anonymised transcript: ``segment_id, participant_id, start, end, risk, factors``
+    (offsets into ``text``; ``factors`` a list of :class:`RiskFactor`)."""
+    from ..coding.segments import segment_document
+
+    turns = segment_document(text, document=document, unit="turn", participant_ids=model.ids or None)
+    rows = []
+    for seg, pid, a, b in zip(turns["segment_id"], turns["participant_id"], turns["start"], turns["end"]):
+        factors = model.factors(log, text, int(a), int(b), pid)
+        rows.append({"segment_id": seg, "participant_id": pid, "start": int(a), "end": int(b),
+                     "risk": combine(factors), "factors": factors})
+    return pd.DataFrame(rows, columns=["segment_id", "participant_id", "start", "end", "risk", "factors"])
+
+
+def _summary_row(document: str, turns: pd.DataFrame, threshold: float) -> dict:
+    kinds: dict[str, int] = {}
+    for factors in turns["factors"]:
+        for kind in {f.kind for f in factors}:
+            kinds[kind] = kinds.get(kind, 0) + 1
+    ordered = sorted(kinds, key=lambda k: (-WEIGHTS[k][0], k))
+    undecided = sum(1 for fs in turns["factors"] for f in fs if f.decided is False)
+    return {"document": document, "turns": len(turns), "turns_above": int((turns["risk"] > threshold).sum()),
+            "max_risk": float(turns["risk"].max()) if len(turns) else 0.0,
+            "mean_risk": float(turns["risk"].mean()) if len(turns) else 0.0,
+            "undecided": undecided, "kinds": ordered,
+            "what_remains": "; ".join(f"{DESCRIPTIONS[k]} ({kinds[k]} turn{'s' if kinds[k] != 1 else ''})"
+                                      for k in ordered) or "nothing"}
+
+
+def cohort_risk(config, model: RiskModel | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Risk of every anonymised transcript of a cohort: one summary row per document (``document, turns,
+    turns_above, max_risk, mean_risk, undecided, kinds, what_remains``: no original words, no group), and the turns
+    (:func:`transcript_risk`, with ``document``)."""
+    from ..coding.segments import load_documents
+
+    model = model if model is not None else risk_model(config)
+    folder = Path(config.outputs["anonymised"])
+    texts = load_documents(folder)
+    logs = load_logs(folder)
+    summary, frames = [], []
+    for document, text in texts.items():
+        log = logs.get(document, pd.DataFrame(columns=["label", "pseudonym", "out_start", "out_end", "decision"]))
+        turns = transcript_risk(text, log, model, document=document)
+        summary.append(_summary_row(document, turns, model.threshold))
+        frames.append(turns.assign(document=document))
+    columns = ["document", "turns", "turns_above", "max_risk", "mean_risk", "undecided", "kinds", "what_remains"]
+    turns = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return pd.DataFrame(summary, columns=columns), turns
+
+
+def candidate_risk(text: str, log: pd.DataFrame, model: RiskModel, *, document: str = "document") -> pd.DataFrame:
+    """For the review queue: the risk of the passage (turn) around each log row, keyed by the row's RAW offsets.
+
+    ``text`` and ``log`` are one document's anonymised text and log as :func:`anonymise_text` returns them.
+    Returns ``start, end, risk, risk_reasons`` (risk rounded to 2 places; reasons: :func:`reasons_text`).
+    """
+    turns = transcript_risk(text, log, model, document=document)
+    starts, ends = turns["start"].to_numpy(), turns["end"].to_numpy()
+    rows = []
+    lo = pd.to_numeric(log["out_start"], errors="coerce").to_numpy(dtype=float) if len(log) else []
+    for k in range(len(log)):
+        a = lo[k]
+        if np.isnan(a):
+            continue
+        i = int(np.searchsorted(starts, a, side="right")) - 1
+        if i < 0 or a >= ends[i] + 1:  # a speaker label, before its turn's words: the turn that follows
+            i = min(i + 1, len(turns) - 1)
+        if i < 0:
+            continue
+        factors = turns["factors"].iloc[i]
+        rows.append({"start": int(log["start"].iloc[k]), "end": int(log["end"].iloc[k]),
+                     "risk": round(combine(factors), 2), "risk_reasons": reasons_text(factors)})
+    return pd.DataFrame(rows, columns=["start", "end", "risk", "risk_reasons"])
