@@ -2,8 +2,10 @@
 
 A transcript read by :func:`rmresearch.transcripts.read_transcript` knows where each turn's speaker label is
 (``speaker_offsets``). Raw text given to the detector alone (a JSONL line, a pasted passage) does not, so
-:func:`speaker_prefixes` finds ``Name:`` at the start of a line, and :func:`speaker_spans` turns the labels
-into PERSON spans, dropping role words ("Interviewer"), participant IDs ("P03"), pronouns and places.
+:func:`speaker_prefixes` finds the speaker labels at the start of lines in every shape the readers know
+(:mod:`rmresearch.io.speakerlines`), and :func:`speaker_spans` turns the labels into PERSON spans, dropping
+role words ("Interviewer"), participant IDs ("P03"), diarisation labels ("SPEAKER_00", "Speaker 2"),
+pronouns and places.
 
 Examples
 --------
@@ -19,24 +21,41 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from ..io.speakerlines import accepted_labels, classify, is_diarisation
 from .cues import ROLE_SPEAKERS, TITLES, Confidence, tokenize
 from .spans import Span
 
 __all__ = ["speaker_prefixes", "speaker_spans"]
 
-_PREFIX = re.compile(r"^[ \t]*([^\W\d_][\w'\u2019\-.]*(?:[ \t][^\W\d_][\w'\u2019\-.]*){0,4})[ \t]*(?:\(\d[\d:.]*\))?:[ \t]",
-                     re.MULTILINE)
-_PARTICLES = ("van", "de", "der", "bin", "al", "el", "da", "du", "le")
+# A line can hold a speaker label only if it has a colon, a time (``0:03``) or starts with "[" or "(": the
+# cheap test that lets most lines of a long text skip the classifier.
+_MAYBE = re.compile(r"[:\[(]")
 
 
 def speaker_prefixes(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each ``Name:`` at the start of a line, when no turn offsets are known (plain text, JSONL)."""
-    out = []
-    for m in _PREFIX.finditer(text):
-        words = m.group(1).split()
-        if all(w[:1].isupper() or w.casefold() in _PARTICLES for w in words):
-            out.append((m.start(1), m.end(1)))
-    return out
+    """``(start, end)`` of each speaker label at the start of a line, when no turn offsets are known (JSONL, pasted text).
+
+    The same shapes, decided the same way, as the transcript readers (:mod:`rmresearch.io.speakerlines`):
+    ``Name: text``, ``NAME:`` then the text on the next line, Otter's ``Name  0:03``, Zoom's ``[Name] 11:02:09``,
+    ``[SPEAKER_00]: text``. Linear in the text: one pass over its lines.
+
+    >>> text = "Orla Quigley  0:09\\nHappy to.\\n[Ifeoma Castellanos] 11:02:15 Go on.\\nSPEAKER_01: Yes."
+    >>> [text[s:e] for s, e in speaker_prefixes(text)]
+    ['Orla Quigley', 'Ifeoma Castellanos', 'SPEAKER_01']
+    """
+    found = []
+    pos = 0
+    for line in text.split("\n"):
+        if _MAYBE.search(line):
+            body = line[:-1] if line.endswith("\r") else line
+            cand = classify(body)
+            if cand is not None:
+                found.append((pos, cand))
+        pos += len(line) + 1
+    if not found:
+        return []
+    accepted = accepted_labels(c for _, c in found)
+    return [(pos + c.label_start, pos + c.label_end) for pos, c in found if (c.shape, c.label) in accepted]
 
 
 def speaker_spans(text: str, offsets: Iterable[tuple[int, int]]) -> list[Span]:
@@ -46,8 +65,8 @@ def speaker_spans(text: str, offsets: Iterable[tuple[int, int]]) -> list[Span]:
         if start is None or end is None or end <= start:
             continue
         label = text[start:end]
-        if re.fullmatch(r"\[?[A-Z]{1,4}\d{1,5}\]?", label.strip()):
-            continue  # already a participant ID ("P03: ..."), not a name
+        if re.fullmatch(r"\[?[A-Z]{1,4}\d{1,5}\]?", label.strip()) or is_diarisation(label):
+            continue  # already a participant ID ("P03: ...") or a diarisation label ("SPEAKER_00"), not a name
         toks = tokenize(label)
         words = [t for t in toks if t.text.casefold() not in ROLE_SPEAKERS and not t.text.isdigit()]
         if not words:

@@ -7,14 +7,15 @@ The model (turns, canonical text, offsets) lives in :mod:`rmresearch.transcripts
 What the readers do with each shape
 -----------------------------------
 Plain text and ``.docx``
-    ``Speaker: text`` turns, one per line (or paragraph); lines without a
-    speaker prefix continue the turn before, joined with a space. A file with
-    no speaker prefix at all gives one turn per paragraph (blank-line
-    separated; one per line when the file has no blank lines), speaker
-    ``None``. A timestamp such as ``[00:03:12]``, ``(0:03)`` or ``00:03:12``
-    at the start of a line, or ``Name (0:03):``, becomes the turn's ``start``
-    and is removed from the text. Teams ``.docx`` exports (a paragraph
-    ``Firstname Lastname   0:03`` then the spoken paragraphs) are recognised.
+    Every speaker-line shape of :mod:`rmresearch.io.speakerlines`: ``Speaker: text`` turns, one per line (or
+    paragraph), ``NAME:`` or ``Name (0:03):`` with the text on the next lines (Rev), Otter and Teams headers
+    (``Name  0:03``, ``Name 0:03`` or ``Name  1:02:03``, the spoken paragraphs after), Zoom's saved transcript
+    (``[Name] 11:02:09`` with the text after it or on the next line), diarisation labels (``SPEAKER_00:``,
+    ``[SPEAKER_00]:``, ``Speaker 2  0:15``, ``(speaker 1) text``); lines without a speaker continue the turn
+    before, joined with a space. A file with no speaker at all gives one turn per paragraph (blank-line
+    separated; one per line when the file has no blank lines), speaker ``None``. A timestamp such as
+    ``[00:03:12]``, ``(0:03)`` or ``00:03:12`` at the start of a line, ``Name (0:03):`` or a header's time
+    becomes the turn's ``start``; the label and the time are never left in the turn's text.
     Tables in ``.docx`` files are skipped.
 WebVTT (``.vtt``)
     Teams voice tags ``<v Name>text</v>``, Zoom ``Name: text`` cues, and
@@ -23,7 +24,8 @@ WebVTT (``.vtt``)
     ``STYLE`` and ``REGION`` blocks are skipped, other tags are removed and
     HTML entities unescaped.
 SubRip (``.srt``)
-    Numbered cues; the speaker comes from a ``Name:`` or ``[Name]`` prefix.
+    Numbered cues; the speaker comes from a ``Name:``, ``[Name]`` or ``[SPEAKER_00]:`` prefix (so do VTT cues
+    without a voice tag); a cue holding only ``NAME:`` gives its speaker to the unlabelled cues after it.
 doccano JSONL (``.jsonl``)
     :func:`read_jsonl` returns the validated records; :func:`read_transcript`
     on a one-line file gives one turn whose text is the record's ``text``
@@ -33,12 +35,12 @@ Text in turns is tidied: Unicode NFC, runs of white space collapsed to one
 space, invisible characters (zero-width space, direction marks, soft hyphen)
 removed; this keeps names findable. JSONL text is left exactly as it is.
 
-A ``Name:`` prefix counts as a speaker when the name looks like one (every
-word capitalised, or a particle such as *van*, *de*, *bin*; digits allowed,
-e.g. ``Speaker 1``) or when the same prefix starts two or more lines, so
-lower-case captions such as ``interviewer: ...`` still work while a sentence
-like ``so what I said was: no`` does not become a speaker. Metadata labels
-(``Date:``, ``Location:`` ...) are never speakers.
+Which candidate lines are speakers is decided over the whole file (:func:`.speakerlines.accepted_labels`): a
+``Name:`` prefix when the name looks like one (every word capitalised, or a particle such as *van*, *de*,
+*bin*; digits allowed, e.g. ``Speaker 1``) or when the same prefix starts two or more lines, so lower-case
+captions such as ``interviewer: ...`` still work while a sentence like ``so what I said was: no`` or a single
+heading ``Key points:`` does not become a speaker. Metadata labels (``Date:``, ``Note:`` ...) and sound tags
+(``[Music]``) are never speakers.
 """
 
 from __future__ import annotations
@@ -47,13 +49,14 @@ import html
 import json
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from . import text as textio
+from .speakerlines import SpeakerLine, accepted_labels, classify, label_ok, leading_timestamp
+from .speakerlines import seconds as _seconds
 
 if TYPE_CHECKING:
     from ..transcripts import Transcript
@@ -217,62 +220,9 @@ def _tidy(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).translate(_INVISIBLE).split())
 
 
-# --------------------------------------------------------------------------- speaker labels and timestamps
+# --------------------------------------------------------------------------- speaker lines (io.speakerlines)
 
-_TS = r"(?:\d{1,2}:)?\d{1,3}:\d{2}(?:[.,]\d{1,3})?"
-_LEADING_TS = re.compile(
-    rf"^[ \t]*(?:[\[(](?P<bracketed>{_TS})[\])]|(?P<bare>\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,]\d{{1,3}})?)(?=\s|$))[ \t]*"
-)
-_PREFIX = re.compile(
-    rf"^(?P<label>[^\W\d_][^:\n]{{0,79}}?)[ \t]*(?:[\[(](?P<ts>{_TS})[\])])?[ \t]*:(?:[ \t]+(?P<text>.*)|[ \t]*$)",
-    re.S,
-)
-_SQUARE_PREFIX = re.compile(r"^\[(?P<label>[^\W\d_][^\]\n]{0,79})\][ \t]*(?P<text>.*)$", re.S)
-_TEAMS_HEADER = re.compile(r"^(?P<name>\S(?:.*?\S)?)(?:[ \u00a0]{2,}|\t)[ \t\u00a0]*(?P<time>(?:\d{1,2}:)?\d{1,3}:\d{2})[ \t]*$")
-_LABEL_TOKEN = re.compile(r"^[\w.'’()&@\-]+$")
-_PARTICLES = frozenset(
-    "van von der den de del della di da dos das du le la el al bin binti bint ibn ben ter ten ap ab y e of and".split()
-)
-# Labels that start metadata lines, never speakers.
-_NOT_SPEAKERS = frozenset(
-    """date time duration location place venue note notes nb ps re subject title topic file filename recording
-    transcript transcription meeting attendees participants present language kind source url link email e-mail
-    tel telephone phone mobile fax web website address postcode example warning important update edit quote
-    reference ref agenda summary keywords tags project interview session""".split()
-) | {"transcribed by", "meeting title", "interview date", "e.g", "i.e", "e.g.", "i.e."}
-
-
-def _seconds(stamp: str) -> float:
-    stamp = stamp.replace(",", ".")
-    parts = stamp.split(":")
-    seconds = float(parts[-1])
-    minutes = int(parts[-2]) if len(parts) >= 2 else 0
-    hours = int(parts[-3]) if len(parts) >= 3 else 0
-    return hours * 3600 + minutes * 60 + seconds
-
-
-def _label_ok(label: str) -> bool:
-    tokens = label.split()
-    return (
-        0 < len(tokens) <= 6
-        and len(label) <= 80
-        and all(_LABEL_TOKEN.match(t) for t in tokens)
-        and label.lower().rstrip(".") not in _NOT_SPEAKERS
-        and label.lower() not in _NOT_SPEAKERS
-    )
-
-
-def _name_like(label: str) -> bool:
-    """Every word capitalised (or caseless, a digit group or a name particle)."""
-    real = 0
-    for token in label.split():
-        if token.lower() in _PARTICLES:
-            continue
-        letters = [ch for ch in token if ch.isalpha()]
-        if letters and letters[0].islower():
-            return False
-        real += 1
-    return real > 0
+_SQUARE_PREFIX = re.compile(r"^\[(?P<label>[^\W\d_][^\]\n]{0,79})\][ \t]*(?P<text>[^:\s].*)$", re.S)
 
 
 @dataclass
@@ -289,56 +239,24 @@ class _Row:
     block: int
     ts: float | None
     rest: str
-    label: str | None = None
-    label_ts: float | None = None
-    label_text: str = ""
-    teams_name: str | None = None
-    teams_time: float | None = None
-
-
-def _prefix(text: str) -> tuple[str, float | None, str] | None:
-    m = _PREFIX.match(text)
-    if not m:
-        return None
-    label = m.group("label").strip()
-    if not _label_ok(label):
-        return None
-    ts = _seconds(m.group("ts")) if m.group("ts") else None
-    return label, ts, (m.group("text") or "")
-
-
-def _accepted_labels(labels: Iterable[str]) -> set[str]:
-    counts = Counter(labels)
-    return {lab for lab, n in counts.items() if _name_like(lab) or (n >= 2 and len(lab.split()) <= 3)}
+    line: str
+    cand: SpeakerLine | None
 
 
 def _parse_blocks(blocks: list[list[str]], *, lines_when_one_block: bool) -> list[_Draft]:
-    """Turns from blocks (paragraphs) of lines: Teams headers, ``Speaker:`` prefixes or paragraphs."""
+    """Turns from blocks (paragraphs) of lines: speaker headers (``Name  0:03``), ``Speaker:`` prefixes or paragraphs."""
     rows: list[_Row] = []
     for b, lines in enumerate(blocks):
         for raw in lines:
             line = raw.strip()
-            if not line:
-                continue
-            m = _LEADING_TS.match(line)
-            ts = None
-            rest = line
-            if m:
-                ts = _seconds(m.group("bracketed") or m.group("bare"))
-                rest = line[m.end() :]
-            row = _Row(block=b, ts=ts, rest=rest)
-            header = _TEAMS_HEADER.match(line)
-            if header and _label_ok(header.group("name")) and header.group("name")[0].isalpha():
-                row.teams_name = header.group("name")
-                row.teams_time = _seconds(header.group("time"))
-            found = _prefix(rest)
-            if found:
-                row.label, row.label_ts, row.label_text = found
-            rows.append(row)
+            if line:
+                ts, pos = leading_timestamp(line)
+                rows.append(_Row(block=b, ts=ts, rest=line[pos:].strip(), line=line, cand=classify(line)))
 
-    accepted = _accepted_labels(r.label for r in rows if r.label)
-    n_prefixed = sum(1 for r in rows if r.label in accepted)
-    n_headers = sum(1 for r in rows if r.teams_name)
+    accepted = accepted_labels(r.cand for r in rows)
+    speaking = [r.cand is not None and (r.cand.shape, r.cand.label) in accepted for r in rows]
+    n_headers = sum(1 for r, ok in zip(rows, speaking) if ok and r.cand.kind == "header")
+    n_prefixed = sum(1 for r, ok in zip(rows, speaking) if ok and r.cand.kind != "header")
     teams = n_headers > 0 and n_headers >= n_prefixed and n_headers < len(rows)
 
     if not teams and n_prefixed == 0:
@@ -359,13 +277,10 @@ def _parse_blocks(blocks: list[list[str]], *, lines_when_one_block: bool) -> lis
 
     drafts = []
     pending = None
-    for r in rows:
-        if teams and r.teams_name:
-            drafts.append(_Draft(r.teams_name, [], r.teams_time, block=r.block))
-            continue
-        if not teams and r.label in accepted:
-            start = next((x for x in (r.label_ts, r.ts, pending) if x is not None), None)
-            drafts.append(_Draft(r.label, [r.label_text], start, block=r.block))
+    for r, ok in zip(rows, speaking):
+        if ok and (r.cand.kind == "header") == teams:
+            start = r.cand.ts if r.cand.ts is not None else pending
+            drafts.append(_Draft(r.cand.label, [r.line[r.cand.text_start :]], start, block=r.block))
             pending = None
             continue
         if not r.rest:  # a line holding only a timestamp: it dates the next turn
@@ -507,16 +422,35 @@ def _voice_segments(payload: str) -> list[tuple[str | None, str]]:
     return segments
 
 
-def _merge_cues(cues: list[tuple[str | None, str | None, str, float, float]]) -> list[_Draft]:
-    """Resolve ``Name:`` candidates and merge consecutive cues of one speaker."""
-    accepted = _accepted_labels(c[1] for c in cues if c[1])
+def _cue_candidate(segment: str) -> tuple[str, SpeakerLine | None]:
+    """A cue's text and its speaker-line candidate (``Name: text``, ``[Name]: text``, ``[Name] text``...)."""
+    cand = classify(segment)
+    if cand is None or cand.kind == "header":
+        square = _SQUARE_PREFIX.match(segment)
+        if square and label_ok(square.group("label").strip()):
+            # "[Name] text" is rewritten as "Name: text" so both forms resolve alike
+            segment = f"{square.group('label').strip()}: {square.group('text').strip()}"
+            cand = classify(segment)
+    return segment, (cand if cand is not None and cand.kind != "header" else None)
+
+
+def _merge_cues(cues: list[tuple[str | None, SpeakerLine | None, str, float, float]]) -> list[_Draft]:
+    """Resolve ``Name:`` candidates and merge consecutive cues of one speaker.
+
+    A cue holding only ``NAME:`` gives its speaker to the unlabelled cues after it.
+    """
+    accepted = accepted_labels(c[1] for c in cues)
     drafts: list[_Draft] = []
-    for voice, candidate, text, start, end in cues:
+    carry = None
+    for voice, cand, text, start, end in cues:
         speaker = voice
-        if speaker is None and candidate is not None and candidate in accepted:
-            found = _prefix(text)
-            if found:
-                speaker, text = found[0], found[2]
+        if speaker is None and cand is not None and (cand.shape, cand.label) in accepted:
+            speaker, text = cand.label, text[cand.text_start :]
+            carry = speaker if cand.shape == "colon_eol" else None
+        elif speaker is None:
+            speaker = carry
+        else:
+            carry = None
         if speaker is not None and drafts and drafts[-1].speaker == speaker:
             drafts[-1].parts.append(text)
             drafts[-1].end = end
@@ -545,11 +479,10 @@ def _parse_vtt(path: Path, text: str) -> list[_Draft]:
             segment = _tidy(segment)
             if not segment:
                 continue
-            candidate = None
+            cand = None
             if voice is None:
-                found = _prefix(segment)
-                candidate = found[0] if found else None
-            cues.append((voice, candidate, segment, start, end))
+                segment, cand = _cue_candidate(segment)
+            cues.append((voice, cand, segment, start, end))
     return _merge_cues(cues)
 
 
@@ -569,13 +502,8 @@ def _parse_srt(path: Path, text: str) -> list[_Draft]:
         segment = _tidy(html.unescape(_ASS_TAG.sub("", _TAG.sub("", payload))))
         if not segment:
             continue
-        square = _SQUARE_PREFIX.match(segment)
-        if square and _label_ok(square.group("label").strip()) and square.group("text").strip():
-            # "[Name] text" is rewritten as "Name: text" so both forms resolve alike
-            segment = f"{square.group('label').strip()}: {square.group('text').strip()}"
-        found = _prefix(segment)
-        candidate = found[0] if found else None
-        cues.append((None, candidate, segment, start, end))
+        segment, cand = _cue_candidate(segment)
+        cues.append((None, cand, segment, start, end))
     return _merge_cues(cues)
 
 

@@ -1,0 +1,246 @@
+"""Speaker lines: every shape in which a transcript says who speaks, recognised one line at a time.
+
+The readers in :mod:`rmresearch.io.transcripts` (plain text, ``.docx``, captions) and the raw-text path of the
+anonymiser (:func:`rmresearch.anonymise.speakers.speaker_prefixes`, for JSONL lines and pasted passages) both
+classify lines with :func:`classify` and decide which candidates are speakers with :func:`accepted_labels`, so a
+label the reader takes as a speaker is also found in raw text, and the other way round.
+
+Shapes (as the tools write them)
+--------------------------------
+``colon``
+    ``Name: text``, ``Name (0:03): text``, ``[SPEAKER_00]: text`` (WhisperX captions), and ``NAME:`` or
+    ``Speaker 1 (00:00):`` with the turn's text on the next lines (Rev, typed transcripts). An optional
+    leading timestamp (``[00:03:12]``, ``(0:03)``, ``00:03:12``) comes first.
+``header``
+    A line holding only the speaker and a time, the text on the next lines: Otter and Teams
+    ``Name  0:03`` (two spaces or a tab; also ``Name  1:02:03``), Otter ``Name 0:03`` with one space, and
+    Zoom's saved transcript ``[Name] 11:02:09`` (a clock time of day, so the turn gets no start time).
+``inline``
+    Zoom's saved transcript with the text on the same line, ``[Name] 11:02:09 text``, and whisper.cpp's
+    ``(speaker 1) text``.
+
+Which candidates are speakers (:func:`accepted_labels`): a ``Name: text`` label when it looks like a name (every
+word capitalised, or a particle such as *van*, *bin*; digits allowed, e.g. ``Speaker 1``) or starts two or more
+lines (lower-case captions, ``interviewer: ...``); a ``Name:`` at the end of its line only when it starts two or
+more lines or the file has at least two such speakers (a dialogue), so one heading ``Key points:`` stays prose;
+a one-space ``Name 0:03`` header only when it looks like a name and the file has two or more headers. Metadata
+labels (``Date:``, ``Note:``, ``Location:`` ...) are never speakers. Everything here is precompiled and applied to
+one line at a time: linear in the text.
+
+Examples
+--------
+>>> line = classify("Orla Quigley  0:09")
+>>> line.shape, line.kind, line.label, line.ts
+('header', 'header', 'Orla Quigley', 9.0)
+>>> classify("[Dariusz Lindqvist] 11:02:15 Yes, go on.").text_start
+29
+>>> classify("so what I said was: no").label, classify("Note:") is None
+('so what I said was', True)
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable
+
+__all__ = ["SpeakerLine", "classify", "accepted_labels", "leading_timestamp", "label_ok", "name_like",
+           "is_diarisation", "seconds"]
+
+TS = r"(?:\d{1,2}:)?\d{1,3}:\d{2}(?:[.,]\d{1,3})?"
+_LEADING_TS = re.compile(
+    rf"^[ \t]*(?:[\[(](?P<bracketed>{TS})[\])]|(?P<bare>\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,]\d{{1,3}})?)(?=\s|$))[ \t]*"
+)
+# Name: text / Name (0:03): text / Name: (end of line) / [SPEAKER_00]: text
+_COLON = re.compile(
+    rf"(?:\[(?P<square>[^\W\d_][^\]\n]{{0,79}})\]|(?P<label>[^\W\d_][^:\n]{{0,79}}?))[ \t]*"
+    rf"(?:[\[(](?P<ts>{TS})[\])])?[ \t]*:(?:[ \t]+(?P<text>\S.*)|[ \t]*$)",
+    re.S,
+)
+# Otter / Teams "Name  0:03" (two or more spaces, or a tab), Otter "Name 0:03" (one space).
+_HEADER = re.compile(
+    r"(?P<name>[^\W\d_](?:[^\n]*?\S)?)(?P<gap>[ \u00a0]{2,}|\t|[ \u00a0])[ \t\u00a0]*"
+    r"(?P<time>(?:\d{1,2}:)?\d{1,3}:\d{2})[ \t]*$"
+)
+# Zoom's saved transcript: "[Name] 11:02:09" with the text on the next line, or after the time.
+_ZOOM = re.compile(r"\[(?P<name>[^\W\d_][^\]\n]{0,79})\][ \t]+(?P<time>(?:\d{1,2}:)?\d{1,2}:\d{2})(?:[ \t]+(?P<text>\S.*))?[ \t]*$",
+                   re.S)
+# whisper.cpp's diarised text output: "(speaker 1) text".
+_PAREN_SPEAKER = re.compile(r"\((?P<name>speaker[ _]?\d{1,3})\)[ \t]*(?P<text>\S.*)$", re.I | re.S)
+_DIARISATION = re.compile(r"(?:speaker|spk|spkr)[ _\-]?(?:\d{1,3}|[A-Z])|SPEAKER_\d{1,3}", re.I)
+_LABEL_TOKEN = re.compile(r"^[\w.'’()&@\-]+$")
+_PARTICLES = frozenset(
+    "van von der den de del della di da dos das du le la el al bin binti bint ibn ben ter ten ap ab y e of and".split()
+)
+# Labels that start metadata lines, never speakers.
+_NOT_SPEAKERS = frozenset(
+    """date time duration location place venue note notes nb ps re subject title topic file filename recording
+    transcript transcription meeting attendees participants present language kind source url link email e-mail
+    tel telephone phone mobile fax web website address postcode example warning important update edit quote
+    reference ref agenda summary keywords tags project interview session
+    music applause laughter laughs laughing inaudible unintelligible crosstalk silence noise pause foreign""".split()
+) | {"transcribed by", "meeting title", "interview date", "e.g", "i.e", "e.g.", "i.e."}
+
+
+@dataclass(frozen=True)
+class SpeakerLine:
+    """One line that may start a speaker's turn.
+
+    ``shape`` is one of ``colon`` (``Name: text``), ``colon_eol`` (``Name:`` at the end of the line),
+    ``header`` (``Name  0:03``), ``header1`` (``Name 0:03``, one space), ``zoom`` (``[Name] 11:02:09``),
+    ``zoom_inline`` (``[Name] 11:02:09 text``) or ``paren`` (``(speaker 1) text``); ``label`` the speaker as
+    written, at ``label_start:label_end`` of the line; ``ts`` the seconds of a time on the line (the label's own
+    or a leading one); ``text_start`` where the turn's words start on the line (the line's length when they
+    start on the next line).
+    """
+
+    shape: str
+    label: str
+    label_start: int
+    label_end: int
+    ts: float | None
+    text_start: int
+
+    @property
+    def kind(self) -> str:
+        """``"colon"``, ``"header"`` (the text follows on the next lines) or ``"inline"``."""
+        return _KINDS[self.shape]
+
+
+_KINDS = {"colon": "colon", "colon_eol": "colon", "header": "header", "header1": "header", "zoom": "header",
+          "zoom_inline": "inline", "paren": "inline"}
+# Loose one-space headers that are dates or times in notes ("Monday 9:30"), not speakers.
+_CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday morning
+    afternoon evening tonight noon midnight at until till from by to around about approx approximately
+    january february march april june july august september october november december""".split())
+
+
+def seconds(stamp: str) -> float:
+    """``"1:02:03.5"`` -> 3723.5 (hours and minutes optional; a comma decimal allowed)."""
+    parts = stamp.replace(",", ".").split(":")
+    hours = int(parts[-3]) if len(parts) >= 3 else 0
+    minutes = int(parts[-2]) if len(parts) >= 2 else 0
+    return hours * 3600 + minutes * 60 + float(parts[-1])
+
+
+def leading_timestamp(line: str) -> tuple[float | None, int]:
+    """The seconds of a timestamp at the start of ``line`` and where the rest starts (``(None, 0)`` if none)."""
+    m = _LEADING_TS.match(line)
+    if not m:
+        return None, 0
+    return seconds(m.group("bracketed") or m.group("bare")), m.end()
+
+
+def label_ok(label: str) -> bool:
+    """Short, made of name-like tokens, and not a metadata word (``Date``, ``Note`` ...)."""
+    tokens = label.split()
+    return (
+        0 < len(tokens) <= 6
+        and len(label) <= 80
+        and all(_LABEL_TOKEN.match(t) for t in tokens)
+        and label.lower().rstrip(".") not in _NOT_SPEAKERS
+        and label.lower() not in _NOT_SPEAKERS
+    )
+
+
+def name_like(label: str) -> bool:
+    """Every word capitalised (or caseless, a digit group or a name particle)."""
+    real = 0
+    for token in label.split():
+        if token.lower() in _PARTICLES:
+            continue
+        letters = [ch for ch in token if ch.isalpha()]
+        if letters and letters[0].islower():
+            return False
+        real += 1
+    return real > 0
+
+
+def is_diarisation(label: str) -> bool:
+    """A diarisation label (``SPEAKER_00``, ``Speaker 2``, ``spk_1``): a speaker, never a name.
+
+    >>> [is_diarisation(x) for x in ("SPEAKER_00", "Speaker 2", "Speaker B", "Speakman", "Orla")]
+    [True, True, True, False, False]
+    """
+    return _DIARISATION.fullmatch(label.strip()) is not None
+
+
+def classify(line: str) -> SpeakerLine | None:
+    """The speaker shape ``line`` (one line, no line break) is in, or ``None`` for an ordinary line."""
+    ts, pos = leading_timestamp(line)
+    while pos < len(line) and line[pos] in " \t\u00a0\ufeff":
+        pos += 1
+    if pos >= len(line):
+        return None
+    first = line[pos]
+    if first == "[":
+        m = _ZOOM.match(line, pos)
+        if m and label_ok(m.group("name").strip()):
+            # Zoom writes the clock time of day, not the time into the recording: no start is taken from it.
+            if m.group("text"):
+                return _found("zoom_inline", line, m, "name", None, m.start("text"))
+            return _found("zoom", line, m, "name", None, len(line))
+    elif first == "(":
+        m = _PAREN_SPEAKER.match(line, pos)
+        return _found("paren", line, m, "name", ts, m.start("text")) if m else None
+    m = _COLON.match(line, pos)
+    if m:
+        group = "square" if m.group("square") else "label"
+        if label_ok(m.group(group).strip()):
+            stamp = seconds(m.group("ts")) if m.group("ts") else ts
+            if m.group("text"):
+                return _found("colon", line, m, group, stamp, m.start("text"))
+            return _found("colon_eol", line, m, group, stamp, len(line))
+    if ts is None and first.isalpha():
+        m = _HEADER.match(line, pos)
+        if m and label_ok(m.group("name")):
+            shape = "header1" if m.group("gap") in (" ", "\u00a0") else "header"
+            return _found(shape, line, m, "name", seconds(m.group("time")), len(line))
+    return None
+
+
+def _found(shape, line, m, group, ts, text_start) -> SpeakerLine:
+    start, end = m.span(group)
+    while end > start and line[end - 1] in " \t\u00a0":
+        end -= 1
+    while start < end and line[start] in " \t\u00a0":
+        start += 1
+    return SpeakerLine(shape, line[start:end], start, end, ts, text_start)
+
+
+def accepted_labels(lines: Iterable[SpeakerLine | None]) -> set[tuple[str, str]]:
+    """The ``(shape, label)`` pairs of ``lines`` that are speakers, decided over the whole file.
+
+    >>> cands = [classify(x) for x in ("INTERVIEWER:", "BEATRIX ROWE:", "Key points:", "so I said: no")]
+    >>> sorted(x[1] for x in accepted_labels(cands[:2])), accepted_labels(cands[2:])
+    (['BEATRIX ROWE', 'INTERVIEWER'], set())
+    """
+    lines = [x for x in lines if x is not None]
+    counts = Counter((x.kind == "header", x.label) for x in lines)
+    headers = sum(1 for x in lines if x.kind == "header")
+
+    def talker(label: str) -> bool:
+        n = counts[(False, label)]
+        return name_like(label) or is_diarisation(label) or (n >= 2 and len(label.split()) <= 3)
+
+    spoken = {x.label for x in lines if x.shape in ("colon", "zoom_inline") and talker(x.label)}
+    eol_names = {x.label for x in lines if x.shape == "colon_eol" and name_like(x.label)}
+    out = set()
+    for x in lines:
+        if x.shape == "header":
+            ok = True
+        elif x.shape == "header1":
+            ok = name_like(x.label) and headers >= 2 and not _CALENDAR & set(x.label.lower().split())
+        elif x.shape == "zoom":
+            ok = name_like(x.label) or is_diarisation(x.label) or counts[(True, x.label)] >= 2
+        elif x.shape == "colon_eol":
+            ok = x.label in spoken or is_diarisation(x.label) or (
+                talker(x.label) and (counts[(False, x.label)] >= 2 or len(eol_names | spoken) >= 2))
+        elif x.shape == "paren":
+            ok = True
+        else:
+            ok = x.label in spoken
+        if ok:
+            out.add((x.shape, x.label))
+    return out
