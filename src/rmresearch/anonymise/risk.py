@@ -48,7 +48,7 @@ from ..errors import ConfigError
 
 __all__ = ["RiskFactor", "WEIGHTS", "DESCRIPTIONS", "combine", "passage_factors", "RiskModel", "risk_model",
            "quote_risk_threshold", "read_log", "load_logs", "transcript_risk", "cohort_risk", "candidate_risk",
-           "reasons_text", "DEFAULT_THRESHOLD", "INDIRECT"]
+           "reasons_text", "DEFAULT_THRESHOLD", "INDIRECT", "QuoteGate", "quote_gate", "REMEDIES"]
 
 DEFAULT_THRESHOLD = 0.5
 INDIRECT = ("ROLE", "UNIT", "DESCRIPTOR", "SPECIAL_CATEGORY")
@@ -468,3 +468,102 @@ def candidate_risk(text: str, log: pd.DataFrame, model: RiskModel, *, document: 
         rows.append({"start": int(log["start"].iloc[k]), "end": int(log["end"].iloc[k]),
                      "risk": round(combine(factors), 2), "risk_reasons": reasons_text(factors)})
     return pd.DataFrame(rows, columns=["start", "end", "risk", "risk_reasons"])
+
+
+# ------------------------------------------------------------------------------------------------- quotes
+def _withheld_to_stored(stored: str, shown: str, excluded, start: int, end: int) -> tuple[int, int] | None:
+    """Offsets of ``shown[start:end]`` (a text with consent-withheld turns replaced by a marker) in ``stored``."""
+    if shown == stored:
+        return start, end
+    from ..consent import withhold_turns
+
+    w = withhold_turns(stored, excluded)
+    if w.text != shown:
+        return None
+    shift_a = shift_b = 0
+    for a, b, na, nb in w.spans:
+        if max(start, na) < min(end, nb):
+            return None  # it touches a withheld turn
+        delta = (b - a) - (nb - na)
+        if nb <= start:
+            shift_a += delta
+        if nb <= end:
+            shift_b += delta
+    return start + shift_a, end + shift_b
+
+
+class QuoteGate:
+    """Scores candidate quotes and says which a report holds back.
+
+    ``data`` is the cohort's :class:`~rmresearch.coding.CodingData`; a candidate is a row with ``segment_id``
+    (a turn, a sentence, or a run of caption lines ``doc#t012–t016``) and ``participant_id``. Calling the gate on
+    candidates gives, aligned on their index, ``risk``, ``above`` (risk above the threshold), ``clearable`` (some
+    factor is a review-queue item), ``reviewed`` (every such factor decided), ``held`` and ``kinds``. A quote is
+    held when it is above the threshold and not every factor of it from the log is decided, or when it is above it
+    with no such factor (no review can lower it), or when its passage cannot be placed in the anonymised
+    transcript. ``public=False`` (an internal report) holds nothing back but still scores.
+    """
+
+    def __init__(self, config, data, *, model: RiskModel | None = None, public: bool | None = None):
+        from ..coding.segments import load_documents
+
+        self.model = model if model is not None else risk_model(config)
+        self.threshold = self.model.threshold
+        if public is None:
+            public = getattr(getattr(config, "disclosure", None), "audience", "public") != "internal"
+        self.public = bool(public)
+        folder = Path(config.outputs["anonymised"])
+        self.stored = load_documents(folder)
+        self.logs = load_logs(folder)
+        self.shown = data.texts
+        self.excluded = data.excluded
+        seg = data.segments
+        self.places = dict(zip(seg["segment_id"], zip(seg["document"], seg["start"], seg["end"])))
+
+    def place(self, segment_id: str) -> tuple[str, int, int] | None:
+        """(document, start, end) of a candidate's passage in the stored anonymised text, or None."""
+        first, _, last = str(segment_id).partition("\u2013")
+        if first not in self.places:
+            return None
+        document, start, end = self.places[first]
+        if last:
+            tail = f"{first.rsplit('#', 1)[0]}#{last}"
+            if tail not in self.places:
+                return None
+            end = self.places[tail][2]
+        if document not in self.stored or document not in self.shown:
+            return None
+        mapped = _withheld_to_stored(self.stored[document], self.shown[document], self.excluded, int(start), int(end))
+        return None if mapped is None else (document, *mapped)
+
+    def factors(self, segment_id: str, participant_id) -> list[RiskFactor] | None:
+        where = self.place(segment_id)
+        if where is None:
+            return None
+        document, start, end = where
+        log = self.logs.get(document)
+        log = log if log is not None else pd.DataFrame(columns=["label", "pseudonym", "out_start", "out_end"])
+        return self.model.factors(log, self.stored[document], start, end, participant_id)
+
+    def __call__(self, candidates: pd.DataFrame) -> pd.DataFrame:
+        rows = []
+        for seg, pid in zip(candidates["segment_id"], candidates["participant_id"]):
+            factors = self.factors(seg, pid)
+            if factors is None:
+                rows.append({"risk": float("nan"), "above": True, "clearable": False, "reviewed": False,
+                             "held": self.public, "kinds": ("unplaced",)})
+                continue
+            risk = combine(factors)
+            queued = [f for f in factors if f.decided is not None]
+            reviewed = bool(queued) and all(f.decided for f in queued)
+            above = risk > self.threshold
+            rows.append({"risk": risk, "above": above, "clearable": bool(queued), "reviewed": reviewed,
+                         "held": self.public and above and not reviewed,
+                         "kinds": tuple(sorted({f.kind for f in factors}, key=lambda k: -WEIGHTS[k][0]))})
+        return pd.DataFrame(rows, index=candidates.index,
+                            columns=["risk", "above", "clearable", "reviewed", "held", "kinds"])
+
+
+def quote_gate(config, data, **kwargs) -> QuoteGate:
+    """The cohort's :class:`QuoteGate` (its threshold, participants and anonymised logs)."""
+    return QuoteGate(config, data, **kwargs)

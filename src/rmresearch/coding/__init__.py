@@ -32,6 +32,7 @@ from .analysis import (
     cooccurrence_title,
     exemplar_quotes,
     framework_matrix,
+    held_back_sentence,
     most_discussed,
     plot_cooccurrence,
     quote_blocks,
@@ -101,7 +102,7 @@ __all__ = [
     # analysis
     "coded_segments", "code_frequencies", "code_cooccurrence", "plot_cooccurrence", "framework_matrix",
     "exemplar_quotes", "quote_blocks", "theme_table", "cooccurrence_title", "rounded_theme_counts", "most_discussed",
-    "ThemeHeadline", "caption_passages",
+    "ThemeHeadline", "caption_passages", "held_back_sentence",
     # themes by characteristic (options.characteristics) and the disclosed framework matrix
     "participant_characteristics", "attribute_columns", "attribute_name", "listing_order", "listing_rules", "themes_by",
     "disclose_themes_by", "disclose_theme_table", "label_group_columns", "coincides_with_role",
