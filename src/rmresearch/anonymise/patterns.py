@@ -19,6 +19,7 @@ from typing import Mapping
 
 from ..errors import ConfigError
 from .spans import Span
+from .spoken import spoken_spans
 
 __all__ = ["find_patterns", "compile_identifiers", "PATTERN_LABELS", "CUED_ID_LABELS"]
 
@@ -35,18 +36,31 @@ _URL = re.compile(
     r"(?:/[^\s<>\"'\]\[)(]*)?(?![\w@-]))",
     re.IGNORECASE,
 )
-# Digits with the separators people write in phone numbers; validated by digit count below.
+# Digits with the separators people write in phone numbers (not a line break: a number split across lines or
+# cues is :mod:`.spoken`'s, judged as a whole); validated by digit count below.
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[\s.-]?(?:\(0\)[\s.-]?)?|00\d{1,3}[\s.-]?|\(0\d{2,4}\)[\s.-]?|0)"
-    r"\d(?:[\s.-]?\d|\s?\(\d+\)){5,13}(?:\s?(?:ext\.?|x)\s?\d{1,5})?(?![\w])",
+    r"\d(?:[ \t.-]?\d|[ \t]?\(\d+\)){5,13}(?:[ \t]?(?:ext\.?|x)[ \t]?\d{1,5})?(?![\w])",
     re.IGNORECASE,
 )
 _POSTCODE = re.compile(r"(?<![\w-])(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[ \t]?\d[A-Z]{2}(?![\w-])", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
 # Addresses read out in captions: "victoria dot hale at anytown dot ac dot uk", "at helen underscore cress56".
+# Half spoken too: "j dot smith at uni.ac.uk", "j.smith at anytown dot ac dot uk". With a written domain the
+# local part must show an address's shape (a spoken or written dot, underscore, hyphen or a digit), or be no word
+# that often comes before "at" ("look at anytown.ac.uk" is a web address, not an e-mail).
+_LOCAL = r"[a-z0-9][\w'+-]*(?:\.[\w'+-]+)*"
+_SAID = r"(?:[ \t]+(?:dot|underscore|hyphen|dash|point)[ \t]+" + _LOCAL + r")"
+_TLD = r"(?:uk|com|org|net|edu|io|ie|info|me)"
 _SPOKEN_EMAIL = re.compile(
-    r"\b[a-z0-9][a-z0-9'-]*(?:\s(?:dot|underscore|hyphen|dash)\s[a-z0-9][a-z0-9'-]*)*\sat\s[a-z0-9-]+(?:\sdot\s[a-z0-9-]+)*"
-    r"\sdot\s(?:uk|com|org|net|edu|io|ie|info|me)\b", re.IGNORECASE)
+    r"(?<![\w.@-])(?P<local>" + _LOCAL + _SAID + r"*)[ \t]+at[ \t]+"
+    r"(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:[ \t]+dot[ \t]+[a-z0-9-]+)*[ \t]+dot[ \t]+" + _TLD + r"\b"
+    r"|(?P<written>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:ac\.uk|co\.uk|org\.uk|gov\.uk|nhs\.uk|" + _TLD[3:-1] + r"))(?![\w.-]|\.\w))",
+    re.IGNORECASE)
+# Words said before "at" that are no address (a curated list: no package lists them).
+_NOT_LOCAL = frozenset("""me us you him her them it this that there here one all both look looked looking is was are
+were be been based work works worked working study studied meet met online available see seen find found stay stayed
+arrive arrived live lived start started placed staff students people job role post office desk home""".split())
 _SPOKEN_HANDLE = re.compile(r"\bat\s[a-z0-9]+(?:\s(?:underscore|dot)\s[a-z0-9]+)*\sunderscore\s[a-z0-9]+\b"
                             r"|\bat\s[a-z0-9]+\sunderscore\s[a-z0-9]+\b", re.IGNORECASE)
 _SPOKEN_URL = re.compile(r"\bwww\sdot\s[a-z0-9-]+(?:\sdot\s[a-z0-9-]+)+(?:\sslash\s[a-z0-9-]+)*", re.IGNORECASE)
@@ -104,6 +118,9 @@ def find_patterns(
         for m in _EMAIL.finditer(text):
             add("EMAIL", m.start(), m.end())
         for m in _SPOKEN_EMAIL.finditer(text):
+            local = m.group("local")
+            if m.group("written") and not re.search(r"[\d._+-]|\s", local) and local.lower() in _NOT_LOCAL:
+                continue
             add("EMAIL", m.start(), m.end(), 0.95)
     if "URL" in labels:
         for m in _URL.finditer(text):
@@ -126,6 +143,11 @@ def find_patterns(
             add("HANDLE", m.start(), m.end(), 0.95)
         for m in _SPOKEN_HANDLE.finditer(text):
             add("HANDLE", m.start(), m.end(), 0.9)
+    if any(label in labels for label in ("PHONE", "POSTCODE", "ID_NUMBER")):
+        # Said in words, split across lines or cues, answered in the next turn, extensions: see :mod:`.spoken`.
+        for sp in spoken_spans(text):
+            if sp.label in labels or sp.label in CUED_ID_LABELS and "ID_NUMBER" in labels:
+                spans.append(sp)
     if "ID_NUMBER" in labels:
         for m in _ID_CUE.finditer(text):
             value = m.group("value")
@@ -136,4 +158,9 @@ def find_patterns(
         for m in rx.finditer(text):
             if m.end() > m.start():
                 add(str(name).upper(), m.start(), m.end())
-    return sorted(spans, key=lambda s: (s.start, -s.end))
+    best: dict[tuple[int, int, str], Span] = {}
+    for sp in spans:  # one span per place and label (several searches find "staff number is S123456")
+        key = (sp.start, sp.end, sp.label)
+        if key not in best or sp.confidence > best[key].confidence:
+            best[key] = sp
+    return sorted(best.values(), key=lambda s: (s.start, -s.end))
