@@ -48,7 +48,7 @@ from ..errors import ConfigError
 
 __all__ = ["RiskFactor", "WEIGHTS", "DESCRIPTIONS", "combine", "passage_factors", "RiskModel", "risk_model",
            "quote_risk_threshold", "read_log", "load_logs", "transcript_risk", "cohort_risk", "candidate_risk",
-           "reasons_text", "DEFAULT_THRESHOLD", "INDIRECT", "QuoteGate", "quote_gate", "REMEDIES"]
+           "reasons_text", "DEFAULT_THRESHOLD", "INDIRECT", "QuoteGate", "quote_gate", "REMEDIES", "risk_table", "explain_risk"]
 
 DEFAULT_THRESHOLD = 0.5
 INDIRECT = ("ROLE", "UNIT", "DESCRIPTOR", "SPECIAL_CATEGORY")
@@ -567,3 +567,33 @@ class QuoteGate:
 def quote_gate(config, data, **kwargs) -> QuoteGate:
     """The cohort's :class:`QuoteGate` (its threshold, participants and anonymised logs)."""
     return QuoteGate(config, data, **kwargs)
+
+
+def risk_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """The per-transcript summary of :func:`cohort_risk` as a report shows it (document pseudonyms, counts of
+    turns, scores to 2 places, what remains in words of :data:`DESCRIPTIONS`: no original words, no group)."""
+    table = summary[["document", "turns", "turns_above", "max_risk", "mean_risk", "undecided", "what_remains"]].copy()
+    table["max_risk"] = table["max_risk"].round(2)
+    table["mean_risk"] = table["mean_risk"].round(2)
+    return table.rename(columns={"document": "transcript", "turns_above": "turns above threshold",
+                                 "max_risk": "highest risk", "mean_risk": "mean risk",
+                                 "undecided": "items awaiting review", "what_remains": "what remains"})
+
+
+def explain_risk(summary: pd.DataFrame, threshold: float) -> str:
+    """Markdown: how the score is made, which transcripts have a turn above the threshold, and for every kind of
+    factor found (heaviest first) its weight, why and how to lower it."""
+    above = int((summary["max_risk"] > threshold).sum()) if len(summary) else 0
+    kinds = sorted({k for ks in summary.get("kinds", ()) for k in ks}, key=lambda k: (-WEIGHTS[k][0], k))
+    lines = [f"A turn's risk is 1 − the product of (1 − weight) over what remains in it, so one weighty item or "
+             f"several lighter ones raise it. {above} of {len(summary)} transcript{'s' if len(summary) != 1 else ''} "
+             f"{'has' if above == 1 else 'have'} a turn above {threshold:g} (`options.anonymise.quote_risk_threshold`): "
+             "the themes report does not quote such a passage until every identifier in it is decided in the review "
+             "file."]
+    if not kinds:
+        lines.append("Nothing that points at a speaker remains in the anonymised transcripts.")
+    for kind in kinds:
+        weight, why = WEIGHTS[kind]
+        lines.append(f"- **{DESCRIPTIONS[kind].capitalize()}** (weight {weight:.2f}): {why}. To lower it: "
+                     f"{REMEDIES[kind]}.")
+    return "\n".join(lines)
