@@ -1,14 +1,61 @@
-"""Build dev_gold.jsonl from the hand-written passages below (run from the project root).
+"""Build dev_gold.jsonl from the hand-written passages below and in passages15.py (run from the project root:
+``python tests/data/anonymise/build_dev_gold.py``).
 
-Markup: ``{words|PERSON:origin}`` for a person's name (title and possessive 's kept
-outside the braces), ``{words|LABEL}`` for other identifiers (EMAIL, PHONE, URL,
-POSTCODE, HANDLE, STAFF_ID, STUDENT_ID, LOCATION). Each passage is ``split`` dev or
-heldout; held-out names appear in no list the detector uses (tests check this).
+Markup
+------
+``{words|PERSON:origin}`` marks a person's name, ``{words|LABEL}`` any other identifier. Labels:
+
+- direct: PERSON, EMAIL, PHONE, URL, POSTCODE, HANDLE, LOCATION (buildings and roads named after people);
+  identity numbers as STAFF_NUMBER, STUDENT_NUMBER or ID_NUMBER (the first passages say STAFF_ID/STUDENT_ID;
+  the evaluation scores all five together as ID);
+- indirect: ROLE (a job title that singles one person out), UNIT (a small unit or named team), DESCRIPTOR (a
+  unique description), SPECIAL_CATEGORY (a disclosure of religion, health, sexuality, gender identity,
+  immigration status or ethnicity about an individual).
+
+Conventions (shared with the demo's ground truth and the detector's spans):
+
+- A title or honorific (Dr, Professor, Prof, Ms, Pastor, Sister, Aunty, Imam...) and a possessive ``'s`` stay
+  OUTSIDE a PERSON span: ``Pastor {Adeyemi|PERSON:west_african}'s``. A speaker label is a PERSON span without its
+  colon, brackets, timestamp or the ``<v >`` of a caption: ``[{Name|PERSON:x}] 11:02:09``. "Surname, Given" in a
+  Teams export is two spans. Initials used as a name are a PERSON span: ``call me {KO|PERSON:west_african}``.
+- Role words that name no one (Interviewer, Participant, SPEAKER_00, Unknown Speaker, P07) are not spans.
+- An identifier said in words is one span over all its spoken words (``{oh seven seven double oh ...|PHONE}``,
+  ``{j dot smith at anytown dot ac dot uk|EMAIL}``); a number split by a line break is one span across it; a
+  number split by a caption timestamp is two spans, the timestamp outside both. An extension is a PHONE span over
+  its digits only (``extension {4412|PHONE}``); an ID given as the answer in the next turn is a span there.
+  Years, sums, room numbers, module codes, times and counts are not spans.
+- Indirect spans leave out the article: ``the {Dean of Law|ROLE}``, ``the {only Sikh woman on the senior
+  team|DESCRIPTOR}``, ``the {Chemistry technicians' team|UNIT}``; a ROLE span covers the whole title phrase
+  ("Head of the School of Nursing"). A SPECIAL_CATEGORY span covers
+  the words naming the faith, condition, orientation, identity or status, without "practising", "diagnosis" or
+  "man" (``I'm a practising {Muslim|SPECIAL_CATEGORY}``, ``my {MS|SPECIAL_CATEGORY} diagnosis``,
+  ``my {Skilled Worker visa|SPECIAL_CATEGORY}``). The scheme's own
+  vocabulary in general statements ("BAME staff", "disabled colleagues") is not a disclosure, and phrases like
+  "head of steam", "the only way", "the first time" are not spans.
+
+Each record's ``meta`` has ``split``, ``shape`` (prose | speaker_turns | teams | zoom | otter | captions |
+diarised | heading), ``kind`` (names, wordnames, honorifics, initials, nonnames, speakers, numbers, roles, units,
+descriptors, special, locations) and ``spans`` (PERSON spans with their ``origin``).
+
+Splits
+------
+- ``dev``: passages to develop against; names may be in the detector's lists or the dev roster
+  (dev_roster.csv), including names that are words (Joy, Hope, Will, Gift).
+- ``heldout``: real names of many origins that appear in no list the detector uses and not in the roster
+  (tests/test_anonymise_eval.py checks this), in every shape and kind: the targets are measured here.
+- ``nolist``: names, most of them constructed for this file, in no list and no roster (same check): found only
+  from their context.
+Passages without any PERSON span (kind nonnames) measure precision. Never add a passage's name or phrase to a
+detector's list: that would make these figures meaningless.
 """
 
 import json
 import re
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from passages15 import DEV15, HELDOUT15, NOLIST15  # noqa: E402
 
 MARK = re.compile(r"\{([^{}|]+)\|([A-Z_]+)(?::([a-z_]+))?\}")
 
@@ -74,6 +121,24 @@ HELDOUT = [
 ]
 
 
+#: shape and kind of the first 55 passages (by list position); unlisted ones are prose / names.
+OLD_SHAPES = {("dev", 1): "speaker_turns", ("dev", 6): "heading", ("dev", 7): "captions", ("dev", 18): "speaker_turns",
+              ("dev", 23): "heading", ("dev", 25): "captions", ("heldout", 1): "speaker_turns",
+              ("heldout", 6): "captions", ("heldout", 15): "captions", ("heldout", 23): "speaker_turns"}
+OLD_KINDS = {("dev", n): "wordnames" for n in (2, 3, 4, 7, 13, 14, 15, 17, 19, 25)}
+OLD_KINDS.update({("dev", n): "numbers" for n in (8, 9, 10, 20, 26, 30)})
+OLD_KINDS.update({("dev", 5): "locations", ("dev", 24): "locations", ("heldout", 10): "numbers",
+                  ("heldout", 18): "numbers", ("heldout", 12): "locations", ("heldout", 21): "locations"})
+#: Indirect labels added to the first passages (the words were always there): (split, position) -> marked text.
+OLD_INDIRECT = {("dev", 17): "The {Vice-Chancellor|ROLE} came to the final event, and the {Head of Department|ROLE} "
+                             "thanked {Blessing Okafor|PERSON:african}. What a blessing that was for "
+                             "{Blessing|PERSON:african}.",
+                ("heldout", 7): "{Xiaohui Ouyang|PERSON:east_asian} runs the {international office|UNIT}. "
+                                "{Xiaohui|PERSON:east_asian} was blunt: nobody had asked her before.",
+                ("heldout", 22): "{Siobhra Ní Ghallchobhair|PERSON:irish} leads the {Irish studies group|UNIT}. "
+                                 "{Siobhra|PERSON:irish} paired with {Clíona Ní Bhroin|PERSON:irish}, a first-year law "
+                                 "student."}
+
 def parse(marked: str) -> tuple[str, list, list]:
     text, labels, spans = [], [], []
     pos = 0
@@ -102,14 +167,26 @@ def parse(marked: str) -> tuple[str, list, list]:
     return "".join(text), labels, spans
 
 
+def passages() -> list[tuple[str, str, str, str]]:
+    """Every passage as (split, shape, kind, marked), the first 55 first, in their old order."""
+    out = []
+    for split, items in (("dev", DEV), ("heldout", HELDOUT)):
+        for i, marked in enumerate(items, start=1):
+            key = (split, i)
+            out.append((split, OLD_SHAPES.get(key, "prose"), OLD_KINDS.get(key, "names"), OLD_INDIRECT.get(key, marked)))
+    out += DEV15 + HELDOUT15 + NOLIST15
+    return out
+
+
 def main() -> None:
     out = Path(__file__).with_name("dev_gold.jsonl")
-    lines = []
-    for split, passages in (("dev", DEV), ("heldout", HELDOUT)):
-        for i, marked in enumerate(passages, start=1):
-            text, labels, spans = parse(marked)
-            lines.append(json.dumps({"id": f"{split}-{i:02d}", "text": text, "label": labels,
-                                     "meta": {"split": split, "spans": spans}}, ensure_ascii=False))
+    lines, counters = [], {}
+    for split, shape, kind, marked in passages():
+        counters[split] = counters.get(split, 0) + 1
+        text, labels, spans = parse(marked)
+        lines.append(json.dumps({"id": f"{split}-{counters[split]:02d}", "text": text, "label": labels,
+                                 "meta": {"split": split, "shape": shape, "kind": kind, "spans": spans}},
+                                ensure_ascii=False))
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(lines)} passages written to {out}")
 
