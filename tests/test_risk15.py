@@ -151,7 +151,7 @@ def test_candidate_risk_gives_each_review_row_its_passages_score():
     assert "the only senior leader in the cohort whose ethnicity is recorded as Black (0.25)" in out["risk_reasons"].iloc[0]
 
 
-@pytest.mark.parametrize("value", [1.5, 0, 1, "high", True, None])
+@pytest.mark.parametrize("value", [1.5, -0.1, "high", True, None])
 def test_the_threshold_is_checked(value):
     cfg = SimpleNamespace(path="cohorts/x.yml", options={"anonymise": {"quote_risk_threshold": value}})
     with pytest.raises(ConfigError, match=r"cohorts/x.yml: options.anonymise.quote_risk_threshold must be a number"):
@@ -160,7 +160,8 @@ def test_the_threshold_is_checked(value):
 
 def test_the_threshold_defaults_to_one_half():
     assert risk.quote_risk_threshold(SimpleNamespace(options={})) == 0.5
-    assert risk.quote_risk_threshold(SimpleNamespace(options={"anonymise": {"quote_risk_threshold": 0.3}})) == 0.3
+    for value in (0, 0.3, 1):  # 0 holds back any quote in which something remains, 1 none
+        assert risk.quote_risk_threshold(SimpleNamespace(options={"anonymise": {"quote_risk_threshold": value}})) == value
 
 
 # ------------------------------------------------------------------------------------------------ the gate

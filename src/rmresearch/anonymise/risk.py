@@ -159,12 +159,13 @@ def _factor(kind: str, label: str, reason: str, decided: bool | None = None, abo
 
 
 def quote_risk_threshold(config) -> float:
-    """``options.anonymise.quote_risk_threshold`` (default 0.5), checked: a number strictly between 0 and 1."""
+    """``options.anonymise.quote_risk_threshold`` (default 0.5), checked: a number from 0 (hold back every quote
+    in which anything remains) to 1 (hold back none)."""
     opts = (getattr(config, "options", None) or {}).get("anonymise") or {}
     value = opts.get("quote_risk_threshold", DEFAULT_THRESHOLD)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
         raise ConfigError(f"{getattr(config, 'path', 'the cohort file')}: options.anonymise.quote_risk_threshold must "
-                          f"be a number between 0 and 1 (exclusive), e.g. 0.5, not {value!r}.")
+                          f"be a number between 0 and 1, e.g. 0.5, not {value!r}.")
     return float(value)
 
 
