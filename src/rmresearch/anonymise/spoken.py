@@ -12,8 +12,8 @@ the reading is then judged by its form:
 - an identifier: a few letters then 5 or more spoken digits, or 6 or more spoken digits; STAFF_NUMBER or
   STUDENT_NUMBER when a cue ("staff number", "student ID") comes shortly before, ID_NUMBER otherwise.
 
-Written digit runs are left to :mod:`.patterns` unless a line break or timestamp splits them. A run broken by
-a line or cue boundary gives one span per piece, so the transcript's own lines and timestamps stay as they were.
+Written digit runs are left to :mod:`.patterns` unless a line break or timestamp splits them. A run split by a
+timestamp or caption cue gives one span per piece, so the transcript's own timestamps stay as they were.
 Counts, years, times, money, percentages and "one or two" never read as an identifier: they are too short, they
 are broken by a word ("two thousand and thirty one", "nine to five"), or a unit follows them.
 
@@ -77,7 +77,7 @@ _NUMBER_WORDS = "|".join([*_WORDS, *_REPEAT])
 _ANCHORS = (re.compile(r"\d+"), re.compile(r" (?:" + _NUMBER_WORDS + r")(?![\w'\u2019])"),
             re.compile(r"\n(?:" + _NUMBER_WORDS + r")(?![\w'\u2019])"))
 _LEAD = re.compile(r"(?:plus[ \t]+)?(?:(?<![\w'\u2019])[a-z](?:[ \t]*[,\-][ \t]*|[ \t]+)){0,3}\Z")
-_BREAK = re.compile(rf"\n|{_TS}")
+_CUT = re.compile(_TS)
 
 _POSTCODE = re.compile(r"[A-PR-UWYZ](?:[A-HK-Y]?\d[A-Z\d]?)\d[ABD-HJLNP-UW-Z]{2}")
 _ID = re.compile(r"[A-Z]{0,3}\d+[A-Z]?")
@@ -100,47 +100,53 @@ class _Item:
     chars: str  # digits and upper-case letters read from the item
     spoken: bool  # said in words or letters, not written digits
     broken: bool  # a line break or timestamp comes before it
+    cut: bool = False  # a timestamp or caption cue comes before it: the span stops there
 
 
 def _items(text: str, start: int, end: int) -> tuple[list[_Item], bool]:
     """The items of the run ``text[start:end]`` read into digits and letters, and whether it began with "plus"."""
-    raw: list[tuple[int, int, str, bool]] = []  # start, end, lower-case text, broken before
-    plus = broken = False
+    raw: list[tuple[int, int, str, int]] = []  # start, end, lower-case text, before: 0 | 1 line break | 2 timestamp
+    plus = False
+    broken = 0
     for m in _PART.finditer(text, start, end):
-        if m.group("sep") is not None:
-            broken = broken or bool(_BREAK.search(m.group("sep")))
+        sep = m.group("sep")
+        if sep is not None:
+            broken = max(broken, 2 if _CUT.search(sep) else 1 if "\n" in sep else 0)
+            if "," in sep and _PART.match(text, m.end(), end).group().isalpha() and len(raw) > 1 \
+                    and len(_PART.match(text, m.end(), end).group()) == 1:
+                break  # "... four five six, I think": a letter after a comma starts the next words
         elif m.group("plus") is not None:
             plus = True
         else:
             raw.append((m.start(), m.end(), m.group().lower(), broken))
-            broken = False
+            broken = 0
     out: list[_Item] = []
     k = 0
     while k < len(raw):
         s, e, word, brk = raw[k]
         if word[0].isdigit():
-            out.append(_Item(s, e, word, False, brk))
+            out.append(_Item(s, e, word, False, brk > 0, brk > 1))
         elif word in _UNITS:
-            out.append(_Item(s, e, _UNITS[word], True, brk))
+            out.append(_Item(s, e, _UNITS[word], True, brk > 0, brk > 1))
         elif word in _TEENS:
-            out.append(_Item(s, e, _TEENS[word], True, brk))
+            out.append(_Item(s, e, _TEENS[word], True, brk > 0, brk > 1))
         elif word in _TENS:
             nxt = raw[k + 1] if k + 1 < len(raw) else None
             if nxt and not nxt[3] and nxt[2] in _UNITS and nxt[2] not in ("zero", "oh", "o", "nought"):
-                out.append(_Item(s, nxt[1], _TENS[word] + _UNITS[nxt[2]], True, brk))  # "twenty three"
+                out.append(_Item(s, nxt[1], _TENS[word] + _UNITS[nxt[2]], True, brk > 0, brk > 1))  # "twenty three"
                 k += 1
             else:
-                out.append(_Item(s, e, _TENS[word] + "0", True, brk))
+                out.append(_Item(s, e, _TENS[word] + "0", True, brk > 0, brk > 1))
         elif word == "hundred":
             if out and not brk and out[-1].spoken:
-                out.append(_Item(s, e, "00", True, brk))  # "seven hundred", "oh seven seven hundred"
+                out.append(_Item(s, e, "00", True, False))  # "seven hundred", "oh seven seven hundred"
             else:
-                out.append(_Item(s, e, "", True, brk))
+                out.append(_Item(s, e, "", True, brk > 0, brk > 1))
         elif len(word) == 1:
-            out.append(_Item(s, e, word.upper(), True, brk))
+            out.append(_Item(s, e, word.upper(), True, brk > 0, brk > 1))
         else:
             rep, unit = word.split(None, 1)
-            out.append(_Item(s, e, _UNITS.get(unit, unit) * _REPEAT[rep], True, brk))
+            out.append(_Item(s, e, _UNITS.get(unit, unit) * _REPEAT[rep], True, brk > 0, brk > 1))
         k += 1
     return out, plus
 
@@ -205,11 +211,12 @@ def _judge(text: str, items: list[_Item], plus: bool) -> str | None:
 
 
 def _pieces(text: str, items: list[_Item], label: str, confidence: float, *, start: int | None = None) -> list[Span]:
-    """One span per unbroken piece of a run (a line break or timestamp splits it); the first from ``start``."""
+    """One span per piece of a run that a timestamp or caption cue splits (a line break does not); the first
+    from ``start``."""
     out: list[Span] = []
     lo = items[0].start if start is None else start
     for prev, it in zip([None, *items], [*items, None]):
-        if it is None or (prev is not None and it.broken):
+        if it is None or (prev is not None and it.cut):
             out.append(Span(lo, prev.end, label, "patterns", confidence, text[lo:prev.end]))
             if it is not None:
                 lo = it.start
@@ -217,14 +224,15 @@ def _pieces(text: str, items: list[_Item], label: str, confidence: float, *, sta
 
 
 def _trim(items: list[_Item]) -> list[list[_Item]]:
-    """The run and its shorter readings without a leading article or trailing letter ("a", "i")."""
+    """Readings of a run to judge, best first: without a trailing "I" or "a" ("... five six I think"), as it is,
+    then without up to two leading letters ("a one two...")."""
     out = [items]
+    if len(items) > 2 and items[-1].chars in ("A", "I"):
+        out.insert(0, items[:-1])
     lead = 0
     while lead < len(items) - 1 and lead < 2 and items[lead].chars.isalpha():
         lead += 1
         out.append(items[lead:])
-    if len(items) > 2 and items[-1].chars.isalpha() and len(items[-1].chars) == 1:
-        out.append(items[:-1])
     return out
 
 
@@ -293,7 +301,7 @@ def _single_after_cue(text: str, low: str, digits: list[re.Match]) -> list[Span]
     return out
 
 
-_EXT_DIGITS = re.compile(r"\d{3,6}(?![\w.]|,\d)")
+_EXT_DIGITS = re.compile(r"\d{3,6}(?!\w|[.,]\d)")
 
 
 def _extensions(text: str, low: str, digits: list[re.Match]) -> list[Span]:
