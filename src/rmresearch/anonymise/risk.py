@@ -228,8 +228,9 @@ def _prepared(log: pd.DataFrame) -> pd.DataFrame:
         if f is not None and not (np.isnan(lo.iloc[i]) or np.isnan(hi.iloc[i])):  # an old log with no place for it
             rows.append((int(lo.iloc[i]), int(hi.iloc[i]), f))
     out = pd.DataFrame(rows, columns=["out_start", "out_end", "factor"]).sort_values("out_start", kind="stable")
-    zones = [(int(a), int(b)) for a, b in zip(lo.fillna(-1), hi.fillna(-1)) if a >= 0]  # every identifier's place
-    out.attrs["zones"] = zones
+    placed = lo.notna() & hi.notna()  # every identifier's place, replaced or kept
+    out.attrs["zones"] = np.column_stack([lo[placed].to_numpy(dtype=np.int64), hi[placed].to_numpy(dtype=np.int64)]) \
+        if len(log) else np.zeros((0, 2), dtype=np.int64)
     log.attrs["_risk_rows"] = (len(log), out)
     return out
 
@@ -250,13 +251,15 @@ def passage_factors(log: pd.DataFrame, start: int, end: int, *, speaker_factors:
     (['senior_role_kept'], [])
     """
     rows = _prepared(log)
-    factors = [f for a, b, f in zip(rows["out_start"], rows["out_end"], rows["factor"]) if a < end and b > start]
+    hit = (rows["out_start"].to_numpy() < end) & (rows["out_end"].to_numpy() > start)
+    factors = list(rows["factor"].to_numpy()[hit])
     speaker = list(speaker_factors)
     if text is not None and words:
-        zones = [(a, b) for a, b in rows.attrs.get("zones", ()) if a < end and b > start]
+        zones = rows.attrs["zones"]
+        zones = zones[(zones[:, 0] < end) & (zones[:, 1] > start)]
         for name, (title, pattern, named) in words.items():
             found = [m for m in pattern.finditer(text, start, end)
-                     if not any(a <= m.start() < b for a, b in zones)]
+                     if not ((zones[:, 0] <= m.start()) & (m.start() < zones[:, 1])).any()]
             if not found:
                 continue
             rare = [(k, m) for k, f in enumerate(speaker) if f.kind == "rare_group" and f.about.split(":")[0] == name
