@@ -27,9 +27,10 @@ from .spans import Span
 
 __all__ = ["speaker_prefixes", "speaker_spans"]
 
-# A line can hold a speaker label only if it has a colon, a time (``0:03``) or starts with "[" or "(": the
-# cheap test that lets most lines of a long text skip the classifier.
-_MAYBE = re.compile(r"[:\[(]")
+# A line can hold a speaker label only if a colon (of ``Name:`` or a time) comes in its first 120 characters or
+# it starts with "(" (a label is at most 80, a header's time ends a short line): the cheap test that lets most
+# lines skip the classifier.
+_LOOK = 120
 
 
 def speaker_prefixes(text: str) -> list[tuple[int, int]]:
@@ -46,7 +47,8 @@ def speaker_prefixes(text: str) -> list[tuple[int, int]]:
     found = []
     pos = 0
     for line in text.split("\n"):
-        if _MAYBE.search(line):
+        head = line[:_LOOK]
+        if ":" in head or head.lstrip().startswith("("):  # "(speaker 1) text" has no colon
             body = line[:-1] if line.endswith("\r") else line
             cand = classify(body)
             if cand is not None:

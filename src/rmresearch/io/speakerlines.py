@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -60,7 +61,7 @@ _COLON = re.compile(
 )
 # Otter / Teams "Name  0:03" (two or more spaces, or a tab), Otter "Name 0:03" (one space).
 _HEADER = re.compile(
-    r"(?P<name>[^\W\d_](?:[^\n]*?\S)?)(?P<gap>[ \u00a0]{2,}|\t|[ \u00a0])[ \t\u00a0]*"
+    r"(?P<name>[^\W\d_](?:[^\n]{0,98}?\S)?)(?P<gap>[ \u00a0]{2,}|\t|[ \u00a0])[ \t\u00a0]*"
     r"(?P<time>(?:\d{1,2}:)?\d{1,3}:\d{2})[ \t]*$"
 )
 # Zoom's saved transcript: "[Name] 11:02:09" with the text on the next line, or after the time.
@@ -132,6 +133,7 @@ def leading_timestamp(line: str) -> tuple[float | None, int]:
     return seconds(m.group("bracketed") or m.group("bare")), m.end()
 
 
+@lru_cache(maxsize=8192)  # labels repeat on every turn
 def label_ok(label: str) -> bool:
     """Short, made of name-like tokens, and not a metadata word (``Date``, ``Note`` ...)."""
     tokens = label.split()
@@ -144,6 +146,7 @@ def label_ok(label: str) -> bool:
     )
 
 
+@lru_cache(maxsize=8192)  # labels repeat on every turn
 def name_like(label: str) -> bool:
     """Every word capitalised (or caseless, a digit group or a name particle)."""
     real = 0
@@ -157,6 +160,7 @@ def name_like(label: str) -> bool:
     return real > 0
 
 
+@lru_cache(maxsize=8192)  # labels repeat on every turn
 def is_diarisation(label: str) -> bool:
     """A diarisation label (``SPEAKER_00``, ``Speaker 2``, ``spk_1``): a speaker, never a name.
 
@@ -169,10 +173,10 @@ def is_diarisation(label: str) -> bool:
 def classify(line: str) -> SpeakerLine | None:
     """The speaker shape ``line`` (one line, no line break) is in, or ``None`` for an ordinary line."""
     ts, pos = leading_timestamp(line)
-    while pos < len(line) and line[pos] in " \t\u00a0\ufeff":
-        pos += 1
-    if pos >= len(line):
+    rest = line[pos:].lstrip(" \t\u00a0\ufeff")
+    if not rest:
         return None
+    pos = len(line) - len(rest)
     first = line[pos]
     if first == "[":
         m = _ZOOM.match(line, pos)

@@ -222,6 +222,8 @@ def _tidy(text: str) -> str:
 
 # --------------------------------------------------------------------------- speaker lines (io.speakerlines)
 
+# Otter's footer, the last line of every export: not speech.
+_FOOTER = re.compile(r"^transcribed by https?://(?:www\.)?otter\.ai/?$", re.I)
 _SQUARE_PREFIX = re.compile(r"^\[(?P<label>[^\W\d_][^\]\n]{0,79})\][ \t]*(?P<text>[^:\s].*)$", re.S)
 
 
@@ -249,15 +251,18 @@ def _parse_blocks(blocks: list[list[str]], *, lines_when_one_block: bool) -> lis
     for b, lines in enumerate(blocks):
         for raw in lines:
             line = raw.strip()
-            if line:
+            if line and not _FOOTER.match(line):
                 ts, pos = leading_timestamp(line)
                 rows.append(_Row(block=b, ts=ts, rest=line[pos:].strip(), line=line, cand=classify(line)))
 
     accepted = accepted_labels(r.cand for r in rows)
     speaking = [r.cand is not None and (r.cand.shape, r.cand.label) in accepted for r in rows]
     n_headers = sum(1 for r, ok in zip(rows, speaking) if ok and r.cand.kind == "header")
+    n_colon = sum(1 for r, ok in zip(rows, speaking) if ok and r.cand.kind == "colon")
     n_prefixed = sum(1 for r, ok in zip(rows, speaking) if ok and r.cand.kind != "header")
-    teams = n_headers > 0 and n_headers >= n_prefixed and n_headers < len(rows)
+    # Headers ("Name  0:03") or colon prefixes ("Name: text"), whichever the file is written in (a colon in a
+    # header file's text is speech); inline lines ("[Name] 11:02:09 text") start a turn in either.
+    teams = n_headers > 0 and n_headers >= n_colon and n_headers < len(rows)
 
     if not teams and n_prefixed == 0:
         # No speakers at all: one turn per paragraph (per line if there are no blank lines).
@@ -278,7 +283,7 @@ def _parse_blocks(blocks: list[list[str]], *, lines_when_one_block: bool) -> lis
     drafts = []
     pending = None
     for r, ok in zip(rows, speaking):
-        if ok and (r.cand.kind == "header") == teams:
+        if ok and (r.cand.kind == "inline" or (r.cand.kind == "header") == teams):
             start = r.cand.ts if r.cand.ts is not None else pending
             drafts.append(_Draft(r.cand.label, [r.line[r.cand.text_start :]], start, block=r.block))
             pending = None
