@@ -12,6 +12,12 @@ Options read from the cohort file (``options.anonymise``; all optional):
     What happens to an undecided review candidate: ``replace`` (default) or ``keep``.
 ``review_file``
     Where the review CSV lives (default ``<interviews folder>/../review.csv``).
+``generalise``
+    Indirect-identifier labels replaced by their suggestion until a reviewer decides (default ``[ROLE, UNIT,
+    DESCRIPTOR]``); the others (``SPECIAL_CATEGORY`` by default) are kept in the text until decided, and count
+    towards the re-identification risk.
+``quote_risk_threshold``
+    A quote whose re-identification risk is above this is not quoted publicly until reviewed (default 0.5).
 ``layers``, ``labels``, ``allow``, ``deny``
     See :class:`~rmresearch.anonymise.detectors.DetectorOptions`; ``allow`` and
     ``deny`` add to the built-in allow list and to the institution's name.
@@ -45,9 +51,11 @@ from ..transcripts import MAX_TRANSCRIPT_BYTES as _READER_LIMIT
 from . import staging
 from .detectors import DEFAULT_ALLOW, Detector, DetectorOptions
 from .pseudonyms import PseudonymKey, key_path
-from .replace import LOG_COLUMNS, WITHHELD, AnonymiseSettings, anonymise_text  # noqa: F401 - re-exported
+from .replace import (DEFAULT_GENERALISE, LOG_COLUMNS, WITHHELD, AnonymiseSettings, anonymise_text,  # noqa: F401
+                      indirect_outcomes, indirect_sentence)
 from .review import ReviewQueue, review_path
 from .roster import Roster, load_roster
+from .spans import INDIRECT_LABELS
 
 if TYPE_CHECKING:
     from ..transcripts import Transcript
@@ -59,7 +67,26 @@ __all__ = ["AnonymiseSettings", "anonymise_text", "anonymise_cohort", "settings_
 TRANSCRIPT_SUFFIXES = (".txt", ".docx", ".vtt", ".srt", ".jsonl")
 
 
-_KNOWN_KEYS = {"style", "review_threshold", "min_confidence", "pending", "review_file", "layers", "labels", "allow", "deny"}
+_KNOWN_KEYS = {"style", "review_threshold", "min_confidence", "pending", "review_file", "layers", "labels", "allow", "deny",
+               "generalise", "quote_risk_threshold"}
+
+
+def _generalise(config, opts: dict) -> tuple[str, ...]:
+    """``options.anonymise.generalise``: a list of indirect labels (or one), checked by name."""
+    value = opts.get("generalise", list(DEFAULT_GENERALISE))
+    if value is None:
+        value = []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)):
+        raise ConfigError(f"{config.path}: options.anonymise.generalise must be a list of labels, e.g. "
+                          f"[{', '.join(DEFAULT_GENERALISE)}]; known labels: {', '.join(INDIRECT_LABELS)}")
+    labels = tuple(str(x).strip().upper().replace(" ", "_") for x in value)
+    bad = sorted(set(labels) - set(INDIRECT_LABELS))
+    if bad:
+        raise ConfigError(f"{config.path}: unknown label(s) {', '.join(bad)} in options.anonymise.generalise; "
+                          f"known labels: {', '.join(INDIRECT_LABELS)}")
+    return labels
 
 
 def settings_from_config(config) -> tuple[AnonymiseSettings, DetectorOptions]:
@@ -69,12 +96,18 @@ def settings_from_config(config) -> tuple[AnonymiseSettings, DetectorOptions]:
     if unknown:
         raise ConfigError(f"{config.path}: unknown option(s) under options.anonymise: {', '.join(sorted(unknown))}; "
                           f"known: {', '.join(sorted(_KNOWN_KEYS))}")
-    settings = AnonymiseSettings(
-        style=str(opts.get("style", "tags")),
-        review_threshold=opts.get("review_threshold", 0.75),
-        min_confidence=opts.get("min_confidence", 0.5),
-        pending=str(opts.get("pending", "replace")),
-    )
+    generalise = _generalise(config, opts)
+    try:
+        settings = AnonymiseSettings(
+            style=str(opts.get("style", "tags")),
+            review_threshold=opts.get("review_threshold", 0.75),
+            min_confidence=opts.get("min_confidence", 0.5),
+            pending=str(opts.get("pending", "replace")),
+            generalise=generalise,
+            quote_risk_threshold=opts.get("quote_risk_threshold", 0.5),
+        )
+    except ConfigError as exc:
+        raise ConfigError(f"{config.path}: {exc}") from None
     deny = []
     for item in opts.get("deny") or []:
         if isinstance(item, dict):
@@ -308,9 +341,11 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
         key.withheld = sorted(excluded)
         documents = key.document_names(digests)
         review.rename_documents(documents)  # rows written before documents had pseudonyms
+        # one suggestion per indirect phrase in every document: a reviewer's edit, else what rows already hold
+        suggestions, conflicts = review.suggestions()
         outputs: dict[str, str] = {}
         anonymised: dict[str, str] = {}
-        rows = []
+        rows, logs = [], []
         iterator = files
         if progress:
             from tqdm.auto import tqdm
@@ -326,13 +361,13 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
             else:
                 own = roster.own_names(plan.manifest, raw_name(path, raw_dir))  # "i'm favour" in her own file
                 text, log = anonymise_text(transcript.text, detector, key, document=name, settings=settings,
-                                           review=review, turns=turns, excluded=excluded, own_names=own)
+                                           review=review, turns=turns, excluded=excluded, own_names=own,
+                                           suggestions=suggestions)
             anonymised[raw_name(path, raw_dir)] = text
             outputs[f"{name}.txt"] = text + ("\n" if not text.endswith("\n") else "")
             outputs[f"{name}.log.csv"] = log.to_csv(index=False)
-            counts = log.loc[log["decision"] != "reject", "label"].value_counts().to_dict()
-            rows.append({"document": name, "output": f"{name}.txt", "spans": int(sum(counts.values())),
-                         "review": int((log["decision"] == "pending").sum()), **{k: int(v) for k, v in counts.items()}})
+            rows.append(_summary_row(name, log))
+            logs.append(log.assign(document=name))
         review.prune(set(documents.values()))
         if plan.manifest is not None:
             outputs[ANONYMISED_MANIFEST] = plan.csv(documents, anonymised)
@@ -350,10 +385,25 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
     summary = pd.DataFrame(rows).fillna(0)
     for col in summary.columns[4:]:
         summary[col] = summary[col].astype(int)
+    # indirect identifiers by label and outcome (generalised, kept awaiting review, kept by decision)
+    logs = [f for f in logs if len(f)]  # an empty log adds nothing (and would only change the dtypes)
+    summary.attrs["indirect"] = indirect_outcomes(pd.concat(logs, ignore_index=True) if logs
+                                                  else pd.DataFrame(columns=LOG_COLUMNS + ["document"]))
+    summary.attrs["suggestion_conflicts"] = conflicts
     # Decisions that matched no candidate (text or offsets edited, or the raw file changed): say so.
     summary.attrs["unmatched_decisions"] = review.unmatched(set(documents.values()))
     summary.attrs["no_speakers"] = plan.warnings  # transcripts in which no speaker is found, named
     return summary
+
+
+def _summary_row(document: str, log: pd.DataFrame) -> dict:
+    """One document's summary: identifiers replaced by label (words kept are not counted), ``kept`` (indirect
+    identifiers left in the text) and ``review`` (candidates awaiting a decision)."""
+    replaced = log.loc[log["pseudonym"].fillna("").astype(str) != "", "label"].value_counts().to_dict()
+    kept = int(((log["pseudonym"].fillna("") == "") & log["label"].isin(INDIRECT_LABELS)).sum())
+    return {"document": document, "output": f"{document}.txt", "spans": int(sum(replaced.values())),
+            "review": int((log["decision"] == "pending").sum()), "kept": kept,
+            **{k: int(v) for k, v in replaced.items()}}
 
 
 def check_anonymised(config) -> None:
@@ -433,23 +483,28 @@ def consent_not_applied(config) -> list[str]:
 def anonymisation_summary(config) -> dict:
     """What the anonymised outputs hold, for the report (counts only, no identifiers).
 
-    Returns a dict with ``by_label`` (label, mentions, documents), ``review_pending``,
+    Returns a dict with ``by_label`` (label, mentions, documents: the mentions replaced, an indirect
+    identifier's by its generalisation; words kept are not counted), ``review_pending``,
     ``review_total``, ``documents``, ``consistency`` (one row per roster person
-    mentioned: how many distinct pseudonyms they received, which should be 1) and
-    ``withheld_turns`` (turns withheld for consent; not an identifier, so not in ``by_label``).
+    mentioned: how many distinct pseudonyms they received, which should be 1),
+    ``withheld_turns`` (turns withheld for consent; not an identifier, so not in ``by_label``),
+    ``indirect`` (indirect identifiers by label and outcome: :func:`~rmresearch.anonymise.replace.indirect_outcomes`),
+    ``indirect_sentence`` (:func:`~rmresearch.anonymise.replace.indirect_sentence`) and
+    ``review_pending_indirect`` (indirect candidates awaiting a decision).
     """
     out_dir = Path(config.outputs["anonymised"])
     logs = sorted(out_dir.glob("*.log.csv"))
     frames = []
     for p in logs:
-        f = pd.read_csv(p, dtype={"pseudonym": str})
+        f = pd.read_csv(p, dtype={"pseudonym": str, "kind": str}, keep_default_na=False)
         f["document"] = p.name[: -len(".log.csv")]
         frames.append(f)
     log = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LOG_COLUMNS + ["document"])
     withheld = int((log["label"] == "WITHHELD").sum())
-    used = log.loc[(log["decision"] != "reject") & (log["label"] != "WITHHELD")]
+    used = log.loc[(log["pseudonym"].fillna("").astype(str) != "") & (log["label"] != "WITHHELD")]
     by_label = (used.groupby("label").agg(mentions=("pseudonym", "size"), documents=("document", "nunique"))
                 .reset_index().sort_values("mentions", ascending=False).reset_index(drop=True))
+    indirect = indirect_outcomes(log)
     rpath = review_path(config)
     review = ReviewQueue(rpath) if rpath.exists() else None
     kpath = key_path(config)
@@ -472,4 +527,7 @@ def anonymisation_summary(config) -> dict:
         "review_total": len(review.rows) if review else 0,
         "consistency": consistency,
         "withheld_turns": withheld,
+        "indirect": indirect,
+        "indirect_sentence": indirect_sentence(indirect),
+        "review_pending_indirect": review.pending(INDIRECT_LABELS) if review else 0,
     }

@@ -9,6 +9,17 @@ applies the decisions and keeps them. Until decided, a candidate is replaced
 (``options.anonymise.pending: replace``, the safe default) or kept
 (``pending: keep``).
 
+Indirect identifiers (labels ``ROLE``, ``UNIT``, ``DESCRIPTOR``, ``SPECIAL_CATEGORY``: "the Dean of Law",
+"the only Sikh woman on the senior team", "my MS diagnosis") are always listed, whatever their confidence, with
+a ``suggestion``: the generalisation that replaces the words ("[a senior leader]"). ``accept`` replaces them by
+the suggestion, which the researcher may edit first; ``reject`` keeps the words. Undecided, the labels in
+``options.anonymise.generalise`` (default ROLE, UNIT, DESCRIPTOR) are replaced by the suggestion and the others
+(special categories, often the substance of the research) are kept. One phrase has one suggestion in every
+document of the cohort: an edit in one row is applied to every row of the same phrase on the next run, and to
+new transcripts after it. For an indirect row ``pseudonym`` holds the suggestion the last run applied, so an
+edit is told apart from it: edit ``suggestion``, not ``pseudonym``. ``risk`` and ``risk_reasons`` say how
+identifiable the passage around the candidate remains (filled by :mod:`rmresearch.anonymise.risk`).
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -17,7 +28,7 @@ Examples
 >>> queue.add(document="t1.txt", start=4, end=8, label="PERSON", layer="lexicon", confidence=0.6,
 ...           text="Rose", context="... Rose was there", pseudonym="[PERSON_1]")
 >>> _ = queue.save()
->>> text = path.read_text().replace(",,", ",reject,", 1)
+>>> text = path.read_text().replace(",,\\n", ",reject,\\n", 1)  # the decision column, last but one
 >>> _ = path.write_text(text)
 >>> ReviewQueue(path).decision("t1.txt", 4, 8, "Rose")
 'reject'
@@ -30,19 +41,31 @@ from pathlib import Path
 
 import pandas as pd
 
+import re
+
 from ..errors import InputError, Problem, ValidationError
 from ..fileio import write_csv
 from ..io import text as textio
+from .spans import INDIRECT_LABELS
 
-__all__ = ["ReviewQueue", "review_path", "REVIEW_COLUMNS", "DECISIONS"]
+__all__ = ["ReviewQueue", "review_path", "phrase_key", "REVIEW_COLUMNS", "DECISIONS"]
 
 REVIEW_COLUMNS = ["document", "start", "end", "label", "layer", "confidence", "text", "context",
-                  "pseudonym", "decision", "note"]
+                  "pseudonym", "suggestion", "risk", "risk_reasons", "decision", "note"]
 #: Largest review file read (bytes): one row per candidate is kilobytes; anything this large is the wrong file.
 MAX_REVIEW_BYTES = 50_000_000
 DECISIONS = ("accept", "reject")
 _SYNONYMS = {"a": "accept", "y": "accept", "yes": "accept", "replace": "accept", "accepted": "accept",
              "r": "reject", "n": "reject", "no": "reject", "keep": "reject", "rejected": "reject"}
+
+
+def phrase_key(text: str) -> str:
+    """The form under which one phrase gets one suggestion across a cohort (case, spacing, a possessive ignored).
+
+    >>> phrase_key("The  Dean of Law's"), phrase_key("the dean of law")
+    ('the dean of law', 'the dean of law')
+    """
+    return re.sub(r"['\u2019]s$", "", re.sub(r"\s+", " ", str(text).strip()).casefold())
 
 
 def _whole(value) -> int | None:
@@ -146,16 +169,61 @@ class ReviewQueue:
         row = self.rows.get((document, start, end, text))
         return row["decision"] if row else ""
 
-    def add(self, *, document, start, end, label, layer, confidence, text, context, pseudonym) -> None:
+    def add(self, *, document, start, end, label, layer, confidence, text, context, pseudonym,
+            suggestion: str = "") -> None:
+        """List a candidate (keeping its decision and note); an indirect one with its ``suggestion``, which
+        is also its ``pseudonym`` (the suggestion applied, against which a reviewer's edit is told)."""
         k = (document, int(start), int(end), text)
         self.seen.add(k)
         old = self.rows.get(k, {})
         self.rows[k] = {"document": document, "start": int(start), "end": int(end), "label": label, "layer": layer,
                         "confidence": round(float(confidence), 2), "text": text, "context": context,
-                        "pseudonym": pseudonym, "decision": old.get("decision", ""), "note": old.get("note", "")}
+                        "pseudonym": pseudonym, "suggestion": suggestion, "risk": old.get("risk", ""),
+                        "risk_reasons": old.get("risk_reasons", ""), "decision": old.get("decision", ""),
+                        "note": old.get("note", "")}
 
-    def pending(self) -> int:
-        return sum(1 for r in self.rows.values() if not r["decision"])
+    def set_risk(self, document: str, start: int, end: int, text: str, risk: float | None, reasons: str = "") -> bool:
+        """Fill a listed candidate's ``risk`` (0 to 1, rounded to 2 places; ``None`` clears it) and
+        ``risk_reasons``; ``False`` when no such candidate is listed."""
+        row = self.rows.get((document, int(start), int(end), text))
+        if row is None:
+            return False
+        row["risk"] = "" if risk is None else round(float(risk), 2)
+        row["risk_reasons"] = reasons
+        return True
+
+    def suggestions(self) -> tuple[dict[str, str], list[str]]:
+        """The cohort's suggestion for each indirect phrase (:func:`phrase_key` -> suggestion), and conflicts.
+
+        A row whose ``suggestion`` differs from its ``pseudonym`` (the suggestion the last run applied) was
+        edited: the edit holds for every row of that phrase. Several different edits of one phrase: an
+        accepted row's wins, then the first by document and position; each such phrase is named in the
+        conflicts (document and offsets only, never the words). Other rows keep what they hold.
+        """
+        stored: dict[str, str] = {}
+        edits: dict[str, list[dict]] = {}
+        for r in sorted(self.rows.values(), key=lambda r: (r["document"], r["start"])):
+            suggestion = str(r.get("suggestion") or "").strip()
+            if r.get("label") not in INDIRECT_LABELS or not suggestion:
+                continue
+            phrase = phrase_key(r["text"])
+            if suggestion != str(r.get("pseudonym") or "").strip():
+                edits.setdefault(phrase, []).append(r)
+            else:
+                stored.setdefault(phrase, suggestion)
+        conflicts = []
+        for phrase, rows in edits.items():
+            rows.sort(key=lambda r: r["decision"] != "accept")  # stable: document order within each
+            stored[phrase] = str(rows[0]["suggestion"]).strip()
+            if len({str(r["suggestion"]).strip() for r in rows}) > 1:
+                where = ", ".join(f"{r['document']} {r['start']}-{r['end']}" for r in rows)
+                conflicts.append(f"the rows {where} edit the suggestion of one phrase differently; the one of "
+                                 f"{rows[0]['document']} {rows[0]['start']}-{rows[0]['end']} is used in every document")
+        return stored, conflicts
+
+    def pending(self, labels: tuple[str, ...] | None = None) -> int:
+        """Rows awaiting a decision (of ``labels`` only, when given)."""
+        return sum(1 for r in self.rows.values() if not r["decision"] and (labels is None or r.get("label") in labels))
 
     def frame(self) -> pd.DataFrame:
         rows = sorted(self.rows.values(), key=lambda r: (r["document"], r["start"]))

@@ -36,7 +36,13 @@ RUN = """\
     The pseudonym key (0600) is kept in outputs.keys and reused, so everyone keeps
     the same pseudonym across transcripts and reruns; it also maps raw file names
     to document pseudonyms. Uncertain candidates go to review.csv beside the raw
-    folder: mark 'accept' or 'reject' and run again. Turns of participants without
+    folder: mark 'accept' or 'reject' and run again. Indirect identifiers (roles
+    such as "the Dean of Law", small units, unique descriptors, special-category
+    disclosures) always go there with a suggested generalisation ("[a senior
+    leader]"): accept replaces the words by it (edit it first to change them),
+    reject keeps them; undecided, the labels in options.anonymise.generalise
+    (default ROLE, UNIT, DESCRIPTOR) are generalised and special categories
+    kept. Turns of participants without
     interview consent (or withdrawn) are withheld. The folder, key and review file
     are replaced together: an interrupted run is finished or undone by the next.
     Raw files are never modified. Options: options.anonymise in the cohort file.
@@ -89,19 +95,26 @@ def add_commands(subparsers) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from ..anonymise.pipeline import anonymise_cohort
+    from ..anonymise.pipeline import anonymise_cohort, indirect_sentence
     from ..anonymise.pseudonyms import key_path
     from ..anonymise.review import review_path
     from ..anonymise.roster import load_roster
+    from ..anonymise.spans import INDIRECT_LABELS
 
     config = load_config(args)
     roster = load_roster(config, path=args.roster) if args.roster else None
     summary = anonymise_cohort(config, roster=roster, progress=not args.no_progress)
     pending = int(summary["review"].sum()) if len(summary) else 0
     print(f"Anonymised {len(summary)} transcript(s) of cohort '{config.cohort}' into {config.outputs['anonymised']}")
-    labels = [c for c in summary.columns if c not in ("document", "output", "spans", "review", "WITHHELD")]
+    labels = [c for c in summary.columns
+              if c not in ("document", "output", "spans", "review", "kept", "WITHHELD", *INDIRECT_LABELS)]
     for label in labels:
         print(f"  {label:<14} {int(summary[label].sum()):>6} replaced")
+    indirect = summary.attrs.get("indirect")
+    if indirect is not None and len(indirect):
+        print(f"  {indirect_sentence(indirect)}")
+        for label, rows in indirect.groupby("label", sort=False):
+            print(f"    {label:<18}" + ", ".join(f"{int(r.mentions)} {r.outcome}" for r in rows.itertuples()))
     if "WITHHELD" in summary.columns and summary["WITHHELD"].sum():
         print(f"  {int(summary['WITHHELD'].sum())} turn(s) withheld: their speaker did not consent to interview use "
               "or was withdrawn (consent_interview, options.withdrawn)")
@@ -113,9 +126,15 @@ def cmd_run(args: argparse.Namespace) -> int:
               "again, undecided.", file=sys.stderr)
     for line in summary.attrs.get("no_speakers", []):  # transcripts in which no speaker is found, by name
         print(f"Warning: {line}", file=sys.stderr)
+    for line in summary.attrs.get("suggestion_conflicts", []):
+        print(f"Warning: {line}", file=sys.stderr)
+    waiting = int(indirect.loc[indirect["outcome"].str.endswith("awaiting review"), "mentions"].sum()) \
+        if indirect is not None and len(indirect) else 0
     if pending:
-        print(f"{pending} uncertain candidate(s) await a decision in {review_path(config)}; "
-              "mark accept/reject there and run again.")
+        print(f"{pending} candidate(s) await a decision in {review_path(config)}; mark accept/reject there and run again."
+              + (f" Of these, {waiting} {'is an indirect identifier' if waiting == 1 else 'are indirect identifiers'} "
+                 "(roles, units, unique descriptors, special categories): accept replaces the words by the "
+                 "suggestion column (edit it to change the words used), reject keeps them." if waiting else ""))
     return 0
 
 
