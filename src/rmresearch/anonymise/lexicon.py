@@ -46,10 +46,12 @@ from importlib import metadata
 from pathlib import Path
 
 from ..fileio import atomic_write_bytes
+from . import wordlists
+from .wordlists import HYPHEN_PREFIXES, PREFIXES, compound_split, spelling_variants
 
 __all__ = ["Lexicon", "get_lexicon", "cache_dir", "NAME_TITLES", "IDENTITY_TERMS"]
 
-CACHE_FORMAT = 10
+CACHE_FORMAT = 12
 #: How many of wordfreq's most frequent English words count as "common".
 FREQUENT_TOP_N = 15000
 
@@ -241,11 +243,51 @@ def _frequent_words(n: int = 10000) -> list[str]:
     return [w for w in wordfreq.top_n_list("en", n) if w.isalpha()]
 
 
+def _non_names(names: set[str], english: set[str], words: set[str]) -> dict[str, list[str]]:
+    """Words and proper nouns that are not people's names (see :mod:`.wordlists`), lower case.
+
+    ``names`` are every list's names, ``english`` the English-speaking lists' ones. ``places``: one-word places,
+    languages, territories and peoples (``is_known_proper``); ``extra``: words the dictionaries lack (the
+    curated lists); ``parts``: frequent non-name words that may run together into a compound (wordfreq's
+    30,000 most frequent; among its 10,000 most frequent a name of a non-English list still counts, as for
+    :meth:`Lexicon.is_word`: German ``Kind`` does not stop "kind" being a word).
+
+    wordfreq's words beyond the 10,000 most frequent are not taken wholesale: that band holds thousands of
+    surnames (and truncated tokens) that no name list has; its words count only through the rules of
+    :meth:`Lexicon.is_word` (spelling variants, prefixes, compounds).
+    """
+    import wordfreq
+
+    ranked = wordfreq.top_n_list("en", 100000)
+    rank = {w: i for i, w in enumerate(ranked)}
+    languages, territories = wordlists.babel_names()
+    countries = set(_countries()) | territories
+    raw = wordlists.place_names() | languages | countries
+    places: set[str] = set()
+    for entry in raw:
+        parts = [p for p in re.split(r"[\s,&()]+", entry) if p]
+        if len(parts) == 1:
+            places.add(parts[0])
+        else:  # "Tyne and Wear", "Dar es Salaam": the parts that are no ordinary word
+            places.update(p for p in parts if p[:1].isupper() and len(p) > 2 and p.lower() not in words)
+    places = {p.lower() for p in places if _LATIN.match(p)}
+    places |= wordlists.demonyms(countries | languages, lambda w: w in rank)
+    places |= wordlists.UK_REGIONS | wordlists.BODIES
+    places -= names
+    extra = wordlists.GREETINGS | wordlists.VARIETY_WORDS | wordlists.HEADINGS
+    parts = {w for w in ranked[:30000] if w.isalpha() and len(w) > 2 and w not in english
+             and (rank[w] < 10000 or w in words and w not in names)}
+    return {"places": sorted(places), "extra": sorted(extra - names), "parts": sorted(parts)}
+
+
 def _build() -> dict:
     given, surnames = _faker_names()
     words, proper = _english_words()
     names = {n.lower() for v in (*given.values(), *surnames.values()) for n in v} | {n.lower() for n in _EXTRA_SURNAMES}
+    english = {n.lower() for loc, v in (*given.items(), *surnames.items()) if loc.startswith("en") or loc == "ga_IE"
+               for n in v}
     return {
+        "non_names": _non_names(names, english, set(words)),
         "format": CACHE_FORMAT,
         "given": given,
         "surnames": surnames,
@@ -260,7 +302,7 @@ def _build() -> dict:
 
 def _cache_file() -> Path:
     key = (f"f{CACHE_FORMAT}-faker{_version('faker')}-ew{_version('english-words')}"
-           f"-wf{_version('wordfreq')}-n{FREQUENT_TOP_N}")
+           f"-wf{_version('wordfreq')}-babel{_version('babel')}-n{FREQUENT_TOP_N}")
     return cache_dir() / f"lexicon-{key}.json.gz"
 
 
@@ -283,8 +325,12 @@ def _load_data() -> dict:
     return data
 
 
-def _stems(word: str) -> list[str]:
-    """Candidate stems of an inflected English word (crude, for dictionary lookup)."""
+def _stems(word: str, comparative: bool = True) -> list[str]:
+    """Candidate stems of an inflected English word (crude, for dictionary lookup).
+
+    ``comparative=False`` leaves ``-er``/``-est`` on (for a spelling variant, whose ``-er`` is the rule's:
+    "pierre" -> "pierer" must not make "pier").
+    """
     out = []
     if word.endswith("'s") or word.endswith("\u2019s"):
         word = word[:-2]
@@ -295,7 +341,7 @@ def _stems(word: str) -> list[str]:
             out.append(word[:-3] + "y")
         if word.endswith("es"):
             out.append(word[:-2])
-    for suffix in ("ing", "ed", "er", "est"):
+    for suffix in ("ing", "ed", "er", "est") if comparative else ("ing", "ed"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
             stem = word[: -len(suffix)]
             out += [stem, stem + "e"]
@@ -303,6 +349,10 @@ def _stems(word: str) -> list[str]:
                 out.append(stem[:-1])
             if stem.endswith("i"):
                 out.append(stem[:-1] + "y")
+    for suffix in ("al", "ally"):  # organisational, judgemental (only after -ion / -ment: not "Jamal")
+        stem = word[: -len(suffix)]
+        if stem.endswith(("ion", "ment")):
+            out.append(stem)
     for suffix in ("ly", "ness", "ment", "ful", "less", "ity", "ation", "ise", "ised", "ize", "ized", "ism", "ist", "ists"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             out.append(word[: -len(suffix)])
@@ -320,6 +370,7 @@ class Lexicon:
     common: frozenset[str]
     name_words: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()
+    parts: frozenset[str] = frozenset()
     given_by_locale: dict[str, tuple[str, ...]] = field(repr=False, default_factory=dict)
     surnames_by_locale: dict[str, tuple[str, ...]] = field(repr=False, default_factory=dict)
     _word_cache: dict[str, bool] = field(repr=False, default_factory=dict)
@@ -333,7 +384,9 @@ class Lexicon:
         english = {n.casefold() for loc, names in (*data["given"].items(), *data["surnames"].items())
                    if loc.startswith("en") or loc == "ga_IE" for n in names}
         frequent = {w for w in data["frequent"] if w not in english}
-        words = set(data["words"]) | set(_EXTRA_WORDS) | set(data["common"]) | frequent
+        non_names = data["non_names"]
+        words = (set(data["words"]) | set(_EXTRA_WORDS) | set(data["common"]) | frequent
+                 | set(non_names["extra"]) | set(non_names["places"]))
         proper = set(data["proper"]) | set(_EXTRA_PROPER)
         return cls(
             given=frozenset(n.casefold() for n in given),
@@ -343,7 +396,9 @@ class Lexicon:
             common=frozenset(data["common"]),
             name_words=frozenset(data["name_words"]),
             # Whole one-word names only: "Saint Martin" must not make "Martin" a place.
-            places=frozenset(c.casefold() for c in data["countries"] + _EXTRA_PROPER if " " not in c),
+            places=frozenset([c.casefold() for c in data["countries"] + _EXTRA_PROPER if " " not in c]
+                             + non_names["places"]),
+            parts=frozenset(non_names["parts"]),
             given_by_locale={k: tuple(v) for k, v in data["given"].items()},
             surnames_by_locale={k: tuple(v) for k, v in data["surnames"].items()},
         )
@@ -367,17 +422,50 @@ class Lexicon:
 
     # -- words
     def is_word(self, token: str) -> bool:
-        """Whether ``token`` (any case) is an ordinary English word or an inflection of one."""
+        """Whether ``token`` (any case) is an ordinary English word or an inflection of one.
+
+        Beyond the dictionaries: British and other spellings (``realisation``, ``paediatric``), a prefix on a
+        word (``cosponsor``), two words run together (``kindof``, ``wellbeing``), hyphenated words
+        (``non-judgemental``), places, languages and peoples (``merseyside``, ``yoruba``, ``ghanaian``). Those
+        extra rules never apply to a token that a name list holds: it is a word only if a dictionary says so.
+        """
         key = token.lower()
         hit = self._word_cache.get(key)
         if hit is None:
-            hit = key in self.words or any(s in self.words for s in _stems(key))
-            if "-" in key and not hit:
-                parts = [p for p in key.split("-") if p]
-                hit = bool(parts) and all(p in self.words for p in parts)
+            hit = self._lookup(key)
             if len(self._word_cache) < 500_000:
                 self._word_cache[key] = hit
         return hit
+
+    def _in_words(self, key: str) -> bool:
+        return key in self.words or any(s in self.words for s in _stems(key))
+
+    def _variant_in_words(self, key: str) -> bool:
+        """A spelling variant of ``key`` is a word (its stems of four letters or more: not "haering" -> "her")."""
+        return any(v in self.words or any(len(s) > 3 and s in self.words for s in _stems(v, comparative=False))
+                   for v in spelling_variants(key))
+
+    def _lookup(self, key: str) -> bool:
+        if self._in_words(key):
+            return True
+        if "-" in key:
+            parts = [p for p in key.split("-") if p]
+            # Each part a word as written, a prefix, or (not in a name list) a spelling variant of a word: no
+            # stemming of parts, or "Al-Sayed" would be al + say-ed.
+            return bool(parts) and all(
+                p in self.words or p in HYPHEN_PREFIXES
+                or p not in self.given and p not in self.surnames and p.isalpha() and self._variant_in_words(p)
+                for p in parts)
+        if key in self.given or key in self.surnames or not key.isalpha():
+            return False
+        if self._variant_in_words(key):
+            return True
+        for prefix in PREFIXES:
+            rest = key[len(prefix):]
+            if key.startswith(prefix) and len(rest) >= 5 and rest not in self.given and rest not in self.surnames \
+                    and (self._in_words(rest) or self._variant_in_words(rest)):
+                return True
+        return compound_split(key, self.parts) is not None
 
     def is_common_word(self, token: str) -> bool:
         """An ordinary word that is mainly a word, not mainly a name.
