@@ -44,6 +44,8 @@ _PHONE = re.compile(
     re.IGNORECASE,
 )
 _POSTCODE = re.compile(r"(?<![\w-])(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[ \t]?\d[A-Z]{2}(?![\w-])", re.IGNORECASE)
+# The letters a postcode may hold in each place (Royal Mail): checked where capitals do not vouch for it.
+_POSTCODE_LETTERS = re.compile(r"(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR)\d[ABD-HJLNP-UW-Z]{2}")
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
 # Addresses read out in captions: "victoria dot hale at anytown dot ac dot uk", "at helen underscore cress56".
 # Half spoken too: "j dot smith at uni.ac.uk", "j.smith at anytown dot ac dot uk". With a written domain the
@@ -135,8 +137,10 @@ def find_patterns(
     if "POSTCODE" in labels:
         for m in _POSTCODE.finditer(text):
             value = m.group()
-            # Lower-case captions write postcodes in lower case; mixed case is prose.
-            if value.isupper() or value.islower():
+            # Any case ("m13 9pl" in captions, "M13 9pl" after a capitalising captioner) when the letters are
+            # the Royal Mail's; in lower or mixed case not an ordinal ("the M1 2nd exit", "Y5 3rd").
+            if value.isupper() or (_POSTCODE_LETTERS.fullmatch(value.upper().replace(" ", "").replace("\t", ""))
+                                   and value[-2:].lower() not in ("st", "nd", "rd", "th")):
                 add("POSTCODE", m.start(), m.end())
     if "HANDLE" in labels:
         for m in _HANDLE.finditer(text):

@@ -64,7 +64,7 @@ _SEP = (rf"(?:[ \t]*\n(?:[ \t]*\n)*(?:[ \t]*\d+[ \t]*\n)?[ \t]*{_TS}[ \t]*-->[ \
 _WORD_ITEM = (r"(?:(?:double|treble|triple)[ \t]+(?:" + "|".join(_UNITS) + r"|\d)\b"
               r"|" + "|".join(_WORDS) + r")(?![\w'\u2019])")
 _DIGITS = r"\d+(?![\w'\u2019%]|[.:/]\d|[ \t]*(?:%|per\s?cent|pm\b|am\b|st\b|nd\b|rd\b|th\b))"
-_LETTER = r"[a-z](?![\w'\u2019.&])"
+_LETTER = r"[a-z](?![\w'\u2019&]|\.\w)"  # not "e.g." or "a.m."
 _ITEM = rf"(?:{_WORD_ITEM}|{_DIGITS}|{_LETTER})"
 # A run: an optional "plus", then two or more items. The first item does not follow a word character,
 # a currency sign or a decimal point.
@@ -179,6 +179,10 @@ def _cue_before(text: str, start: int, *, reach: int = 120) -> str | None:
     return _KIND.get(kind.lower(), "ID_NUMBER") if kind else "ID_NUMBER"
 
 
+# Counting aloud ("one, two, three, four, five, six") reads like a number but names nothing, unless a cue asks.
+_COUNTING = "0123456789 9876543210"
+
+
 def _judge(text: str, items: list[_Item], plus: bool) -> str | None:
     """The label of a run's reading, or None when it is no identifier."""
     chars = "".join(it.chars for it in items)
@@ -205,7 +209,7 @@ def _judge(text: str, items: list[_Item], plus: bool) -> str | None:
         return None
     if cue is not None and n_digits >= 4:
         return cue
-    if spoken and (n_digits >= 6 or n_digits >= 5 and not digits):
+    if spoken and (n_digits >= 6 or n_digits >= 5 and not digits) and chars not in _COUNTING:
         return "ID_NUMBER"
     return None
 
