@@ -188,7 +188,8 @@ def _print_scores_by(gold: list, pred: list, key: str) -> None:
         parts = []
         if "PERSON" in tok.index:
             r = tok.loc["PERSON"]
-            parts.append(f"PERSON R {_num(r.recall).strip()} P {_num(r.precision).strip()} ({r.support} tokens)")
+            parts.append(f"PERSON R {_num(r.recall).strip()} P {_num(r.precision).strip()} ({r.support} tokens, "
+                         f"{r.fp} false)")
         others = tok.drop(index=[x for x in ("PERSON", "ROLE", "UNIT", "DESCRIPTOR", "SPECIAL_CATEGORY",
                                              "LOCATION", "ORG") if x in tok.index])
         if len(others) and others["support"].sum():

@@ -54,6 +54,7 @@ import re
 import sys
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # no __pycache__ among the fixtures
 sys.path.insert(0, str(Path(__file__).parent))
 from passages15 import DEV15, HELDOUT15, NOLIST15  # noqa: E402
 
