@@ -12,6 +12,7 @@ identifiers >= 0.80 flagged.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -273,3 +274,29 @@ def test_detect_records_writes_indirect_labels_and_suggestions():
     assert out[0]["meta"] == {"split": "dev", "suggestions": [[4, 15, "[a senior leader]", "senior_role"]]}
     assert records[0]["meta"] == {"split": "dev"}  # the input is not changed
     assert out[1] == {"text": "no one", "label": []}  # no indirect span: no meta added
+
+
+def test_detect_command_writes_suggestions_and_evaluate_prints_groups(tmp_path, capsys):
+    from rmresearch.cli import main
+    from rmresearch.anonymise.spans import INDIRECT_LABELS
+
+    src = tmp_path / "gold.jsonl"
+    lines = [{"text": "Then the Director of Catering asked Tendaiishe Moyo to chair it.", "meta": {"shape": "prose",
+              "kind": "roles", "split": "heldout"}, "label": [[9, 29, "ROLE"], [36, 51, "PERSON"]]},
+             {"text": "[Ngozichukwu Eze] 11:02:09\nCan you hear me?", "meta": {"shape": "zoom", "kind": "speakers",
+              "split": "heldout"}, "label": [[1, 16, "PERSON"]]}]
+    src.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    out = tmp_path / "pred.jsonl"
+    assert main(["anonymise", "detect", str(src), "--out", str(out)]) == 0
+    pred = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    indirect = [x for x in pred[0]["label"] if x[2] in INDIRECT_LABELS]
+    assert indirect, pred[0]["label"]  # the role is written with its own label
+    suggestions = pred[0]["meta"]["suggestions"]
+    assert [x[:2] for x in suggestions] == [x[:2] for x in indirect]
+    assert all(x[2].startswith("[") and x[2].endswith("]") and x[3] for x in suggestions)
+    assert pred[0]["meta"]["kind"] == "roles"  # other meta kept
+    capsys.readouterr()
+    assert main(["anonymise", "evaluate", str(src), "--pred", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "by shape:" in printed and "by kind:" in printed and "by split:" in printed
+    assert re.search(r"^ROLE +flagged ", printed, re.MULTILINE) and re.search(r"^\s+zoom\s+1 passages", printed, re.MULTILINE)

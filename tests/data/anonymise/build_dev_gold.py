@@ -24,8 +24,9 @@ Conventions (shared with the demo's ground truth and the detector's spans):
   number split by a caption timestamp is two spans, the timestamp outside both. An extension is a PHONE span over
   its digits only (``extension {4412|PHONE}``); an ID given as the answer in the next turn is a span there.
   Years, sums, room numbers, module codes, times and counts are not spans.
-- Indirect spans leave out the article: ``the {Dean of Law|ROLE}``, ``the {only Sikh woman on the senior
-  team|DESCRIPTOR}``, ``the {Chemistry technicians' team|UNIT}``; a ROLE span covers the whole title phrase
+- ROLE and UNIT spans leave out the article: ``the {Dean of Law|ROLE}``, ``the {Chemistry technicians'
+  team|UNIT}``; a DESCRIPTOR keeps it, as the words that make it unique start there: ``{the only Sikh woman on
+  the senior team|DESCRIPTOR}`` (the convention of the indirect layer). A ROLE span covers the whole title phrase
   ("Head of the School of Nursing"). A SPECIAL_CATEGORY span covers
   the words naming the faith, condition, orientation, identity or status, without "practising", "diagnosis" or
   "man" (``I'm a practising {Muslim|SPECIAL_CATEGORY}``, ``my {MS|SPECIAL_CATEGORY} diagnosis``,
