@@ -51,7 +51,11 @@ RUN = """\
 DETECT = """\
     Read IN.jsonl (one {"text": ..., ...} per line), detect identifiers and write
     OUT.jsonl with each line's "label" set to [[start, end, "LABEL"], ...] and every
-    other field kept, ready to correct in doccano or Label Studio.
+    other field kept, ready to correct in doccano or Label Studio. Labels: PERSON,
+    EMAIL, PHONE, URL, POSTCODE, HANDLE, STAFF_NUMBER, STUDENT_NUMBER, ID_NUMBER, and
+    the indirect identifiers ROLE, UNIT, DESCRIPTOR and SPECIAL_CATEGORY, whose
+    suggested generalisations go in "meta": {"suggestions": [[start, end,
+    "[a senior leader]", kind], ...]}.
     """
 
 EVALUATE = """\
