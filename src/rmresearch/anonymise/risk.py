@@ -198,12 +198,13 @@ def _log_factor(label: str, kind: str, decision: str, pseudonym: str) -> RiskFac
             return _factor("small_unit_kept" if kind == "small_unit" else "unit_kept", label,
                            f"a unit{what} is {state}", done)
         return _factor("special_category_kept", label, f"a special-category disclosure{what} is {state}", done)
-    generalised = "generalised by a reviewer's decision" if decision == "accept" else "generalised, awaiting review"
+    when = "accepted in review" if decision == "accept" else "awaiting review"
     if label == "ROLE" and _ROLE_TYPE.search(pseudonym):
-        return _factor("role_generalised", label, f"a job title is {generalised} to a role type, {pseudonym}", done)
+        return _factor("role_generalised", label, f"a job title is replaced by {pseudonym}, which still names a "
+                       f"role type ({when})", done)
     if label == "SPECIAL_CATEGORY":
-        return _factor("special_category_generalised", label, f"a special-category disclosure{what} is "
-                       f"{generalised} to {pseudonym}", done)
+        return _factor("special_category_generalised", label, f"a special-category disclosure{what} is replaced "
+                       f"by {pseudonym} ({when})", done)
     return None
 
 
