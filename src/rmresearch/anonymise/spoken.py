@@ -54,7 +54,7 @@ _TENS = {"twenty": "2", "thirty": "3", "forty": "4", "fourty": "4", "fifty": "5"
 _REPEAT = {"double": 2, "treble": 3, "triple": 3}
 _WORDS = sorted([*_UNITS, *_TEENS, *_TENS, "hundred"], key=len, reverse=True)
 
-_TS = r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?"
+_TS = r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?(?![\d:])[\])]?"
 # Between two items: an SRT/VTT cue ("\n\n12\n00:00:05,000 --> 00:00:08,000\n"), a timestamp, a line break,
 # a comma, a hyphen or spaces.
 _SEP = (rf"(?:[ \t]*\n(?:[ \t]*\n)*(?:[ \t]*\d+[ \t]*\n)?[ \t]*{_TS}[ \t]*-->[ \t]*{_TS}[^\n]*\n[ \t]*"
@@ -112,8 +112,10 @@ def _items(text: str, start: int, end: int) -> tuple[list[_Item], bool]:
         sep = m.group("sep")
         if sep is not None:
             broken = max(broken, 2 if _CUT.search(sep) else 1 if "\n" in sep else 0)
-            if "," in sep and _PART.match(text, m.end(), end).group().isalpha() and len(raw) > 1 \
-                    and len(_PART.match(text, m.end(), end).group()) == 1:
+            nxt = _PART.match(text, m.end(), end)
+            if nxt is None or nxt.group("item") is None:
+                break  # (a separator read two ways: keep what came before)
+            if "," in sep and len(raw) > 1 and len(nxt.group()) == 1 and nxt.group().isalpha():
                 break  # "... four five six, I think": a letter after a comma starts the next words
         elif m.group("plus") is not None:
             plus = True
