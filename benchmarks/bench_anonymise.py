@@ -4,7 +4,7 @@ Run: .venv/bin/python benchmarks/bench_anonymise.py [--words 500000] [--skip-spe
 
 Quality: tests/data/anonymise/dev_gold.jsonl scored as `rmresearch anonymise evaluate` scores it (default
 detector options), with the dev roster and without: PERSON token recall and precision per split (dev, heldout,
-nolist), PERSON recall per name origin (lowest origin named), EMAIL/PHONE/URL/ID/POSTCODE token recall (and on
+nolist, fresh), PERSON recall per name origin (lowest origin named), EMAIL/PHONE/URL/ID/POSTCODE token recall (and on
 their spoken forms alone), the indirect identifiers' "flagged" recall by label, PERSON recall by transcript shape
 and by passage kind.
 
@@ -91,7 +91,8 @@ def gold_figures() -> None:
         preds[name] = pred = detect_records(gold, det)
         print(f"\n[{name}]")
         print(f"  {'split':<9}{'passages':>9}{'PERSON R':>10}{'PERSON P':>10}{'leak':>7}   lowest origin")
-        for split in ("dev", "heldout", "nolist", "all"):
+        splits = sorted({(g.get("meta") or {}).get("split", "-") for g in gold}, key=lambda x: (x != "dev", x))
+        for split in (*splits, "all"):
             idx = [i for i, g in enumerate(gold) if split == "all" or (g.get("meta") or {}).get("split") == split]
             g, p = [gold[i] for i in idx], [pred[i] for i in idx]
             sc = evaluate_records(g, p)
