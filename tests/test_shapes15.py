@@ -68,6 +68,11 @@ EXPECTED = {
         ("Ofisa Brzezinska", "I run the evening clinic. It is small, six of us.", 6.0),
         ("Perpetua Mbwambo", "Thank you.", 3730.0),  # (01:02:10)
     ],
+    "teams_arrow.docx": [  # the cue timing paragraphs date the turns and are not speech
+        ("Tamsin Hakobyan", "Thanks for joining. Shall we start?", 0.0),
+        ("Speaker 2", "Yes, happy to.", 4.31),
+        ("Kwabla Tipene", "I came to the scheme late.", 9.02),
+    ],
     "zoom_saved.txt": [  # a clock time of day, not a time into the recording: no start
         ("Ottoline Thorvaldsen", "Can everyone hear me?", None),
         ("Kwabla Vukasovic", "Yes, loud and clear.", None),
@@ -94,7 +99,7 @@ def test_each_export_reads_into_speaker_turns(name):
     check_offsets(t)
     assert turns(t) == EXPECTED[name]
     for u in t.turns:  # the turn's text never keeps a label or a time
-        assert u.speaker not in u.text and "0:" not in u.text and "14:02" not in u.text
+        assert u.speaker not in u.text and "0:" not in u.text and "14:02" not in u.text and "-->" not in u.text
 
 
 def test_prose_notes_are_not_speakers():
@@ -129,6 +134,8 @@ SHAPE_LINES = {
                     [("speaker 0", "I was nervous.", None), ("speaker 1", "Why?", None)]),
     "rev_timed_break": (["Tipene Hakobyan (00:03):", "I was nervous.", "", "Interviewer (01:10):", "Why?"],
                         [("Tipene Hakobyan", "I was nervous.", 3.0), ("Interviewer", "Why?", 70.0)]),
+    "teams_arrow": (["0:0:0.0 --> 0:0:5.270", "Tipene Hakobyan", "I was nervous.", "0:0:5.270 --> 0:0:9.100",
+                     "Interviewer", "Why?"], [("Tipene Hakobyan", "I was nervous.", 0.0), ("Interviewer", "Why?", 5.27)]),
     "colon_text": (["[00:00:05] Tipene Hakobyan: I was nervous.", "Interviewer: Why?"],
                    [("Tipene Hakobyan", "I was nervous.", 5.0), ("Interviewer", "Why?", None)]),
 }

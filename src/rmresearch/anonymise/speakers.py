@@ -21,43 +21,35 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ..io.speakerlines import accepted_labels, classify, is_diarisation
+from ..io.speakerlines import accepted_labels, classify_lines, is_diarisation
 from .cues import ROLE_SPEAKERS, TITLES, Confidence, tokenize
 from .spans import Span
 
 __all__ = ["speaker_prefixes", "speaker_spans"]
-
-# A line can hold a speaker label only if a colon (of ``Name:`` or a time) comes in its first 120 characters or
-# it starts with "(" (a label is at most 80, a header's time ends a short line): the cheap test that lets most
-# lines skip the classifier.
-_LOOK = 120
-
 
 def speaker_prefixes(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each speaker label at the start of a line, when no turn offsets are known (JSONL, pasted text).
 
     The same shapes, decided the same way, as the transcript readers (:mod:`rmresearch.io.speakerlines`):
     ``Name: text``, ``NAME:`` then the text on the next line, Otter's ``Name  0:03``, Zoom's ``[Name] 11:02:09``,
-    ``[SPEAKER_00]: text``. Linear in the text: one pass over its lines.
+    ``[SPEAKER_00]: text``, the older Teams ``.docx`` (a cue timing line, then the name alone on a line). Linear
+    in the text: one pass over its lines, most of which skip the classifier.
 
     >>> text = "Orla Quigley  0:09\\nHappy to.\\n[Ifeoma Castellanos] 11:02:15 Go on.\\nSPEAKER_01: Yes."
     >>> [text[s:e] for s, e in speaker_prefixes(text)]
     ['Orla Quigley', 'Ifeoma Castellanos', 'SPEAKER_01']
     """
-    found = []
-    pos = 0
-    for line in text.split("\n"):
-        head = line[:_LOOK]
-        if ":" in head or head.lstrip().startswith("("):  # "(speaker 1) text" has no colon
-            body = line[:-1] if line.endswith("\r") else line
-            cand = classify(body)
-            if cand is not None:
-                found.append((pos, cand))
-        pos += len(line) + 1
-    if not found:
+    lines = text.split("\n")
+    cands, _ = classify_lines([line[:-1] if line.endswith("\r") else line for line in lines])
+    if not any(cands):
         return []
-    accepted = accepted_labels(c for _, c in found)
-    return [(pos + c.label_start, pos + c.label_end) for pos, c in found if (c.shape, c.label) in accepted]
+    accepted = accepted_labels(cands)
+    out, pos = [], 0
+    for line, c in zip(lines, cands):
+        if c is not None and (c.shape, c.label) in accepted:
+            out.append((pos + c.label_start, pos + c.label_end))
+        pos += len(line) + 1
+    return out
 
 
 def speaker_spans(text: str, offsets: Iterable[tuple[int, int]]) -> list[Span]:

@@ -15,6 +15,9 @@ Shapes (as the tools write them)
     A line holding only the speaker and a time, the text on the next lines: Otter and Teams
     ``Name  0:03`` (two spaces or a tab; also ``Name  1:02:03``), Otter ``Name 0:03`` with one space, and
     Zoom's saved transcript ``[Name] 11:02:09`` (a clock time of day, so the turn gets no start time).
+``arrow``
+    The older Teams ``.docx`` export: a cue timing line (``0:0:5.100 --> 0:0:8.250``), the speaker's name alone
+    on the next line, then the text (:func:`classify_lines`; the timing line is not speech).
 ``inline``
     Zoom's saved transcript with the text on the same line, ``[Name] 11:02:09 text``, and whisper.cpp's
     ``(speaker 1) text``.
@@ -44,9 +47,9 @@ import re
 from collections import Counter
 from functools import lru_cache
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
-__all__ = ["SpeakerLine", "classify", "accepted_labels", "leading_timestamp", "label_ok", "name_like",
+__all__ = ["SpeakerLine", "classify", "classify_lines", "accepted_labels", "leading_timestamp", "label_ok", "name_like",
            "is_diarisation", "seconds"]
 
 TS = r"(?:\d{1,2}:)?\d{1,3}:\d{2}(?:[.,]\d{1,3})?"
@@ -69,6 +72,13 @@ _ZOOM = re.compile(r"\[(?P<name>[^\W\d_][^\]\n]{0,79})\][ \t]+(?P<time>(?:\d{1,2
                    re.S)
 # whisper.cpp's diarised text output: "(speaker 1) text".
 _PAREN_SPEAKER = re.compile(r"\((?P<name>speaker[ _]?\d{1,3})\)[ \t]*(?P<text>\S.*)$", re.I | re.S)
+# The older Teams .docx: "0:0:5.100 --> 0:0:8.250" (hours, minutes and seconds not zero-padded).
+_ARROW = re.compile(r"[ \t]*(?P<start>\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)[ \t]*-->[ \t]*"
+                    r"\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?[ \t]*$")
+# A line can be a speaker line only if a colon (of ``Name:`` or of a time) comes in its first 120 characters or
+# it starts with "(" (a label is at most 80 characters, a header's time ends a short line): the cheap test that
+# lets most lines of a long text skip the classifier.
+_LOOK = 120
 _DIARISATION = re.compile(r"(?:speaker|spk|spkr)[ _\-]?(?:\d{1,3}|[A-Z])|SPEAKER_\d{1,3}", re.I)
 _LABEL_TOKEN = re.compile(r"^[\w.'’()&@\-]+$")
 _PARTICLES = frozenset(
@@ -109,7 +119,7 @@ class SpeakerLine:
         return _KINDS[self.shape]
 
 
-_KINDS = {"colon": "colon", "colon_eol": "colon", "header": "header", "header1": "header", "zoom": "header",
+_KINDS = {"colon": "colon", "colon_eol": "colon", "header": "header", "header1": "header", "zoom": "header", "arrow": "header",
           "zoom_inline": "inline", "paren": "inline"}
 # Loose one-space headers that are dates or times in notes ("Monday 9:30"), not speakers.
 _CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday morning
@@ -204,6 +214,34 @@ def classify(line: str) -> SpeakerLine | None:
     return None
 
 
+def classify_lines(lines: Sequence[str]) -> tuple[list[SpeakerLine | None], dict[int, float]]:
+    """:func:`classify` for each of ``lines``, plus the shape only the line before shows: the older Teams
+    ``.docx`` (a cue timing line, the speaker's name alone on the next line, then the text).
+
+    Returns the candidates (``None`` for ordinary lines) and ``{index: start seconds}`` of the cue timing lines
+    (not speech).
+
+    >>> cands, timings = classify_lines(["0:0:5.100 --> 0:0:8.250", "Ysolde Haverkamp", "Shall we start?"])
+    >>> cands[1].shape, cands[1].label, cands[1].ts, timings
+    ('arrow', 'Ysolde Haverkamp', 5.1, {0: 5.1})
+    """
+    out: list[SpeakerLine | None] = []
+    timings: dict[int, float] = {}
+    for line in lines:
+        head = line[:_LOOK]
+        out.append(classify(line) if ":" in head or head.lstrip().startswith("(") else None)
+    for i, line in enumerate(lines):
+        if out[i] is None and "-->" in line and (m := _ARROW.match(line)):
+            timings[i] = seconds(m.group("start"))
+            if i + 2 < len(lines) and out[i + 1] is None and not _ARROW.match(lines[i + 2]):
+                name = lines[i + 1]
+                label = name.strip()
+                if label and label[0].isalpha() and label_ok(label):
+                    start = name.index(label)
+                    out[i + 1] = SpeakerLine("arrow", label, start, start + len(label), timings[i], len(name))
+    return out, timings
+
+
 def _found(shape, line, m, group, ts, text_start) -> SpeakerLine:
     start, end = m.span(group)
     while end > start and line[end - 1] in " \t\u00a0":
@@ -234,6 +272,8 @@ def accepted_labels(lines: Iterable[SpeakerLine | None]) -> set[tuple[str, str]]
     for x in lines:
         if x.shape == "header":
             ok = True
+        elif x.shape == "arrow":
+            ok = name_like(x.label) or is_diarisation(x.label) or counts[(True, x.label)] >= 2
         elif x.shape == "header1":
             ok = name_like(x.label) and headers >= 2 and not _CALENDAR & set(x.label.lower().split())
         elif x.shape == "zoom":

@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from . import text as textio
-from .speakerlines import SpeakerLine, accepted_labels, classify, label_ok, leading_timestamp
+from .speakerlines import SpeakerLine, accepted_labels, classify, classify_lines, label_ok, leading_timestamp
 from .speakerlines import seconds as _seconds
 
 if TYPE_CHECKING:
@@ -253,7 +253,12 @@ def _parse_blocks(blocks: list[list[str]], *, lines_when_one_block: bool) -> lis
             line = raw.strip()
             if line and not _FOOTER.match(line):
                 ts, pos = leading_timestamp(line)
-                rows.append(_Row(block=b, ts=ts, rest=line[pos:].strip(), line=line, cand=classify(line)))
+                rows.append(_Row(block=b, ts=ts, rest=line[pos:].strip(), line=line, cand=None))
+    cands, timings = classify_lines([r.line for r in rows])
+    for i, (r, c) in enumerate(zip(rows, cands)):
+        r.cand = c
+        if i in timings:  # a cue timing line (the older Teams .docx) dates the next turn; it is not speech
+            r.rest, r.ts = "", timings[i]
 
     accepted = accepted_labels(r.cand for r in rows)
     speaking = [r.cand is not None and (r.cand.shape, r.cand.label) in accepted for r in rows]

@@ -3,7 +3,7 @@
 Every name and event here is invented; the names were chosen so that no part of them is in the detector's
 name or word lists. The layouts follow the real exports: Otter's .txt/.docx ("Name  0:03" then the text, one
 space in some exports, "Transcribed by https://otter.ai" at the end), a typed transcript with "NAME:" on its
-own line, Rev's "Name (00:00):" paragraphs, Zoom's saved meeting transcript ("[Name] 11:02:09"), WhisperX's
+own line, Rev's "Name (00:00):" paragraphs, the older Teams .docx ("0:0:5.100 --> 0:0:8.250", then the name), Zoom's saved meeting transcript ("[Name] 11:02:09"), WhisperX's
 diarised .srt ("[SPEAKER_00]: text") and a diarised .vtt. Run from anywhere:
 
     python tests/data/transcripts/shapes15/make_shapes15.py
@@ -70,6 +70,19 @@ REV_DOCX = [
     "It is small, six of us.",
     "Perpetua Mbwambo (01:02:10):",
     "Thank you.",
+]
+
+# The older Teams .docx: a cue timing paragraph, the speaker's name alone, then the text.
+TEAMS_ARROW_DOCX = [
+    "0:0:0.0 --> 0:0:4.310",
+    "Tamsin Hakobyan",
+    "Thanks for joining. Shall we start?",
+    "0:0:4.310 --> 0:0:9.020",
+    "Speaker 2",
+    "Yes, happy to.",
+    "0:0:9.020 --> 0:0:14.500",
+    "Kwabla Tipene",
+    "I came to the scheme late.",
 ]
 
 ZOOM_SAVED_TXT = """[Ottoline Thorvaldsen] 14:02:09
@@ -149,6 +162,7 @@ def main() -> None:
         (HERE / name).write_bytes(text.encode("utf-8"))
     paragraphs_docx(HERE / "otter_onespace.docx", OTTER_ONESPACE)
     paragraphs_docx(HERE / "rev.docx", REV_DOCX)
+    paragraphs_docx(HERE / "teams_arrow.docx", TEAMS_ARROW_DOCX)
 
 
 if __name__ == "__main__":
