@@ -65,8 +65,8 @@ def test_log_rows_give_factors_by_label_kind_and_decision():
         ("UNIT", "", 210, 220, 210, 220, "indirect", 0.7, "reject", "faculty"),
     ])
     got = [(f.kind, f.weight, f.decided) for f in passage_factors(log, 0, 300)]
-    assert got == [("senior_role_kept", 0.5, True), ("special_category_kept", 0.3, False),
-                   ("role_generalised", 0.1, False), ("identifier_kept", 0.4, False), ("descriptor_kept", 0.6, True),
+    assert got == [("senior_role_kept", 0.55, True), ("special_category_kept", 0.55, False),
+                   ("role_generalised", 0.1, False), ("identifier_kept", 0.55, False), ("descriptor_kept", 0.6, True),
                    ("small_unit_kept", 0.3, True), ("unit_kept", 0.15, True)]
     # only what overlaps the passage (output offsets, end-exclusive)
     assert [f.kind for f in passage_factors(log, 24, 40)] == []
@@ -129,12 +129,12 @@ def test_transcript_risk_per_turn_and_its_summary():
     model = RiskModel(PEOPLE, [ETHNICITY])
     turns = risk.transcript_risk(TEXT, _text_log(), model, document="interview_09")
     assert list(turns["participant_id"]) == [None, "P01", None, "P07"]
-    # P01: senior title kept 0.5, unique descriptor 0.6 ('Black' sits inside it: not counted again), rare_group 0.25
-    expected = [0.0, 1 - 0.5 * 0.4 * 0.75, 0.0, 1 - 0.7 * 0.8]  # 0.85; P07: religion kept 0.3, unique role 0.2
+    # P01: senior title kept 0.55, unique descriptor 0.6 ('Black' sits inside it: not counted again), rare_group 0.25
+    expected = [0.0, 1 - 0.45 * 0.4 * 0.75, 0.0, 1 - 0.45 * 0.8]  # 0.865; P07: religion kept 0.55, unique role 0.2
     assert list(turns["risk"]) == pytest.approx(expected)
     row = risk._summary_row("interview_09", turns, 0.5)
-    assert row["turns"] == 4 and row["turns_above"] == 1  # 0.44 is not above 0.5
-    assert row["max_risk"] == pytest.approx(0.85) and row["mean_risk"] == pytest.approx((0.85 + 0.44) / 4)
+    assert row["turns"] == 4 and row["turns_above"] == 2
+    assert row["max_risk"] == pytest.approx(0.865) and row["mean_risk"] == pytest.approx((0.865 + 0.64) / 4)
     assert row["undecided"] == 2  # the pending title and the pending disclosure
     assert row["what_remains"].startswith("a unique descriptor kept (1 turn); a senior or unique job title kept")
     assert "Dean" not in row["what_remains"] and "Black" not in row["what_remains"]
@@ -145,9 +145,10 @@ def test_candidate_risk_gives_each_review_row_its_passages_score():
     log = _text_log()
     out = risk.candidate_risk(TEXT, log, model, document="interview_09")
     assert list(zip(out["start"], out["end"])) == list(zip(log["start"], log["end"]))
-    assert list(out["risk"]) == [0.85, 0.85, 0.44]
+    p01 = round(1 - 0.45 * 0.4 * 0.75, 2)
+    assert list(out["risk"]) == [p01, p01, 0.64]
     assert out["risk_reasons"].iloc[0].startswith("a unique descriptor is kept by a reviewer's decision (0.60); "
-                                                  "a job title (senior role) is kept, awaiting review (0.50)")
+                                                  "a job title (senior role) is kept, awaiting review (0.55)")
     assert "the only senior leader in the cohort whose ethnicity is recorded as Black (0.25)" in out["risk_reasons"].iloc[0]
 
 
@@ -199,7 +200,7 @@ def _project(tmp_path, decision="pending", excluded=frozenset(), audience="publi
 
 def test_a_quote_above_the_threshold_is_held_back_until_reviewed(tmp_path):
     cfg, data, codings, people, _ = _project(tmp_path)
-    # P01: a senior title kept awaiting review (0.5) and the only Black senior leader (0.25): 0.625
+    # P01: a senior title kept awaiting review (0.55) and the only Black senior leader (0.25): 0.6625
     gate = risk.quote_gate(cfg, data, model=RiskModel(PEOPLE, [ETHNICITY]))
     ungated = exemplar_quotes(codings, data.segments, people, per_code=1)
     assert list(ungated["participant_id"]) == ["P01"]  # the longest, closest to 160 characters
@@ -207,7 +208,7 @@ def test_a_quote_above_the_threshold_is_held_back_until_reviewed(tmp_path):
     assert list(quotes["participant_id"]) == ["P04"]  # the next quote of the theme takes its place
     assert quotes.attrs["held_back"] == 1 and quotes.attrs["held_for_good"] == 0
     scored = gate(data.segments.loc[data.segments["participant_id"] == "P01"])
-    assert scored["risk"].iloc[0] == pytest.approx(1 - 0.5 * 0.75)
+    assert scored["risk"].iloc[0] == pytest.approx(1 - 0.45 * 0.75)
     sentence = held_back_sentence(quotes)
     assert sentence.startswith("1 quote was held back until reviewed: its re-identification risk is above 0.5 "
                                "(what remains in it: a senior or unique job title kept; the speaker is unique in "

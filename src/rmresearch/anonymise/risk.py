@@ -54,19 +54,21 @@ DEFAULT_THRESHOLD = 0.5
 INDIRECT = ("ROLE", "UNIT", "DESCRIPTOR", "SPECIAL_CATEGORY")
 
 #: kind -> (weight, why). A weight is a judgement of the chance that this one item lets a reader who knows the
-#: institution tell who is speaking, on the scale of the 0.5 quote threshold: an item at or above 0.5 holds a quote
-#: back on its own until reviewed; two middling ones together do too. They are not fitted to data (no published
+#: institution tell who is speaking, on the scale of the 0.5 quote threshold: an item weighing more than 0.5 holds a
+#: quote back on its own until it is reviewed (what names one post or one person, what is sensitive, a possible
+#: name left in the text); two middling ones together do too (a title and a small team). They are not fitted to data (no published
 #: set scores UK interview quotes); change them here, in one place, and the tests' hand-computed answers follow.
 WEIGHTS: dict[str, tuple[float, str]] = {
     # kept in the text (a reviewer rejected the generalisation, or it awaits review and is kept)
     "descriptor_kept": (0.6, "a unique descriptor ('the only ...', 'the first ... to') fits one person by definition"),
-    "senior_role_kept": (0.5, "a senior or unique title names one post, and who holds it is public"),
+    "senior_role_kept": (0.55, "a senior or unique title names one post, and who holds it is public"),
     "role_kept": (0.3, "a job title narrows the speaker (or the person spoken of) to a few post holders"),
     "small_unit_kept": (0.3, "a small team or unit has few members"),
     "unit_kept": (0.15, "a faculty or department narrows the speaker to its staff"),
-    "special_category_kept": (0.3, "a disclosure of religion, health, sexuality or immigration status is known to "
-                                   "colleagues and points to one person, and it is sensitive"),
-    "identifier_kept": (0.4, "a possible name or contact detail awaiting review is left in the text"),
+    "special_category_kept": (0.55, "a disclosure of religion, health, sexuality or immigration status may be known "
+                                    "to colleagues and point to one person, and it is sensitive (UK GDPR art. 9): a "
+                                    "reviewer decides before it is quoted"),
+    "identifier_kept": (0.55, "a possible name or contact detail awaiting review is left in the text"),
     # replaced by a generalisation that still says something
     "role_generalised": (0.1, "the generalisation still names a role type ('[a senior leader]'), and a cohort has few"),
     "special_category_generalised": (0.05, "the generalisation still says a disclosure was made ('[a health condition]')"),
