@@ -51,7 +51,7 @@ from .wordlists import HYPHEN_PREFIXES, PREFIXES, compound_split, spelling_varia
 
 __all__ = ["Lexicon", "get_lexicon", "cache_dir", "NAME_TITLES", "IDENTITY_TERMS"]
 
-CACHE_FORMAT = 12
+CACHE_FORMAT = 16
 #: How many of wordfreq's most frequent English words count as "common".
 FREQUENT_TOP_N = 15000
 
@@ -272,7 +272,7 @@ def _non_names(names: set[str], english: set[str], words: set[str]) -> dict[str,
             places.update(p for p in parts if p[:1].isupper() and len(p) > 2 and p.lower() not in words)
     places = {p.lower() for p in places if _LATIN.match(p)}
     places |= wordlists.demonyms(countries | languages, lambda w: w in rank)
-    places |= wordlists.UK_REGIONS | wordlists.BODIES
+    places |= wordlists.UK_REGIONS | wordlists.BODIES | wordlists.SPEECH_LANGUAGES
     places -= names
     extra = wordlists.GREETINGS | wordlists.VARIETY_WORDS | wordlists.HEADINGS
     parts = {w for w in ranked[:30000] if w.isalpha() and len(w) > 2 and w not in english

@@ -9,16 +9,18 @@ packages wherever one has them:
   correspondences (``-ise/-ize``, ``-our/-or``, ``-re/-er``, ``-ence/-ense``, ``ae``/``oe``/``e``,
   doubled ``l``, ``-ogue/-og``, ``-mme/-m``, ``judgement``). Irregular pairs are left to wordfreq, whose
   English lists are built from British and other sources too.
-- **Places**: Faker's English-locale address data (UK and Irish counties, Indian cities and states,
-  Australian states, Canadian provinces, US states, Bangladeshi cities, Philippine provinces) and the
-  city names of the IANA time-zone database (``zoneinfo``).
+- **Places**: Faker's address data (UK and Irish counties, Indian cities and states, Australian states,
+  Canadian provinces, US states, Bangladeshi cities, Philippine provinces; other locales' regions and city
+  lists of up to 500 entries, also without accents: Krakow) and the city names of the IANA time-zone
+  database (``zoneinfo``). No installed package lists UK towns: a town that no list holds still looks like
+  an unknown capitalised word.
 - **Languages, territories, scripts and peoples**: babel's English locale data (``Locale('en').languages``,
   ``.territories``, ``.scripts``; the adjectives of ``.currencies``: "Nigerian Naira"), and demonyms derived
   from country names by the usual endings (Kenya -> Kenyan, Sudan -> Sudanese), kept only when wordfreq
   attests the derived word.
 - **Curated short lists** (no package has them; each says so): greetings in other languages, words of other
-  Englishes, transcript headings, university and health-service bodies, and UK regions that are not
-  administrative counties.
+  Englishes, transcript headings, university and health-service bodies, UK regions that are not
+  administrative counties, and language and people names that babel gives otherwise (Bengali, Scouse).
 
 Any entry that an English-speaking name list holds (Devon, Kerry, Georgia, Chester) is *not* treated as a
 non-name: it stays a possible name, found or not by the name rules.
@@ -39,7 +41,7 @@ import importlib
 import re
 
 __all__ = ["spelling_variants", "demonym_forms", "compound_split", "GREETINGS", "VARIETY_WORDS", "HEADINGS",
-           "BODIES", "UK_REGIONS", "PREFIXES", "HYPHEN_PREFIXES", "place_names", "babel_names", "demonyms"]
+           "BODIES", "UK_REGIONS", "SPEECH_LANGUAGES", "PREFIXES", "HYPHEN_PREFIXES", "place_names", "babel_names", "demonyms"]
 
 # ---------------------------------------------------------------------------- spelling varieties
 # (pattern, replacement) pairs from British (and Commonwealth) spelling to American. Each is tried alone and
@@ -159,31 +161,54 @@ lowlands potteries wirral fylde wessex mercia anglia ulster munster leinster con
 wealds weald chilterns lakeland cumbria hebrides orkney shetland""".split())
 
 
+#: Names of languages and dialects heard in UK speech that babel gives under another name (Bangla, Persian) or
+#: not at all, and the nicknames of the people of UK cities and regions. Curated.
+SPEECH_LANGUAGES = frozenset("""bengali farsi mandarin hokkien teochew hakka sylheti mirpuri pahari potwari hindko
+sorani badini kurmanji patois creole pidgin krio berber amazigh fante fanti kosovan bajan filipina
+geordie geordies scouse scouser scousers brummie brummies mancunian mancunians londoner londoners glaswegian
+glaswegians liverpudlian liverpudlians cockney cockneys hebridean yorkshireman yorkshirewoman""".split())
+
+
 # ---------------------------------------------------------------------------- data from packages (build time)
-_PLACE_ATTRS = ("counties", "states", "provinces", "cities", "luzon_provinces", "visayas_provinces",
-                "mindanao_provinces")
+_PLACE_ATTRS = ("counties", "states", "provinces", "regions", "cities", "real_city_names", "distritos", "wilayas",
+                "luzon_provinces", "visayas_provinces", "mindanao_provinces")
+#: Longer lists are villages and wards (Italy's 16,000 comuni, Slovakia's obce): too many small places that share
+#: a spelling with a surname no list holds, for too little gain in UK speech.
+_MAX_PLACE_LIST = 500
+
+
+def _fold(name: str) -> str:
+    """``Kraków`` -> ``Krakow``: speech-to-text and English writers drop the accents."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
 def place_names() -> set[str]:
-    """Place names from Faker's English-locale address providers and the time-zone database."""
+    """Place names from Faker's address providers (each locale's counties, states, regions and city lists of at
+    most ``_MAX_PLACE_LIST`` entries; English locales' in full) and the time-zone database's cities."""
     import pkgutil
 
     import faker.providers.address as address
 
     out: set[str] = set()
     for mod in pkgutil.iter_modules(address.__path__):
-        if not mod.name.startswith("en"):
-            continue
         provider = importlib.import_module(f"faker.providers.address.{mod.name}").Provider
         for attr in _PLACE_ATTRS:
             value = getattr(provider, attr, ())
-            out.update(v for v in (value.keys() if isinstance(value, dict) else value) if isinstance(v, str))
+            names = [v for v in (value.keys() if isinstance(value, dict) else value) if isinstance(v, str)]
+            if mod.name.startswith("en") and "cities" not in attr:
+                out.update(n for n in names if len(n) > 3 and not n.isupper())  # "Tyne and Wear": its parts count
+            elif mod.name.startswith("en") or len(names) <= _MAX_PLACE_LIST:
+                # One-word names only: a part of "Khánh Hòa" may be a given name no list holds.
+                out.update(n for name in names if " " not in name and len(name) > 3 and not name.isupper()
+                           for n in {name, _fold(name)})
     try:
         import zoneinfo
 
         for zone in zoneinfo.available_timezones():
-            if "/" in zone and not zone.startswith(("Etc/", "SystemV/")):
-                out.add(zone.rsplit("/", 1)[1].replace("_", " "))
+            if "/" in zone and not zone.startswith(("Etc/", "SystemV/")) and "_" not in zone:
+                out.add(zone.rsplit("/", 1)[1])  # not "Ho_Chi_Minh", "Port_Moresby": parts may be names
     except Exception:  # noqa: BLE001 - no time-zone data on this machine: fewer places, nothing worse
         pass
     return out
