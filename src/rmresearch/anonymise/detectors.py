@@ -49,6 +49,7 @@ from .cues import (
     weak_cue,
 )
 from .introductions import introduced_spans, surname_like, word_names
+from .indirect import find_indirect, merge_indirect
 from .lexicon import IDENTITY_TERMS, Lexicon, get_lexicon
 from .names import Line, NameLayers, split_lines
 from .patterns import CUED_ID_LABELS, PATTERN_LABELS, compile_identifiers, find_patterns
@@ -166,7 +167,12 @@ class Detector(NameLayers):
         spans = [s for s in spans if s.label in PATTERN_LABELS or s.label in CUED_ID_LABELS or s.label == "PERSON"
                  or s.label in self.identifiers or s.label in self.options.labels or s.layer == "deny"
                  or s.label in INDIRECT_LABELS]
-        return merge_spans(spans, text) if merge else spans
+        # Indirect identifiers (indirect.py) come after the allow filter ("the Dean" is allowed as a name but
+        # flagged as a ROLE) and are merged apart: they never remove a name, an e-mail or a number.
+        indirect = find_indirect(text, tokens, roster=self.roster, lexicon=self.lexicon) if "indirect" in layers else []
+        if not merge:
+            return spans + indirect
+        return merge_indirect(merge_spans(spans, text), indirect) if indirect else merge_spans(spans, text)
 
     # ------------------------------------------------------------------ layers
     def _propagate(self, text: str, tokens: Sequence[Token], lines: Sequence[Line], spans: list[Span]) -> list[Span]:
