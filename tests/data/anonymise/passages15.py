@@ -307,6 +307,34 @@ HELDOUT15 = [
     ("heldout", "prose", "nonnames", "It was a non-judgemental space, honestly, and that realisation changed how I run my own tutorials."),
 ]
 
+# Held out, more names for the origins with few tokens above (a per-origin recall needs more than a handful).
+HELDOUT15 += [
+    ("heldout", "prose", "names", "{Akech Mabior|PERSON:east_african} came from Juba via Nairobi; {Akech|PERSON:east_african} is now in the second year of a nursing degree."),
+    ("heldout", "speaker_turns", "names", "Interviewer: Who was your mentor?\nParticipant: {Wubet Alemayehu|PERSON:east_african}. {Alemayehu|PERSON:east_african} is in Public Health."),
+    ("heldout", "zoom", "speakers", "[{Selamawit Gebremedhin|PERSON:east_african}] 11:30:05\nHi, sorry, is this the right link?\n[{Namukasa Nalubega|PERSON:east_african}] 11:30:09\nYes, you're in the right place."),
+    ("heldout", "captions", "names", "{ngendo|PERSON:east_african} said that and {namukasa|PERSON:east_african} just laughed"),
+    ("heldout", "prose", "names", "{Clotaire Dubreuil|PERSON:french} and {Lachaume|PERSON:french} ran the French department's pairs; {Clotaire|PERSON:french} did the matching."),
+    ("heldout", "otter", "speakers", "{Ombeline Vautrin|PERSON:french}  6:10\nIn France we don't really talk about race at work.\n\n{Prud'homme|PERSON:french}  6:15\nNo, not at all."),
+    ("heldout", "prose", "names", "{Hiltrude Oberländer|PERSON:german} told me {Pfannenstiel|PERSON:german} had retired, and {Hornbostel|PERSON:german} took over the lab."),
+    ("heldout", "speaker_turns", "names", "{Schwarzenbacher|PERSON:german}: I was sceptical, to be honest.\nInterviewer: And now?\n{Schwarzenbacher|PERSON:german}: Less so."),
+    ("heldout", "prose", "names", "{Mardiyya Kurfi|PERSON:hausa} and {Jummai Kankiya|PERSON:hausa} set up the Northern Nigerian women's group; {Jummai|PERSON:hausa} chairs it."),
+    ("heldout", "diarised", "speakers", "SPEAKER_01: {saadatu|PERSON:hausa} was my mentee\nSPEAKER_00: and how was that\nSPEAKER_01: {saadatu dikko|PERSON:hausa} is a force of nature honestly"),
+    ("heldout", "prose", "names", "{Gwandu|PERSON:hausa} and {Dantata|PERSON:hausa} both came on scholarships from Kaduna."),
+    ("heldout", "prose", "names", "{Huamán Condori|PERSON:latin_american} and {Mayta Cusicanqui|PERSON:latin_american} spoke in Quechua at the start of their talk."),
+    ("heldout", "teams", "speakers", "{Cahuapaza|PERSON:latin_american}, {Tlapaltecatl|PERSON:latin_american}   0:05:12\nI was the first in my family to leave Puebla.\nInterviewer   0:05:20\nHow did that feel?"),
+    ("heldout", "prose", "names", "{Ragnfrid Fjeldstad|PERSON:nordic} and {Torbjørg Rønneberg|PERSON:nordic} both sat on the panel; {Torbjørg|PERSON:nordic} asked about workload."),
+    ("heldout", "captions", "names", "and {hafsteinsdóttir|PERSON:nordic} said we should write it up"),
+    ("heldout", "prose", "names", "{Joaninha Sequeira|PERSON:portuguese} and {Meireles|PERSON:portuguese} translated the leaflets into Portuguese."),
+    ("heldout", "otter", "speakers", "{Joaninha|PERSON:portuguese}  0:41\nShall I start with Lisbon?\n\n{Bettencourt|PERSON:portuguese}  0:44\nGo on."),
+    ("heldout", "prose", "names", "{Scarpellini|PERSON:southern_european}, {Marcantelli|PERSON:southern_european} and {Goikoetxea|PERSON:southern_european} were the three external examiners that year."),
+    ("heldout", "prose", "names", "{Seoyeon Yeom|PERSON:korean} said {Minseo Byeon|PERSON:korean} had been her only friend in the first term."),
+    ("heldout", "zoom", "speakers", "[{Gülşah Kocabıyık|PERSON:turkish}] 17:02:11 Can I share my screen?\n[{Nehirsu Hacıosmanoğlu|PERSON:turkish}] 17:02:15 Yes, go ahead."),
+    ("heldout", "prose", "names", "{Rodelio Dimaculangan|PERSON:filipino} and {Lorelie Macaraeg|PERSON:filipino} both work nights in theatres."),
+    ("heldout", "prose", "names", "{Siriporn Chaiyaporn|PERSON:southeast_asian} said {Noorhayati Srisawang|PERSON:southeast_asian} was the one who noticed."),
+    ("heldout", "diarised", "speakers", "SPEAKER_00: and {kurfi|PERSON:hausa} was in your pod\nSPEAKER_01: yes with {wubet|PERSON:east_african}"),
+    ("heldout", "speaker_turns", "names", "Participant: {Tlapaltecatl|PERSON:latin_american}, {Yupanqui|PERSON:latin_american} and me, that was our group.\nInterviewer: And did it work?"),
+]
+
 # No list: names (many constructed for this file) that appear in no list the detector uses and in no roster,
 # in every shape; a name is found here only from its context.
 NOLIST15 = [
