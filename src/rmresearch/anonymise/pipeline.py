@@ -54,6 +54,7 @@ from .pseudonyms import PseudonymKey, key_path
 from .replace import (DEFAULT_GENERALISE, LOG_COLUMNS, WITHHELD, AnonymiseSettings, anonymise_text,  # noqa: F401
                       indirect_outcomes, indirect_sentence)
 from .review import ReviewQueue, review_path
+from .risk import candidate_risk, risk_model
 from .roster import Roster, load_roster
 from .spans import INDIRECT_LABELS
 
@@ -305,7 +306,10 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
     """Anonymise every raw transcript of a cohort; return one summary row per document.
 
     Columns: ``document`` (the document pseudonym, e.g. ``interview_03``), ``output``,
-    ``spans``, ``review``, and one count per label. Raw files are only read. The
+    ``spans`` (identifiers replaced), ``review`` (candidates awaiting a decision), ``kept`` (indirect
+    identifiers left in the text) and one count of replacements per label; ``attrs["indirect"]``:
+    the indirect identifiers by label and outcome (:func:`indirect_outcomes`). Each review row's
+    ``risk`` and ``risk_reasons`` are refreshed (:func:`rmresearch.anonymise.risk.candidate_risk`). Raw files are only read. The
     anonymised folder, the key and the review file are replaced together
     (:mod:`~rmresearch.anonymise.staging`): a run that fails or is killed leaves
     the previous state, and the next run finishes or discards its leftovers.
@@ -343,6 +347,7 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
         review.rename_documents(documents)  # rows written before documents had pseudonyms
         # one suggestion per indirect phrase in every document: a reviewer's edit, else what rows already hold
         suggestions, conflicts = review.suggestions()
+        model = risk_model(config)  # the risk of each candidate's passage, shown in review.csv
         outputs: dict[str, str] = {}
         anonymised: dict[str, str] = {}
         rows, logs = [], []
@@ -366,34 +371,52 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
             anonymised[raw_name(path, raw_dir)] = text
             outputs[f"{name}.txt"] = text + ("\n" if not text.endswith("\n") else "")
             outputs[f"{name}.log.csv"] = log.to_csv(index=False)
+            _fill_risk(review, name, transcript.text, text, log, model)
             rows.append(_summary_row(name, log))
             logs.append(log.assign(document=name))
+            logs[-1].attrs = {}  # what the risk scoring cached on the log is not part of it
         review.prune(set(documents.values()))
         if plan.manifest is not None:
             outputs[ANONYMISED_MANIFEST] = plan.csv(documents, anonymised)
-        # Anything else a researcher keeps in the folder stays; outputs of files no longer in raw go.
-        keep = {p.name: p for p in out_dir.iterdir() if p.is_file() and not p.name.startswith(".")
-                and not p.name.endswith((".txt", ".log.csv"))} if out_dir.is_dir() else {}
-        keep = {n: p for n, p in keep.items() if n not in outputs}  # this run's anonymised manifest replaces the last
-        try:
-            staging.commit(journal, out_dir, outputs, {kpath: key.dumps(), rpath: review.dumps()}, keep=keep)
-        except OSError as exc:
-            where = f": {exc.filename}" if exc.filename else ""
-            raise InputError(f"cannot write the outputs ({exc.strerror}{where}); nothing was changed. "
-                             "Check the folders' permissions and free space, then run again.") from None
+        _commit(journal, out_dir, outputs, {kpath: key.dumps(), rpath: review.dumps()})
         key.path, key.changed = kpath, False
-    summary = pd.DataFrame(rows).fillna(0)
-    for col in summary.columns[4:]:
-        summary[col] = summary[col].astype(int)
-    # indirect identifiers by label and outcome (generalised, kept awaiting review, kept by decision)
-    logs = [f for f in logs if len(f)]  # an empty log adds nothing (and would only change the dtypes)
-    summary.attrs["indirect"] = indirect_outcomes(pd.concat(logs, ignore_index=True) if logs
-                                                  else pd.DataFrame(columns=LOG_COLUMNS + ["document"]))
+    summary = _run_summary(rows, logs)
     summary.attrs["suggestion_conflicts"] = conflicts
     # Decisions that matched no candidate (text or offsets edited, or the raw file changed): say so.
     summary.attrs["unmatched_decisions"] = review.unmatched(set(documents.values()))
     summary.attrs["no_speakers"] = plan.warnings  # transcripts in which no speaker is found, named
     return summary
+
+
+def _commit(journal: Path, out_dir: Path, outputs: dict[str, str], private: dict[Path, str]) -> None:
+    """Swap the outputs, key and review file in together (:func:`staging.commit`)."""
+    # Anything else a researcher keeps in the folder stays; outputs of files no longer in raw go.
+    keep = {p.name: p for p in out_dir.iterdir() if p.is_file() and not p.name.startswith(".")
+            and not p.name.endswith((".txt", ".log.csv"))} if out_dir.is_dir() else {}
+    keep = {n: p for n, p in keep.items() if n not in outputs}  # this run's anonymised manifest replaces the last
+    try:
+        staging.commit(journal, out_dir, outputs, private, keep=keep)
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        raise InputError(f"cannot write the outputs ({exc.strerror}{where}); nothing was changed. "
+                         "Check the folders' permissions and free space, then run again.") from None
+
+
+def _run_summary(rows: list[dict], logs: list[pd.DataFrame]) -> pd.DataFrame:
+    """The run's summary (one row per document) with the indirect identifiers by label and outcome in ``attrs``."""
+    summary = pd.DataFrame(rows).fillna(0)
+    for col in summary.columns[4:]:
+        summary[col] = summary[col].astype(int)
+    logs = [f for f in logs if len(f)]  # an empty log adds nothing (and would only change the dtypes)
+    summary.attrs["indirect"] = indirect_outcomes(pd.concat(logs, ignore_index=True) if logs
+                                                  else pd.DataFrame(columns=LOG_COLUMNS + ["document"]))
+    return summary
+
+
+def _fill_risk(review: ReviewQueue, document: str, raw: str, text: str, log: pd.DataFrame, model) -> None:
+    """``risk`` and ``risk_reasons`` of each of the document's review rows: what remains in its passage."""
+    for r in candidate_risk(text, log, model, document=document).itertuples():
+        review.set_risk(document, r.start, r.end, raw[r.start:r.end], r.risk, r.risk_reasons)
 
 
 def _summary_row(document: str, log: pd.DataFrame) -> dict:

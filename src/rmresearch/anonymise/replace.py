@@ -20,6 +20,7 @@ anonymised text; the log never holds original words.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -205,11 +206,25 @@ def _indirect(text, span: Span, document, settings, review, suggestions: dict[st
     return span, (suggestion if span.label in settings.generalise else None), "pending"
 
 
+#: An article just before a role or unit ("the {Dean of Law}"), taken into a generalisation that has its own.
+_ARTICLE = re.compile(r"(?:(?<=\W)|^)(the|an?)[ \t]+$", re.IGNORECASE)
+
+
 def _assemble(text: str, items: list[tuple[Span, str | None, str]]) -> tuple[str, pd.DataFrame]:
-    """The text with each item's replacement (``None``: the words kept) and the log, with output offsets."""
+    """The text with each item's replacement (``None``: the words kept) and the log, with output offsets.
+
+    A generalisation with its own article ("[a senior leader]") also replaces the article before the span
+    ("the Dean of Law" -> "[a senior leader]", capitalised as the article was: "The Dean" -> "[A senior leader]");
+    the log's ``start``/``end`` stay the span's, ``out_start``/``out_end`` are the replacement's.
+    """
     parts, rows, pos, out_len = [], [], 0, 0
     for span, pseudo, decision in sorted(items, key=lambda r: r[0].start):
         chunk = text[pos:span.start]
+        if pseudo and span.label in INDIRECT_LABELS and re.match(r"\[an? ", pseudo, re.IGNORECASE):
+            article = _ARTICLE.search(chunk)
+            if article:
+                chunk = chunk[:article.start()]
+                pseudo = "[" + pseudo[1].upper() + pseudo[2:] if article.group(1)[0].isupper() else pseudo
         parts.append(chunk)
         out_len += len(chunk)
         new = text[span.start:span.end] if pseudo is None else pseudo
