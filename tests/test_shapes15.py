@@ -287,3 +287,18 @@ def test_anonymise_run_replaces_every_shapes_names_and_warns_about_each_file_wit
     assert out.count("\n") > 20
     left = [p for p in NAME_PARTS if p.casefold() in out.casefold()]
     assert left == []
+
+
+def test_display_names_with_pronouns_directory_order_and_affiliation(tmp_path):
+    path = tmp_path / "zoom.vtt"
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nYsolde Haverkamp (she/her): Shall we start?\n\n"
+                    "00:00:02.000 --> 00:00:03.000\nTuiasosopo, Makerita: Yes.\n\n"
+                    "00:00:03.000 --> 00:00:04.000\nTuiasosopo, Makerita: Go on.\n\n"
+                    "00:00:04.000 --> 00:00:05.000\nYes, Ysolde: that is right.\n", encoding="utf-8")
+    t = read_transcript(path)
+    assert [u.speaker for u in t.turns] == ["Ysolde Haverkamp (she/her)", "Tuiasosopo, Makerita", None]
+    assert t.turns[-1].text == "Yes, Ysolde: that is right."  # a comma label said once is speech
+    spans = speaker_spans(t.text, [(u.speaker_start, u.speaker_end) for u in t.turns if u.speaker])
+    assert [s.text for s in spans] == ["Ysolde Haverkamp", "Tuiasosopo, Makerita"]
+    raw = "Dr Kwabla Tipene | Anytown University  0:03\nHello.\n\nInterviewer (OS)  0:09\nHi.\n"
+    assert [s.text for s in speaker_spans(raw, speaker_prefixes(raw))] == ["Kwabla Tipene", "OS"]

@@ -52,8 +52,21 @@ def speaker_prefixes(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_AFFIX = re.compile(r"\s*(?:\(|\||\s-\s|\u2013|\u2014)")
+_PRONOUNS = frozenset("she her hers he him his they them theirs".split())
+
+
+def _name_words(label: str):
+    return [t for t in tokenize(label) if t.text.casefold() not in ROLE_SPEAKERS and not t.text.isdigit()]
+
+
 def speaker_spans(text: str, offsets: Iterable[tuple[int, int]]) -> list[Span]:
-    """PERSON spans for the speaker labels at ``offsets`` that name someone."""
+    """PERSON spans for the speaker labels at ``offsets`` that name someone.
+
+    >>> text = "Ysolde Haverkamp (she/her): Hi.\\nDr Tipene Hakobyan | Anytown University: Hello."
+    >>> [s.text for s in speaker_spans(text, [(0, 26), (32, 71)])]
+    ['Ysolde Haverkamp', 'Tipene Hakobyan']
+    """
     out = []
     for start, end in offsets:
         if start is None or end is None or end <= start:
@@ -61,19 +74,16 @@ def speaker_spans(text: str, offsets: Iterable[tuple[int, int]]) -> list[Span]:
         label = text[start:end]
         if re.fullmatch(r"\[?[A-Z]{1,4}\d{1,5}\]?", label.strip()) or is_diarisation(label):
             continue  # already a participant ID ("P03: ...") or a diarisation label ("SPEAKER_00"), not a name
-        toks = tokenize(label)
-        words = [t for t in toks if t.text.casefold() not in ROLE_SPEAKERS and not t.text.isdigit()]
+        # Keep only the name part: a display name's "(she/her)", "| Anytown University" or " - Library" is cut
+        # off, unless nothing but role words comes before it ("Interviewer (JS)": the initials are the name).
+        cut = _AFFIX.search(label)
+        words = _name_words(label[: cut.start()]) if cut else []
+        if not words:
+            words = [t for t in _name_words(label) if t.text.casefold() not in _PRONOUNS]
         if not words:
             continue
-        # Keep only the name part (drop "(she/her)", "| Anytown" and the like).
-        first, last = words[0], words[-1]
-        for t in words:
-            if t.text.casefold() in ("she", "her", "he", "him", "they", "them", "university", "anytown"):
-                last = t if t is first else last
-        s, e = start + first.start, start + words[-1].end
-        name = text[s:e]
-        if any(w.text.casefold() in TITLES for w in words[:1]) and len(words) > 1:
-            s = start + words[1].start
-            name = text[s:e]
-        out.append(Span(s, e, "PERSON", "speakers", Confidence.CERTAIN, name))
+        if words[0].text.casefold() in TITLES and len(words) > 1:
+            words = words[1:]
+        s, e = start + words[0].start, start + words[-1].end
+        out.append(Span(s, e, "PERSON", "speakers", Confidence.CERTAIN, text[s:e]))
     return out

@@ -80,7 +80,8 @@ _ARROW = re.compile(r"[ \t]*(?P<start>\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)[ 
 # lets most lines of a long text skip the classifier.
 _LOOK = 120
 _DIARISATION = re.compile(r"(?:speaker|spk|spkr)[ _\-]?(?:\d{1,3}|[A-Z])|SPEAKER_\d{1,3}", re.I)
-_LABEL_TOKEN = re.compile(r"^[\w.'’()&@\-]+$")
+# Tokens of a label: letters, digits and the marks of display names ("O'Neill", "(she/her)", "| Anytown", "Rowe,").
+_LABEL_TOKEN = re.compile(r"^[\w.'’()&@\-/|,]+$")
 _PARTICLES = frozenset(
     "van von der den de del della di da dos das du le la el al bin binti bint ibn ben ter ten ap ab y e of and".split()
 )
@@ -90,6 +91,8 @@ _NOT_SPEAKERS = frozenset(
     transcript transcription meeting attendees participants present language kind source url link email e-mail
     tel telephone phone mobile fax web website address postcode example warning important update edit quote
     reference ref agenda summary keywords tags project interview session
+    consent status format platform medium mode department faculty school position version pseudonym organiser
+    organizer audio video length
     music applause laughter laughs laughing inaudible unintelligible crosstalk silence noise pause foreign""".split()
 ) | {"transcribed by", "meeting title", "interview date", "e.g", "i.e", "e.g.", "i.e."}
 
@@ -158,9 +161,10 @@ def label_ok(label: str) -> bool:
 
 @lru_cache(maxsize=8192)  # labels repeat on every turn
 def name_like(label: str) -> bool:
-    """Every word capitalised (or caseless, a digit group or a name particle)."""
+    """Every word capitalised (or caseless, a digit group or a name particle), before any "(she/her)" or "| Org"."""
+    head = re.split(r"[(|]", label, maxsplit=1)[0]
     real = 0
-    for token in label.split():
+    for token in (head if head.strip() else label).split():
         if token.lower() in _PARTICLES:
             continue
         letters = [ch for ch in token if ch.isalpha()]
@@ -264,6 +268,8 @@ def accepted_labels(lines: Iterable[SpeakerLine | None]) -> set[tuple[str, str]]
 
     def talker(label: str) -> bool:
         n = counts[(False, label)]
+        if "," in label:  # "Haverkamp, Ysolde:" (a directory display name), but "Yes, Ysolde: ..." once is speech
+            return n >= 2 and name_like(label)
         return name_like(label) or is_diarisation(label) or (n >= 2 and len(label.split()) <= 3)
 
     spoken = {x.label for x in lines if x.shape in ("colon", "zoom_inline") and talker(x.label)}
