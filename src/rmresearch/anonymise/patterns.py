@@ -44,6 +44,8 @@ _PHONE = re.compile(
     re.IGNORECASE,
 )
 _POSTCODE = re.compile(r"(?<![\w-])(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[ \t]?\d[A-Z]{2}(?![\w-])", re.IGNORECASE)
+# A postcode's digits onwards ("13 9PL" of "M13 9PL"): a search led by a digit is fast; the letters before are checked.
+_POSTCODE_TAIL = re.compile(r"\d[A-Za-z\d]?[ \t]?\d[A-Za-z]{2}(?![\w-])")
 # The letters a postcode may hold in each place (Royal Mail): checked where capitals do not vouch for it.
 _POSTCODE_LETTERS = re.compile(r"(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR)\d[ABD-HJLNP-UW-Z]{2}")
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
@@ -54,11 +56,13 @@ _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_
 _LOCAL = r"[a-z0-9][\w'+-]*(?:\.[\w'+-]+)*"
 _SAID = r"(?:[ \t]+(?:dot|underscore|hyphen|dash|point)[ \t]+" + _LOCAL + r")"
 _TLD = r"(?:uk|com|org|net|edu|io|ie|info|me)"
-_SPOKEN_EMAIL = re.compile(
-    r"(?<![\w.@-])(?P<local>" + _LOCAL + _SAID + r"*)[ \t]+at[ \t]+"
+# Found from each " at " (a literal search, fast): the domain after it, then the local part before it. Run over
+# the text in lower case.
+_AT = re.compile(r"[ \t]at[ \t]+")
+_DOMAIN = re.compile(
     r"(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:[ \t]+dot[ \t]+[a-z0-9-]+)*[ \t]+dot[ \t]+" + _TLD + r"\b"
-    r"|(?P<written>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:ac\.uk|co\.uk|org\.uk|gov\.uk|nhs\.uk|" + _TLD[3:-1] + r"))(?![\w.-]|\.\w))",
-    re.IGNORECASE)
+    r"|(?P<written>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:ac\.uk|co\.uk|org\.uk|gov\.uk|nhs\.uk|" + _TLD[3:-1] + r"))(?![\w.-]|\.\w))")
+_LOCAL_BEFORE = re.compile(r"(?<![\w.@-])" + _LOCAL + _SAID + r"*\Z")
 # Words said before "at" that are no address (a curated list: no package lists them).
 _NOT_LOCAL = frozenset("""me us you him her them it this that there here one all both look looked looking is was are
 were be been based work works worked working study studied meet met online available see seen find found stay stayed
@@ -86,6 +90,39 @@ def _phone_ok(s: str) -> bool:
     if s.startswith("+") or s.startswith("00"):
         return 8 <= len(digits) <= 15
     return 10 <= len(digits) <= 11
+
+
+def _postcodes(text: str) -> list[re.Match]:
+    """Matches of ``_POSTCODE`` in ``text``, found from their digits."""
+    out = []
+    for tail in _POSTCODE_TAIL.finditer(text):
+        k = tail.start()
+        while k > tail.start() - 2 and k > 0 and "a" <= text[k - 1].lower() <= "z":
+            k -= 1
+        m = _POSTCODE.match(text, k) if k < tail.start() else None
+        if m is not None:
+            out.append(m)
+    if "gir" in text.lower():
+        out += [m for m in _POSTCODE.finditer(text) if m.group()[:3].lower() == "gir"]
+    return out
+
+
+def _spoken_emails(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of addresses read out: "victoria dot hale at anytown dot ac dot uk", "j dot smith at uni.ac.uk"."""
+    low = text.replace("\u0130", "I").lower()  # same offsets
+    out = []
+    for at in _AT.finditer(low):
+        domain = _DOMAIN.match(low, at.end())
+        if domain is None:
+            continue
+        local = _LOCAL_BEFORE.search(low, max(0, at.start() - 120), at.start())
+        if local is None:
+            continue
+        word = local.group()
+        if domain.group("written") and not re.search(r"[\d._+-]|\s", word) and word in _NOT_LOCAL:
+            continue
+        out.append((local.start(), domain.end()))
+    return out
 
 
 def compile_identifiers(identifiers: Mapping[str, str] | None, *, source: str = "options.identifiers") -> dict[str, re.Pattern]:
@@ -119,11 +156,8 @@ def find_patterns(
     if "EMAIL" in labels:
         for m in _EMAIL.finditer(text):
             add("EMAIL", m.start(), m.end())
-        for m in _SPOKEN_EMAIL.finditer(text):
-            local = m.group("local")
-            if m.group("written") and not re.search(r"[\d._+-]|\s", local) and local.lower() in _NOT_LOCAL:
-                continue
-            add("EMAIL", m.start(), m.end(), 0.95)
+        for start, end in _spoken_emails(text):
+            add("EMAIL", start, end, 0.95)
     if "URL" in labels:
         for m in _URL.finditer(text):
             add("URL", m.start(), m.end())
@@ -135,7 +169,7 @@ def find_patterns(
             if _phone_ok(value):
                 add("PHONE", m.start(), m.start() + len(value))
     if "POSTCODE" in labels:
-        for m in _POSTCODE.finditer(text):
+        for m in _postcodes(text):
             value = m.group()
             # Any case ("m13 9pl" in captions, "M13 9pl" after a capitalising captioner) when the letters are
             # the Royal Mail's; in lower or mixed case not an ordinal ("the M1 2nd exit", "Y5 3rd").
