@@ -270,6 +270,7 @@ def test_anonymise_run_replaces_every_shapes_names_and_warns_about_each_file_wit
     doc.add_paragraph("the pair meet monthly.")
     doc.save(raw / "notes_b.docx")
     (raw / "captions_c.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nso when we first met\n", encoding="utf-8")
+    (raw / "captions_d.vtt").write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n[Music] so when we met\n", encoding="utf-8")
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "participants.csv").write_text(
         "participant_id,name,cohort,role,ethnicity_code,sex,grade,faculty,consent_interview,consent_records\n"
@@ -282,7 +283,7 @@ def test_anonymise_run_replaces_every_shapes_names_and_warns_about_each_file_wit
     assert main(["anonymise", "run", "--cohort", str(tmp_path / "cohorts" / "c1.yml"), "--no-progress"]) == 0
     err = capsys.readouterr().err
     warned = [line for line in err.splitlines() if line.startswith("Warning: no speaker found")]
-    assert sorted(w.split()[5] for w in warned) == ["captions_c.srt", "notes_a.txt", "notes_b.docx"]
+    assert sorted(w.split()[5] for w in warned) == ["captions_c.srt", "captions_d.vtt", "notes_a.txt", "notes_b.docx"]
     out = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "interviews" / "c1" / "anonymised").glob("*.txt"))
     assert out.count("\n") > 20
     left = [p for p in NAME_PARTS if p.casefold() in out.casefold()]
