@@ -265,3 +265,21 @@ def test_a_quote_whose_risk_no_review_can_lower_is_held_for_good(tmp_path):
     quotes = exemplar_quotes(codings, data.segments, people, per_code=1, gate=gate)
     assert quotes.attrs["held_back"] == 1 and quotes.attrs["held_for_good"] == 1
     assert "It cannot be cleared by review" in held_back_sentence(quotes)
+
+
+def test_the_report_table_and_explanation_hold_no_words_of_the_passages():
+    model = RiskModel(PEOPLE, [ETHNICITY])
+    turns = risk.transcript_risk(TEXT, _text_log(), model, document="interview_09")
+    summary = pd.DataFrame([risk._summary_row("interview_09", turns, 0.5)])
+    table = risk.risk_table(summary)
+    assert list(table.columns) == ["transcript", "turns", "turns above threshold", "highest risk", "mean risk",
+                                   "risk items awaiting review", "what remains"]
+    assert table.iloc[0, 1:6].tolist() == [4, 2, 0.86, 0.38, 2]  # 0.865 and 1.505 / 4 to 2 places
+    text = risk.explain_risk(summary, 0.5)
+    assert text.startswith("A turn's risk is 1 − the product of (1 − weight)") and "1 of 1 transcript has a turn above 0.5" in text
+    bullets = [line for line in text.splitlines() if line.startswith("- ")]
+    assert [b.split("**")[1] for b in bullets] == [
+        "A unique descriptor kept", "A senior or unique job title kept", "A special-category disclosure kept",
+        "The speaker is unique in their role and group", "The speaker's role is held by one person"]
+    for word in ("Dean", "Sciences", "Quaker", "Black", "P01", "P07"):
+        assert word not in text and word not in table.to_string()

@@ -584,7 +584,7 @@ def risk_table(summary: pd.DataFrame) -> pd.DataFrame:
     table["mean_risk"] = table["mean_risk"].round(2)
     return table.rename(columns={"document": "transcript", "turns_above": "turns above threshold",
                                  "max_risk": "highest risk", "mean_risk": "mean risk",
-                                 "undecided": "items awaiting review", "what_remains": "what remains"})
+                                 "undecided": "risk items awaiting review", "what_remains": "what remains"})
 
 
 def explain_risk(summary: pd.DataFrame, threshold: float) -> str:
