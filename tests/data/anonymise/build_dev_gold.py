@@ -140,6 +140,27 @@ OLD_INDIRECT = {("dev", 17): "The {Vice-Chancellor|ROLE} came to the final event
                 ("heldout", 22): "{Siobhra Ní Ghallchobhair|PERSON:irish} leads the {Irish studies group|UNIT}. "
                                  "{Siobhra|PERSON:irish} paired with {Clíona Ní Bhroin|PERSON:irish}, a first-year law "
                                  "student."}
+#: The first passages said "african" and "east_asian"; the finer origins used since, by the name's first word
+#: (case-folded), so that recall per origin counts each origin once.
+FINER_ORIGINS = {
+    "african": {"adaeze": "west_african", "kwame": "west_african", "ada": "west_african", "faith": "west_african",
+                "blessing": "west_african", "chidi": "west_african", "tunde": "west_african", "femi": "west_african",
+                "olumide": "west_african", "ngozichukwu": "west_african", "ifeyinwa": "west_african",
+                "oyinkansola": "west_african", "precious": "southern_african", "tendaiishe": "southern_african",
+                "tinotenda": "southern_african"},
+    "east_asian": {"wei": "chinese", "zhang": "chinese", "xiaohui": "chinese", "qiuyue": "chinese",
+                   "mei": "southeast_asian", "minh": "vietnamese", "nguyen": "vietnamese", "haruto": "japanese",
+                   "kanzaki": "japanese", "eunji": "korean", "minjae": "korean"},
+}
+
+
+def finer(spans: list, text: str) -> None:
+    for span in spans:
+        table = FINER_ORIGINS.get(span.get("origin", ""))
+        if table:
+            first = text[span["start"]:span["end"]].split()[0].casefold()
+            span["origin"] = table[first]
+
 
 def parse(marked: str) -> tuple[str, list, list]:
     text, labels, spans = [], [], []
@@ -186,6 +207,7 @@ def main() -> None:
     for split, shape, kind, marked in passages():
         counters[split] = counters.get(split, 0) + 1
         text, labels, spans = parse(marked)
+        finer(spans, text)
         lines.append(json.dumps({"id": f"{split}-{counters[split]:02d}", "text": text, "label": labels,
                                  "meta": {"split": split, "shape": shape, "kind": kind, "spans": spans}},
                                 ensure_ascii=False))
