@@ -136,6 +136,10 @@ SHAPE_LINES = {
                         [("Tipene Hakobyan", "I was nervous.", 3.0), ("Interviewer", "Why?", 70.0)]),
     "teams_arrow": (["0:0:0.0 --> 0:0:5.270", "Tipene Hakobyan", "I was nervous.", "0:0:5.270 --> 0:0:9.100",
                      "Interviewer", "Why?"], [("Tipene Hakobyan", "I was nervous.", 0.0), ("Interviewer", "Why?", 5.27)]),
+    "tab_separated": (["00:00:05\tTipene Hakobyan\tI was nervous.", "00:00:09\tInterviewer\tWhy?"],
+                      [("Tipene Hakobyan", "I was nervous.", 5.0), ("Interviewer", "Why?", 9.0)]),
+    "tab_separated_name_first": (["Tipene Hakobyan\t0:05\tI was nervous.", "Interviewer\t0:09\tWhy?"],
+                                 [("Tipene Hakobyan", "I was nervous.", 5.0), ("Interviewer", "Why?", 9.0)]),
     "colon_text": (["[00:00:05] Tipene Hakobyan: I was nervous.", "Interviewer: Why?"],
                    [("Tipene Hakobyan", "I was nervous.", 5.0), ("Interviewer", "Why?", None)]),
 }
@@ -197,6 +201,7 @@ def test_each_shape_in_captions(tmp_path, shape, suffix):
     ["Monday 9:30", "Tuesday 14:00", "the room was booked"],  # times in notes
     ["Note:", "the recorder failed."],
     ["[Music] so when we first met", "[Applause] thank you"],  # sound tags in captions
+    ["Item\tDescription", "a thing\tthe detail"],  # one tab-separated line that could be a speaker is no shape
 ])
 def test_prose_in_any_file_type_never_becomes_speakers(tmp_path, lines):
     for suffix in (".txt", ".docx"):

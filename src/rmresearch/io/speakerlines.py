@@ -18,6 +18,9 @@ Shapes (as the tools write them)
 ``arrow``
     The older Teams ``.docx`` export: a cue timing line (``0:0:5.100 --> 0:0:8.250``), the speaker's name alone
     on the next line, then the text (:func:`classify_lines`; the timing line is not speech).
+``tabbed``
+    Tab-separated exports (Zoom's .txt, Kontur Talk): ``00:00:05<TAB>Name<TAB>text`` or
+    ``Name<TAB>0:05<TAB>text``, taken when two or more lines of the file are in that shape.
 ``inline``
     Zoom's saved transcript with the text on the same line, ``[Name] 11:02:09 text``, and whisper.cpp's
     ``(speaker 1) text``.
@@ -71,6 +74,8 @@ _HEADER = re.compile(
 _ZOOM = re.compile(r"\[(?P<name>[^\W\d_][^\]\n]{0,79})\][ \t]+(?P<time>(?:\d{1,2}:)?\d{1,2}:\d{2})(?:[ \t]+(?P<text>\S.*))?[ \t]*$",
                    re.S)
 # whisper.cpp's diarised text output: "(speaker 1) text".
+# Tab-separated exports (a Zoom .txt, Kontur Talk): "00:00:05<TAB>Name<TAB>text" or "Name<TAB>00:00:05<TAB>text".
+_TABBED = re.compile(rf"(?P<name>[^\W\d_][^\t\n]{{0,79}}?)[ ]*\t+(?:(?P<ts>{TS})[ ]*\t+)?(?!{TS}[ \t]*$)(?P<text>\S.*)$", re.S)
 _PAREN_SPEAKER = re.compile(r"\((?P<name>speaker[ _]?\d{1,3})\)[ \t]*(?P<text>\S.*)$", re.I | re.S)
 # The older Teams .docx: "0:0:5.100 --> 0:0:8.250" (hours, minutes and seconds not zero-padded).
 _ARROW = re.compile(r"[ \t]*(?P<start>\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)[ \t]*-->[ \t]*"
@@ -101,7 +106,8 @@ _NOT_SPEAKERS = frozenset(
 class SpeakerLine:
     """One line that may start a speaker's turn.
 
-    ``shape`` is one of ``colon`` (``Name: text``), ``colon_eol`` (``Name:`` at the end of the line),
+    ``shape`` is one of ``colon`` (``Name: text``), ``colon_eol`` (``Name:`` at the end of the line), ``tabbed``
+    (``Name<TAB>text``),
     ``header`` (``Name  0:03``), ``header1`` (``Name 0:03``, one space), ``zoom`` (``[Name] 11:02:09``),
     ``zoom_inline`` (``[Name] 11:02:09 text``) or ``paren`` (``(speaker 1) text``); ``label`` the speaker as
     written, at ``label_start:label_end`` of the line; ``ts`` the seconds of a time on the line (the label's own
@@ -122,7 +128,8 @@ class SpeakerLine:
         return _KINDS[self.shape]
 
 
-_KINDS = {"colon": "colon", "colon_eol": "colon", "header": "header", "header1": "header", "zoom": "header", "arrow": "header",
+_KINDS = {"colon": "colon", "colon_eol": "colon", "tabbed": "colon", "header": "header", "header1": "header",
+          "zoom": "header", "arrow": "header",
           "zoom_inline": "inline", "paren": "inline"}
 # Loose one-space headers that are dates or times in notes ("Monday 9:30"), not speakers.
 _CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday morning
@@ -202,6 +209,11 @@ def classify(line: str) -> SpeakerLine | None:
     elif first == "(":
         m = _PAREN_SPEAKER.match(line, pos)
         return _found("paren", line, m, "name", ts, m.start("text")) if m else None
+    if "\t" in line:
+        m = _TABBED.match(line, pos)
+        if m and label_ok(m.group("name").strip()):
+            stamp = seconds(m.group("ts")) if m.group("ts") else ts
+            return _found("tabbed", line, m, "name", stamp, m.start("text"))
     m = _COLON.match(line, pos)
     if m:
         group = "square" if m.group("square") else "label"
@@ -273,6 +285,7 @@ def accepted_labels(lines: Iterable[SpeakerLine | None]) -> set[tuple[str, str]]
         return name_like(label) or is_diarisation(label) or (n >= 2 and len(label.split()) <= 3)
 
     spoken = {x.label for x in lines if x.shape in ("colon", "zoom_inline") and talker(x.label)}
+    tabbed = sum(1 for x in lines if x.shape == "tabbed" and talker(x.label))
     eol_names = {x.label for x in lines if x.shape == "colon_eol" and name_like(x.label)}
     out = set()
     for x in lines:
@@ -287,6 +300,8 @@ def accepted_labels(lines: Iterable[SpeakerLine | None]) -> set[tuple[str, str]]
         elif x.shape == "colon_eol":
             ok = x.label in spoken or is_diarisation(x.label) or (
                 talker(x.label) and (counts[(False, x.label)] >= 2 or len(eol_names | spoken) >= 2))
+        elif x.shape == "tabbed":  # a table pasted as text has tabs too: two or more such speaker lines
+            ok = talker(x.label) and tabbed >= 2
         elif x.shape == "paren":
             ok = True
         else:
