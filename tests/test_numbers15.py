@@ -160,6 +160,30 @@ def test_identifier_given_in_the_answer_turn(text, label, value):
     assert found(text) == [(label, value)]
 
 
+@pytest.mark.parametrize("text, label, value", [
+    ("my staff number, I think it's 2031774, is on the badge", "STAFF_NUMBER", "2031774"),
+    ("Employee ID 00451233 on the payslip", "STAFF_NUMBER", "00451233"),  # not a phone number: its cue says so
+    ("matric number 2208841", "STUDENT_NUMBER", "2208841"),
+    ("Student #: 22088413", "STUDENT_NUMBER", "22088413"),
+    ("my student number... um... it's 2208841", "STUDENT_NUMBER", "2208841"),
+    ("Interviewer: And your student number, for the form?\nStudent: Yep. 2208841.", "STUDENT_NUMBER", "2208841"),
+    ("Interviewer: What's your staff number?\nParticipant: Um, let me check... it's 2031 7745.", "STAFF_NUMBER",
+     "2031 7745"),
+])
+def test_written_identifiers_a_few_words_after_their_cue(text, label, value):
+    assert found(text) == [(label, value)]
+
+
+@pytest.mark.parametrize("text", [
+    "Interviewer: What's your staff number?\nParticipant: No idea. We were 12 000 staff then, and I joined in 2019.",
+    "Interviewer: What's your student number?\nParticipant: Honestly? 20000 of us started that year.",
+    "My staff number is on the badge. We had 12000 students.",
+    "Student numbers rose by 12 000 this year.",
+])
+def test_counts_near_an_identifier_cue_are_not_identifiers(text):
+    assert [s for s in find_patterns(text) if s.label in ID_LABELS] == []
+
+
 def test_no_identifier_when_the_answer_gives_none():
     text = "Interviewer: What's your staff number?\nParticipant: No idea, I started in 2019 and never used it."
     assert [s for s in find_patterns(text) if s.label in ID_LABELS] == []

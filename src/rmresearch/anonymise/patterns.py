@@ -74,7 +74,7 @@ _TRAILING = ".,;:!?'\""
 # Identifiers announced by what they are ("my staff number is 0412345", "student ID: U1234567"), whatever the
 # institution's format: found even when no local pattern is configured.
 _ID_CUE = re.compile(
-    r"\b(?P<kind>staff|employee|payroll|personnel|student|candidate|registration|matriculation|ucas|library|"
+    r"\b(?P<kind>staff|employee|payroll|personnel|student|candidate|registration|matriculation|matric|ucas|library|"
     r"id)\s*(?:card\s*)?(?:number|no\.?|num\.?|id|code|ref(?:erence)?)?(?:'s)?"
     r"\s*(?:is|was|:|,|-|=|of)?\s*(?:is\s*)?"
     r"(?P<value>[A-Za-z]{0,4}[-/]?\d[A-Za-z0-9/-]{2,15}\b)",
@@ -82,7 +82,7 @@ _ID_CUE = re.compile(
 )
 _ID_KIND = {"staff": "STAFF_NUMBER", "employee": "STAFF_NUMBER", "payroll": "STAFF_NUMBER", "personnel": "STAFF_NUMBER",
             "student": "STUDENT_NUMBER", "candidate": "STUDENT_NUMBER", "registration": "STUDENT_NUMBER",
-            "matriculation": "STUDENT_NUMBER", "ucas": "STUDENT_NUMBER"}
+            "matriculation": "STUDENT_NUMBER", "matric": "STUDENT_NUMBER", "ucas": "STUDENT_NUMBER"}
 
 
 def _phone_ok(s: str) -> bool:
@@ -201,4 +201,7 @@ def find_patterns(
         key = (sp.start, sp.end, sp.label)
         if key not in best or sp.confidence > best[key].confidence:
             best[key] = sp
-    return sorted(best.values(), key=lambda s: (s.start, -s.end))
+    # A number its cue calls a staff or student number is one, whatever it looks like ("Employee ID 00451233").
+    cued = {(s.start, s.end) for s in best.values() if s.label in ("STAFF_NUMBER", "STUDENT_NUMBER")}
+    return sorted((s for s in best.values() if not (s.label == "PHONE" and (s.start, s.end) in cued)),
+                  key=lambda s: (s.start, -s.end))

@@ -83,12 +83,13 @@ _POSTCODE = re.compile(r"[A-PR-UWYZ](?:[A-HK-Y]?\d[A-Z\d]?)\d[ABD-HJLNP-UW-Z]{2}
 _ID = re.compile(r"[A-Z]{0,3}\d+[A-Z]?")
 # What an identifier is called ("staff number", "student ID", "payroll no.", "my number"); not "student numbers".
 _CUE = re.compile(
-    r"(?<![\w-])(?:(?P<kind>staff|employee|payroll|personnel|student|candidate|registration|matriculation|ucas|library|id)"
-    r"[ \t]*(?:card[ \t]*)?(?:number|no\b\.?|num\b\.?|id\b|code|ref(?:erence)?)(?!s\b)"
+    r"(?<![\w-])(?:(?P<kind>staff|employee|payroll|personnel|student|candidate|registration|matriculation|matric|ucas|library|id)"
+    r"[ \t]*(?:card[ \t]*)?(?:number|no\b\.?|num\b\.?|id\b|code|ref(?:erence)?|#|card\b)(?!s\b)"
     r"|(?:my|your|her|his|their)[ \t]+(?:id|number)\b(?!s\b))")
 _KIND = {"staff": "STAFF_NUMBER", "employee": "STAFF_NUMBER", "payroll": "STAFF_NUMBER",
          "personnel": "STAFF_NUMBER", "student": "STUDENT_NUMBER", "candidate": "STUDENT_NUMBER",
-         "registration": "STUDENT_NUMBER", "matriculation": "STUDENT_NUMBER", "ucas": "STUDENT_NUMBER"}
+         "registration": "STUDENT_NUMBER", "matriculation": "STUDENT_NUMBER", "matric": "STUDENT_NUMBER",
+         "ucas": "STUDENT_NUMBER"}
 _EXTENSION = re.compile(r"ext(?<!\wext)(?:ension|\b\.?)(?:[ \t]+(?:number|no\b\.?))?[ \t]*(?:is[ \t]+)?[ \t]*(?=\w)")
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -159,6 +160,20 @@ def read_number(words: str) -> str:
     return "".join("".join(it.chars for it in _items(low, m.start(), m.end())[0]) for m in _RUN.finditer(low))
 
 
+# Words after a number that make it a count or an amount ("12 000 staff", "2019 and", "300 pounds"): not an ID.
+_COUNT_WORDS = re.compile(r"[ \t]*(?:people|persons?|staff|students?|pupils|members|colleagues|applicants|"
+                          r"of|and|or|to|pounds|quid|grand|k\b|percent|per|years?|months?|weeks?|days?|hours?|"
+                          r"minutes?|times|million|thousand|hundred)\b")
+
+
+def _counted(low: str, end: int) -> bool:
+    """Whether the number ending at ``end`` is followed by a word that makes it a count or an amount."""
+    return _COUNT_WORDS.match(low, end) is not None
+
+
+_SENTENCE_END = re.compile(r"(?<!\.)[.!;](?!\.)\s")  # not an ellipsis ("my student number... it's")
+
+
 def _cue_before(text: str, start: int, *, reach: int = 120) -> str | None:
     """The label a cue shortly before ``start`` gives ("my staff number is" -> STAFF_NUMBER), or None.
 
@@ -171,11 +186,13 @@ def _cue_before(text: str, start: int, *, reach: int = 120) -> str | None:
     if last is None:
         return None
     between = text[last.end():start]
-    if between.count("\n") > 1 or len(_WORD.findall(between)) > 8 or re.search(r"\d", between):
+    if between.count("\n") > 1 or re.search(r"\d", between):
         return None
-    if "\n" in between and "?" not in between.split("\n")[0]:
-        return None  # the line ends without asking for the number
-    if re.search(r"[.!;]\s", between):
+    if "\n" in between:
+        asked, answer = between.split("\n")
+        if "?" not in asked or len(_WORD.findall(answer)) > 8:
+            return None  # the line does not ask for the number, or the answer turn talks of other things first
+    elif len(_WORD.findall(between)) > 8 or _SENTENCE_END.search(between):
         return None  # a sentence ended between cue and number
     kind = last.group("kind")
     return _KIND.get(kind.lower(), "ID_NUMBER") if kind else "ID_NUMBER"
@@ -196,7 +213,7 @@ def _judge(text: str, items: list[_Item], plus: bool) -> str | None:
     if not (spoken or broken):
         # Written digit groups are the pattern layer's, unless a cue asks for them ("staff number is 2031 7745").
         cue = _cue_before(text, items[0].start) if digits and len(chars) >= 5 and len(items) > 1 else None
-        return cue if cue and _ID.fullmatch(chars) else None
+        return cue if cue and _ID.fullmatch(chars) and not _counted(text, items[-1].end) else None
     if plus and digits and 8 <= len(chars) <= 15:
         return "PHONE"
     if spoken and len(chars) >= 5 and not digits and _POSTCODE.fullmatch(chars):
@@ -209,7 +226,7 @@ def _judge(text: str, items: list[_Item], plus: bool) -> str | None:
     n_digits = sum(c.isdigit() for c in chars)
     if not _ID.fullmatch(chars) or len(chars) > 14:
         return None
-    if cue is not None and n_digits >= 4:
+    if cue is not None and n_digits >= 4 and not _counted(text, items[-1].end):
         return cue
     if spoken and (n_digits >= 6 or n_digits >= 5 and not digits) and chars not in _COUNTING:
         return "ID_NUMBER"
@@ -299,7 +316,7 @@ def _single_after_cue(text: str, low: str, digits: list[re.Match]) -> list[Span]
         if v is None or sum(c.isdigit() for c in low[v[0]:v[1]]) < 5:
             continue
         v_start, v_end = v
-        label = _cue_before(low, v_start)
+        label = None if _counted(low, v_end) else _cue_before(low, v_start)
         if label == "ID_NUMBER" and re.fullmatch(r"0\d{9,10}", low[v_start:v_end]):
             label = "PHONE"
         if label:
