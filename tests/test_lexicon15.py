@@ -98,3 +98,59 @@ def test_names_still_found(detector, text, names):
     found = " ".join(_persons(detector, text))
     for name in names:
         assert name in found, (name, found)
+
+
+# -- the unit questions ------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def lex():
+    return get_lexicon()
+
+
+@pytest.mark.parametrize("word", ["realisation", "non-judgemental", "organisational", "prioritise", "colour",
+                                  "centre", "defence", "travelled", "counsellor", "paediatric", "catalogue",
+                                  "programmes", "judgement", "behavioural", "anaesthetist", "enrolment", "fulfil",
+                                  "centred", "manoeuvre", "sceptical", "apologising", "harmonise", "demoralising"])
+def test_british_spellings_are_words(lex, word):
+    assert lex.is_word(word) and lex.is_word(word.capitalize())
+
+
+@pytest.mark.parametrize("word", ["kindof", "wellbeing", "cannot", "alot", "undemanding", "overclocking",
+                                  "co-produce", "self-organising", "riverbank", "Transcript", "Interviewer",
+                                  "Respondent", "Agenda", "Minutes", "namaste", "salaam", "sawubona", "habari"])
+def test_run_together_words_headings_and_greetings_are_words(lex, word):
+    assert lex.is_word(word)
+
+
+@pytest.mark.parametrize("word", ["Merseyside", "Cumbria", "Shropshire", "Teesside", "Nigerian", "Ghanaians",
+                                  "Sudanese", "Somali", "Yoruba", "Gujarati", "Amharic", "Tagalog", "Cantonese",
+                                  "Bengali", "Punjabi", "Scouse", "Krakow", "ExCo", "UEB", "SMT", "Senate"])
+def test_places_peoples_languages_and_bodies_are_known_proper_nouns(lex, word):
+    assert lex.is_known_proper(word) and lex.is_word(word)
+
+
+@pytest.mark.parametrize("word", ["Tamsin", "Brandon", "Justin", "Al-Sayed", "Adeyemi", "Okonkwo", "Devon",
+                                  "Chester", "Kerry", "Florence", "Shona", "Delaney", "Pierre", "Mildred"])
+def test_names_do_not_become_words_or_places(lex, word):
+    # Name-list entries are left to the name rules; an unlisted name is not split into words ("Tamsin" is not
+    # tam + sin, "Al-Sayed" not al + say-ed) nor read as a spelling variant ("Pierre" is not "pierer").
+    assert not lex.is_known_proper(word)
+    assert lex.is_name(word) or not lex.is_word(word)
+
+
+def test_spelling_variants_and_compounds_by_rule():
+    from rmresearch.anonymise.wordlists import compound_split, spelling_variants
+
+    assert {"realization"} <= spelling_variants("realisation")
+    assert "fiber" in spelling_variants("fibre") and "offense" in spelling_variants("offence")
+    assert "program" in spelling_variants("programme") and "maneuver" in spelling_variants("manoeuvre")
+    assert spelling_variants("mensah") == set()
+    parts = frozenset({"river", "bank", "under", "wood", "kind", "good", "luck"})
+    assert compound_split("riverbank", parts) == ("river", "bank")
+    assert compound_split("underwood", parts) is None  # a surname element
+    assert compound_split("kindof", parts) == ("kind", "of")
+
+
+def test_name_positions_still_find_names_that_are_places(detector):
+    # Places and languages that are also given names stay names where a name is written.
+    found = _persons(detector, "Our new mentee, Georgia Mensah, met Kerry and Devon Okafor at the induction.")
+    assert {"Georgia", "Kerry", "Devon"} <= set(" ".join(found).split())

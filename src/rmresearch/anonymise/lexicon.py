@@ -51,7 +51,7 @@ from .wordlists import HYPHEN_PREFIXES, PREFIXES, compound_split, spelling_varia
 
 __all__ = ["Lexicon", "get_lexicon", "cache_dir", "NAME_TITLES", "IDENTITY_TERMS"]
 
-CACHE_FORMAT = 16
+CACHE_FORMAT = 17
 #: How many of wordfreq's most frequent English words count as "common".
 FREQUENT_TOP_N = 15000
 
@@ -100,6 +100,9 @@ Covid Brexit Windrush Stormzy Russell Group Charter Mark Bronze Silver Gold Athe
 Inclusion Senate Council Faculty School College University Institute Department Directorate Union Students
 Human Resources Vice Chancellor Pro Provost Registrar Office Officer Network Committee Board Programme""".split()
 
+_PREFIXES_BY_START: dict[str, tuple[str, ...]] = {}
+for _p in PREFIXES:
+    _PREFIXES_BY_START[_p[:2]] = (*_PREFIXES_BY_START.get(_p[:2], ()), _p)
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'\u2019\-]*$")
 _lock = threading.Lock()
 
@@ -460,7 +463,7 @@ class Lexicon:
             return False
         if self._variant_in_words(key):
             return True
-        for prefix in PREFIXES:
+        for prefix in _PREFIXES_BY_START.get(key[:2], ()):
             rest = key[len(prefix):]
             if key.startswith(prefix) and len(rest) >= 5 and rest not in self.given and rest not in self.surnames \
                     and (self._in_words(rest) or self._variant_in_words(rest)):

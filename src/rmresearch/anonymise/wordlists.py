@@ -10,12 +10,12 @@ packages wherever one has them:
   doubled ``l``, ``-ogue/-og``, ``-mme/-m``, ``judgement``). Irregular pairs are left to wordfreq, whose
   English lists are built from British and other sources too.
 - **Places**: Faker's address data (UK and Irish counties, Indian cities and states, Australian states,
-  Canadian provinces, US states, Bangladeshi cities, Philippine provinces; other locales' regions and city
-  lists of up to 500 entries, also without accents: Krakow) and the city names of the IANA time-zone
+  Canadian provinces, US states, Bangladeshi cities, Philippine provinces; other locales' regions, and the
+  cities of Poland, Romania, Germany and Portugal, also without accents: Krakow) and the city names of the IANA time-zone
   database (``zoneinfo``). No installed package lists UK towns: a town that no list holds still looks like
   an unknown capitalised word.
-- **Languages, territories, scripts and peoples**: babel's English locale data (``Locale('en').languages``,
-  ``.territories``, ``.scripts``; the adjectives of ``.currencies``: "Nigerian Naira"), and demonyms derived
+- **Languages, territories and peoples**: babel's English locale data (``Locale('en').languages`` that have
+  a CLDR locale, ``.territories``; the adjectives of ``.currencies``: "Nigerian Naira"), and demonyms derived
   from country names by the usual endings (Kenya -> Kenyan, Sudan -> Sudanese), kept only when wordfreq
   attests the derived word.
 - **Curated short lists** (no package has them; each says so): greetings in other languages, words of other
@@ -56,6 +56,7 @@ _VARIANT_RULES = [
     (re.compile(r"ence(s)?$"), r"ense\1"),
     (re.compile(r"(?<=[a-z])ae(?=[bcdfghjklmnpqrstvwxz][a-z]{3})"), "e"),
     (re.compile(r"(?<=[a-z])oe(?=[bcdfghjklmnpqrstvwxz][a-z]{3})"), "e"),
+    (re.compile(r"(?<=[a-z]{2})oeuv"), "euv"),  # manoeuvre
     (re.compile(r"(?<=[aeiou])ll(ed|ing|er|ers|or|ors|ery|ation)$"), r"l\1"),
     (re.compile(r"(?<=[aeiou])l(ment|ments|ful|fully)$"), r"ll\1"),
     (re.compile(r"(?<=[a-z]{3}[io])l$"), "ll"),
@@ -66,6 +67,8 @@ _VARIANT_RULES = [
     (re.compile(r"ageing$"), "aging"),
 ]
 
+_ANY_VARIANT = re.compile("|".join(f"(?:{rx.pattern})" for rx, _ in _VARIANT_RULES))
+
 
 def spelling_variants(word: str) -> set[str]:
     """American spellings a (lower-case) British or Commonwealth spelling may stand for.
@@ -75,7 +78,9 @@ def spelling_variants(word: str) -> set[str]:
     >>> spelling_variants("okonkwo")
     set()
     """
-    out = set()
+    out: set[str] = set()
+    if _ANY_VARIANT.search(word) is None:  # one search: most words have nothing to vary
+        return out
     combined = word
     for rx, repl in _VARIANT_RULES:
         v = rx.sub(repl, word)
@@ -164,7 +169,8 @@ wealds weald chilterns lakeland cumbria hebrides orkney shetland""".split())
 #: Names of languages and dialects heard in UK speech that babel gives under another name (Bangla, Persian) or
 #: not at all, and the nicknames of the people of UK cities and regions. Curated.
 SPEECH_LANGUAGES = frozenset("""bengali farsi mandarin hokkien teochew hakka sylheti mirpuri pahari potwari hindko
-sorani badini kurmanji patois creole pidgin krio berber amazigh fante fanti kosovan bajan filipina
+sorani badini kurmanji patois creole pidgin krio berber amazigh fante fanti kosovan bajan filipina twi tagalog
+dari luganda gaelic
 geordie geordies scouse scouser scousers brummie brummies mancunian mancunians londoner londoners glaswegian
 glaswegians liverpudlian liverpudlians cockney cockneys hebridean yorkshireman yorkshirewoman""".split())
 
@@ -175,6 +181,10 @@ _PLACE_ATTRS = ("counties", "states", "provinces", "regions", "cities", "real_ci
 #: Longer lists are villages and wards (Italy's 16,000 comuni, Slovakia's obce): too many small places that share
 #: a spelling with a surname no list holds, for too little gain in UK speech.
 _MAX_PLACE_LIST = 500
+#: Other locales whose city lists are taken: the countries of birth of the largest groups of UK residents born
+#: abroad after India and Pakistan (ONS): Poland, Romania, Germany, Portugal. Other locales' city lists are
+#: mostly small towns that share a spelling with surnames no list holds (Lucic, Sobotka).
+_CITY_LOCALES = ("pl_PL", "ro_RO", "de_DE", "pt_PT")
 
 
 def _fold(name: str) -> str:
@@ -199,7 +209,8 @@ def place_names() -> set[str]:
             names = [v for v in (value.keys() if isinstance(value, dict) else value) if isinstance(v, str)]
             if mod.name.startswith("en") and "cities" not in attr:
                 out.update(n for n in names if len(n) > 3 and not n.isupper())  # "Tyne and Wear": its parts count
-            elif mod.name.startswith("en") or len(names) <= _MAX_PLACE_LIST:
+            elif mod.name.startswith("en") or (len(names) <= _MAX_PLACE_LIST and (
+                    "cities" not in attr or mod.name in _CITY_LOCALES)):
                 # One-word names only: a part of "Khánh Hòa" may be a given name no list holds.
                 out.update(n for name in names if " " not in name and len(name) > 3 and not name.isupper()
                            for n in {name, _fold(name)})
@@ -215,13 +226,18 @@ def place_names() -> set[str]:
 
 
 def babel_names() -> tuple[set[str], set[str]]:
-    """(languages and scripts, territories and currency adjectives) in English, from babel's locale data."""
+    """(languages, territories and currency adjectives) in English, from babel's locale data."""
     try:
         from babel import Locale
     except ImportError:  # babel comes with jupyterlab; without it these names are simply not known
         return set(), set()
+    from babel import localedata
+
     en = Locale("en")
-    languages = set(en.languages.values()) | set(en.scripts.values())
+    # Languages with a CLDR locale of their own (Yoruba, Gujarati, Amharic; about 320): babel's full list of
+    # 670 also names small peoples whose name is a common surname no list holds (Gurung).
+    own = {i.split("_")[0] for i in localedata.locale_identifiers()}
+    languages = {name for code, name in en.languages.items() if code in own}
     territories = set(en.territories.values())
     for name in en.currencies.values():
         words = re.sub(r"\(.*?\)", "", name).split()
