@@ -15,7 +15,7 @@ from typing import Sequence
 from .lexicon import NAME_TITLES
 
 __all__ = [
-    "Confidence", "Token", "tokenize", "NEVER_NAMES", "TITLES", "STRONG_TITLES", "BEFORE_CUES", "RELATIONS", "AFTER_CUES",
+    "Confidence", "Token", "tokenize", "NEVER_NAMES", "TITLES", "STRONG_TITLES", "HONORIFICS", "BEFORE_CUES", "RELATIONS", "AFTER_CUES",
     "NAME_FOLLOWERS", "FACILITY_WORDS", "ROLE_SPEAKERS", "RUN_JOINERS", "is_title_case", "is_caps", "sentence_initial",
     "run_end", "facility_after", "place_cue", "before_facility", "strong_cue", "spoken_to", "weak_cue",
 ]
@@ -35,6 +35,12 @@ TITLES = {t.casefold() for t in NAME_TITLES}
 STRONG_TITLES = {t.casefold() for t in (
     "Dr", "Prof", "Professor", "Mr", "Mrs", "Ms", "Miss", "Mx", "Sir", "Dame", "Cllr", "Councillor",
     "Rev", "Revd", "Reverend", "Baroness", "Imam", "Rabbi", "Pastor", "Auntie", "Aunty")}
+#: Church and family honorifics written before a first name or surname ("Sister Grace", "Uncle Tunde",
+#: "Elder Mensah"). Curated: no package lists them. Some are surnames too (Bishop, Elder): they announce a
+#: name when written before one and are not titles (a "Joy Bishop" keeps her surname).
+HONORIFICS = frozenset("""sister brother mother father auntie aunty aunt uncle pastor elder deacon deaconess bishop
+evangelist prophet prophetess apostle mama papa mummy daddy nana grandma grandad grandpa granny""".split())
+STRONG_TITLES |= HONORIFICS
 # Phrases before a name.
 BEFORE_CUES = {
     "called", "named", "call", "thanks", "thank", "cheers", "hi", "hello", "hey", "dear", "bye", "morning",
@@ -122,6 +128,12 @@ class Confidence:
     FACILITY                         0.7    a building, street or organisation named after a person
     LIST_ITEM                        0.6    joined by ",", "and", "or" to a confident name ("Aisha, Bola and Chen")
     PROPAGATED                       0.8    another mention of a word of a confident name
+    INITIALS_AFTER_TITLE             0.85   one or two capitals after a title ("Dr B", "Prof A")
+    INITIALS_NAMED                   0.9    capitals after "call me", "known as", "goes by" ("call me KO")
+    INITIALS_ATTRIBUTION             0.7    initials in brackets or ending a quote ('..." (DC)')
+    INITIALS_SUBJECT                 0.6    capitals before a verb, alone or in a list ("JT and MK met")
+    NAME_PAIR_WORDS                  0.65   a capitalised given name then surname, both words ("Grace Power")
+    ROSTER_WORD_LIST_ITEM            0.7    caption text: a roster name word in a list with a name ("me, joy and tunde")
     NLTK                             0.6    NLTK's named-entity chunker
     ===============================  =====  ==========================================================
 
@@ -163,6 +175,12 @@ class Confidence:
     FACILITY = 0.7
     LIST_ITEM = 0.6
     PROPAGATED = 0.8
+    INITIALS_AFTER_TITLE = 0.85
+    INITIALS_NAMED = 0.9
+    INITIALS_ATTRIBUTION = 0.7
+    INITIALS_SUBJECT = 0.6
+    NAME_PAIR_WORDS = 0.65
+    ROSTER_WORD_LIST_ITEM = 0.7
     NLTK = 0.6
     CONFIDENT = 0.7
     FULL_NAME = 0.9

@@ -16,6 +16,7 @@ from .cues import (
     AFTER_CUES,
     BEFORE_CUES,
     FACILITY_WORDS,
+    HONORIFICS,
     NAME_FOLLOWERS,
     NEVER_NAMES,
     RELATIONS,
@@ -34,7 +35,10 @@ from .cues import (
     strong_cue,
     weak_cue,
 )
+from .introductions import ADJECTIVE_NAMES
 from .lexicon import IDENTITY_TERMS
+from .namecues import (HONORIFIC_PHRASES, clause_start, from_unit, initials_spans, list_linked, predicate_follows,
+                       title_phrase)
 from .spans import Span
 
 __all__ = ["NameLayers", "Line", "split_lines"]
@@ -85,26 +89,47 @@ class NameLayers:
         lex = self.lexicon
         tok = tokens[i]
         word = tok.text
-        common = lex.is_common_word(word)
-        if not common:
+        if roster_hit and not caseless and word.islower() and lex.is_word(word):
+            return None  # "sunny days", "amber light": in text with capitals a name is written with one
+        # "Sunny", "Precious": given names that are adjectives first count as words here.
+        if not (lex.is_common_word(word) or word.casefold() in ADJECTIVE_NAMES):
             return Confidence.ROSTER_NOT_A_WORD if roster_hit else Confidence.LIST_NOT_A_WORD
         # A name that is also a common word: look at how it is written and what surrounds it.
-        cue = self._context_cue(text, tokens, i)
-        if cue:
+        if self._context_cue(text, tokens, i):
             return Confidence.ROSTER_WORD_CUED if roster_hit else Confidence.LIST_WORD_CUED
         if i > 0 and tokens[i - 1].text.casefold() in ("the", "a", "an", "our", "your", "their"):
             return None  # "the King's speech", "a Bishop"
-        if roster_hit and caseless and spoken_to(tokens, i):
-            return Confidence.ROSTER_WORD_SPOKEN_TO  # "i spoke to hope about it" where Hope is in the cohort
+        if (roster_hit or not caseless) and from_unit(text, tokens, i, caseless=caseless):
+            return Confidence.ROSTER_WORD_CUED if roster_hit else Confidence.LIST_WORD_CUED  # "Gift from Finance"
         if caseless:
-            return None
+            return self._caption_roster_word(text, tokens, i) if roster_hit else None
         if is_title_case(word) or is_caps(word) and not is_caps(text[max(0, tok.start - 20):tok.start].strip() or "x"):
-            if not sentence_initial(text, tok.start):
+            initial = sentence_initial(text, tok.start)
+            if roster_hit and title_phrase(text, tokens, i, lex, sentence_start=initial):
+                return None  # the book "Staying Power", not Ms Power
+            if not initial:
                 if word.casefold() in IDENTITY_TERMS:
                     return None
                 return Confidence.ROSTER_WORD_CAPITALISED if roster_hit else Confidence.LIST_WORD_CAPITALISED
-            if tok.possessive or (i + 1 < len(tokens) and tokens[i + 1].text.casefold() in NAME_FOLLOWERS):
+            if tok.possessive or predicate_follows(text, tokens, i, lex):  # "Joy phoned me", "Hope's idea"
                 return Confidence.ROSTER_WORD_SENTENCE_START if roster_hit else Confidence.LIST_WORD_SENTENCE_START
+        return None
+
+    def _caption_roster_word(self, text: str, tokens: Sequence[Token], i: int) -> float | None:
+        """A roster name that is a common word in caption text: after "spoke to", as the subject of a clause
+        ("so joy phoned me"), or in a list with another name ("me, joy and tunde")."""
+        if spoken_to(tokens, i):
+            return Confidence.ROSTER_WORD_SPOKEN_TO  # "i spoke to hope about it" where Hope is in the cohort
+        if clause_start(text, tokens, i) and predicate_follows(text, tokens, i, self.lexicon):
+            return Confidence.ROSTER_WORD_SPOKEN_TO
+        lex = self.lexicon
+        for k in list_linked(text, tokens, i):
+            w = tokens[k].text
+            in_roster = self.roster is not None and (w.casefold(),) in self.roster.index
+            if not lex.is_word(w) and (lex.is_name(w) or in_roster):
+                return Confidence.ROSTER_WORD_LIST_ITEM  # "me, joy and tunde"
+            if in_roster and predicate_follows(text, tokens, max(i, k), lex) and clause_start(text, tokens, min(i, k)):
+                return Confidence.ROSTER_WORD_LIST_ITEM  # "so will and mark both said"
         return None
 
     def _context_cue(self, text: str, tokens: Sequence[Token], i: int) -> bool:
@@ -119,7 +144,9 @@ class NameLayers:
                 # "I'm Victoria" yes, "I'm happy" no.
                 return self.lexicon.is_name(tok.text) or not self.lexicon.is_word(tok.text)
             if len(gap) <= 3 and "\n" not in gap and not any(c in gap for c in ".!?;:"):
-                if p in STRONG_TITLES or p in BEFORE_CUES and "," not in gap:
+                if p in STRONG_TITLES and (p not in HONORIFICS or self._titled(text, tokens, i)):
+                    return True
+                if p in BEFORE_CUES and "," not in gap:
                     return True
                 if p in RELATIONS and i > 1 and tokens[i - 2].text.casefold() in ("my", "our", "his", "her", "their", "manager"):
                     return True
@@ -142,6 +169,8 @@ class NameLayers:
         for k, (conf, layer) in chosen.items():
             t = tokens[k]
             out.append(Span(t.start, t.end, "PERSON", layer, conf, t.text))
+        if "context" in self.options.layers:
+            out += initials_spans(text, tokens, self.lexicon, skip=caseless)  # "Dr B", "call me KO", "(DC)"
         return out
 
     def _name_candidates(self, text: str, tokens: Sequence[Token],
@@ -162,10 +191,12 @@ class NameLayers:
                 continue  # pronouns and the like; contractions ("We've", "It'll")
             if key in TITLES and not (i > 0 and tokens[i - 1].text.casefold() in TITLES):
                 continue
+            if key in HONORIFICS and i + 1 < len(tokens) and self._titled(text, tokens, i + 1):
+                continue  # "Deacon" in "Deacon Peace" announces the name
             if word[:1].isupper() and facility_after(text, tokens, i):
                 continue  # "the Eoin Ó Murchú Building"
             cue = use_context and self._context_cue(text, tokens, i)
-            titled = i > 0 and tokens[i - 1].text.casefold() in STRONG_TITLES and tok.start - tokens[i - 1].full_end <= 2
+            titled = self._titled(text, tokens, i)
             if lines and lines[li].caseless:
                 caseless_tokens.add(i)
                 found = self._caption_candidate(text, tokens, i, cue=cue, titled=titled)
@@ -174,6 +205,21 @@ class NameLayers:
             if found is not None:
                 chosen[i] = found
         return chosen, caseless_tokens
+
+    def _titled(self, text: str, tokens: Sequence[Token], i: int) -> bool:
+        """Whether a title or an honorific stands right before ``tokens[i]`` ("Dr Young", "Sister Grace"). After
+        a church or family honorific only a name-list word or a word no dictionary knows is taken ("Father
+        Christmas", "Big Brother Watch" are not people)."""
+        if i == 0 or not re.fullmatch(r"\.?[ \t]{1,2}", text[tokens[i - 1].full_end:tokens[i].start]):
+            return False
+        prev = tokens[i - 1].text.casefold()
+        if prev not in STRONG_TITLES:
+            return False
+        if prev not in HONORIFICS or prev in ("pastor", "auntie", "aunty"):
+            return True
+        word = tokens[i].text
+        return (word.casefold() not in HONORIFIC_PHRASES and not self.lexicon.is_known_proper(word)
+                and (self.lexicon.is_name(word) or not self.lexicon.is_word(word)))
 
     def _caption_candidate(self, text: str, tokens: Sequence[Token], i: int, *, cue: bool,
                            titled: bool) -> tuple[float, str] | None:
@@ -283,6 +329,11 @@ class NameLayers:
                 and first not in NEVER_NAMES and first not in TITLES):
             # A capitalised word right before a surname is a given name ("Hyacinth Thompson").
             chosen[i] = (Confidence.GIVEN_NAME_BEFORE_SURNAME, "lexicon")
+        elif j == i + 1 and not plain and self._name_pair(text, tokens, i, skip_first):
+            # A given name then a surname, both words ("Grace Power chaired it"): a person, to review.
+            for k in run:
+                if chosen.get(k, (0,))[0] < Confidence.NAME_PAIR_WORDS:
+                    chosen[k] = (Confidence.NAME_PAIR_WORDS, "lexicon")
         elif plain:
             for k in run:
                 if k in chosen and chosen[k][0] < Confidence.CONFIDENT:
@@ -291,8 +342,24 @@ class NameLayers:
             # Capitalised neighbours of a confident name are part of it ("Grace Young").
             for k in run:
                 w = tokens[k].text
-                if k not in chosen and lex.is_name(w) and w.casefold() not in IDENTITY_TERMS:
+                if (k not in chosen and lex.is_name(w) and w.casefold() not in IDENTITY_TERMS
+                        and w.casefold() not in TITLES and w.casefold() not in HONORIFICS):
                     chosen[k] = (Confidence.NAME_IN_RUN, "lexicon")
+
+    def _name_pair(self, text: str, tokens: Sequence[Token], i: int, sentence_start: bool) -> bool:
+        """Whether capitalised ``tokens[i]`` and ``tokens[i + 1]`` read as a given name and a surname: in the
+        name lists as such, neither a title, an identity term or a known place, and (at a sentence start, where
+        any word has a capital) a verb after them."""
+        lex = self.lexicon
+        a, b = tokens[i].text, tokens[i + 1].text
+        if not (lex.is_given_name(a) and lex.is_surname(b)) or tokens[i].possessive:
+            return False
+        for w in (a.casefold(), b.casefold()):
+            if w in TITLES or w in HONORIFICS or w in IDENTITY_TERMS or w in NEVER_NAMES or lex.is_known_proper(w):
+                return False
+        if i > 0 and tokens[i - 1].text.casefold() in ("the", "a", "an"):
+            return False
+        return not sentence_start or tokens[i + 1].possessive or predicate_follows(text, tokens, i + 1, lex)
 
     def _caption_neighbours(self, text: str, tokens: Sequence[Token], chosen: dict[int, tuple[float, str]],
                             caseless: set[int]) -> None:
