@@ -268,6 +268,8 @@ def _units(text: str, r: Rules, hits: dict, lexicon=None) -> list[Span]:
     return out
 
 
+_CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may june
+july august september october november december""".split())
 _PREV = re.compile(r"([^\W\d_][\w'\u2019&+\-]*)[ \t]+$")
 
 
@@ -289,14 +291,17 @@ def _unit_before_noun(text: str, m: re.Match, r: Rules, lexicon=None) -> Span | 
             if i - k < 0:
                 continue
             phrase = _norm(" ".join(w.text for w in words[i - k:i])).rstrip("'")
-            if phrase in r.services or phrase in r.fields and phrase not in r.staff_groups | {"the university", "board", "year"}:
-                hit, is_field = k, True
-                break
-            if phrase in r.staff_groups:
+            if phrase in r.staff_groups and phrase not in r.services or phrase in ("technicians", "technician"):
                 hit = k
+                break
+            if phrase in r.before_kind or phrase in r.after_kind or phrase in r.areas:
+                continue  # "the department office", "the race equality group": no unit of its own
+            if phrase in r.unit_fields:
+                hit, is_field = k, True
                 break
         w = words[i - 1]
         if (not hit and _capital(text, w, caseless) and w.key not in _DETERMINERS and not w.key.endswith("'s")
+                and w.key not in _CALENDAR
                 and not (lexicon is not None and lexicon.is_name(w.text) and not lexicon.is_word(w.text))):
             hit, is_field = 1, True  # not a person's team or a building named after one ("the Betty Campbell Centre")
         if not hit:
@@ -444,7 +449,11 @@ def _special(text: str, r: Rules, hits: dict) -> list[Span]:
                                                  text[max(0, m.start() - 20):m.start()], re.IGNORECASE):
                 out.append(_span(text, m.start(), m.end(), "SPECIAL_CATEGORY", kind, _DISCLOSURE))
         elif _individual(text, m.start(), m.end(), kind, r):
-            out.append(_span(text, m.start(), m.end(), "SPECIAL_CATEGORY", kind, _DISCLOSURE))
+            end = m.end()
+            nxt = _words_after(text, end, 1) if kind == "health" else []
+            if nxt and nxt[0].key in ("disease", "syndrome", "disorder", "condition", "anaemia", "cancer"):
+                end = nxt[0].end  # "sickle cell disease", "Crohn's disease"
+            out.append(_span(text, m.start(), end, "SPECIAL_CATEGORY", kind, _DISCLOSURE))
     return out
 
 
@@ -596,6 +605,8 @@ def _trim(span: Span, piece: tuple[int, int]) -> Span | None:
     sub = full[a - span.start:b - span.start]
     left = len(sub) - len(sub.lstrip(" \t\n,;:-'\u2019("))
     sub = sub.strip(" \t\n,;:-'\u2019(")
+    if left and sub[:2] in ("s ", "S ") and full[a - span.start:a - span.start + 1] in "'\u2019":
+        left, sub = left + 2, sub[2:]  # "Crohn|'s disease" once "Crohn" is a name: "disease"
     if sub.casefold().endswith(("'s", "\u2019s")):
         sub = sub[:-2]
     # No connector left dangling at either end ("Dean of" once "Law" is a name).

@@ -102,6 +102,10 @@ class Rules:
     singular: frozenset
     not_after_principal: frozenset
     title_words: frozenset
+    #: what may name a unit before its noun ("the Pharmacy department"): disciplines and service areas
+    unit_fields: frozenset
+    #: words of the lists that are areas (EDI, race equality): topics of committees, not of units
+    areas: frozenset
     #: first word of a phrase (casefolded) -> the names of the matchers that may start there
     triggers: dict
     #: last words of the fields, services and staff groups (a quick test before a unit noun)
@@ -111,6 +115,10 @@ class Rules:
 MODS = r"(?:(?:acting|interim|deputy|associate|assistant|executive|senior|joint|co)[ \t\-]+)*"
 
 
+# The head words of titles: a capitalised one ends a field ("Director of Research | Dean ...").
+_TITLE_HEADS = frozenset("""dean deans head heads director directors chair chairs professor professors reader registrar
+provost chancellor vice-chancellor pro-vice-chancellor librarian chaplain president officer secretary lead manager
+vp pvc dvc vc principal dr prof mr mrs ms miss mx sir dame""".split())
 _MOD_WORDS = ("acting", "interim", "deputy", "associate", "assistant", "executive", "senior", "joint", "co")
 _DX = r"(?P<dx>diagnosed[ \t]+with|signed[ \t]+off[ \t]+with|suffer(?:s|ed|ing)?[ \t]+from|diagnosis)"
 _DX_FIRST = ("diagnosed", "signed", "suffer", "suffers", "suffered", "suffering", "diagnosis")
@@ -206,7 +214,9 @@ def rules() -> Rules:
         senior_words=frozenset(desc["senior_words"]), student_words=frozenset(desc["student_words"]),
         group_nouns=frozenset(special["group_nouns"]), singular=frozenset(special["singular_nouns"]),
         not_after_principal=frozenset(roles["not_after_principal"]),
-        title_words=frozenset(w for t in standalone + complement for w in norm(t).split()) - {"of", "and", "to", "the"},
+        title_words=_TITLE_HEADS,
+        areas=frozenset(map(norm, roles["areas"])),
+        unit_fields=frozenset(map(norm, data["disciplines"])) | frozenset(map(norm, roles["services"])) | {"studies"},
         triggers=triggers,
         last_words=frozenset(norm(p).split()[-1] for p in fields | set(units["staff_groups"]) | set(roles["services"])),
     )
