@@ -308,3 +308,45 @@ def test_display_names_with_pronouns_directory_order_and_affiliation(tmp_path):
     assert [s.text for s in spans] == ["Ysolde Haverkamp", "Tuiasosopo, Makerita"]
     raw = "Dr Kwabla Tipene | Anytown University  0:03\nHello.\n\nInterviewer (OS)  0:09\nHi.\n"
     assert [s.text for s in speaker_spans(raw, speaker_prefixes(raw))] == ["Kwabla Tipene", "OS"]
+
+
+# --------------------------------------------------------------------------- any mix of turns, any shape
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_SPEAKERS = ["Tamsin Veldhuizen", "Kwabla Dzidzienyo", "Interviewer", "SPEAKER_01", "Ofisa Brzezinska-Tipene",
+             "Speaker 2", "Ysolde van Haverkamp"]
+_SENTENCE = st.lists(st.sampled_from("we met in the spring and it was good so I said yes to more of it".split()),
+                     min_size=1, max_size=8).map(lambda ws: " ".join(ws).capitalize() + ".")
+_WRITERS = {  # shape -> (header lines of one turn, whether a blank line follows the turn)
+    "colon": lambda who, sec: ([f"{who}: "], False),
+    "colon_break": lambda who, sec: ([f"{who}:"], False),
+    "otter": lambda who, sec: ([f"{who}  {sec // 60}:{sec % 60:02d}"], True),
+    "zoom": lambda who, sec: ([f"[{who}] 10:{sec // 60 % 60:02d}:{sec % 60:02d}"], False),
+    "rev": lambda who, sec: ([f"{who} ({sec // 60:02d}:{sec % 60:02d}):"], True),
+}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(shape=st.sampled_from(sorted(_WRITERS)),
+       script=st.lists(st.tuples(st.sampled_from(_SPEAKERS), st.lists(_SENTENCE, min_size=1, max_size=3)),
+                       min_size=2, max_size=6).filter(lambda s: len({w for w, _ in s}) >= 2))
+def test_property_every_shape_reads_back_and_the_raw_path_agrees(tmp_path, shape, script):
+    lines = []
+    for i, (who, sentences) in enumerate(script):
+        head, blank = _WRITERS[shape](who, 7 * i)
+        if shape == "colon":
+            lines.append(head[0] + sentences[0])
+            lines.extend(sentences[1:])
+        else:
+            lines.extend(head + sentences)
+        if blank:
+            lines.append("")
+    path = tmp_path / "generated.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    t = read_transcript(path)
+    check_offsets(t)
+    assert [(u.speaker, u.text) for u in t.turns] == [(who, " ".join(s)) for who, s in script]
+    raw = "\n".join(lines)
+    assert [raw[s:e] for s, e in speaker_prefixes(raw)] == [who for who, _ in script]
