@@ -46,7 +46,7 @@ import pandas as pd
 
 from ..errors import ConfigError
 
-__all__ = ["RiskFactor", "WEIGHTS", "DESCRIPTIONS", "combine", "passage_factors", "RiskModel", "risk_model",
+__all__ = ["RiskFactor", "WEIGHTS", "PreparedLog", "prepare_log", "DESCRIPTIONS", "combine", "passage_factors", "RiskModel", "risk_model",
            "quote_risk_threshold", "read_log", "load_logs", "transcript_risk", "cohort_risk", "candidate_risk",
            "reasons_text", "DEFAULT_THRESHOLD", "INDIRECT", "QuoteGate", "quote_gate", "REMEDIES", "risk_table", "explain_risk"]
 
@@ -216,34 +216,45 @@ def _text_column(log: pd.DataFrame, name: str) -> np.ndarray:
     return log[name].fillna("").astype(str).str.strip().to_numpy()
 
 
-def _prepared(log: pd.DataFrame) -> pd.DataFrame:
-    """The log's rows that leave a factor, with their output offsets and factor (cached on the frame)."""
-    cached = log.attrs.get("_risk_rows")
-    if cached is not None and cached[0] == len(log):
-        return cached[1]
+@dataclass(frozen=True)
+class PreparedLog:
+    """A document's log read once for scoring many passages (:func:`prepare_log`): the rows that leave a factor
+    (output offsets and factor) and the place of every identifier, replaced or kept."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    factors: tuple
+    zones: np.ndarray
+
+
+def prepare_log(log: pd.DataFrame | PreparedLog) -> PreparedLog:
+    """The log's factors and identifier places (an old log's rows without a place are left out)."""
+    if isinstance(log, PreparedLog):
+        return log
     labels, kinds = _text_column(log, "label"), _text_column(log, "kind")
     decisions, pseudonyms = _text_column(log, "decision"), _text_column(log, "pseudonym")
-    lo = pd.to_numeric(log.get("out_start"), errors="coerce") if len(log) else pd.Series(dtype=float)
-    hi = pd.to_numeric(log.get("out_end"), errors="coerce") if len(log) else pd.Series(dtype=float)
+    n = len(log)
+    lo = pd.to_numeric(log["out_start"], errors="coerce").to_numpy(dtype=float) if n else np.zeros(0)
+    hi = pd.to_numeric(log["out_end"], errors="coerce").to_numpy(dtype=float) if n else np.zeros(0)
+    placed = ~(np.isnan(lo) | np.isnan(hi))
     rows = []
-    for i in range(len(log)):
+    for i in np.flatnonzero(placed):
         f = _log_factor(labels[i], kinds[i].lower(), decisions[i].lower(), pseudonyms[i])
-        if f is not None and not (np.isnan(lo.iloc[i]) or np.isnan(hi.iloc[i])):  # an old log with no place for it
-            rows.append((int(lo.iloc[i]), int(hi.iloc[i]), f))
-    out = pd.DataFrame(rows, columns=["out_start", "out_end", "factor"]).sort_values("out_start", kind="stable")
-    placed = lo.notna() & hi.notna()  # every identifier's place, replaced or kept
-    out.attrs["zones"] = np.column_stack([lo[placed].to_numpy(dtype=np.int64), hi[placed].to_numpy(dtype=np.int64)]) \
-        if len(log) else np.zeros((0, 2), dtype=np.int64)
-    log.attrs["_risk_rows"] = (len(log), out)
-    return out
+        if f is not None:
+            rows.append((int(lo[i]), int(hi[i]), f))
+    rows.sort(key=lambda r: r[0])
+    return PreparedLog(np.array([r[0] for r in rows], dtype=np.int64), np.array([r[1] for r in rows], dtype=np.int64),
+                       tuple(r[2] for r in rows),
+                       np.column_stack([lo[placed], hi[placed]]).astype(np.int64) if n else np.zeros((0, 2), np.int64))
 
 
 # ------------------------------------------------------------------------------------------------- a passage
-def passage_factors(log: pd.DataFrame, start: int, end: int, *, speaker_factors: Sequence[RiskFactor] = (),
+def passage_factors(log: pd.DataFrame | PreparedLog, start: int, end: int, *, speaker_factors: Sequence[RiskFactor] = (),
                     text: str | None = None, words: dict[str, tuple] | None = None) -> list[RiskFactor]:
     """The factors of the passage ``start:end`` (offsets of the ANONYMISED text) of one document.
 
-    ``log`` is the document's log (:func:`read_log`); ``speaker_factors`` who speaks (:meth:`RiskModel.speaker`);
+    ``log`` is the document's log (:func:`read_log`; or :func:`prepare_log` of it, to score many passages);
+    ``speaker_factors`` who speaks (:meth:`RiskModel.speaker`);
     with ``text`` (the anonymised document) and ``words`` (:attr:`RiskModel.words`), words naming a characteristic's
     group outside the identifiers (one factor per characteristic; where a word names the very group in which the
     speaker is the only person of their role, the speaker's ``rare_group`` factor becomes ``rare_group_named``).
@@ -253,13 +264,11 @@ def passage_factors(log: pd.DataFrame, start: int, end: int, *, speaker_factors:
     >>> [f.kind for f in passage_factors(log, 0, 40)], passage_factors(log, 20, 40)
     (['senior_role_kept'], [])
     """
-    rows = _prepared(log)
-    hit = (rows["out_start"].to_numpy() < end) & (rows["out_end"].to_numpy() > start)
-    factors = list(rows["factor"].to_numpy()[hit])
+    rows = prepare_log(log)
+    factors = [rows.factors[i] for i in np.flatnonzero((rows.starts < end) & (rows.ends > start))]
     speaker = list(speaker_factors)
     if text is not None and words:
-        zones = rows.attrs["zones"]
-        zones = zones[(zones[:, 0] < end) & (zones[:, 1] > start)]
+        zones = rows.zones[(rows.zones[:, 0] < end) & (rows.zones[:, 1] > start)]
         for name, (title, pattern, named) in words.items():
             found = [m for m in pattern.finditer(text, start, end)
                      if not ((zones[:, 0] <= m.start()) & (m.start() < zones[:, 1])).any()]
@@ -366,7 +375,7 @@ class RiskModel:
             return []
         return list(self._speaker.get(str(participant_id), ()))
 
-    def factors(self, log: pd.DataFrame, text: str, start: int, end: int, participant_id=None) -> list[RiskFactor]:
+    def factors(self, log: pd.DataFrame | PreparedLog, text: str, start: int, end: int, participant_id=None) -> list[RiskFactor]:
         """Every factor of the passage ``text[start:end]`` spoken by ``participant_id``."""
         return passage_factors(log, start, end, speaker_factors=self.speaker(participant_id), text=text,
                                words=self.words)
@@ -408,6 +417,7 @@ def transcript_risk(text: str, log: pd.DataFrame, model: RiskModel, *, document:
     from ..coding.segments import segment_document
 
     turns = segment_document(text, document=document, unit="turn", participant_ids=model.ids or None)
+    log = prepare_log(log)
     rows = []
     for seg, pid, a, b in zip(turns["segment_id"], turns["participant_id"], turns["start"], turns["end"]):
         factors = model.factors(log, text, int(a), int(b), pid)
@@ -521,7 +531,7 @@ class QuoteGate:
         self.public = bool(public)
         folder = Path(config.outputs["anonymised"])
         self.stored = load_documents(folder)
-        self.logs = load_logs(folder)
+        self.logs = {document: prepare_log(log) for document, log in load_logs(folder).items()}
         self.shown = data.texts
         self.excluded = data.excluded
         seg = data.segments
@@ -548,8 +558,7 @@ class QuoteGate:
         if where is None:
             return None
         document, start, end = where
-        log = self.logs.get(document)
-        log = log if log is not None else pd.DataFrame(columns=["label", "pseudonym", "out_start", "out_end"])
+        log = self.logs.get(document) or prepare_log(pd.DataFrame(columns=["label", "out_start", "out_end"]))
         return self.model.factors(log, self.stored[document], start, end, participant_id)
 
     def __call__(self, candidates: pd.DataFrame) -> pd.DataFrame:
