@@ -184,3 +184,43 @@ def test_detect_command_writes_indirect_labels(tmp_path):
     assert main(["anonymise", "detect", str(src), "--out", str(out)]) == 0
     rec = json.loads(out.read_text(encoding="utf-8"))
     assert [lab for lab in rec["label"] if lab[2] in INDIRECT_LABELS] == [[15, 34, "ROLE"], [44, 48, "SPECIAL_CATEGORY"]]
+
+
+# ---------------------------------------------------------------- written forms, names, shapes
+def test_capitals_hyphens_and_captions_are_read_alike():
+    assert found("WE MET THE VICE-CHANCELLOR AND THE DIRECTOR OF SPORT.") == [
+        ("VICE-CHANCELLOR", "ROLE", "senior_role"), ("DIRECTOR OF SPORT", "ROLE", "professional_role")]
+    assert found("yeah so the pro vice chancellor for research came and the chemistry department sent two") == [
+        ("pro vice chancellor for research", "ROLE", "senior_role"), ("chemistry department", "UNIT", "department")]
+
+
+def test_a_title_that_is_a_roster_surname_after_a_given_name_is_left_to_the_name_layers():
+    from rmresearch.anonymise.roster import Person, Roster
+
+    roster = Roster([Person("P01", "Joy Chaplain")])
+    text = "Joy Chaplain said the chaplain was away."
+    assert found(text, roster=roster) == [("chaplain", "ROLE", "professional_role")]
+    assert found(text) == [("Chaplain", "ROLE", "professional_role"), ("chaplain", "ROLE", "professional_role")]
+
+
+def test_units_named_after_people_or_their_owners_are_not_units():
+    from rmresearch.anonymise.lexicon import get_lexicon
+
+    text = "We met in the Dorothy Garrod Centre, then went to Olusegun's office and the Geography office."
+    assert found(text, lexicon=get_lexicon()) == [("Geography office", "UNIT", "service")]
+
+
+def test_conditions_extend_to_disease_and_survive_a_name_taken_inside():
+    text = "I have Crohn's disease. My son has sickle cell anaemia."
+    assert found(text) == [("Crohn's disease", "SPECIAL_CATEGORY", "health"),
+                           ("sickle cell anaemia", "SPECIAL_CATEGORY", "health")]
+    name = Span(7, 12, "PERSON", "lexicon", 0.5, "Crohn")
+    merged = merge_indirect([name], find_indirect(text))
+    assert [(s.text, s.label) for s in merged] == [
+        ("Crohn", "PERSON"), ("disease", "SPECIAL_CATEGORY"), ("sickle cell anaemia", "SPECIAL_CATEGORY")]
+    assert all(text[s.start:s.end] == s.text for s in merged)
+
+
+def test_faith_as_a_name_or_an_idiom_is_not_a_disclosure():
+    assert found("My mentor Faith helped; I had lost faith in panels.") == []
+    assert found("my faith matters to me") == [("faith", "SPECIAL_CATEGORY", "religion")]

@@ -222,8 +222,7 @@ def _complement_kind(title: str, field: set[str], r: Rules) -> str:
         return "academic_role"
     if field & {"studies", "programme", "programmes", "subject", "year"} and key in ("head", "director", "lead"):
         return "academic_role"
-    words = {w for f in field for w in f.split()}
-    if field & r.services and not words & (r.disciplines | {"school", "department", "faculty", "college"}):
+    if field & r.services and not field & (r.disciplines | {"school", "department", "faculty", "college"}):
         return "professional_role"
     return kind
 
@@ -312,6 +311,8 @@ def _unit_before_noun(text: str, m: re.Match, r: Rules, lexicon=None) -> Span | 
         start = words[i].start
     if start is None or not field_words:
         return None
+    if i > 0 and lexicon is not None and words[i - 1].text[:1].isupper() and lexicon.is_given_name(words[i - 1].text):
+        return None  # "the Dorothy Garrod Centre": named after a person
     noun = _norm(m.group())
     kind = r.after_kind.get(noun, "small_unit")
     if field_words & r.services:

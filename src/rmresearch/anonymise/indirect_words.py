@@ -92,7 +92,7 @@ class Rules:
     special_kind: dict
     fields: frozenset
     services: frozenset
-    disciplines: frozenset
+    disciplines: frozenset  # phrases ("sport science", "humanities")
     staff_groups: frozenset
     person_nouns: frozenset
     stops: frozenset
@@ -208,7 +208,7 @@ def rules() -> Rules:
         special=re.compile(special_rx, re.IGNORECASE),
         special_kind=special_kind,
         fields=frozenset(fields), services=frozenset(map(norm, roles["services"])),
-        disciplines=frozenset(w for d in data["disciplines"] for w in norm(d).split()) - {"and", "of", "studies"},
+        disciplines=frozenset(map(norm, data["disciplines"])),
         staff_groups=frozenset(map(norm, units["staff_groups"])),
         person_nouns=frozenset(map(norm, desc["person_nouns"])), stops=frozenset(map(norm, desc["stops"])),
         senior_words=frozenset(desc["senior_words"]), student_words=frozenset(desc["student_words"]),
