@@ -199,6 +199,7 @@ def test_each_shape_in_captions(tmp_path, shape, suffix):
     ["Key points:", "the pair meet monthly.", "Next, the survey."],  # one heading ending in a colon
     ["so what I said was: no", "and then we left"],
     ["Monday 9:30", "Tuesday 14:00", "the room was booked"],  # times in notes
+    ["Week 1 9:30", "Week 2 10:00", "Lunch 12:30"],
     ["Note:", "the recorder failed."],
     ["[Music] so when we first met", "[Applause] thank you"],  # sound tags in captions
     ["Item\tDescription", "a thing\tthe detail"],  # one tab-separated line that could be a speaker is no shape

@@ -134,7 +134,8 @@ _KINDS = {"colon": "colon", "colon_eol": "colon", "tabbed": "colon", "header": "
 # Loose one-space headers that are dates or times in notes ("Monday 9:30"), not speakers.
 _CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday morning
     afternoon evening tonight noon midnight at until till from by to around about approx approximately
-    january february march april june july august september october november december""".split())
+    january february march april june july august september october november december week day term semester
+    lecture seminar class lunch break start end call deadline train bus flight""".split())
 
 
 def seconds(stamp: str) -> float:
