@@ -356,7 +356,9 @@ def _only_role(text: str, m: re.Match, words: Sequence[_W], r: Rules) -> Span | 
     chaplain"). The span leaves the article out, as ROLE spans do."""
     if not words or words[0].key in r.stops or words[0].key in _PREPS or words[0].key in ("a", "the", "one"):
         return None
-    last = 1 if len(words) > 1 and (words[1].key in r.title_words or words[1].key in r.person_nouns) else 0
+    second = words[1] if len(words) > 1 else None
+    last = 1 if second is not None and not second.punct and second.key not in r.stops | _PREPS and (
+        second.key in r.title_words or second.key in r.person_nouns or words[0].text[:1].isupper()) else 0
     start = m.start() + (4 if m.group().casefold().startswith("the ") else 0)
     return _span(text, start, words[last].end, "ROLE", "unique_role", _PATTERN)
 
@@ -387,7 +389,7 @@ _TIME_WORDS = frozenset("years year months ages decades now then today ago alrea
 _GAP = r"(?:[\s,]+[\w'\u2019\-]+){0,2}[\s,]*$"
 # A disclosure about an individual: a first-person or possessive marker at most two words before the term.
 _MARKER = re.compile(r"(?<![\w'])(?:my|her|his|their|me|myself|herself|himself|themselves|mine|i['\u2019]?m|i[ \t]+am|am"
-                     r"|she['\u2019]s|he['\u2019]s|they['\u2019]re|(?:she|he)[ \t]+(?:is|was|has|had|wears|uses|got)"
+                     r"|she['\u2019]s|he['\u2019]s|they['\u2019]re|(?:she|he)[ \t]+(?:is|was|has|had|wears|uses|got)|who[ \t]+(?:has|had)"
                      r"|being|as[ \t]+an?|identify[ \t]+as|i['\u2019]ve|i['\u2019]d|i[ \t]+(?:have|had|was|wear|wore|go"
                      r"|went|use|used|pray|attend|came|got|became|converted|live|lived|fast|fasted|identify))" + _GAP,
                      re.IGNORECASE)
