@@ -16,6 +16,7 @@ From Python:
 from .audit import Finding, audit_cohort, audit_paths, mask
 from .detectors import Detector, DetectorOptions, nltk_available, tokenize
 from .evaluate import detect_records, evaluate_records, leak_rate, recall_by_origin
+from .indirect import SUGGESTIONS, find_indirect, merge_indirect
 from .lexicon import Lexicon, get_lexicon
 from .pipeline import AnonymiseSettings, anonymisation_summary, check_anonymised, anonymise_cohort, anonymise_text, settings_from_config
 from .pseudonyms import PseudonymKey, key_path
@@ -28,4 +29,5 @@ __all__ = [
     "Roster", "Person", "load_roster", "PseudonymKey", "key_path", "ReviewQueue", "review_path",
     "AnonymiseSettings", "anonymise_text", "anonymise_cohort", "anonymisation_summary", "check_anonymised", "settings_from_config",
     "Finding", "audit_paths", "audit_cohort", "mask", "evaluate_records", "leak_rate", "recall_by_origin", "detect_records",
+    "find_indirect", "merge_indirect", "SUGGESTIONS",
 ]
