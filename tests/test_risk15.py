@@ -105,6 +105,11 @@ def test_group_words_come_from_the_code_list_and_raise_a_rare_speakers_risk():
     # a group word inside an identifier the log already scores is not counted twice
     log = _log([("SPECIAL_CATEGORY", "", 5, 14, 5, 14, "indirect", 0.7, "pending", "ethnicity")])
     assert sorted(f.kind for f in model.factors(log, text, 0, 48, "P01")) == ["rare_group", "special_category_kept"]
+    # nor are the group words of a characteristic a kept disclosure in the passage already tells of
+    assert sorted(f.kind for f in model.factors(log, text, 0, 82, "P02")) == ["special_category_kept"]
+    log_health = _log([("SPECIAL_CATEGORY", "", 5, 14, 5, 14, "indirect", 0.7, "pending", "health")])
+    assert sorted(f.kind for f in model.factors(log_health, text, 0, 82, "P02")) == [
+        "characteristic_words", "special_category_kept"]  # health tells of disability, not of ethnicity
 
 
 TEXT = ("Interviewer: How did it start?\n"

@@ -172,6 +172,10 @@ def quote_risk_threshold(config) -> float:
 
 
 # ----------------------------------------------------------------------------------------------- the log's items
+# A special-category kind of the indirect layer -> the characteristic it tells of (data/characteristics/*.yml).
+_SPECIAL_TO_CHARACTERISTIC = {"health": "disability", "sexuality": "sexual_orientation"}
+
+
 def _decided(decision: str) -> bool:
     return decision in ("accept", "reject")
 
@@ -199,14 +203,15 @@ def _log_factor(label: str, kind: str, decision: str, pseudonym: str) -> RiskFac
         if label == "UNIT":
             return _factor("small_unit_kept" if kind == "small_unit" else "unit_kept", label,
                            f"a unit{what} is {state}", done)
-        return _factor("special_category_kept", label, f"a special-category disclosure{what} is {state}", done)
+        return _factor("special_category_kept", label, f"a special-category disclosure{what} is {state}", done,
+                       _SPECIAL_TO_CHARACTERISTIC.get(kind, kind))
     when = "accepted in review" if decision == "accept" else "awaiting review"
     if label == "ROLE" and _ROLE_TYPE.search(pseudonym):
         return _factor("role_generalised", label, f"a job title is replaced by {pseudonym}, which still names a "
                        f"role type ({when})", done)
     if label == "SPECIAL_CATEGORY":
         return _factor("special_category_generalised", label, f"a special-category disclosure{what} is replaced "
-                       f"by {pseudonym} ({when})", done)
+                       f"by {pseudonym} ({when})", done, _SPECIAL_TO_CHARACTERISTIC.get(kind, kind))
     return None
 
 
@@ -280,7 +285,8 @@ def passage_factors(log: pd.DataFrame | PreparedLog, start: int, end: int, *, sp
                 k, m = rare[0]
                 speaker[k] = _factor("rare_group_named", "SPEAKER", f"{speaker[k].reason}, and the passage names "
                                      f"that group ('{m.group(0)}')", None, speaker[k].about)
-            else:
+            elif not any(f.label == "SPECIAL_CATEGORY" and f.about == name for f in factors):
+                # (a disclosure of this characteristic already in the passage says as much as its group words)
                 factors.append(_factor("characteristic_words", "WORDS", f"the passage names a group of "
                                        f"{title.lower()} ('{found[0].group(0)}')", None, name))
     return factors + speaker
