@@ -170,3 +170,21 @@ def test_acronyms_are_not_initials(bare):
             "and Inclusion (EDI) has a budget. The REF (REF) was hard. I said NO to it. HR agreed.")
     assert persons(bare, text) == []
     assert [s.text for s in initials_spans("Research Excellence Framework (REF) and (QR) funding")] == ["QR"]
+
+
+# ----------------------------------------------------------------------------- caption lines too short to judge
+
+def test_short_caption_lines_take_the_case_of_the_whole_transcript(bare):
+    text = ("SPEAKER_00: so who did you end up paired with in the end\n"
+            "SPEAKER_01: oh it was obiageli\n"
+            "SPEAKER_00: and was that useful for you")
+    assert persons(bare, text) == ["obiageli"]
+    # In text written with capitals a short line with no capital keeps its words.
+    assert persons(bare, "Kwame Mensah: We met in March.\nInterviewer: and then?\nKwame Mensah: fine") == [
+        "Kwame Mensah", "Kwame Mensah"]
+
+
+def test_a_list_of_names_before_a_colon_is_not_a_speaker_label(with_roster):
+    assert persons(with_roster, "Joy, Hope, Rose: we called ourselves the garden, but it was a real pod.") == [
+        "Joy", "Hope", "Rose"]
+    assert persons(with_roster, "Joy, pride and relief: that is what I felt.") == []

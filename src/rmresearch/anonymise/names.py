@@ -50,32 +50,52 @@ class Line:
     caseless: bool  # lower-case captions or ALL CAPS: capitals carry no information
 
 
+def _case_counts(words: list[str]) -> tuple[int, int, int]:
+    """(letters, capitalised, all-caps) counts of a line's words ("I" and one-letter words aside)."""
+    letters = [w for w in words if len(w) > 1 or w.isalpha() and w != "I"]
+    upper = sum(1 for w in letters if w[0].isupper() and w not in ("I", "I'm"))
+    return len(letters), upper, sum(1 for w in letters if w.isupper())
+
+
+def _caseless(letters: int, upper: int, caps: int) -> bool:
+    # Prose capitalises sentence starts (a few per cent of words); captions none.
+    return upper / letters < 0.015 or caps / letters > 0.8
+
+
 def split_lines(text: str, tokens: Sequence[Token]) -> list[Line]:
-    """Split into lines and tell which are written without meaningful capitals."""
-    out = []
+    """Split into lines and tell which are written without meaningful capitals.
+
+    A line of six words or more is judged by itself; a shorter one ("and ishrat organised it") takes the
+    judgement of the whole text when it has no capitalised word of its own.
+
+    >>> text = "SPEAKER_00: tell me about the visit to the temple\\nSPEAKER_01: and anhad organised it"
+    >>> from rmresearch.anonymise.cues import tokenize
+    >>> [line.caseless for line in split_lines(text, tokenize(text))]
+    [True, True]
+    """
+    counts = []
     pos = 0
     ti = 0
     for line in text.split("\n"):
         end = pos + len(line)
-        # Skip a "Speaker:" prefix when judging the case of the spoken text.
+        # Skip a "Speaker:" prefix (a few words, no list) when judging the case of the spoken text.
         body_start = pos
         colon = line.find(": ")
-        if 0 < colon < 60:
+        if 0 < colon < 60 and "," not in line[:colon] and len(line[:colon].split()) <= 5:
             body_start = pos + colon + 2
         words = []
         while ti < len(tokens) and tokens[ti].start < end:
             if tokens[ti].start >= body_start:
                 words.append(tokens[ti].text)
             ti += 1
-        letters = [w for w in words if len(w) > 1 or w.isalpha() and w != "I"]
-        caseless = False
-        if len(letters) >= 6:
-            # Prose capitalises sentence starts (a few per cent of words); captions none.
-            upper = sum(1 for w in letters if w[0].isupper() and w not in ("I", "I'm"))
-            caps = sum(1 for w in letters if w.isupper())
-            caseless = upper / len(letters) < 0.015 or caps / len(letters) > 0.8
-        out.append(Line(pos, end, caseless))
+        counts.append((pos, end, _case_counts(words)))
         pos = end + 1
+    total = [sum(c[2][k] for c in counts) for k in range(3)]
+    whole = total[0] >= 6 and _caseless(*total)
+    out = []
+    for start, end, (letters, upper, caps) in counts:
+        caseless = _caseless(letters, upper, caps) if letters >= 6 else whole and letters > 0 and upper == 0
+        out.append(Line(start, end, caseless))
     return out
 
 
@@ -113,6 +133,9 @@ class NameLayers:
                 return Confidence.ROSTER_WORD_CAPITALISED if roster_hit else Confidence.LIST_WORD_CAPITALISED
             if tok.possessive or predicate_follows(text, tokens, i, lex):  # "Joy phoned me", "Hope's idea"
                 return Confidence.ROSTER_WORD_SENTENCE_START if roster_hit else Confidence.LIST_WORD_SENTENCE_START
+            if roster_hit and any(is_title_case(tokens[k].text) and (tokens[k].text.casefold(),) in self.roster.index
+                                  for k in list_linked(text, tokens, i)):
+                return Confidence.ROSTER_WORD_LIST_ITEM  # "Joy, Hope and I", two of the cohort
         return None
 
     def _caption_roster_word(self, text: str, tokens: Sequence[Token], i: int) -> float | None:
