@@ -94,13 +94,15 @@ def test_units_leave_alone(text):
 # ---------------------------------------------------------------- DESCRIPTOR
 def test_unique_descriptors():
     text = ("I was the only Hindu man in Estates for years. She became the first disabled woman to lead Senate. "
-            "He is the youngest technician in the building, and one of only three Black professors here.")
+            "He is the youngest technician in the building, and one of only three Black professors here. "
+            "I was the last student rep on the board.")
     spans = find_indirect(text)
     assert [(s.text, s.label, s.suggestion) for s in spans] == [
-        ("the only Hindu man in Estates", "DESCRIPTOR", "[a member of staff]"),
-        ("the first disabled woman to lead Senate", "DESCRIPTOR", "[a senior colleague]"),
-        ("the youngest technician in the building", "DESCRIPTOR", "[a member of staff]"),
-        ("one of only three Black professors", "DESCRIPTOR", "[a senior colleague]"),
+        ("the only Hindu man in Estates", "DESCRIPTOR", "[one of very few staff]"),
+        ("the first disabled woman to lead Senate", "DESCRIPTOR", "[one of the first senior staff]"),
+        ("the youngest technician in the building", "DESCRIPTOR", "[one of the youngest staff]"),
+        ("one of only three Black professors", "DESCRIPTOR", "[one of very few senior staff]"),
+        ("the last student rep on the board", "DESCRIPTOR", "[one of the last students]"),
     ]
 
 

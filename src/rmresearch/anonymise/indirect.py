@@ -57,7 +57,7 @@ SUGGESTIONS = {
     "unique_role": "[a member of staff]",
     "faculty": "[a faculty]", "department": "[an academic department]", "service": "[a professional services team]",
     "small_unit": "[a team]",
-    "unique": "[a member of staff]",
+    "unique": "[one of very few staff]",  # or "[one of the first senior staff]"...: see _rarity
     "religion": "[a religion]", "health": "[a health condition]", "sexuality": "[sexual orientation]",
     "gender_identity": "[gender identity]", "immigration": "[immigration status]", "ethnicity": "[ethnicity]",
     "trade_union": "[trade union membership]",
@@ -340,15 +340,20 @@ def _descriptors(text: str, r: Rules, hits: dict) -> list[Span]:
         if noun == 0 and tail is None and words[0].key in _GENERIC:
             continue  # "the only one I've read", "the first person I told": nothing singles anyone out
         last = tail if tail is not None else noun
-        phrase = {w.key for w in words[:last + 1]}
-        if phrase & r.student_words:
-            suggestion = "[a student]"
-        elif phrase & r.senior_words:
-            suggestion = "[a senior colleague]"
-        else:
-            suggestion = SUGGESTIONS["unique"]
+        suggestion = _rarity(m, {w.key for w in words[:last + 1]}, r)
         out.append(_span(text, m.start(), words[last].end, "DESCRIPTOR", "unique", _PATTERN, suggestion))
     return out
+
+
+def _rarity(m: re.Match, phrase: set[str], r: Rules) -> str:
+    """A generalisation that keeps what is safe in a unique descriptor, its rarity and the kind of people, and
+    drops what singles one person out: "the only Sikh woman on the senior team" -> "[one of very few senior
+    staff]", "the first woman to chair Senate" -> "[one of the first senior staff]"."""
+    people = "students" if phrase & r.student_words else "senior staff" if phrase & r.senior_words else "staff"
+    which = (m.group("which2") or "").casefold()
+    if which in ("first", "last", "youngest", "oldest"):
+        return f"[one of the {which} {people}]"
+    return f"[one of very few {people}]"
 
 
 def _only_role(text: str, m: re.Match, words: Sequence[_W], r: Rules) -> Span | None:
