@@ -69,6 +69,11 @@ def test_spoken_phone_numbers(text, phone):
     assert found(text) == [("PHONE", phone)]
 
 
+def test_fillers_inside_a_spoken_number_do_not_break_it():
+    text = "it's oh seven seven, um, double oh nine oh oh, er, one two three"
+    assert found(text) == [("PHONE", "oh seven seven, um, double oh nine oh oh, er, one two three")]
+
+
 @pytest.mark.parametrize("text, phone", [
     ("Call +44 (0)161 496 0734 from outside.", "+44 (0)161 496 0734"),
     ("The office is 0161 496 0734.", "0161 496 0734"),
@@ -129,6 +134,8 @@ def test_internal_extensions(text, ext):
     ("Post it to M139PL.", "M139PL"),
     ("M13 9pl is the address", "M13 9pl"),
     ("sw1a 2aa", "sw1a 2aa"),
+    ("it's m13 nine p l", "m13 nine p l"),  # half written, half said
+    ("M13, 9 P L", "M13, 9 P L"),
 ])
 def test_postcodes_spoken_and_in_any_case(text, postcode):
     assert found(text) == [("POSTCODE", postcode)]
@@ -202,6 +209,18 @@ def test_no_identifier_when_the_answer_gives_none():
 def test_half_spoken_emails(text, email):
     spans = find_patterns(text)
     assert ("EMAIL", email) in [(s.label, s.text) for s in spans]
+
+
+@pytest.mark.parametrize("text, url", [
+    ("it's all on anytown dot ac dot uk slash mentoring", "anytown dot ac dot uk slash mentoring"),
+    ("have a look at mentorlink dot org", "mentorlink dot org"),
+])
+def test_web_addresses_read_out(text, url):
+    assert found(text) == [("URL", url)]
+
+
+def test_the_dot_com_bubble_is_no_address():
+    assert found("it was the dot com bubble all over again") == []
 
 
 def test_a_web_address_after_at_is_not_an_email():

@@ -50,9 +50,9 @@ _POSTCODE_TAIL = re.compile(r"\d[A-Za-z\d]?[ \t]?\d[A-Za-z]{2}(?![\w-])")
 _POSTCODE_LETTERS = re.compile(r"(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR)\d[ABD-HJLNP-UW-Z]{2}")
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
 # Addresses read out in captions: "victoria dot hale at anytown dot ac dot uk", "at helen underscore cress56".
-# Half spoken too: "j dot smith at uni.ac.uk", "j.smith at anytown dot ac dot uk". With a written domain the
-# local part must show an address's shape (a spoken or written dot, underscore, hyphen or a digit), or be no word
-# that often comes before "at" ("look at anytown.ac.uk" is a web address, not an e-mail).
+# Half spoken too: "j dot smith at uni.ac.uk", "j.smith at anytown dot ac dot uk". The local part must show an
+# address's shape (a spoken or written dot, underscore, hyphen or a digit), or be no word that often comes before
+# "at" ("look at anytown.ac.uk", "look at mentorlink dot org" are web addresses, not e-mails).
 _LOCAL = r"[a-z0-9][\w'+-]*(?:\.[\w'+-]+)*"
 _SAID = r"(?:[ \t]+(?:dot|underscore|hyphen|dash|point)[ \t]+" + _LOCAL + r")"
 _TLD = r"(?:uk|com|org|net|edu|io|ie|info|me)"
@@ -70,6 +70,11 @@ arrive arrived live lived start started placed staff students people job role po
 _SPOKEN_HANDLE = re.compile(r"\bat\s[a-z0-9]+(?:\s(?:underscore|dot)\s[a-z0-9]+)*\sunderscore\s[a-z0-9]+\b"
                             r"|\bat\s[a-z0-9]+\sunderscore\s[a-z0-9]+\b", re.IGNORECASE)
 _SPOKEN_URL = re.compile(r"\bwww\sdot\s[a-z0-9-]+(?:\sdot\s[a-z0-9-]+)+(?:\sslash\s[a-z0-9-]+)*", re.IGNORECASE)
+# A web address read out without "www" ("anytown dot ac dot uk slash mentoring"); found from each " dot ".
+_DOT = re.compile(r"[ \t]dot[ \t]")
+_SPOKEN_SITE = re.compile(r"[a-z0-9-]+(?:[ \t]+dot[ \t]+[a-z0-9-]+)*?[ \t]+dot[ \t]+"
+                          r"(?:(?:ac|co|org|gov|nhs)[ \t]+dot[ \t]+uk|com|org|net|io)\b(?:[ \t]+slash[ \t]+[a-z0-9-]+)*")
+_WORD_BEFORE = re.compile(r"[a-z0-9-]+\Z")
 _TRAILING = ".,;:!?'\""
 # Identifiers announced by what they are ("my staff number is 0412345", "student ID: U1234567"), whatever the
 # institution's format: found even when no local pattern is configured.
@@ -107,6 +112,22 @@ def _postcodes(text: str) -> list[re.Match]:
     return out
 
 
+def _spoken_sites(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of web addresses read out without "www" ("anytown dot ac dot uk slash edi")."""
+    low = text.replace("\u0130", "I").lower()  # same offsets
+    out: list[tuple[int, int]] = []
+    for dot in _DOT.finditer(low):
+        if out and dot.start() < out[-1][1]:
+            continue
+        w = _WORD_BEFORE.search(low, max(0, dot.start() - 40), dot.start())
+        if w is None or w.group() in _NOT_LOCAL or w.group() in ("the", "a", "an", "and", "or", "www"):
+            continue  # "the dot com bubble"; "www dot ..." is _SPOKEN_URL's
+        m = _SPOKEN_SITE.match(low, w.start())
+        if m is not None:
+            out.append((m.start(), m.end()))
+    return out
+
+
 def _spoken_emails(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of addresses read out: "victoria dot hale at anytown dot ac dot uk", "j dot smith at uni.ac.uk"."""
     low = text.replace("\u0130", "I").lower()  # same offsets
@@ -119,7 +140,7 @@ def _spoken_emails(text: str) -> list[tuple[int, int]]:
         if local is None:
             continue
         word = local.group()
-        if domain.group("written") and not re.search(r"[\d._+-]|\s", word) and word in _NOT_LOCAL:
+        if not re.search(r"[\d._+-]|\s", word) and word in _NOT_LOCAL:  # "look at anytown.ac.uk"
             continue
         out.append((local.start(), domain.end()))
     return out
@@ -163,6 +184,10 @@ def find_patterns(
             add("URL", m.start(), m.end())
         for m in _SPOKEN_URL.finditer(text):
             add("URL", m.start(), m.end(), 0.95)
+        taken = [(sp.start, sp.end) for sp in spans if sp.label in ("EMAIL", "URL")]
+        for start, end in _spoken_sites(text):
+            if not any(a < end and start < b for a, b in taken):  # not the domain of an address read out
+                add("URL", start, end, 0.9)
     if "PHONE" in labels:
         for m in _PHONE.finditer(text):
             value = m.group().rstrip()

@@ -60,12 +60,15 @@ _TS = r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?(?![\d:])[\])]?"
 _SEP = (rf"(?:[ \t]*\n(?:[ \t]*\n)*(?:[ \t]*\d+[ \t]*\n)?[ \t]*{_TS}[ \t]*-->[ \t]*{_TS}[^\n]*\n[ \t]*"
         rf"|[ \t]*\n?[ \t]*{_TS}[ \t]*\n?[ \t]*"
         r"|[ \t]*\n(?:[ \t]*\n)?[ \t]*"
+        r"|[ \t]*,?[ \t]+(?:um+|uh+|erm|er|ah)(?:[ \t]*,)?[ \t]+"  # "oh seven seven, um, double oh"
         r"|[ \t]*[,\-\u2013][ \t]*|[ \t]+)")
 _WORD_ITEM = (r"(?:(?:double|treble|triple)[ \t]+(?:" + "|".join(_UNITS) + r"|\d)\b"
               r"|" + "|".join(_WORDS) + r")(?![\w'\u2019])")
 _DIGITS = r"\d+(?![\w'\u2019%]|[.:/]\d|[ \t]*(?:%|per\s?cent|pm\b|am\b|st\b|nd\b|rd\b|th\b))"
 _LETTER = r"[a-z](?![\w'\u2019&]|\.\w)"  # not "e.g." or "a.m."
-_ITEM = rf"(?:{_WORD_ITEM}|{_DIGITS}|{_LETTER})"
+# Half a postcode written, the rest said ("m13 nine p l", "M13, 9 P L"); not an ordinal ("a1 2nd").
+_POSTCODE_PART = r"(?:[a-pr-uwyz][a-hk-y]?\d[a-z\d]?|\d(?!st|nd|rd|th)[abd-hjlnp-uw-z]{2})(?![\w'\u2019])"
+_ITEM = rf"(?:{_WORD_ITEM}|{_POSTCODE_PART}|{_DIGITS}|{_LETTER})"
 # A run: an optional "plus", then two or more items. The first item does not follow a word character,
 # a currency sign or a decimal point.
 # Every search runs over the text in lower case (same offsets), without re.IGNORECASE: several times faster.
@@ -127,8 +130,10 @@ def _items(text: str, start: int, end: int) -> tuple[list[_Item], bool]:
     k = 0
     while k < len(raw):
         s, e, word, brk = raw[k]
-        if word[0].isdigit():
+        if word.isdigit():
             out.append(_Item(s, e, word, False, brk > 0, brk > 1))
+        elif any(c.isdigit() for c in word):  # half a postcode
+            out.append(_Item(s, e, word.upper(), True, brk > 0, brk > 1))
         elif word in _UNITS:
             out.append(_Item(s, e, _UNITS[word], True, brk > 0, brk > 1))
         elif word in _TEENS:
@@ -268,8 +273,11 @@ def _runs(text: str, low: str, digits: list[re.Match]) -> list[Span]:
     for p in starts:
         if p < done:
             continue
-        lead = _LEAD.search(low, max(done, p - 20), p)
-        m = (_RUN.match(low, lead.start()) if lead and lead.start() < p else None) or _RUN.match(low, p)
+        k = p
+        while k > p - 2 and k > done and "a" <= low[k - 1] <= "z":
+            k -= 1  # "m13 nine p l": the run starts at the letters of the word the digits are in
+        lead = _LEAD.search(low, max(done, k - 20), k)
+        m = (_RUN.match(low, lead.start()) if lead and lead.start() < k else None) or _RUN.match(low, k)
         if m is None:
             continue
         done = m.end()
