@@ -354,7 +354,7 @@ def _stems(word: str, comparative: bool = True) -> list[str]:
                 out.append(stem[:-1] + "y")
     for suffix in ("al", "ally"):  # organisational, judgemental (only after -ion / -ment: not "Jamal")
         stem = word[: -len(suffix)]
-        if stem.endswith(("ion", "ment")):
+        if word.endswith(suffix) and stem.endswith(("ion", "ment")):
             out.append(stem)
     for suffix in ("ly", "ness", "ment", "ful", "less", "ity", "ation", "ise", "ised", "ize", "ized", "ism", "ist", "ists"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
@@ -374,6 +374,7 @@ class Lexicon:
     name_words: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()
     parts: frozenset[str] = frozenset()
+    exact: frozenset[str] = frozenset()
     given_by_locale: dict[str, tuple[str, ...]] = field(repr=False, default_factory=dict)
     surnames_by_locale: dict[str, tuple[str, ...]] = field(repr=False, default_factory=dict)
     _word_cache: dict[str, bool] = field(repr=False, default_factory=dict)
@@ -388,8 +389,7 @@ class Lexicon:
                    if loc.startswith("en") or loc == "ga_IE" for n in names}
         frequent = {w for w in data["frequent"] if w not in english}
         non_names = data["non_names"]
-        words = (set(data["words"]) | set(_EXTRA_WORDS) | set(data["common"]) | frequent
-                 | set(non_names["extra"]) | set(non_names["places"]))
+        words = set(data["words"]) | set(_EXTRA_WORDS) | set(data["common"]) | frequent
         proper = set(data["proper"]) | set(_EXTRA_PROPER)
         return cls(
             given=frozenset(n.casefold() for n in given),
@@ -402,6 +402,8 @@ class Lexicon:
             places=frozenset([c.casefold() for c in data["countries"] + _EXTRA_PROPER if " " not in c]
                              + non_names["places"]),
             parts=frozenset(non_names["parts"]),
+            # Taken as written, never stemmed: "Titus" is no plural of a place "Titu".
+            exact=frozenset(non_names["extra"] + non_names["places"]),
             given_by_locale={k: tuple(v) for k, v in data["given"].items()},
             surnames_by_locale={k: tuple(v) for k, v in data["surnames"].items()},
         )
@@ -449,14 +451,14 @@ class Lexicon:
                    for v in spelling_variants(key))
 
     def _lookup(self, key: str) -> bool:
-        if self._in_words(key):
+        if key in self.exact or self._in_words(key):
             return True
         if "-" in key:
             parts = [p for p in key.split("-") if p]
             # Each part a word as written, a prefix, or (not in a name list) a spelling variant of a word: no
             # stemming of parts, or "Al-Sayed" would be al + say-ed.
             return bool(parts) and all(
-                p in self.words or p in HYPHEN_PREFIXES
+                p in self.words or p in self.exact or p in HYPHEN_PREFIXES
                 or p not in self.given and p not in self.surnames and p.isalpha() and self._variant_in_words(p)
                 for p in parts)
         if key in self.given or key in self.surnames or not key.isalpha():

@@ -7,8 +7,9 @@ packages wherever one has them:
 - **Spelling varieties**: the dictionaries are American (Webster's) or mixed; :func:`spelling_variants`
   maps a British, Irish, Australian, Indian or West African spelling to the American one by the regular
   correspondences (``-ise/-ize``, ``-our/-or``, ``-re/-er``, ``-ence/-ense``, ``ae``/``oe``/``e``,
-  doubled ``l``, ``-ogue/-og``, ``-mme/-m``, ``judgement``). Irregular pairs are left to wordfreq, whose
-  English lists are built from British and other sources too.
+  doubled ``l``, ``-ogue/-og``, ``-gramme/-gram``, ``judgement``). Irregular pairs are left to wordfreq,
+  whose English lists are built from British and other sources too. Speech's dropped g (``workin``) is not
+  undone: it would make words of Dustin, Larkin and Wallin.
 - **Places**: Faker's address data (UK and Irish counties, Indian cities and states, Australian states,
   Canadian provinces, US states, Bangladeshi cities, Philippine provinces; other locales' regions, and the
   cities of Poland, Romania, Germany and Portugal, also without accents: Krakow) and the city names of the IANA time-zone
@@ -95,7 +96,7 @@ def spelling_variants(word: str) -> set[str]:
 # ---------------------------------------------------------------------------- run-together words
 #: Prefixes that make a new word of an ordinary word run on without a hyphen ("undemanding", "overclock").
 #: "de", "re", "co" are left out: run on, they begin too many Romance and Dutch surnames (Delaney, Coleman).
-PREFIXES = ("non", "un", "pre", "post", "over", "under", "out", "anti", "multi", "inter", "sub", "super", "self",
+PREFIXES = ("non", "un", "dis", "pre", "post", "over", "under", "out", "anti", "multi", "inter", "sub", "super", "self",
             "micro", "macro", "semi", "cross", "counter", "mid", "hyper", "bio", "geo", "eco", "cyber", "tele",
             "mega", "trans", "neuro", "psycho", "socio", "extra", "intra")
 #: Prefixes that stand before a hyphen ("non-judgemental", "co-produce", "re-enter", "ex-colleague").
@@ -107,8 +108,8 @@ sons mead bury ington land lands hill hills brook brooks stone stones house wate
 thorpe shaw ridge cliffe combe den dens win wine ward way lake ing ling ler lock low lowe love well ney bridge gate
 fort port mouth stead bourne burn burne church hall haven holm holme hope marsh mill mills moor moore rose shire side
 ster thwaite wright smith ville borough burgh caster chester cester minster pool wich""".split())
-#: Short function words allowed as the second half ("kindof", "sortof", "lotsa" is left to wordfreq).
-_SHORT_SECOND = frozenset(("of", "to"))  # not "on", "in": Brandon, Justin
+#: Short function words allowed as the second half ("kindof", "sortof").
+_SHORT_SECOND = frozenset(("of",))  # not "on", "in", "to": Brandon, Justin, Modesto
 
 
 def compound_split(word: str, parts: frozenset[str]) -> tuple[str, str] | None:
