@@ -188,3 +188,14 @@ def test_a_list_of_names_before_a_colon_is_not_a_speaker_label(with_roster):
     assert persons(with_roster, "Joy, Hope, Rose: we called ourselves the garden, but it was a real pod.") == [
         "Joy", "Hope", "Rose"]
     assert persons(with_roster, "Joy, pride and relief: that is what I felt.") == []
+
+
+# ----------------------------------------------------------------------------- other mentions of a found name
+
+def test_other_mentions_of_a_word_surname_need_a_name_position(bare):
+    text = "Professor Ama Bright chaired the launch. Bright people were in the room. Bright thanked us all."
+    assert persons(bare, text) == ["Ama Bright", "Bright"]
+    assert [s.start for s in bare.detect(text) if s.label == "PERSON"][1] == text.index("Bright thanked")
+    text = "Dr Nnamdi Power came along. We had all read Staying Power by then, and Power loved that."
+    assert persons(bare, text) == ["Nnamdi Power", "Power"]
+    assert [s.start for s in bare.detect(text) if s.label == "PERSON"][1] == text.index("Power loved")

@@ -51,6 +51,7 @@ from .cues import (
 from .introductions import introduced_spans, surname_like, word_names
 from .indirect import find_indirect, merge_indirect
 from .lexicon import IDENTITY_TERMS, Lexicon, get_lexicon
+from .namecues import predicate_follows, title_phrase
 from .names import Line, NameLayers, split_lines
 from .patterns import CUED_ID_LABELS, PATTERN_LABELS, compile_identifiers, find_patterns
 from .roster import Roster
@@ -213,8 +214,12 @@ class Detector(NameLayers):
             caseless = lines[li].caseless if lines else False
             if lex.is_common_word(tok.text):
                 nxt = tokens[i + 1].text.casefold() if i + 1 < len(tokens) else ""
-                ok = (is_title_case(tok.text) and (not sentence_initial(text, tok.start) or tok.possessive
-                      or nxt in NAME_FOLLOWERS or (key in full_name_parts and nxt not in NEVER_NAMES)))
+                initial = sentence_initial(text, tok.start)
+                # At a sentence start a verb must follow ("Young said", not "Young people"); nowhere a title
+                # phrase ("Staying Power" after Suresh Power was found).
+                ok = (is_title_case(tok.text) and (not initial or tok.possessive or nxt in NAME_FOLLOWERS
+                                                   or key in full_name_parts and predicate_follows(text, tokens, i, lex))
+                      and not title_phrase(text, tokens, i, lex, sentence_start=initial))
                 if i > 0 and tokens[i - 1].text.casefold() in ("the", "a", "an"):
                     ok = False
                 ok = ok or (caseless and (self._context_cue(text, tokens, i)
