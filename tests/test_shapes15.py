@@ -140,6 +140,8 @@ SHAPE_LINES = {
                       [("Tipene Hakobyan", "I was nervous.", 5.0), ("Interviewer", "Why?", 9.0)]),
     "tab_separated_name_first": (["Tipene Hakobyan\t0:05\tI was nervous.", "Interviewer\t0:09\tWhy?"],
                                  [("Tipene Hakobyan", "I was nervous.", 5.0), ("Interviewer", "Why?", 9.0)]),
+    "tab_separated_no_time": (["Tipene Hakobyan\tI was nervous.", "Interviewer\tWhy?"],
+                              [("Tipene Hakobyan", "I was nervous.", None), ("Interviewer", "Why?", None)]),
     "colon_text": (["[00:00:05] Tipene Hakobyan: I was nervous.", "Interviewer: Why?"],
                    [("Tipene Hakobyan", "I was nervous.", 5.0), ("Interviewer", "Why?", None)]),
 }

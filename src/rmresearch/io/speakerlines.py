@@ -73,16 +73,16 @@ _HEADER = re.compile(
 # Zoom's saved transcript: "[Name] 11:02:09" with the text on the next line, or after the time.
 _ZOOM = re.compile(r"\[(?P<name>[^\W\d_][^\]\n]{0,79})\][ \t]+(?P<time>(?:\d{1,2}:)?\d{1,2}:\d{2})(?:[ \t]+(?P<text>\S.*))?[ \t]*$",
                    re.S)
-# whisper.cpp's diarised text output: "(speaker 1) text".
 # Tab-separated exports (a Zoom .txt, Kontur Talk): "00:00:05<TAB>Name<TAB>text" or "Name<TAB>00:00:05<TAB>text".
 _TABBED = re.compile(rf"(?P<name>[^\W\d_][^\t\n]{{0,79}}?)[ ]*\t+(?:(?P<ts>{TS})[ ]*\t+)?(?!{TS}[ \t]*$)(?P<text>\S.*)$", re.S)
+# whisper.cpp's diarised text output: "(speaker 1) text".
 _PAREN_SPEAKER = re.compile(r"\((?P<name>speaker[ _]?\d{1,3})\)[ \t]*(?P<text>\S.*)$", re.I | re.S)
 # The older Teams .docx: "0:0:5.100 --> 0:0:8.250" (hours, minutes and seconds not zero-padded).
 _ARROW = re.compile(r"[ \t]*(?P<start>\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)[ \t]*-->[ \t]*"
                     r"\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?[ \t]*$")
-# A line can be a speaker line only if a colon (of ``Name:`` or of a time) comes in its first 120 characters or
-# it starts with "(" (a label is at most 80 characters, a header's time ends a short line): the cheap test that
-# lets most lines of a long text skip the classifier.
+# A line can be a speaker line only if a colon (of ``Name:`` or of a time) or a tab comes in its first 120
+# characters or it starts with "(" (a label is at most 80 characters, a header's time ends a short line): the
+# cheap test that lets most lines of a long text skip the classifier.
 _LOOK = 120
 _DIARISATION = re.compile(r"(?:speaker|spk|spkr)[ _\-]?(?:\d{1,3}|[A-Z])|SPEAKER_\d{1,3}", re.I)
 # Tokens of a label: letters, digits and the marks of display names ("O'Neill", "(she/her)", "| Anytown", "Rowe,").
@@ -106,9 +106,9 @@ _NOT_SPEAKERS = frozenset(
 class SpeakerLine:
     """One line that may start a speaker's turn.
 
-    ``shape`` is one of ``colon`` (``Name: text``), ``colon_eol`` (``Name:`` at the end of the line), ``tabbed``
-    (``Name<TAB>text``),
-    ``header`` (``Name  0:03``), ``header1`` (``Name 0:03``, one space), ``zoom`` (``[Name] 11:02:09``),
+    ``shape`` is one of ``colon`` (``Name: text``), ``colon_eol`` (``Name:`` at the end of the line),
+    ``tabbed`` (``Name<TAB>text``), ``header`` (``Name  0:03``), ``header1`` (``Name 0:03``, one space),
+    ``zoom`` (``[Name] 11:02:09``), ``arrow`` (the name after an older Teams cue timing line),
     ``zoom_inline`` (``[Name] 11:02:09 text``) or ``paren`` (``(speaker 1) text``); ``label`` the speaker as
     written, at ``label_start:label_end`` of the line; ``ts`` the seconds of a time on the line (the label's own
     or a leading one); ``text_start`` where the turn's words start on the line (the line's length when they
@@ -129,8 +129,7 @@ class SpeakerLine:
 
 
 _KINDS = {"colon": "colon", "colon_eol": "colon", "tabbed": "colon", "header": "header", "header1": "header",
-          "zoom": "header", "arrow": "header",
-          "zoom_inline": "inline", "paren": "inline"}
+          "zoom": "header", "arrow": "header", "zoom_inline": "inline", "paren": "inline"}
 # Loose one-space headers that are dates or times in notes ("Monday 9:30"), not speakers.
 _CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday morning
     afternoon evening tonight noon midnight at until till from by to around about approx approximately
@@ -246,7 +245,7 @@ def classify_lines(lines: Sequence[str]) -> tuple[list[SpeakerLine | None], dict
     timings: dict[int, float] = {}
     for line in lines:
         head = line[:_LOOK]
-        out.append(classify(line) if ":" in head or head.lstrip().startswith("(") else None)
+        out.append(classify(line) if ":" in head or "\t" in head or head.lstrip().startswith("(") else None)
     for i, line in enumerate(lines):
         if out[i] is None and "-->" in line and (m := _ARROW.match(line)):
             timings[i] = seconds(m.group("start"))
