@@ -108,7 +108,7 @@ def test_unique_descriptors():
 
 def test_descriptors_leave_alone():
     text = ("The first time we met it was the only way, the last minute, the one thing I asked; "
-            "the only one I read was hers, and the first step was easy.")
+            "the only one I read was hers, the first step was easy and the last person to leave locks up.")
     assert found(text) == []
 
 
@@ -125,6 +125,8 @@ def test_descriptors_leave_alone():
     ("I'm of Tigrinya heritage.", [("Tigrinya", "ethnicity")]),
     ("I'm the Unison rep for the faculty.", [("Unison rep", "trade_union")]),
     ("She wears a turban to work.", [("turban", "religion")]),
+    ("As a Jehovah's Witness I skip the Christmas do.", [("Jehovah's Witness", "religion")]),
+    ("We are both on spouse visas for now.", [("spouse visas", "immigration")]),
 ])
 def test_special_category_disclosures(text, expected):
     spans = find_indirect(text)

@@ -337,8 +337,9 @@ def _descriptors(text: str, r: Rules, hits: dict) -> list[Span]:
         while noun + 1 < len(words) and words[noun + 1].key in r.person_nouns:
             noun += 1  # "the only Sikh woman"
         tail = _tail(words, noun + 1, r)
-        if noun == 0 and tail is None and words[0].key in _GENERIC:
-            continue  # "the only one I've read", "the first person I told": nothing singles anyone out
+        if noun == 0 and words[0].key in _GENERIC and (tail is None or words[noun + 1].key == "to" and not any(
+                w.key in r.senior_words or w.key in r.title_words or w.text[:1].isupper() for w in words[noun + 2:tail + 1])):
+            continue  # "the only one I've read", "the last person to leave": nothing singles anyone out
         last = tail if tail is not None else noun
         suggestion = _rarity(m, {w.key for w in words[:last + 1]}, r)
         out.append(_span(text, m.start(), words[last].end, "DESCRIPTOR", "unique", _PATTERN, suggestion))
@@ -401,7 +402,7 @@ _MARKER = re.compile(r"(?<![\w'])(?:my|her|his|their|me|myself|herself|himself|t
 # Ethnicity is the scheme's own vocabulary: only "I'm ...", "as a ...", "being ..." count.
 _ETHNIC_MARKER = re.compile(r"(?<![\w'])(?:i['\u2019]?m|i[ \t]+am|being|as[ \t]+an?|identify[ \t]+as|myself)" + _GAP,
                             re.IGNORECASE)
-_IMMIGRATION_MARKER = re.compile(r"(?<![\w'])(?:on[ \t]+(?:an?|my|her|his|their)|claimed|claiming|sought|granted"
+_IMMIGRATION_MARKER = re.compile(r"(?<![\w'])(?:on(?:[ \t]+(?:an?|my|her|his|their|our))?|claimed|claiming|sought|granted"
                                  r"|applied[ \t]+for|applying[ \t]+for|got|given)" + _GAP, re.IGNORECASE)
 _SUBJECT_END = re.compile(r"(?<![\w'])(?:i|she|he|as)[ \t]+$", re.IGNORECASE)
 _ARTICLE_END = re.compile(r"(?<![\w'])(?:an?)(?:[ \t]+[\w'\u2019\-]+)?[ \t]+$", re.IGNORECASE)
