@@ -154,3 +154,10 @@ def test_name_positions_still_find_names_that_are_places(detector):
     # Places and languages that are also given names stay names where a name is written.
     found = _persons(detector, "Our new mentee, Georgia Mensah, met Kerry and Devon Okafor at the induction.")
     assert {"Georgia", "Kerry", "Devon"} <= set(" ".join(found).split())
+
+
+def test_a_language_that_is_a_surname_stays_a_possible_name(detector, lex):
+    # "French" is a surname too: left to the name rules, so it is found beside a given name even when the given
+    # name is a word ("Dawn"). The cost: a lone capitalised "French" may still be flagged.
+    assert lex.is_name("French") and not lex.is_known_proper("French")
+    assert "French" in " ".join(_persons(detector, "Dawn French and Joy came to the launch."))
