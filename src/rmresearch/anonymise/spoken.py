@@ -62,7 +62,7 @@ _SEP = (rf"(?:[ \t]*\n(?:[ \t]*\n)*(?:[ \t]*\d+[ \t]*\n)?[ \t]*{_TS}[ \t]*-->[ \
         r"|[ \t]*\n(?:[ \t]*\n)?[ \t]*"
         r"|[ \t]*,?[ \t]+(?:um+|uh+|erm|er|ah)(?:[ \t]*,)?[ \t]+"  # "oh seven seven, um, double oh"
         r"|[ \t]*[,\-\u2013][ \t]*|[ \t]+)")
-_WORD_ITEM = (r"(?:(?:double|treble|triple)[ \t]+(?:" + "|".join(_UNITS) + r"|\d)\b"
+_WORD_ITEM = (r"(?:(?:double|treble|triple)[ \t-]+(?:" + "|".join(_UNITS) + r"|\d)\b"
               r"|" + "|".join(_WORDS) + r")(?![\w'\u2019])")
 _DIGITS = r"\d+(?![\w'\u2019%]|[.:/]\d|[ \t]*(?:%|per\s?cent|pm\b|am\b|st\b|nd\b|rd\b|th\b))"
 _LETTER = r"[a-z](?![\w'\u2019&]|\.\w)"  # not "e.g." or "a.m."
@@ -153,7 +153,7 @@ def _items(text: str, start: int, end: int) -> tuple[list[_Item], bool]:
         elif len(word) == 1:
             out.append(_Item(s, e, word.upper(), True, brk > 0, brk > 1))
         else:
-            rep, unit = word.split(None, 1)
+            rep, unit = re.split(r"[ \t-]+", word, maxsplit=1)
             out.append(_Item(s, e, _UNITS.get(unit, unit) * _REPEAT[rep], True, brk > 0, brk > 1))
         k += 1
     return out, plus
