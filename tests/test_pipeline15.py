@@ -287,3 +287,28 @@ def test_generalised_text_passes_the_leak_audit_and_the_report_check(tiny):
     pipeline.check_anonymised(config)
     found = residual_candidates(config, [config.outputs["anonymised"]])
     assert not any("leader" in c or "member" in c or "team" in c for c in found["candidate"].str.casefold())
+
+
+def test_one_phrase_one_suggestion_across_documents_first_seen_wins_and_articles_go_with_the_words():
+    from rmresearch.anonymise.pseudonyms import PseudonymKey
+    from rmresearch.anonymise.replace import anonymise_text
+
+    class Varying(Detector):  # the same phrase, a different suggestion in each document
+        def __init__(self, suggestion):
+            super().__init__()
+            self.suggestion = suggestion
+
+        def detect(self, text, **kwargs):
+            m = re.search("head of glasshouse operations", text, re.IGNORECASE)
+            return [Span(m.start(), m.end(), "ROLE", "indirect", 0.3, m.group(0), self.suggestion, "senior_role")]
+
+    shared: dict[str, str] = {}
+    key = PseudonymKey()
+    one, _ = anonymise_text("The Head of Glasshouse Operations said so.", Varying("[a senior leader]"), key,
+                            suggestions=shared)
+    two, log = anonymise_text("I asked the head of glasshouse operations.", Varying("[an estates lead]"), key,
+                              suggestions=shared)
+    assert one == "[A senior leader] said so." and two == "I asked [a senior leader]."
+    assert shared == {"head of glasshouse operations": "[a senior leader]"} and key.entries == {}  # not a key entry
+    row = log.iloc[0]
+    assert (row["start"], row["end"], row["out_start"], row["out_end"]) == (12, 41, 8, 25)

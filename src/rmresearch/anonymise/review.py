@@ -16,8 +16,8 @@ the suggestion, which the researcher may edit first; ``reject`` keeps the words.
 ``options.anonymise.generalise`` (default ROLE, UNIT, DESCRIPTOR) are replaced by the suggestion and the others
 (special categories, often the substance of the research) are kept. One phrase has one suggestion in every
 document of the cohort: an edit in one row is applied to every row of the same phrase on the next run, and to
-new transcripts after it. For an indirect row ``pseudonym`` holds the suggestion the last run applied, so an
-edit is told apart from it: edit ``suggestion``, not ``pseudonym``. ``risk`` and ``risk_reasons`` say how
+new transcripts after it. For an indirect row ``pseudonym`` holds the suggestion as the last run wrote it (what
+``accept`` puts in place of the words), so an edit is told apart from it: edit ``suggestion``, not ``pseudonym``. ``risk`` and ``risk_reasons`` say how
 identifiable the passage around the candidate remains (filled by :mod:`rmresearch.anonymise.risk`).
 
 Examples
@@ -195,7 +195,7 @@ class ReviewQueue:
     def suggestions(self) -> tuple[dict[str, str], list[str]]:
         """The cohort's suggestion for each indirect phrase (:func:`phrase_key` -> suggestion), and conflicts.
 
-        A row whose ``suggestion`` differs from its ``pseudonym`` (the suggestion the last run applied) was
+        A row whose ``suggestion`` differs from its ``pseudonym`` (the suggestion as the last run wrote it) was
         edited: the edit holds for every row of that phrase. Several different edits of one phrase: an
         accepted row's wins, then the first by document and position; each such phrase is named in the
         conflicts (document and offsets only, never the words). Other rows keep what they hold.
