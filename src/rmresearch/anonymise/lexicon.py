@@ -14,8 +14,16 @@
 - A short built-in list adds common romanised Chinese and Korean surnames (the
   Faker lists for those locales are in Han / Hangul script), identity terms
   (``Black``, ``Asian``) and modern words missing from a 1934 dictionary.
+- **Words that are not names** (:mod:`.wordlists`): British and other spellings
+  (``realisation``, ``paediatric``), prefixed and run-together words
+  (``undemanding``, ``kindof``), hyphenated words (``non-judgemental``), places
+  (Faker's address data, ``zoneinfo``), languages, territories and demonyms
+  (babel), and short curated lists (greetings in other languages, transcript
+  headings, HE and NHS bodies, UK regions). None of these rules applies to a
+  token that a name list holds, so a name that is also a place (Devon, Kerry)
+  stays a possible name.
 
-Building the lists takes about a second; the result is cached as JSON under
+Building the lists takes several seconds; the result is cached as JSON under
 the user cache folder (``platformdirs.user_cache_dir("rmresearch")``, or
 ``$RMRESEARCH_CACHE_DIR``), keyed by the package versions, so later runs load
 it in a fraction of that.
@@ -29,6 +37,8 @@ Examples
 (True, True, False)
 >>> lex.is_name_word("Faith"), lex.is_name_word("Kwame")
 (True, False)
+>>> lex.is_word("realisation"), lex.is_word("kindof"), lex.is_known_proper("Merseyside"), lex.is_known_proper("Devon")
+(True, True, True, False)
 """
 
 from __future__ import annotations
