@@ -312,3 +312,16 @@ def test_one_phrase_one_suggestion_across_documents_first_seen_wins_and_articles
     assert shared == {"head of glasshouse operations": "[a senior leader]"} and key.entries == {}  # not a key entry
     row = log.iloc[0]
     assert (row["start"], row["end"], row["out_start"], row["out_end"]) == (12, 41, 8, 25)
+
+
+def test_the_run_command_reports_indirect_identifiers_by_label_and_outcome(tiny, capsys):
+    from rmresearch.cli import main
+
+    path, _ = tiny
+    assert main(["anonymise", "run", "--cohort", str(path), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "  5 indirect identifiers: 4 generalised (4 of them awaiting review), 1 kept awaiting review " \
+           "(special category).\n" in out
+    assert "    ROLE              2 generalised awaiting review\n" in out
+    assert "    SPECIAL_CATEGORY  1 kept awaiting review\n" in out
+    assert "Of these, 5 are indirect identifiers" in out and "ROLE " not in out.split("indirect identifiers:")[0]
