@@ -353,3 +353,15 @@ def test_property_every_shape_reads_back_and_the_raw_path_agrees(tmp_path, shape
     assert [(u.speaker, u.text) for u in t.turns] == [(who, " ".join(s)) for who, s in script]
     raw = "\n".join(lines)
     assert [raw[s:e] for s, e in speaker_prefixes(raw)] == [who for who, _ in script]
+
+
+def test_lower_case_captions_every_line_a_label_take_a_label_said_once(tmp_path):
+    lines = ["tamsin: so how did it go", "kwabla: fine really", "tamsin: and the second time"]
+    raw = "\n".join(lines)
+    assert [raw[s:e] for s, e in speaker_prefixes(raw)] == ["tamsin", "kwabla", "tamsin"]
+    path = _write(tmp_path / "c.txt", lines)
+    assert [u.speaker for u in read_transcript(path).turns] == ["tamsin", "kwabla", "tamsin"]
+    # with a line that is not a label, a label said once is not enough
+    mixed = lines + ["then we stopped for lunch"]
+    raw = "\n".join(mixed)
+    assert [raw[s:e] for s, e in speaker_prefixes(raw)] == ["tamsin", "tamsin"]

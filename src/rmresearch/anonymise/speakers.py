@@ -43,7 +43,7 @@ def speaker_prefixes(text: str) -> list[tuple[int, int]]:
     cands, _ = classify_lines([line[:-1] if line.endswith("\r") else line for line in lines])
     if not any(cands):
         return []
-    accepted = accepted_labels(cands)
+    accepted = accepted_labels(cands, n_lines=sum(1 for line in lines if line.strip()))
     out, pos = [], 0
     for line, c in zip(lines, cands):
         if c is not None and (c.shape, c.label) in accepted:

@@ -267,8 +267,12 @@ def _found(shape, line, m, group, ts, text_start) -> SpeakerLine:
     return SpeakerLine(shape, line[start:end], start, end, ts, text_start)
 
 
-def accepted_labels(lines: Iterable[SpeakerLine | None]) -> set[tuple[str, str]]:
+def accepted_labels(lines: Iterable[SpeakerLine | None], *, n_lines: int | None = None) -> set[tuple[str, str]]:
     """The ``(shape, label)`` pairs of ``lines`` that are speakers, decided over the whole file.
+
+    ``n_lines``, the number of non-blank lines (or cues) of the file: when there are three or more and every one
+    starts ``label: text``, the file is written in that shape, so a lower-case label said once (``siobhan: no go
+    on`` among repeated ``kwame:`` lines) is a speaker too when it has one or two words.
 
     >>> cands = [classify(x) for x in ("INTERVIEWER:", "BEATRIX ROWE:", "Key points:", "so I said: no")]
     >>> sorted(x[1] for x in accepted_labels(cands[:2])), accepted_labels(cands[2:])
@@ -276,13 +280,15 @@ def accepted_labels(lines: Iterable[SpeakerLine | None]) -> set[tuple[str, str]]
     """
     lines = [x for x in lines if x is not None]
     counts = Counter((x.kind == "header", x.label) for x in lines)
+    dense = n_lines is not None and n_lines >= 3 and sum(1 for x in lines if x.shape == "colon") == n_lines
     headers = sum(1 for x in lines if x.kind == "header")
 
     def talker(label: str) -> bool:
         n = counts[(False, label)]
         if "," in label:  # "Haverkamp, Ysolde:" (a directory display name), but "Yes, Ysolde: ..." once is speech
             return n >= 2 and name_like(label)
-        return name_like(label) or is_diarisation(label) or (n >= 2 and len(label.split()) <= 3)
+        return (name_like(label) or is_diarisation(label) or (n >= 2 and len(label.split()) <= 3)
+                or (dense and len(label.split()) <= 2))
 
     spoken = {x.label for x in lines if x.shape in ("colon", "zoom_inline") and talker(x.label)}
     tabbed = sum(1 for x in lines if x.shape == "tabbed" and talker(x.label))

@@ -260,7 +260,7 @@ def _parse_blocks(blocks: list[list[str]], *, lines_when_one_block: bool) -> lis
         if i in timings:  # a cue timing line (the older Teams .docx) dates the next turn; it is not speech
             r.rest, r.ts = "", timings[i]
 
-    accepted = accepted_labels(r.cand for r in rows)
+    accepted = accepted_labels((r.cand for r in rows), n_lines=len(rows))
     speaking = [r.cand is not None and (r.cand.shape, r.cand.label) in accepted for r in rows]
     n_headers = sum(1 for r, ok in zip(rows, speaking) if ok and r.cand.kind == "header")
     n_colon = sum(1 for r, ok in zip(rows, speaking) if ok and r.cand.kind == "colon")
@@ -449,7 +449,7 @@ def _merge_cues(cues: list[tuple[str | None, SpeakerLine | None, str, float, flo
 
     A cue holding only ``NAME:`` gives its speaker to the unlabelled cues after it.
     """
-    accepted = accepted_labels(c[1] for c in cues)
+    accepted = accepted_labels((c[1] for c in cues), n_lines=len(cues))
     drafts: list[_Draft] = []
     carry = None
     for voice, cand, text, start, end in cues:
