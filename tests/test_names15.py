@@ -199,3 +199,25 @@ def test_other_mentions_of_a_word_surname_need_a_name_position(bare):
     text = "Dr Nnamdi Power came along. We had all read Staying Power by then, and Power loved that."
     assert persons(bare, text) == ["Nnamdi Power", "Power"]
     assert [s.start for s in bare.detect(text) if s.label == "PERSON"][1] == text.index("Power loved")
+
+
+# ----------------------------------------------------------------------------- direct address in captions
+
+@pytest.mark.parametrize("text, name", [
+    ("cheers gift that's exactly what i needed", "gift"),
+    ("ok and thanks rose for sorting the room", "rose"),
+    ("sorry joy, you were saying", "joy"),
+    ("right thanks hope", "hope"),
+])
+def test_roster_word_name_spoken_to_in_captions(with_roster, text, name):
+    assert persons(with_roster, text) == [name]
+
+
+@pytest.mark.parametrize("text", [
+    "thanks, hope that's ok with everyone",
+    "sorry hope i didn't catch that",
+    "thanks for the gift that was lovely",
+    "cheers and joy all round at the end",
+])
+def test_thanks_and_sorry_before_an_ordinary_word_are_left_alone(with_roster, text):
+    assert persons(with_roster, text) == []

@@ -96,7 +96,8 @@ def test_own_names_come_from_the_manifest_row_of_that_file_and_are_certain():
     assert ROSTER.own_names(manifest, "interview_01.docx") == {"hope"}
     assert ROSTER.own_names(None, "interview_03.vtt") == set()
     text = "thank you so much favour that's been really helpful if anything else comes to mind"
-    assert _names(text) == []
+    # Without the manifest: a cohort word-name thanked is found, but only for review (issue 15, introductions.addressed).
+    assert [(s.text, s.confidence) for s in DETECTOR.detect(text)] == [("favour", Confidence.ROSTER_WORD_SPOKEN_TO)]
     spans = DETECTOR.detect(text, own_names=ROSTER.own_names(manifest, "interview_03.vtt"))
     assert [(s.text, s.confidence) for s in spans] == [("favour", Confidence.OWN_NAME_INTRODUCED)]
     out, log = anonymise_text(text, DETECTOR, PseudonymKey(), own_names={"favour"})

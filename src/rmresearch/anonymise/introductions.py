@@ -42,7 +42,7 @@ from typing import Callable, Iterable, Sequence
 from .cues import Confidence, Token
 from .spans import Span
 
-__all__ = ["ADJECTIVE_NAMES", "name_context", "introduced_spans", "word_names", "surname_like"]
+__all__ = ["ADJECTIVE_NAMES", "VERB_NAMES", "name_context", "addressed", "introduced_spans", "word_names", "surname_like"]
 
 #: Given names that are adjectives first: after "i'm", "this is", "it's" they describe ("i'm happy", "it's sunny").
 ADJECTIVE_NAMES = frozenset("""sunny precious happy bright merry rosy fair brave noble honest smart sweet true young
@@ -103,6 +103,46 @@ def name_context(text: str, start: int, end: int, *, own: bool = False,
     return boundary or own and not _CONTINUES.match(after)
 
 
+#: Given names that are verbs first: after "thanks" or "sorry" they start a clause ("thanks, hope you're well",
+#: "sorry, will you say that again"). Curated: no installed package tags parts of speech.
+VERB_NAMES = frozenset("""hope wish trust will may mark bill grant sue chase pat rob bob wade drew pray bless
+love guess mean""".split())
+# "thanks rose" / "cheers rose" (a line or clause may start before them).
+_THANKS = re.compile(r"(?<![\w'])(?:cheers|thanks|thank you|many thanks|ta)(?:[ \t]+(?:so|very)[ \t]+much)?[ \t]*,?[ \t]*$")
+# After the name: what one thanks a person for ("for setting it up", "that was great", "again").
+_THANKED_FOR = re.compile(r"^[ \t]+(?:for|that's|that was|it's|it was|again|so much|very much|a lot|everyone"
+                          r"|both|all|love|mate)(?![\w'])")
+_FOR_DOING = re.compile(r"^[ \t]+for[ \t]+(?:\w+ing|that|this|everything|all)(?![\w'])")
+# "ok sunny, so...", "sorry rose, go on": a short word that starts a clause, then the name, then a comma or the end.
+_WEAK_ADDRESS = re.compile(r"(?:^|[.!?;:,\-\u2013\u2014>\]]|(?<![\w'])(?:yeah|yes|um|uh|erm|er|oh|so))[ \t]*"
+                           r"(?:ok|okay|right|sorry|yes|yeah|no|well|oh|morning|afternoon|evening|night)[ \t]*,?[ \t]+$")
+_HARD_BOUNDARY = re.compile(r"^(?:[ \t]*(?:$|[,.!?;:)\"\u2026\-\u2013\u2014]))")
+
+
+def addressed(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (a word) is spoken to: after "thanks"/"cheers" and before what the person is
+    thanked for ("cheers rose that's really helpful", "thanks hope for setting it up"), or after "ok"/"sorry"
+    at a clause start and before a comma or the line's end ("sorry rose, go on"). Weaker than
+    :func:`name_context`: a name that is a verb first (:data:`VERB_NAMES`) needs "for doing" or punctuation.
+
+    >>> addressed("cheers rose that's great", 7, 11), addressed("thanks, hope for the best", 8, 12)
+    (True, False)
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = text[max(line_start, start - 48):start].casefold().translate(_APOS)
+    after = text[end:min(line_end, end + 48)].casefold().translate(_APOS)
+    word = text[start:end].casefold()
+    if word in ADJECTIVE_NAMES:
+        return False  # "thanks happy", "ok sunny" read as words as often as names
+    if _THANKS.search(before):
+        if word in VERB_NAMES:
+            return bool(_FOR_DOING.match(after) or _HARD_BOUNDARY.match(after))
+        return bool(_THANKED_FOR.match(after) or _HARD_BOUNDARY.match(after))
+    return bool(_WEAK_ADDRESS.search(before)) and bool(_HARD_BOUNDARY.match(after))
+
+
 def word_names(roster, lexicon) -> frozenset[str]:
     """The casefolded one-word roster first names and aliases that are common English words (not surnames:
     "i'm wood" is no introduction anyone makes)."""
@@ -137,4 +177,6 @@ def introduced_spans(text: str, tokens: Sequence[Token], words: Iterable[str], *
             out.append(Span(tok.start, tok.end, "PERSON", "roster", Confidence.OWN_NAME_INTRODUCED, tok.text))
         elif key in words and name_context(text, tok.start, tok.end, name_word=name_word):
             out.append(Span(tok.start, tok.end, "PERSON", "roster", Confidence.ROSTER_WORD_INTRODUCED, tok.text))
+        elif key in words and addressed(text, tok.start, tok.end):
+            out.append(Span(tok.start, tok.end, "PERSON", "roster", Confidence.ROSTER_WORD_SPOKEN_TO, tok.text))
     return out

@@ -141,8 +141,8 @@ class NameLayers:
     def _caption_roster_word(self, text: str, tokens: Sequence[Token], i: int) -> float | None:
         """A roster name that is a common word in caption text: after "spoke to", as the subject of a clause
         ("so joy phoned me"), or in a list with another name ("me, joy and tunde")."""
-        if spoken_to(tokens, i):
-            return Confidence.ROSTER_WORD_SPOKEN_TO  # "i spoke to hope about it" where Hope is in the cohort
+        if spoken_to(tokens, i) and not re.search(r"[,.;:!?]", text[tokens[i - 1].full_end:tokens[i].start]):
+            return Confidence.ROSTER_WORD_SPOKEN_TO  # "i spoke to hope about it"; not "thanks, hope that's ok"
         if clause_start(text, tokens, i) and predicate_follows(text, tokens, i, self.lexicon):
             return Confidence.ROSTER_WORD_SPOKEN_TO
         lex = self.lexicon
