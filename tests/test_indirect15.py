@@ -228,3 +228,13 @@ def test_conditions_extend_to_disease_and_survive_a_name_taken_inside():
 def test_faith_as_a_name_or_an_idiom_is_not_a_disclosure():
     assert found("My mentor Faith helped; I had lost faith in panels.") == []
     assert found("my faith matters to me") == [("faith", "SPECIAL_CATEGORY", "religion")]
+
+
+def test_caption_acronyms_places_and_a_teams_own_word():
+    from rmresearch.anonymise.lexicon import get_lexicon
+
+    assert found("yeah he's got ms so some weeks are harder") == [("ms", "SPECIAL_CATEGORY", "health")]
+    assert found("Ms Okafor said he's got MS.") == [("MS", "SPECIAL_CATEGORY", "health")]  # the title is not
+    assert found("so we run the geology fieldwork team now") == [("geology fieldwork team", "UNIT", "small_unit")]
+    text = "I moved from the Sheffield office to the Arabic teaching team."
+    assert found(text, lexicon=get_lexicon()) == [("Arabic teaching team", "UNIT", "small_unit")]

@@ -269,6 +269,8 @@ def _units(text: str, r: Rules, hits: dict, lexicon=None) -> list[Span]:
 
 _CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may june
 july august september october november december""".split())
+# Unit nouns a place may stand before ("the Leeds office"); a language before "team" is a subject ("the Arabic team").
+_PLACE_NOUNS = frozenset(("office", "offices", "hub", "centre", "center"))
 _PREV = re.compile(r"([^\W\d_][\w'\u2019&+\-]*)[ \t]+$")
 
 
@@ -276,11 +278,12 @@ def _unit_before_noun(text: str, m: re.Match, r: Rules, lexicon=None) -> Span | 
     """ "the Chemistry technicians' team", "the Pharmacy Department": field words (and a staff group) before a
     unit noun. A staff group alone ("the research team", "the leadership team") is not a unit."""
     prev = _PREV.search(text, max(0, m.start() - 40), m.start())
-    if prev is None or not (prev.group(1)[:1].isupper()
-                            or prev.group(1).casefold().translate(APOS).rstrip("'").replace("'", "") in r.last_words):
+    key = prev.group(1).casefold() if prev else ""
+    if not key or key in _DETERMINERS or key in r.stops or key in _PREPS:
         return None  # "my team", "the office": most unit nouns end here
     words = _words_before(text, m.start(), 6)
     caseless = _caseless(text, m.start())
+    noun_key = m.group().casefold()
     i = len(words)
     start = None
     field_words: set[str] = set()
@@ -299,9 +302,14 @@ def _unit_before_noun(text: str, m: re.Match, r: Rules, lexicon=None) -> Span | 
                 hit, is_field = k, True
                 break
         w = words[i - 1]
+        if (not hit and not field_words and i == len(words) and i > 1 and w.text.islower() and w.key not in r.stops
+                and w.key not in _DETERMINERS and _norm(words[i - 2].text) in r.disciplines):
+            i -= 1  # "the geography fieldwork team": one word of the team's own between
+            continue
         if (not hit and _capital(text, w, caseless) and w.key not in _DETERMINERS and not w.key.endswith("'s")
                 and w.key not in _CALENDAR
-                and not (lexicon is not None and lexicon.is_name(w.text) and not lexicon.is_word(w.text))):
+                and not (lexicon is not None and (lexicon.is_name(w.text) and not lexicon.is_word(w.text)
+                                                  or noun_key in _PLACE_NOUNS and lexicon.is_known_proper(w.text)))):
             hit, is_field = 1, True  # not a person's team or a building named after one ("the Betty Campbell Centre")
         if not hit:
             break
@@ -548,6 +556,11 @@ def _matches(text: str, tokens: Sequence, r: Rules) -> dict[str, list[re.Match]]
             if tok.start < reach[name]:
                 continue
             rx = getattr(r, name)
+            if name == "caption_acronyms":  # "he's got ms" in lower-case captions only
+                m = rx.match(text, tok.start) if _caseless(text, tok.start) else None
+                if m:
+                    hits["special"].append(m)
+                continue
             if name == "descriptor":
                 m = next((m for j in range(max(0, i - 3), i + 1)
                           if (m := rx.match(text, tokens[j].start)) and m.end() >= tok.end), None)
@@ -560,7 +573,7 @@ def _matches(text: str, tokens: Sequence, r: Rules) -> dict[str, list[re.Match]]
 
 
 _MATCHERS = ("standalone", "acronyms", "complement", "area", "unit_before", "unit_after", "unit_named", "descriptor",
-             "special")
+             "special", "caption_acronyms")
 
 
 def _name_tokens(roster) -> frozenset:

@@ -90,6 +90,8 @@ class Rules:
     descriptor: re.Pattern
     special: re.Pattern
     special_kind: dict
+    #: lower-case forms of acronyms, tried in caption text only (a named group per kind, like ``special``)
+    caption_acronyms: re.Pattern
     fields: frozenset
     services: frozenset
     disciplines: frozenset  # phrases ("sport science", "humanities")
@@ -108,8 +110,6 @@ class Rules:
     areas: frozenset
     #: first word of a phrase (casefolded) -> the names of the matchers that may start there
     triggers: dict
-    #: last words of the fields, services and staff groups (a quick test before a unit noun)
-    last_words: frozenset
 
 
 MODS = r"(?:(?:acting|interim|deputy|associate|assistant|executive|senior|joint|co)[ \t\-]+)*"
@@ -190,7 +190,8 @@ def rules() -> Rules:
         "area": roles["areas"], "unit_before": units["before_field"], "unit_after": units["after_field"],
         "unit_named": units["named"], "special": special_first,
         "descriptor": ("only", "first", "sole", "youngest", "oldest", "last", "one")},
-        {"special": special_exact, "acronyms": acronyms})
+        {"special": special_exact, "acronyms": acronyms,
+         "caption_acronyms": [f for v in special.values() if isinstance(v, dict) for f in v.get("caption_forms", ())]})
     return Rules(
         standalone=re.compile(_B + MODS + _alt(standalone) + _E, re.IGNORECASE),
         standalone_kind={norm(t): k for k, ts in roles["standalone"].items() for t in ts},
@@ -207,6 +208,9 @@ def rules() -> Rules:
         descriptor=re.compile(_DESCRIPTOR, re.IGNORECASE),
         special=re.compile(special_rx, re.IGNORECASE),
         special_kind=special_kind,
+        caption_acronyms=re.compile(_B + "(?:" + "|".join(
+            f"(?P<{k}>" + "|".join(map(re.escape, v["caption_forms"])) + ")" for k, v in special.items()
+            if isinstance(v, dict) and v.get("caption_forms")) + ")" + _E),
         fields=frozenset(fields), services=frozenset(map(norm, roles["services"])),
         disciplines=frozenset(map(norm, data["disciplines"])),
         staff_groups=frozenset(map(norm, units["staff_groups"])),
@@ -218,5 +222,4 @@ def rules() -> Rules:
         areas=frozenset(map(norm, roles["areas"])),
         unit_fields=frozenset(map(norm, data["disciplines"])) | frozenset(map(norm, roles["services"])) | {"studies"},
         triggers=triggers,
-        last_words=frozenset(norm(p).split()[-1] for p in fields | set(units["staff_groups"]) | set(roles["services"])),
     )
