@@ -102,6 +102,7 @@ def _phone_ok(s: str) -> bool:
 _URL_HIT = re.compile(r"://|www\.|\.(?:ac\.uk|co\.uk|org\.uk|gov\.uk|nhs\.uk|com|org|net|edu|io|ly|me)")
 _KIND_HIT = re.compile(r"s(?:taff|tudent)|employee|p(?:ayroll|ersonnel)|candidate|registration|matric(?:ulation)?|ucas"
                        r"|library|id")
+_PHONE_HIT = re.compile(r"[+(0]")  # a phone number starts with "+", "(0", "00" or "0"
 _LOCAL_RUN = re.compile(r"[\w.+-]+\Z")
 _HOST_RUN = re.compile(r"[A-Za-z0-9.-]+\Z", re.IGNORECASE)  # as _URL reads them ("İ", "K" included)
 
@@ -240,14 +241,14 @@ def find_patterns(
     if "URL" in labels:
         for m in _urls(text, low):
             add("URL", m.start(), m.end())
-        for m in _SPOKEN_URL.finditer(text):
+        for m in (_SPOKEN_URL.finditer(text) if "www" in low else ()):
             add("URL", m.start(), m.end(), 0.95)
         taken = [(sp.start, sp.end) for sp in spans if sp.label in ("EMAIL", "URL")]
         for start, end in _spoken_sites(text):
             if not any(a < end and start < b for a, b in taken):  # not the domain of an address read out
                 add("URL", start, end, 0.9)
     if "PHONE" in labels:
-        for m in _PHONE.finditer(text):
+        for m in _finditer(_PHONE, text, (h.start() for h in _PHONE_HIT.finditer(text))):
             value = m.group().rstrip()
             if _phone_ok(value):
                 add("PHONE", m.start(), m.start() + len(value))
@@ -260,9 +261,9 @@ def find_patterns(
                                    and value[-2:].lower() not in ("st", "nd", "rd", "th")):
                 add("POSTCODE", m.start(), m.end())
     if "HANDLE" in labels:
-        for m in _HANDLE.finditer(text):
+        for m in (_HANDLE.finditer(text) if "@" in text else ()):
             add("HANDLE", m.start(), m.end(), 0.95)
-        for m in _SPOKEN_HANDLE.finditer(text):
+        for m in (_SPOKEN_HANDLE.finditer(text) if "underscore" in low else ()):
             add("HANDLE", m.start(), m.end(), 0.9)
     if any(label in labels for label in ("PHONE", "POSTCODE", "ID_NUMBER")):
         # Said in words, split across lines or cues, answered in the next turn, extensions: see :mod:`.spoken`.
