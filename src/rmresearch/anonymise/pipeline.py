@@ -374,7 +374,7 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
             _fill_risk(review, name, transcript.text, text, log, model)
             rows.append(_summary_row(name, log))
             logs.append(log.assign(document=name))
-            logs[-1].attrs = {}  # what the risk scoring cached on the log is not part of it
+            logs[-1].attrs = {}  # metadata is not part of the log (and pd.concat compares it)
         review.prune(set(documents.values()))
         if plan.manifest is not None:
             outputs[ANONYMISED_MANIFEST] = plan.csv(documents, anonymised)
