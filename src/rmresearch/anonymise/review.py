@@ -17,7 +17,9 @@ the suggestion, which the researcher may edit first; ``reject`` keeps the words.
 (special categories, often the substance of the research) are kept. One phrase has one suggestion in every
 document of the cohort: an edit in one row is applied to every row of the same phrase on the next run, and to
 new transcripts after it. For an indirect row ``pseudonym`` holds the suggestion as the last run wrote it (what
-``accept`` puts in place of the words), so an edit is told apart from it: edit ``suggestion``, not ``pseudonym``. ``risk`` and ``risk_reasons`` say how
+``accept`` puts in place of the words), so an edit is told apart from it: edit ``suggestion``, not ``pseudonym``.
+A phrase keeps the suggestion it was first given, as a name keeps its pseudonym: a better default suggestion of a
+newer version reaches it only when its rows are edited or deleted from the file. ``risk`` and ``risk_reasons`` say how
 identifiable the passage around the candidate remains (filled by :mod:`rmresearch.anonymise.risk`).
 
 Examples
