@@ -39,11 +39,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Iterable, Sequence
 
 from .cues import tokenize
-from .indirect_words import APOS, MODS, Rules, norm as _norm, rules
+from .indirect_words import APOS, MODS, Rules, Word, capital, caseless_at, norm as _norm, rules, words_after, words_before
 from .spans import Span
 
 __all__ = ["find_indirect", "merge_indirect", "SUGGESTIONS", "KINDS", "LAYER"]
@@ -74,7 +74,6 @@ KINDS = {
 # How sure the layer is; every indirect span goes to review whatever its confidence.
 _LISTED, _PATTERN, _DISCLOSURE = 0.7, 0.6, 0.6
 
-_WORDS = re.compile(r"[^\W\d_][\w'\u2019&+\-]*|\d+|[^\w\s]")
 _DETERMINERS = frozenset("""the our my your his her their a an this that new former acting interim faculty
 executive associate deputy assistant university school's faculty's university's department's""".split())
 _CONNECTORS = frozenset(("and", "&", "of", "for", "the", "in"))
@@ -84,72 +83,7 @@ _PREPS = frozenset(("on", "in", "at", "of", "from", "to", "among", "across", "wi
 _NAME_LIKE_TITLES = frozenset(("dean", "chancellor", "provost", "principal", "warden", "bursar"))
 
 
-# ---------------------------------------------------------------- words around a match
-class _W:
-    """A word near a match: offsets, text, casefolded key (apostrophes straightened)."""
-
-    __slots__ = ("start", "end", "text", "key", "punct")
-
-    def __init__(self, m: re.Match):
-        self.start, self.end, self.text = m.start(), m.end(), m.group()
-        self.key = self.text.casefold().translate(APOS)
-        self.punct = not self.text[0].isalnum()
-
-
-def _words_after(text: str, pos: int, n: int) -> list[_W]:
-    """Up to ``n`` words from ``pos``, stopping at punctuation or a line break."""
-    out: list[_W] = []
-    last = pos
-    for m in _WORDS.finditer(text, pos, min(len(text), pos + 24 * n)):
-        if "\n" in text[last:m.start()] or (not m.group()[0].isalnum() and m.group() != "&"):
-            break
-        out.append(_W(m))
-        last = m.end()
-        if len(out) >= n:
-            break
-    return out
-
-
-def _words_before(text: str, pos: int, n: int) -> list[_W]:
-    """Up to ``n`` words before ``pos`` (nearest last), stopping at punctuation or a line break."""
-    lo = max(0, pos - 24 * n)
-    window = text[lo:pos]
-    cut = window.rfind("\n")
-    if cut >= 0:
-        lo += cut + 1
-    found = list(_WORDS.finditer(text, lo, pos))
-    out: list[_W] = []
-    for m in reversed(found):
-        if not m.group()[0].isalnum() and m.group() != "&":
-            break
-        out.append(_W(m))
-        if len(out) >= n:
-            break
-    if len(out) == len(found) and lo > 0 and cut < 0 and out:
-        out.pop()  # the first word of the window may be cut
-    return out[::-1]
-
-
-def _caseless(text: str, pos: int) -> bool:
-    """Around ``pos`` the text has no capitals at all (lower-case captions): capitals tell nothing."""
-    return text[max(0, pos - 120):pos + 120].islower()
-
-
-def _sentence_initial(text: str, pos: int) -> bool:
-    before = text[max(0, pos - 4):pos].rstrip(" \t\"'\u2018\u201c(")
-    return not before or before[-1] in ".!?\n:"
-
-
-_TITLE_WORDS = frozenset(("dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame", "i", "i'm"))
-
-
-def _capital(text: str, w: _W, caseless: bool) -> bool:
-    """A capitalised word mid-sentence that may be part of a title's field ("Director of Black Studies")."""
-    return (not caseless and w.text[:1].isupper() and len(w.text) > 1 and w.key not in _TITLE_WORDS
-            and not _sentence_initial(text, w.start))
-
-
-def _listed(text: str, words: Sequence[_W], i: int, k: int, r: Rules, caseless: bool) -> str:
+def _listed(text: str, words: Sequence[Word], i: int, k: int, r: Rules, caseless: bool) -> str:
     """The listed field ``words[i:i+k]`` names, or ""; a short one ("IT", "HR", "EDI") only in capitals."""
     phrase = " ".join(w.key for w in words[i:i + k]).replace("'", "").replace("-", " ")
     if phrase not in r.fields or (len(phrase) <= 3 and not caseless and not words[i].text.isupper()):
@@ -157,7 +91,7 @@ def _listed(text: str, words: Sequence[_W], i: int, k: int, r: Rules, caseless: 
     return phrase
 
 
-def _field_run(text: str, words: Sequence[_W], r: Rules, caseless: bool) -> tuple[int, set[str]]:
+def _field_run(text: str, words: Sequence[Word], r: Rules, caseless: bool) -> tuple[int, set[str]]:
     """How many of ``words`` (read forwards) form a field, and the field's phrases: listed fields, mid-sentence
     capitals, joined by "and", "of", "for"; connectors are never the last word."""
     i = taken = 0
@@ -166,7 +100,7 @@ def _field_run(text: str, words: Sequence[_W], r: Rules, caseless: bool) -> tupl
         hit = next((k for k in (4, 3, 2, 1) if i + k <= len(words) and _listed(text, words, i, k, r, caseless)), 0)
         if hit:
             phrases.add(_listed(text, words, i, hit, r, caseless))
-        elif _capital(text, words[i], caseless) and words[i].key not in r.title_words:
+        elif capital(text, words[i], caseless) and words[i].key not in r.title_words:
             hit = 1
             phrases.add(words[i].key)
         if hit:
@@ -193,13 +127,13 @@ def _roles(text: str, r: Rules, hits: dict) -> list[Span]:
             continue
         out.append(_span(text, m.start(), m.end(), "ROLE", kind, _LISTED))
     for m in hits["acronyms"]:
-        prev = _words_before(text, m.start(), 1)
-        nxt = _words_after(text, m.end(), 1)
+        prev = words_before(text, m.start(), 1)
+        nxt = words_after(text, m.end(), 1)
         if (prev and prev[0].key in _DETERMINERS) or (nxt and nxt[0].key == "for"):
             out.append(_span(text, m.start(), m.end(), "ROLE", "senior_role", _LISTED))
     for m in hits["complement"]:
-        words = _words_after(text, m.end(), 7)
-        n, field = _field_run(text, words, r, _caseless(text, m.start()))
+        words = words_after(text, m.end(), 7)
+        n, field = _field_run(text, words, r, caseless_at(text, m.start()))
         if not n:
             continue
         end = words[n - 1].end
@@ -230,11 +164,11 @@ def _complement_kind(title: str, field: set[str], r: Rules) -> str:
 def _titled_by_context(text: str, start: int, end: int, title: str, r: Rules) -> bool:
     """A title word that is also a name ("Dean") is a title after an article or a possessive ("the Dean",
     "our faculty's dean"), not after a given name ("James Dean") nor before a surname ("Dean Okafor")."""
-    prev = _words_before(text, start, 1)
+    prev = words_before(text, start, 1)
     if not prev or not (prev[0].key in _DETERMINERS or prev[0].key.endswith("'s")):
         return False
     if _norm(title) == "principal":
-        nxt = _words_after(text, end, 1)
+        nxt = words_after(text, end, 1)
         return title[:1].isupper() and not (nxt and nxt[0].key in r.not_after_principal)
     return True
 
@@ -249,8 +183,8 @@ def _units(text: str, r: Rules, hits: dict, lexicon=None) -> list[Span]:
         back = text[max(0, m.start() - 6):m.start()].casefold()
         if _NOT_UNITS.match(m.group()) or back.endswith("royal "):
             continue
-        words = _words_after(text, m.end(), 6)
-        n, field = _field_run(text, words, r, _caseless(text, m.start()))
+        words = words_after(text, m.end(), 6)
+        n, field = _field_run(text, words, r, caseless_at(text, m.start()))
         if not n:
             continue
         kind = r.before_kind.get(_norm(m.group("unit")), "department")
@@ -281,8 +215,8 @@ def _unit_before_noun(text: str, m: re.Match, r: Rules, lexicon=None) -> Span | 
     key = prev.group(1).casefold() if prev else ""
     if not key or key in _DETERMINERS or key in r.stops or key in _PREPS:
         return None  # "my team", "the office": most unit nouns end here
-    words = _words_before(text, m.start(), 6)
-    caseless = _caseless(text, m.start())
+    words = words_before(text, m.start(), 6)
+    caseless = caseless_at(text, m.start())
     noun_key = m.group().casefold()
     i = len(words)
     start = None
@@ -306,7 +240,7 @@ def _unit_before_noun(text: str, m: re.Match, r: Rules, lexicon=None) -> Span | 
                 and w.key not in _DETERMINERS and _norm(words[i - 2].text) in r.disciplines):
             i -= 1  # "the geography fieldwork team": one word of the team's own between
             continue
-        if (not hit and _capital(text, w, caseless) and w.key not in _DETERMINERS and not w.key.endswith("'s")
+        if (not hit and capital(text, w, caseless) and w.key not in _DETERMINERS and not w.key.endswith("'s")
                 and w.key not in _CALENDAR
                 and not (lexicon is not None and (lexicon.is_name(w.text) and not lexicon.is_word(w.text)
                                                   or noun_key in _PLACE_NOUNS and lexicon.is_known_proper(w.text)))):
@@ -332,7 +266,7 @@ def _unit_before_noun(text: str, m: re.Match, r: Rules, lexicon=None) -> Span | 
 def _descriptors(text: str, r: Rules, hits: dict) -> list[Span]:
     out: list[Span] = []
     for m in hits["descriptor"]:
-        words = _words_after(text, m.end(), 12)
+        words = words_after(text, m.end(), 12)
         if "'s" in m.group().translate(APOS):
             role = _only_role(text, m, words, r)  # "the university's only rabbi"
             if role is not None:
@@ -365,7 +299,7 @@ def _rarity(m: re.Match, phrase: set[str], r: Rules) -> str:
     return f"[one of very few {people}]"
 
 
-def _only_role(text: str, m: re.Match, words: Sequence[_W], r: Rules) -> Span | None:
+def _only_role(text: str, m: re.Match, words: Sequence[Word], r: Rules) -> Span | None:
     """ "the university's only <role>": one word, two when the second is a title or a person ("only Muslim
     chaplain"). The span leaves the article out, as ROLE spans do."""
     if not words or words[0].key in r.stops or words[0].key in _PREPS or words[0].key in ("a", "the", "one"):
@@ -377,7 +311,7 @@ def _only_role(text: str, m: re.Match, words: Sequence[_W], r: Rules) -> Span | 
     return _span(text, start, words[last].end, "ROLE", "unique_role", _PATTERN)
 
 
-def _tail(words: Sequence[_W], j: int, r: Rules) -> int | None:
+def _tail(words: Sequence[Word], j: int, r: Rules) -> int | None:
     """Index of the last word of "on the senior team" / "to chair Senate" after a descriptor's noun, or None.
     The tail ends before a second preposition other than "of" ("in Estates | for years")."""
     if j >= len(words) or words[j].key not in _PREPS:
@@ -422,7 +356,7 @@ _POSSESSIVES = frozenset(("my", "her", "his", "their", "your"))
 def _individual(text: str, start: int, end: int, kind: str, r: Rules) -> bool:
     """Whether the term ``text[start:end]`` is said of one person ("I'm Muslim", "a gay man"), not of a group
     ("Muslim students", "disabled colleagues")."""
-    nxt = _words_after(text, end, 1)
+    nxt = words_after(text, end, 1)
     if nxt and nxt[0].key in r.group_nouns:
         return False
     back = text[max(0, start - 48):start]
@@ -449,16 +383,16 @@ def _special(text: str, r: Rules, hits: dict) -> list[Span]:
         if kind == "dx":
             out += _diagnosis(text, m, r)
         elif key in ("practising", "practicing", "devout", "observant", "lapsed", "converted to", "convert to"):
-            nxt = _words_after(text, m.end(), 1)
-            if nxt and (nxt[0].key in r.special_kind or _capital(text, nxt[0], False)):
+            nxt = words_after(text, m.end(), 1)
+            if nxt and (nxt[0].key in r.special_kind or capital(text, nxt[0], False)):
                 out.append(_span(text, nxt[0].start, nxt[0].end, "SPECIAL_CATEGORY", "religion", _DISCLOSURE))
         elif key in ("heritage", "descent", "origin"):
-            back = _words_before(text, m.start(), 3)
+            back = words_before(text, m.start(), 3)
             k = next((i for i in range(len(back) - 1, -1, -1) if back[i].key == "of"), None)
             if k is not None and k + 1 < len(back) and _individual(text, back[k].start, back[k + 1].start, "", r):
                 out.append(_span(text, back[k + 1].start, back[-1].end, "SPECIAL_CATEGORY", "ethnicity", _DISCLOSURE))
         elif kind == "sexuality" and key in ("came out", "coming out"):
-            nxt = _words_after(text, m.end(), 1)
+            nxt = words_after(text, m.end(), 1)
             if (not nxt or nxt[0].key in ("as", "to", "at", "publicly")) and _individual(text, m.start(), m.end(), kind, r):
                 out.append(_span(text, m.start(), m.end(), "SPECIAL_CATEGORY", kind, _DISCLOSURE))
         elif key == "faith":  # "my faith", not "Faith" (a name) nor "lost faith in the process"
@@ -467,7 +401,7 @@ def _special(text: str, r: Rules, hits: dict) -> list[Span]:
                 out.append(_span(text, m.start(), m.end(), "SPECIAL_CATEGORY", kind, _DISCLOSURE))
         elif _individual(text, m.start(), m.end(), kind, r):
             end = m.end()
-            nxt = _words_after(text, end, 1) if kind == "health" else []
+            nxt = words_after(text, end, 1) if kind == "health" else []
             if nxt and nxt[0].key in ("disease", "syndrome", "disorder", "condition", "anaemia", "cancer"):
                 end = nxt[0].end  # "sickle cell disease", "Crohn's disease"
             out.append(_span(text, m.start(), end, "SPECIAL_CATEGORY", kind, _DISCLOSURE))
@@ -477,7 +411,7 @@ def _special(text: str, r: Rules, hits: dict) -> list[Span]:
 def _diagnosis(text: str, m: re.Match, r: Rules) -> list[Span]:
     """ "diagnosed with <X>" and "my <X> diagnosis": the condition is taken whatever it is."""
     if not m.group().casefold().startswith("diagnosis"):
-        words = _words_after(text, m.end(), 6)
+        words = words_after(text, m.end(), 6)
         if words and words[0].key in ("a", "an"):
             words = words[1:]
         n = 0
@@ -490,7 +424,7 @@ def _diagnosis(text: str, m: re.Match, r: Rules) -> list[Span]:
         if not n:
             return []
         return [_span(text, words[0].start, words[n - 1].end, "SPECIAL_CATEGORY", "health", _DISCLOSURE)]
-    back = _words_before(text, m.start(), 4)
+    back = words_before(text, m.start(), 4)
     k = next((i for i in range(len(back) - 1, -1, -1) if back[i].key in _POSSESSIVES), None)
     if k is None:
         return []
@@ -557,7 +491,7 @@ def _matches(text: str, tokens: Sequence, r: Rules) -> dict[str, list[re.Match]]
                 continue
             rx = getattr(r, name)
             if name == "caption_acronyms":  # "he's got ms" in lower-case captions only
-                m = rx.match(text, tok.start) if _caseless(text, tok.start) else None
+                m = rx.match(text, tok.start) if caseless_at(text, tok.start) else None
                 if m:
                     hits["special"].append(m)
                 continue
@@ -586,7 +520,7 @@ def _after_given_name(text: str, span: Span, names: frozenset, lexicon) -> bool:
     """A one-word ROLE right after a given name or roster name ("Jimmy Dean", "Arun Provost")."""
     if span.label != "ROLE" or " " in span.text.strip():
         return False
-    prev = _words_before(text, span.start, 1)
+    prev = words_before(text, span.start, 1)
     if not prev or not prev[0].text[:1].isupper():
         return False
     return prev[0].key in names or (lexicon is not None and lexicon.is_given_name(prev[0].text))

@@ -18,7 +18,7 @@ from typing import Iterable
 
 import yaml
 
-__all__ = ["rules", "Rules", "norm", "MODS", "APOS"]
+__all__ = ["rules", "Rules", "norm", "MODS", "APOS", "Word", "words_after", "words_before", "caseless_at", "capital"]
 
 _B, _E = r"(?<![\w\-])", r"(?![\w\-])"
 _SP = r"[ \t]+"
@@ -223,3 +223,71 @@ def rules() -> Rules:
         unit_fields=frozenset(map(norm, data["disciplines"])) | frozenset(map(norm, roles["services"])) | {"studies"},
         triggers=triggers,
     )
+
+
+# ---------------------------------------------------------------- words around a match
+_WORDS = re.compile(r"[^\W\d_][\w'\u2019&+\-]*|\d+|[^\w\s]")
+
+
+class Word:
+    """A word near a match: offsets, text, casefolded key (apostrophes straightened)."""
+
+    __slots__ = ("start", "end", "text", "key", "punct")
+
+    def __init__(self, m: re.Match):
+        self.start, self.end, self.text = m.start(), m.end(), m.group()
+        self.key = self.text.casefold().translate(APOS)
+        self.punct = not self.text[0].isalnum()
+
+
+def words_after(text: str, pos: int, n: int) -> list[Word]:
+    """Up to ``n`` words from ``pos``, stopping at punctuation or a line break."""
+    out: list[Word] = []
+    last = pos
+    for m in _WORDS.finditer(text, pos, min(len(text), pos + 24 * n)):
+        if "\n" in text[last:m.start()] or (not m.group()[0].isalnum() and m.group() != "&"):
+            break
+        out.append(Word(m))
+        last = m.end()
+        if len(out) >= n:
+            break
+    return out
+
+
+def words_before(text: str, pos: int, n: int) -> list[Word]:
+    """Up to ``n`` words before ``pos`` (nearest last), stopping at punctuation or a line break."""
+    lo = max(0, pos - 24 * n)
+    window = text[lo:pos]
+    cut = window.rfind("\n")
+    if cut >= 0:
+        lo += cut + 1
+    found = list(_WORDS.finditer(text, lo, pos))
+    out: list[Word] = []
+    for m in reversed(found):
+        if not m.group()[0].isalnum() and m.group() != "&":
+            break
+        out.append(Word(m))
+        if len(out) >= n:
+            break
+    if len(out) == len(found) and lo > 0 and cut < 0 and out:
+        out.pop()  # the first word of the window may be cut
+    return out[::-1]
+
+
+def caseless_at(text: str, pos: int) -> bool:
+    """Around ``pos`` the text has no capitals at all (lower-case captions): capitals tell nothing."""
+    return text[max(0, pos - 120):pos + 120].islower()
+
+
+def sentence_initial(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 4):pos].rstrip(" \t\"'\u2018\u201c(")
+    return not before or before[-1] in ".!?\n:"
+
+
+_TITLE_WORDS = frozenset(("dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame", "i", "i'm"))
+
+
+def capital(text: str, w: Word, caseless: bool) -> bool:
+    """A capitalised word mid-sentence that may be part of a title's field ("Director of Black Studies")."""
+    return (not caseless and w.text[:1].isupper() and len(w.text) > 1 and w.key not in _TITLE_WORDS
+            and not sentence_initial(text, w.start))
