@@ -106,7 +106,8 @@ REMEDIES: dict[str, str] = {
     "role_kept": "accept or edit the suggested generalisation in review.csv",
     "small_unit_kept": "accept the suggested generalisation ('[a professional services team]') in review.csv",
     "unit_kept": "accept the suggested generalisation ('[a faculty]') in review.csv",
-    "special_category_kept": "decide it in review.csv: accept to generalise it, reject to keep it on purpose",
+    "special_category_kept": "accept it in review.csv to generalise it; or reject it there to keep the words on "
+                             "purpose, which leaves the risk but lets a reviewed quote be used",
     "identifier_kept": "decide the candidate in review.csv",
     "role_generalised": "edit the suggestion to a plainer one ('[a colleague]') where the role type is not needed",
     "special_category_generalised": "edit the suggestion, or leave it: it says little",
