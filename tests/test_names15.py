@@ -169,7 +169,7 @@ def test_acronyms_are_not_initials(bare):
     text = ("The NHS trust, EDI leads, HR and the VC and PVC met the BAME staff network. Equality, Diversity "
             "and Inclusion (EDI) has a budget. The REF (REF) was hard. I said NO to it. HR agreed.")
     assert persons(bare, text) == []
-    assert [s.text for s in initials_spans("Research Excellence Framework (REF) and (QR) funding")] == ["QR"]
+    assert [s.text for s in initials_spans("the Research Excellence Framework (REF) agreed, (QR) agreed")] == ["QR"]
 
 
 # ----------------------------------------------------------------------------- caption lines too short to judge
@@ -221,3 +221,7 @@ def test_roster_word_name_spoken_to_in_captions(with_roster, text, name):
 ])
 def test_thanks_and_sorry_before_an_ordinary_word_are_left_alone(with_roster, text):
     assert persons(with_roster, text) == []
+
+
+def test_acronyms_in_brackets_mid_sentence_are_not_initials(bare):
+    assert persons(bare, "They apply the motivated intruder test (ICO) to every release (WIP) here.") == []

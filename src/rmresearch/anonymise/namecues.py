@@ -101,8 +101,12 @@ _TITLED_INITIALS = re.compile(r"(?<![\w.])" + _TITLE + _SP + r"([A-Z]{1,2})(?![\
 _NAMED_INITIALS = re.compile(r"(?<![\w'])(?:(?:[Cc]all(?:s|ed|ing)?|[Nn]ame[ds]?)" + _SP + r"(?:me|him|her|them)"
                              + _SP + r"|[Kk]nown" + _SP + r"as" + _SP + r"|[Gg]o(?:es)?" + _SP + r"by" + _SP
                              + r")([A-Z]{2,3})(?![\w'\u2019&-])")
-# Initials in brackets ('... for me." (DC)', "the notes say (DC) agreed") or ending a quoted line ('..." - KO').
-_ATTRIBUTION = re.compile(r"""\(([A-Z]{2,3})\)|(?:[.!?]["'\u201d\u2019]?|["\u201d])[ \t]*[-\u2013\u2014][ \t]*([A-Z]{2,3})[ \t]*$""",
+# Initials in brackets after a sentence or quote ('... for me." (DC)') or before a verb ("the notes say (DC)
+# agreed"), or ending a quoted line ('..." - KO'). Brackets elsewhere mostly hold acronyms ("the test (ICO)").
+_ATTRIBUTION = re.compile(r"""(?:[.!?]["'\u201d\u2019]?|["\u201d])[ \t]*\(([A-Z]{2,3})\)"""
+                          r"""|\(([A-Z]{2,3})\)(?=[ \t]+(?:[a-z]{2,}ed|said|says|will|would|was|is|has|had|did|does"""
+                          r"""|can|could|wrote|told|took|made|gave|felt|thought|asked|agreed)(?![\w'\u2019]))"""
+                          r"""|(?:[.!?]["'\u201d\u2019]?|["\u201d])[ \t]*[-\u2013\u2014][ \t]*([A-Z]{2,3})[ \t]*$""",
                           re.MULTILINE)
 
 
@@ -240,7 +244,7 @@ def initials_spans(text: str, tokens: Sequence[Token] = (), lexicon=None, *, ski
             if not _not_initials(m.group(1), named=named):
                 out.append(Span(m.start(1), m.end(1), "PERSON", "context", conf, m.group(1)))
     for m in _ATTRIBUTION.finditer(text):
-        g = 1 if m.group(1) else 2
+        g = next(k for k in (1, 2, 3) if m.group(k))
         letters = m.group(g)
         if not _not_initials(letters) and not _acronym_definition(text, m.start(), letters):
             out.append(Span(m.start(g), m.end(g), "PERSON", "context", Confidence.INITIALS_ATTRIBUTION, letters))
