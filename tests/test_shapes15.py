@@ -305,12 +305,19 @@ def test_display_names_with_pronouns_directory_order_and_affiliation(tmp_path):
                     "00:00:03.000 --> 00:00:04.000\nTuiasosopo, Makerita: Go on.\n\n"
                     "00:00:04.000 --> 00:00:05.000\nYes, Ysolde: that is right.\n", encoding="utf-8")
     t = read_transcript(path)
-    assert [u.speaker for u in t.turns] == ["Ysolde Haverkamp (she/her)", "Tuiasosopo, Makerita", None]
+    # the speaker is the name: pronouns, "(Host)" or "| Organisation" after it are display-name extras, not kept
+    assert [u.speaker for u in t.turns] == ["Ysolde Haverkamp", "Tuiasosopo, Makerita", None]
     assert t.turns[-1].text == "Yes, Ysolde: that is right."  # a comma label said once is speech
     spans = speaker_spans(t.text, [(u.speaker_start, u.speaker_end) for u in t.turns if u.speaker])
     assert [s.text for s in spans] == ["Ysolde Haverkamp", "Tuiasosopo, Makerita"]
     raw = "Dr Kwabla Tipene | Anytown University  0:03\nHello.\n\nInterviewer (OS)  0:09\nHi.\n"
+    assert [raw[s:e] for s, e in speaker_prefixes(raw)] == ["Dr Kwabla Tipene", "Interviewer (OS)"]
     assert [s.text for s in speaker_spans(raw, speaker_prefixes(raw))] == ["Kwabla Tipene", "OS"]
+    teams = tmp_path / "teams.vtt"
+    teams.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ofisa Tipene (they/them)>Hello.</v>\n", encoding="utf-8")
+    assert read_transcript(teams).turns[0].speaker == "Ofisa Tipene"
+    # speaker_spans alone also keeps only the name of a label given with its extras
+    assert [s.text for s in speaker_spans("Ofisa Tipene (Host): hi", [(0, 19)])] == ["Ofisa Tipene"]
 
 
 # --------------------------------------------------------------------------- any mix of turns, any shape

@@ -52,7 +52,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-__all__ = ["SpeakerLine", "classify", "classify_lines", "accepted_labels", "leading_timestamp", "label_ok", "name_like",
+__all__ = ["SpeakerLine", "classify", "classify_lines", "accepted_labels", "display_name", "leading_timestamp", "label_ok", "name_like",
            "is_diarisation", "seconds"]
 
 TS = r"(?:\d{1,2}:)?\d{1,3}:\d{2}(?:[.,]\d{1,3})?"
@@ -85,6 +85,10 @@ _ARROW = re.compile(r"[ \t]*(?P<start>\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)[ 
 # cheap test that lets most lines of a long text skip the classifier.
 _LOOK = 120
 _DIARISATION = re.compile(r"(?:speaker|spk|spkr)[ _\-]?(?:\d{1,3}|[A-Z])|SPEAKER_\d{1,3}", re.I)
+# What a display name adds after the name: pronouns, a meeting role, an organisation ("(she/her)", "(Host)",
+# "| Anytown University"). The speaker is the name before it.
+_AFFIX = re.compile(r"[ \t\u00a0]*(?:\((?:[a-z]+/[a-z]+(?:/[a-z]+)?|he|she|they|host|co-host|guest|external"
+                    r"|[^()]*\bpronouns?\b[^()]*)\)|\|[^|]*)[ \t\u00a0]*$", re.I)
 # Tokens of a label: letters, digits and the marks of display names ("O'Neill", "(she/her)", "| Anytown", "Rowe,").
 _LABEL_TOKEN = re.compile(r"^[\w.'’()&@\-/|,]+$")
 _PARTICLES = frozenset(
@@ -258,12 +262,26 @@ def classify_lines(lines: Sequence[str]) -> tuple[list[SpeakerLine | None], dict
     return out, timings
 
 
+def display_name(label: str) -> str:
+    """The name of a display name: pronouns, a meeting role or an organisation after it removed.
+
+    >>> display_name("Ysolde Haverkamp (she/her) | Anytown University"), display_name("Interviewer (JS)")
+    ('Ysolde Haverkamp', 'Interviewer (JS)')
+    """
+    end = len(label)
+    while (affix := _AFFIX.search(label, 0, end)) and affix.start() > 0:
+        end = affix.start()
+    return label[:end]
+
+
 def _found(shape, line, m, group, ts, text_start) -> SpeakerLine:
     start, end = m.span(group)
     while end > start and line[end - 1] in " \t\u00a0":
         end -= 1
     while start < end and line[start] in " \t\u00a0":
         start += 1
+    while (affix := _AFFIX.search(line, start, end)) and affix.start() > start:
+        end = affix.start()  # "Ysolde Haverkamp (she/her) | Anytown University": the speaker is the name
     return SpeakerLine(shape, line[start:end], start, end, ts, text_start)
 
 

@@ -55,7 +55,8 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from . import text as textio
-from .speakerlines import SpeakerLine, accepted_labels, classify, classify_lines, label_ok, leading_timestamp
+from .speakerlines import (SpeakerLine, accepted_labels, classify, classify_lines, display_name, label_ok,
+                           leading_timestamp)
 from .speakerlines import seconds as _seconds
 
 if TYPE_CHECKING:
@@ -421,7 +422,7 @@ def _voice_segments(payload: str) -> list[tuple[str | None, str]]:
         vm = _VOICE.match(tag)
         if vm:
             flush()
-            name = html.unescape(vm.group("name") or "").strip()
+            name = display_name(html.unescape(vm.group("name") or "").strip())  # "<v Name (she/her)>": the name
             voice = name or None
         elif tag.lower().startswith("</v"):
             flush()
