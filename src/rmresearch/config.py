@@ -318,6 +318,15 @@ class CohortConfig:
     def ethnicity_map(self) -> EthnicityMap:
         return load_ethnicity_map(self.ethnicity_map_path)
 
+    def instrument_folder(self) -> Path:
+        """The folder of the project's own survey instruments: ``options.survey_instruments`` (relative to the
+        project) or ``<root>/surveys/instruments``."""
+        custom = (self.options or {}).get("survey_instruments")
+        if custom:
+            path = Path(str(custom))
+            return path if path.is_absolute() else self.root / path
+        return self.root / "surveys" / "instruments"
+
     def as_parameters(self) -> dict[str, Any]:
         """JSON-like summary (for papermill parameters and the reproducibility record)."""
         return {

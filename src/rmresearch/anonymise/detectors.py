@@ -32,8 +32,11 @@ Examples
 from __future__ import annotations
 
 import functools
+import os
 import re
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .cues import (
@@ -72,13 +75,34 @@ DEFAULT_ALLOW = (
 
 
 
+_NLTK_RESOURCES = ("taggers/averaged_perceptron_tagger_eng", "chunkers/maxent_ne_chunker_tab", "corpora/words")
+
+
+def _nltk_data_dirs() -> list[Path]:
+    """The folders ``nltk.data.path`` searches by default (NLTK_DATA, ~/nltk_data, under sys.prefix, /usr/...)."""
+    dirs = [Path(d) for d in os.environ.get("NLTK_DATA", "").split(os.pathsep) if d]
+    dirs.append(Path.home() / "nltk_data")
+    prefix = Path(sys.prefix)
+    dirs += [prefix / "nltk_data", prefix / "share" / "nltk_data", prefix / "lib" / "nltk_data"]
+    if sys.platform.startswith("win"):
+        dirs += [Path(os.environ.get("APPDATA", "C:\\")) / "nltk_data"] + [Path(f"{d}:/nltk_data") for d in "CDE"]
+    else:
+        dirs += [Path(p) for p in ("/usr/share/nltk_data", "/usr/local/share/nltk_data", "/usr/lib/nltk_data",
+                                   "/usr/local/lib/nltk_data")]
+    return dirs
+
+
 @functools.lru_cache(maxsize=1)
 def nltk_available() -> bool:
     """Whether NLTK's POS tagger and NE chunker data are installed."""
+    # Importing nltk loads scipy.stats (seconds): look for the data first, and import nltk only when it may be there.
+    dirs = _nltk_data_dirs()
+    if not all(any((d / r).exists() or (d / f"{r}.zip").exists() for d in dirs) for r in _NLTK_RESOURCES):
+        return False
     try:
         import nltk
 
-        for resource in ("taggers/averaged_perceptron_tagger_eng", "chunkers/maxent_ne_chunker_tab", "corpora/words"):
+        for resource in _NLTK_RESOURCES:
             nltk.data.find(resource)
         return True
     except (LookupError, ImportError, OSError):

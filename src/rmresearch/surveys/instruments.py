@@ -353,11 +353,7 @@ def project_instrument_folder(config) -> Path:
     A cohort configuration can name another folder with
     ``options: {survey_instruments: path/to/folder}``.
     """
-    custom = (config.options or {}).get("survey_instruments")
-    if custom:
-        path = Path(str(custom))
-        return path if path.is_absolute() else config.root / path
-    return config.root / "surveys" / "instruments"
+    return config.instrument_folder()
 
 
 def list_instruments(*, folder: str | Path | None = None) -> pd.DataFrame:
