@@ -11,6 +11,7 @@ import pytest
 
 from rmresearch.anonymise import Detector
 from rmresearch.anonymise.patterns import find_patterns
+from rmresearch.anonymise.spans import merge_spans
 from rmresearch.anonymise.spoken import read_number, spoken_spans
 
 ID_LABELS = {"STAFF_NUMBER", "STUDENT_NUMBER", "ID_NUMBER"}
@@ -181,6 +182,17 @@ def test_written_identifiers_a_few_words_after_their_cue(text, label, value):
     assert found(text) == [(label, value)]
 
 
+@pytest.mark.parametrize("text, value", [
+    ("my nhs number is 943 476 5919", "943 476 5919"),
+    ("my passport number is 123456789 I think", "123456789"),
+    ("the Home Office reference was H1234567", "H1234567"),
+    ("my national insurance number is AB 12 34 56 C", "AB 12 34 56 C"),
+    ("ni number ab123456c.", "ab123456c"),
+])
+def test_other_personal_identifiers_after_their_cue_or_in_their_format(text, value):
+    assert [(s.label, s.text) for s in merge_spans(find_patterns(text), text)] == [("ID_NUMBER", value)]
+
+
 @pytest.mark.parametrize("text", [
     "Interviewer: What's your staff number?\nParticipant: No idea. We were 12 000 staff then, and I joined in 2019.",
     "Interviewer: What's your student number?\nParticipant: Honestly? 20000 of us started that year.",
@@ -247,6 +259,10 @@ def test_a_web_address_after_at_is_not_an_email():
     "Speaker 1  0:03\n12 people came to the first one",
     "the 67,000,000 figure and the 1 000 000 target",
     "the M1 2nd exit, then the A6 5am traffic",
+    "we had seven, eight, nine people, and then ten, eleven, twelve the year after",
+    "we had 12 34 56 a day at the peak",
+    "it was level seven, grade eight, band six",
+    "Interviewer: How many mentees did you have?\nParticipant: 12, then 15.",
     "Student numbers rose by 12 000 this year.",
 ])
 def test_ordinary_numbers_are_left_alone(text):

@@ -9,8 +9,10 @@ the reading is then judged by its form:
 
 - a UK or international phone number (0 + 10 to 12 digits spoken, 0 + 10 or 11 written, or "plus" + 44...);
 - a UK postcode (letters as the Royal Mail allows them) spoken letter by letter;
-- an identifier: a few letters then 5 or more spoken digits, or 6 or more spoken digits; STAFF_NUMBER or
-  STUDENT_NUMBER when a cue ("staff number", "student ID") comes shortly before, ID_NUMBER otherwise.
+- an identifier: a few letters then 5 or more spoken digits, or 6 or more spoken digits (not counting aloud);
+  STAFF_NUMBER or STUDENT_NUMBER when a cue ("staff number", "student ID") comes shortly before, ID_NUMBER
+  otherwise (also after "NHS number", "passport number", "Home Office reference"...), and National Insurance
+  numbers in any case and spacing.
 
 Written digit runs are left to :mod:`.patterns` unless a line break or timestamp splits them. A run split by a
 timestamp or caption cue gives one span per piece, so the transcript's own timestamps stay as they were.
@@ -86,7 +88,8 @@ _POSTCODE = re.compile(r"[A-PR-UWYZ](?:[A-HK-Y]?\d[A-Z\d]?)\d[ABD-HJLNP-UW-Z]{2}
 _ID = re.compile(r"[A-Z]{0,3}\d+[A-Z]?")
 # What an identifier is called ("staff number", "student ID", "payroll no.", "my number"); not "student numbers".
 _CUE = re.compile(
-    r"(?<![\w-])(?:(?P<kind>staff|employee|payroll|personnel|student|candidate|registration|matriculation|matric|ucas|library|id)"
+    r"(?<![\w-])(?:(?P<kind>staff|employee|payroll|personnel|student|candidate|registration|matriculation|matric|ucas|library|id"
+    r"|nhs|insurance|ni|passport|visa|brp|home[ \t]+office|reference)"
     r"[ \t]*(?:card[ \t]*)?(?:number|no\b\.?|num\b\.?|id\b|code|ref(?:erence)?|#|card\b)(?!s\b)"
     r"|(?:my|your|her|his|their)[ \t]+(?:id|number)\b(?!s\b))")
 _KIND = {"staff": "STAFF_NUMBER", "employee": "STAFF_NUMBER", "payroll": "STAFF_NUMBER",
@@ -207,6 +210,15 @@ def _cue_before(text: str, start: int, *, reach: int = 120) -> str | None:
 _COUNTING = "0123456789 9876543210"
 
 
+def _counting(items: list[_Item]) -> bool:
+    """Whether the items count up or down by one ("ten, eleven, twelve", "seven, eight, nine, ten")."""
+    values = [int(it.chars) for it in items if it.chars.isdigit()]
+    if len(values) < 3 or len(values) < len(items) - 1:
+        return False
+    steps = {b - a for a, b in zip(values, values[1:])}
+    return steps in ({1}, {-1})
+
+
 def _judge(text: str, items: list[_Item], plus: bool) -> str | None:
     """The label of a run's reading, or None when it is no identifier."""
     chars = "".join(it.chars for it in items)
@@ -233,7 +245,10 @@ def _judge(text: str, items: list[_Item], plus: bool) -> str | None:
         return None
     if cue is not None and n_digits >= 4 and not _counted(text, items[-1].end):
         return cue
-    if spoken and (n_digits >= 6 or n_digits >= 5 and not digits) and chars not in _COUNTING:
+    # Said in number words, or letters then digits ("E 99812"); not written digits and a word ("12 34 56 a day").
+    worded = any(it.spoken and it.chars.isdigit() for it in items) or re.fullmatch(r"[A-Z]{1,3}\d+", chars)
+    if worded and (n_digits >= 6 or n_digits >= 5 and not digits) and chars not in _COUNTING \
+            and not _counting(items):
         return "ID_NUMBER"
     return None
 
@@ -255,7 +270,7 @@ def _trim(items: list[_Item]) -> list[list[_Item]]:
     """Readings of a run to judge, best first: without a trailing "I" or "a" ("... five six I think"), as it is,
     then without up to two leading letters ("a one two...")."""
     out = [items]
-    if len(items) > 2 and items[-1].chars in ("A", "I"):
+    if len(items) >= 2 and items[-1].chars in ("A", "I"):
         out.insert(0, items[:-1])
     lead = 0
     while lead < len(items) - 1 and lead < 2 and items[lead].chars.isalpha():
@@ -283,9 +298,12 @@ def _runs(text: str, low: str, digits: list[re.Match]) -> list[Span]:
         done = m.end()
         items, plus = _items(low, m.start(), m.end())
         items = [it for it in items if it.chars or it is not items[0]]
-        for cand in _trim(items):
+        readings = _trim(items)
+        for cand in readings:
             first = plus and cand[0] is items[0]
             label = _judge(low, cand, first)
+            if label and cand is items and readings[0] is not items and label != "POSTCODE":
+                continue  # a trailing "I" or "a" ends a postcode ("sw1a 1aa"), never an identifier ("... 789 I think")
             if label:
                 conf = 0.95 if label in ("PHONE", "POSTCODE") else 0.9
                 out += _pieces(text, cand, label, conf, start=m.start() if first else None)
@@ -358,10 +376,25 @@ def _extensions(text: str, low: str, digits: list[re.Match]) -> list[Span]:
     return out
 
 
+# A National Insurance number, written in any case or spacing ("QQ 12 34 56 C", "qq123456c"): HMRC's letters.
+_NI_TAIL = re.compile(r"\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[a-d](?![\w'\u2019])")
+_NI_PREFIX = re.compile(r"(?<![\w'\u2019])(?!bg|gb|kn|nk|nt|tn|zz)[a-ceghj-pr-tw-z][a-ceghj-npr-tw-z][ \t]?\Z")
+
+
+def _ni_numbers(text: str, low: str) -> list[Span]:
+    out: list[Span] = []
+    for m in _NI_TAIL.finditer(low):
+        p = _NI_PREFIX.search(low, max(0, m.start() - 3), m.start())
+        if p is not None:
+            out.append(Span(p.start(), m.end(), "ID_NUMBER", "patterns", 0.9, text[p.start():m.end()]))
+    return out
+
+
 def spoken_spans(text: str) -> list[Span]:
     """Spans of spoken and broken phone numbers, postcodes and identifiers in ``text`` (original offsets)."""
     # str.lower keeps every offset but one: U+0130 (I with a dot) lowers to two characters.
     low = text.replace("\u0130", "I").lower()
     digits = list(_ANCHORS[0].finditer(low))
-    spans = _runs(text, low, digits) + _single_after_cue(text, low, digits) + _extensions(text, low, digits)
+    spans = (_runs(text, low, digits) + _single_after_cue(text, low, digits) + _extensions(text, low, digits)
+             + _ni_numbers(text, low))
     return sorted(spans, key=lambda s: (s.start, -s.end))
