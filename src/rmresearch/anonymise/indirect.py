@@ -477,18 +477,27 @@ def _matches(text: str, tokens: Sequence, r: Rules) -> dict[str, list[re.Match]]
     hits: dict[str, list[re.Match]] = {name: [] for name in _MATCHERS}
     reach = dict.fromkeys(_MATCHERS, 0)
     triggers = r.triggers
+    n = len(tokens)
     for i, tok in enumerate(tokens):
         word = tok.text
-        names = triggers.get(word)
-        if names is None:
+        entries = triggers.get(word)
+        whole = True  # the token is the phrase's first word (not the first part of a hyphenated one)
+        if entries is None:
             if "-" not in word:
                 continue
-            names = triggers.get(word.split("-", 1)[0])
-            if names is None:
+            entries = triggers.get(word.split("-", 1)[0])
+            if entries is None:
                 continue
-        for name in names:
+            whole = False
+        nxt = None
+        for name, seconds in entries:
             if tok.start < reach[name]:
                 continue
+            if seconds is not None and whole:
+                if nxt is None:
+                    nxt = tokens[i + 1].text.casefold().split("-", 1)[0] if i + 1 < n else ""
+                if nxt not in seconds:
+                    continue
             rx = getattr(r, name)
             if name == "caption_acronyms":  # "he's got ms" in lower-case captions only
                 m = rx.match(text, tok.start) if caseless_at(text, tok.start) else None

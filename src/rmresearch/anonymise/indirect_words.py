@@ -136,19 +136,36 @@ def _first(phrase: str) -> str:
     return word[:-2] if word.endswith("'s") else word.rstrip("'")
 
 
-def _triggers(firsts: dict[str, Iterable[str]], exact: dict[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
-    """token as written -> matcher names. Keyed in the usual casings (lower, Capitalised, UPPER) so that a token is
-    looked up without casefolding it; ``exact`` phrases (acronyms matched in capitals only) in their own form."""
-    out: dict[str, set[str]] = {}
+def _triggers(firsts: dict[str, Iterable[str]], exact: dict[str, Iterable[str]]) -> dict[str, tuple]:
+    """token as written -> ((matcher name, the next token's allowed casefolded forms or None for any), ...).
+
+    Keyed in the usual casings (lower, Capitalised, UPPER) so that a token is looked up without casefolding it;
+    ``exact`` phrases (acronyms matched in capitals only) in their own form. The next-token test lets a frequent
+    first word ("work" of "work permit", "senior" of "senior tutor") skip its regex most of the time."""
+    seconds: dict[tuple[str, str], set | None] = {}
     for name, phrases in firsts.items():
         for p in phrases:
             k = _first(p)
-            for form in (k, k.capitalize(), k.upper(), k.title()) if k else ():
-                out.setdefault(form, set()).add(name)
+            if not k:
+                continue
+            parts = re.split(r"[\s]+", p.strip().casefold().translate(APOS))
+            nxt = re.split(r"-", parts[1])[0].rstrip("'") if len(parts) > 1 else ""
+            if name in ("standalone", "complement") and k in _MOD_WORDS:
+                nxt = ""  # a modifier may come before any title
+            key = (k, name)
+            if not nxt or not nxt.isalpha() or "-" in parts[0] or seconds.get(key, set()) is None:
+                seconds[key] = None
+            else:
+                seconds.setdefault(key, set()).add(nxt)
+    out: dict[str, list] = {}
+    for (k, name), nxt in seconds.items():
+        entry = (name, frozenset(nxt) if nxt is not None else None)
+        for form in {k, k.capitalize(), k.upper(), k.title()}:
+            out.setdefault(form, []).append(entry)
     for name, phrases in exact.items():
         for p in phrases:
-            out.setdefault(p, set()).add(name)
-    return {k: tuple(sorted(v)) for k, v in out.items()}
+            out.setdefault(p, []).append((name, None))
+    return {k: tuple(sorted(set(v), key=lambda e: e[0])) for k, v in out.items()}
 
 
 def _special(special: dict) -> tuple[str, dict, list[str], list[str]]:
