@@ -176,3 +176,20 @@ def test_names_no_list_holds_are_seldom_taken_for_words(lex):
     taken = [n for n in unheld if blind.is_word(n)]
     assert len(unheld) > 35000
     assert len(taken) / len(unheld) < 0.002, taken[:20]
+
+
+def test_ready_made_sets_cache_round_trip_and_damage(lex, tmp_path, monkeypatch):
+    import rmresearch.anonymise.lexicon as lexmod
+
+    ready = tmp_path / "lexicon.marshal"
+    monkeypatch.setattr(lexmod, "_ready_file", lambda: ready)
+    rebuilt = []
+    monkeypatch.setattr(lexmod, "_load_data", lambda: rebuilt.append(1) or {})
+    monkeypatch.setattr(lexmod.Lexicon, "from_data", classmethod(lambda cls, data: lex))
+    assert lexmod._load_lexicon() is lex and ready.is_file() and rebuilt == [1]  # no file: built, then written
+    again = lexmod._load_lexicon()  # from the ready-made sets, without rebuilding
+    assert rebuilt == [1] and again is not lex
+    assert again.words == lex.words and again.places == lex.places and again.exact == lex.exact
+    assert again.given_by_locale == lex.given_by_locale and again.is_word("realisation")
+    ready.write_bytes(b"\x00not marshal")
+    assert lexmod._load_lexicon() is lex and rebuilt == [1, 1]  # a damaged file is rebuilt, not an error

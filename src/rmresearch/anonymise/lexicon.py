@@ -43,12 +43,15 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import importlib
 import json
+import marshal
 import os
 import pkgutil
 import re
+import sys
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -519,10 +522,36 @@ class Lexicon:
 _LEXICON: Lexicon | None = None
 
 
+def _ready_file() -> Path:
+    """The ready-made sets, in Python's ``marshal`` format (specific to the Python version, hence the key)."""
+    return _cache_file().with_name(_cache_file().name.replace(".json.gz", f"-py{sys.version_info[0]}{sys.version_info[1]}.marshal"))
+
+
+def _load_lexicon() -> Lexicon:
+    """The lexicon from its ready-made sets when cached (about half the time of rebuilding them from the JSON
+    lists), else from :func:`_load_data`, caching the sets for next time. ``marshal`` holds plain data only
+    (sets, tuples, dicts of strings), and a damaged file is rebuilt."""
+    fields_ = [f.name for f in dataclasses.fields(Lexicon) if f.name != "_word_cache"]
+    path = _ready_file()
+    if path.is_file():
+        try:
+            state = marshal.loads(path.read_bytes())
+            if isinstance(state, dict) and sorted(state) == sorted(fields_):
+                return Lexicon(**state)
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+    lex = Lexicon.from_data(_load_data())
+    try:
+        atomic_write_bytes(path, marshal.dumps({name: getattr(lex, name) for name in fields_}))
+    except (OSError, ValueError):
+        pass  # a read-only cache folder only costs the rebuild next run
+    return lex
+
+
 def get_lexicon() -> Lexicon:
     """The shared :class:`Lexicon`, built (or loaded from the cache) on first use."""
     global _LEXICON
     with _lock:
         if _LEXICON is None:
-            _LEXICON = Lexicon.from_data(_load_data())
+            _LEXICON = _load_lexicon()
         return _LEXICON
