@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Iterable, Sequence
 
@@ -88,26 +89,29 @@ UCU NUS HESA UCAS IT ICT CEO COO CFO HOD HOS AI PGR PGT UG PG ECR QA SU LGBT LGB
 GP AE ID PA QTS RA TA UKRI ESRC AHRC EPSRC MRC NERC STFC BLM REC STEM STEMM PDF CV FAQ DM SLT SMT UEB EXCO PS GTA HEA
 SFHEA FHEA PFHEA AFHEA PGCERT DPHIL MPHIL LLM LLB MBBS BTEC GCSE NVQ SEN SENCO DSA NI UCL LSE KCL SOAS MIT CCTV BBC
 ITV EHCP GDPR DPA FOI MOU UKVI BRP ILR PDR PPE CPR ICU GMC NMC RCN BMA TUC WP BSL ESOL EAL IELTS TOEFL CEO VP
-RM RMP PI DOS EPQ HOD""".split())
+RM RMP PI DOS EPQ HOD SIM PIN ATM SMS USB GPS PC MP MSP QC KC OBE MBE CBE NEU ICO CSV TSV XML JSON HTML API URL
+CLI SQL CSS PNG JPG SVG DOI ISBN""".split())
 #: Short English words written in capitals ("I said NO"): not initials unless a naming cue says so ("call me TO").
 _CAPS_WORDS = frozenset("""AM PM NO SO GO UP ME HI OH WE IF OR ON IN AT TO OF BY AN AS IS BE DO MY US ALL AND THE
 FOR BUT NOT YES SEND ARE WAS HAS HAD CAN YOU HER HIM HIS OUR OUT NOW NEW WHO WHY HOW ANY TOO OK""".split())
 
 _SP = r"[ \t]{1,2}"
-_TITLE = r"(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx|Miss|Sir|Dame|Dean|Doctor)\.?"
+# One scan finds every run of one to three capitals; the words before and after each decide (a scan per cue
+# would cost more than the whole name layer).
+_CAPS = re.compile(r"(?<![\w'\u2019&.\-])[A-Z]{1,3}(?![\w'\u2019&\-])")
 # "Dr B", "Prof A", "Mr K." (one or two capitals, no word after them that makes "A level").
-_TITLED_INITIALS = re.compile(r"(?<![\w.])" + _TITLE + _SP + r"([A-Z]{1,2})(?![\w'\u2019&-])(?![ \t]+levels?\b)")
+_TITLE_BEFORE = re.compile(r"(?<![\w.])(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx|Miss|Sir|Dame|Dean|Doctor)\.?" + _SP + "$")
+_LEVEL_AFTER = re.compile(r"[ \t]+levels?\b")
 # "call me KO", "known as DC", "goes by JT".
-_NAMED_INITIALS = re.compile(r"(?<![\w'])(?:(?:[Cc]all(?:s|ed|ing)?|[Nn]ame[ds]?)" + _SP + r"(?:me|him|her|them)"
-                             + _SP + r"|[Kk]nown" + _SP + r"as" + _SP + r"|[Gg]o(?:es)?" + _SP + r"by" + _SP
-                             + r")([A-Z]{2,3})(?![\w'\u2019&-])")
+_NAMED_BEFORE = re.compile(r"(?<![\w'])(?:(?:[Cc]all(?:s|ed|ing)?|[Nn]ame[ds]?)" + _SP + r"(?:me|him|her|them)"
+                           + r"|[Kk]nown" + _SP + r"as|[Gg]o(?:es)?" + _SP + r"by)" + _SP + "$")
 # Initials in brackets after a sentence or quote ('... for me." (DC)') or before a verb ("the notes say (DC)
 # agreed"), or ending a quoted line ('..." - KO'). Brackets elsewhere mostly hold acronyms ("the test (ICO)").
-_ATTRIBUTION = re.compile(r"""(?:[.!?]["'\u201d\u2019]?|["\u201d])[ \t]*\(([A-Z]{2,3})\)"""
-                          r"""|\(([A-Z]{2,3})\)(?=[ \t]+(?:[a-z]{2,}ed|said|says|will|would|was|is|has|had|did|does"""
-                          r"""|can|could|wrote|told|took|made|gave|felt|thought|asked|agreed)(?![\w'\u2019]))"""
-                          r"""|(?:[.!?]["'\u201d\u2019]?|["\u201d])[ \t]*[-\u2013\u2014][ \t]*([A-Z]{2,3})[ \t]*$""",
-                          re.MULTILINE)
+_SENTENCE_END_BEFORE = re.compile(r"""(?:[.!?]["'\u201d\u2019]?|["\u201d])[ \t]*$""")
+_VERB_AFTER = re.compile(r"[ \t]+(?:[a-z]{2,}ed|said|says|will|would|was|is|has|had|did|does|can|could|wrote|told"
+                         r"|took|made|gave|felt|thought|asked|agreed)(?![\w'\u2019])")
+_DASH_BEFORE = re.compile(r"""(?:[.!?]["'\u201d\u2019]?|["\u201d])[ \t]*[-\u2013\u2014][ \t]*$""")
+_LINE_END = re.compile(r"[ \t]*(?:\n|$)")
 
 
 def _gap(text: str, a: Token, b: Token) -> str:
@@ -238,22 +242,37 @@ def initials_spans(text: str, tokens: Sequence[Token] = (), lexicon=None, *, ski
     ("JT and MK met most often"; not for token indices in ``skip``, caption or all-caps lines). Acronyms
     (:data:`ACRONYMS`) and letters that define an acronym from the words before them are left alone."""
     out = []
-    for rx, conf, named in ((_TITLED_INITIALS, Confidence.INITIALS_AFTER_TITLE, False),
-                            (_NAMED_INITIALS, Confidence.INITIALS_NAMED, True)):
-        for m in rx.finditer(text):
-            if not _not_initials(m.group(1), named=named):
-                out.append(Span(m.start(1), m.end(1), "PERSON", "context", conf, m.group(1)))
-    for m in _ATTRIBUTION.finditer(text):
-        g = next(k for k in (1, 2, 3) if m.group(k))
-        letters = m.group(g)
-        if not _not_initials(letters) and not _acronym_definition(text, m.start(), letters):
-            out.append(Span(m.start(g), m.end(g), "PERSON", "context", Confidence.INITIALS_ATTRIBUTION, letters))
-    if lexicon is not None:
-        out += _subject_initials(text, tokens, lexicon, set(skip))
+    subjects = []
+    for m in _CAPS.finditer(text):
+        s, e, letters = m.start(), m.end(), m.group()
+        if letters == "I" or letters.upper() in ACRONYMS:
+            continue
+        before = text[max(0, s - 24):s]
+        conf = None
+        if len(letters) <= 2 and _TITLE_BEFORE.search(before) and not _LEVEL_AFTER.match(text, e):
+            conf = None if letters in _CAPS_WORDS else Confidence.INITIALS_AFTER_TITLE
+        elif len(letters) == 1:
+            continue
+        elif _NAMED_BEFORE.search(before):
+            conf = Confidence.INITIALS_NAMED
+        elif letters in _CAPS_WORDS:
+            continue
+        elif s > 0 and text[s - 1] == "(" and text.startswith(")", e):
+            if (_SENTENCE_END_BEFORE.search(before[:-1]) or _VERB_AFTER.match(text, e + 1)) \
+                    and not _acronym_definition(text, s - 1, letters):
+                conf = Confidence.INITIALS_ATTRIBUTION
+        elif _DASH_BEFORE.search(before) and _LINE_END.match(text, e):
+            conf = Confidence.INITIALS_ATTRIBUTION
+        else:
+            subjects.append(s)
+        if conf is not None:
+            out.append(Span(s, e, "PERSON", "context", conf, letters))
+    if lexicon is not None and subjects and tokens:
+        out += _subject_initials(text, tokens, lexicon, set(skip), subjects)
     return out
 
 
-def _subject_initials(text: str, tokens: Sequence[Token], lexicon, skip: set[int]) -> list[Span]:
+def _subject_initials(text: str, tokens: Sequence[Token], lexicon, skip: set[int], starts: list[int]) -> list[Span]:
     """"JT said", "JT and MK met": two or three capitals (no acronym, no word) before a verb, alone or in a
     list whose last item has the verb."""
     def initials(k: int) -> bool:
@@ -266,9 +285,12 @@ def _subject_initials(text: str, tokens: Sequence[Token], lexicon, skip: set[int
                 and predicate_follows(text, tokens, k, lexicon))
 
     out = []
-    for i, tok in enumerate(tokens):
-        if len(tok.text) > 3 or not tok.text.isupper() or not initials(i):
+    token_starts = [tok.start for tok in tokens]
+    for s in starts:
+        i = bisect.bisect_left(token_starts, s)
+        if i >= len(tokens) or token_starts[i] != s or not initials(i):
             continue
+        tok = tokens[i]
         group = [i] + [k for k in list_linked(text, tokens, i) if initials(k)]
         if any(verb_after(k) for k in group):
             out.append(Span(tok.start, tok.end, "PERSON", "context", Confidence.INITIALS_SUBJECT, tok.text))

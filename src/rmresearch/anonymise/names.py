@@ -50,6 +50,9 @@ class Line:
     caseless: bool  # lower-case captions or ALL CAPS: capitals carry no information
 
 
+_TITLE_GAP = re.compile(r"\.?[ \t]{1,2}")
+
+
 def _case_counts(words: list[str]) -> tuple[int, int, int]:
     """(letters, capitalised, all-caps) counts of a line's words ("I" and one-letter words aside)."""
     letters = [w for w in words if len(w) > 1 or w.isalpha() and w != "I"]
@@ -233,11 +236,11 @@ class NameLayers:
         """Whether a title or an honorific stands right before ``tokens[i]`` ("Dr Young", "Sister Grace"). After
         a church or family honorific only a name-list word or a word no dictionary knows is taken ("Father
         Christmas", "Big Brother Watch" are not people)."""
-        if i == 0 or not re.fullmatch(r"\.?[ \t]{1,2}", text[tokens[i - 1].full_end:tokens[i].start]):
+        if i == 0 or tokens[i - 1].text.casefold() not in STRONG_TITLES:
+            return False
+        if not _TITLE_GAP.fullmatch(text, tokens[i - 1].full_end, tokens[i].start):
             return False
         prev = tokens[i - 1].text.casefold()
-        if prev not in STRONG_TITLES:
-            return False
         if prev not in HONORIFICS or prev in ("pastor", "auntie", "aunty"):
             return True
         word = tokens[i].text
