@@ -45,7 +45,8 @@ def norm(phrase: str) -> str:
 
 
 def _read(path: str) -> dict:
-    return yaml.safe_load(resources.files("rmresearch").joinpath(path).read_text(encoding="utf-8")) or {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it: start-up counts
+    return yaml.load(resources.files("rmresearch").joinpath(path).read_text(encoding="utf-8"), Loader=loader) or {}
 
 
 def _hesa_terms() -> dict[str, list[str]]:
