@@ -116,7 +116,8 @@ def test_british_spellings_are_words(lex, word):
 
 @pytest.mark.parametrize("word", ["kindof", "wellbeing", "cannot", "alot", "undemanding", "overclocking",
                                   "co-produce", "self-organising", "riverbank", "Transcript", "Interviewer",
-                                  "Respondent", "Agenda", "Minutes", "namaste", "salaam", "sawubona", "habari"])
+                                  "Respondent", "Agenda", "Minutes", "namaste", "salaam", "sawubona", "habari",
+                                  "sooo", "hmmm", "ermm", "lemme", "mhm"])
 def test_run_together_words_headings_and_greetings_are_words(lex, word):
     assert lex.is_word(word)
 

@@ -64,7 +64,7 @@ from .wordlists import HYPHEN_PREFIXES, PREFIXES, compound_split, spelling_varia
 
 __all__ = ["Lexicon", "get_lexicon", "cache_dir", "NAME_TITLES", "IDENTITY_TERMS"]
 
-CACHE_FORMAT = 19
+CACHE_FORMAT = 20
 #: How many of wordfreq's most frequent English words count as "common".
 FREQUENT_TOP_N = 15000
 
@@ -116,6 +116,9 @@ Human Resources Vice Chancellor Pro Provost Registrar Office Officer Network Com
 _PREFIXES_BY_START: dict[str, tuple[str, ...]] = {}
 for _p in PREFIXES:
     _PREFIXES_BY_START[_p[:2]] = (*_PREFIXES_BY_START.get(_p[:2], ()), _p)
+_TRIPLE = re.compile(r"(.)\1{2,}")
+_FINAL_HUM = re.compile(r"([mh])\1$")
+_ELONGATED = re.compile(r"(.)\1{2,}|([mh])\2$")
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'\u2019\-]*$")
 _lock = threading.Lock()
 
@@ -290,7 +293,7 @@ def _non_names(names: set[str], english: set[str], words: set[str]) -> dict[str,
     places |= wordlists.demonyms(countries | languages, lambda w: w in rank)
     places |= wordlists.UK_REGIONS | wordlists.BODIES | wordlists.SPEECH_LANGUAGES
     places -= names
-    extra = wordlists.GREETINGS | wordlists.VARIETY_WORDS | wordlists.HEADINGS
+    extra = wordlists.GREETINGS | wordlists.VARIETY_WORDS | wordlists.HEADINGS | wordlists.SPEECH_FORMS
     parts = {w for w in ranked[:30000] if w.isalpha() and len(w) > 2 and w not in english
              and (rank[w] < 10000 or w in words and w not in names)}
     return {"places": sorted(places), "extra": sorted(extra - names), "parts": sorted(parts)}
@@ -478,6 +481,10 @@ class Lexicon:
             return False
         if self._variant_in_words(key):
             return True
+        if _ELONGATED.search(key):  # speech written as heard: "sooo", "hmmm", "ermm" (not Webb, Penn: letters m, h)
+            shorter = {_TRIPLE.sub(r"\1\1", key), _TRIPLE.sub(r"\1", key), _FINAL_HUM.sub(r"\1", key)} - {key}
+            if any(v in self.exact or self._in_words(v) for v in shorter):
+                return True
         for prefix in _PREFIXES_BY_START.get(key[:2], ()):
             rest = key[len(prefix):]
             if key.startswith(prefix) and len(rest) >= 5 and rest not in self.given and rest not in self.surnames \

@@ -20,7 +20,7 @@ packages wherever one has them:
   from country names by the usual endings (Kenya -> Kenyan, Sudan -> Sudanese), kept only when wordfreq
   attests the derived word.
 - **Curated short lists** (no package has them; each says so): greetings in other languages, words of other
-  Englishes, transcript headings, university and health-service bodies, UK regions that are not
+  Englishes, spoken forms (``lemme``, ``mhm``), transcript headings, university and health-service bodies, UK regions that are not
   administrative counties, and language and people names that babel gives otherwise (Bengali, Scouse).
 
 Any entry that an English-speaking name list holds (Devon, Kerry, Georgia, Chester) is *not* treated as a
@@ -42,7 +42,7 @@ import importlib
 import re
 
 __all__ = ["spelling_variants", "demonym_forms", "compound_split", "GREETINGS", "VARIETY_WORDS", "HEADINGS",
-           "BODIES", "UK_REGIONS", "SPEECH_LANGUAGES", "PREFIXES", "HYPHEN_PREFIXES", "place_names", "babel_names", "demonyms"]
+           "BODIES", "UK_REGIONS", "SPEECH_LANGUAGES", "SPEECH_FORMS", "PREFIXES", "HYPHEN_PREFIXES", "place_names", "babel_names", "demonyms"]
 
 # ---------------------------------------------------------------------------- spelling varieties
 # (pattern, replacement) pairs from British (and Commonwealth) spelling to American. Each is tried alone and
@@ -149,6 +149,10 @@ jazakallah khuda hafiz ramadan mubarak eid shabbat mazel tov namaskaar""".split(
 VARIETY_WORDS = frozenset("""lakh lakhs crore crores prepone preponed jollof wahala abeg innit bruv mandem gyaldem peng
 bare wasteman ends allow dun sah chale ehn abi sef shey ashawo jugaad yaar arre acha accha haan nahi chai roti naan
 jerk ackee callaloo plantain bredrin fam tbh lol omg""".split())
+#: Spoken forms that captions and verbatim transcripts write as heard. Curated: wordfreq's frequent words have
+#: most (gonna, kinda, dunno); these are the rest.
+SPEECH_FORMS = frozenset("""coulda woulda shoulda musta lemme gimme tryna aight lotsa outta betcha gotcha whatcha
+dontcha mhm mmhmm mmm umm uhh ohh ooh aww oops meh hiya""".split())
 #: Headings and stage directions of transcripts, minutes and caption files. Curated: the words that
 #: transcription tools and minute-takers put in capitals.
 HEADINGS = frozenset("""transcript transcripts transcription transcribed interviewer interviewee interviewees respondent
