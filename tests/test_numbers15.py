@@ -106,6 +106,14 @@ def test_spoken_phone_split_across_caption_cues():
     assert found(text) == [("PHONE", "oh seven seven double oh"), ("PHONE", "nine oh oh five five five")]
 
 
+def test_number_continued_in_the_same_speakers_next_line():
+    text = "Kwame: ring me on 07700\nKwame: 900456 any time\nInterviewer: thanks"
+    assert found(text) == [("PHONE", "07700"), ("PHONE", "900456")]  # the speaker label stays outside
+    said = "Ama: it's oh seven seven double oh\nAma: nine oh oh four five six\nKwame: 2019 was"
+    assert found(said) == [("PHONE", "oh seven seven double oh"), ("PHONE", "nine oh oh four five six")]
+    assert found("Kwame: ring me on 07700\nAma: 900456 any time") == []  # another speaker: not one number
+
+
 def test_phone_at_the_end_of_a_line_before_a_timestamp_line_is_kept():
     text = "[00:01:00] Alex: call me on 07700 900 734\n[00:01:05] Sam: lovely, thanks"
     assert found(text) == [("PHONE", "07700 900 734")]

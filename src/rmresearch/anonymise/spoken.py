@@ -61,6 +61,7 @@ _TS = r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?(?![\d:])[\])]?"
 # a comma, a hyphen or spaces.
 _SEP = (rf"(?:[ \t]*\n(?:[ \t]*\n)*(?:[ \t]*\d+[ \t]*\n)?[ \t]*{_TS}[ \t]*-->[ \t]*{_TS}[^\n]*\n[ \t]*"
         rf"|[ \t]*\n?[ \t]*{_TS}[ \t]*\n?[ \t]*"
+        r"|[ \t]*\n\x1e+[ \t]*"  # the same speaker's next line (its label masked by _continuations)
         r"|[ \t]*\n(?:[ \t]*\n)?[ \t]*"
         r"|[ \t]*,?[ \t]+(?:um+|uh+|erm|er|ah)(?:[ \t]*,)?[ \t]+"  # "oh seven seven, um, double oh"
         r"|[ \t]*[,\-\u2013][ \t]*|[ \t]+)")
@@ -82,7 +83,7 @@ _NUMBER_WORDS = "|".join([*_WORDS, *_REPEAT])
 _ANCHORS = (re.compile(r"\d+"), re.compile(r" (?:" + _NUMBER_WORDS + r")(?![\w'\u2019])"),
             re.compile(r"\n(?:" + _NUMBER_WORDS + r")(?![\w'\u2019])"))
 _LEAD = re.compile(r"(?:plus[ \t]+)?(?:(?<![\w'\u2019])[a-z](?:[ \t]*[,\-][ \t]*|[ \t]+)){0,3}\Z")
-_CUT = re.compile(_TS)
+_CUT = re.compile(_TS + "|\x1e")
 
 _POSTCODE = re.compile(r"[A-PR-UWYZ](?:[A-HK-Y]?\d[A-Z\d]?)\d[ABD-HJLNP-UW-Z]{2}")
 _ID = re.compile(r"[A-Z]{0,3}\d+[A-Z]?")
@@ -390,10 +391,34 @@ def _ni_numbers(text: str, low: str) -> list[Span]:
     return out
 
 
+_LABEL_LINE = re.compile(r"\n([^\n:\d]{1,40}):(?=[ \t])")
+
+
+def _continuations(low: str) -> str:
+    """``low`` with the speaker label masked where the same speaker's next line goes on with a number ("Kwame:
+    ring me on 07700\\nKwame: 900456"), so a run reads across it and stops on each side (one span per line)."""
+    if "\n" not in low:
+        return low
+    parts: list[str] = []
+    pos = 0
+    prev_label, prev_end = None, -1
+    first = re.match(r"([^\n:\d]{1,40}):(?=[ \t])", low)
+    if first:
+        prev_label, prev_end = first.group(1), first.end()
+    for m in _LABEL_LINE.finditer(low):
+        label = m.group(1)
+        same = label == prev_label and "\n" not in low[prev_end:m.start()]
+        if same and low[m.start() - 1:m.start()].isalnum() and low[m.end() + 1:m.end() + 2].isalnum():
+            parts += [low[pos:m.start() + 1], "\x1e" * (m.end() - m.start() - 1)]
+            pos = m.end()
+        prev_label, prev_end = label, m.end()
+    return "".join(parts) + low[pos:] if parts else low
+
+
 def spoken_spans(text: str) -> list[Span]:
     """Spans of spoken and broken phone numbers, postcodes and identifiers in ``text`` (original offsets)."""
     # str.lower keeps every offset but one: U+0130 (I with a dot) lowers to two characters.
-    low = text.replace("\u0130", "I").lower()
+    low = _continuations(text.replace("\u0130", "I").lower())
     digits = list(_ANCHORS[0].finditer(low))
     spans = (_runs(text, low, digits) + _single_after_cue(text, low, digits) + _extensions(text, low, digits)
              + _ni_numbers(text, low))
