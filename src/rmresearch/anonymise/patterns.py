@@ -1,6 +1,10 @@
 """Pattern layer: e-mail addresses, phone numbers, URLs, UK postcodes, social
 handles and locally configured identifiers (staff and student numbers).
 
+Addresses and web addresses read out ("j dot smith at uni.ac.uk") are found here; numbers said in words, split
+across a line, timestamp or turn, answered in the next turn or given as an extension by :mod:`.spoken`, whose
+spans this layer returns too.
+
 Examples
 --------
 >>> text = "Email k.mensah@anytown.ac.uk or ring 07700 900123; see www.anytown.ac.uk/edi, AN1 2BC."
