@@ -64,7 +64,7 @@ from .wordlists import HYPHEN_PREFIXES, PREFIXES, compound_split, spelling_varia
 
 __all__ = ["Lexicon", "get_lexicon", "cache_dir", "NAME_TITLES", "IDENTITY_TERMS"]
 
-CACHE_FORMAT = 20
+CACHE_FORMAT = 22
 #: How many of wordfreq's most frequent English words count as "common".
 FREQUENT_TOP_N = 15000
 

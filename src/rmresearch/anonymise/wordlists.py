@@ -165,10 +165,22 @@ note-taker verbatim webvtt vtt srt""".split())
 BODIES = frozenset("""exco uexec uec ueb ueg ule ult umt slt smt sltm vceg vcet vcg unicom senate court council convocation
 exec execs ofs oia qaa ukri jisc ucea ucu unison gmb hefce ucas hesa nus su sabbs sabb ref tef kef nss ptes pres
 icb icbs ics ccg ccgs pcn pcns cqc nhse nhsei hee nhsbt nice phe ukhsa gmc nmc hcpc mhra""".split())
-#: UK regions and areas that are not administrative counties (Faker's en_GB counties cover those). Curated.
+#: UK regions and areas that are not administrative counties (Faker's en_GB counties cover those, with Wales's
+#: historic counties), and the one-word names of Wales's principal areas and England's metropolitan boroughs and
+#: unitary authorities (local government areas, 2023). Curated: no installed package lists them. Names that a
+#: name list holds (Bolton, Bury) are dropped when the lexicon is built, as for every place, and so are here the
+#: areas named like a common surname no list holds (Wakefield, Telford, Warrington, Windsor, Keynes).
 UK_REGIONS = frozenset("""tyneside teesside wearside humberside northumbria cotswolds pennines fens fenland highlands
 lowlands potteries wirral fylde wessex mercia anglia ulster munster leinster connacht snowdonia dartmoor exmoor
-wealds weald chilterns lakeland cumbria hebrides orkney shetland""".split())
+wealds weald chilterns lakeland cumbria hebrides orkney shetland
+bridgend caerphilly cardiff ceredigion conwy gwynedd anglesey powys swansea torfaen wrexham merthyr rhondda
+bolton bradford bury calderdale coventry doncaster dudley gateshead kirklees leeds liverpool
+manchester oldham rochdale rotherham salford sandwell sheffield solihull stockport sunderland tameside
+walsall wigan wolverhampton birmingham newcastle tyneside
+bath blackburn blackpool bournemouth bracknell brighton bristol derby hartlepool herefordshire
+hull leicester luton medway middlesbrough nottingham peterborough plymouth portsmouth reading
+redcar slough southampton southend swindon thurrock torbay maidenhead wokingham
+york""".split())
 
 
 #: Names of languages and dialects heard in UK speech that babel gives under another name (Bangla, Persian) or
