@@ -221,9 +221,12 @@ class NameLayers:
                 continue  # "Deacon" in "Deacon Peace" announces the name
             if word[:1].isupper() and facility_after(text, tokens, i):
                 continue  # "the Eoin Ó Murchú Building"
-            cue = use_context and self._context_cue(text, tokens, i)
+            caseless_line = bool(lines) and lines[li].caseless
             titled = self._titled(text, tokens, i)
-            if lines and lines[li].caseless:
+            if not caseless_line and word.islower() and not titled:
+                continue  # lower-case words in cased text are names only after a title (_cased_candidate)
+            cue = use_context and self._context_cue(text, tokens, i)
+            if caseless_line:
                 caseless_tokens.add(i)
                 found = self._caption_candidate(text, tokens, i, cue=cue, titled=titled)
             else:
