@@ -225,3 +225,16 @@ def test_thanks_and_sorry_before_an_ordinary_word_are_left_alone(with_roster, te
 
 def test_acronyms_in_brackets_mid_sentence_are_not_initials(bare):
     assert persons(bare, "They apply the motivated intruder test (ICO) to every release (WIP) here.") == []
+
+
+def test_a_speakers_initials_as_labels_and_in_the_text(bare):
+    text = "KO: I joined the scheme in my second year.\nRT: And did it help?\nKO: It did. Ask RT, she saw it."
+    spans = [(s.text, s.layer) for s in bare.detect(text) if s.label == "PERSON"]
+    assert [t for t, _ in spans] == ["KO", "RT", "KO", "RT"]
+    assert spans[-1][1] == "context"
+
+
+def test_two_word_roster_name_in_captions_whatever_the_words(roster):
+    detector = Detector(Roster.from_frame(pd.DataFrame({"name": ["Grace Power", "Hope Young"]})))
+    text = "and then grace power said she would chair it and hope young agreed to take notes"
+    assert persons(detector, text) == ["grace power", "hope young"]

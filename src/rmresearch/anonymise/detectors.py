@@ -54,7 +54,7 @@ from .cues import (
 from .introductions import introduced_spans, surname_like, word_names
 from .indirect import find_indirect, merge_indirect
 from .lexicon import IDENTITY_TERMS, Lexicon, get_lexicon
-from .namecues import predicate_follows, title_phrase
+from .namecues import ACRONYMS, predicate_follows, title_phrase
 from .names import Line, NameLayers, split_lines
 from .patterns import CUED_ID_LABELS, PATTERN_LABELS, compile_identifiers, find_patterns
 from .roster import Roster
@@ -248,6 +248,8 @@ class Detector(NameLayers):
                     ok = False
                 ok = ok or (caseless and (self._context_cue(text, tokens, i)
                                           or key in full_name_parts and weak_cue(tokens, i)))
+                # Initials found as a speaker label or a name ("RT:"), written so again ("ask RT").
+                ok = ok or tok.text.isupper() and len(tok.text) <= 3 and tok.text not in ACRONYMS
             else:
                 ok = is_title_case(tok.text) or caseless or tok.text.isupper()
             if ok:
