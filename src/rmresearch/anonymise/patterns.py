@@ -108,6 +108,8 @@ _KIND_HIT = re.compile(r"s(?:taff|tudent)|employee|p(?:ayroll|ersonnel)|candidat
                        r"|library|id")
 _PHONE_HIT = re.compile(r"[+(0]")  # a phone number starts with "+", "(0", "00" or "0"
 _LOCAL_RUN = re.compile(r"[\w.+-]+\Z")
+_LOCAL_CHARS = re.compile(r"[\w.+-]*")
+_HOST_CHARS = re.compile(r"[A-Za-z0-9.-]*", re.IGNORECASE)
 _HOST_RUN = re.compile(r"[A-Za-z0-9.-]+\Z", re.IGNORECASE)  # as _URL reads them ("İ", "K" included)
 
 
@@ -122,6 +124,20 @@ def _run_start(rx: re.Pattern, text: str, end: int) -> int:
         if m.start() > lo or lo == 0:
             return m.start()
         reach *= 4
+
+
+def _run_starts(rx: re.Pattern, chars: re.Pattern, text: str, ends: list[int]) -> list[int]:
+    """:func:`_run_start` for each of the sorted ``ends``; a run already measured is not measured again (linear)."""
+    out: list[int] = []
+    prev_end = prev_start = -1
+    for end in ends:
+        if prev_end >= 0 and chars.fullmatch(text, prev_end, end):
+            out.append(prev_start)  # the same run goes on to this end
+        else:
+            prev_start = _run_start(rx, text, end)
+            out.append(prev_start)
+        prev_end = end
+    return out
 
 
 def _finditer(rx: re.Pattern, text: str, starts) -> list[re.Match]:
@@ -140,22 +156,20 @@ def _finditer(rx: re.Pattern, text: str, starts) -> list[re.Match]:
 
 def _emails(text: str) -> list[re.Match]:
     """``_EMAIL.finditer(text)``: a match starts where the run of address characters before an "@" starts."""
-    starts = []
+    ats = []
     at = text.find("@")
     while at >= 0:
-        starts.append(_run_start(_LOCAL_RUN, text, at))
+        ats.append(at)
         at = text.find("@", at + 1)
-    return _finditer(_EMAIL, text, starts)
+    return _finditer(_EMAIL, text, _run_starts(_LOCAL_RUN, _LOCAL_CHARS, text, ats))
 
 
 def _urls(text: str, low: str) -> list[re.Match]:
     """``_URL.finditer(text)``: a match starts at a "www.", or where the run of host characters before a "://" or
     a ".com", ".ac.uk"... starts."""
-    starts = []
-    for h in _URL_HIT.finditer(low):
-        if h.group() == "www.":
-            starts.append(h.start())
-        starts.append(_run_start(_HOST_RUN, text, h.start()))
+    hits = list(_URL_HIT.finditer(low))
+    starts = [h.start() for h in hits if h.group() == "www."]
+    starts += _run_starts(_HOST_RUN, _HOST_CHARS, text, [h.start() for h in hits])
     return _finditer(_URL, text, starts)
 
 

@@ -59,12 +59,13 @@ _WORDS = sorted([*_UNITS, *_TEENS, *_TENS, "hundred"], key=len, reverse=True)
 _TS = r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?(?![\d:])[\])]?"
 # Between two items: an SRT/VTT cue ("\n\n12\n00:00:05,000 --> 00:00:08,000\n"), a timestamp, a line break,
 # a comma, a hyphen or spaces.
-_SEP = (rf"(?:[ \t]*\n(?:[ \t]*\n)*(?:[ \t]*\d+[ \t]*\n)?[ \t]*{_TS}[ \t]*-->[ \t]*{_TS}[^\n]*\n[ \t]*"
-        rf"|[ \t]*\n?[ \t]*{_TS}[ \t]*\n?[ \t]*"
-        r"|[ \t]*\n\x1e+[ \t]*"  # the same speaker's next line (its label masked by _continuations)
-        r"|[ \t]*\n(?:[ \t]*\n)?[ \t]*"
-        r"|[ \t]*,?[ \t]+(?:um+|uh+|erm|er|ah)(?:[ \t]*,)?[ \t]+"  # "oh seven seven, um, double oh"
-        r"|[ \t]*[,\-\u2013][ \t]*|[ \t]+)")
+# Possessive quantifiers (*+, ++): a long stretch of spaces is read once, not split every way (no quadratic time).
+_SEP = (rf"(?:[ \t]*+\n(?:[ \t]*+\n)*+(?:[ \t]*+\d+[ \t]*+\n)?[ \t]*+{_TS}[ \t]*+-->[ \t]*+{_TS}[^\n]*+\n[ \t]*+"
+        rf"|[ \t]*+\n?[ \t]*+{_TS}[ \t]*+\n?[ \t]*+"
+        r"|[ \t]*+\n\x1e++[ \t]*+"  # the same speaker's next line (its label masked by _continuations)
+        r"|[ \t]*+\n(?:[ \t]*+\n)?[ \t]*+"
+        r"|(?:[ \t]*+,[ \t]*+|[ \t]++)(?:um+|uh+|erm|er|ah)(?:[ \t]*+,)?[ \t]++"  # "oh seven seven, um, double oh"
+        r"|[ \t]*+[,\-\u2013][ \t]*+|[ \t]++)")
 _WORD_ITEM = (r"(?:(?:double|treble|triple)[ \t-]+(?:" + "|".join(_UNITS) + r"|\d)\b"
               r"|" + "|".join(_WORDS) + r")(?![\w'\u2019])")
 _DIGITS = r"\d+(?![\w'\u2019%]|[.:/]\d|[ \t]*(?:%|per\s?cent|pm\b|am\b|st\b|nd\b|rd\b|th\b))"
