@@ -64,7 +64,7 @@ from .wordlists import HYPHEN_PREFIXES, PREFIXES, compound_split, spelling_varia
 
 __all__ = ["Lexicon", "get_lexicon", "cache_dir", "NAME_TITLES", "IDENTITY_TERMS"]
 
-CACHE_FORMAT = 22
+CACHE_FORMAT = 24
 #: How many of wordfreq's most frequent English words count as "common".
 FREQUENT_TOP_N = 15000
 
@@ -277,7 +277,7 @@ def _non_names(names: set[str], english: set[str], words: set[str]) -> dict[str,
     """
     import wordfreq
 
-    ranked = wordfreq.top_n_list("en", 100000)
+    ranked = wordfreq.top_n_list("en", 30000)
     rank = {w: i for i, w in enumerate(ranked)}
     languages, territories = wordlists.babel_names()
     countries = set(_countries()) | territories
@@ -290,11 +290,12 @@ def _non_names(names: set[str], english: set[str], words: set[str]) -> dict[str,
         else:  # "Tyne and Wear", "Dar es Salaam": the parts that are no ordinary word
             places.update(p for p in parts if p[:1].isupper() and len(p) > 2 and p.lower() not in words)
     places = {p.lower() for p in places if _LATIN.match(p)}
-    places |= wordlists.demonyms(countries | languages, lambda w: w in rank)
+    # Attested: about as frequent as wordfreq's 100,000th English word or more (Zipf 1.95).
+    places |= wordlists.demonyms(countries | languages, lambda w: wordfreq.zipf_frequency(w, "en") >= 1.95)
     places |= wordlists.UK_REGIONS | wordlists.BODIES | wordlists.SPEECH_LANGUAGES
     places -= names
     extra = wordlists.GREETINGS | wordlists.VARIETY_WORDS | wordlists.HEADINGS | wordlists.SPEECH_FORMS
-    parts = {w for w in ranked[:30000] if w.isalpha() and len(w) > 2 and w not in english
+    parts = {w for w in ranked if w.isalpha() and len(w) > 2 and w not in english
              and (rank[w] < 10000 or w in words and w not in names)}
     return {"places": sorted(places), "extra": sorted(extra - names), "parts": sorted(parts)}
 

@@ -11,8 +11,8 @@ packages wherever one has them:
   whose English lists are built from British and other sources too. Speech's dropped g (``workin``) is not
   undone: it would make words of Dustin, Larkin and Wallin.
 - **Places**: Faker's address data (UK and Irish counties, Indian cities and states, Australian states,
-  Canadian provinces, US states, Bangladeshi cities, Philippine provinces; other locales' regions, and the
-  cities of Poland, Romania, Germany and Portugal, also without accents: Krakow) and the city names of the IANA time-zone
+  Canadian provinces, US states, Bangladeshi cities, Philippine provinces; the regions and cities of
+  Poland, Romania, Germany and Portugal, also without accents: Krakow) and the city names of the IANA time-zone
   database (``zoneinfo``). No installed package lists UK towns: a town that no list holds still looks like
   an unknown capitalised word.
 - **Languages, territories and peoples**: babel's English locale data (``Locale('en').languages`` that have
@@ -198,9 +198,10 @@ _PLACE_ATTRS = ("counties", "states", "provinces", "regions", "cities", "real_ci
 #: Longer lists are villages and wards (Italy's 16,000 comuni, Slovakia's obce): too many small places that share
 #: a spelling with a surname no list holds, for too little gain in UK speech.
 _MAX_PLACE_LIST = 500
-#: Other locales whose city lists are taken: the countries of birth of the largest groups of UK residents born
+#: Other locales whose places are taken: the countries of birth of the largest groups of UK residents born
 #: abroad after India and Pakistan (ONS): Poland, Romania, Germany, Portugal. Other locales' city lists are
-#: mostly small towns that share a spelling with surnames no list holds (Lucic, Sobotka).
+#: mostly small towns that share a spelling with surnames no list holds (Lucic, Sobotka), and importing every
+#: locale's address data would slow the one-off build.
 _CITY_LOCALES = ("pl_PL", "ro_RO", "de_DE", "pt_PT")
 
 
@@ -212,22 +213,23 @@ def _fold(name: str) -> str:
 
 
 def place_names() -> set[str]:
-    """Place names from Faker's address providers (each locale's counties, states, regions and city lists of at
-    most ``_MAX_PLACE_LIST`` entries; English locales' in full) and the time-zone database's cities."""
+    """Place names from Faker's address providers (English locales' counties, states, provinces and cities; the
+    regions and cities of ``_CITY_LOCALES``) and the time-zone database's cities."""
     import pkgutil
 
     import faker.providers.address as address
 
     out: set[str] = set()
     for mod in pkgutil.iter_modules(address.__path__):
+        if not (mod.name.startswith("en") or mod.name in _CITY_LOCALES):
+            continue  # other locales' regions are written in their own language (Niederösterreich)
         provider = importlib.import_module(f"faker.providers.address.{mod.name}").Provider
         for attr in _PLACE_ATTRS:
             value = getattr(provider, attr, ())
             names = [v for v in (value.keys() if isinstance(value, dict) else value) if isinstance(v, str)]
             if mod.name.startswith("en") and "cities" not in attr:
                 out.update(n for n in names if len(n) > 3 and not n.isupper())  # "Tyne and Wear": its parts count
-            elif mod.name.startswith("en") or (len(names) <= _MAX_PLACE_LIST and (
-                    "cities" not in attr or mod.name in _CITY_LOCALES)):
+            elif mod.name.startswith("en") or len(names) <= _MAX_PLACE_LIST:
                 # One-word names only: a part of "Khánh Hòa" may be a given name no list holds.
                 out.update(n for name in names if " " not in name and len(name) > 3 and not name.isupper()
                            for n in {name, _fold(name)})
