@@ -203,9 +203,13 @@ def tokenize(text: str) -> list[Token]:
     [('Okonkwo-Bello', True), ("O'Brien", False)]
     """
     out = []
+    append = out.append
     for m in _WORD.finditer(text):
-        s, e = m.start(), m.end()
+        s, e = m.span()
         word = m.group()
+        if "'" not in word and "\u2019" not in word:  # most words: no possessive, no contraction to look for
+            append(Token(s, e, word, False, e))
+            continue
         poss = bool(_POSS.search(word)) and len(word) > 2
         if poss:
             word = word[:-2]
@@ -213,7 +217,7 @@ def tokenize(text: str) -> list[Token]:
             c = _CONTRACTION.search(word)
             if c and c.start() > 0:
                 word = word[: c.start()]  # "I'm" -> "I", "don't" -> "do"
-        out.append(Token(s, s + len(word), word, poss, e))
+        append(Token(s, s + len(word), word, poss, e))
     return out
 
 
