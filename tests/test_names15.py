@@ -238,3 +238,8 @@ def test_two_word_roster_name_in_captions_whatever_the_words(roster):
     detector = Detector(Roster.from_frame(pd.DataFrame({"name": ["Grace Power", "Hope Young"]})))
     text = "and then grace power said she would chair it and hope young agreed to take notes"
     assert persons(detector, text) == ["grace power", "hope young"]
+
+
+def test_will_as_a_name_without_a_roster(bare):
+    assert persons(bare, "I asked Will to chair it, and Will said yes straight away.") == ["Will", "Will"]
+    assert persons(bare, "Will you chair it? Will it work? Will be fine, they said.") == []

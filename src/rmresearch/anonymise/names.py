@@ -213,8 +213,8 @@ class NameLayers:
             while li + 1 < len(lines) and lines[li].end < tok.start:
                 li += 1
             key = word.casefold()
-            if key in NEVER_NAMES or tok.full_end > tok.end and not tok.possessive:
-                continue  # pronouns and the like; contractions ("We've", "It'll")
+            if key in NEVER_NAMES and word != "Will" or tok.full_end > tok.end and not tok.possessive:
+                continue  # pronouns and the like; contractions ("We've", "It'll"); "Will" may name someone
             if key in TITLES and not (i > 0 and tokens[i - 1].text.casefold() in TITLES):
                 continue
             if key in HONORIFICS and i + 1 < len(tokens) and self._titled(text, tokens, i + 1):
