@@ -65,10 +65,10 @@ def flagged(scores, label):
 
 def test_gold_file_is_well_formed_and_varied():
     records = all_gold()
-    assert len(records) >= 360
+    assert len(records) >= 550
     assert len({r["id"] for r in records}) == len(records)
     splits = Counter(r["meta"]["split"] for r in records)
-    assert splits["dev"] >= 170 and splits["heldout"] >= 140 and splits["nolist"] >= 50
+    assert splits["dev"] >= 170 and splits["heldout"] >= 165 and splits["nolist"] >= 50 and splits["fresh"] >= 150
     # The first passages keep their ids and texts.
     by_id = {r["id"]: r for r in records}
     assert by_id["dev-01"]["text"].startswith("Interviewer: How did you first meet Adaeze?")
@@ -122,17 +122,26 @@ def test_heldout_and_nolist_names_are_in_no_list_the_detector_uses(split):
                     t.text, r["id"])
 
 
-# Floors: just below the figures reached on the issue-15 tree (see the module docstring for the targets).
+# Floors: just below the figures reached on the issue-15 tree at its close (see the module docstring for the
+# targets). The dev, heldout and nolist passages were visible while the detector was improved; the fresh ones were
+# written afterwards and are the honest figure (names there may be in the lists; no list check).
 FLOORS = {
     # split, roster: PERSON recall, PERSON precision, lowest origin, leak rate ceiling
-    ("heldout", True): (0.97, 0.92, 0.80, 0.02),   # targets 0.98 / 0.90 / 0.95
-    ("heldout", False): (0.97, 0.92, 0.80, 0.02),  # targets 0.95 / 0.90 / 0.95
-    ("nolist", False): (0.97, 0.90, 0.80, 0.02),
-    ("dev", True): (0.88, 0.84, 0.70, 0.07),
-    ("dev", False): (0.78, 0.84, 0.45, 0.13),
+    ("heldout", True): (0.99, 0.94, 0.95, 0.01),   # targets 0.98 / 0.90 / 0.95
+    ("heldout", False): (0.99, 0.94, 0.95, 0.01),  # targets 0.95 / 0.90 / 0.95
+    ("nolist", False): (0.98, 0.92, 0.85, 0.01),
+    ("fresh", True): (0.96, 0.90, 0.35, 0.04),     # targets 0.98 / 0.90 / 0.95
+    ("fresh", False): (0.95, 0.90, 0.35, 0.05),    # targets 0.95 / 0.90 / 0.95
+    ("dev", True): (0.99, 0.93, 0.95, 0.01),
+    ("dev", False): (0.88, 0.92, 0.45, 0.07),
 }
-ID_FLOORS = {"EMAIL": 0.95, "PHONE": 0.95, "URL": 0.95, "ID": 0.95, "POSTCODE": 0.95, "HANDLE": 0.95}  # targets 0.95
-FLAGGED_FLOORS = {"ROLE": 0.80, "UNIT": 0.45, "DESCRIPTOR": 0.80, "SPECIAL_CATEGORY": 0.60, "INDIRECT": 0.75}  # ROLE: 0.80
+ID_FLOORS = {"EMAIL": 0.98, "PHONE": 0.98, "URL": 0.98, "ID": 0.90, "POSTCODE": 0.98, "HANDLE": 0.98}  # targets 0.95
+FLAGGED_FLOORS = {"ROLE": 0.90, "UNIT": 0.80, "DESCRIPTOR": 0.92, "SPECIAL_CATEGORY": 0.88, "INDIRECT": 0.90}  # ROLE: 0.80
+#: PERSON recall by transcript shape, with the roster and without (target: every shape as good as prose).
+SHAPE_FLOORS = {True: 0.95, False: 0.60}
+#: PERSON recall by passage kind without a roster, and the most false PERSON tokens on the name-free passages.
+KIND_FLOORS = {"names": 0.98, "speakers": 0.98, "honorifics": 0.98, "initials": 0.80, "wordnames": 0.75}
+NONNAME_FALSE_TOKENS = 24
 
 
 @pytest.mark.parametrize("split,with_roster", list(FLOORS), ids=[f"{s}-{'roster' if r else 'no-roster'}" for s, r in FLOORS])
@@ -155,12 +164,22 @@ def test_identifier_and_flagged_floors_on_all_passages():
         assert flagged(scores, label) >= floor, label
 
 
-def test_person_recall_floors_by_shape():
-    g, p = split_pairs("all", True)
+@pytest.mark.parametrize("with_roster", [True, False], ids=["roster", "no-roster"])
+def test_person_recall_floors_by_shape(with_roster):
+    g, p = split_pairs("all", with_roster)
     table = scores_by(g, p, "shape")
     person = table[(table["label"] == "PERSON") & (table["level"] == "token")].set_index("key")["recall"]
     assert set(person.index) == set(SHAPES)
-    assert person.min() >= 0.70, person.to_dict()  # target: every shape as good as prose
+    assert person.min() >= SHAPE_FLOORS[with_roster], person.to_dict()
+
+
+def test_person_floors_by_kind():
+    g, p = split_pairs("all", False)
+    table = scores_by(g, p, "kind")
+    person = table[(table["label"] == "PERSON") & (table["level"] == "token")].set_index("key")
+    for kind, floor in KIND_FLOORS.items():
+        assert person.loc[kind, "recall"] >= floor, kind
+    assert person.loc["nonnames", "fp"] <= NONNAME_FALSE_TOKENS
 
 
 @pytest.mark.parametrize("with_roster", [True, False], ids=["roster", "no-roster"])
