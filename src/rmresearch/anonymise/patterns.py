@@ -64,19 +64,19 @@ _TLD = r"(?:uk|com|org|net|edu|io|ie|info|me)"
 # the text in lower case.
 _AT = re.compile(r"[ \t]at[ \t]+")
 _DOMAIN = re.compile(
-    r"(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:[ \t]+dot[ \t]+[a-z0-9-]+)*[ \t]+dot[ \t]+" + _TLD + r"\b"
+    r"(?:[a-z0-9-]+(?:\.[a-z0-9-]+){0,8}(?:[ \t]+dot[ \t]+[a-z0-9-]+){0,8}[ \t]+dot[ \t]+" + _TLD + r"\b"
     r"|(?P<written>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:ac\.uk|co\.uk|org\.uk|gov\.uk|nhs\.uk|" + _TLD[3:-1] + r"))(?![\w.-]|\.\w))")
 _LOCAL_BEFORE = re.compile(r"(?<![\w.@-])" + _LOCAL + _SAID + r"*\Z")
 # Words said before "at" that are no address (a curated list: no package lists them).
 _NOT_LOCAL = frozenset("""me us you him her them it this that there here one all both look looked looking is was are
 were be been based work works worked working study studied meet met online available see seen find found stay stayed
 arrive arrived live lived start started placed staff students people job role post office desk home""".split())
-_SPOKEN_HANDLE = re.compile(r"\bat\s[a-z0-9]+(?:\s(?:underscore|dot)\s[a-z0-9]+)*\sunderscore\s[a-z0-9]+\b"
+_SPOKEN_HANDLE = re.compile(r"\bat\s[a-z0-9]+(?:\s(?:underscore|dot)\s[a-z0-9]+){0,8}\sunderscore\s[a-z0-9]+\b"
                             r"|\bat\s[a-z0-9]+\sunderscore\s[a-z0-9]+\b", re.IGNORECASE)
 _SPOKEN_URL = re.compile(r"\bwww\sdot\s[a-z0-9-]+(?:\sdot\s[a-z0-9-]+)+(?:\sslash\s[a-z0-9-]+)*", re.IGNORECASE)
 # A web address read out without "www" ("anytown dot ac dot uk slash mentoring"); found from each " dot ".
 _DOT = re.compile(r"[ \t]dot[ \t]")
-_SPOKEN_SITE = re.compile(r"[a-z0-9-]+(?:[ \t]+dot[ \t]+[a-z0-9-]+)*?[ \t]+dot[ \t]+"
+_SPOKEN_SITE = re.compile(r"[a-z0-9-]+(?:[ \t]+dot[ \t]+[a-z0-9-]+){0,6}?[ \t]+dot[ \t]+"
                           r"(?:(?:ac|co|org|gov|nhs)[ \t]+dot[ \t]+uk|com|org|net|io)\b(?:[ \t]+slash[ \t]+[a-z0-9-]+)*")
 _WORD_BEFORE = re.compile(r"[a-z0-9-]+\Z")
 _TRAILING = ".,;:!?'\""
@@ -84,8 +84,8 @@ _TRAILING = ".,;:!?'\""
 # institution's format: found even when no local pattern is configured.
 _ID_CUE = re.compile(
     r"\b(?P<kind>staff|employee|payroll|personnel|student|candidate|registration|matriculation|matric|ucas|library|"
-    r"id)\s*(?:card\s*)?(?:number|no\.?|num\.?|id|code|ref(?:erence)?)?(?:'s)?"
-    r"\s*(?:is|was|:|,|-|=|of)?\s*(?:is\s*)?"
+    r"id)\s*+(?:card\s*+)?(?:number|no\.?|num\.?|id|code|ref(?:erence)?)?(?:'s)?"
+    r"\s*+(?:is|was|:|,|-|=|of)?\s*+(?:is\s*+)?"  # possessive: spaces read once (no cubic time on a long gap)
     r"(?P<value>[A-Za-z]{0,4}[-/]?\d[A-Za-z0-9/-]{2,15}\b)",
     re.IGNORECASE,
 )
