@@ -171,6 +171,8 @@ def test_identifiers_said_in_words_or_after_their_cue(text, label, value):
     ("Interviewer: Could you give me your student ID?\nInterviewee: Yeah, it's u two oh two four one one eight.",
      "STUDENT_NUMBER", "u two oh two four one one eight"),
     ("Q: What was your staff number again?\nA: 48812093, on the badge.", "STAFF_NUMBER", "48812093"),
+    ("Interviewer: And your payroll number?\nParticipant: Oh, er, E 330 917 I believe.", "STAFF_NUMBER", "E 330 917"),
+    ("10:02:11 Can I take your student number?\n[Participant] 10:02:15 3391 0072 yes", "STUDENT_NUMBER", "3391 0072"),
 ])
 def test_identifier_given_in_the_answer_turn(text, label, value):
     assert found(text) == [(label, value)]

@@ -195,7 +195,7 @@ def _cue_before(text: str, start: int, *, reach: int = 120) -> str | None:
         last = m
     if last is None:
         return None
-    between = text[last.end():start]
+    between = _CUT.sub(" ", text[last.end():start])  # a timestamp between ("[Participant] 14:44:15") is no number
     if between.count("\n") > 1 or re.search(r"\d", between):
         return None
     if "\n" in between:
@@ -274,6 +274,8 @@ def _trim(items: list[_Item]) -> list[list[_Item]]:
     out = [items]
     if len(items) >= 2 and items[-1].chars in ("A", "I"):
         out.insert(0, items[:-1])
+    if len(items) > 2 and items[0].spoken and items[0].chars == "0":
+        out.append(items[1:])  # "Oh, um, S 551 208": an "oh" that only starts the answer
     lead = 0
     while lead < len(items) - 1 and lead < 2 and items[lead].chars.isalpha():
         lead += 1
