@@ -306,8 +306,10 @@ def _runs(text: str, low: str, digits: list[re.Match]) -> list[Span]:
         for cand in readings:
             first = plus and cand[0] is items[0]
             label = _judge(low, cand, first)
-            if label and cand is items and readings[0] is not items and label != "POSTCODE":
-                continue  # a trailing "I" or "a" ends a postcode ("sw1a 1aa"), never an identifier ("... 789 I think")
+            if label and label != "POSTCODE" and len(cand) > 1 and cand[-1].chars in ("A", "I"):
+                # a trailing "I" or "a" ends a postcode ("sw1a 1aa"), never an identifier ("... 789 I think")
+                cand = cand[:-1]
+                label = _judge(low, cand, first)
             if label:
                 conf = 0.95 if label in ("PHONE", "POSTCODE") else 0.9
                 out += _pieces(text, cand, label, conf, start=m.start() if first else None)
