@@ -8,9 +8,9 @@ token; they take the token list :func:`tokenize` gives.
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from .lexicon import NAME_TITLES
 
@@ -187,8 +187,10 @@ class Confidence:
     CAPTION_VOUCH = 0.6
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One word of a text (a named tuple: the detector makes one per word, and a frozen dataclass costs several
+    times more to build)."""
+
     start: int
     end: int  # without a possessive 's
     text: str  # without a possessive 's
@@ -225,7 +227,9 @@ def tokenize(text: str) -> list[Token]:
 _PARTICLE_NAME = re.compile(r"(?:al|el|ul|bin|ibn|abu|ben|de|di|da|du|le|la|van|von|d|o)[-'\u2019][A-Z][a-z]")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_title_case(word: str) -> bool:
+    """``Adaeze``, ``O'Brien``, ``al-Hashimi`` (cached: the detector asks it of most words, which repeat)."""
     if _PARTICLE_NAME.match(word):
         return True
     return word[:1].isupper() and not word.isupper() and any(c.islower() for c in word[1:])

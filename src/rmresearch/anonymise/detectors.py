@@ -185,10 +185,11 @@ class Detector(NameLayers):
         # Words inside an e-mail or URL belong to that identifier.
         if pattern_zones:
             spans = [s for s in spans if s.layer in ("patterns", "deny") or not pattern_zones.covers(s.start, s.end)]
-        spans = self._apply_allow(text, spans)
+        allowed = self._allow_zones(text)
+        spans = self._apply_allow(text, spans, allowed)
         if "context" in layers or "lexicon" in layers:
             spans += self._propagate(text, tokens, lines, spans)
-            spans = self._apply_allow(text, spans)
+            spans = self._apply_allow(text, spans, allowed)
         spans = [s for s in spans if s.label in PATTERN_LABELS or s.label in CUED_ID_LABELS or s.label == "PERSON"
                  or s.label in self.identifiers or s.label in self.options.labels or s.layer == "deny"
                  or s.label in INDIRECT_LABELS]
@@ -256,10 +257,14 @@ class Detector(NameLayers):
                 out.append(Span(tok.start, tok.end, "PERSON", "context", Confidence.PROPAGATED, tok.text))
         return out
 
-    def _apply_allow(self, text: str, spans: list[Span]) -> list[Span]:
+    def _allow_zones(self, text: str) -> IntervalSet:
+        """Where the allow list's phrases are in ``text`` (searched once per text)."""
+        return IntervalSet((m.start(), m.end()) for rx in self._allow for m in rx.finditer(text))
+
+    def _apply_allow(self, text: str, spans: list[Span], zones: IntervalSet | None = None) -> list[Span]:
         if not self._allow:
             return spans
-        zones = IntervalSet((m.start(), m.end()) for rx in self._allow for m in rx.finditer(text))
+        zones = self._allow_zones(text) if zones is None else zones
         if not zones:
             return spans
         return [s for s in spans if s.layer == "deny" or not zones.covers(s.start, s.end)]

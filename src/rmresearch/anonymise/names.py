@@ -206,12 +206,16 @@ class NameLayers:
         chosen: dict[int, tuple[float, str]] = {}
         caseless_tokens: set[int] = set()
         li = 0
+        n_lines = len(lines)
         for i, tok in enumerate(tokens):
             word = tok.text
             if len(word) < 2:
                 continue
-            while li + 1 < len(lines) and lines[li].end < tok.start:
+            while li + 1 < n_lines and lines[li].end < tok.start:
                 li += 1
+            if word.islower() and not (n_lines and lines[li].caseless) and (
+                    i == 0 or tokens[i - 1].text.casefold() not in STRONG_TITLES):
+                continue  # most words: lower case in cased text, no title before: never a candidate (as below)
             key = word.casefold()
             if key in NEVER_NAMES and word != "Will" or tok.full_end > tok.end and not tok.possessive:
                 continue  # pronouns and the like; contractions ("We've", "It'll"); "Will" may name someone
