@@ -75,6 +75,31 @@ DEFAULT_ALLOW = (
 
 
 
+_GUESSED_LAYERS = frozenset(("lexicon", "context", "nltk"))
+_FIELD_CONNECTOR = re.compile(r"(?:^|\s)(?:of|for|in|and|&)\s+$", re.IGNORECASE)
+
+
+def _without_role_fields(text: str, spans: list[Span], indirect: Sequence[Span]) -> list[Span]:
+    """Drop name guesses that are the field of a title or unit ("Dean of Law", "PVC for Education", "School of
+    Pharmacy": the capitalised field word after "of"/"for" is no surname). Roster, speaker and deny spans stay.
+
+    >>> roles = [Span(4, 15, "ROLE", "indirect", 0.6, "Dean of Law")]
+    >>> guess = Span(12, 15, "PERSON", "lexicon", 0.6, "Law")
+    >>> _without_role_fields("the Dean of Law said", [guess], roles)
+    []
+    """
+    frames = [(s.start, s.end) for s in indirect if s.label in ("ROLE", "UNIT")]
+    if not frames:
+        return spans
+    out = []
+    for s in spans:
+        if s.label == "PERSON" and s.layer in _GUESSED_LAYERS and any(
+                a < s.start and s.end <= b and _FIELD_CONNECTOR.search(text, a, s.start) for a, b in frames):
+            continue
+        out.append(s)
+    return out
+
+
 _NLTK_RESOURCES = ("taggers/averaged_perceptron_tagger_eng", "chunkers/maxent_ne_chunker_tab", "corpora/words")
 
 
@@ -196,6 +221,8 @@ class Detector(NameLayers):
         # Indirect identifiers (indirect.py) come after the allow filter ("the Dean" is allowed as a name but
         # flagged as a ROLE) and are merged apart: they never remove a name, an e-mail or a number.
         indirect = find_indirect(text, tokens, roster=self.roster, lexicon=self.lexicon) if "indirect" in layers else []
+        if indirect:
+            spans = _without_role_fields(text, spans, indirect)
         if not merge:
             return spans + indirect
         return merge_indirect(merge_spans(spans, text), indirect) if indirect else merge_spans(spans, text)

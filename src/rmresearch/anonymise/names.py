@@ -345,6 +345,27 @@ class NameLayers:
             i = j + 1
         return out
 
+    def _surname_after_titled_name(self, text: str, tokens: Sequence[Token], i: int, j: int,
+                                   chosen: dict[int, tuple[float, str]]) -> int | None:
+        """The index of the surname in "<title> <given name> <Surname>" within or just after the run
+        ``tokens[i..j]`` (a strong title, a confidently found name, then a capitalised word right after it), or None."""
+        # The given name: right after a strong title in the run ("Yesterday Professor Joy Bishop") or before it.
+        g = next((k + 1 for k in range(max(i - 1, 0), j) if tokens[k].text.casefold() in STRONG_TITLES), None)
+        if g is None or g < i:
+            return None
+        s = g + 1
+        if (s > j or chosen.get(s, (0,))[0] >= Confidence.NAME_IN_RUN or chosen.get(g, (0,))[0] < Confidence.CONFIDENT
+                or tokens[g].possessive):
+            return None
+        word = tokens[s].text
+        key = word.casefold()
+        # A title word may be a surname here ("Professor Joy Bishop"); a place only if surname lists hold it
+        # ("Dr Faith London", not "Dr Grace Monday").
+        ok = (is_title_case(word) and text[tokens[g].full_end:tokens[s].start] == " "
+              and key not in NEVER_NAMES and key not in IDENTITY_TERMS
+              and (self.lexicon.is_surname(word) or not self.lexicon.is_known_proper(word)))
+        return s if ok else None
+
     def _name_or_title_phrase(self, text: str, tokens: Sequence[Token], i: int, j: int,
                               chosen: dict[int, tuple[float, str]]) -> None:
         """A run ``tokens[i..j]`` of capitalised words that names no building: a name or a title phrase."""
@@ -367,6 +388,9 @@ class NameLayers:
             for k in run:
                 if chosen.get(k, (0,))[0] < Confidence.NAME_PAIR_WORDS:
                     chosen[k] = (Confidence.NAME_PAIR_WORDS, "lexicon")
+        elif (surname := self._surname_after_titled_name(text, tokens, i, j, chosen)) is not None:
+            # "Dr Grace Power", "Professor Joy Bishop": a title, a given name, then the surname, even a word.
+            chosen[surname] = (Confidence.NAME_IN_RUN, "lexicon")
         elif plain:
             for k in run:
                 if k in chosen and chosen[k][0] < Confidence.CONFIDENT:
@@ -376,7 +400,8 @@ class NameLayers:
             for k in run:
                 w = tokens[k].text
                 if (k not in chosen and lex.is_name(w) and w.casefold() not in IDENTITY_TERMS
-                        and w.casefold() not in TITLES and w.casefold() not in HONORIFICS):
+                        and w.casefold() not in TITLES and w.casefold() not in HONORIFICS
+                        and w.casefold() not in NEVER_NAMES):
                     chosen[k] = (Confidence.NAME_IN_RUN, "lexicon")
 
     def _name_pair(self, text: str, tokens: Sequence[Token], i: int, sentence_start: bool) -> bool:

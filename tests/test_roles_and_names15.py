@@ -1,0 +1,44 @@
+"""Where titles and names meet (issue 15): the field of a title is no surname, a title's surname may be a word."""
+
+from __future__ import annotations
+
+import pytest
+
+from rmresearch.anonymise import Detector
+
+
+@pytest.fixture(scope="module")
+def detector():
+    return Detector()
+
+
+def found(detector, text):
+    return [(s.text, s.label) for s in detector.detect(text)]
+
+
+@pytest.mark.parametrize("text, role", [
+    ("I spoke to the Dean of Law about it.", "Dean of Law"),
+    ("The Dean of Law asked me first.", "Dean of Law"),
+    ("Our PVC for Education asked us to join.", "PVC for Education"),
+])
+def test_the_field_of_a_title_is_not_a_surname(detector, text, role):
+    assert found(detector, text) == [(role, "ROLE")]
+
+
+def test_a_name_after_a_title_phrase_is_still_found(detector):
+    spans = found(detector, "The Dean of Law Amara Obi said so.")
+    assert ("Amara Obi", "PERSON") in spans and ("Dean of Law", "ROLE") in spans
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Yesterday Professor Joy Bishop spoke to us.", "Joy Bishop"),
+    ("The Head of Chemistry, Dr Grace Power, spoke.", "Grace Power"),
+    ("Ask Mr Tom Long about it.", "Tom Long"),
+    ("I asked Dr Faith London for advice.", "Faith London"),
+])
+def test_a_surname_that_is_a_word_after_a_titled_given_name(detector, text, name):
+    assert (name, "PERSON") in found(detector, text)
+
+
+def test_a_weekday_after_a_titled_given_name_is_no_surname(detector):
+    assert found(detector, "I met Dr Grace Monday morning.") == [("Grace", "PERSON")]
