@@ -42,3 +42,16 @@ def test_a_surname_that_is_a_word_after_a_titled_given_name(detector, text, name
 
 def test_a_weekday_after_a_titled_given_name_is_no_surname(detector):
     assert found(detector, "I met Dr Grace Monday morning.") == [("Grace", "PERSON")]
+
+
+def test_a_first_name_shared_with_someone_outside_the_cohort_is_not_given_the_participants_tag():
+    from rmresearch.anonymise import PseudonymKey, anonymise_text
+    from rmresearch.anonymise.roster import Person, Roster
+
+    roster = Roster([Person("P01", "Kwabla Dzidzienyo"), Person("P02", "Ama Owusu")])
+    text = "Kwabla Vukasovic: hello.\nInterviewer: Kwabla, tell me more. Ama said Kwabla Dzidzienyo came."
+    out, _ = anonymise_text(text, Detector(roster), PseudonymKey(), speaker_offsets=[(0, 16), (25, 36)])
+    assert out == "[PERSON_1]: hello.\nInterviewer: [PERSON_1], tell me more. [P02] said [P01] came."
+    # With no other Kwabla in the document the first name is the participant's.
+    out, _ = anonymise_text("Interviewer: Kwabla, tell me more.", Detector(roster), PseudonymKey())
+    assert out == "Interviewer: [P01], tell me more."

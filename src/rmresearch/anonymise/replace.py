@@ -68,13 +68,39 @@ class AnonymiseSettings:
                 raise ConfigError(f"options.anonymise.{name} must be a number between 0 and 1, not {value!r}")
 
 
-def _resolve_person(span: Span, roster: Roster | None, named_in_doc: dict[str, str]) -> str | None:
-    """The participant a PERSON span names, if the roster tells unambiguously."""
-    if roster is None:
-        return None
-    toks = tuple(t.casefold() for t in name_tokens(span.text))
+def _name_key(text: str) -> tuple[str, ...]:
+    toks = tuple(t.casefold() for t in name_tokens(text))
     if toks and toks[-1].endswith(("'s", "\u2019s")):
         toks = toks[:-1] + (toks[-1][:-2],)
+    return toks
+
+
+def _outsider_words(spans: Iterable[Span], roster: Roster | None) -> frozenset[str]:
+    """Words of full names in this document that name nobody on the roster ("Kwabla Vukasovic" when the cohort's
+    Kwabla is Kwabla Dzidzienyo): alone, such a word may mean either person, so it is not linked to the roster's."""
+    if roster is None:
+        return frozenset()
+    out: set[str] = set()
+    for s in spans:
+        if s.label != "PERSON":
+            continue
+        toks = _name_key(s.text)
+        if len(toks) > 1 and not roster.index.get(toks):
+            sets = [roster.index.get((t,)) for t in toks]
+            if not (all(sets) and set.intersection(*map(set, sets))):
+                out.update(toks)
+    return frozenset(out)
+
+
+def _resolve_person(span: Span, roster: Roster | None, named_in_doc: dict[str, str],
+                    outsiders: frozenset[str] = frozenset()) -> str | None:
+    """The participant a PERSON span names, if the roster tells unambiguously (a lone word that also belongs to
+    the full name of someone not on the roster, in ``outsiders``, does not)."""
+    if roster is None:
+        return None
+    toks = _name_key(span.text)
+    if len(toks) == 1 and toks[0] in outsiders:
+        return None
     ids = roster.index.get(toks)
     if not ids:
         # All the words name the same person ("Okonkwo Adaeze", "Adaeze Bello").
@@ -138,7 +164,8 @@ def anonymise_text(
     found = detector.detect(text, speaker_offsets=speaker_offsets, own_names=own_names)
     spans = [s for s in found if s.label not in INDIRECT_LABELS and s.confidence >= settings.min_confidence]
     named: dict[str, str] = {}
-    pids = [_resolve_person(s, detector.roster, named) if s.label == "PERSON" else None for s in spans]
+    others = _outsider_words(spans, detector.roster)
+    pids = [_resolve_person(s, detector.roster, named, others) if s.label == "PERSON" else None for s in spans]
     withheld = _withheld_turns(text, turns, spans, pids, set(excluded), detector.roster)
     items = [(Span(a, b, "WITHHELD", "consent", 1.0, text[a:b]), WITHHELD, "consent") for a, b in withheld]
     for span, pid in zip(spans, pids):
