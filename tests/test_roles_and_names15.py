@@ -55,3 +55,20 @@ def test_a_first_name_shared_with_someone_outside_the_cohort_is_not_given_the_pa
     # With no other Kwabla in the document the first name is the participant's.
     out, _ = anonymise_text("Interviewer: Kwabla, tell me more.", Detector(roster), PseudonymKey())
     assert out == "Interviewer: [P01], tell me more."
+
+
+@pytest.mark.parametrize("text, condition", [
+    ("I have coeliac disease so lunches were hard.", "coeliac disease"),
+    ("Her Ehlers-Danlos syndrome flared up again.", "Ehlers-Danlos syndrome"),
+    ("She was diagnosed with Crohn's disease last year.", "Crohn's disease"),
+    ("My sickle cell disease means I tire.", "sickle cell disease"),
+])
+def test_a_condition_no_list_holds_is_flagged_whole_and_its_eponym_is_no_person(detector, text, condition):
+    spans = [(s.text, s.label, s.kind) for s in detector.detect(text)]
+    assert spans == [(condition, "SPECIAL_CATEGORY", "health")]
+
+
+@pytest.mark.parametrize("text", ["Heart disease is common in the city.", "The disease spread through the ward.",
+                                  "Students with an eating disorder get support."])
+def test_conditions_in_general_statements_are_not_disclosures(detector, text):
+    assert [s for s in detector.detect(text) if s.label == "SPECIAL_CATEGORY"] == []

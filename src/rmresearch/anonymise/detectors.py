@@ -81,7 +81,8 @@ _FIELD_CONNECTOR = re.compile(r"(?:^|\s)(?:of|for|in|and|&)\s+$", re.IGNORECASE)
 
 def _without_role_fields(text: str, spans: list[Span], indirect: Sequence[Span]) -> list[Span]:
     """Drop name guesses that are the field of a title or unit ("Dean of Law", "PVC for Education", "School of
-    Pharmacy": the capitalised field word after "of"/"for" is no surname). Roster, speaker and deny spans stay.
+    Pharmacy": the capitalised field word after "of"/"for" is no surname) or the eponym of a health condition
+    ("Crohn's disease"). Roster, speaker and deny spans stay.
 
     >>> roles = [Span(4, 15, "ROLE", "indirect", 0.6, "Dean of Law")]
     >>> guess = Span(12, 15, "PERSON", "lexicon", 0.6, "Law")
@@ -89,12 +90,15 @@ def _without_role_fields(text: str, spans: list[Span], indirect: Sequence[Span])
     []
     """
     frames = [(s.start, s.end) for s in indirect if s.label in ("ROLE", "UNIT")]
-    if not frames:
+    # A condition named after a person is no person ("Crohn's disease", "Ehlers-Danlos syndrome").
+    conditions = [(s.start, s.end) for s in indirect if s.kind == "health"]
+    if not frames and not conditions:
         return spans
     out = []
     for s in spans:
-        if s.label == "PERSON" and s.layer in _GUESSED_LAYERS and any(
-                a < s.start and s.end <= b and _FIELD_CONNECTOR.search(text, a, s.start) for a, b in frames):
+        if s.label == "PERSON" and s.layer in _GUESSED_LAYERS and (any(
+                a < s.start and s.end <= b and _FIELD_CONNECTOR.search(text, a, s.start) for a, b in frames)
+                or any(a <= s.start and s.end < b for a, b in conditions)):
             continue
         out.append(s)
     return out

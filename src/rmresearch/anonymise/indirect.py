@@ -399,6 +399,10 @@ def _special(text: str, r: Rules, hits: dict) -> list[Span]:
             if m.group().islower() and re.search(r"(?<![\w'])(?:my|her|his|their)[ \t]+(?:own[ \t]+)?$",
                                                  text[max(0, m.start() - 20):m.start()], re.IGNORECASE):
                 out.append(_span(text, m.start(), m.end(), "SPECIAL_CATEGORY", kind, _DISCLOSURE))
+        elif kind == "health" and key in _CONDITION_HEADS:
+            span = _named_condition(text, m, r)  # "coeliac disease", "Ehlers-Danlos syndrome": any name before it
+            if span is not None:
+                out.append(span)
         elif _individual(text, m.start(), m.end(), kind, r):
             end = m.end()
             nxt = words_after(text, end, 1) if kind == "health" else []
@@ -406,6 +410,23 @@ def _special(text: str, r: Rules, hits: dict) -> list[Span]:
                 end = nxt[0].end  # "sickle cell disease", "Crohn's disease"
             out.append(_span(text, m.start(), end, "SPECIAL_CATEGORY", kind, _DISCLOSURE))
     return out
+
+
+_CONDITION_HEADS = frozenset(("disease", "syndrome", "disorder"))
+_NOT_CONDITION_NAMES = _DX_STOPS | _POSSESSIVES | frozenset("""a an the have has had got with of this that rare
+same mystery""".split())
+
+
+def _named_condition(text: str, m: re.Match, r: Rules) -> Span | None:
+    """A condition no list holds, named by the words before "disease", "syndrome" or "disorder" ("I have coeliac
+    disease", "her Ehlers-Danlos syndrome"), when said of one person. The span covers the name and the head."""
+    back = words_before(text, m.start(), 3)
+    k = len(back)
+    while k > 0 and back[k - 1].key not in _NOT_CONDITION_NAMES and back[k - 1].key not in r.stops:
+        k -= 1
+    if k == len(back) or not _individual(text, back[k].start, m.end(), "health", r):
+        return None
+    return _span(text, back[k].start, m.end(), "SPECIAL_CATEGORY", "health", _DISCLOSURE)
 
 
 def _diagnosis(text: str, m: re.Match, r: Rules) -> list[Span]:
