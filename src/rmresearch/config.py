@@ -318,15 +318,6 @@ class CohortConfig:
     def ethnicity_map(self) -> EthnicityMap:
         return load_ethnicity_map(self.ethnicity_map_path)
 
-    def instrument_folder(self) -> Path:
-        """The folder of the project's own survey instruments: ``options.survey_instruments`` (relative to the
-        project) or ``<root>/surveys/instruments``."""
-        custom = (self.options or {}).get("survey_instruments")
-        if custom:
-            path = Path(str(custom))
-            return path if path.is_absolute() else self.root / path
-        return self.root / "surveys" / "instruments"
-
     def as_parameters(self) -> dict[str, Any]:
         """JSON-like summary (for papermill parameters and the reproducibility record)."""
         return {
@@ -645,3 +636,14 @@ def _check_inputs_exist(inputs: dict[str, Any], root: Path, source: str) -> None
             f"{source}: configured input(s) not found:\n" + "\n".join(missing)
             + "\nCorrect the paths (relative paths start from " + str(root) + ") or remove the entries."
         )
+
+
+def instrument_folder(config) -> Path:
+    """The folder of a project's own survey instruments: ``options.survey_instruments`` (relative to the project)
+    or ``<root>/surveys/instruments``. Any object with ``options`` and ``root`` will do. It lives here, not in
+    :mod:`rmresearch.surveys`, so that the output guard of every command can ask it without importing scipy."""
+    custom = (config.options or {}).get("survey_instruments")
+    if custom:
+        path = Path(str(custom))
+        return path if path.is_absolute() else Path(config.root) / path
+    return Path(config.root) / "surveys" / "instruments"

@@ -204,8 +204,10 @@ def _config_paths(config, notebooks_dirs: Iterable = ()) -> list[Protected]:
     options = config.options or {}
     if isinstance(options.get("codebook"), str):
         add(Path(config.root) / Path(options["codebook"]).expanduser(), "a configured input", "options.codebook")
-    try:  # config's own method: importing rmresearch.surveys would load scipy into every command's start-up
-        add(config.instrument_folder(), "the survey instruments folder", "options.survey_instruments", folder=True)
+    try:  # from config: importing rmresearch.surveys would load scipy into every command's start-up
+        from .config import instrument_folder
+
+        add(instrument_folder(config), "the survey instruments folder", "options.survey_instruments", folder=True)
     except (RMResearchError, TypeError, AttributeError):
         pass
     outputs = config.outputs

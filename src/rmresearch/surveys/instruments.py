@@ -353,7 +353,9 @@ def project_instrument_folder(config) -> Path:
     A cohort configuration can name another folder with
     ``options: {survey_instruments: path/to/folder}``.
     """
-    return config.instrument_folder()
+    from ..config import instrument_folder
+
+    return instrument_folder(config)
 
 
 def list_instruments(*, folder: str | Path | None = None) -> pd.DataFrame:
