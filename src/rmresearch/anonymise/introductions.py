@@ -73,6 +73,16 @@ _HERE_GOES_ON = re.compile(r"^[ \t]+(?:that|which|is|was|are|were|in|at|on|of|fo
 _NEXT_WORD = re.compile(r"^[ \t]+([^\W\d_][\w'\-]*)")
 
 
+def _around(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """(up to 48 characters before, the word, up to 48 after) within the word's line, case-folded."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = text[max(line_start, start - 48):start].casefold().translate(_APOS)
+    after = text[end:min(line_end, end + 48)].casefold().translate(_APOS)
+    return before, text[start:end].casefold(), after
+
+
 def name_context(text: str, start: int, end: int, *, own: bool = False,
                  name_word: Callable[[str], bool] | None = None) -> bool:
     """Whether ``text[start:end]`` (a word) stands where only a name can: after a self-introduction or an address
@@ -81,12 +91,7 @@ def name_context(text: str, start: int, end: int, *, own: bool = False,
     ``own``: the word is the file's own interviewee's or interviewer's name; any of the cues is enough unless the
     next word continues an ordinary phrase. Case is ignored throughout.
     """
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    before = text[max(line_start, start - 48):start].casefold().translate(_APOS)
-    after = text[end:min(line_end, end + 48)].casefold().translate(_APOS)
-    word = text[start:end].casefold()
+    before, word, after = _around(text, start, end)
     address = bool(_ADDRESS.search(before))
     copula = bool(_COPULA.search(before))
     if _NAMING.search(before):
@@ -128,12 +133,7 @@ def addressed(text: str, start: int, end: int) -> bool:
     >>> addressed("cheers rose that's great", 7, 11), addressed("thanks, hope for the best", 8, 12)
     (True, False)
     """
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    before = text[max(line_start, start - 48):start].casefold().translate(_APOS)
-    after = text[end:min(line_end, end + 48)].casefold().translate(_APOS)
-    word = text[start:end].casefold()
+    before, word, after = _around(text, start, end)
     if word in ADJECTIVE_NAMES:
         return False  # "thanks happy", "ok sunny" read as words as often as names
     if _THANKS.search(before):
