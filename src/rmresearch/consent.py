@@ -328,6 +328,26 @@ def remap_offsets(withheld: Withheld, start: int, end: int) -> tuple[int, int] |
     return start + shift_start, end + shift_end
 
 
+def restore_offsets(withheld: Withheld, start: int, end: int) -> tuple[int, int] | None:
+    """The inverse of :func:`remap_offsets`: offsets of the passage ``start:end`` of the withheld text in the
+    original text, ``None`` when it touches a marker.
+
+    >>> w = Withheld("A: [withheld]\\nB: yes", ((3, 8, 3, 13),))
+    >>> restore_offsets(w, 17, 20), remap_offsets(w, 12, 15)
+    ((12, 15), (17, 20))
+    """
+    if withheld.overlaps_new(start, end):
+        return None
+    shift_start = shift_end = 0
+    for a, b, na, nb in withheld.spans:
+        delta = (b - a) - (nb - na)
+        if nb <= start:
+            shift_start += delta
+        if nb <= end:
+            shift_end += delta
+    return start + shift_start, end + shift_end
+
+
 #: The participants column that links a participant to their row(s) in each records table.
 RECORD_ID_COLUMNS = {"students": "student_id", "staff": "staff_id"}
 

@@ -499,21 +499,12 @@ def _withheld_to_stored(stored: str, shown: str, excluded, start: int, end: int)
     """Offsets of ``shown[start:end]`` (a text with consent-withheld turns replaced by a marker) in ``stored``."""
     if shown == stored:
         return start, end
-    from ..consent import withhold_turns
+    from ..consent import restore_offsets, withhold_turns
 
     w = withhold_turns(stored, excluded)
     if w.text != shown:
         return None
-    shift_a = shift_b = 0
-    for a, b, na, nb in w.spans:
-        if max(start, na) < min(end, nb):
-            return None  # it touches a withheld turn
-        delta = (b - a) - (nb - na)
-        if nb <= start:
-            shift_a += delta
-        if nb <= end:
-            shift_b += delta
-    return start + shift_a, end + shift_b
+    return restore_offsets(w, start, end)  # None when it touches a withheld turn
 
 
 class QuoteGate:
