@@ -154,7 +154,7 @@ def test_forms_extra_question_must_be_mapped_or_ignored(instrument):
         surveys.read_responses(SAMPLES / "forms.xlsx", instrument, wave="post")
     problem = err.value.problems[0]
     assert problem.column == "Which sessions did you attend?"
-    assert "ignore=" in problem.message and problem.file.endswith("forms.xlsx")
+    assert "--ignore" in problem.message and problem.file.endswith("forms.xlsx")
 
 
 def _copy_plain(tmp_path, edit) -> Path:
@@ -219,10 +219,10 @@ def test_duplicates_missing_ids_and_multiple_answers(instrument, tmp_path):
 def test_missing_id_column_and_missing_wave_say_how_to_fix(instrument, tmp_path):
     path = tmp_path / "noid.csv"
     path.write_text("person,psychological_safety_1\nA,3\n", encoding="utf-8")
-    with pytest.raises(InputError, match="id_column="):
+    with pytest.raises(InputError, match="--link EXPORT_COLUMN=PARTICIPANTS_COLUMN"):
         surveys.read_responses(path, instrument, wave="pre")
     path.write_text("participant_id,psychological_safety_1\nP01,3\n", encoding="utf-8")
-    with pytest.raises(InputError, match="wave='pre'"):
+    with pytest.raises(InputError, match="--wave pre"):
         surveys.read_responses(path, instrument)
     ok = surveys.read_responses(path, instrument, wave="pre")
     assert any("not found in the export" in p.message for p in ok.problems)

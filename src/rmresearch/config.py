@@ -62,7 +62,7 @@ DEFAULT_GRADE_SCALE = [str(g) for g in range(1, 11)] + ["Professor", "Director",
 #: Settings under ``options:`` read after loading (the rest are taken out while loading, see _POPPED_OPTIONS).
 KNOWN_OPTIONS = frozenset({
     "reference_group", "ethnicity_grouping", "aggregate_group", "identifiers", "anonymise", "withdrawn",
-    "codebook", "survey_instruments", "survey_instruments_used", "trends", "attainment",
+    "codebook", "survey_instruments", "survey_instruments_used", "trends", "attainment", "surveys",
 })
 _POPPED_OPTIONS = frozenset({"disclosure", "ethnicity_map", "grade_scale", "good_honours", "characteristics",
                              "intersections", "focus"})
@@ -550,6 +550,7 @@ def _read_options(options, resolve, source: str) -> dict[str, Any]:
                               f"not {options[key]!r}"[:300] + ".")
     _check_identifiers(options.get("identifiers") or {}, source)
     _check_trends(options.get("trends"), source)
+    _check_surveys(options.get("surveys"), source)
     _check_attainment(options.get("attainment"), source)
     options["_loaded"] = loaded
     return options
@@ -602,6 +603,37 @@ def _check_trends(trends, source: str) -> None:
     if not isinstance(trends.get("partial_pooling", False), bool):
         raise ConfigError(f"{source}: options.trends.partial_pooling must be true or false, "
                           f"not {trends['partial_pooling']!r}.")
+
+
+_SURVEY_OPTIONS = ("link", "exclude_unfinished", "duplicates", "columns", "ignore")
+
+
+def _check_surveys(surveys, source: str) -> None:
+    """``options.surveys``: how exports are read (the keyword arguments of surveys.read_responses; see
+    rmresearch.surveys.respondents.survey_settings). Checked here by shape, without importing the survey package."""
+    if surveys is None:
+        return
+    where = f"{source}: options.surveys"
+    if not isinstance(surveys, dict) or set(surveys) - set(_SURVEY_OPTIONS):
+        odd = sorted(map(str, set(surveys) - set(_SURVEY_OPTIONS))) if isinstance(surveys, dict) else []
+        raise ConfigError(f"{where} takes {', '.join(_SURVEY_OPTIONS)}" + (f", not {', '.join(map(repr, odd))}" if odd else "")
+                          + " (e.g. surveys: {link: {export: RecipientEmail, participants: email}, exclude_unfinished: true}).")
+    link = surveys.get("link")
+    if link is not None and not (isinstance(link, dict) and set(link) <= {"export", "participants"} and "export" in link
+                                 and all(isinstance(v, str) and v.strip() for v in link.values())):
+        raise ConfigError(f"{where}.link must name the export column and the participants' column, e.g. "
+                          f"link: {{export: RecipientEmail, participants: email}}, not {link!r}"[:300] + ".")
+    if not isinstance(surveys.get("exclude_unfinished", False), bool):
+        raise ConfigError(f"{where}.exclude_unfinished must be true or false, not {surveys['exclude_unfinished']!r}.")
+    if surveys.get("duplicates", "error") not in ("error", "keep_latest"):
+        raise ConfigError(f"{where}.duplicates must be error (a person answering a wave twice is an error) or "
+                          f"keep_latest (keep their latest finished response), not {surveys['duplicates']!r}.")
+    columns = surveys.get("columns")
+    if columns is not None and not (isinstance(columns, dict) and all(isinstance(k, str) and isinstance(v, (str, int)) for k, v in columns.items())):
+        raise ConfigError(f"{where}.columns maps items to export columns, e.g. columns: {{burden_1: Q7}}, not {columns!r}"[:300] + ".")
+    ignore = surveys.get("ignore")
+    if ignore is not None and not (isinstance(ignore, list) and all(isinstance(c, (str, int)) for c in ignore)):
+        raise ConfigError(f"{where}.ignore lists export columns to leave out, e.g. ignore: [Q12, Q13], not {ignore!r}"[:300] + ".")
 
 
 def _check_attainment(attainment, source: str) -> None:

@@ -32,13 +32,16 @@ import pandas as pd
 from ..errors import AnalysisError, ConfigError, InputError, Problem, ValidationError
 from ..io.surveys import RawExport, cell_text, normalise_label as _norm, read_export
 from .instruments import WAVES, Instrument, Scale, list_instruments, load_instrument, project_instrument_folder
+from .respondents import Link, drop_rows, identify, parse_link, repeated_responses, survey_settings, unfinished_rows
 
 __all__ = ["SurveyImport", "REPORT_SCALES", "read_responses", "load_surveys", "survey_instrument", "survey_problems"]
 
 #: Scales the programme report (notebook 05) cannot do without: the Likert chart draws psychological safety, and
 #: reciprocity and burden compare each pair's partners on the reciprocity scale.
 REPORT_SCALES = {"psychological_safety": "the chart of answers item by item", "reciprocity": "each side's gains, by pair"}
-_ID_CANDIDATES = ("participant_id", "participantid", "participant id", "participant", "externalreference", "externaldatareference")
+#: How to map and leave out columns, in both places a user can say it.
+_COLUMNS_ADVICE = "--columns ITEM=COLUMN (cohort file: options: surveys: {columns: {ITEM: COLUMN}})"
+_IGNORE_ADVICE = "--ignore COLUMN (cohort file: options: surveys: {ignore: [COLUMN]})"
 
 
 @dataclass
@@ -58,6 +61,12 @@ class SurveyImport:
     columns : dict
         Export column -> item or open question id, as matched.
     source, format : str
+    link : str
+        How respondents were linked to participants (a sentence: which export column, which participants' column).
+    unfinished : list of int
+        Rows (as a person sees them) of unfinished responses (Qualtrics' Finished false or Progress under 100).
+    excluded : list of int
+        Rows left out: unfinished responses with ``exclude_unfinished``, repeated ones with ``duplicates="keep_latest"``.
     """
 
     responses: pd.DataFrame
@@ -66,7 +75,9 @@ class SurveyImport:
     columns: dict[str, str] = field(default_factory=dict)
     source: str = ""
     format: str = ""
-
+    link: str = ""
+    unfinished: list[int] = field(default_factory=list)
+    excluded: list[int] = field(default_factory=list)
 
 
 def _match_columns(raw: RawExport, instrument: Instrument, columns: Mapping[str, str] | None, ignore: Iterable[str], id_index: int, wave_index: int | None, source: str) -> tuple[dict[int, str], list[Problem]]:
@@ -80,8 +91,9 @@ def _match_columns(raw: RawExport, instrument: Instrument, columns: Mapping[str,
     explicit = {str(k).strip(): v for k, v in (columns or {}).items()}
     for export_col, target in explicit.items():
         if target not in targets:
-            raise AnalysisError(f"columns={{{export_col!r}: {target!r}}}: {target!r} is not an item or open question of instrument "
-                                f"{instrument.name!r}; map the export column to one of {', '.join(list(targets)[:8])}.")
+            raise AnalysisError(f"--columns {target}={export_col}: {target!r} is not an item or open question of instrument "
+                                f"{instrument.name!r}; map the export column to one of {', '.join(list(targets)[:8])} "
+                                f"({_COLUMNS_ADVICE}).")
     ignored = {_norm(c) for c in ignore}
     mapping: dict[int, str] = {}
     for index, (col_id, text) in enumerate(zip(raw.ids, raw.texts)):
@@ -114,14 +126,15 @@ def _match_columns(raw: RawExport, instrument: Instrument, columns: Mapping[str,
                 source,
                 f"column {shown} is not an item of instrument '{instrument.name}' (items: {', '.join(instrument.item_ids[:6])}"
                 f"{' ...' if len(instrument.item_ids) > 6 else ''}). Add the item to the instrument YAML, map it with "
-                f"columns={{'{col_id}': '<item id>'}}, or leave it out with ignore=['{col_id}'].",
+                f"--columns ITEM='{col_id}' (cohort file: options: surveys: {{columns: {{ITEM: '{col_id}'}}}}), or leave "
+                f"it out with --ignore '{col_id}' (cohort file: options: surveys: {{ignore: ['{col_id}']}}).",
                 column=col_id,
             )
         )
     seen: dict[str, int] = {}
     for index, target in mapping.items():
         if target in seen:
-            problems.append(Problem(source, f"columns '{raw.ids[seen[target]]}' and '{raw.ids[index]}' both match item '{target}'; map one explicitly with columns=", column=raw.ids[index]))
+            problems.append(Problem(source, f"columns '{raw.ids[seen[target]]}' and '{raw.ids[index]}' both match item '{target}'; map one explicitly with {_COLUMNS_ADVICE}", column=raw.ids[index]))
         seen[target] = index
     return mapping, problems
 
@@ -139,10 +152,8 @@ def _find_column(raw: RawExport, wanted: str | None, candidates: Sequence[str], 
             if candidate in pool:
                 return pool.index(candidate)
     if required:
-        raise InputError(
-            f"{source}: cannot find the {what} column (looked for {', '.join(candidates)}). "
-            f"Name it with id_column='...'. Columns: {', '.join(raw.ids[:30])}."
-        )
+        raise InputError(f"{source}: cannot find the {what} column (looked for {', '.join(candidates)}). "
+                         f"Columns: {', '.join(raw.ids[:30])}.")
     return None
 
 
@@ -217,19 +228,15 @@ class _Keys:
     id_column: str
 
 
-def _respondents(raw: RawExport, id_index: int, wave_index: int | None, wave: str | None, source: str) -> tuple[_Keys, list[Problem]]:
-    """Participant IDs and waves of the responses; problems for empty IDs and waves that disagree."""
+def _respondents(raw: RawExport, who, wave_index: int | None, wave: str | None, source: str) -> tuple[_Keys, list[Problem]]:
+    """Participant IDs (``who``: :class:`~rmresearch.surveys.respondents.Respondents`) and waves of the responses;
+    problems for waves that disagree."""
     problems: list[Problem] = []
     rows = np.asarray(raw.rows)
-    id_col_name = raw.ids[id_index]
-    ids = raw.body[id_index].map(cell_text)
-    ids = ids.map(lambda v: v[:-2] if isinstance(v, str) and re.fullmatch(r"\d+\.0", v) else v)
-    empty_id = ids.isna().to_numpy()
-    if empty_id.any():
-        problems.append(Problem(source, f"no participant ID on row(s) {_rows_list(rows[empty_id].tolist())}; every response needs one", row=int(rows[empty_id][0]), column=id_col_name))
+    ids = who.ids
     if wave_index is None:
         waves = pd.Series([wave] * len(raw.body), index=raw.body.index)
-        return _Keys(ids, waves, rows, id_col_name), problems
+        return _Keys(ids, waves, rows, who.column), problems
     waves = raw.body[wave_index].map(cell_text).str.lower()
     bad_wave = (~waves.isin(WAVES)).to_numpy()
     if bad_wave.any():
@@ -238,28 +245,14 @@ def _respondents(raw: RawExport, id_index: int, wave_index: int | None, wave: st
         other = (waves.notna() & (waves != wave)).to_numpy() & ~bad_wave
         if other.any():
             problems.append(Problem(source, f"this file is configured as wave '{wave}' but row(s) {_rows_list(rows[other].tolist())} say another wave", row=int(rows[other][0]), column=raw.ids[wave_index]))
-    return _Keys(ids, waves, rows, id_col_name), problems
+    return _Keys(ids, waves, rows, who.column), problems
 
 
-def _participant_problems(keys: _Keys, participants: pd.DataFrame | None, source: str) -> list[Problem]:
-    """Respondents missing from the participants table, and anyone who answered a wave twice."""
-    problems: list[Problem] = []
-    ids, rows = keys.ids, keys.rows
-    if participants is not None:
-        if "participant_id" not in participants.columns:
-            raise AnalysisError("participants: the table has no participant_id column; pass the validated table "
-                                "(rmresearch.inputs.load_table(config, 'participants')).")
-        known = set(participants["participant_id"].astype(str))
-        unknown = (ids.notna() & ~ids.isin(known)).to_numpy()
-        if unknown.any():
-            listed = ", ".join(f"row {r} ('{v}')" for r, v in list(zip(rows[unknown], ids[unknown]))[:8])
-            problems.append(Problem(source, f"participant ID(s) not in the participants table: {listed}{' ...' if unknown.sum() > 8 else ''}. Correct the ID or add the person to the participants table", row=int(rows[unknown][0]), column=keys.id_column))
-    frame = pd.DataFrame({"participant_id": ids, "wave": keys.waves})
-    dup = (frame.duplicated(keep=False) & ids.notna()).to_numpy()
-    if dup.any():
-        for (pid, w), group in frame.loc[dup].groupby(["participant_id", "wave"]):
-            problems.append(Problem(source, f"participant '{pid}' answered wave '{w}' more than once (rows {_rows_list(rows[group.index].tolist())}); keep one response", row=int(rows[group.index][0]), column=keys.id_column))
-    return problems
+def _keep(keys: _Keys, raw: RawExport, mask: np.ndarray) -> tuple[_Keys, RawExport]:
+    """Keys and export without the rows where ``mask`` is true."""
+    keep = ~mask
+    kept = _Keys(keys.ids.loc[keep].reset_index(drop=True), keys.waves.loc[keep].reset_index(drop=True), keys.rows[keep], keys.id_column)
+    return kept, drop_rows(raw, mask)
 
 
 def _answer_message(kind: str, target: str, cells: pd.Series, positions: list[int], rows: np.ndarray, scale: Scale, labels: dict | None) -> str:
@@ -335,6 +328,9 @@ def read_responses(
     columns: Mapping[str, str] | None = None,
     ignore: Iterable[str] = (),
     sheet: str | int = 0,
+    link: Link | str | Mapping[str, str] | None = None,
+    exclude_unfinished: bool = False,
+    duplicates: str = "error",
 ) -> SurveyImport:
     """Read a survey export and match it to an instrument and to participants.
 
@@ -355,8 +351,18 @@ def read_responses(
         ``participant_id`` column (else an error names the row). With a ``role``
         column, answers to scales not meant for a role give a warning.
     id_column
-        The column holding the participant ID. By default ``participant_id``,
-        ``Participant ID`` or Qualtrics' ``ExternalReference``.
+        The export column holding participant IDs (the same as ``link=(id_column, "participant_id")``).
+    link
+        How respondents are linked to participants: a :class:`~rmresearch.surveys.respondents.Link`, or
+        ``"RecipientEmail=email"`` (export column = participants' column; values compared ignoring case and
+        spaces). By default: a ``participant_id`` column, else ``ExternalReference`` holding participant IDs, else an
+        ID column matching the participants' ``survey_id``, else an e-mail column matching their ``email``
+        (:func:`rmresearch.surveys.respondents.identify`). The responses carry ``participant_id`` only.
+    exclude_unfinished
+        Leave out unfinished responses (Qualtrics: Finished false or Progress under 100); they are flagged either way.
+    duplicates
+        ``"error"`` (a person answering the wave twice is an error naming the rows) or ``"keep_latest"`` (keep each
+        person's latest finished response, with a warning naming the rows left out).
     columns
         Explicit mapping of export columns to item ids, for exports whose
         column names and question wording differ from the instrument's.
@@ -390,19 +396,36 @@ def read_responses(
     """
     if wave is not None and wave not in WAVES:
         raise AnalysisError(f"wave must be one of {', '.join(WAVES)}, not {wave!r} (the wave of {path}).")
+    if participants is not None and "participant_id" not in participants.columns:
+        raise AnalysisError("participants: the table has no participant_id column; pass the validated table "
+                            "(rmresearch.inputs.load_table(config, 'participants')).")
+    link = parse_link(link) if link is not None else (parse_link(id_column, "--id-column") if id_column else None)
     raw = read_export(path, format=format, sheet=sheet)
     source = str(Path(path))
     problems: list[Problem] = list(raw.warnings)
-    id_index = _find_column(raw, id_column, _ID_CANDIDATES, "participant ID", source, required=True)
+    unfinished, flagged = unfinished_rows(raw, exclude_unfinished, source)
+    problems += flagged
+    unfinished_at = [int(r) for r, u in zip(raw.rows, unfinished) if u]
+    excluded = list(unfinished_at) if exclude_unfinished else []
+    if exclude_unfinished and unfinished.any():
+        raw = drop_rows(raw, unfinished)
+        if len(raw.body) == 0:
+            raise InputError(f"{source}: every response is unfinished, and --exclude-unfinished "
+                             "(options.surveys.exclude_unfinished) leaves them all out.")
+    who, link_problems = identify(raw, participants, link, source)
     wave_index = _find_column(raw, None, ("wave",), "wave", source, required=False)
     if wave is None and wave_index is None:
-        raise InputError(f"{source}: no 'wave' column; say which wave this file holds with wave='pre' (or 'post').")
-    mapping, match_problems = _match_columns(raw, instrument, columns, ignore, id_index, wave_index, source)
+        raise InputError(f"{source}: no 'wave' column; say which wave this file holds with --wave pre (or post).")
+    mapping, match_problems = _match_columns(raw, instrument, columns, ignore, who.index, wave_index, source)
     problems += match_problems
     if not mapping:
-        problems.append(Problem(source, f"no column matches an item of instrument '{instrument.name}'. Check the instrument, or map columns with columns={{export column: item id}}."))
-    keys, key_problems = _respondents(raw, id_index, wave_index, wave, source)
-    problems += key_problems + _participant_problems(keys, participants, source)
+        problems.append(Problem(source, f"no column matches an item of instrument '{instrument.name}'. Check the instrument, or map columns with {_COLUMNS_ADVICE}."))
+    keys, key_problems = _respondents(raw, who, wave_index, wave, source)
+    drop, repeat_problems = repeated_responses(raw, keys.ids, keys.waves, duplicates, who.column, source)
+    problems += link_problems + key_problems + repeat_problems
+    if drop.any():
+        excluded += [int(r) for r in keys.rows[drop]]
+        keys, raw = _keep(keys, raw, drop)
     responses, open_rows, answer_problems = _answers(raw, mapping, instrument, keys, source)
     problems += answer_problems + _coverage_problems(instrument, responses, keys, participants, source)
     if any(p.severity == "error" for p in problems):
@@ -415,6 +438,9 @@ def read_responses(
         columns={raw.ids[i]: t for i, t in mapping.items()},
         source=source,
         format=raw.format,
+        link=who.description,
+        unfinished=unfinished_at,
+        excluded=sorted(excluded),
     )
 
 
@@ -441,10 +467,13 @@ def load_surveys(config, instrument: Instrument | None = None, *, participants: 
 
     ``instrument`` defaults to :func:`survey_instrument` (the instruments named in
     the cohort's ``options.survey_instruments_used`` or, failing that, every
-    instrument available). Other options go to :func:`read_responses`.
+    instrument available). The cohort file's ``options.surveys`` (link,
+    exclude_unfinished, duplicates, columns, ignore: :func:`~rmresearch.surveys.respondents.survey_settings`) and
+    other options go to :func:`read_responses`; the lists of rows (``unfinished``, ``excluded``) follow the waves' order.
     """
     waves = _configured_waves(config)
     instrument = survey_instrument(config, instrument)
+    options = {**survey_settings(config), **options}
     parts = [read_responses(path, instrument, wave=wave, participants=participants, **options) for wave, path in waves.items()]
     responses = pd.concat([p.responses for p in parts], ignore_index=True)
     ordered = ["participant_id", "wave"] + [i for i in instrument.item_ids if i in responses.columns]
@@ -455,6 +484,9 @@ def load_surveys(config, instrument: Instrument | None = None, *, participants: 
         columns={k: v for p in parts for k, v in p.columns.items()},
         source="; ".join(p.source for p in parts),
         format="; ".join(sorted({p.format for p in parts})),
+        link="; ".join(dict.fromkeys(p.link for p in parts)),
+        unfinished=[r for p in parts for r in p.unfinished],
+        excluded=[r for p in parts for r in p.excluded],
     )
 
 
@@ -495,13 +527,17 @@ def survey_problems(config, tables: Mapping[str, pd.DataFrame], *, instrument: I
     participants = tables.get("participants")
     problems: list[Problem] = []
     columns: set[str] = set()
+    try:
+        options = {**survey_settings(config), **options}
+    except ConfigError as exc:
+        return [_as_problem(exc, str(config.path))]
     for wave, path in waves.items():
         try:
             read = read_responses(path, instrument, wave=wave, participants=participants, **options)
         except ValidationError as exc:
             problems += exc.problems
             continue
-        except InputError as exc:
+        except (InputError, ConfigError) as exc:
             problems.append(_as_problem(exc, str(path)))
             continue
         problems += read.problems
