@@ -230,8 +230,11 @@ def validate_cohort(config: CohortConfig) -> tuple[dict[str, pd.DataFrame], list
         cohort_tables["participants"] = people.loc[people["cohort"].astype(str) == config.cohort]
     from .surveys import survey_problems
 
-    # the survey errors, which would stop the programme notebook; its warnings (answers kept) are the notebook's to show
-    problems += [p for p in survey_problems(config, cohort_tables) if p.severity == "error"]
+    from .surveys.respondents import RespondentWarning
+
+    # the survey errors, which would stop the programme notebook, and the warnings about who answered (unfinished or
+    # repeated responses); its warnings about answers (kept as given) are the notebook's to show
+    problems += [p for p in survey_problems(config, cohort_tables) if p.severity == "error" or isinstance(p, RespondentWarning)]
     problems += _interview_problems(config)
     from .coding.manifest import manifest_problems
 

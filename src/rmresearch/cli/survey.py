@@ -44,9 +44,33 @@ def add_commands(subparsers) -> None:
     imp.add_argument("--format", default="auto", choices=("auto", "qualtrics", "forms", "spss", "csv"))
     add_cohort_args(imp, required=False, help="cohort ID or YAML: check respondents against its participants table")
     imp.add_argument("--id-column", help="column holding the participant ID (default: participant_id / ExternalReference)")
+    imp.add_argument("--link", metavar="EXPORT_COLUMN=PARTICIPANTS_COLUMN",
+                     help="link respondents to participants, e.g. RecipientEmail=email (Qualtrics), Email=email (Forms), "
+                          "ExternalReference=participant_id; e-mails compared ignoring case and spaces (default: "
+                          "participant_id, ExternalReference, then survey_id / email columns of the participants table)")
+    imp.add_argument("--exclude-unfinished", action="store_true", default=None,
+                     help="leave out unfinished responses (Qualtrics Finished false or Progress under 100); they are flagged either way")
+    imp.add_argument("--keep-latest", action="store_true", default=None,
+                     help="someone who answered twice: keep their latest finished response (default: an error naming the rows)")
     imp.add_argument("--ignore", nargs="*", default=[], help="export columns to leave out")
     imp.add_argument("--folder", default="surveys/instruments", help="folder of your own instruments")
     imp.add_argument("--out", "-o", type=Path, required=True, help="CSV file to write")
+
+
+def _link_options(args: argparse.Namespace, config) -> dict:
+    """The cohort file's options.surveys (when --cohort is given), overridden by the flags given."""
+    from ..surveys.respondents import parse_link, survey_settings
+
+    options = survey_settings(config) if config is not None else {}
+    if args.link:
+        options["link"] = parse_link(args.link)
+    if args.exclude_unfinished:
+        options["exclude_unfinished"] = True
+    if args.keep_latest:
+        options["duplicates"] = "keep_latest"
+    if args.ignore:
+        options["ignore"] = [*options.get("ignore", []), *args.ignore]
+    return options
 
 
 def cmd_instruments(args: argparse.Namespace) -> int:
@@ -75,10 +99,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         participants = load_table(config, "participants")
         folder = project_instrument_folder(config)
     instrument = load_instrument(args.instrument, folder=folder)
-    result = read_responses(
-        args.export, instrument, format=args.format, wave=args.wave, participants=participants,
-        id_column=args.id_column, ignore=args.ignore,
-    )
+    result = read_responses(args.export, instrument, format=args.format, wave=args.wave, participants=participants,
+                            id_column=args.id_column, **_link_options(args, config))
+    print(result.link[0].upper() + result.link[1:] + ".")
     for problem in result.problems:
         print(f"warning: {problem}")
     items = [c for c in result.responses.columns if c not in ("participant_id", "wave")]

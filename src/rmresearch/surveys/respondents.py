@@ -40,7 +40,7 @@ import pandas as pd
 from ..errors import ConfigError, InputError, Problem
 from ..io.surveys import RawExport, cell_text, normalise_label as _norm
 
-__all__ = ["Link", "Respondents", "DUPLICATE_RULES", "parse_link", "identify", "unfinished_rows", "drop_rows",
+__all__ = ["Link", "Respondents", "RespondentWarning", "DUPLICATE_RULES", "parse_link", "identify", "unfinished_rows", "drop_rows",
            "repeated_responses", "survey_settings", "LINK_ADVICE"]
 
 #: What to do with a person who answered one wave more than once (``options.surveys.duplicates``).
@@ -57,6 +57,12 @@ _KINDS = {
     "recipientemail": "email", "email": "email", "emailaddress": "email",
 }
 _RESPONSE_ID = re.compile(r"R_[A-Za-z0-9]{8,}")
+
+
+@dataclass(frozen=True)
+class RespondentWarning(Problem):
+    """A warning about who answered (unfinished or repeated responses): ``rmresearch validate`` lists these, while
+    the warnings about answers (kept as given) are the report's."""
 
 
 def _key(text: Any) -> str:
@@ -233,16 +239,16 @@ def _default_link(raw: RawExport, participants: pd.DataFrame | None, source: str
 
 def _no_link_message(raw: RawExport, seen: list[tuple[int, str]], participants: pd.DataFrame | None, source: str) -> str:
     shown = ", ".join(_described(raw, i, k) for i, k in seen) or "none"
-    kinds = {k for _, k in seen}
+    kinds = {k for i, k in seen if raw.body[i].map(cell_text).notna().any()}  # columns the export left empty say nothing
     message = f"{source}: cannot tell who answered: no column links the responses to participants (ID-like columns: {shown}). "
-    if kinds <= {"response"} and kinds:
+    if kinds == {"response"}:
         message += ("A response number (Qualtrics ResponseId, Forms ID) cannot say who answered. Link people by their "
                     "participant ID as External Data Reference (Qualtrics: distribute through a contact list whose "
                     "ExternalDataReference is the participant_id; it is exported as ExternalReference), or by e-mail: "
                     "add an email column to the participants table and use --link RecipientEmail=email (Forms: "
                     "--link Email=email, with the form set to record names). ")
     elif "email" in kinds:
-        email = next(raw.ids[i] for i, k in seen if k == "email")
+        email = next(raw.ids[i] for i, k in seen if k == "email" and raw.body[i].map(cell_text).notna().any())
         needs = ("give --cohort so the participants table is read, and " if participants is None
                  else "add an email column to the participants table (or correct its e-mails) and ")
         message += f"To link by e-mail, {needs}use --link {email}=email. "
@@ -262,6 +268,9 @@ def identify(raw: RawExport, participants: pd.DataFrame | None, link: Link | Non
         how = "by default"
     else:
         index = _find(raw, link.export)
+        own = next((i for i, kind in _id_like(raw) if kind == "participant"), None)
+        if index is None and own is not None:  # one link for every wave: a wave exported with participant IDs keeps them
+            index, link = own, Link(raw.ids[own])
         if index is None:
             raise InputError(f"{source}: no column '{link.export}' to link respondents by (the link "
                              f"{link}). Columns: {', '.join(c for c in raw.ids[:30] if c)}. Correct {LINK_ADVICE}.")
@@ -353,7 +362,7 @@ def unfinished_rows(raw: RawExport, exclude: bool, source: str) -> tuple[np.ndar
     else:
         message = (f"{what}: kept, with the answers they gave; leave them out with --exclude-unfinished (cohort file: "
                    "options: surveys: {exclude_unfinished: true})")
-    return mask, [Problem(source, message, row=int(rows[0]), column="Finished", severity="warning")]
+    return mask, [RespondentWarning(source, message, row=int(rows[0]), column="Finished", severity="warning")]
 
 
 def drop_rows(raw: RawExport, mask: np.ndarray) -> RawExport:
@@ -406,7 +415,7 @@ def repeated_responses(raw: RawExport, ids: pd.Series, waves: pd.Series, rule: s
         kept = ranked.index[-1]
         dropped = [i for i in group.index if i != kept]
         drop[dropped] = True
-        problems.append(Problem(source, f"participant '{pid}' answered wave '{wave}' more than once: row {rows[kept]} "
+        problems.append(RespondentWarning(source, f"participant '{pid}' answered wave '{wave}' more than once: row {rows[kept]} "
                                 f"(the latest finished) kept, row(s) {_rows_list(rows[dropped])} left out",
                                 row=int(rows[kept]), column=column, severity="warning"))
     return drop, problems
