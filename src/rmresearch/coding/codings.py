@@ -31,7 +31,8 @@ def write_codings_csv(codings: pd.DataFrame, path: str | Path) -> Path:
     from ..guard import check_api_output
 
     check_api_output(path, owner="code")
-    frame = codings.reindex(columns=CODING_COLUMNS)
+    # coding_user (who a REFI-QDA Coding names, beside the selection's coder) is kept when a project import has it
+    frame = codings.reindex(columns=CODING_COLUMNS + [c for c in ("coding_user",) if c in codings.columns])
     return write_csv(frame, path)
 
 

@@ -28,6 +28,8 @@ import pandas as pd
 
 from ..errors import InputError
 from .codings import CODING_COLUMNS
+from .refi_read import (UTF16, Selection, Units, UnitsChoice, choose_units, not_imported, producer_units,
+                        project_cases, project_sets)
 from .text import decode, read_bytes
 
 if TYPE_CHECKING:  # the coding package builds on this module
@@ -73,6 +75,13 @@ class QdpxProject:
     codings: pd.DataFrame
     cases: pd.DataFrame
     users: dict[str, str] = field(default_factory=dict)  # guid -> name
+    producer: str = "unknown producer"
+    units: str = "code points"  # how the file counted positions (offsets in ``codings`` are always code points)
+    units_evidence: str = ""
+    sets: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["set", "kind", "member"]))
+    variables: dict[str, str] = field(default_factory=dict)  # case variable -> typeOfVariable
+    warnings: tuple[str, ...] = ()
+    codings_user_differs: int = 0  # codings whose Coding creatingUser is not the selection's
 
 
 @lru_cache(maxsize=1)
@@ -230,7 +239,7 @@ def _project_notes(root) -> dict[str, str]:
     notes_el = root.find(_Q + "Notes")
     for note in notes_el.findall(_Q + "Note") if notes_el is not None else []:
         content = note.find(_Q + "PlainTextContent")
-        notes[note.get("guid")] = content.text if content is not None and content.text else ""
+        notes[_guid(note.get("guid"))] = content.text if content is not None and content.text else ""
     return notes
 
 
@@ -245,9 +254,17 @@ class _Reading:
     users: dict[str, str]
     notes: dict[str, str]
     texts: dict[str, str] = field(default_factory=dict)
-    source_docs: dict[str, str] = field(default_factory=dict)
+    source_docs: dict[str, str] = field(default_factory=dict)  # lower-case guid without braces -> document
+    elements: list = field(default_factory=list)  # (TextSource element, document)
     rows: list[dict] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    choice: UnitsChoice | None = None
+    users_differ: int = 0
+    split: list[Selection] = field(default_factory=list)
+
+
+def _guid(value: str | None) -> str:
+    return (value or "").strip().strip("{}").lower()
 
 
 def _source_name(src, number: int, reading: _Reading) -> str:
@@ -281,10 +298,17 @@ def _source_text(src, doc: str, reading: _Reading) -> str:
     return _decode_source(_read_member(reading.zf, member, path), f"{path}: {member}")
 
 
-def _add_coding(reading: _Reading, coding, doc: str, start: int, end: int, fallback_user: str | None) -> None:
-    """One ``Coding`` element as a codings row (or a problem when it names no known code)."""
+def _user(reading: _Reading, guid: str | None) -> str | None:
+    return reading.users.get(_guid(guid), guid) if guid else None
+
+
+def _add_coding(reading: _Reading, coding, doc: str, start: int, end: int, selection_user: str | None,
+                shared_memo: str) -> None:
+    """One ``Coding`` element as a codings row (or a problem when it names no known code). The coder is who made
+    the selection (NVivo's selection ``creatingUser``), else the Coding's ``creatingUser``; the Coding's is kept as
+    ``coding_user``."""
     ref = coding.find(_Q + "CodeRef")
-    target = ((ref.get("targetGUID") if ref is not None else None) or "").strip("{}").lower()
+    target = _guid(ref.get("targetGUID") if ref is not None else None)
     where = f"source '{doc}' {start}-{end} (line {coding.sourceline})"
     if not target:
         reading.problems.append(f"{where}: a Coding without a CodeRef targetGUID, so it names no code")
@@ -293,66 +317,98 @@ def _add_coding(reading: _Reading, coding, doc: str, start: int, end: int, fallb
     if code is None:
         reading.problems.append(f"{where}: coding cites unknown code GUID {target}")
         return
-    user = coding.get("creatingUser") or fallback_user
-    memo = "\n".join(reading.notes.get(n.get("targetGUID"), "") for n in coding.findall(_Q + "NoteRef")).strip()
+    coding_user = _user(reading, coding.get("creatingUser"))
+    coder = _user(reading, selection_user) or coding_user or "unknown"
+    if coding_user and coder != coding_user:
+        reading.users_differ += 1
+    memo = "\n".join(reading.notes.get(_guid(n.get("targetGUID")), "") for n in coding.findall(_Q + "NoteRef")).strip()
     reading.rows.append({"document": doc, "segment_id": None, "start": start, "end": end, "code": code,
-                         "coder": reading.users.get(user, user or "unknown"), "memo": memo or None})
+                         "coder": coder, "memo": memo or shared_memo or None, "coding_user": coding_user})
 
 
-def _source_codings(src, doc: str, text: str, reading: _Reading) -> None:
-    """The codings of a source: each ``PlainTextSelection``'s codings, and codings of the whole source."""
+def _selections(src, doc: str, problems: list[str]) -> list[tuple[Selection, object]]:
+    """The source's ``PlainTextSelection`` elements with whole-number positions (others become problems)."""
+    out = []
     for sel in src.findall(_Q + "PlainTextSelection"):
         try:
             start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
         except (TypeError, ValueError):
-            reading.problems.append(f"source '{doc}' (line {sel.sourceline}): selection {sel.get('guid')} has startPosition="
+            problems.append(f"source '{doc}' (line {sel.sourceline}): selection {sel.get('guid')} has startPosition="
                                     f"{sel.get('startPosition')!r} endPosition={sel.get('endPosition')!r}, not whole numbers")
             continue
-        if not (0 <= start < end <= len(text)):
-            reading.problems.append(f"source '{doc}' (line {sel.sourceline}): selection {start}-{end} lies outside the "
-                                    f"text (length {len(text)}) or ends before it starts")
-            continue
-        for coding in sel.findall(_Q + "Coding"):
-            _add_coding(reading, coding, doc, start, end, sel.get("creatingUser"))
-    for coding in src.findall(_Q + "Coding"):  # a whole source coded
-        _add_coding(reading, coding, doc, 0, len(text), src.get("creatingUser"))
+        out.append((Selection(doc, sel.get("guid") or "", start, end, sel.get("name") or "", sel.sourceline), sel))
+    return out
 
 
-def _read_sources(root, reading: _Reading) -> None:
+def _selection_memo(sel, reading: _Reading) -> str:
+    """A memo on the selection itself (QualCoder writes coding memos as the selection's ``Description``), used
+    for its codings when none of them carries a memo of its own."""
+    if any(c.find(_Q + "NoteRef") is not None for c in sel.findall(_Q + "Coding")):
+        return ""
+    desc = sel.find(_Q + "Description")
+    parts = [desc.text.strip()] if desc is not None and desc.text and desc.text.strip() else []
+    parts += [reading.notes.get(_guid(n.get("targetGUID")), "").strip() for n in sel.findall(_Q + "NoteRef")]
+    return "\n".join(dict.fromkeys(p for p in parts if p))
+
+
+def _place(s: Selection, measure: Units, units: str, reading: _Reading) -> tuple[int, int] | None:
+    """A selection's code-point offsets in its text, or ``None`` (with a problem) when it lies outside it."""
+    limit = measure.utf16_length if units == UTF16 else measure.length
+    if not (0 <= s.start < s.end <= limit):
+        reading.problems.append(
+            f"source '{s.doc}' (line {s.line}): selection {s.guid} {s.start}-{s.end} lies outside the text (length "
+            f"{limit} {units}, as {reading.choice.producer} counts) or ends before it starts; the source text in the "
+            "archive is not the one that was coded. Export the project again from your QDA software with its sources "
+            "included, and import that file")
+        return None
+    if units != UTF16:
+        return s.start, s.end
+    return measure.to_code_points(s.start, end=False), measure.to_code_points(s.end, end=True)
+
+
+def _source_codings(reading: _Reading) -> None:
+    """The codings of every source: each ``PlainTextSelection``'s codings, and codings of a whole source."""
+    for src, doc in reading.elements:
+        text = reading.texts[doc]
+        measure = Units.of(text)
+        for s, sel in _selections(src, doc, reading.problems):
+            place = _place(s, measure, reading.choice.units, reading)
+            if place is None:
+                continue
+            if reading.choice.units == UTF16 and (measure.splits(s.start) or measure.splits(s.end)):
+                reading.split.append(s)
+            memo = _selection_memo(sel, reading)
+            for coding in sel.findall(_Q + "Coding"):
+                _add_coding(reading, coding, doc, place[0], place[1], sel.get("creatingUser"), memo)
+        for coding in src.findall(_Q + "Coding"):  # a whole source coded
+            _add_coding(reading, coding, doc, 0, len(text), None, "")
+
+
+def _read_sources(root, reading: _Reading, origin: str | None) -> list[str]:
+    """Read every text source's text, choose the units of the positions, then read the codings; the warnings."""
     sources_el = root.find(_Q + "Sources")
     for number, src in enumerate(sources_el.findall(_Q + "TextSource") if sources_el is not None else [], start=1):
         doc = _source_name(src, number, reading)
         if src.get("guid"):
-            reading.source_docs[src.get("guid")] = doc
-        text = _source_text(src, doc, reading)
-        reading.texts[doc] = text
-        _source_codings(src, doc, text, reading)
+            reading.source_docs[_guid(src.get("guid"))] = doc
+        reading.texts[doc] = _source_text(src, doc, reading)
+        reading.elements.append((src, doc))
+    selections = [s for src, doc in reading.elements for s, _ in _selections(src, doc, [])]
+    producer, expected = producer_units(origin)
+    reading.choice = choose_units(producer, expected, selections, reading.texts, str(reading.path))
+    _source_codings(reading)
     if reading.problems:
         raise QdpxError(f"{reading.path}: {len(reading.problems)} problem(s): " + "; ".join(reading.problems[:10]))
-
-
-def _project_cases(root, source_docs: dict[str, str]) -> pd.DataFrame:
-    """One row per ``Case``: its name, one column per variable, and the sources it refers to."""
-    variables = {v.get("guid"): v.get("name") for v in root.iter(_Q + "Variable")}
-    case_rows = []
-    cases_el = root.find(_Q + "Cases")
-    for case in (cases_el.findall(_Q + "Case") if cases_el is not None else []):
-        row = {"case": case.get("name") or case.get("guid")}
-        for vv in case.findall(_Q + "VariableValue"):
-            ref = vv.find(_Q + "VariableRef")
-            var = variables.get(ref.get("targetGUID") if ref is not None else None)
-            value_el = next((c for c in vv if c.tag != _Q + "VariableRef"), None)
-            if var and value_el is not None:
-                row[var] = value_el.text
-        row["sources"] = "; ".join(sorted(source_docs.get(r.get("targetGUID") or "", "")
-                                          for r in case.findall(_Q + "SourceRef")))
-        case_rows.append(row)
-    cases = pd.DataFrame(case_rows)
-    return pd.DataFrame(columns=["case"]) if cases.empty else cases
+    warnings = [reading.choice.warning] if reading.choice.warning else []
+    if reading.split:
+        warnings.append(f"{reading.path}: {len(reading.split)} selection(s) start or end between the two UTF-16 halves "
+                        "of one character (e.g. selection " + reading.split[0].guid + "); each was widened to keep the "
+                        "whole character")
+    return warnings
 
 
 def import_qdpx(path: str | Path, *, validate: bool = False) -> QdpxProject:
-    """Read a REFI-QDA project (``.qdpx``): codebook, source texts, codings, cases.
+    """Read a REFI-QDA project (``.qdpx``): codebook, source texts, codings, cases, sets.
 
     Parameters
     ----------
@@ -365,15 +421,21 @@ def import_qdpx(path: str | Path, *, validate: bool = False) -> QdpxProject:
     -------
     QdpxProject
         ``codings`` has the standard columns (``document, segment_id, start,
-        end, code, coder, memo``; ``segment_id`` empty); ``cases`` has
-        ``case`` (the case name, a participant ID for rmresearch exports) and
-        one column per variable.
+        end, code, coder, memo``; ``segment_id`` empty) and ``coding_user``
+        (the Coding's ``creatingUser``; ``coder`` is the selection's); offsets
+        are code points of the text, converted from the producer's units
+        (``units``: NVivo's UTF-16 code units, see :mod:`rmresearch.io.refi_read`).
+        ``cases`` has ``case`` (the case name, a participant ID for rmresearch
+        exports), one column per variable in its type, and ``sources``;
+        ``sets`` one row per member (``set, kind, member``); ``warnings``
+        names everything not imported.
 
     Raises
     ------
     QdpxError
         The file is not a zip, holds no ``project.qde``, is not REFI-QDA XML,
-        or refers to codes, users or source files that are not there.
+        or refers to codes, users or source files that are not there, or a
+        selection lies outside its text.
     """
     path = Path(path)
     with _open_archive(path) as zf:
@@ -381,12 +443,21 @@ def import_qdpx(path: str | Path, *, validate: bool = False) -> QdpxProject:
         root = _project_root(zf, members, path, validate=validate)
         users = {u.get("guid"): (u.get("name") or u.get("id") or u.get("guid")) for u in root.iter(_Q + "User")}
         codebook = _project_codebook(root, path)
-        reading = _Reading(zf, members, path, code_by_guid={c.code_guid.strip("{}").lower(): c.name for c in codebook},
-                           users=users, notes=_project_notes(root))
-        _read_sources(root, reading)
-    codings = pd.DataFrame(reading.rows, columns=CODING_COLUMNS)
+        reading = _Reading(zf, members, path, code_by_guid={_guid(c.code_guid): c.name for c in codebook},
+                           users={_guid(g): n for g, n in users.items()}, notes=_project_notes(root))
+        warnings = _read_sources(root, reading, root.get("origin"))
+    skipped, more = not_imported(root, str(path))
+    warnings += more
+    codings = pd.DataFrame(reading.rows, columns=[*CODING_COLUMNS, "coding_user"])
     if len(codings):
         codings["start"] = codings["start"].astype(np.int64)
         codings["end"] = codings["end"].astype(np.int64)
+    cases, variables = project_cases(root, reading.source_docs, where=str(path), warnings=warnings)
+    case_guids = {_guid(c.get("guid")): c.get("name") or c.get("guid") for c in root.iter(_Q + "Case")}
+    sets = project_sets(root, codes=reading.code_by_guid, sources=reading.source_docs, cases=case_guids,
+                        skipped_sources=skipped, where=str(path), warnings=warnings)
+    choice = reading.choice
     return QdpxProject(name=root.get("name") or path.stem, codebook=codebook, texts=reading.texts, codings=codings,
-                       cases=_project_cases(root, reading.source_docs), users=users)
+                       cases=cases, users=users, producer=choice.producer, units=choice.units,
+                       units_evidence=choice.evidence, sets=sets, variables=variables, warnings=tuple(warnings),
+                       codings_user_differs=reading.users_differ)
