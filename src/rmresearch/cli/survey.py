@@ -32,8 +32,12 @@ def add_commands(subparsers) -> None:
     commands = survey.add_subparsers(dest="survey_command", metavar="COMMAND")
     commands.required = True
 
-    listing = add_command(commands, "instruments", func=cmd_instruments, help="list the available instruments",
-                          description="List the shipped instruments and those in the project's surveys/instruments\nfolder.")
+    listing = add_command(commands, "instruments", func=cmd_instruments,
+                          help="list the available instruments, or print one's items and their wording",
+                          description="List the shipped instruments and those in the project's surveys/instruments\n"
+                                      "folder; with a NAME, print that instrument: its source, each scale's items\n"
+                                      "(id, wording, response options, reversed?) and its open questions.")
+    listing.add_argument("name", nargs="?", metavar="NAME", help="an instrument to print (e.g. mfq9)")
     listing.add_argument("--folder", default="surveys/instruments", help="folder of your own instruments (default: surveys/instruments)")
 
     imp = add_command(commands, "import", func=cmd_import, description=IMPORT,
@@ -76,6 +80,11 @@ def _link_options(args: argparse.Namespace, config) -> dict:
 def cmd_instruments(args: argparse.Namespace) -> int:
     from ..surveys import list_instruments
 
+    if args.name:
+        from ..surveys.instruments import instrument_text, load_instrument
+
+        print(instrument_text(load_instrument(args.name, folder=args.folder)))
+        return 0
     table = list_instruments(folder=args.folder)
     print(table.to_string(index=False))
     return 0

@@ -53,6 +53,7 @@ __all__ = [
     "list_instruments",
     "load_instrument",
     "project_instrument_folder",
+    "instrument_text",
 ]
 
 KIRKPATRICK_LEVELS = ("reaction", "learning", "behaviour", "results")
@@ -131,6 +132,12 @@ class Instrument:
     scales: tuple[Scale, ...]
     open_questions: tuple[OpenQuestion, ...] = ()
     source: str = ""
+    #: Optional ``description``, ``reference`` (where the items come from) and ``licence`` of the YAML file, and
+    #: its leading comment block (the shipped files cite their sources there).
+    description: str = ""
+    reference: str = ""
+    licence: str = ""
+    notes: str = ""
 
     def __post_init__(self):
         seen: dict[str, str] = {}
@@ -251,7 +258,8 @@ def _parse_scale(data: Any, where: str) -> Scale:
             number = int(code)
         except (TypeError, ValueError):
             raise ConfigError(f"{where}: response option code {code!r} is not a whole number.") from None
-        options[number] = str(label)
+        # YAML reads a bare Yes/No (and On/Off...) as true/false: the label the file shows is meant
+        options[number] = ("Yes" if label else "No") if isinstance(label, bool) else str(label)
     codes = sorted(options)
     if codes != list(range(codes[0], codes[-1] + 1)):
         raise ConfigError(f"{where}: response option codes must be consecutive whole numbers (found {codes}).")
@@ -312,9 +320,10 @@ def _parse_instrument(text: str, source: str) -> Instrument:
     data = load_yaml_text(text, source)  # duplicate keys (two items with one id...) an error, aliases bounded
     if not isinstance(data, dict) or "instrument" not in data:
         raise ConfigError(f"{source}: an instrument file starts with 'instrument: <name>' and lists 'scales:' (see rmresearch.surveys).")
-    unknown = set(data) - {"instrument", "title", "description", "scales", "open_questions"}
+    unknown = set(data) - {"instrument", "title", "description", "reference", "licence", "scales", "open_questions"}
     if unknown:
-        raise ConfigError(f"{source}: unknown key(s) {', '.join(sorted(unknown))}; known: instrument, title, description, scales, open_questions.")
+        raise ConfigError(f"{source}: unknown key(s) {', '.join(sorted(unknown))}; known: instrument, title, "
+                          "description, reference, licence, scales, open_questions.")
     scales = tuple(_parse_scale(s, source) for s in (data.get("scales") or []))
     questions = []
     for entry in data.get("open_questions") or []:
@@ -330,7 +339,23 @@ def _parse_instrument(text: str, source: str) -> Instrument:
         )
     if not scales and not questions:
         raise ConfigError(f"{source}: the instrument has no scales and no open questions.")
-    return Instrument(str(data["instrument"]), str(data.get("title", data["instrument"])), scales, tuple(questions), source)
+    about = {k: str(data.get(k) or "").strip() for k in ("description", "reference", "licence")}
+    return Instrument(str(data["instrument"]), str(data.get("title", data["instrument"])), scales, tuple(questions),
+                      source, notes=_leading_comment(text), **about)
+
+
+def _leading_comment(text: str) -> str:
+    """The comment lines a YAML file starts with, joined (``# `` removed; a blank line ends a paragraph).
+
+    >>> _leading_comment("# Scandura & Ragins (1993).\\n# Paraphrased.\\ninstrument: x\\n# not this")
+    'Scandura & Ragins (1993). Paraphrased.'
+    """
+    lines = []
+    for line in text.lstrip("\ufeff").splitlines():
+        if not line.lstrip().startswith("#"):
+            break
+        lines.append(line.lstrip()[1:].strip())
+    return " ".join(w for w in lines if w)
 
 
 def _shipped_files() -> dict[str, Any]:
@@ -423,5 +448,61 @@ def load_instrument(name: str | Path | Sequence[str | Path], *, folder: str | Pa
     if text_name in shipped:
         return _parse_instrument(shipped[text_name].read_text(encoding="utf-8"), f"rmresearch/{_SHIPPED}/{text_name}.yml")
     known = sorted(set(shipped) | set(user))
-    raise ConfigError(f"No instrument '{text_name}'. Known instruments: {', '.join(known)}. Add your own as {Path(folder or 'surveys/instruments') / (text_name + '.yml')}.")
+    import difflib
+
+    close = difflib.get_close_matches(text_name, known, n=3, cutoff=0.6)
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise ConfigError(f"No instrument '{text_name}'.{hint} Known instruments: {', '.join(known)}. "
+                      f"Add your own as {Path(folder or 'surveys/instruments') / (text_name + '.yml')}.")
+
+
+def _wrap(text: str, indent: str, hang: int = 0, width: int = 110) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width=width, initial_indent=indent,
+                         subsequent_indent=indent + " " * hang) or [indent.rstrip()]
+
+
+def _roles_text(roles: tuple[str, ...]) -> str:
+    return "everyone" if set(roles) == set(ROLES) else ", ".join(roles)
+
+
+def instrument_text(instrument: Instrument) -> str:
+    """The instrument as a person reads it: title, source and licence, each scale's items (id, wording, reversed?)
+    with its response options and who answers it when, then the open questions. ``rmresearch survey instruments
+    NAME`` prints it.
+
+    Examples
+    --------
+    >>> text = instrument_text(load_instrument("psychological_safety"))
+    >>> print(text.splitlines()[0])
+    psychological_safety: Psychological safety in the pair
+    >>> [line for line in text.splitlines() if "psychological_safety_3" in line][0].split()[:2]
+    ['psychological_safety_3', '(reversed)']
+    """
+    lines = [f"{instrument.name}: {instrument.title}", f"File: {instrument.source}"]
+    for label, value in (("About", instrument.description or instrument.notes), ("Reference", instrument.reference),
+                         ("Licence", instrument.licence)):
+        if value:
+            lines += _wrap(f"{label}: {value}", "")
+    width = max([len(i.id) for s in instrument.scales for i in s.items] + [len(q.id) for q in instrument.open_questions])
+    for scale in instrument.scales:
+        lines += ["", f"Scale {scale.name}: {scale.title}"]
+        if scale.description:
+            lines += _wrap(scale.description, "  ")
+        level = f"; Kirkpatrick level: {scale.kirkpatrick}" if scale.kirkpatrick else ""
+        lines.append(f"  answered by {_roles_text(scale.answered_by)}; waves: {', '.join(scale.waves)}{level}; "
+                     f"scored as the mean of at least {scale.minimum_answered} of {len(scale.items)} items")
+        lines += _wrap("response options: " + "; ".join(f"{c} = {t}" for c, t in sorted(scale.options.items())), "  ")
+        for item in scale.items:
+            mark = "(reversed) " if item.reverse else ""
+            lines += _wrap(f"{item.id:<{width}}  {mark}{item.text}", "  ", width + 2)
+        if scale.reverse_items:
+            lines.append(f"  (reversed): scored {scale.high + scale.low} minus the answer")
+    if instrument.open_questions:
+        lines += ["", "Open questions (free text: anonymised by `rmresearch anonymise run` before anyone reads them)"]
+        for q in instrument.open_questions:
+            lines += _wrap(f"{q.id:<{width}}  {q.text} [answered by {_roles_text(q.answered_by)}; "
+                           f"waves: {', '.join(q.waves)}]", "  ", width + 2)
+    return "\n".join(lines)
 
