@@ -13,7 +13,8 @@ import pandas as pd
 from ..errors import InputError
 from .common import add_cohort_args, add_command, add_group, load_config
 
-__all__ = ["add_commands", "cmd_suggest", "cmd_agreement", "cmd_export_qdpx", "cmd_import_qdpx", "cmd_export_qdc"]
+__all__ = ["add_commands", "cmd_suggest", "cmd_agreement", "cmd_export_qdpx", "cmd_import_qdpx", "cmd_export_qdc",
+           "cmd_sheet", "cmd_read_sheet"]
 
 GROUP = """\
     Work with codes on ANONYMISED transcripts (run the anonymiser first):
@@ -24,6 +25,30 @@ GROUP = """\
                                                      open in NVivo, ATLAS.ti, MAXQDA, QualCoder
       rmresearch code import-qdpx coded.qdpx --out codings.csv
                                                      bring coding done there back
+      rmresearch code sheet --cohort demo --out sheet.xlsx --coder ana
+                                                     a coding sheet for coders who work in Excel
+      rmresearch code read-sheet sheet.xlsx --coder ana --out ana.csv
+                                                     the filled sheet as codings (for code agreement)
+    """
+
+SHEET = """\
+    Write an Excel coding sheet: one row per interviewee segment of the cohort's
+    anonymised, consented transcripts (the segments `code suggest` works on) with
+    its segment_id, transcript, the speaker's role (never a name) and text, then
+    code_1, code_2, code_3 (one code ID a cell, picked from a drop-down list),
+    a memo column, and the rule-based suggestions in a grey column marked
+    "suggested (not a finding)". A Codes sheet lists the codebook. The sheet is
+    checked by the leak audit before it is written; on any finding nothing is
+    written.
+    """
+
+READ_SHEET = """\
+    Read a filled coding sheet (.xlsx, or the .csv Excel saves) as the codings
+    of one coder, in the coding CSV layout `code agreement` reads. Codes may be
+    typed as IDs or names in any case and spacing, several in one cell
+    separated by ';'. Every problem is named with its sheet, row and column.
+    With --cohort, segment IDs and texts are checked against the cohort's
+    transcripts and consent, and start/end offsets are filled in.
     """
 
 SUGGEST = """\
@@ -56,8 +81,13 @@ EXPORT_QDPX = """\
 IMPORT_QDPX = """\
     Read a REFI-QDA project exported by NVivo, ATLAS.ti, MAXQDA, QualCoder or
     rmresearch and write its codings as a tidy CSV (document, segment_id, start,
-    end, code, coder, memo). Offsets are 0-based, end-exclusive characters of the
-    source text; segment_id is filled where a coding is exactly a speaker turn.
+    end, code, coder, memo, coding_user). Offsets are 0-based, end-exclusive
+    characters (code points) of the source text, converted from NVivo's UTF-16
+    units when the project was written by NVivo (checked against the text);
+    segment_id is filled where a coding is exactly a speaker turn. The coder is
+    who made the selection; coding_user is who the Coding names. Prints the
+    producer, the units read, the counts (sources, codes, codings, coders, sets,
+    cases, case variables) and whatever was not imported.
     """
 
 
@@ -108,6 +138,22 @@ def add_commands(subparsers) -> None:
     p.add_argument("--out", type=Path, required=True, help="coding CSV to write")
     p.add_argument("--codebook-out", type=Path, default=None, help="also write the project's codebook as YAML")
     p.add_argument("--validate", action="store_true", help="check project.qde against the REFI-QDA schema first")
+
+    p = add_command(sub, "sheet", func=cmd_sheet, description=SHEET,
+                    help="write an Excel coding sheet of the interviewee segments (for coders without NVivo)")
+    _cohort_args(p)
+    p.add_argument("--out", type=Path, required=True, help=".xlsx file to write")
+    p.add_argument("--coder", default=None, help="the coder the sheet is for (named on its About sheet)")
+    p.add_argument("--unit", choices=("turn", "sentence", "paragraph"), default="turn", help="coding unit (default: turn)")
+    p.add_argument("--code-columns", type=int, default=3, help="how many code columns (default: 3)")
+    p.add_argument("--no-suggestions", action="store_true", help="leave out the rule-based suggestions column")
+
+    p = add_command(sub, "read-sheet", func=cmd_read_sheet, description=READ_SHEET,
+                    help="read a filled coding sheet back as one coder's codings (a coding CSV)")
+    p.add_argument("sheet", type=Path, help="the filled coding sheet (.xlsx, or .csv saved from Excel)")
+    _cohort_args(p, required=False)
+    p.add_argument("--coder", default=None, help="whose codes these are (default: the coder named in the sheet)")
+    p.add_argument("--out", type=Path, required=True, help="coding CSV to write")
 
     p = add_command(sub, "export-qdc", func=cmd_export_qdc, help="write the codebook as a REFI-QDA codebook (.qdc)",
                     description="Write a codebook (default: the built-in one) in the REFI-QDA codebook exchange format.")
@@ -239,10 +285,61 @@ def cmd_import_qdpx(args: argparse.Namespace) -> int:
     write_codings_csv(codings, args.out)
     if args.codebook_out:
         write_codebook(project.codebook, args.codebook_out)
-    coders = sorted(codings["coder"].unique()) if len(codings) else []
-    print(f"Read '{project.name}': {len(project.texts)} sources, {len(project.codebook)} codes, {len(codings)} codings "
-          f"by {len(coders)} coder(s) ({', '.join(coders)}), {len(project.cases)} cases.")
+    _print_qdpx_summary(project, codings)
     print(f"Written: {args.out}" + (f" and {args.codebook_out}" if args.codebook_out else ""))
+    return 0
+
+
+def _print_qdpx_summary(project, codings: pd.DataFrame) -> None:
+    """What import-qdpx read: producer and units, counts, who coded, and every warning (what was not imported)."""
+    coders = sorted(codings["coder"].unique()) if len(codings) else []
+    n_sets = project.sets["set"].nunique() if len(project.sets) else 0
+    print(f"Read '{project.name}', written by {project.producer}: positions read as {project.units} "
+          f"({project.units_evidence}).")
+    print(f"  {len(project.texts)} sources, {len(project.codebook)} codes, {len(codings)} codings by {len(coders)} "
+          f"coder(s) ({', '.join(coders)}), {n_sets} sets ({len(project.sets)} members), {len(project.cases)} cases, "
+          f"{len(project.variables)} case variables" + (f" ({', '.join(project.variables)})" if project.variables else "")
+          + ".")
+    if project.codings_user_differs:
+        print(f"  {project.codings_user_differs} coding(s) were applied by someone other than who made the selection: "
+              "coder is the selection's creatingUser, the Coding's is in the coding_user column.")
+    for warning in project.warnings:
+        print(f"Warning: {warning}")
+
+
+def cmd_sheet(args: argparse.Namespace) -> int:
+    from ..coding.sheet import write_coding_sheet
+
+    config = load_config(args)
+    out = _guard(args, args.out, config=config, inputs=[args.codebook])
+    done = write_coding_sheet(config, out, codebook=args.codebook, coder=args.coder, unit=args.unit,
+                              suggestions=not args.no_suggestions, code_columns=args.code_columns)
+    print(f"Coding sheet written: {done.path} ({done.segments} interviewee {args.unit} segments in {done.transcripts} "
+          f"transcripts, {done.codes} codes, {args.code_columns} code column(s)"
+          + ("" if args.coder is None else f", for {args.coder}") + ").")
+    if not args.no_suggestions:
+        print(f"Suggestions (rules, not findings) beside {done.suggested} segment(s), in the grey column.")
+    print("It holds anonymised text only and passed the leak audit. Read it back with: "
+          f"rmresearch code read-sheet {done.path.name} --coder NAME --out codings.csv --cohort {config.cohort}")
+    _print_consent(done.data)
+    return 0
+
+
+def cmd_read_sheet(args: argparse.Namespace) -> int:
+    from ..coding.codings import write_codings_csv
+    from ..coding.sheet import read_coding_sheet
+
+    config = load_config(args) if args.cohort else None
+    out = _guard(args, args.out, config=config, inputs=[args.sheet, args.codebook])
+    read = read_coding_sheet(args.sheet, coder=args.coder, codebook=args.codebook, config=config)
+    for problem in read.warnings:
+        print(f"Warning: {problem}")
+    write_codings_csv(read.codings, out)
+    print(f"Read {read.sheet}: {len(read.codings)} coding(s) of {read.coded_rows} segment(s) by {read.coder} "
+          f"({read.rows} row(s), {read.rows - read.coded_rows} without codes, {read.blank_rows} blank row(s) skipped).")
+    if config is None:
+        print("Segment IDs were checked against the sheet only; add --cohort to check them against the transcripts.")
+    print(f"Written: {out}")
     return 0
 
 

@@ -81,6 +81,7 @@ from .segments import (
     segment_documents,
     sentence_spans,
 )
+from .sheet import SheetRead, read_coding_sheet, write_coding_sheet
 from .suggest import suggest_codes, suggested_pairs, suggestion_agreement
 
 __all__ = [
@@ -107,6 +108,8 @@ __all__ = [
     "participant_characteristics", "attribute_columns", "attribute_name", "listing_order", "listing_rules", "themes_by",
     "disclose_themes_by", "disclose_theme_table", "label_group_columns", "coincides_with_role",
     "characteristic_matrix", "disclose_framework_matrix", "with_role_words",
+    # the Excel coding sheet
+    "write_coding_sheet", "read_coding_sheet", "SheetRead",
     # REFI-QDA
     "QdpxError", "QdpxProject", "export_qdpx", "import_qdpx", "validate_project_xml",
     # cohort and demo

@@ -1,0 +1,600 @@
+"""A coding sheet for coders who work in Excel: the interviewee segments beside their text, read back as codings.
+
+:func:`build_sheet` lays out a workbook (``openpyxl``) from a cohort's :class:`~rmresearch.coding.CodingData`:
+
+- **Segments**: one row per interviewee segment (the consented, anonymised segments ``code suggest`` works on):
+  ``segment_id``, ``transcript``, ``role`` (the speaker's role in the scheme, never a name), ``text``, the
+  rule-based suggestions in a grey column headed "suggested (not a finding)", then ``code_1`` .. ``code_3``,
+  ``memo`` and a hidden ``check`` column (a fingerprint of the ID and the text, to notice edits).
+- **Codes**: the codebook's codable codes (ID, name, theme, definition, when to use, when not to use).
+- **About**: the cohort, unit, coder and how to fill the sheet in.
+
+Codes go in **several code columns, one code a cell**, each with a drop-down list of the code IDs (Excel's data
+validation): a drop-down offers one value a cell, so a single ``;``-separated column could not have one, and a
+typed list is where typing errors come from. A cell holding ``a; b`` (pasted from elsewhere) is read all the same.
+The drop-down warns but does not stop other values, so a code typed by its name is kept and read back.
+
+:func:`read_coding_sheet` reads a filled sheet (``.xlsx``, or the ``.csv`` Excel saves) as codings of one coder in
+the layout ``code agreement`` reads (:data:`rmresearch.io.codings.CODING_COLUMNS`), naming every problem with the
+sheet, row and column and what to do. Codes are matched by ID or name whatever the case and spacing.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError, OutputRefused, Problem, ValidationError
+from .codebook import Codebook, codebook_from_mapping, default_codebook, load_codebook
+
+__all__ = ["SHEET_COLUMNS", "SheetRead", "build_sheet", "write_coding_sheet", "read_coding_sheet", "fingerprint"]
+
+SEGMENTS_SHEET, CODES_SHEET, ABOUT_SHEET = "Segments", "Codes", "About"
+SUGGESTED = "suggested (not a finding)"
+#: Columns of the Segments sheet before the code columns, and after them.
+SHEET_COLUMNS = ("segment_id", "transcript", "role", "text", SUGGESTED)
+_AFTER = ("memo", "check")
+#: Longest text a cell holds in Excel; a longer segment is cut in the sheet (its codes still cover all of it).
+EXCEL_CELL_LIMIT = 32_767
+_CUT = " [... the rest of this turn is in the transcript]"
+_WIDTHS = {"segment_id": 20, "transcript": 14, "role": 16, "text": 80, SUGGESTED: 24, "memo": 40}
+_CODE_HEADER = re.compile(r"^codes?(?:[ _-]*\d+)?$")
+_MEMO_HEADERS = ("memo", "memos", "note", "notes", "comment", "comments")
+_SPLIT = re.compile(r"[;,\n|]+")
+_SEGMENT_ID = re.compile(r"^.+#(?:t\d+(?:\.s\d+)?|p\d+)$")
+
+
+def fingerprint(segment_id: str, text: str) -> str:
+    """The ``check`` cell: 8 hex digits of the segment ID's hash, then 8 of its text's (white space folded).
+
+    >>> fingerprint("interview_01#t002", "Yes, that's fine.")[:8] == fingerprint("interview_01#t002", "other")[:8]
+    True
+    """
+    def h(value: str) -> str:
+        return hashlib.blake2b(value.encode("utf-8"), digest_size=4).hexdigest()
+
+    return h(segment_id) + h(_fold(text))
+
+
+def _fold(text: str) -> str:
+    return " ".join(str(text).replace(_CUT, "").split())
+
+
+def _key(value: str) -> str:
+    """A code as typed, for matching: case and spacing folded (``'Safe  space'`` -> ``'safe_space'``).
+
+    >>> _key(" Safe-Space "), _key("Lived experience")
+    ('safe_space', 'lived_experience')
+    """
+    return re.sub(r"[\s_\-]+", "_", str(value).strip().casefold()).strip("_")
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def sheet_rows(data, config=None, *, suggestions: bool = True) -> pd.DataFrame:
+    """The Segments sheet's rows: every consented interviewee segment of ``data`` (a CodingData), with the
+    speaker's role in words and the suggested codes (``"; "``-joined IDs)."""
+    from .groups import with_role_words
+    from .segments import interviewee_units
+    from .suggest import suggest_codes
+
+    units = interviewee_units(data.segments).reset_index(drop=True)
+    people = data.participants[["participant_id", "role"]]
+    if config is not None:
+        people = with_role_words(people, config)
+    roles = dict(zip(people["participant_id"], people["role"].astype(str).str.replace("_", " ")))
+    fallback = units["speaker_role"] if "speaker_role" in units.columns else pd.Series("interviewee", index=units.index)
+    role = [roles.get(p, f) for p, f in zip(units["participant_id"], fallback)]
+    suggested = pd.Series("", index=units["segment_id"])
+    if suggestions and len(units):
+        found = suggest_codes(units, data.codebook)
+        joined = found.groupby("segment_id", sort=False)["code"].agg(lambda c: "; ".join(dict.fromkeys(c)))
+        suggested = joined.reindex(units["segment_id"]).fillna("")
+    return pd.DataFrame({"segment_id": units["segment_id"], "transcript": units["document"], "role": role,
+                         "text": units["text"], SUGGESTED: suggested.to_numpy(),
+                         "check": [fingerprint(s, t) for s, t in zip(units["segment_id"], units["text"])]})
+
+
+def build_sheet(rows: pd.DataFrame, codebook: Codebook, *, about: dict | None = None, code_columns: int = 3):
+    """The workbook (openpyxl) of a coding sheet from :func:`sheet_rows`; see the module notes for its layout."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    seg = book.active
+    seg.title = SEGMENTS_SHEET
+    headers = [*SHEET_COLUMNS, *(f"code_{k}" for k in range(1, code_columns + 1)), *_AFTER]
+    seg.append(headers)
+    for record in rows[[*SHEET_COLUMNS, "check"]].itertuples(index=False):
+        values = list(record[:-1]) + [None] * code_columns + [None, record[-1]]
+        seg.append([None if v is None else _cell_text(v) for v in values])
+        for cell in seg[seg.max_row]:
+            if cell.data_type == "f":  # a text starting '=' is text, never a formula Excel would run
+                cell.data_type = "s"
+    codable = [c for c in codebook if c.codable]
+    _codes_sheet(book, codebook, codable)
+    _style_segments(seg, headers, len(rows), len(codable))
+    _about_sheet(book, about or {}, code_columns)
+    book.active = 0
+    return book
+
+
+def _cell_text(value) -> str:
+    """A cell's text: never a formula (openpyxl writes a string starting '=' as one), no characters XML cannot
+    hold, no longer than Excel's cell limit."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = ILLEGAL_CHARACTERS_RE.sub(" ", "" if value is None else str(value))
+    if len(text) > EXCEL_CELL_LIMIT:
+        text = text[: EXCEL_CELL_LIMIT - len(_CUT)] + _CUT
+    return text
+
+
+def _codes_sheet(book, codebook: Codebook, codable) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    sheet = book.create_sheet(CODES_SHEET)
+    sheet.append(["code", "name", "theme", "definition", "when to use", "when not to use"])
+    for c in codable:
+        theme = codebook.title(c.parent) if c.parent in codebook else ""
+        sheet.append([_cell_text(v) for v in (c.name, c.title, theme, c.definition, c.when_to_use, c.when_not_to_use)])
+    for letter, width in zip("ABCDEF", (26, 36, 26, 60, 40, 40)):
+        sheet.column_dimensions[letter].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+
+
+def _style_segments(sheet, headers: list[str], n_rows: int, n_codes: int) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    letters = {h: get_column_letter(i) for i, h in enumerate(headers, start=1)}
+    for h, letter in letters.items():
+        sheet.column_dimensions[letter].width = _WIDTHS.get(h, 22)
+    sheet.column_dimensions[letters["check"]].hidden = True
+    grey = PatternFill("solid", fgColor="EEEEEE")
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    last = max(n_rows + 1, 2)
+    for row in sheet.iter_rows(min_row=2, max_row=last):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if headers[cell.column - 1] == SUGGESTED:
+                cell.fill, cell.font = grey, Font(italic=True, color="555555")
+    sheet[f"{letters[SUGGESTED]}1"].fill = grey
+    sheet.freeze_panes = "B2"
+    sheet.auto_filter.ref = f"A1:{letters['memo']}{last}"
+    code_letters = [letters[h] for h in headers if h.startswith("code_")]
+    if code_letters and n_codes:
+        dv = DataValidation(type="list", formula1=f"={CODES_SHEET}!$A$2:$A${n_codes + 1}", allow_blank=True,
+                            showErrorMessage=True, errorStyle="warning", errorTitle="Not a code ID",
+                            error="Not one of the code IDs on the Codes sheet. A code typed by its name is read too.",
+                            promptTitle="Code", prompt="One code ID per cell (see the Codes sheet).")
+        dv.add(f"{code_letters[0]}2:{code_letters[-1]}{last}")
+        sheet.add_data_validation(dv)
+
+
+def _about_sheet(book, about: dict, code_columns: int) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    sheet = book.create_sheet(ABOUT_SHEET)
+    lines = [("cohort", about.get("cohort", "")), ("unit", about.get("unit", "turn")), ("coder", about.get("coder", "")),
+             ("codebook", about.get("codebook", "")), ("segments", about.get("segments", "")),
+             ("how to code", f"Put one code ID in each of code_1 .. code_{code_columns} (the drop-down lists them; the "
+                             "Codes sheet defines them) and anything you want to note in memo. Leave a row's codes "
+                             "empty when nothing applies. Do not edit segment_id or text: codes are read back by "
+                             "segment_id. Sorting and filtering are fine."),
+             (SUGGESTED, "Codes whose rules (phrases, patterns) matched the text: prompts to accept or reject, "
+                         "never findings. They are not read back: copy one into a code column to use it."),
+             ("read back", "rmresearch code read-sheet THIS_FILE --coder NAME --out codings.csv [--cohort COHORT]"),
+             ("privacy", "Anonymised text only. Share it only with the coding team; do not add names in memos.")]
+    for k, v in lines:
+        sheet.append([k, _cell_text(v)])
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 100
+    for row in sheet.iter_rows():
+        row[0].font = Font(bold=True)
+        row[1].alignment = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass(frozen=True)
+class SheetWritten:
+    """What :func:`write_coding_sheet` wrote."""
+
+    path: Path
+    segments: int
+    transcripts: int
+    codes: int
+    suggested: int
+    data: object = field(repr=False, default=None)
+
+
+def write_coding_sheet(config, out: str | Path, *, codebook=None, coder: str | None = None, unit: str = "turn",
+                       suggestions: bool = True, code_columns: int = 3) -> SheetWritten:
+    """Write the coding sheet of ``config``'s cohort to ``out`` (``.xlsx``) after the leak audit of shareable outputs.
+
+    The workbook is built in memory, saved into a private temporary folder under its own name and audited with
+    the cohort's roster, key and identifier formats (:func:`rmresearch.anonymise.audit.audit_shareable`); any
+    finding refuses the write (:class:`~rmresearch.errors.OutputRefused`, nothing written). Then it is moved into
+    place atomically. The caller checks ``out`` with :func:`rmresearch.guard.check_output` first.
+    """
+    import tempfile
+
+    from ..anonymise.audit import audit_shareable, format_findings
+    from ..fileio import atomic_write_bytes
+    from ..guard import check_api_output
+    from .cohort import load_coding_data
+
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise InputError(f"--out {out}: a coding sheet is an Excel workbook; give a name ending .xlsx.")
+    if not 1 <= code_columns <= 20:
+        raise InputError(f"--code-columns {code_columns}: give a number from 1 to 20.")
+    check_api_output(out, owner="code")
+    data = load_coding_data(config, unit=unit, codebook=codebook)
+    rows = sheet_rows(data, config, suggestions=suggestions)
+    if rows.empty:
+        raise InputError(f"Cohort '{config.cohort}': no interviewee segments to code in {config.outputs['anonymised']} "
+                         "(every transcript withheld for consent, or none anonymised yet). Run "
+                         f"`rmresearch anonymise run --cohort {config.cohort}` first.")
+    about = {"cohort": config.cohort, "unit": unit, "coder": coder or "", "codebook": data.codebook.name,
+             "segments": f"{len(rows)} interviewee segments in {rows['transcript'].nunique()} transcripts"}
+    buffer = io.BytesIO()
+    build_sheet(rows, data.codebook, about=about, code_columns=code_columns).save(buffer)
+    with tempfile.TemporaryDirectory(prefix="rmresearch-sheet-") as tmp:
+        staged = Path(tmp) / out.name
+        staged.write_bytes(buffer.getvalue())
+        findings = audit_shareable(config, [staged])
+    if findings:
+        raise OutputRefused(f"refused to write the coding sheet {out}: the leak audit found {len(findings)} possible "
+                            f"identifier(s) in it, so nothing was written:\n{format_findings(findings, limit=20)}\n"
+                            f"Review them (`rmresearch anonymise review --cohort {config.cohort}`), run "
+                            f"`rmresearch anonymise run --cohort {config.cohort}` again, then make the sheet.")
+    atomic_write_bytes(out, buffer.getvalue())
+    return SheetWritten(out, len(rows), int(rows["transcript"].nunique()), len(data.codebook.codable_names),
+                        int(rows[SUGGESTED].ne("").sum()), data)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class SheetRead:
+    """A filled sheet read back: ``codings`` (CODING_COLUMNS), the warnings, and what was read."""
+
+    codings: pd.DataFrame
+    warnings: tuple[Problem, ...]
+    coder: str
+    rows: int
+    coded_rows: int
+    blank_rows: int
+    sheet: str
+
+
+@dataclass
+class _Table:
+    cells: pd.DataFrame  # text cells, header applied
+    rows: list[int]  # the row number a person sees for each record
+    source: str  # "sheet.xlsx, sheet 'Segments'"
+    letters: dict  # column -> Excel letter
+    about: dict
+    codes: pd.DataFrame | None
+
+
+def _text_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.astype(object).where(frame.notna(), "").map(lambda v: str(v).strip() if not isinstance(v, float)
+                                                             or not v.is_integer() else str(int(v)))
+
+
+def _header_at(cells: pd.DataFrame) -> int | None:
+    for i in range(min(len(cells), 20)):
+        if "segment_id" in {_key(v) for v in cells.iloc[i]}:
+            return i
+    return None
+
+
+def _lettered(header: list[str]) -> dict:
+    from openpyxl.utils import get_column_letter
+
+    return {h: get_column_letter(i) for i, h in enumerate(header, start=1)}
+
+
+def _read_workbook(path: Path) -> _Table:
+    from ..io.excel import read_sheet, sheet_names
+    from ..io.tables import MAX_TABLE_BYTES
+
+    names = sheet_names(path, limit=MAX_TABLE_BYTES)
+    order = sorted(names, key=lambda n: n.strip().casefold() != SEGMENTS_SHEET.casefold())
+    sheets = {}
+    for name in order:
+        cells = _text_cells(read_sheet(path, sheet=name, limit=MAX_TABLE_BYTES).cells)
+        sheets[name] = cells
+        at = _header_at(cells)
+        if at is not None:
+            break
+    else:
+        raise InputError(f"{path}: no sheet has a 'segment_id' column (sheets: {', '.join(names)}). Read the sheet "
+                         "`rmresearch code sheet` wrote, with its header row (segment_id, transcript, role, text, "
+                         "code_1 ...) kept.")
+    about = {}
+    if ABOUT_SHEET in names:
+        a = _text_cells(read_sheet(path, sheet=ABOUT_SHEET, limit=MAX_TABLE_BYTES).cells)
+        about = {str(k).strip().casefold(): str(v) for k, v in zip(a.iloc[:, 0], a.iloc[:, 1])} if a.shape[1] > 1 else {}
+    codes = None
+    if CODES_SHEET in names:
+        c = _text_cells(read_sheet(path, sheet=CODES_SHEET, limit=MAX_TABLE_BYTES).cells)
+        if len(c) > 1 and c.shape[1] >= 2:
+            codes = pd.DataFrame(c.iloc[1:, :2].to_numpy(), columns=["code", "name"])
+    return _table(sheets[name], at, f"{path.name}, sheet '{name}'", about, codes)
+
+
+def _table(cells: pd.DataFrame, at: int, source: str, about: dict, codes) -> _Table:
+    header, used = [], set()
+    for k, v in enumerate(cells.iloc[at], start=1):  # headers folded ('Segment ID' -> segment_id); repeats numbered
+        name = _key(v) or f"column_{k}"
+        name = name if name not in used else f"{name}_{k}"
+        used.add(name)
+        header.append(name)
+    body = cells.iloc[at + 1:].copy()
+    body.columns = header
+    rows = [int(i) + 1 for i in body.index]  # read_sheet keeps every row: index i is spreadsheet row i + 1
+    return _Table(body.reset_index(drop=True), rows, source, _lettered(header), about, codes)
+
+
+def _read_csv(path: Path) -> _Table:
+    """A sheet Excel saved as CSV: UTF-8 (with or without its BOM), comma or semicolon separated."""
+    from ..io.tables import MAX_TABLE_BYTES
+    from ..io.text import decode, read_bytes
+
+    data = read_bytes(path, limit=MAX_TABLE_BYTES, what="a coding sheet saved as CSV")
+    text = decode(path, data, what="a coding sheet saved as CSV", unit="row",
+                  advice="In Excel use 'Save as > CSV UTF-8 (Comma delimited)', or read the .xlsx itself.")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    records, numbers, line = [], [], 0
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    for record in reader:
+        records.append(record)
+        numbers.append(line + 1)
+        line = reader.line_num
+    width = max((len(r) for r in records), default=0)
+    cells = pd.DataFrame([r + [""] * (width - len(r)) for r in records], dtype=object)
+    at = _header_at(cells)
+    if at is None:
+        raise InputError(f"{path}: no 'segment_id' column in the first rows. Read the sheet `rmresearch code sheet` "
+                         "wrote (saved as CSV, its header row kept), or the .xlsx itself.")
+    table = _table(_text_cells(cells), at, path.name, {}, None)
+    table.rows = numbers[at + 1:]
+    return table
+
+
+def _code_lookup(codebook: Codebook) -> tuple[dict, dict]:
+    """``{folded id or name: code id}`` for codable codes, and the same for codes that only group others."""
+    codable, grouping = {}, {}
+    for c in codebook:
+        target = codable if c.codable else grouping
+        target.setdefault(_key(c.name), c.name)
+        target.setdefault(_key(c.title), c.name)
+    return codable, grouping
+
+
+def _close(value: str, codebook: Codebook) -> str:
+    names = {_key(c.name): c.name for c in codebook if c.codable}
+    names.update({_key(c.title): c.name for c in codebook if c.codable})
+    near = list(dict.fromkeys(names[k] for k in difflib.get_close_matches(_key(value), list(names), n=3, cutoff=0.6)))
+    if near:
+        return f"did you mean {' or '.join(near)}?"
+    return f"the codes are (see the Codes sheet): {', '.join(codebook.codable_names)}."
+
+
+def _sheet_codebook(table: _Table, codebook) -> Codebook:
+    """The codebook codes are matched against: the one given, else the sheet's own Codes sheet, else the built-in."""
+    if codebook is not None:
+        return codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    if table.codes is not None:
+        rows = table.codes.loc[table.codes["code"].ne("")]
+        built_in = default_codebook()
+        if set(rows["code"]) <= set(built_in.codable_names):  # made with the built-in codebook: keep its themes
+            return built_in
+        try:
+            return codebook_from_mapping({"name": "Codes sheet", "codes": [
+                {"name": c, "title": n or c} for c, n in zip(rows["code"], rows["name"])]}, source=table.source)
+        except Exception:  # an edited Codes sheet: fall back to the built-in codebook
+            pass
+    return default_codebook()
+
+
+def _columns(table: _Table) -> tuple[list[str], str | None]:
+    code_cols = [h for h in table.cells.columns if _CODE_HEADER.match(h)]
+    memo = next((h for h in table.cells.columns if h in _MEMO_HEADERS), None)
+    if not code_cols:
+        raise ValidationError([Problem(table.source, "no code columns (code_1, code_2 ... or codes) in the header row; "
+                                       "read the sheet `rmresearch code sheet` wrote, its header row kept", row=None)])
+    return code_cols, memo
+
+
+def _where(table: _Table, column: str) -> str:
+    return f"{column} ({table.letters.get(column, '?')})"
+
+
+def _row_codes(table, i, code_cols, lookup, grouping, codebook, problems) -> list[str]:
+    """The code IDs of record ``i`` (every code cell, ';'-separated lists too), problems named by cell."""
+    found = []
+    for col in code_cols:
+        for part in (p.strip() for p in _SPLIT.split(table.cells.at[i, col])):
+            if not part:
+                continue
+            key = _key(part)
+            if key in lookup:
+                found.append(lookup[key])
+            elif key in grouping:
+                children = ", ".join(c.name for c in codebook.children(grouping[key]) if c.codable)
+                problems.append(Problem(table.source, f"'{part}' is a theme that groups other codes and cannot be "
+                                        f"applied; use one of its codes: {children}", row=table.rows[i],
+                                        column=_where(table, col)))
+            else:
+                problems.append(Problem(table.source, f"unknown code '{part}': {_close(part, codebook)} Fix the cell "
+                                        "(or give the codebook the sheet was made with: --codebook FILE)",
+                                        row=table.rows[i], column=_where(table, col)))
+    return list(dict.fromkeys(found))
+
+
+def read_coding_sheet(path: str | Path, *, coder: str | None = None, codebook=None, config=None) -> SheetRead:
+    """Read a filled coding sheet as the codings of one coder (see the module notes).
+
+    With ``config`` (the cohort), every segment_id and the text beside it are checked against the cohort's
+    consented interviewee segments of the sheet's unit (:func:`rmresearch.coding.load_coding_data`) and
+    ``start``/``end`` are filled; without it, IDs are checked against the sheet's hidden ``check`` column.
+    ``codebook`` defaults to the cohort's, else the sheet's Codes sheet. ``coder`` defaults to the coder named on
+    the About sheet.
+
+    Raises :class:`~rmresearch.errors.ValidationError` listing every problem (sheet, row, column and what to do);
+    warnings (edited text, a segment no longer consented, a memo without a code) are returned in ``warnings``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such coding sheet. Give the .xlsx `rmresearch code sheet` wrote (or its .csv).")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        table = _read_workbook(path)
+    elif suffix in (".csv", ".txt"):
+        table = _read_csv(path)
+    else:
+        raise InputError(f"{path}: a coding sheet is read from .xlsx (or the .csv Excel saves), not {suffix or 'a file without a suffix'}.")
+    coder = (coder or table.about.get("coder", "")).strip()
+    if not coder:
+        raise InputError(f"{path}: say whose codes these are with --coder NAME (the sheet names no coder).")
+    if table.about.get("coder") and table.about["coder"].strip() != coder:
+        named = table.about["coder"].strip()
+        warn_coder = [Problem(table.source, f"the sheet was made for coder '{named}'; its codes are read as "
+                              f"'{coder}' (--coder)", severity="warning")]
+    else:
+        warn_coder = []
+    segments = all_ids = None
+    if config is not None:
+        segments, all_ids, codebook = _cohort_segments(config, table, codebook)
+    codebook = _sheet_codebook(table, codebook)
+    codings, problems, counts = _records(table, codebook, coder, segments, all_ids)
+    problems = warn_coder + problems
+    if any(p.severity == "error" for p in problems):
+        raise ValidationError(problems)
+    return SheetRead(codings, tuple(p for p in problems if p.severity == "warning"), coder, *counts,
+                     sheet=table.source)
+
+
+def _cohort_segments(config, table: _Table, codebook) -> tuple[pd.DataFrame, set, Codebook]:
+    """The cohort's consented interviewee segments of the sheet's unit, every segment ID its anonymised transcripts
+    have (consented or not), and its codebook (``codebook`` when given)."""
+    from .cohort import load_coding_data
+    from .segments import UNITS, interviewee_units, load_documents, segment_documents
+
+    unit = table.about.get("unit", "turn").strip() or "turn"
+    if unit not in UNITS:
+        raise InputError(f"{table.source}: the About sheet names the unit '{unit}'; it must be one of "
+                         f"{', '.join(UNITS)} (as `rmresearch code sheet --unit` wrote it).")
+    data = load_coding_data(config, unit=unit, codebook=codebook)
+    every = segment_documents(load_documents(config.outputs["anonymised"]), unit=unit)
+    return interviewee_units(data.segments), set(every["segment_id"]), data.codebook
+
+
+def _records(table: _Table, codebook: Codebook, coder: str, segments, all_ids) -> tuple[pd.DataFrame, list[Problem], tuple]:
+    from ..io.codings import CODING_COLUMNS
+
+    code_cols, memo_col = _columns(table)
+    lookup, grouping = _code_lookup(codebook)
+    known = segments.set_index("segment_id") if segments is not None else None
+    cells = table.cells
+    problems: list[Problem] = []
+    out, seen = [], {}
+    blank = coded = 0
+    for i in range(len(cells)):
+        sid = cells.at[i, "segment_id"] if "segment_id" in cells.columns else ""
+        codes = _row_codes(table, i, code_cols, lookup, grouping, codebook, problems)
+        memo = cells.at[i, memo_col] if memo_col else ""
+        if not sid and not cells.iloc[i].ne("").any():
+            blank += 1
+            continue
+        where = dict(row=table.rows[i], column=_where(table, "segment_id"))
+        if not sid:
+            if codes or memo:
+                problems.append(Problem(table.source, "codes but no segment_id: put back the segment_id of this row "
+                                        "(a copied row keeps it) or delete the row", **where))
+            continue
+        if not _known_segment(table, i, sid, known, all_ids, problems, where):
+            continue
+        if memo and not codes:
+            problems.append(Problem(table.source, f"a memo on {sid} without a code is not kept (a coding needs a "
+                                    "code): add the code it is about", severity="warning", **where))
+        if codes:
+            coded += 1
+        for code in codes:
+            if (sid, code) in seen:  # the same segment twice (a copied row): one coding, memos joined
+                prev = out[seen[sid, code]]
+                prev["memo"] = "; ".join(m for m in dict.fromkeys([prev["memo"] or "", memo]) if m) or None
+                continue
+            seen[sid, code] = len(out)
+            doc = known.at[sid, "document"] if known is not None else sid.rsplit("#", 1)[0]
+            start = int(known.at[sid, "start"]) if known is not None else None
+            end = int(known.at[sid, "end"]) if known is not None else None
+            out.append({"document": doc, "segment_id": sid, "start": start, "end": end, "code": code,
+                        "coder": coder, "memo": memo or None})
+    frame = pd.DataFrame(out, columns=CODING_COLUMNS)
+    if known is not None:
+        frame[["start", "end"]] = frame[["start", "end"]].astype("int64")
+    return frame, problems, (len(cells) - blank, coded, blank)
+
+
+def _known_segment(table: _Table, i: int, sid: str, known, all_ids, problems: list[Problem], where: dict) -> bool:
+    """Whether ``sid`` names a segment: checked against the cohort's segments, else the hidden check column; an
+    edited text is a warning (codes are kept for the segment as the transcript has it)."""
+    cells = table.cells
+    text = cells.at[i, "text"] if "text" in cells.columns else None
+    check = cells.at[i, "check"] if "check" in cells.columns else ""
+    if known is not None:
+        if sid not in known.index:
+            if sid in all_ids:
+                problems.append(Problem(table.source, f"segment '{sid}' is no longer among the consented interviewee "
+                                        "segments (its speaker withdrew consent, or it is an interviewer's turn): "
+                                        "its codes are left out", severity="warning", **where))
+                return False
+            near = difflib.get_close_matches(sid, known.index.tolist(), n=3, cutoff=0.8)
+            problems.append(Problem(table.source, f"unknown segment '{sid}'" + (f": did you mean {' or '.join(near)}?"
+                                    if near else "") + " Put back the segment_id the sheet was written with (segment "
+                                    "IDs must not be edited), or make a new sheet with `rmresearch code sheet`", **where))
+            return False
+        if text is not None and _fold(text) and not _fold(known.at[sid, "text"]).startswith(_fold(text)):
+            problems.append(Problem(table.source, f"the text beside {sid} is not its text in the transcript (the text "
+                                    "or the segment_id was edited in the sheet): its codes are kept for the segment "
+                                    f"{sid} as the transcript has it; check they fit", severity="warning",
+                                    row=table.rows[i], column=_where(table, "text")))
+        return True
+    if check and len(check) == 16:
+        if fingerprint(sid, "")[:8] != check[:8]:
+            problems.append(Problem(table.source, f"segment_id '{sid}' was edited (it no longer matches the hidden "
+                                    "check column): put back the ID the sheet was written with, or run with --cohort "
+                                    "to see the nearest IDs", **where))
+            return False
+        if text is not None and fingerprint(sid, text)[8:] != check[8:]:
+            problems.append(Problem(table.source, f"the text of {sid} was edited in the sheet; its codes are kept for "
+                                    "the segment as the transcript has it", severity="warning", row=table.rows[i],
+                                    column=_where(table, "text")))
+        return True
+    if not _SEGMENT_ID.match(sid):
+        problems.append(Problem(table.source, f"'{sid}' is not a segment ID (they look like interview_01#t004): put "
+                                "back the ID the sheet was written with, or delete the row", **where))
+        return False
+    problems.append(Problem(table.source, f"row for '{sid}' has no check value (a row added by hand?): run with "
+                            "--cohort to check it against the transcripts", severity="warning", **where))
+    return True
