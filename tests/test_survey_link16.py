@@ -298,3 +298,26 @@ def test_survey_import_links_by_email_and_writes_participant_ids_only(tmp_path, 
                  "psychological_safety", "--wave", "post", "--cohort", str(cohort), "--out", str(out)])
     assert code == 2
     assert "--link RecipientEmail=email" in capsys.readouterr().err
+
+
+def test_validate_lists_unfinished_responses_and_unknown_emails_in_one_run(tmp_path, capsys):
+    """One link for every wave: the pre wave, exported with participant IDs, keeps them; validate names the post
+    wave's unfinished responses (a warning) and an unknown e-mail (an error) together."""
+    from rmresearch.cli import main
+
+    cohort = _cohort_project(tmp_path)
+    (tmp_path / "pre.csv").write_text("participant_id,psychological_safety_1\n" + "".join(f"P{i:02d},4\n" for i in range(1, 25)),
+                                      encoding="utf-8")
+    export = _qualtrics(tmp_path / "post.csv", range(1, 25), unfinished=(5, 18))
+    text = export.read_text(encoding="utf-8-sig").replace(_email(7), "imran.dawood@elsewhere.example")
+    export.write_text(text, encoding="utf-8-sig")
+    with cohort.open("a", encoding="utf-8") as f:
+        f.write("  surveys: {pre: pre.csv, post: post.csv}\noptions:\n  survey_instruments_used: [psychological_safety]\n"
+                "  surveys: {link: {export: RecipientEmail, participants: email}}\n")
+    code = main(["validate", "--cohort", str(cohort)])
+    out = capsys.readouterr()
+    printed = out.out + out.err
+    assert code == 2
+    assert "post.csv, row 8, column 'Finished': 2 unfinished response(s)" in printed
+    assert "post.csv, row 10, column 'RecipientEmail'" in printed and "imran.dawood@elsewhere.example" in printed
+    assert "pre.csv" not in printed  # its participant_id column linked it
