@@ -321,3 +321,17 @@ def test_validate_lists_unfinished_responses_and_unknown_emails_in_one_run(tmp_p
     assert "post.csv, row 8, column 'Finished': 2 unfinished response(s)" in printed
     assert "post.csv, row 10, column 'RecipientEmail'" in printed and "imran.dawood@elsewhere.example" in printed
     assert "pre.csv" not in printed  # its participant_id column linked it
+
+
+def test_forms_repeat_keeps_the_latest_by_its_uk_completion_time(instrument, tmp_path):
+    """Forms writes day-first times: 03/04/2025 is 3 April, after 20/03/2025 (read month-first it would be 4 March)."""
+    path = _forms(tmp_path / "post.xlsx", [(13, _email(13), ""), (14, _email(14), ""), (13, _email(13).title(), "")])
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    sheet = book.active
+    sheet["C2"], sheet["C4"] = "03/04/2025 10:00:00", "20/03/2025 09:06:00"  # the first response is the later one
+    book.save(path)
+    result = surveys.read_responses(path, instrument, wave="post", participants=_participants(), duplicates="keep_latest")
+    assert result.excluded == [4] and list(result.responses["participant_id"]) == ["P13", "P14"]
+    assert any("row 2 (the latest finished) kept, row(s) 4 left out" in p.message for p in result.problems)
