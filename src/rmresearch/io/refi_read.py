@@ -5,9 +5,9 @@ of the plain text, but producers count characters differently. NVivo (a .NET pro
 a character outside the Basic Multilingual Plane (an emoji, a flag, some CJK) counts 2; QualCoder (Python), MAXQDA,
 ATLAS.ti, Taguette and rmresearch count code points (Python's ``len``). :func:`producer_units` guesses the units from
 the Project's ``origin`` attribute ("NVivo 12", "MAXQDA 2024"...); :func:`choose_units` then checks the guess against
-the texts: where a source holds such characters, the reading that keeps every selection inside its text, splits no
-character and matches more of the selections' names (NVivo and QualCoder name a selection by its text) wins, with a
-warning when the evidence overrules the producer.
+the texts: where a source holds such characters, the reading that keeps more selections inside their text, then
+matches more of the selections' names (NVivo and QualCoder name a selection by its text), then splits fewer characters
+wins, with a warning when the evidence overrules the producer; when the evidence is even the producer's units stay.
 
 >>> text = "Hi \\U0001F600 there"
 >>> Units.of(text).to_code_points(6, end=False), len(text[:5])  # 'there' starts at UTF-16 unit 6, code point 5
@@ -131,9 +131,6 @@ class _Tally:
     split: int = 0
     named: int = 0
 
-    def fits(self) -> bool:
-        return self.outside == 0 and self.split == 0
-
     def say(self) -> str:
         return (f"read as {self.units}: {self.selections - self.outside - self.split} of {self.selections} selection(s) "
                 f"inside their text without splitting a character, {self.named} whose name matches its text")
@@ -183,7 +180,9 @@ def choose_units(producer: str, expected: str, selections: list[Selection], text
     n_src = len({s.doc for s in wide})
     evidence = (f"{len(wide)} selection(s) in {n_src} source(s) with characters outside the Basic Multilingual Plane; "
                 f"{guess.say()}; {alt.say()}")
-    better = (alt.fits() and not guess.fits()) or (alt.fits() == guess.fits() and alt.named > guess.named)
+    # a reading that puts selections past their text is impossible, names are the text itself, a split character
+    # is a slip a tool can make: compare in that order, and keep the producer's units when the evidence is even
+    better = ((alt.outside, -alt.named, alt.split) < (guess.outside, -guess.named, guess.split))
     if not better:
         return UnitsChoice(producer, expected, expected, evidence)
     warning = (f"{where}: the project says it was written by {producer}, which counts positions in {expected}, but "
