@@ -569,7 +569,9 @@ def _known_segment(table: _Table, i: int, sid: str, known, all_ids, problems: li
                                         "segments (its speaker withdrew consent, or it is an interviewer's turn): "
                                         "its codes are left out", severity="warning", **where))
                 return False
-            near = difflib.get_close_matches(sid, known.index.tolist(), n=3, cutoff=0.8)
+            doc = sid.rsplit("#", 1)[0]
+            same = [k for k in known.index if k.rsplit("#", 1)[0] == doc]  # the transcript column says which
+            near = difflib.get_close_matches(sid, same or known.index.tolist(), n=3, cutoff=0.8)
             problems.append(Problem(table.source, f"unknown segment '{sid}'" + (f": did you mean {' or '.join(near)}?"
                                     if near else "") + " Put back the segment_id the sheet was written with (segment "
                                     "IDs must not be edited), or make a new sheet with `rmresearch code sheet`", **where))
