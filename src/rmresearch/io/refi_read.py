@@ -32,6 +32,7 @@ __all__ = ["UTF16", "CODE_POINTS", "Units", "Selection", "UnitsChoice", "produce
            "project_sets", "project_cases", "not_imported"]
 
 UTF16 = "UTF-16 code units"
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 CODE_POINTS = "code points"
 _Q = "{urn:QDA-XML:project:1.0}"
 
@@ -67,9 +68,9 @@ class Units:
 
     @classmethod
     def of(cls, text: str) -> "Units":
-        if not any(ord(c) > 0xFFFF for c in text):
+        if not _ASTRAL.search(text):
             return cls(len(text), None)
-        widths = np.fromiter((2 if ord(c) > 0xFFFF else 1 for c in text), dtype=np.int64, count=len(text))
+        widths = 1 + (np.frombuffer(text.encode("utf-32-le"), dtype="<u4") > 0xFFFF).astype(np.int64)
         return cls(len(text), np.concatenate([[0], np.cumsum(widths)]))
 
     @property
@@ -132,8 +133,9 @@ class _Tally:
     named: int = 0
 
     def say(self) -> str:
+        split = " without splitting a character" if self.units == UTF16 else ""
         return (f"read as {self.units}: {self.selections - self.outside - self.split} of {self.selections} selection(s) "
-                f"inside their text without splitting a character, {self.named} whose name matches its text")
+                f"inside their text{split}, {self.named} whose name matches its text")
 
 
 def _tally(units: str, selections: Iterable[Selection], texts: dict[str, str], measures: dict[str, Units]) -> _Tally:
@@ -172,9 +174,11 @@ def choose_units(producer: str, expected: str, selections: list[Selection], text
     wide = [s for s in selections if measures[s.doc].wide]
     if not wide:
         n_wide = sum(m.wide for m in measures.values())
+        where_wide = (f"{n_wide} source(s) hold characters outside the Basic Multilingual Plane (emoji and the like) "
+                      "but no selection lies in one" if n_wide else
+                      "no source holds characters outside the Basic Multilingual Plane (emoji and the like)")
         return UnitsChoice(producer, expected, expected,
-                           "no selection lies in a source with characters outside the Basic Multilingual Plane "
-                           f"({n_wide} such source(s)), so UTF-16 units and code points give the same positions")
+                           f"{where_wide}, so UTF-16 code units and code points give the same positions")
     other = CODE_POINTS if expected == UTF16 else UTF16
     guess, alt = _tally(expected, wide, texts, measures), _tally(other, wide, texts, measures)
     n_src = len({s.doc for s in wide})
