@@ -41,11 +41,14 @@ def read_cohort_table(config: CohortConfig, name: str, *, ethnicity_map=None) ->
         grouping=ethnicity.grouping if ethnicity is not None and ethnicity.grouping else config.ethnicity_grouping,
         raise_on_error=False,
     )
-    if not any(p.severity == "error" for p in problems):
-        # each characteristic's <name>_group and <name>_aggregate, each intersection's column (rmresearch.groups)
+    if "_row" in frame.columns and len(frame):
+        # each characteristic's <name>_group and <name>_aggregate, each intersection's column (rmresearch.groups);
+        # on the rows that loaded even when some cells did not, so a missing characteristic column is said at once
+        schema = cohort_schema(SCHEMAS[name], config.characteristics)
         frame, found = add_groups(frame, config.characteristics, config.intersections, table=name,
                                   source=str(config.input_path(name)))
-        problems += found
+        said = set(schema.required) - set(frame.columns)  # "missing column(s)" is reported already
+        problems += [p for p in found if p.column not in said]
     if name == "participants":
         mismatch = cohort_mismatch(frame, config)
         problems += [mismatch] if mismatch is not None else []
@@ -163,15 +166,19 @@ def check_references(tables: dict[str, pd.DataFrame], config: CohortConfig) -> l
     participants = tables.get("participants")
     pairs = tables.get("pairs")
     meetings = tables.get("meetings")
+    if participants is not None and not {"participant_id", "role", "cohort"} <= set(participants.columns):
+        participants = None  # its missing columns are reported by the table's own check
     if participants is not None:
         src = str(config.input_path("participants"))
-        other = participants.loc[participants["cohort"].astype(str) != config.cohort]
+        cohorts = participants["cohort"]
+        # a row whose cohort cell could not be read is reported already; it is not another cohort's
+        other = participants.loc[cohorts.notna() & (cohorts.astype(str) != config.cohort)]
         mismatch = cohort_mismatch(participants, config)
         if mismatch is not None:
             problems.append(mismatch)
             other = other.head(0)
         else:  # pairs and sessions may only name this cohort's participants
-            participants = participants.loc[participants["cohort"].astype(str) == config.cohort]
+            participants = participants.loc[cohorts.isna() | (cohorts.astype(str) == config.cohort)]
         if len(other):
             problems.append(
                 Problem(
@@ -187,24 +194,31 @@ def check_references(tables: dict[str, pd.DataFrame], config: CohortConfig) -> l
         src = str(config.input_path("pairs"))
         roles = dict(zip(participants["participant_id"], participants["role"]))
         for column, expect_senior in (("senior_id", True), ("partner_id", False)):
+            if column not in pairs.columns:
+                continue
             for row, pid in zip(pairs["_row"], pairs[column]):
+                if _unread(pid):  # an empty or unreadable cell: reported by the pairs table's own check
+                    continue
                 if pid not in roles:
                     problems.append(Problem(src, f"'{pid}' is not a participant_id in the participants table", row=int(row), column=column))
+                elif _unread(roles[pid]):  # the participant's role could not be read: reported there
+                    continue
                 elif (roles[pid] == "senior_leader") != expect_senior:
                     want = "a senior_leader" if expect_senior else "a partner (staff, student or community)"
                     problems.append(Problem(src, f"'{pid}' has role {roles[pid]}; this column needs {want}", row=int(row), column=column))
     sessions = tables.get("sessions")
-    if participants is not None and sessions is not None:
+    if participants is not None and sessions is not None and "participant_id" in sessions.columns:
         src = str(config.input_path("sessions"))
-        unknown = sessions.loc[~sessions["participant_id"].isin(set(participants["participant_id"]))]
+        ids = sessions["participant_id"]
+        unknown = sessions.loc[ids.notna() & ~ids.isin(set(participants["participant_id"]))]
         for value, group in unknown.groupby("participant_id"):
             rows = group["_row"].astype(int).tolist()
             problems.append(Problem(src, f"'{value}' is not a participant_id in the participants table (rows {', '.join(map(str, rows[:8]))})",
                                     row=rows[0], column="participant_id"))
-    if pairs is not None and meetings is not None:
+    if pairs is not None and meetings is not None and "pair_id" in pairs.columns and "pair_id" in meetings.columns:
         src = str(config.input_path("meetings"))
         known = set(pairs["pair_id"])
-        unknown = meetings.loc[~meetings["pair_id"].isin(known)]
+        unknown = meetings.loc[meetings["pair_id"].notna() & ~meetings["pair_id"].isin(known)]
         for value, group in unknown.groupby("pair_id"):
             rows = group["_row"].astype(int).tolist()
             problems.append(
@@ -222,39 +236,50 @@ def validate_cohort(config: CohortConfig) -> tuple[dict[str, pd.DataFrame], list
     transcript and codings readers for the rest), and the checks the analyses
     make before they compute (grades on the scale, the recruitment funnel,
     result keys...) run here too, so that nothing the report would reject passes.
-    """
-    tables, problems = _read_tables(config)
-    cohort_tables = dict(tables)
-    if "participants" in tables:  # what load_table gives the notebooks: this cohort's participants only
-        people = tables["participants"]
-        cohort_tables["participants"] = people.loc[people["cohort"].astype(str) == config.cohort]
-    from .surveys import survey_problems
 
+    A table with errors does not stop the checks that need it: the checks across
+    tables (pairs name participants, meetings name pairs, survey respondents,
+    the interview manifest, the actions) run on the rows that loaded, and the
+    analyses' checks on its rows whose required cells all read, so one run lists
+    every problem. The tables returned are the ones without errors.
+    """
+    tables, loaded, problems = _read_tables(config)
+    cohort_tables = _this_cohort(tables, config)
+    linked = _this_cohort(loaded, config)  # for the checks across tables: every row read
+    from .surveys import survey_problems
     from .surveys.respondents import RespondentWarning
 
     # the survey errors, which would stop the programme notebook, and the warnings about who answered (unfinished or
     # repeated responses); its warnings about answers (kept as given) are the notebook's to show
-    problems += [p for p in survey_problems(config, cohort_tables) if p.severity == "error" or isinstance(p, RespondentWarning)]
+    problems += [p for p in survey_problems(config, linked) if p.severity == "error" or isinstance(p, RespondentWarning)]
     problems += _interview_problems(config)
     from .coding.manifest import manifest_problems
 
     # whose interview each transcript is (inputs.interview_manifest), and transcripts in which no speaker is found
-    people = cohort_tables.get("participants")
-    problems += manifest_problems(config, None if people is None else people["participant_id"].astype(str))
-    problems += check_references(tables, config)
-    problems += check_values(tables, config)
-    problems += _new_problems(problems, check_analyses(cohort_tables, config))
-    problems += _actions_problems(config, cohort_tables)
-    consent = consent_problems(config, tables["participants"], tables) if "participants" in tables else []
-    if not any(p.severity == "error" for p in consent):  # the themes notebook stops at a consent mistake too: one message
+    people = linked.get("participants")
+    ids = None if people is None or "participant_id" not in people.columns else people["participant_id"]
+    problems += manifest_problems(config, None if ids is None else ids.dropna().astype(str))
+    problems += check_references(loaded, config)
+    problems += check_values(loaded, config)
+    usable = {**{name: _complete_rows(config, name, frame) for name, frame in linked.items() if name not in tables},
+              **cohort_tables}
+    problems += _new_problems(problems, check_analyses({k: v for k, v in usable.items() if v is not None}, config))
+    problems += _actions_problems(config, linked)
+    participants = usable.get("participants")
+    consent = [] if participants is None else consent_problems(config, loaded["participants"], loaded)
+    if "participants" not in tables:
+        problems += _codings_wait(config)
+    elif not any(p.severity == "error" for p in consent):  # the themes notebook stops at a consent mistake too
         problems += _themes_problems(config, tables)
     problems += consent
     problems += _key_problems(config)
     return tables, problems
 
 
-def _read_tables(config: CohortConfig) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+def _read_tables(config: CohortConfig) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], list[Problem]]:
+    """The tables read without errors, every table read with rows (errors or not), and every problem."""
     tables: dict[str, pd.DataFrame] = {}
+    loaded: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
     emap = config.ethnicity_map()
     for name in TABLE_INPUTS:
@@ -267,9 +292,47 @@ def _read_tables(config: CohortConfig) -> tuple[dict[str, pd.DataFrame], list[Pr
             problems.append(_as_problem(exc, path))
             continue
         problems += found
+        if "_row" in frame.columns and len(frame):
+            loaded[name] = frame
         if not any(p.severity == "error" for p in found):
             tables[name] = frame
-    return tables, problems
+    return tables, loaded, problems
+
+
+def _this_cohort(tables: dict[str, pd.DataFrame], config: CohortConfig) -> dict[str, pd.DataFrame]:
+    """``tables`` with the participants of this cohort only (what load_table gives the notebooks); a row whose
+    cohort cell could not be read is kept (its error is reported; it is not another cohort's participant)."""
+    out = dict(tables)
+    people = out.get("participants")
+    if people is not None and "cohort" in people.columns:
+        cohorts = people["cohort"]
+        out["participants"] = people.loc[cohorts.isna() | (cohorts.astype(str) == config.cohort)]
+    return out
+
+
+def _complete_rows(config: CohortConfig, name: str, frame: pd.DataFrame) -> pd.DataFrame | None:
+    """The rows of a table with errors whose every required cell read (what the analyses' own checks can judge),
+    or ``None`` when a required column is missing."""
+    schema = cohort_schema(SCHEMAS[name], config.characteristics)
+    if not set(schema.required) <= set(frame.columns):
+        return None
+    needed = [c.name for c in schema.columns if c.name in frame.columns and c.required and not c.nullable]
+    return frame.loc[frame[needed].notna().all(axis=1)] if needed else frame
+
+
+def _unread(value) -> bool:
+    """A cell the table's reader left empty: blank, or a value it refused (its problem is reported)."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def _codings_wait(config: CohortConfig) -> list[Problem]:
+    """The codings cannot be read against the themes notebook's participants while that table has errors."""
+    path = config.inputs.get("codings")
+    if path is None or not _anonymised(config):
+        return [] if path is None else _themes_problems(config, {})
+    return [Problem(str(path), "the codings were not checked: they are read with the participants table, which has "
+                    f"errors (above); fix them and run `rmresearch validate --cohort {config.cohort}` again",
+                    severity="warning")]
 
 
 def _as_problem(exc: Exception, path) -> Problem:
