@@ -335,3 +335,22 @@ def test_forms_repeat_keeps_the_latest_by_its_uk_completion_time(instrument, tmp
     result = surveys.read_responses(path, instrument, wave="post", participants=_participants(), duplicates="keep_latest")
     assert result.excluded == [4] and list(result.responses["participant_id"]) == ["P13", "P14"]
     assert any("row 2 (the latest finished) kept, row(s) 4 left out" in p.message for p in result.problems)
+
+
+def test_spss_export_of_qualtrics_links_by_email_and_reads_finished_codes(instrument, tmp_path):
+    """Qualtrics' SPSS export: the same variable names, Finished coded 1 = True / 0 = False with value labels."""
+    pyreadstat = pytest.importorskip("pyreadstat")
+    people = range(13, 25)
+    frame = pd.DataFrame({
+        "ResponseId": [f"R_{i:02d}sPsSaVfIlEaB" for i in people],
+        "Finished": [0.0 if i == 15 else 1.0 for i in people],
+        "Progress": [40.0 if i == 15 else 100.0 for i in people],
+        "RecipientEmail": [_email(i) for i in people],
+        **{item: [float(_answer(i, k)) for i in people] for k, item in enumerate(ITEMS, start=1)},
+    })
+    path = tmp_path / "post.sav"
+    pyreadstat.write_sav(frame, str(path), variable_value_labels={"Finished": {0.0: "False", 1.0: "True"}})
+    result = surveys.read_responses(path, instrument, wave="post", participants=_participants(), exclude_unfinished=True)
+    assert list(result.responses["participant_id"]) == [f"P{i}" for i in people if i != 15]
+    assert result.excluded == [3] and "'RecipientEmail' to the participants' email" in result.link
+    assert result.responses[ITEMS[1]].tolist() == [float(_answer(i, 2)) for i in people if i != 15]
