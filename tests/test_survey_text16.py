@@ -7,10 +7,12 @@ post-programme survey export whose open-text answers name a participant, give a 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from rmresearch.errors import ConfigError
@@ -66,3 +68,111 @@ def test_cli_prints_one_instrument_and_lists_all_without_a_name(tmp_path):
     bad = _cli("survey", "instruments", "mfq", cwd=tmp_path)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert "No instrument 'mfq'. Did you mean 'mfq9'?" in bad.stderr + bad.stdout
+
+
+# ----------------------------------------------------------------------------- item 4: open-text answers anonymised
+
+INTERVIEW = """Interviewer: Thanks for coming in today.
+Tobiah Quennell: My partner Wendeline Marsh-Okoro listened. Ngozi Eze from HR sat in on one meeting too.
+Interviewer: Anything else?
+Tobiah Quennell: No, that is all.
+"""
+
+# A Forms-like plain export: the question wording as the header, answers with line breaks, a UK phone number, a job
+# title, a participant and an outsider named, and an answer from a participant without interview consent.
+SURVEY = (
+    'participant_id,What has worked well in your partnership?,"What has not worked, or could be better?"\n'
+    'P02,"Wendeline really listened. Ngozi Eze joined us once.\n\nCall me on 07700 900123 to hear more.",'
+    '"Our Dean cancelled twice."\n'
+    'P01,"Tobiah Quennell taught me a great deal about the student experience.",\n'
+    'P03,"Ismay here: it changed my year, thanks Tobiah.","Too few meetings."\n'
+)
+
+
+def _cohort(root: Path, style: str = "tags", survey: str = SURVEY) -> Path:
+    for folder in ("cohorts", "data/tiny", "interviews/tiny/raw", "surveys/tiny"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    (root / "cohorts/tiny.yml").write_text(
+        "cohort: tiny\ntitle: Tiny test cohort\ninstitution: University of Anytown (synthetic)\n"
+        "programme_type: reciprocal\nstart_date: 2024-10-01\nend_date: 2025-03-31\nroot: ..\n"
+        "inputs:\n  participants: data/tiny/participants.csv\n  interviews: interviews/tiny/raw\n"
+        "  surveys: {post: surveys/tiny/post.csv}\n"
+        "outputs:\n  anonymised: interviews/tiny/anonymised\n  reports: reports/tiny\n  keys: keys/tiny\n"
+        f"options:\n  survey_instruments_used: [programme_feedback]\n  anonymise: {{style: {style}}}\n")
+    (root / "data/tiny/participants.csv").write_text(
+        "participant_id,name,cohort,role,ethnicity_code,sex,grade,faculty,consent_interview,consent_records\n"
+        "P01,Wendeline Marsh-Okoro,tiny,senior_leader,White - British,F,Professor,Science,Yes,Yes\n"
+        "P02,Tobiah Quennell,tiny,staff_partner,Black - African,M,7,Science,Yes,Yes\n"
+        "P03,Ismay Delacroix-Ahn,tiny,student_partner,Asian - Chinese,F,,Science,No,Yes\n")
+    (root / "interviews/tiny/raw/a.txt").write_text(INTERVIEW)
+    (root / "surveys/tiny/post.csv").write_text(survey)
+    return root / "cohorts/tiny.yml"
+
+
+def _run(path: Path):
+    from rmresearch.anonymise.pipeline import anonymise_cohort
+    from rmresearch.config import load_cohort
+
+    config = load_cohort(path)
+    return config, anonymise_cohort(config, progress=False)
+
+
+def test_open_text_answers_anonymised_with_the_interviews_key(tmp_path):
+    import hashlib
+
+    path = _cohort(tmp_path)
+    raw = tmp_path / "surveys/tiny/post.csv"
+    before = hashlib.sha256(raw.read_bytes()).hexdigest()
+    config, summary = _run(path)
+    out = tmp_path / "interviews/tiny/anonymised"
+    worked = (out / "survey_post_what_worked.txt").read_text()
+    interview = next(p for p in out.glob("interview_*.txt")).read_text()
+    lines = worked.splitlines()
+    # one line per consenting respondent, in ID order, labelled with the pseudonym (never the name)
+    assert [line.split(":")[0] for line in lines] == ["[P01]", "[P02]"]
+    assert lines[0] == "[P01]: [P02] taught me a great deal about the student experience."
+    # the outsider named in both the interview and the answer: one pseudonym
+    outsider = re.search(r"\[PERSON_\d+\] from HR", interview).group(0).split()[0]
+    assert lines[1].startswith(f"[P02]: [P01] really listened. {outsider} joined us once. Call me on [PHONE_1]")
+    for word in ("Wendeline", "Ngozi", "Eze", "07700", "900123", "Ismay", "Tobiah"):
+        assert word not in worked
+    not_working = (out / "survey_post_what_not_working.txt").read_text()
+    assert not_working.startswith("[P02]: ") and "Dean" not in not_working  # the job title generalised
+    assert "Too few meetings" not in not_working  # P03 gave no interview consent
+    run = summary.attrs["open_text"]
+    assert (run.answers, run.left_out, run.left_out_people, run.not_listed) == (3, 2, 1, 0)
+    # through review like transcripts, with the log beside each document; raw export untouched
+    review = pd.read_csv(tmp_path / "interviews/tiny/review.csv")
+    role = review.loc[review["document"] == "survey_post_what_not_working"]
+    assert list(role["label"]) == ["ROLE"] and list(role["text"]) == ["Dean"]
+    log = pd.read_csv(out / "survey_post_what_worked.log.csv", keep_default_na=False)
+    for row in log.itertuples():  # the log's output offsets point at each replacement in the written text
+        assert worked[row.out_start:row.out_end] == row.pseudonym
+    assert hashlib.sha256(raw.read_bytes()).hexdigest() == before
+    assert sorted(summary["document"]) == ["interview_01", "survey_post_what_not_working", "survey_post_what_worked"]
+
+
+def test_open_text_segments_reach_coding_with_roles_not_names(tmp_path):
+    from rmresearch.coding.cohort import load_coding_data
+    from rmresearch.coding.suggest import suggest_codes
+
+    config, _ = _run(_cohort(tmp_path))
+    data = load_coding_data(config, sentence_splitter="regex")
+    seg = data.segments.loc[data.segments["document"].str.startswith("survey_")]
+    assert sorted(zip(seg["document"], seg["participant_id"])) == [
+        ("survey_post_what_not_working", "P02"), ("survey_post_what_worked", "P01"), ("survey_post_what_worked", "P02")]
+    assert set(seg["speaker_role"]) == {"interviewee"}
+    roles = data.participants.set_index("participant_id")["role"]
+    assert roles[seg["participant_id"]].tolist().count("staff_partner") == 2
+    suggested = suggest_codes(data.segments, data.codebook)
+    assert set(suggested["segment_id"]) & set(seg["segment_id"])  # code suggest sees the answers
+
+
+def test_surrogate_style_gives_the_interviews_surrogate_name(tmp_path):
+    _, _ = _run(_cohort(tmp_path, style="surrogates"))
+    out = tmp_path / "interviews/tiny/anonymised"
+    interview = (out / "interview_01.txt").read_text()
+    speaker = interview.splitlines()[1].split(":")[0]  # Tobiah's surrogate in his interview
+    worked = (out / "survey_post_what_worked.txt").read_text().splitlines()
+    assert speaker not in ("Tobiah Quennell", "") and worked[1].startswith(f"{speaker}: ")
+    assert "Tobiah" not in "".join(worked) and "Wendeline" not in "".join(worked)

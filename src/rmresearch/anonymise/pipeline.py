@@ -375,7 +375,11 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
             rows.append(_summary_row(name, log))
             logs.append(log.assign(document=name))
             logs[-1].attrs = {}  # metadata is not part of the log (and pd.concat compares it)
-        review.prune(set(documents.values()))
+        # open-text survey answers: same detector, key, review file and consent, swapped in with the transcripts
+        open_text = _add_open_text(config, detector, key, settings, review, suggestions, excluded, model,
+                                   outputs, rows, logs)
+        written = set(documents.values()) | {d.name for d in (open_text.documents if open_text else ())}
+        review.prune(written)
         if plan.manifest is not None:
             outputs[ANONYMISED_MANIFEST] = plan.csv(documents, anonymised)
         _commit(journal, out_dir, outputs, {kpath: key.dumps(), rpath: review.dumps()})
@@ -383,8 +387,9 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
     summary = _run_summary(rows, logs)
     summary.attrs["suggestion_conflicts"] = conflicts
     # Decisions that matched no candidate (text or offsets edited, or the raw file changed): say so.
-    summary.attrs["unmatched_decisions"] = review.unmatched(set(documents.values()))
+    summary.attrs["unmatched_decisions"] = review.unmatched(written)
     summary.attrs["no_speakers"] = plan.warnings  # transcripts in which no speaker is found, named
+    summary.attrs["open_text"] = open_text  # surveys.opentext.OpenTextRun (documents, counts), None without surveys
     return summary
 
 
@@ -400,6 +405,25 @@ def _commit(journal: Path, out_dir: Path, outputs: dict[str, str], private: dict
         where = f": {exc.filename}" if exc.filename else ""
         raise InputError(f"cannot write the outputs ({exc.strerror}{where}); nothing was changed. "
                          "Check the folders' permissions and free space, then run again.") from None
+
+
+def _add_open_text(config, detector, key, settings, review, suggestions, excluded, model, outputs, rows, logs):
+    """The cohort's open-text survey answers anonymised (:func:`rmresearch.surveys.opentext.anonymise_open_text`)
+    into ``outputs`` as ``survey_<wave>_<question>.txt`` documents, with their logs, summary rows and review risks;
+    ``None`` when the cohort configures no surveys (rmresearch.surveys, with scipy, is then not imported)."""
+    if not (config.inputs.get("surveys") or {}):
+        return None
+    from ..surveys.opentext import anonymise_open_text
+
+    run = anonymise_open_text(config, detector, key, settings=settings, review=review, suggestions=suggestions,
+                              excluded=excluded)
+    for doc in run.documents:
+        outputs[f"{doc.name}.txt"] = doc.text + "\n"
+        outputs[f"{doc.name}.log.csv"] = doc.log.to_csv(index=False)
+        _fill_risk(review, doc.name, doc.raw, doc.text, doc.log, model)
+        rows.append(_summary_row(doc.name, doc.log))
+        logs.append(doc.log.assign(document=doc.name))
+    return run
 
 
 def _run_summary(rows: list[dict], logs: list[pd.DataFrame]) -> pd.DataFrame:

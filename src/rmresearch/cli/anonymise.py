@@ -109,7 +109,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     roster = load_roster(config, path=args.roster) if args.roster else None
     summary = anonymise_cohort(config, roster=roster, progress=not args.no_progress)
     pending = int(summary["review"].sum()) if len(summary) else 0
-    print(f"Anonymised {len(summary)} transcript(s) of cohort '{config.cohort}' into {config.outputs['anonymised']}")
+    open_text = summary.attrs.get("open_text")
+    surveys = len(open_text.documents) if open_text is not None else 0
+    print(f"Anonymised {len(summary) - surveys} transcript(s)" + (f" and {surveys} survey document(s)" if surveys else "")
+          + f" of cohort '{config.cohort}' into {config.outputs['anonymised']}")
     labels = [c for c in summary.columns
               if c not in ("document", "output", "spans", "review", "kept", "WITHHELD", *INDIRECT_LABELS)]
     for label in labels:
@@ -122,6 +125,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     if "WITHHELD" in summary.columns and summary["WITHHELD"].sum():
         print(f"  {int(summary['WITHHELD'].sum())} turn(s) withheld: their speaker did not consent to interview use "
               "or was withdrawn (consent_interview, options.withdrawn)")
+    if open_text is not None:  # the cohort configures surveys: what became of their open-text answers
+        from ..surveys.opentext import open_text_sentence
+
+        sentence = open_text_sentence(open_text)
+        if open_text.problem:
+            print(f"Warning: {sentence}", file=sys.stderr)
+        elif sentence:
+            print(f"  {sentence}")
     print(f"Key: {key_path(config)} (keep it private)")
     unmatched = summary.attrs.get("unmatched_decisions", 0)
     if unmatched:

@@ -108,8 +108,8 @@ def _match_columns(raw: RawExport, instrument: Instrument, columns: Mapping[str,
         if key in by_id:
             mapping[index] = by_id[key]
             continue
-        if text:
-            t = _norm(text)
+        if text or col_id:  # a plain CSV's one header row may hold the question's wording itself
+            t = _norm(text or col_id)
             hit = by_text.get(t)
             if hit is None:
                 # Qualtrics matrix: "Stem - item text"; Forms Likert: "Stem.Item text".
