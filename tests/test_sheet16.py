@@ -110,7 +110,7 @@ def test_the_sheet_lists_each_consented_interviewee_segment_with_role_text_and_d
     assert "safe_space" in rows[0][4] and "sponsorship" in rows[1][4]
     assert all(r[5] is None and r[8] is None for r in rows)
     validation = sheet.data_validations.dataValidation[0]
-    assert validation.type == "list" and validation.formula1 == "=Codes!$A$2:$A$12"
+    assert validation.type == "list" and validation.formula1 == "Codes!$A$2:$A$12"
     assert str(validation.sqref) == "F2:H5" and validation.errorStyle == "warning"
     assert sheet.freeze_panes == "B2" and sheet.column_dimensions["J"].hidden
     assert sheet.cell(2, 4).alignment.wrap_text and sheet.column_dimensions["D"].width == 80

@@ -178,7 +178,8 @@ def _style_segments(sheet, headers: list[str], n_rows: int, n_codes: int) -> Non
     sheet.auto_filter.ref = f"A1:{letters['memo']}{last}"
     code_letters = [letters[h] for h in headers if h.startswith("code_")]
     if code_letters and n_codes:
-        dv = DataValidation(type="list", formula1=f"={CODES_SHEET}!$A$2:$A${n_codes + 1}", allow_blank=True,
+        # stored as OOXML keeps formulas: without the '=' a person types (ECMA-376 dataValidation/formula1)
+        dv = DataValidation(type="list", formula1=f"{CODES_SHEET}!$A$2:$A${n_codes + 1}", allow_blank=True,
                             showErrorMessage=True, errorStyle="warning", errorTitle="Not a code ID",
                             error="Not one of the code IDs on the Codes sheet. A code typed by its name is read too.",
                             promptTitle="Code", prompt="One code ID per cell (see the Codes sheet).")
