@@ -167,6 +167,9 @@ def test_external_reference_holding_participant_ids_links_by_default(instrument,
     result = surveys.read_responses(path, instrument, wave="post", participants=_participants())
     assert list(result.responses["participant_id"]) == [f"P{i:02d}" for i in range(1, 25)]
     assert "'ExternalReference' to the participants' participant_id" in result.link
+    with pytest.raises(InputError, match=r"no column 'Email' to link respondents by \(the link Email=email\) \(did you mean 'RecipientEmail'\?\)"):
+        surveys.read_responses(_qualtrics(tmp_path / "e.csv", range(1, 25)), instrument, wave="post",
+                               participants=_participants(), link="Email=email")
     # a survey_id column of the participants table links ExternalReference values that are not participant IDs
     people = _participants().assign(survey_id=[f"p{i:02d}" for i in range(1, 25)], participant_id=[f"X{i}" for i in range(1, 25)])
     result = surveys.read_responses(path, instrument, wave="post", participants=people)

@@ -256,6 +256,17 @@ def _no_link_message(raw: RawExport, seen: list[tuple[int, str]], participants: 
     return message
 
 
+def _closest(raw: RawExport, wanted: str) -> str:
+    """' (did you mean ...?)' naming the export's column of the same kind as ``wanted`` (an e-mail for an e-mail)."""
+    kind = _KINDS.get(_key(wanted))
+    same = [raw.ids[i] for i, k in _id_like(raw) if kind and k == kind and raw.body[i].map(cell_text).notna().any()]
+    if not same:
+        import difflib
+
+        same = difflib.get_close_matches(wanted, [c for c in raw.ids if c], n=1)
+    return f" (did you mean '{same[0]}'?)" if same else ""
+
+
 def identify(raw: RawExport, participants: pd.DataFrame | None, link: Link | None, source: str) -> tuple[Respondents, list[Problem]]:
     """Link each response of ``raw`` to a participant; problems name the rows whose value links no one.
 
@@ -272,8 +283,9 @@ def identify(raw: RawExport, participants: pd.DataFrame | None, link: Link | Non
         if index is None and own is not None:  # one link for every wave: a wave exported with participant IDs keeps them
             index, link = own, Link(raw.ids[own])
         if index is None:
-            raise InputError(f"{source}: no column '{link.export}' to link respondents by (the link "
-                             f"{link}). Columns: {', '.join(c for c in raw.ids[:30] if c)}. Correct {LINK_ADVICE}.")
+            raise InputError(f"{source}: no column '{link.export}' to link respondents by (the link {link})"
+                             f"{_closest(raw, link.export)}. Columns: {', '.join(c for c in raw.ids[:30] if c)}. "
+                             f"Correct {LINK_ADVICE}.")
         how = "as configured"
     values = raw.body[index].map(cell_text)
     if participants is None:
