@@ -291,3 +291,25 @@ def test_cli_prints_producer_units_counts_and_warnings(tmp_path, capsys, monkeyp
     assert "Warning:" in out and "set 'Interviews with students': 1 member(s) not imported" in out
     written = pd.read_csv(tmp_path / "codings.csv")
     assert [TEXT[s:e] for s, e in zip(written["start"], written["end"])] == PASSAGES
+
+
+def test_case_values_not_of_their_variables_type_are_left_empty_with_a_warning(tmp_path):
+    project = Project("MAXQDA 2022")
+    variables = project.section("Variables")
+    for n, (name, kind) in enumerate([("meetings", "Integer"), ("consented", "Boolean"), ("Role", "Text"),
+                                      ("Role", "Text"), ("case", "Text")], start=1):
+        etree.SubElement(variables, Q + "Variable", guid=g(8, n), name=name, typeOfVariable=kind)
+    case = etree.SubElement(project.section("Cases"), Q + "Case", guid=g(9, 1), name="P11")
+    for n, (tag, value) in enumerate([("FloatValue", "7.5"), ("TextValue", "yes"), ("TextValue", "Senior leader"),
+                                      ("TextValue", "Staff partner"), ("TextValue", "pair 6")], start=1):
+        vv = etree.SubElement(case, Q + "VariableValue")
+        etree.SubElement(vv, Q + "VariableRef", targetGUID=g(8, n))
+        etree.SubElement(vv, Q + tag).text = value
+    back = import_qdpx(project.write(tmp_path / "mixed.qdpx"), validate=True)
+    row = back.cases.iloc[0]
+    assert list(back.cases.columns) == ["case", "meetings", "consented", "Role", "Role (2)", "case (variable)", "sources"]
+    assert pd.isna(row["meetings"]) and pd.isna(row["consented"]) and back.cases["meetings"].dtype == "Int64"
+    assert (row["case"], row["Role"], row["Role (2)"], row["case (variable)"]) == ("P11", "Senior leader",
+                                                                                   "Staff partner", "pair 6")
+    assert len(back.warnings) == 2 and "meetings = '7.5' is not of the type Integer" in back.warnings[0]
+    assert "case 'P11'" in back.warnings[1] and "consented = 'yes'" in back.warnings[1]

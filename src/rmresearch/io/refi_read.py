@@ -239,9 +239,9 @@ def _bool(text: str) -> bool:
     return low in ("true", "1")
 
 
-_VALUE = {"TextValue": ("Text", str), "BooleanValue": ("Boolean", _bool), "IntegerValue": ("Integer", int),
-          "FloatValue": ("Float", float), "DateValue": ("Date", lambda t: dt.date.fromisoformat(t.strip()[:10])),
-          "DateTimeValue": ("DateTime", lambda t: pd.Timestamp(t.strip()))}
+#: How a value's text is read for each ``typeOfVariable``.
+_READ = {"Text": str, "Boolean": _bool, "Integer": int, "Float": float,
+         "Date": lambda t: dt.date.fromisoformat(t.strip()[:10]), "DateTime": lambda t: pd.Timestamp(t.strip())}
 
 
 def _typed_column(values: pd.Series, kind: str) -> pd.Series:
@@ -259,7 +259,8 @@ def _typed_column(values: pd.Series, kind: str) -> pd.Series:
 
 
 def _case_value(vv, variables: dict[str, tuple[str, str]], case_name: str, where: str, warnings: list[str]):
-    """``(column, value)`` of one ``VariableValue``, or ``None`` (with a warning) when it cannot be read."""
+    """``(column, value)`` of one ``VariableValue`` read as its variable's declared type, or ``None`` (with a
+    warning) when it names no declared variable; a value that is not of that type is left empty, with a warning."""
     ref = vv.find(_Q + "VariableRef")
     guid = (ref.get("targetGUID") if ref is not None else "") or ""
     var = variables.get(guid.strip("{}").lower())
@@ -268,25 +269,29 @@ def _case_value(vv, variables: dict[str, tuple[str, str]], case_name: str, where
         warnings.append(f"{where}: case '{case_name}' (line {vv.sourceline}): a value of variable {guid or '(none)'}, "
                         "which the project's Variables do not declare; not imported")
         return None
+    column, kind = var
     if value_el is None or value_el.text is None:
-        return var[0], None
-    tag = value_el.tag[len(_Q):]
-    kind, read = _VALUE.get(tag, ("Text", str))
+        return column, None
     try:
-        return var[0], read(value_el.text) if kind != "Text" else value_el.text
-    except ValueError:
-        warnings.append(f"{where}: case '{case_name}' (line {value_el.sourceline}): {var[0]} = {value_el.text!r} is not "
-                        f"a valid {tag}; left empty")
-        return var[0], None
+        return column, _READ.get(kind, str)(value_el.text)
+    except (ValueError, TypeError, OverflowError):
+        warnings.append(f"{where}: case '{case_name}' (line {value_el.sourceline}): {column} = {value_el.text!r} is "
+                        f"not of the type {kind} its variable is declared with; left empty")
+        return column, None
 
 
 def _variables(root) -> dict[str, tuple[str, str]]:
-    """``{guid: (column name, typeOfVariable)}``; a name that is also ``case`` or ``sources`` gets ``(variable)``."""
-    out = {}
+    """``{guid: (column name, typeOfVariable)}``; a name that is also ``case`` or ``sources`` gets ``(variable)``, a
+    repeated name its number (``Role (2)``)."""
+    out, used = {}, {"case", "sources"}
     for v in root.iter(_Q + "Variable"):
         name = v.get("name") or v.get("guid")
-        out[(v.get("guid") or "").strip("{}").lower()] = (
-            f"{name} (variable)" if name in ("case", "sources") else name, v.get("typeOfVariable") or "Text")
+        column, k = (f"{name} (variable)" if name in used and name in ("case", "sources") else name), 2
+        while column in used:
+            column, k = f"{name} ({k})", k + 1
+        used.add(column)
+        kind = v.get("typeOfVariable") if v.get("typeOfVariable") in _READ else "Text"
+        out[(v.get("guid") or "").strip("{}").lower()] = (column, kind)
     return out
 
 
