@@ -70,6 +70,12 @@ REPORT = """\
     and no absolute path in any file. The report is marked releasable
     (release.json) only if all pass; otherwise it is not installed (the
     previous report stays), the command says why and exits non-zero.
+
+    report.pdf beside report.html is the same report printed by headless
+    Chromium (A4, a new page per section, the draft / releasable / internal
+    banner and "Page N of M" on every page). It is written when Chromium is
+    found (sudo apt-get install chromium), audited with the report, and, with
+    --release, only for a report that passed. --no-pdf leaves it out.
     """
 
 
@@ -109,6 +115,10 @@ def add_commands(subparsers) -> None:
     p.add_argument("--audience", choices=("public", "internal"), default=None,
                    help="who the report is for; must agree with options.disclosure.audience in the cohort file. "
                         "A release is public unless --release --audience internal asks for an internal one")
+    p.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
+                   help="also write report.pdf (and reports/trends/report.pdf), printed by headless Chromium: the "
+                        "status banner and 'Page N of M' on every page. Default: when Chromium is found (else a note "
+                        "says how to install it); --pdf fails without one; --no-pdf never")
     p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
 
     p = add_command(subparsers, "schema", func=cmd_schema, help="describe the columns an input table needs",
@@ -203,8 +213,10 @@ def _report_all(args: argparse.Namespace) -> int:
             for line in outcome.message.splitlines():
                 print(f"      {line}")
 
+    _pdf_missing_note(args)
     outcomes = build_reports(files, jobs=args.jobs, notebooks_dir=args.notebooks, out_root=args.out,
-                             force=args.force, release=args.release, audience=args.audience, on_done=done)
+                             force=args.force, release=args.release, audience=args.audience, on_done=done,
+                             pdf=args.pdf)
     failed = [o.cohort for o in outcomes if not o.ok]
     if failed:
         print(f"{len(failed)} of {len(outcomes)} report(s) failed: {', '.join(failed)}. The others were written.",
@@ -224,24 +236,34 @@ def cmd_report(args: argparse.Namespace) -> int:
     config = load_config(args)
     results = build_report(
         config, notebooks_dir=args.notebooks, out_dir=args.out, progress=not args.no_progress, only=args.only,
-        force=args.force, jobs=args.jobs, release=args.release, audience=args.audience,
+        force=args.force, jobs=args.jobs, release=args.release, audience=args.audience, pdf=args.pdf,
     )
     out = (args.out or config.outputs["reports"]).resolve()
     reused = sum(r.cached for r in results)
     print(f"Report for cohort '{config.cohort}': {len(results)} notebook(s) in {out}"
           + (f" ({reused} reused unchanged from the previous run)" if reused else ""))
     try:
-        skipped = json.loads((out / "run.json").read_text(encoding="utf-8")).get("skipped", [])
+        record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        skipped = []
-    for item in skipped:
+        record = {}
+    for item in record.get("skipped", []):
         print(f"  {item['reason']}")
     if args.release:
         print("Release checks passed: the report is marked releasable (release.json)"
               + (" to an internal audience only: it shows exact small counts and says so on every page."
                  if config.disclosure.audience == "internal" else "."))
-    print(f"Open {out / 'report.html'}")
+    print(f"Open {out / 'report.html'}" + (f" (printed: {out / 'report.pdf'})" if record.get("pdf") else ""))
+    if record.get("pdf_note"):
+        print(record["pdf_note"])
     return 0
+
+
+def _pdf_missing_note(args: argparse.Namespace) -> None:
+    """``--cohort all`` without --pdf/--no-pdf and no Chromium: one note before the builds, not one per cohort."""
+    from ..report.pdf import find_chromium, missing_note
+
+    if args.pdf is None and find_chromium() is None:
+        print(missing_note())
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

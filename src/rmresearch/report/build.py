@@ -17,6 +17,7 @@ from .notebooks import SINGLE_THREAD_ENV, _environment_set, _run_notebooks, appl
 from .private import _keep_private, _private_or_temporary, _retire_legacy_failed, _staging_dir
 from .provenance import (_fingerprint, _git, _git_commit, _now, _package_source_hash, _sha256, _versions, derived_hashes,
                          input_hashes)
+from .pdf import add_report_pdf, check_pdf_available
 from .trend_report import build_trends
 from .render import _render_report, _rendered_sections, _write_section_pages
 
@@ -32,6 +33,7 @@ def build_report(
     jobs: int = 1,
     release: bool = False,
     audience: str | None = None,
+    pdf: bool | None = False,
 ) -> list[NotebookResult]:
     """Validate inputs, execute the cohort's notebooks, and write the report folder.
 
@@ -52,6 +54,11 @@ def build_report(
         ``options.disclosure.audience`` (the rules the notebooks apply). A release of an internal
         report is built only when asked for explicitly, ``release=True, audience="internal"``
         (:func:`~rmresearch.report.gate.audience_refusal`), and is labelled internal everywhere.
+    pdf : bool or None
+        Also write ``report.pdf``, printed by headless Chromium (:mod:`rmresearch.report.pdf`): True needs one
+        (:class:`~rmresearch.report.pdf.PdfError` otherwise), None prints when one is found (``rmresearch report``'s
+        default; run.json's ``pdf_note`` says why there is none), False never. The PDF is written after the pages
+        are final and is audited with them; a refused release has none.
 
     Raises :class:`ReportError` naming the notebook and cell when a notebook fails.
     """
@@ -61,6 +68,7 @@ def build_report(
     out_dir = check_output(out_dir or config.outputs["reports"], owner="report", configs=[config], replace_folder=True,
                            cohort=config.cohort, notebooks_dir=notebooks_dir)
     audience_refusal(config, audience, release)  # before anything runs: the audience asked for is the cohort file's
+    check_pdf_available(pdf)  # --pdf without a Chromium: said before anything runs
     if release:  # a public release under weak disclosure settings is refused before anything runs
         weak = disclosure_rule_problems(config.disclosure, config.path.name)
         if weak:
@@ -98,8 +106,9 @@ def build_report(
 
         write_pages(None)
         if release:
-            _release_or_refuse(config, staging, out_dir, write_pages)
+            _release_or_refuse(config, staging, out_dir, write_pages, pdf)
         else:
+            add_report_pdf(staging, pdf)  # printed from the final page, audited with the folder below
             # Every report is audited; a leaking one is never swapped into place (the previous report stays).
             leaks = leak_audit(config, [staging])
             if leaks:
@@ -159,16 +168,21 @@ def _run_record(config: CohortConfig, nb_dir: Path, parameters: dict, started: s
     }
 
 
-def _release_or_refuse(config: CohortConfig, staging: Path, out_dir: Path, write_pages) -> None:
+def _release_or_refuse(config: CohortConfig, staging: Path, out_dir: Path, write_pages, pdf: bool | None = False) -> None:
     """The release gate over the built folder: ``release.json`` and the pages carry its result; a refused
-    release is kept privately (never installed) and raises :class:`ReleaseRefused`."""
+    release is kept privately (never installed) and raises :class:`ReleaseRefused`. Only a releasable report
+    gets its PDF, printed from the page carrying the release mark and audited with it."""
     check = release_check(config, staging)
     write_pages(check)
     if check.releasable:  # the pages now carry the release mark: audit them once more
-        again = leak_audit(config, [staging / "report.html", staging / "index.html"])
+        add_report_pdf(staging, pdf)
+        printed = [staging / "report.pdf"] if (staging / "report.pdf").is_file() else []
+        again = leak_audit(config, [staging / "report.html", staging / "index.html", *printed])
         if again:
             check = ReleaseCheck(False, tuple(again), check.checked)
             write_pages(check)
+            for f in printed:
+                f.unlink()  # a refused release has no PDF
     atomic_write_text(staging / "release.json",
                       json.dumps(check.as_dict() | {"audience": config.disclosure.audience}, indent=2) + "\n")
     if not check.releasable:  # refused: the previous report stays; the refused build is kept privately
@@ -213,16 +227,19 @@ def build_reports(
     trends: bool = True,
     audience: str | None = None,
     on_done=None,
+    pdf: bool | None = False,
 ) -> list[CohortOutcome]:
     """Build several cohorts' reports, ``jobs`` cohorts at a time in separate processes.
 
     A failure in one cohort is returned as an unsuccessful :class:`CohortOutcome`
     and does not stop the others. With ``trends``, the cross-cohort notebooks
     then run over every cohort's results files (see :func:`build_trends`).
-    ``on_done(outcome)`` is called as each cohort finishes.
+    ``on_done(outcome)`` is called as each cohort finishes. ``pdf`` as for :func:`build_report`, for every
+    report and the trends page.
     """
+    check_pdf_available(pdf)
     options = {"notebooks_dir": str(Path(notebooks_dir).resolve()) if notebooks_dir else None, "force": force,
-               "release": release, "audience": audience, "timeout": timeout, "progress": False,
+               "release": release, "audience": audience, "timeout": timeout, "progress": False, "pdf": pdf,
                "out_root": str(Path(out_root).resolve()) if out_root else None}
     outcomes: list[CohortOutcome] = []
     paths = [str(Path(p).resolve()) for p in cohort_files]
@@ -264,7 +281,7 @@ def build_reports(
             if configs:
                 t0 = time.perf_counter()
                 out = build_trends(configs, notebooks_dir=notebooks_dir, out_root=out_root, force=force, timeout=timeout,
-                                   release=release)
+                                   release=release, pdf=pdf)
                 if out is not None:
                     outcome = CohortOutcome(TRENDS_DIR, True, "cross-cohort trends", time.perf_counter() - t0, str(out))
                     outcomes.append(outcome)

@@ -14,6 +14,7 @@ from ..results import _project_relative
 from ..stats.exact import METHODS_TEXT
 from .common import TITLE_KEYS, ReleaseCheck
 from .notebooks import notebook_title
+from .pdf import print_css
 from .provenance import _now, _versions
 
 _TEMPLATES = Path(__file__).parent.parent / "templates"  # rmresearch/templates
@@ -379,7 +380,7 @@ def _render_report(config: CohortConfig, folder: Path, sections: list[RenderedNo
         disclosure=disclosure, notes=notes, rules=config.disclosure, intervals_text=METHODS_TEXT,
         characteristics=_characteristic_rows(config), characteristics_text=_characteristics_text(config),
         inputs_caption=_inputs_caption(config),
-        studied=_studied_fact(config), **common,
+        studied=_studied_fact(config), **(common | {"css": _css() + print_css(release, config.disclosure.audience)}),
     )
     index = env.get_template("index.html.j2").render(
         title=config.title, subtitle=f"Evaluation report, {config.institution}",

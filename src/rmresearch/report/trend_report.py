@@ -14,6 +14,7 @@ from .gate import _path_markers, _tidy_paths, disclosure_rule_problems, leak_aud
 from .notebooks import _run_notebooks, notebooks_dir_for, trend_notebooks
 from .private import _keep_private, _private_or_temporary, _retire_legacy_failed, _staging_dir
 from .provenance import _fingerprint, _git_commit, _now, _package_source_hash, _sha256, _versions
+from .pdf import add_report_pdf, print_css
 from .render import _css, _environment, _rendered_sections, _rules_text, _write_section_pages
 
 def _report_dir(config: CohortConfig, out_root: str | Path | None) -> Path:
@@ -28,6 +29,7 @@ def build_trends(
     force: bool = False,
     timeout: int = 1200,
     release: bool = False,
+    pdf: bool | None = False,
 ) -> Path | None:
     """Run the cross-cohort notebooks (90 to 99) over the cohorts' results files.
 
@@ -37,7 +39,9 @@ def build_trends(
 
     The page is audited like a cohort report, against every cohort's roster and key: a leaking
     page is not installed (the previous one stays). With ``release`` it also passes the release
-    gate for every cohort (:func:`release_check`) and gets ``release.json``.
+    gate for every cohort (:func:`release_check`) and gets ``release.json``. ``pdf`` as for
+    :func:`~rmresearch.report.build.build_report`: ``report.pdf``, printed after the page is final (with
+    ``release``, only once it passed, the release mark on every page) and audited with it.
     """
     first = configs[0]
     nb_dir = notebooks_dir_for(first, notebooks_dir)
@@ -90,20 +94,23 @@ def build_trends(
         # the trends page is shareable like a cohort report: audited for the people of every cohort it draws on
         # (those with results files; all when none has), and release-checked
         drawn = [c for c, d in zip(configs, report_dirs) if d.is_dir() and any(d.glob(f"*{RESULTS_SUFFIX}"))]
-        _audit_trends(drawn or list(configs), staging, out_dir, root, release)
+        _audit_trends(drawn or list(configs), staging, out_dir, root, release,
+                      reprint=lambda check: _write_trend_pages(staging, configs, sections, record, check), pdf=pdf)
     return out_dir
 
 
-def _write_trend_pages(staging: Path, configs: list[CohortConfig], sections: list, record: dict) -> None:
-    """A page per trend notebook, ``report.html`` (every section) and ``index.html``."""
+def _write_trend_pages(staging: Path, configs: list[CohortConfig], sections: list, record: dict,
+                       release: ReleaseCheck | None = None) -> None:
+    """A page per trend notebook, ``report.html`` (every section; printed pages carry ``release``'s status) and
+    ``index.html``."""
     env = _environment()
     heading = "Cross-cohort trends"
     versions = record["versions"]
     _write_section_pages(staging, sections, heading, record)
     rules_text = _rules_text(configs[0].disclosure)
     page = env.get_template("trends.html.j2").render(
-        css=_css(), versions=versions, heading=heading, configs=configs, sections=sections, record=record,
-        rules_text=rules_text, audience=record["audience"])
+        css=_css() + print_css(release, record["audience"]), versions=versions, heading=heading, configs=configs,
+        sections=sections, record=record, rules_text=rules_text, audience=record["audience"])
     atomic_write_text(staging / "report.html", page)
     atomic_write_text(staging / "index.html", env.get_template("index.html.j2").render(
         title=heading, subtitle=f"{len(configs)} cohort(s)", facts=[("Cohorts", ", ".join(c.cohort for c in configs)),
@@ -113,20 +120,33 @@ def _write_trend_pages(staging: Path, configs: list[CohortConfig], sections: lis
         audience=record["audience"]))
 
 
-def _audit_trends(audited: list[CohortConfig], staging: Path, out_dir: Path, root: Path, release: bool) -> None:
-    """The leak audit (or, with ``release``, the release gate) for every cohort the trends draw on."""
+def _audit_trends(audited: list[CohortConfig], staging: Path, out_dir: Path, root: Path, release: bool,
+                  reprint=None, pdf: bool | None = False) -> None:
+    """The leak audit (or, with ``release``, the release gate) for every cohort the trends draw on; the PDF
+    (``pdf``) is printed before the leak audit, or once the release gate passed (after ``reprint(check)``
+    rewrote the page with the release mark), and audited."""
     if release:
         checks = [release_check(c, staging) for c in audited]
         reasons = tuple(dict.fromkeys(r for c in checks for r in c.reasons))
         check = ReleaseCheck(not reasons, reasons, _now())
+        if check.releasable:  # the page now carries the release mark on every printed page: audit it once more
+            if reprint:
+                reprint(check)
+            add_report_pdf(staging, pdf)
+            printed = [p for p in (staging / "report.html", staging / "report.pdf") if p.is_file()]
+            again = tuple(leak_audit(audited, printed))
+            if again:
+                (staging / "report.pdf").unlink(missing_ok=True)  # a refused release has no PDF
+                check = ReleaseCheck(False, again, check.checked)
         atomic_write_text(staging / "release.json", json.dumps(check.as_dict(), indent=2) + "\n")
         if not check.releasable:
             kept = _keep_private(staging, _private_or_temporary(root, "refused") / TRENDS_DIR)
             raise ReleaseRefused(
                 f"The cross-cohort trends are NOT releasable, so they were not installed (the previous page in "
                 f"{out_dir}, if any, is unchanged; the refused build is kept privately in {kept}):\n  - "
-                + "\n  - ".join(reasons))
+                + "\n  - ".join(check.reasons))
     else:
+        add_report_pdf(staging, pdf)
         leaks = leak_audit(audited, [staging])  # every cohort's roster and key at once
         if leaks:
             raise ReportError("The cross-cohort trends were not written: " + "; ".join(leaks)

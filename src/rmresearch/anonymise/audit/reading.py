@@ -1,7 +1,8 @@
 """What a reader of a file sees, as ``(where, line, text)`` units: the text the audit searches.
 
 HTML, XML, SVG and ``.qdc`` give text nodes, comments and attribute values; JSON every string; notebooks their
-cells, outputs and recorded figure texts; CSV every cell; zip archives every member by its kind. Image data,
+cells, outputs and recorded figure texts; CSV every cell; zip archives every member by its kind; PDF the text of
+each page (with pypdf). Image data,
 hashes, UUIDs, timestamps and long decimals are blanked first. Bytes are decoded by
 :func:`rmresearch.io.text.decode_lenient` (never refused: the audit must read whatever is there).
 """
@@ -400,8 +401,41 @@ def text_units(path: str | Path, findings: list | None = None) -> Iterator[tuple
     if path.suffix.lower() in _ZIP:
         yield from _zip_units(path, data, findings, str(path))
         return
+    if path.suffix.lower() == ".pdf":
+        yield from _pdf_units(data, findings, str(path))
+        return
     for line, text in _content_units(path.name, data, findings, str(path)):
         yield "", line, text
+
+
+def _pdf_units(data: bytes, findings: list, file: str) -> Iterator[tuple[str, int, str]]:
+    """A PDF's text, page by page (``where`` is "page N"), each run of text as drawn (as a table cell or a line of a
+    paragraph; the text of one page copied as lines would run cells together into false identifiers), and its
+    metadata (title, author)."""
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
+    except ImportError:
+        findings.append(Finding(file, 0, "UNREADABLE", "(a PDF cannot be read without pypdf; install it: "
+                                "pip install pypdf)", "format"))
+        return
+    def runs(page) -> str:  # each text run as drawn (a table cell, a line of a paragraph), one a line
+        drawn: list[str] = []
+        page.extract_text(visitor_text=lambda text, *_: drawn.append(text.replace("\n", " ")))
+        return "\n".join(drawn)
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [runs(page) for page in reader.pages]
+        meta = [str(v) for v in (reader.metadata or {}).values() if isinstance(v, str)]
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError) as exc:
+        findings.append(Finding(file, 0, "UNREADABLE", f"(not a readable PDF: {type(exc).__name__})", "format"))
+        return
+    for n, line in _text_units("\n".join(meta)):
+        yield "metadata", n, line
+    for number, text in enumerate(pages, start=1):
+        for n, line in _text_units(text):
+            yield f"page {number}", n, line
 
 
 def _walk(folder: Path) -> list[Path]:
