@@ -157,7 +157,8 @@ def test_maxqda_positions_in_code_points_and_its_sets_of_codes_and_sources(tmp_p
         {"set": "Staff partners", "kind": "source", "member": "Interview P07"},
         {"set": "Staff partners", "kind": "source", "member": "Interview P08"},
     ]
-    assert len(back.warnings) == 1 and "set 'Staff partners': 1 member(s) not imported: note" in back.warnings[0]
+    assert len(back.warnings) == 2 and "set 'Staff partners': 1 member(s) not imported: note" in back.warnings[1]
+    assert "1 note(s) that are not coding memos" in back.warnings[0]  # the pilot memo is named, not dropped
 
 
 def test_a_project_claiming_nvivo_whose_offsets_fit_only_code_points_is_read_by_the_evidence(tmp_path):
@@ -188,7 +189,11 @@ def test_qualcoder_memo_on_the_selection_description_and_code_points(tmp_path):
     project.source(1, "Interview P07.txt", TEXT)
     a = TEXT.index("held them to account")
     project.select(1, 1, a, a + 20, code=3, name="held them to account", description="Accountability, not advice")
+    etree.SubElement(project.src_el[1], Q + "PlainTextSelection", guid=g(4, 2), startPosition="0",
+                     endPosition="11", creatingUser=g(1, 2))  # an annotation: a passage without a Coding
     back = import_qdpx(project.write(tmp_path / "qualcoder.qdpx"), validate=True)
+    assert back.warnings == (f"{tmp_path / 'qualcoder.qdpx'}: 1 selection(s) without a Coding (annotations or memos "
+                             "on a passage) not imported",)
     assert (back.producer, back.units) == ("QualCoder", CODE_POINTS)
     row = back.codings.iloc[0]
     assert (landed(back), row["memo"], row["coder"]) == (["held them to account"], "Accountability, not advice",

@@ -261,6 +261,8 @@ class _Reading:
     choice: UnitsChoice | None = None
     users_differ: int = 0
     split: list[Selection] = field(default_factory=list)
+    used_notes: set[str] = field(default_factory=set)
+    uncoded: int = 0  # selections without a Coding (annotations)
 
 
 def _guid(value: str | None) -> str:
@@ -298,6 +300,13 @@ def _source_text(src, doc: str, reading: _Reading) -> str:
     return _decode_source(_read_member(reading.zf, member, path), f"{path}: {member}")
 
 
+def _note(reading: _Reading, ref) -> str:
+    """The text of the note a ``NoteRef`` names (recorded as used: the notes never used are named in a warning)."""
+    guid = _guid(ref.get("targetGUID"))
+    reading.used_notes.add(guid)
+    return reading.notes.get(guid, "")
+
+
 def _user(reading: _Reading, guid: str | None) -> str | None:
     return reading.users.get(_guid(guid), guid) if guid else None
 
@@ -321,7 +330,7 @@ def _add_coding(reading: _Reading, coding, doc: str, start: int, end: int, selec
     coder = _user(reading, selection_user) or coding_user or "unknown"
     if coding_user and coder != coding_user:
         reading.users_differ += 1
-    memo = "\n".join(reading.notes.get(_guid(n.get("targetGUID")), "") for n in coding.findall(_Q + "NoteRef")).strip()
+    memo = "\n".join(_note(reading, n) for n in coding.findall(_Q + "NoteRef")).strip()
     reading.rows.append({"document": doc, "segment_id": None, "start": start, "end": end, "code": code,
                          "coder": coder, "memo": memo or shared_memo or None, "coding_user": coding_user})
 
@@ -347,7 +356,7 @@ def _selection_memo(sel, reading: _Reading) -> str:
         return ""
     desc = sel.find(_Q + "Description")
     parts = [desc.text.strip()] if desc is not None and desc.text and desc.text.strip() else []
-    parts += [reading.notes.get(_guid(n.get("targetGUID")), "").strip() for n in sel.findall(_Q + "NoteRef")]
+    parts += [_note(reading, n).strip() for n in sel.findall(_Q + "NoteRef")]
     return "\n".join(dict.fromkeys(p for p in parts if p))
 
 
@@ -378,6 +387,7 @@ def _source_codings(reading: _Reading) -> None:
             if reading.choice.units == UTF16 and (measure.splits(s.start) or measure.splits(s.end)):
                 reading.split.append(s)
             memo = _selection_memo(sel, reading)
+            reading.uncoded += sel.find(_Q + "Coding") is None
             for coding in sel.findall(_Q + "Coding"):
                 _add_coding(reading, coding, doc, place[0], place[1], sel.get("creatingUser"), memo)
         for coding in src.findall(_Q + "Coding"):  # a whole source coded
@@ -400,6 +410,13 @@ def _read_sources(root, reading: _Reading, origin: str | None) -> list[str]:
     if reading.problems:
         raise QdpxError(f"{reading.path}: {len(reading.problems)} problem(s): " + "; ".join(reading.problems[:10]))
     warnings = [reading.choice.warning] if reading.choice.warning else []
+    if reading.uncoded:
+        warnings.append(f"{reading.path}: {reading.uncoded} selection(s) without a Coding (annotations or memos on a "
+                        "passage) not imported")
+    unused = len(set(reading.notes) - reading.used_notes)
+    if unused:
+        warnings.append(f"{reading.path}: {unused} note(s) that are not coding memos (memos on the project, sources, "
+                        "codes or passages) not imported")
     if reading.split:
         warnings.append(f"{reading.path}: {len(reading.split)} selection(s) start or end between the two UTF-16 halves "
                         "of one character (e.g. selection " + reading.split[0].guid + "); each was widened to keep the "
