@@ -256,3 +256,20 @@ def test_the_sheet_is_never_written_over_the_anonymised_folder_or_as_another_kin
     assert "ending .xlsx" in capsys.readouterr().err
     assert main(["code", "read-sheet", "sheet.xlsx", "--coder", "x", "--out", "sheet.xlsx"]) == 2
     assert "refused" in capsys.readouterr().err
+
+
+def test_a_deleted_check_column_or_an_empty_sheet_is_said_once(project):
+    from rmresearch.coding import read_coding_sheet
+
+    book = load_workbook(project / "sheet.xlsx")
+    assert book["Segments"]["J2"].value.startswith("#")  # never read as a number when Excel reopens a CSV
+    book["Segments"].delete_cols(10)
+    book["Segments"]["F2"] = "safe_space"
+    book.save(project / "nocheck.xlsx")
+    read = read_coding_sheet(project / "nocheck.xlsx")
+    assert [p.message for p in read.warnings] == [
+        "4 rows have no check value (the hidden check column deleted?), so edited segment IDs cannot be caught: "
+        "run with --cohort to check the IDs against the transcripts"]
+    assert read.codings["code"].tolist() == ["safe_space"]
+    empty = read_coding_sheet(project / "sheet.xlsx")
+    assert len(empty.codings) == 0 and "no codes found" in empty.warnings[0].message

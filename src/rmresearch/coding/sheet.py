@@ -100,7 +100,7 @@ def sheet_rows(data, config=None, *, suggestions: bool = True) -> pd.DataFrame:
         suggested = joined.reindex(units["segment_id"]).fillna("")
     return pd.DataFrame({"segment_id": units["segment_id"], "transcript": units["document"], "role": role,
                          "text": units["text"], SUGGESTED: suggested.to_numpy(),
-                         "check": [fingerprint(s, t) for s, t in zip(units["segment_id"], units["text"])]})
+                         "check": ["#" + fingerprint(s, t) for s, t in zip(units["segment_id"], units["text"])]})
 
 
 def build_sheet(rows: pd.DataFrame, codebook: Codebook, *, about: dict | None = None, code_columns: int = 3):
@@ -201,6 +201,7 @@ def _about_sheet(book, about: dict, code_columns: int) -> None:
                          "never findings. They are not read back: copy one into a code column to use it."),
              ("read back", "rmresearch code read-sheet THIS_FILE --coder NAME --out codings.csv [--cohort COHORT]"),
              ("privacy", "Anonymised text only. Share it only with the coding team; do not add names in memos.")]
+    lines += [("note", note) for note in about.get("notes", ())]
     for k, v in lines:
         sheet.append([k, _cell_text(v)])
     sheet.column_dimensions["A"].width = 24
@@ -251,7 +252,8 @@ def write_coding_sheet(config, out: str | Path, *, codebook=None, coder: str | N
                          "(every transcript withheld for consent, or none anonymised yet). Run "
                          f"`rmresearch anonymise run --cohort {config.cohort}` first.")
     about = {"cohort": config.cohort, "unit": unit, "coder": coder or "", "codebook": data.codebook.name,
-             "segments": f"{len(rows)} interviewee segments in {rows['transcript'].nunique()} transcripts"}
+             "segments": f"{len(rows)} interviewee segments in {rows['transcript'].nunique()} transcripts",
+             "notes": data.notes}
     buffer = io.BytesIO()
     build_sheet(rows, data.codebook, about=about, code_columns=code_columns).save(buffer)
     with tempfile.TemporaryDirectory(prefix="rmresearch-sheet-") as tmp:
@@ -551,6 +553,15 @@ def _records(table: _Table, codebook: Codebook, coder: str, segments, all_ids) -
             end = int(known.at[sid, "end"]) if known is not None else None
             out.append({"document": doc, "segment_id": sid, "start": start, "end": end, "code": code,
                         "coder": coder, "memo": memo or None})
+    unchecked = [p for p in problems if p.message.startswith("no check value")]
+    if len(unchecked) > 3:  # the check column deleted: say it once
+        problems = [p for p in problems if p not in unchecked] + [Problem(
+            table.source, f"{len(unchecked)} rows have no check value (the hidden check column deleted?), so edited "
+            "segment IDs cannot be caught: run with --cohort to check the IDs against the transcripts",
+            severity="warning", column="check")]
+    if not out and not any(p.severity == "error" for p in problems):
+        problems.append(Problem(table.source, "no codes found in the code columns: the coding CSV has no rows",
+                                severity="warning"))
     frame = pd.DataFrame(out, columns=CODING_COLUMNS)
     if known is not None:
         frame[["start", "end"]] = frame[["start", "end"]].astype("int64")
@@ -562,7 +573,7 @@ def _known_segment(table: _Table, i: int, sid: str, known, all_ids, problems: li
     edited text is a warning (codes are kept for the segment as the transcript has it)."""
     cells = table.cells
     text = cells.at[i, "text"] if "text" in cells.columns else None
-    check = cells.at[i, "check"] if "check" in cells.columns else ""
+    check = (cells.at[i, "check"] if "check" in cells.columns else "").lstrip("#")  # '#': never read as a number
     if known is not None:
         if sid not in known.index:
             if sid in all_ids:
@@ -598,6 +609,7 @@ def _known_segment(table: _Table, i: int, sid: str, known, all_ids, problems: li
         problems.append(Problem(table.source, f"'{sid}' is not a segment ID (they look like interview_01#t004): put "
                                 "back the ID the sheet was written with, or delete the row", **where))
         return False
-    problems.append(Problem(table.source, f"row for '{sid}' has no check value (a row added by hand?): run with "
-                            "--cohort to check it against the transcripts", severity="warning", **where))
+    problems.append(Problem(table.source, f"no check value beside '{sid}' (a row added by hand, or the hidden check "
+                            "column deleted): run with --cohort to check the IDs against the transcripts",
+                            severity="warning", **where))
     return True
