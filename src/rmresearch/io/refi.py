@@ -363,12 +363,16 @@ def _selection_memo(sel, reading: _Reading) -> str:
 def _place(s: Selection, measure: Units, units: str, reading: _Reading) -> tuple[int, int] | None:
     """A selection's code-point offsets in its text, or ``None`` (with a problem) when it lies outside it."""
     limit = measure.utf16_length if units == UTF16 else measure.length
-    if not (0 <= s.start < s.end <= limit):
+    if s.end <= s.start:
+        reading.problems.append(f"source '{s.doc}' (line {s.line}): selection {s.guid} {s.start}-{s.end} ends before it "
+                                "starts; open the project in your QDA software, recode that passage and export again")
+        return None
+    if not (0 <= s.start and s.end <= limit):
         reading.problems.append(
             f"source '{s.doc}' (line {s.line}): selection {s.guid} {s.start}-{s.end} lies outside the text (length "
-            f"{limit} {units}, as {reading.choice.producer} counts) or ends before it starts; the source text in the "
-            "archive is not the one that was coded. Export the project again from your QDA software with its sources "
-            "included, and import that file")
+            f"{limit} {units}, as {reading.choice.producer} counts), so the source text in the archive is not the one "
+            "that was coded. Export the project again from your QDA software with its sources included, and import "
+            "that file")
         return None
     if units != UTF16:
         return s.start, s.end
