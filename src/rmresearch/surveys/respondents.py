@@ -206,7 +206,7 @@ def _lookup(participants: pd.DataFrame, column: str, source: str) -> tuple[dict[
         if key is None:
             continue
         if key in lookup and lookup[key] != pid:
-            problems.append(Problem("participants", f"participants {lookup[key]} and {pid} share the {column} "
+            problems.append(Problem("the participants table", f"participants {lookup[key]} and {pid} share the {column} "
                                     f"'{cell_text(value)}', so survey responses linked by it cannot tell them apart; "
                                     f"correct the {column} column", column=column))
         lookup.setdefault(key, pid)
