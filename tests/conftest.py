@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
+# A report built through the command line prints and audits a PDF when Chromium is installed (about 10 s for a full
+# report): tests print one only where they ask for it (tests/test_report_pdf16.py names the program itself).
+os.environ.setdefault("RMRESEARCH_CHROMIUM", "none")
 
 
 @pytest.fixture(scope="session")
