@@ -75,8 +75,17 @@ nbval-%: $(STAMP)
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not slow"
 
+# JupyterLab refuses to run as root without --allow-root (containers, CI machines run as root), and with no display
+# there is no browser to open (--no-browser): it then listens on LAB_IP (all interfaces, so a container's published
+# port reaches it; the login token it prints still guards it) and prints the address to open.
+# `make lab LAB_IP=127.0.0.1 LAB_PORT=8890` to choose; LAB_UID is who runs it (default: you).
+LAB_UID ?= $(shell id -u)
+LAB_IP ?= 0.0.0.0
+LAB_PORT ?= 8888
+LAB_FLAGS := $(if $(filter 0,$(LAB_UID)),--allow-root) \
+             $(if $(strip $(DISPLAY)$(WAYLAND_DISPLAY)),,--no-browser --ip=$(LAB_IP)) --port=$(LAB_PORT)
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab notebooks $(strip $(LAB_FLAGS))
 
 report: $(STAMP)
 	$(BIN)/rmresearch report --cohort $(COHORT)
