@@ -7,10 +7,10 @@ post-programme survey export whose open-text answers name a participant, give a 
 
 from __future__ import annotations
 
+import os
 import re
-import subprocess
-import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -19,8 +19,19 @@ from rmresearch.errors import ConfigError
 from rmresearch.surveys.instruments import instrument_text, load_instrument
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rmresearch.cli", *args], cwd=cwd, capture_output=True, text=True)
+def _cli(*args: str, cwd: Path, capsys) -> SimpleNamespace:
+    """The ``rmresearch`` command run in this process (as a user types it in ``cwd``): exit status, stdout, stderr."""
+    from rmresearch.cli import main
+
+    capsys.readouterr()
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        code = main(list(args))
+    finally:
+        os.chdir(here)
+    out = capsys.readouterr()
+    return SimpleNamespace(returncode=code, stdout=out.out, stderr=out.err)
 
 
 # ----------------------------------------------------------------------------------------- item 1: instrument wording
@@ -58,14 +69,14 @@ def test_unknown_instrument_names_close_matches():
         load_instrument("psychological_safty")
 
 
-def test_cli_prints_one_instrument_and_lists_all_without_a_name(tmp_path):
-    one = _cli("survey", "instruments", "mfq9", cwd=tmp_path)
+def test_cli_prints_one_instrument_and_lists_all_without_a_name(tmp_path, capsys):
+    one = _cli("survey", "instruments", "mfq9", cwd=tmp_path, capsys=capsys)
     assert one.returncode == 0, one.stderr
     assert "mfq_role_model_3    I respect my partner's ability to teach others." in one.stdout
     assert "Scandura" in one.stdout
-    listing = _cli("survey", "instruments", cwd=tmp_path)
+    listing = _cli("survey", "instruments", cwd=tmp_path, capsys=capsys)
     assert listing.returncode == 0 and "programme_feedback" in listing.stdout and "origin" in listing.stdout
-    bad = _cli("survey", "instruments", "mfq", cwd=tmp_path)
+    bad = _cli("survey", "instruments", "mfq", cwd=tmp_path, capsys=capsys)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert "No instrument 'mfq'. Did you mean 'mfq9'?" in bad.stderr + bad.stdout
 
@@ -176,3 +187,40 @@ def test_surrogate_style_gives_the_interviews_surrogate_name(tmp_path):
     worked = (out / "survey_post_what_worked.txt").read_text().splitlines()
     assert speaker not in ("Tobiah Quennell", "") and worked[1].startswith(f"{speaker}: ")
     assert "Tobiah" not in "".join(worked) and "Wendeline" not in "".join(worked)
+
+
+def test_review_decisions_on_survey_answers_apply_on_rerun_and_withdrawal_is_caught(tmp_path):
+    from rmresearch.anonymise.pipeline import consent_not_in_copies
+
+    path = _cohort(tmp_path)
+    config, _ = _run(path)
+    review_file = tmp_path / "interviews/tiny/review.csv"
+    review = pd.read_csv(review_file, dtype=str, keep_default_na=False)
+    review.loc[(review["document"] == "survey_post_what_not_working") & (review["text"] == "Dean"), "decision"] = "reject"
+    review.to_csv(review_file, index=False)
+    key = (tmp_path / "keys/tiny/pseudonym_key.json").read_text()
+    _, summary = _run(path)
+    out = tmp_path / "interviews/tiny/anonymised"
+    assert (out / "survey_post_what_not_working.txt").read_text() == "[P02]: Our Dean cancelled twice.\n"
+    assert summary.attrs["unmatched_decisions"] == 0
+    assert (tmp_path / "keys/tiny/pseudonym_key.json").read_text() == key  # the same pseudonyms, nothing new
+    # P02 withdraws after the run: the copies that still hold their answers are named, by ID and file only
+    people = tmp_path / "data/tiny/participants.csv"
+    people.write_text(people.read_text().replace("Tobiah Quennell,tiny,staff_partner,Black - African,M,7,Science,Yes",
+                                                 "Tobiah Quennell,tiny,staff_partner,Black - African,M,7,Science,No"))
+    from rmresearch.config import load_cohort
+
+    stale = consent_not_in_copies(load_cohort(path))
+    assert "survey_post_what_worked.txt" in stale and "survey_post_what_not_working.txt" in stale and "P02" in stale
+
+
+def test_an_export_that_cannot_be_read_leaves_the_transcripts_done_and_says_so(tmp_path, capsys):
+    bad = SURVEY.replace("P01,", "P99,")  # a respondent not in the participants table
+    path = _cohort(tmp_path, survey=bad)
+    result = _cli("anonymise", "run", "--cohort", str(path), "--no-progress", cwd=tmp_path, capsys=capsys)
+    assert result.returncode == 0, result.stderr
+    assert "Anonymised 1 transcript(s) of cohort 'tiny'" in result.stdout
+    assert "Open-text survey answers were NOT anonymised (no survey_*.txt written)" in result.stderr
+    assert "P99" in result.stderr and "rmresearch validate" in result.stderr and "Traceback" not in result.stderr
+    out = tmp_path / "interviews/tiny/anonymised"
+    assert (out / "interview_01.txt").is_file() and not list(out.glob("survey_*"))
