@@ -148,8 +148,18 @@ def test_maxqda_positions_in_code_points_and_its_sets_of_codes_and_sources(tmp_p
     etree.SubElement(docs_set, Q + "MemberSource", targetGUID=g(3, 1))
     etree.SubElement(docs_set, Q + "MemberSource", targetGUID=g(3, 2))
     etree.SubElement(docs_set, Q + "MemberNote", targetGUID=g(6, 1))
+    variables = project.section("Variables")  # MAXQDA's document variables sit on the sources
+    etree.SubElement(variables, Q + "Variable", guid=g(8, 1), name="Interview length", typeOfVariable="Integer")
+    for number, minutes in ((1, "48"), (2, "35")):
+        vv = etree.SubElement(project.src_el[number], Q + "VariableValue")
+        etree.SubElement(vv, Q + "VariableRef", targetGUID=g(8, 1))
+        etree.SubElement(vv, Q + "IntegerValue").text = minutes
     back = import_qdpx(project.write(tmp_path / "maxqda.qdpx"), validate=True)
     assert (back.producer, back.units) == ("MAXQDA", CODE_POINTS)
+    assert back.source_variables.to_dict("records") == [{"document": "Interview P07", "Interview length": 48},
+                                                        {"document": "Interview P08", "Interview length": 35}]
+    assert back.source_variables["Interview length"].dtype == "Int64"
+    assert list(back.cases.columns) == ["case", "sources"] and back.variables == {"Interview length": "Integer"}
     assert landed(back) == PASSAGES
     assert back.sets.to_dict("records") == [
         {"set": "Change themes", "kind": "code", "member": "awarding_gap"},

@@ -29,7 +29,7 @@ import pandas as pd
 from ..errors import InputError
 from .codings import CODING_COLUMNS
 from .refi_read import (UTF16, Selection, Units, UnitsChoice, choose_units, not_imported, producer_units,
-                        project_cases, project_sets)
+                        project_cases, project_sets, source_variables)
 from .text import decode, read_bytes
 
 if TYPE_CHECKING:  # the coding package builds on this module
@@ -79,7 +79,8 @@ class QdpxProject:
     units: str = "code points"  # how the file counted positions (offsets in ``codings`` are always code points)
     units_evidence: str = ""
     sets: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["set", "kind", "member"]))
-    variables: dict[str, str] = field(default_factory=dict)  # case variable -> typeOfVariable
+    variables: dict[str, str] = field(default_factory=dict)  # variable -> typeOfVariable
+    source_variables: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["document"]))
     warnings: tuple[str, ...] = ()
     codings_user_differs: int = 0  # codings whose Coding creatingUser is not the selection's
 
@@ -448,6 +449,8 @@ def import_qdpx(path: str | Path, *, validate: bool = False) -> QdpxProject:
         (``units``: NVivo's UTF-16 code units, see :mod:`rmresearch.io.refi_read`).
         ``cases`` has ``case`` (the case name, a participant ID for rmresearch
         exports), one column per variable in its type, and ``sources``;
+        ``source_variables`` the variables attached to sources (MAXQDA's
+        document variables), one row per such source (``document``, ...);
         ``sets`` one row per member (``set, kind, member``); ``warnings``
         names everything not imported.
 
@@ -474,11 +477,13 @@ def import_qdpx(path: str | Path, *, validate: bool = False) -> QdpxProject:
         codings["start"] = codings["start"].astype(np.int64)
         codings["end"] = codings["end"].astype(np.int64)
     cases, variables = project_cases(root, reading.source_docs, where=str(path), warnings=warnings)
+    by_source = source_variables(root, reading.source_docs, where=str(path), warnings=warnings)
     case_guids = {_guid(c.get("guid")): c.get("name") or c.get("guid") for c in root.iter(_Q + "Case")}
     sets = project_sets(root, codes=reading.code_by_guid, sources=reading.source_docs, cases=case_guids,
                         skipped_sources=skipped, where=str(path), warnings=warnings)
     choice = reading.choice
     return QdpxProject(name=root.get("name") or path.stem, codebook=codebook, texts=reading.texts, codings=codings,
                        cases=cases, users=users, producer=choice.producer, units=choice.units,
-                       units_evidence=choice.evidence, sets=sets, variables=variables, warnings=tuple(warnings),
+                       units_evidence=choice.evidence, sets=sets, variables=variables, source_variables=by_source,
+                       warnings=tuple(warnings),
                        codings_user_differs=reading.users_differ)

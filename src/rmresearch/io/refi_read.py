@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["UTF16", "CODE_POINTS", "Units", "Selection", "UnitsChoice", "producer_units", "choose_units",
-           "project_sets", "project_cases", "not_imported"]
+           "project_sets", "project_cases", "source_variables", "not_imported"]
 
 UTF16 = "UTF-16 code units"
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
@@ -258,7 +258,8 @@ def _typed_column(values: pd.Series, kind: str) -> pd.Series:
     return values
 
 
-def _case_value(vv, variables: dict[str, tuple[str, str]], case_name: str, where: str, warnings: list[str]):
+def _case_value(vv, variables: dict[str, tuple[str, str]], case_name: str, where: str, warnings: list[str],
+                what: str = "case"):
     """``(column, value)`` of one ``VariableValue`` read as its variable's declared type, or ``None`` (with a
     warning) when it names no declared variable; a value that is not of that type is left empty, with a warning."""
     ref = vv.find(_Q + "VariableRef")
@@ -266,7 +267,7 @@ def _case_value(vv, variables: dict[str, tuple[str, str]], case_name: str, where
     var = variables.get(guid.strip("{}").lower())
     value_el = next((c for c in vv if c.tag != _Q + "VariableRef"), None)
     if var is None:
-        warnings.append(f"{where}: case '{case_name}' (line {vv.sourceline}): a value of variable {guid or '(none)'}, "
+        warnings.append(f"{where}: {what} '{case_name}' (line {vv.sourceline}): a value of variable {guid or '(none)'}, "
                         "which the project's Variables do not declare; not imported")
         return None
     column, kind = var
@@ -275,7 +276,7 @@ def _case_value(vv, variables: dict[str, tuple[str, str]], case_name: str, where
     try:
         return column, _READ.get(kind, str)(value_el.text)
     except (ValueError, TypeError, OverflowError):
-        warnings.append(f"{where}: case '{case_name}' (line {value_el.sourceline}): {column} = {value_el.text!r} is "
+        warnings.append(f"{where}: {what} '{case_name}' (line {value_el.sourceline}): {column} = {value_el.text!r} is "
                         f"not of the type {kind} its variable is declared with; left empty")
         return column, None
 
@@ -314,16 +315,20 @@ def project_cases(root, source_docs: dict[str, str], *, where: str, warnings: li
     if refs_missed:
         warnings.append(f"{where}: {refs_missed} CodeRef/SelectionRef link(s) of cases to codes or selections not "
                         "imported (cases keep their variables and sources)")
-    names = [name for name, _ in variables.values()]
-    cases = pd.DataFrame(rows, columns=["case", *names, "sources"])
-    for name, kind in variables.values():
+    # a variable only sources carry (MAXQDA's document variables) is a column of source_variables, not of cases
+    on_sources = {(ref.get("targetGUID") or "").strip("{}").lower() for src in root.iter(_Q + "TextSource")
+                  for ref in src.iterfind(f"{_Q}VariableValue/{_Q}VariableRef")}
+    kept = [(name, kind) for guid, (name, kind) in variables.items()
+            if guid not in on_sources or any(name in r for r in rows)]
+    cases = pd.DataFrame(rows, columns=["case", *(name for name, _ in kept), "sources"])
+    for name, kind in kept:
         cases[name] = _typed_column(cases[name], kind)
     return cases, {name: kind for name, kind in variables.values()}
 
 
 def not_imported(root, where: str) -> tuple[dict[str, str], list[str]]:
     """Sources that are not text (``{guid: name}``) and warnings for every part of the project not imported:
-    picture, PDF, audio and video sources, links, graphs, variable values on sources."""
+    picture, PDF, audio and video sources, links, graphs."""
     skipped, warnings = {}, []
     sources_el = root.find(_Q + "Sources")
     kinds: dict[str, int] = {}
@@ -339,7 +344,27 @@ def not_imported(root, where: str) -> tuple[dict[str, str], list[str]]:
         el = root.find(_Q + tag)
         if el is not None and len(el.findall(_Q + what)):
             warnings.append(f"{where}: {len(el.findall(_Q + what))} {what}(s) not imported")
-    on_sources = sum(len(s.findall(_Q + "VariableValue")) for s in root.iter(_Q + "TextSource"))
-    if on_sources:
-        warnings.append(f"{where}: {on_sources} variable value(s) attached to sources, not cases, not imported")
     return skipped, warnings
+
+
+def source_variables(root, source_docs: dict[str, str], *, where: str, warnings: list[str]) -> pd.DataFrame:
+    """Variables attached to text sources (MAXQDA's document variables): one row per source with any, ``document``
+    then one column per variable used on sources, in its declared type."""
+    variables = _variables(root)
+    rows = []
+    for src in root.iter(_Q + "TextSource"):
+        values = src.findall(_Q + "VariableValue")
+        doc = source_docs.get((src.get("guid") or "").strip("{}").lower())
+        if not values or doc is None:
+            continue
+        row = {"document": doc}
+        for vv in values:
+            got = _case_value(vv, variables, doc, where, warnings, what="source")
+            if got is not None:
+                row[got[0]] = got[1]
+        rows.append(row)
+    used = [(name, kind) for name, kind in variables.values() if any(name in r for r in rows)]
+    frame = pd.DataFrame(rows, columns=["document", *(name for name, _ in used)])
+    for name, kind in used:
+        frame[name] = _typed_column(frame[name], kind)
+    return frame
