@@ -56,7 +56,12 @@ def add_commands(subparsers) -> None:
                      help="leave out unfinished responses (Qualtrics Finished false or Progress under 100); they are flagged either way")
     imp.add_argument("--keep-latest", action="store_true", default=None,
                      help="someone who answered twice: keep their latest finished response (default: an error naming the rows)")
+    imp.add_argument("--columns", nargs="+", default=[], metavar="ITEM=COLUMN",
+                     help="map items to export columns, by header or question text, e.g. --columns ps_1=Q7 "
+                          "'burden_2=How much time did it take?' (for exports whose headers differ from the instrument)")
     imp.add_argument("--ignore", nargs="*", default=[], help="export columns to leave out")
+    imp.add_argument("--encoding", metavar="CODEC",
+                     help="codec of a CSV/TSV that is not UTF-8/UTF-16, e.g. cp1252 (older Excel 'CSV (Comma delimited)')")
     imp.add_argument("--folder", default="surveys/instruments", help="folder of your own instruments")
     imp.add_argument("--out", "-o", type=Path, required=True, help="CSV file to write")
 
@@ -74,7 +79,31 @@ def _link_options(args: argparse.Namespace, config) -> dict:
         options["duplicates"] = "keep_latest"
     if args.ignore:
         options["ignore"] = [*options.get("ignore", []), *args.ignore]
+    if args.columns:
+        options["columns"] = {**options.get("columns", {}), **parse_columns(args.columns)}
     return options
+
+
+def parse_columns(pairs: list[str]) -> dict[str, str]:
+    """``--columns ITEM=COLUMN ...`` as the export column -> item mapping ``read_responses`` takes.
+
+    >>> parse_columns(["ps_1=Q7", "burden_2 = How much time did it take?"])
+    {'Q7': 'ps_1', 'How much time did it take?': 'burden_2'}
+    """
+    from ..errors import ConfigError
+
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        item, sep, column = pair.partition("=")
+        if not sep or not item.strip() or not column.strip():
+            raise ConfigError(f"--columns {pair!r}: write ITEM=COLUMN, the instrument's item id and the export's "
+                              "column header or question text, e.g. --columns ps_1=Q7 (quote a column with spaces: "
+                              "--columns 'ps_1=I feel safe to speak up').")
+        if column.strip() in mapping:
+            raise ConfigError(f"--columns: the export column {column.strip()!r} is given twice "
+                              f"({mapping[column.strip()]} and {item.strip()}); map each column to one item.")
+        mapping[column.strip()] = item.strip()
+    return mapping
 
 
 def cmd_instruments(args: argparse.Namespace) -> int:
@@ -109,7 +138,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         folder = project_instrument_folder(config)
     instrument = load_instrument(args.instrument, folder=folder)
     result = read_responses(args.export, instrument, format=args.format, wave=args.wave, participants=participants,
-                            id_column=args.id_column, **_link_options(args, config))
+                            id_column=args.id_column, encoding=args.encoding, **_link_options(args, config))
+    if result.set_aside:
+        shown = ", ".join(result.set_aside[:12]) + (f" and {len(result.set_aside) - 12} more" if len(result.set_aside) > 12 else "")
+        print(f"{len(result.set_aside)} {result.platform} metadata column(s) set aside (never written): {shown}")
     print(result.link[0].upper() + result.link[1:] + ".")
     for problem in result.problems:
         print(f"warning: {problem}")

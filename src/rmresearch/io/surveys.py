@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,26 +32,56 @@ import pandas as pd
 from ..errors import InputError, Problem
 from .text import decode, read_bytes
 
-__all__ = ["MAX_EXPORT_BYTES", "FORMATS", "RawExport", "read_export", "detect_format", "cell_text", "normalise_label"]
+__all__ = ["MAX_EXPORT_BYTES", "FORMATS", "PLATFORMS", "QUALTRICS_COLUMNS", "FORMS_COLUMNS", "IDENTIFYING", "RawExport",
+           "read_export", "detect_format", "cell_text", "normalise_label"]
 
 #: Largest survey export read (bytes): a cohort's survey is kilobytes; a bigger file is the wrong file.
 MAX_EXPORT_BYTES = 200_000_000
 #: The export formats :func:`read_export` reads (``"auto"`` picks one from the file).
 FORMATS = ("qualtrics", "forms", "spss", "csv")
+#: What :attr:`RawExport.platform` says a file is.
+PLATFORMS = ("qualtrics", "qualtrics-legacy", "forms", "spss", "csv")
 
-QUALTRICS_META = {
-    "startdate", "enddate", "status", "ipaddress", "progress", "duration (in seconds)", "finished",
-    "recordeddate", "responseid", "recipientlastname", "recipientfirstname", "recipientemail",
-    "externalreference", "externaldatareference", "locationlatitude", "locationlongitude",
-    "distributionchannel", "userlanguage",
+# Platform metadata columns, by their header or question text with case, spaces and underscores removed (see
+# _meta_key), and the canonical snake_case name each is given in RawExport.metadata. Qualtrics writes the header
+# (row 1: StartDate) and the question text (row 2: Start Date); its legacy format and SPSS export use the same names.
+QUALTRICS_COLUMNS = {
+    "startdate": "start", "enddate": "end", "status": "status", "responsetype": "status", "ipaddress": "ip_address",
+    "progress": "progress", "duration(inseconds)": "duration_s", "finished": "finished", "recordeddate": "recorded",
+    "responseid": "response_id", "responseset": "response_set", "recipientlastname": "recipient_last_name",
+    "recipientfirstname": "recipient_first_name", "recipientemail": "recipient_email",
+    "externalreference": "external_reference", "externaldatareference": "external_reference",
+    "locationlatitude": "latitude", "locationlongitude": "longitude", "distributionchannel": "distribution_channel",
+    "userlanguage": "user_language", "emailaddress": "email",
 }
-FORMS_META = {"id", "start time", "completion time", "email", "name", "last modified time"}
+#: Legacy Qualtrics columns whose names are too common to set aside in other exports.
+QUALTRICS_LEGACY_COLUMNS = {"name": "name"}
+#: Microsoft Forms' columns ("Open in Excel"), quizzes included; per-question "Points - Q" / "Feedback - Q" by prefix.
+FORMS_COLUMNS = {
+    "id": "response_id", "starttime": "start", "completiontime": "end", "email": "email", "name": "name",
+    "lastmodifiedtime": "modified", "totalpoints": "total_points", "quizfeedback": "quiz_feedback",
+    "gradepostedtime": "graded",
+}
+FORMS_PREFIXES = {"points - ": "points", "feedback - ": "feedback"}
+#: Metadata that identifies a person: set aside, used to link respondents at most, never written to any output.
+IDENTIFYING = {"ip_address", "recipient_last_name", "recipient_first_name", "recipient_email", "email", "name",
+               "latitude", "longitude"}
+_NUMERIC = {"progress", "duration_s", "total_points", "latitude", "longitude"}
 _MISSING_TEXT = {"", "nan", "none", "null", "n/a", "na", "-99"}
+_IMPORT_ID = re.compile(r"""\{\s*['"]?\s*importid\s*['"]?\s*:""", re.IGNORECASE)
+_V_COLUMN = re.compile(r"V\d+")
+_QUESTION_ID = re.compile(r"(q|qid|v)\d", re.IGNORECASE)
 
 
 @dataclass
 class RawExport:
-    """An export read into text-ish cells, before matching to an instrument."""
+    """An export read into text-ish cells, before matching to an instrument.
+
+    ``metadata`` holds the platform's own columns (dates, progress, response numbers, e-mails...) under canonical
+    snake_case names (:data:`QUALTRICS_COLUMNS`, :data:`FORMS_COLUMNS`), one row per body row; ``metadata_columns``
+    are their positions in ``ids`` (the columns stay in ``ids``/``body`` too, so a respondent column can be found
+    there). ``platform`` is what the file is: ``qualtrics``, ``qualtrics-legacy``, ``forms``, ``spss`` or ``csv``.
+    """
 
     ids: list[str]  # column ids (row 1 / variable names)
     texts: list[str | None]  # question text per column, when the format has it
@@ -60,6 +91,14 @@ class RawExport:
     value_labels: dict[str, dict[Any, str]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     format: str = ""
+    metadata: pd.DataFrame = field(default_factory=pd.DataFrame)
+    metadata_columns: list[int] = field(default_factory=list)
+    platform: str = ""
+
+    @property
+    def set_aside(self) -> list[str]:
+        """The headers of the metadata columns set aside, in file order."""
+        return [self.ids[i] for i in self.metadata_columns]
 
 
 def normalise_label(text: Any) -> str:
@@ -91,13 +130,29 @@ def cell_text(value) -> str | None:
     return None if text.lower() in _MISSING_TEXT else text
 
 
-_ADVICE = "Export again from the survey tool as CSV (UTF-8) or TSV, or re-save the file as UTF-8."
+
+_ADVICE = ("Export again from the survey tool as CSV (UTF-8) or TSV, or re-save the file as UTF-8; a file saved as "
+           "Windows-1252 (older Excel 'CSV (Comma delimited)') reads with --encoding cp1252 on 'rmresearch survey import'.")
 
 
-def _records(path: Path) -> list[list[str]]:
+def _meta_key(text: Any) -> str:
+    """How metadata headers are compared: ``Start Date``, ``StartDate`` and ``start_date`` are one key."""
+    return re.sub(r"[\s_]+", "", normalise_label(text))
+
+
+# --------------------------------------------------------------------------- CSV / TSV records
+
+
+class _Records(list):
+    """CSV records with ``lines``: the line of the file each record starts on (the row a person sees)."""
+
+    lines: list[int]
+
+
+def _records(path: Path, encoding: str | None = None) -> _Records:
     """The CSV/TSV records of an export (UTF-8, or UTF-16 with a byte-order mark, as Qualtrics writes TSV)."""
     data = read_bytes(path, limit=MAX_EXPORT_BYTES, what="a survey export", advice="Check that it is the right file.")
-    text = decode(path, data, what="a CSV/TSV survey export", advice=_ADVICE, unit="row", newlines=False)
+    text = decode(path, data, encoding=encoding, what="a CSV/TSV survey export", advice=_ADVICE, unit="row", newlines=False)
     first = text.replace("\r", "\n").split("\n", 1)[0]
     delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") or first.count("\t") > first.count(",") else ","
     try:  # newline="": CR-only (old Mac), LF and CRLF records all split, quoted line breaks kept
@@ -113,14 +168,32 @@ def _records(path: Path) -> list[list[str]]:
         raise InputError(f"{path}: not a readable CSV/TSV export ({exc}). Export the responses again.") from None
 
 
-def _is_qualtrics(records: list[list[str]]) -> bool:
-    return len(records) >= 3 and any(cell.strip().startswith('{"ImportId"') for cell in records[2])
+def _has_import_ids(records: list[list[str]]) -> bool:
+    """Row 3 holds Qualtrics' ``{"ImportId": "QID1"}`` cells (also written ``{'ImportId': 'QID1'}`` or spaced)."""
+    return len(records) >= 3 and any(_IMPORT_ID.match(cell.strip()) for cell in records[2])
 
 
-class _Records(list):
-    """CSV records with ``lines``: the line of the file each record starts on (the row a person sees)."""
+def _repeats_names(records: list[list[str]]) -> bool:
+    """Row 2 names a Qualtrics metadata column again (``ResponseID``, ``Start Date``): a second header row of
+    question text, as in legacy exports (no ImportId row) and exports whose third row was deleted."""
+    if len(records) < 2:
+        return False
+    for col_id, text in zip(records[0], records[1]):
+        text_key = _meta_key(text)
+        if text_key in QUALTRICS_COLUMNS and text_key not in ("status", "progress", "finished") and (
+                _meta_key(col_id) == text_key or _V_COLUMN.fullmatch(col_id.strip())):
+            return True
+    return False
 
-    lines: list[int]
+
+def _qualtrics_kind(records: list[list[str]]) -> str | None:
+    """``qualtrics`` (three header rows), ``qualtrics-legacy`` (two: V1..Vn or ResponseSet) or None."""
+    if _has_import_ids(records):
+        return "qualtrics"
+    if not _repeats_names(records):
+        return None
+    legacy = any(_V_COLUMN.fullmatch(c.strip()) for c in records[0][:2]) or any(_meta_key(c) == "responseset" for c in records[0])
+    return "qualtrics-legacy" if legacy else "qualtrics"
 
 
 def _frame(records: list[list[str]], start: int) -> tuple[pd.DataFrame, list[int]]:
@@ -133,23 +206,35 @@ def _frame(records: list[list[str]], start: int) -> tuple[pd.DataFrame, list[int
         kept.append(record + [""] * (width - len(record)))
         rows.append(lines[number - 1] if lines is not None else number)
     return pd.DataFrame(kept, columns=range(width), dtype=object), rows
-def _read_qualtrics(path: Path, records: list[list[str]]) -> RawExport:
-    ids = [c.strip() for c in records[0]]
-    texts = [c.strip() for c in records[1]] + [""] * (len(ids) - len(records[1]))
-    body, rows = _frame(records, 3)
-    body = body.iloc[:, : len(ids)]
-    raw = RawExport(ids, texts, body, rows, set(QUALTRICS_META))
-    # Drop survey previews and test runs (Status "Survey Preview" / code 1): they are not participants.
-    status_col = next((i for i, c in enumerate(ids) if c.lower() == "status"), None)
-    if status_col is not None:
-        status = body[status_col].astype(str).str.strip().str.lower()
-        preview = status.isin(["survey preview", "1", "survey test", "spam"]).to_numpy()
-        if preview.any():
-            dropped = [r for r, p in zip(rows, preview) if p]
-            raw.warnings.append(Problem(str(path), f"{len(dropped)} survey preview/test response(s) left out (rows {', '.join(map(str, dropped[:8]))})", row=dropped[0], column="Status", severity="warning"))
-            raw.body = body.loc[~preview].reset_index(drop=True)
-            raw.rows = [r for r, p in zip(rows, preview) if not p]
+
+
+# --------------------------------------------------------------------------- readers
+
+
+def _read_qualtrics(path: Path, records: list[list[str]], platform: str) -> RawExport:
+    texts = [c.strip() for c in records[1]] + [""] * max(0, len(records[0]) - len(records[1]))
+    # legacy V1..V10 columns are named in row 2 (ResponseID, ResponseSet, Name, ExternalDataReference, ...)
+    ids = [texts[i] if _V_COLUMN.fullmatch(c.strip()) and _meta_key(texts[i]) in {**QUALTRICS_COLUMNS, **QUALTRICS_LEGACY_COLUMNS}
+           else c.strip() for i, c in enumerate(records[0])]
+    header_rows = 3 if platform == "qualtrics" and _has_import_ids(records) else 2
+    body, rows = _frame(records, header_rows)
+    raw = RawExport(ids, texts[: len(ids)], body.iloc[:, : len(ids)], rows, set())
+    _drop_previews(path, raw)
     return raw
+
+
+def _drop_previews(path: Path, raw: RawExport) -> None:
+    """Leave out survey previews and test runs (Status "Survey Preview" / code 1): they are not participants."""
+    status_col = next((i for i, c in enumerate(raw.ids) if _meta_key(c) == "status"), None)
+    if status_col is None:
+        return
+    status = raw.body[status_col].astype(str).str.strip().str.lower()
+    preview = status.isin(["survey preview", "1", "survey test", "spam"]).to_numpy()
+    if preview.any():
+        dropped = [r for r, p in zip(raw.rows, preview) if p]
+        raw.warnings.append(Problem(str(path), f"{len(dropped)} survey preview/test response(s) left out (rows {', '.join(map(str, dropped[:8]))})", row=dropped[0], column=raw.ids[status_col], severity="warning"))
+        raw.body = raw.body.loc[~preview].reset_index(drop=True)
+        raw.rows = [r for r, p in zip(raw.rows, preview) if not p]
 
 
 def _read_plain(path: Path, records: list[list[str]]) -> RawExport:
@@ -170,7 +255,7 @@ def _read_forms(path: Path, sheet) -> RawExport:
     keep = ~body.isna().all(axis=1).to_numpy()
     rows = [r for r, k in zip(range(2, len(body) + 2), keep) if k]
     body = body.loc[keep].reset_index(drop=True)
-    return RawExport(ids, list(ids), body, rows, set(FORMS_META))
+    return RawExport(ids, list(ids), body, rows, set())
 
 
 def _read_spss(path: Path) -> RawExport:
@@ -187,20 +272,80 @@ def _read_spss(path: Path) -> RawExport:
     # A .sav has no visible header row: case 1 is shown as row 1 in SPSS's Data View.
     rows = list(range(1, len(body) + 1))
     labels = {c: dict(v) for c, v in (meta.variable_value_labels or {}).items()}
-    return RawExport(ids, texts, body, rows, set(QUALTRICS_META), value_labels=labels)
+    return RawExport(ids, texts, body, rows, set(), value_labels=labels)
 
 
-def detect_format(path: Path) -> str:
-    """The export format of a file, from its extension and (CSV/TSV) its third row: one of :data:`FORMATS`."""
+# --------------------------------------------------------------------------- metadata set aside
+
+
+def _canonical(col_id: str, text: str | None, platform: str) -> str | None:
+    """The canonical metadata name of one column on ``platform``, or None for a question's column."""
+    tables = {"qualtrics": [QUALTRICS_COLUMNS], "qualtrics-legacy": [QUALTRICS_COLUMNS, QUALTRICS_LEGACY_COLUMNS],
+              "forms": [FORMS_COLUMNS], "spss": [QUALTRICS_COLUMNS], "csv": [QUALTRICS_COLUMNS, FORMS_COLUMNS]}[platform]
+    # a question's column (Q5, QID5, V12) is one whatever its text says; otherwise the header, then the question text
+    names = [col_id] if _QUESTION_ID.match(col_id or "") else [col_id, text]
+    for name in names:
+        if not name:
+            continue
+        key = _meta_key(name)
+        for table in tables:
+            if key in table:
+                return table[key]
+        if platform in ("forms", "csv"):
+            low = " ".join(str(name).split()).lower()
+            for prefix, kind in FORMS_PREFIXES.items():
+                if low.startswith(prefix) and len(low) > len(prefix):
+                    return f"{kind}: {' '.join(str(name).split())[len(prefix):]}"
+        if platform != "forms" and re.match(r"q_[a-z]", str(name).strip(), re.IGNORECASE):
+            return "q_" + re.sub(r"(?<=[a-z])(?=[A-Z])", "_", str(name).strip()[2:]).lower()  # Q_RecaptchaScore
+    return None
+
+
+def _as_bool(value: Any) -> bool | None:
+    text = cell_text(value)
+    if text is None:
+        return None
+    low = text.casefold()
+    return True if low in ("true", "1", "yes") else False if low in ("false", "0", "no") else None
+
+
+def _set_aside(raw: RawExport) -> None:
+    """Find the platform's metadata columns and copy them, under canonical names, into ``raw.metadata``."""
+    columns: dict[str, pd.Series] = {}
+    for index, (col_id, text) in enumerate(zip(raw.ids, raw.texts)):
+        name = _canonical(col_id, text, raw.platform) if col_id else None
+        if name is None or index not in raw.body.columns:
+            continue
+        cells = raw.body[index]
+        if name == "finished":
+            values = pd.Series([_as_bool(v) for v in cells], index=cells.index, dtype=object)
+        elif name in _NUMERIC or name.startswith("points: "):
+            values = pd.to_numeric(cells.map(cell_text), errors="coerce")
+        else:
+            values = cells.map(cell_text).astype(object)
+        unique, n = name, 2
+        while unique in columns:
+            unique, n = f"{name}_{n}", n + 1
+        columns[unique] = values
+        raw.metadata_columns.append(index)
+        raw.meta.add(normalise_label(col_id))
+    raw.metadata = pd.DataFrame(columns, index=raw.body.index)
+
+
+# --------------------------------------------------------------------------- the entry points
+
+
+def detect_format(path: Path, *, encoding: str | None = None) -> str:
+    """The export format of a file, from its extension and (CSV/TSV) its header rows: one of :data:`FORMATS`."""
     suffix = path.suffix.lower()
     if suffix == ".sav":
         return "spss"
     if suffix in (".xlsx", ".xlsm"):
         return "forms"
     if suffix in (".csv", ".tsv", ".tab", ".txt"):
-        return "qualtrics" if _is_qualtrics(_records(path)) else "csv"
-    raise InputError(f"{path}: unknown survey file type '{suffix}'. Use a Qualtrics CSV/TSV, a Forms .xlsx, an SPSS .sav or a plain CSV.")
-
+        return "qualtrics" if _qualtrics_kind(_records(path, encoding)) else "csv"
+    raise InputError(f"{path}: unknown survey file type '{suffix}'. Use a Qualtrics CSV/TSV, a Forms .xlsx, an SPSS "
+                     ".sav or a plain CSV (one header row), and say which with --format if the name does not end so.")
 
 
 def _check_file(path: Path) -> None:
@@ -217,11 +362,29 @@ def _check_file(path: Path) -> None:
                          "for a survey export. Check that it is the right file.")
 
 
-def read_export(path: str | Path, *, format: str = "auto", sheet: str | int = 0) -> RawExport:
+def _not_qualtrics(path: Path, records: list[list[str]]) -> InputError:
+    """The error for ``--format qualtrics`` on a file without Qualtrics' header rows, saying what row 3 holds."""
+    def shown(n: int) -> str:
+        if len(records) < n:
+            return f"the file has no row {n}"
+        cells = [c.strip() for c in records[n - 1] if c.strip()][:3]
+        return f"row {n} starts {', '.join(repr(c[:30]) for c in cells)}" if cells else f"row {n} is empty"
+    return InputError(f"{path}: not a Qualtrics export: a Qualtrics CSV/TSV has column ids in row 1, question text in "
+                      "row 2 and {\"ImportId\": ...} cells in row 3 (a legacy export: ResponseID in row 2), but "
+                      f"{shown(2)} and {shown(3)}. If the file has one header row of column names, read it with "
+                      "--format csv (or leave --format out) and map columns to items with --columns ITEM=COLUMN; "
+                      "otherwise export the responses again from Qualtrics (Data & Analysis > Export & Import > "
+                      "Export data > CSV).")
+
+
+def read_export(path: str | Path, *, format: str = "auto", sheet: str | int = 0, encoding: str | None = None) -> RawExport:
     """Read one survey export file (any of :data:`FORMATS`) into a :class:`RawExport`.
 
     ``format="auto"`` decides from the extension and, for CSV/TSV, from the
-    content (Qualtrics' third header row). ``sheet`` is the Forms workbook sheet.
+    content (Qualtrics' header rows). ``sheet`` is the Forms workbook sheet;
+    ``encoding`` (e.g. ``"cp1252"``) decodes a CSV/TSV with that codec instead
+    of the byte-order mark / UTF-8 rule. The platform's metadata columns are set
+    aside in ``metadata`` (see :class:`RawExport`).
 
     Raises
     ------
@@ -232,20 +395,24 @@ def read_export(path: str | Path, *, format: str = "auto", sheet: str | int = 0)
     path = Path(path)
     _check_file(path)
     if format not in ("auto", *FORMATS):
-        raise InputError(f"{path}: format must be 'auto', 'qualtrics', 'forms', 'spss' or 'csv', not {format!r}.")
-    fmt = detect_format(path) if format == "auto" else format
+        raise InputError(f"{path}: --format must be auto, qualtrics, forms, spss or csv, not {format!r}.")
+    fmt = detect_format(path, encoding=encoding) if format == "auto" else format
     if fmt in ("qualtrics", "csv"):
-        records = _records(path)
-        if fmt == "qualtrics" and not _is_qualtrics(records):
-            raise InputError(f"{path}: not a Qualtrics export: the third row should hold {{\"ImportId\": ...}} cells. "
-                             "Export with 'Use legacy format' off, or use format='csv'.")
-        raw = _read_qualtrics(path, records) if fmt == "qualtrics" else _read_plain(path, records)
+        records = _records(path, encoding)
+        kind = _qualtrics_kind(records)
+        if fmt == "qualtrics" and kind is None:
+            raise _not_qualtrics(path, records)
+        raw = _read_qualtrics(path, records, kind) if fmt == "qualtrics" else _read_plain(path, records)
+        raw.platform = kind if fmt == "qualtrics" else "csv"
     elif fmt == "forms":
         raw = _read_forms(path, sheet)
+        raw.platform = "forms"
     else:
         raw = _read_spss(path)
+        raw.platform = "spss"
     if len(raw.body) == 0:
         raise InputError(f"{path}: the export has a header but no responses. Export the survey again once people "
                          "have answered (Qualtrics: Data & Analysis > Export; Forms: Open in Excel).")
     raw.format = fmt
+    _set_aside(raw)
     return raw

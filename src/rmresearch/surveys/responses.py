@@ -78,6 +78,8 @@ class SurveyImport:
     link: str = ""
     unfinished: list[int] = field(default_factory=list)
     excluded: list[int] = field(default_factory=list)
+    set_aside: list[str] = field(default_factory=list)
+    platform: str = ""
 
 
 def _match_columns(raw: RawExport, instrument: Instrument, columns: Mapping[str, str] | None, ignore: Iterable[str], id_index: int, wave_index: int | None, source: str) -> tuple[dict[int, str], list[Problem]]:
@@ -95,13 +97,19 @@ def _match_columns(raw: RawExport, instrument: Instrument, columns: Mapping[str,
                                 f"{instrument.name!r}; map the export column to one of {', '.join(list(targets)[:8])} "
                                 f"({_COLUMNS_ADVICE}).")
     ignored = {_norm(c) for c in ignore}
+    explicit_keys = {_norm(k): v for k, v in explicit.items()}
+    used: set[str] = set()
     mapping: dict[int, str] = {}
     for index, (col_id, text) in enumerate(zip(raw.ids, raw.texts)):
         if index in (id_index, wave_index) or not col_id:
             continue
         key = _norm(col_id)
-        if col_id in explicit:
-            mapping[index] = explicit[col_id]
+        hit = explicit_keys.get(key, explicit_keys.get(_norm(text)) if text else None)  # by header, then question text
+        if hit is not None:
+            mapping[index] = hit
+            used.add(hit)
+            continue
+        if index in raw.metadata_columns:  # the platform's own columns (dates, Points - Q...): set aside by the reader
             continue
         if key in ignored or (text is not None and _norm(text) in ignored):
             continue
@@ -131,6 +139,11 @@ def _match_columns(raw: RawExport, instrument: Instrument, columns: Mapping[str,
                 column=col_id,
             )
         )
+    for export_col, target in explicit.items():
+        if target not in used:
+            problems.append(Problem(source, f"--columns {target}={export_col}: the export has no column headed or "
+                                    f"worded '{export_col}' (columns: {', '.join(c for c in raw.ids[:20] if c)}); "
+                                    "correct the column name", column=export_col))
     seen: dict[str, int] = {}
     for index, target in mapping.items():
         if target in seen:
@@ -331,6 +344,7 @@ def read_responses(
     link: Link | str | Mapping[str, str] | None = None,
     exclude_unfinished: bool = False,
     duplicates: str = "error",
+    encoding: str | None = None,
 ) -> SurveyImport:
     """Read a survey export and match it to an instrument and to participants.
 
@@ -344,6 +358,8 @@ def read_responses(
     format
         ``"auto"`` (from the extension and content), ``"qualtrics"``, ``"forms"``,
         ``"spss"`` or ``"csv"``.
+    encoding
+        Codec of a CSV/TSV export that is not UTF-8/UTF-16 (``"cp1252"``; ``--encoding`` on the command line).
     wave
         ``"pre"``, ``"mid"`` or ``"post"``; required unless the file has a ``wave`` column.
     participants
@@ -400,7 +416,7 @@ def read_responses(
         raise AnalysisError("participants: the table has no participant_id column; pass the validated table "
                             "(rmresearch.inputs.load_table(config, 'participants')).")
     link = parse_link(link) if link is not None else (parse_link(id_column, "--id-column") if id_column else None)
-    raw = read_export(path, format=format, sheet=sheet)
+    raw = read_export(path, format=format, sheet=sheet, encoding=encoding)
     source = str(Path(path))
     problems: list[Problem] = list(raw.warnings)
     unfinished, flagged = unfinished_rows(raw, exclude_unfinished, source)
@@ -441,6 +457,8 @@ def read_responses(
         link=who.description,
         unfinished=unfinished_at,
         excluded=sorted(excluded),
+        set_aside=raw.set_aside,
+        platform=raw.platform,
     )
 
 
