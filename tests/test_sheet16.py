@@ -273,3 +273,32 @@ def test_a_deleted_check_column_or_an_empty_sheet_is_said_once(project):
     assert read.codings["code"].tolist() == ["safe_space"]
     empty = read_coding_sheet(project / "sheet.xlsx")
     assert len(empty.codings) == 0 and "no codes found" in empty.warnings[0].message
+
+
+def test_a_copied_sheet_another_cohort_and_a_sentence_sheet_saved_as_csv(project, capsys):
+    from rmresearch.coding import read_coding_sheet
+    from rmresearch.config import load_cohort
+    from rmresearch.errors import InputError
+
+    config = load_cohort(project / "cohorts/tiny.yml")
+    book = load_workbook(project / "sheet.xlsx")
+    book.copy_worksheet(book["Segments"])  # a backup copy: 'Segments Copy'
+    book["Segments"]["F2"] = "safe_space"
+    book.save(project / "copied.xlsx")
+    read = read_coding_sheet(project / "copied.xlsx", config=config)
+    assert "'Segments Copy' also has a segment_id column" in read.warnings[0].message
+    book["About"]["B1"] = "pilot"
+    book.save(project / "other.xlsx")
+    with pytest.raises(InputError, match="made for cohort 'pilot'.*--cohort pilot"):
+        read_coding_sheet(project / "other.xlsx", config=config)
+    # a sentence sheet saved as CSV (no About sheet): the unit is read from its IDs
+    assert main(["code", "sheet", "--cohort", "tiny", "--unit", "sentence", "--out", "sentences.xlsx"]) == 0
+    cells = pd.read_excel(project / "sentences.xlsx", sheet_name="Segments", dtype=str)
+    assert cells["segment_id"].tolist()[:3] == ["interview_01#t002.s01", "interview_01#t004.s01",
+                                                "interview_02#t002.s01"]
+    cells.loc[1, "code_1"] = "reciprocity"
+    cells.to_csv(project / "sentences.csv", index=False)
+    got = read_coding_sheet(project / "sentences.csv", coder="ana", config=config).codings
+    texts = config.outputs["anonymised"]
+    assert got[["segment_id", "code"]].values.tolist() == [["interview_01#t004.s01", "reciprocity"]]
+    assert (Path(texts) / "interview_01.txt").read_text()[got.at[0, "start"]:got.at[0, "end"]].startswith("My partner")

@@ -294,6 +294,7 @@ class _Table:
     letters: dict  # column -> Excel letter
     about: dict
     codes: pd.DataFrame | None
+    notes: list = field(default_factory=list)  # warnings found while reading
 
 
 def _text_cells(frame: pd.DataFrame) -> pd.DataFrame:
@@ -315,32 +316,31 @@ def _lettered(header: list[str]) -> dict:
 
 
 def _read_workbook(path: Path) -> _Table:
-    from ..io.excel import read_sheet, sheet_names
+    from ..io.excel import read_sheet
     from ..io.tables import MAX_TABLE_BYTES
 
-    names = sheet_names(path, limit=MAX_TABLE_BYTES)
-    order = sorted(names, key=lambda n: n.strip().casefold() != SEGMENTS_SHEET.casefold())
-    sheets = {}
-    for name in order:
-        cells = _text_cells(read_sheet(path, sheet=name, limit=MAX_TABLE_BYTES).cells)
-        sheets[name] = cells
-        at = _header_at(cells)
-        if at is not None:
-            break
-    else:
-        raise InputError(f"{path}: no sheet has a 'segment_id' column (sheets: {', '.join(names)}). Read the sheet "
+    book = read_sheet(path, sheet=None, limit=MAX_TABLE_BYTES).cells  # every sheet, the workbook opened once
+    sheets = {str(name): _text_cells(cells) for name, cells in book.items()}
+    headed = {name: at for name, cells in sheets.items() if (at := _header_at(cells)) is not None}
+    if not headed:
+        raise InputError(f"{path}: no sheet has a 'segment_id' column (sheets: {', '.join(sheets)}). Read the sheet "
                          "`rmresearch code sheet` wrote, with its header row (segment_id, transcript, role, text, "
                          "code_1 ...) kept.")
-    about = {}
-    if ABOUT_SHEET in names:
-        a = _text_cells(read_sheet(path, sheet=ABOUT_SHEET, limit=MAX_TABLE_BYTES).cells)
-        about = {str(k).strip().casefold(): str(v) for k, v in zip(a.iloc[:, 0], a.iloc[:, 1])} if a.shape[1] > 1 else {}
-    codes = None
-    if CODES_SHEET in names:
-        c = _text_cells(read_sheet(path, sheet=CODES_SHEET, limit=MAX_TABLE_BYTES).cells)
-        if len(c) > 1 and c.shape[1] >= 2:
-            codes = pd.DataFrame(c.iloc[1:, :2].to_numpy(), columns=["code", "name"])
-    return _table(sheets[name], at, f"{path.name}, sheet '{name}'", about, codes)
+    name = next((n for n in headed if n.strip().casefold() == SEGMENTS_SHEET.casefold()), next(iter(headed)))
+    about, codes = {}, None
+    a = sheets.get(ABOUT_SHEET)
+    if a is not None and a.shape[1] > 1:
+        about = {str(k).strip().casefold(): str(v) for k, v in zip(a.iloc[:, 0], a.iloc[:, 1])}
+    c = sheets.get(CODES_SHEET)
+    if c is not None and len(c) > 1 and c.shape[1] >= 2:
+        codes = pd.DataFrame(c.iloc[1:, :2].to_numpy(), columns=["code", "name"])
+    table = _table(sheets[name], headed[name], f"{path.name}, sheet '{name}'", about, codes)
+    others = [n for n in headed if n != name]
+    if others:  # a copy of the sheet (a backup, or coded in the copy by mistake): only one is read
+        table.notes.append(Problem(table.source, f"only this sheet is read; {', '.join(repr(o) for o in others)} "
+                                   "also has a segment_id column: move any codes there into this sheet, or delete it",
+                                   severity="warning"))
+    return table
 
 
 def _table(cells: pd.DataFrame, at: int, source: str, about: dict, codes) -> _Table:
@@ -490,7 +490,7 @@ def read_coding_sheet(path: str | Path, *, coder: str | None = None, codebook=No
         segments, all_ids, codebook = _cohort_segments(config, table, codebook)
     codebook = _sheet_codebook(table, codebook)
     codings, problems, counts = _records(table, codebook, coder, segments, all_ids)
-    problems = warn_coder + problems
+    problems = warn_coder + table.notes + problems
     if any(p.severity == "error" for p in problems):
         raise ValidationError(problems)
     return SheetRead(codings, tuple(p for p in problems if p.severity == "warning"), coder, *counts,
@@ -503,13 +503,29 @@ def _cohort_segments(config, table: _Table, codebook) -> tuple[pd.DataFrame, set
     from .cohort import load_coding_data
     from .segments import UNITS, interviewee_units, load_documents, segment_documents
 
-    unit = table.about.get("unit", "turn").strip() or "turn"
+    made_for = table.about.get("cohort", "").strip()
+    if made_for and made_for != config.cohort:
+        raise InputError(f"{table.source}: the sheet was made for cohort '{made_for}' (its About sheet), not "
+                         f"'{config.cohort}': run read-sheet with --cohort {made_for}.")
+    unit = table.about.get("unit", "").strip() or _unit_of(table)
     if unit not in UNITS:
         raise InputError(f"{table.source}: the About sheet names the unit '{unit}'; it must be one of "
                          f"{', '.join(UNITS)} (as `rmresearch code sheet --unit` wrote it).")
     data = load_coding_data(config, unit=unit, codebook=codebook)
     every = segment_documents(load_documents(config.outputs["anonymised"]), unit=unit)
     return interviewee_units(data.segments), set(every["segment_id"]), data.codebook
+
+
+def _unit_of(table: _Table) -> str:
+    """The unit the segment IDs are of, for a sheet without its About sheet (a CSV): sentence IDs end '.s01',
+    paragraph IDs '#p004'.
+
+    >>> _unit_of(_Table(pd.DataFrame({"segment_id": ["", "d#t002.s01"]}), [2, 3], "x", {}, {}, None))
+    'sentence'
+    """
+    ids = [v for v in table.cells.get("segment_id", pd.Series(dtype=object)) if v]
+    first = ids[0] if ids else ""
+    return "sentence" if re.search(r"#t\d+\.s\d+$", first) else "paragraph" if re.search(r"#p\d+$", first) else "turn"
 
 
 def _records(table: _Table, codebook: Codebook, coder: str, segments, all_ids) -> tuple[pd.DataFrame, list[Problem], tuple]:
