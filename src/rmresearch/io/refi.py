@@ -4,8 +4,15 @@ A ``.qdpx`` file is a zip archive holding ``project.qde`` (XML in the
 namespace ``urn:QDA-XML:project:1.0``, schema ``Project.xsd`` of QDA-XML 1.0)
 and a ``sources/`` folder with the text of each source. :func:`import_qdpx`
 reads it in named steps: open the archive, parse ``project.qde`` safely (no
-DTD, no entities, no network), read the codebook, notes and users, then each
-source's text and codings, then the cases.
+DTD, no entities, no network), read the codebook, notes and users, then every
+source's text; choose the units of the selections' positions (the producer's,
+from the Project's ``origin``, checked against the texts: NVivo counts UTF-16
+code units, see :mod:`rmresearch.io.refi_read`); then the codings (the coder is
+who made the selection, the Coding's ``creatingUser`` kept as ``coding_user``),
+the cases with their typed variables, the variables on sources and the Sets.
+Whatever is not imported (pictures, links, annotations, notes that are not
+coding memos, set members that are not codes, sources or cases) is named in
+``QdpxProject.warnings``, which ``rmresearch code import-qdpx`` prints.
 
 Every member is size-limited (:data:`MAX_QDPX_MEMBER_BYTES`), source texts are
 decoded by the one policy of :mod:`rmresearch.io.text` with their line endings
