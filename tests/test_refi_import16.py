@@ -19,10 +19,10 @@ import pytest
 from lxml import etree
 
 from rmresearch.cli import main
-from rmresearch.coding import QdpxError, import_qdpx, validate_project_xml
+from rmresearch.coding import QdpxError, export_qdpx, import_qdpx, load_codebook, validate_project_xml
 from rmresearch.coding.codings import write_codings_csv
 from rmresearch.io.refi import QDE_NAMESPACE
-from rmresearch.io.refi_read import CODE_POINTS, UTF16, Units
+from rmresearch.io.refi_read import CODE_POINTS, UTF16, Units, producer_units
 
 Q = "{" + QDE_NAMESPACE + "}"
 GUID = "{:08x}-0000-4000-8000-{:012x}"
@@ -328,3 +328,30 @@ def test_case_values_not_of_their_variables_type_are_left_empty_with_a_warning(t
                                                                                    "Staff partner", "pair 6")
     assert len(back.warnings) == 2 and "meetings = '7.5' is not of the type Integer" in back.warnings[0]
     assert "case 'P11'" in back.warnings[1] and "consented = 'yes'" in back.warnings[1]
+
+
+@pytest.mark.parametrize("origin, producer, units", [
+    ("NVivo 12 (12.6.1.970)", "NVivo", UTF16), ("NVivo 14", "NVivo", UTF16), ("Lumivero NVivo 15", "NVivo", UTF16),
+    ("MAXQDA 2024 (Release 24.1.0)", "MAXQDA", CODE_POINTS), ("ATLAS.ti 23.2.1 (Windows)", "ATLAS.ti", CODE_POINTS),
+    ("QualCoder 3.5", "QualCoder", CODE_POINTS), ("Taguette 1.4.1", "Taguette", CODE_POINTS),
+    ("rmresearch 0.16", "rmresearch", CODE_POINTS),
+])
+def test_producer_and_units_from_the_origin_attribute(origin, producer, units):
+    assert producer_units(origin) == (producer, units)
+
+
+def test_an_unknown_producer_is_read_in_characters_as_the_standard_says():
+    assert producer_units("Dedoose 9") == ("unknown producer (origin 'Dedoose 9')", CODE_POINTS)
+    assert producer_units(None)[1] == CODE_POINTS
+
+
+def test_our_own_export_of_text_with_emoji_reads_back_on_the_same_characters(tmp_path):
+    book = load_codebook()
+    code = book.codable_names[0]
+    texts = {"interview_07": TEXT}
+    rows = [{"document": "interview_07", "segment_id": None, "start": TEXT.index(p), "end": TEXT.index(p) + len(p),
+             "code": code, "coder": "coder_a", "memo": None} for p in PASSAGES]
+    path = export_qdpx(tmp_path / "ours.qdpx", texts=texts, codebook=book, codings=pd.DataFrame(rows))
+    back = import_qdpx(path, validate=True)
+    assert (back.producer, back.units, back.warnings) == ("rmresearch", CODE_POINTS, ())
+    assert sorted(landed(back)) == sorted(PASSAGES)
