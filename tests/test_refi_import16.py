@@ -355,3 +355,15 @@ def test_our_own_export_of_text_with_emoji_reads_back_on_the_same_characters(tmp
     back = import_qdpx(path, validate=True)
     assert (back.producer, back.units, back.warnings) == ("rmresearch", CODE_POINTS, ())
     assert sorted(landed(back)) == sorted(PASSAGES)
+
+
+def test_a_whole_source_coding_is_the_codings_user_else_the_sources(tmp_path):
+    project = Project("MAXQDA 2024")
+    src = project.source(1, "Interview P07.txt", TEXT)
+    src.set("creatingUser", g(1, 2))
+    for n, user in ((1, 1), (2, None)):
+        coding = etree.SubElement(src, Q + "Coding", guid=g(5, n), **({"creatingUser": g(1, user)} if user else {}))
+        etree.SubElement(coding, Q + "CodeRef", targetGUID=g(2, n))
+    back = import_qdpx(project.write(tmp_path / "whole.qdpx"), validate=True)
+    assert back.codings[["start", "end", "coder"]].values.tolist() == [[0, len(TEXT), "Ana Coder"],
+                                                                       [0, len(TEXT), "Ben Coder"]]

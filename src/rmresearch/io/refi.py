@@ -320,7 +320,7 @@ def _user(reading: _Reading, guid: str | None) -> str | None:
 
 
 def _add_coding(reading: _Reading, coding, doc: str, start: int, end: int, selection_user: str | None,
-                shared_memo: str) -> None:
+                shared_memo: str, fallback_user: str | None = None) -> None:
     """One ``Coding`` element as a codings row (or a problem when it names no known code). The coder is who made
     the selection (NVivo's selection ``creatingUser``), else the Coding's ``creatingUser``; the Coding's is kept as
     ``coding_user``."""
@@ -335,7 +335,7 @@ def _add_coding(reading: _Reading, coding, doc: str, start: int, end: int, selec
         reading.problems.append(f"{where}: coding cites unknown code GUID {target}")
         return
     coding_user = _user(reading, coding.get("creatingUser"))
-    coder = _user(reading, selection_user) or coding_user or "unknown"
+    coder = _user(reading, selection_user) or coding_user or _user(reading, fallback_user) or "unknown"
     if coding_user and coder != coding_user:
         reading.users_differ += 1
     memo = "\n".join(_note(reading, n) for n in coding.findall(_Q + "NoteRef")).strip()
@@ -403,7 +403,7 @@ def _source_codings(reading: _Reading) -> None:
             for coding in sel.findall(_Q + "Coding"):
                 _add_coding(reading, coding, doc, place[0], place[1], sel.get("creatingUser"), memo)
         for coding in src.findall(_Q + "Coding"):  # a whole source coded
-            _add_coding(reading, coding, doc, 0, len(text), None, "")
+            _add_coding(reading, coding, doc, 0, len(text), None, "", src.get("creatingUser"))
 
 
 def _read_sources(root, reading: _Reading, origin: str | None) -> list[str]:
