@@ -198,6 +198,8 @@ def _report_all(args: argparse.Namespace) -> int:
     from ..config import find_cohort_file, list_cohorts
     from ..report import build_reports
 
+    from ..report.pdf import find_chromium
+
     names = list_cohorts(args.cohorts_dir)
     if not names:
         return _user_error(f"no cohort files (*.yml) in {args.cohorts_dir}")
@@ -212,6 +214,13 @@ def _report_all(args: argparse.Namespace) -> int:
         if not outcome.ok:
             for line in outcome.message.splitlines():
                 print(f"      {line}")
+        elif outcome.out_dir and find_chromium() is not None:  # Chromium found but could not print: say why
+            try:
+                note = json.loads((Path(outcome.out_dir) / "run.json").read_text(encoding="utf-8")).get("pdf_note")
+            except (OSError, ValueError):
+                note = None
+            if note:
+                print(f"      {note}")
 
     _pdf_missing_note(args)
     outcomes = build_reports(files, jobs=args.jobs, notebooks_dir=args.notebooks, out_root=args.out,

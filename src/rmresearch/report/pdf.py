@@ -14,6 +14,7 @@ after the page is final and before the leak audit, which reads the PDF's text li
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -129,6 +130,19 @@ def print_css(release: ReleaseCheck | None, audience: str = "public") -> str:
 """
 
 
+_FILE_LINK = re.compile(r"""(<a\b[^>]*?)\s+href\s*=\s*(?:"(?!#)[^"]*"|'(?!#)[^']*')""", re.IGNORECASE)
+
+
+def _without_file_links(page: str) -> str:
+    """``page`` without the ``href`` of links to other files (``run.json``, a section page): in a PDF, Chromium makes
+    them absolute ``file://`` links naming this machine's folders. Links within the page (``#methods``) stay.
+
+    >>> _without_file_links('<a href="run.json">run.json</a> <a class="x" href="#methods">Methods</a>')
+    '<a>run.json</a> <a class="x" href="#methods">Methods</a>'
+    """
+    return _FILE_LINK.sub(r"\1", page)
+
+
 def _command(chromium: str, html: Path, out: Path, profile: Path) -> list[str]:
     command = [chromium, "--headless", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
                "--disable-extensions", "--disable-sync", "--disable-background-networking",
@@ -166,9 +180,11 @@ def print_pdf(html: str | Path, pdf: str | Path, *, chromium: str | None = None,
         out = tmp_path / "out.pdf"
         profile = tmp_path / "profile"
         profile.mkdir()
+        page = tmp_path / html.name  # printed from a copy whose links to other files are plain text (below)
+        page.write_text(_without_file_links(html.read_text(encoding="utf-8")), encoding="utf-8")
         with open(tmp_path / "stderr.log", "w+", encoding="utf-8", errors="replace") as log:
             try:
-                proc = subprocess.Popen(_command(chromium, html, out, profile), stdin=subprocess.DEVNULL,
+                proc = subprocess.Popen(_command(chromium, page, out, profile), stdin=subprocess.DEVNULL,
                                         stdout=log, stderr=log, start_new_session=True, preexec_fn=_die_with_parent(),
                                         env=dict(os.environ, HOME=str(tmp_path)))
             except OSError as exc:

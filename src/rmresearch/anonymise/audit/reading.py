@@ -410,8 +410,8 @@ def text_units(path: str | Path, findings: list | None = None) -> Iterator[tuple
 
 def _pdf_units(data: bytes, findings: list, file: str) -> Iterator[tuple[str, int, str]]:
     """A PDF's text, page by page (``where`` is "page N"), each run of text as drawn (as a table cell or a line of a
-    paragraph; the text of one page copied as lines would run cells together into false identifiers), and its
-    metadata (title, author)."""
+    paragraph; the text of one page copied as lines would run cells together into false identifiers), its
+    metadata (title, author) and the addresses its links open."""
     try:
         from pypdf import PdfReader
         from pypdf.errors import PyPdfError
@@ -428,11 +428,15 @@ def _pdf_units(data: bytes, findings: list, file: str) -> Iterator[tuple[str, in
         reader = PdfReader(io.BytesIO(data))
         pages = [runs(page) for page in reader.pages]
         meta = [str(v) for v in (reader.metadata or {}).values() if isinstance(v, str)]
+        links = [str(a.get_object().get("/A", {}).get("/URI", "")) for page in reader.pages
+                 for a in (page.get("/Annots") or [])]
     except (PyPdfError, OSError, ValueError, KeyError, TypeError) as exc:
         findings.append(Finding(file, 0, "UNREADABLE", f"(not a readable PDF: {type(exc).__name__})", "format"))
         return
     for n, line in _text_units("\n".join(meta)):
         yield "metadata", n, line
+    for n, line in _text_units("\n".join(link for link in links if link)):
+        yield "links", n, line
     for number, text in enumerate(pages, start=1):
         for n, line in _text_units(text):
             yield f"page {number}", n, line
