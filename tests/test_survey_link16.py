@@ -357,3 +357,22 @@ def test_spss_export_of_qualtrics_links_by_email_and_reads_finished_codes(instru
     assert list(result.responses["participant_id"]) == [f"P{i}" for i in people if i != 15]
     assert result.excluded == [3] and "'RecipientEmail' to the participants' email" in result.link
     assert result.responses[ITEMS[1]].tolist() == [float(_answer(i, 2)) for i in people if i != 15]
+
+
+def test_legacy_qualtrics_export_links_by_external_data_reference_and_flags_finished_0(instrument, tmp_path):
+    """Qualtrics' legacy export: V1..V10 then the question IDs in row 1; ResponseID, ResponseSet, Name,
+    ExternalDataReference, EmailAddress, IPAddress, Status, StartDate, EndDate, Finished and the question text in row 2;
+    no ImportId row."""
+    texts = [f"{STEM}-{surveys.load_instrument('psychological_safety').item(i).text}" for i in ITEMS]
+    header = [[f"V{j}" for j in range(1, 11)] + [f"Q1_{k}" for k in range(1, 5)],
+              ["ResponseID", "ResponseSet", "Name", "ExternalDataReference", "EmailAddress", "IPAddress", "Status",
+               "StartDate", "EndDate", "Finished"] + texts]
+    body = [[f"R_{i:02d}lEgAcYaBcDeF", "Default Response Set", "", f"P{i:02d}", "", "192.0.2.3", "0",
+             "2025-03-20 09:00:00", "2025-03-20 09:07:00", "0" if i == 4 else "1"] + [str(_answer(i, k)) for k in range(1, 5)]
+            for i in range(1, 13)]
+    path = tmp_path / "legacy.csv"
+    pd.DataFrame(header + body).to_csv(path, header=False, index=False)
+    result = surveys.read_responses(path, instrument, wave="pre", participants=_participants())
+    assert list(result.responses["participant_id"]) == [f"P{i:02d}" for i in range(1, 13)]
+    assert "participants' participant_id" in result.link and result.unfinished == [6]
+    assert result.responses[ITEMS[2]].tolist() == [float(_answer(i, 3)) for i in range(1, 13)]
