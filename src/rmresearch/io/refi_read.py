@@ -209,6 +209,8 @@ def project_sets(root, *, codes: dict[str, str], sources: dict[str, str], cases:
         name = st.get("name") or st.get("guid")
         missed: list[str] = []
         for member in st:
+            if not isinstance(member.tag, str):  # an XML comment or processing instruction
+                continue
             guid = (member.get("targetGUID") or "").strip("{}").lower()
             tag = member.tag[len(_Q):] if member.tag.startswith(_Q) else member.tag
             if tag == "MemberCode" and guid in codes:
@@ -265,7 +267,7 @@ def _case_value(vv, variables: dict[str, tuple[str, str]], case_name: str, where
     ref = vv.find(_Q + "VariableRef")
     guid = (ref.get("targetGUID") if ref is not None else "") or ""
     var = variables.get(guid.strip("{}").lower())
-    value_el = next((c for c in vv if c.tag != _Q + "VariableRef"), None)
+    value_el = next((c for c in vv if isinstance(c.tag, str) and c.tag != _Q + "VariableRef"), None)
     if var is None:
         warnings.append(f"{where}: {what} '{case_name}' (line {vv.sourceline}): a value of variable {guid or '(none)'}, "
                         "which the project's Variables do not declare; not imported")
