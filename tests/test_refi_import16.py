@@ -142,6 +142,7 @@ def test_maxqda_positions_in_code_points_and_its_sets_of_codes_and_sources(tmp_p
     etree.SubElement(note, Q + "PlainTextContent").text = "Pilot memo"
     sets = project.section("Sets")
     codes_set = etree.SubElement(sets, Q + "Set", guid=g(7, 1), name="Change themes")
+    codes_set.append(etree.Comment(" a comment is not a member "))
     for code in (2, 3):
         etree.SubElement(codes_set, Q + "MemberCode", targetGUID=g(2, code))
     docs_set = etree.SubElement(sets, Q + "Set", guid=g(7, 2), name="Staff partners")
