@@ -61,8 +61,10 @@ def test_what_is_not_text_is_refused_by_name(data, expected):
 def test_unknown_or_wrong_explicit_encoding():
     with pytest.raises(InputError, match="unknown encoding 'nope'"):
         decode("x.txt", b"abc", encoding="nope")
-    with pytest.raises(InputError, match="not valid ascii text .byte 0xc3 at byte offset 2"):
-        decode("x.txt", "Zoë".encode("utf-8"), encoding="ascii")
+    with pytest.raises(InputError, match="not valid ascii text .line 1, byte 0xeb at byte offset 2"):
+        decode("x.txt", "Zoë".encode("cp1252"), encoding="ascii")
+    # valid UTF-8 is read as UTF-8 whatever is named (issue 16): 'Zoë' never becomes 'ZoÃ«' without a word
+    assert decode("x.txt", "Zoë".encode("utf-8"), encoding="ascii") == "Zoë"
 
 
 def test_read_bytes_refuses_missing_folder_large_and_empty_files(tmp_path):

@@ -352,7 +352,7 @@ def test_wrong_encoding_names_byte_offset_and_explicit_encoding_works(tmp_path):
     path = tmp_path / "cp1252.txt"
     path.write_bytes("Interviewer: Hello\nZoë Müller: caf\u00e9 \u2013 fine\n".encode("cp1252"))
     # "Zoë": Z at byte 19, ë (0xeb) at byte 21
-    with pytest.raises(InputError, match=r"not UTF-8 text \(line 2, byte 0xeb at byte offset 21\).*Windows-1252.*UTF-8.*encoding="):
+    with pytest.raises(InputError, match=r"not UTF-8 text \(line 2, byte 0xeb at byte offset 21\).*Windows-1252.*--encoding cp1252.*UTF-8"):
         read_transcript(path)
     t = read_transcript(path, encoding="cp1252")
     assert summary(t)[1] == ("Zoë Müller", "café – fine", None, None)

@@ -51,6 +51,7 @@ import yaml
 from .characteristics import STRICTER_DEFAULTS, read_intersections, read_options, read_stricter, with_characteristics
 from .codes import DEFAULT_GOOD_HONOURS, EthnicityMap, load_ethnicity_map
 from .errors import ConfigError
+from .io.text import input_encodings
 
 __all__ = ["CohortConfig", "DisclosureRules", "load_cohort", "find_cohort_file", "list_cohorts", "read_yaml", "load_yaml_text"]
 
@@ -302,6 +303,8 @@ class CohortConfig:
     characteristics_declared: bool = False
     #: The characteristic the detailed analyses use (``options.focus``; the first characteristic by default).
     focus_name: str = ""
+    #: The encoding named for an input's files (``inputs.<name>: {path: ..., encoding: cp1252}``): input -> codec.
+    encodings: dict[str, str] = field(default_factory=dict)
 
     @property
     def focus(self):
@@ -421,6 +424,7 @@ def load_cohort(
     cohort_id, programme_type, start, end, planned = _read_settings(data, source)
     root = (path.parent / str(data.get("root", ".."))).resolve()
     resolve = _resolver(root, source)
+    encodings = input_encodings(data["inputs"], ENCODED_INPUTS, source)
     inputs = _read_inputs(data["inputs"], resolve, source)
     outputs = _read_outputs(data.get("outputs") or {}, cohort_id, resolve, source)
     options = _read_options(data.get("options") or {}, resolve, source)
@@ -431,6 +435,7 @@ def load_cohort(
         reference_group=str(options.pop("reference_group", "White")),
         ethnicity_grouping=str(options.pop("ethnicity_grouping", "ofs_group")),
         aggregate_group=str(options.pop("aggregate_group", "BAME")), **options.pop("_loaded"), options=options,
+        encodings=encodings,
     )
     config = with_characteristics(config, source)
     emap = config.ethnicity_map()
@@ -500,11 +505,16 @@ def _read_inputs(raw_inputs, resolve, source: str) -> dict[str, Any]:
             if odd:
                 raise ConfigError(f"{source}: 'inputs.surveys' has wave(s) {', '.join(map(repr, odd))}; waves are pre, mid and post.")
             inputs[name] = {str(w): resolve(v, f"inputs.surveys.{w}") for w, v in value.items() if v is not None}
-        else:
-            inputs[name] = resolve(value, f"inputs.{name}")
+        else:  # a path, or {path: ..., encoding: ...} (checked by io.text.input_encodings)
+            inputs[name] = resolve(value["path"] if isinstance(value, dict) else value, f"inputs.{name}")
     if "participants" not in inputs:
         raise ConfigError(f"{source}: 'inputs.participants' is required: every analysis starts from the participants table.")
     return inputs
+
+
+#: Inputs whose files may name their encoding, written ``inputs.<name>: {path: ..., encoding: cp1252}``: the folder
+#: of transcripts (text, .vtt, .srt) and the tables (CSV; an .xlsx workbook or .docx transcript carries its own).
+ENCODED_INPUTS = ("interviews",) + TABLE_INPUTS
 
 
 def _read_outputs(outputs_raw, cohort_id: str, resolve, source: str) -> dict[str, Path]:

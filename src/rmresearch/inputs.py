@@ -40,6 +40,8 @@ def read_cohort_table(config: CohortConfig, name: str, *, ethnicity_map=None) ->
         ethnicity_map=ethnicity_map or config.ethnicity_map(),
         grouping=ethnicity.grouping if ethnicity is not None and ethnicity.grouping else config.ethnicity_grouping,
         raise_on_error=False,
+        encoding=getattr(config, "encodings", {}).get(name),
+        encoding_advice=encoding_advice(config, name),
     )
     if "_row" in frame.columns and len(frame):
         # each characteristic's <name>_group and <name>_aggregate, each intersection's column (rmresearch.groups);
@@ -53,6 +55,20 @@ def read_cohort_table(config: CohortConfig, name: str, *, ethnicity_map=None) ->
         mismatch = cohort_mismatch(frame, config)
         problems += [mismatch] if mismatch is not None else []
     return frame, problems
+
+
+def encoding_advice(config: CohortConfig, name: str) -> str:
+    """How a user names the encoding of input ``name``'s files, in command-line and cohort-file terms, with
+    ``<codec>`` where the codec's name goes (for :func:`rmresearch.io.text.decode`'s ``encoding_advice``)."""
+    try:
+        where = Path(config.inputs[name]).relative_to(config.root)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        where = config.inputs.get(name, f"<{name}>") if isinstance(getattr(config, "inputs", None), dict) else name
+    cohort_file = getattr(getattr(config, "path", None), "name", "the cohort file")
+    advice = f"name it in {cohort_file}: 'inputs: {name}: {{path: {where}, encoding: <codec>}}'"
+    if name == "interviews":
+        advice += f" (or for one run: `rmresearch anonymise run --cohort {config.cohort} --encoding <codec>`)"
+    return advice
 
 
 def load_table(config: CohortConfig, name: str, *, keep_row_numbers: bool = False) -> pd.DataFrame:
@@ -98,9 +114,10 @@ def cohort_mismatch(participants: pd.DataFrame, config: CohortConfig) -> Problem
 _CLUTTER = {"thumbs.db", "desktop.ini", ".ds_store"}
 
 
-def check_transcripts(folder: Path) -> list[Problem]:
-    """Every transcript in the raw folder read as ``anonymise run`` reads it: unreadable ones are errors, files
-    of other types (a PDF, a .doc) a warning, since the anonymiser skips them and their interview is missed."""
+def check_transcripts(folder: Path, *, encoding: str | None = None, advice: str | None = None) -> list[Problem]:
+    """Every transcript in the raw folder read as ``anonymise run`` reads it (with the ``encoding`` the cohort file
+    names; ``advice``: how to name one): unreadable ones are errors, files of other types (a PDF, a .doc) a
+    warning, since the anonymiser skips them and their interview is missed."""
     from .transcripts import SUPPORTED_SUFFIXES, read_transcript
 
     problems: list[Problem] = []
@@ -112,7 +129,7 @@ def check_transcripts(folder: Path) -> list[Problem]:
             skipped.append(path)
             continue
         try:
-            read_transcript(path)
+            read_transcript(path, encoding=encoding, **({} if advice is None else {"encoding_advice": advice}))
         except InputError as exc:
             problems.append(Problem(str(path), str(exc).removeprefix(f"{path}: ")))
     if skipped:
@@ -350,7 +367,8 @@ def _interview_problems(config: CohortConfig) -> list[Problem]:
         files = [p for p in Path(interviews).iterdir() if p.is_file() and not p.name.startswith(".")]
         if not files:
             problems.append(Problem(str(interviews), "the interviews folder is empty", severity="warning"))
-        problems += check_transcripts(Path(interviews))
+        problems += check_transcripts(Path(interviews), encoding=getattr(config, "encodings", {}).get("interviews"),
+                                      advice=encoding_advice(config, "interviews"))
     return problems
 
 

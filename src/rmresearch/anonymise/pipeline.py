@@ -277,10 +277,18 @@ def _check_places(config, out_dir: Path, raw_dir: Path, rpath: Path) -> None:
         raise InputError(f"{rpath}: the review file is a folder; move it away or set options.anonymise.review_file.")
 
 
-def _read_all(files: list[Path], raw_dir: Path) -> tuple[dict[Path, Transcript], dict[str, str]]:
+def _read_all(files: list[Path], raw_dir: Path, config=None) -> tuple[dict[Path, Transcript], dict[str, str]]:
     """Every raw transcript read (and its digest, by raw name) before anything is written: one unreadable
-    file must not leave a half-done run, and all of them are named at once."""
+    file must not leave a half-done run, and all of them are named at once. The encoding is the one named for
+    ``inputs.interviews`` (the cohort file, or ``anonymise run --encoding``), never guessed."""
     from ..transcripts import read_transcript
+
+    how = {}
+    if config is not None:
+        from ..inputs import encoding_advice
+
+        how = {"encoding": getattr(config, "encodings", {}).get("interviews"),
+               "encoding_advice": encoding_advice(config, "interviews")}
 
     transcripts, digests, unreadable = {}, {}, []
     for path in files:
@@ -291,7 +299,7 @@ def _read_all(files: list[Path], raw_dir: Path) -> tuple[dict[Path, Transcript],
                                  f"({MAX_TRANSCRIPT_BYTES / 1e6:,.0f} MB); is it a recording or an export with "
                                  "media? Save the transcript's text alone (.docx without images, or .txt).")
             digests[raw_name(path, raw_dir)] = _digest(path)
-            transcripts[path] = read_transcript(path)
+            transcripts[path] = read_transcript(path, **how)
         except InputError as exc:
             unreadable.append(str(exc))
     if unreadable:
@@ -336,7 +344,7 @@ def anonymise_cohort(config, *, roster: Roster | None = None, progress: bool = T
         staging.recover(journal, out_dir, [kpath, rpath])
         key = PseudonymKey.load(kpath, cohort=config.cohort, style=settings.style, roster=roster, require_private=True)
         review = ReviewQueue(rpath)
-        transcripts, digests = _read_all(files, raw_dir)
+        transcripts, digests = _read_all(files, raw_dir, config)
         excluded = interview_exclusions(config)
         from ..coding.manifest import ANONYMISED_MANIFEST, RunPlan
 

@@ -6,6 +6,7 @@ Thin wrappers over :mod:`rmresearch.anonymise` (pipeline, detectors, evaluation)
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import sys
@@ -46,6 +47,12 @@ RUN = """\
     interview consent (or withdrawn) are withheld. The folder, key and review file
     are replaced together: an interrupted run is finished or undone by the next.
     Raw files are never modified. Options: options.anonymise in the cohort file.
+    Text transcripts must be UTF-8 (or carry a byte-order mark); one saved in
+    another encoding (old Windows software: cp1252) is refused with the line
+    and byte where it stops being UTF-8. Name its encoding with --encoding
+    cp1252, or for good in the cohort file:
+    'inputs: interviews: {path: interviews/raw, encoding: cp1252}'. Files of
+    that folder that are valid UTF-8 are still read as UTF-8.
     """
 
 DETECT = """\
@@ -80,6 +87,9 @@ def add_commands(subparsers) -> None:
     add_cohort_args(r)
     r.add_argument("--roster", type=Path, help="roster CSV to use instead of the participants table")
     r.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    r.add_argument("--encoding", type=_encoding, metavar="CODEC",
+                   help="encoding of text transcripts that are not UTF-8, e.g. cp1252 (overrides the cohort file's "
+                        "inputs.interviews.encoding)")
 
     d = add_command(sub, "detect", func=cmd_detect, description=DETECT, help="detect identifiers in doccano-style JSONL")
     d.add_argument("input", type=Path, metavar="IN.jsonl")
@@ -98,6 +108,17 @@ def add_commands(subparsers) -> None:
     add_cohort_args(e, required=False)
 
 
+def _encoding(value: str) -> str:
+    """``--encoding``: a text encoding's codec name, or the usage error naming it."""
+    from ..errors import ConfigError
+    from ..io.text import check_encoding
+
+    try:
+        return check_encoding(value, "--encoding")
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--encoding: ")) from None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from ..anonymise.pipeline import anonymise_cohort, indirect_sentence
     from ..anonymise.pseudonyms import key_path
@@ -106,6 +127,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ..anonymise.spans import INDIRECT_LABELS
 
     config = load_config(args)
+    if args.encoding:
+        config = dataclasses.replace(config, encodings={**config.encodings, "interviews": args.encoding})
     roster = load_roster(config, path=args.roster) if args.roster else None
     summary = anonymise_cohort(config, roster=roster, progress=not args.no_progress)
     pending = int(summary["review"].sum()) if len(summary) else 0

@@ -194,7 +194,7 @@ def manifest_problems(config, participant_ids: Iterable[str] | None = None) -> l
                             if i is not None and not pd.isna(i)}
     for name, file in raw.items():
         try:
-            transcript = read_transcript(file)
+            transcript = read_transcript(file, encoding=getattr(config, "encodings", {}).get("interviews"))
         except InputError:
             continue  # check_transcripts names it
         if not has_speakers(transcript):

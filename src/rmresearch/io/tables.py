@@ -74,10 +74,12 @@ def _read_workbook(path: Path, sheet) -> RawTable:
     return RawTable(cells.map(_excel_cell_to_text), list(range(1, len(cells) + 1)), origin)
 
 
-def _decode_table(path: Path) -> str:
-    """The text of a CSV/TSV table, by the one decoding policy of :mod:`rmresearch.io.text`."""
+def _decode_table(path: Path, encoding: str | None = None, encoding_advice: str | None = None) -> str:
+    """The text of a CSV/TSV table, by the one decoding policy of :mod:`rmresearch.io.text` (``encoding``: the one
+    the user named; ``encoding_advice``: how they name one, said when the file is not UTF-8)."""
     data = read_bytes(path, limit=MAX_TABLE_BYTES, what="an input table", advice=_SPLIT_ADVICE)
-    return decode(path, data, what="a CSV table", unit="row", advice=_UTF8_ADVICE)
+    return decode(path, data, encoding=encoding, what="a CSV table", unit="row", advice=_UTF8_ADVICE,
+                  encoding_advice=encoding_advice)
 
 
 def _parse_fast(text: str, delimiter: str) -> tuple[pd.DataFrame, list[int]] | None:
@@ -112,7 +114,8 @@ def _parse_records(text: str, delimiter: str) -> tuple[pd.DataFrame, list[int]]:
     return pd.DataFrame([r + [""] * (width - len(r)) for r in kept], dtype=object), rows
 
 
-def _read_raw(path: str | Path, sheet: str | int | None = 0) -> RawTable:
+def _read_raw(path: str | Path, sheet: str | int | None = 0, encoding: str | None = None,
+              encoding_advice: str | None = None) -> RawTable:
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: file not found.")
@@ -124,7 +127,7 @@ def _read_raw(path: str | Path, sheet: str | int | None = 0) -> RawTable:
         return _read_workbook(path, sheet)
     if suffix == ".xls":
         raise InputError(f"{path}: old-style .xls workbooks are not supported. Save it as .xlsx or 'CSV UTF-8'.")
-    text = _decode_table(path)
+    text = _decode_table(path, encoding, encoding_advice)
     delimiter = "\t" if suffix in (".tsv", ".tab") else ","
     raw, rows = _parse_fast(text, delimiter) or _parse_records(text, delimiter)
     return RawTable(raw, rows, excel_date_origin(1900))
@@ -219,9 +222,10 @@ def _apply_header(path: Path, raw: RawTable, header_at: int) -> tuple[pd.DataFra
     return frame, problems
 
 
-def _read_cells(path: Path, schema: TableSchema, sheet) -> tuple[pd.DataFrame | None, list[Problem], pd.Timestamp]:
+def _read_cells(path: Path, schema: TableSchema, sheet, encoding: str | None = None,
+                encoding_advice: str | None = None) -> tuple[pd.DataFrame | None, list[Problem], pd.Timestamp]:
     """Text cells under the header (``None`` when no header row is found), the problems so far, the date origin."""
-    raw = _read_raw(path, sheet)
+    raw = _read_raw(path, sheet, encoding, encoding_advice)
     header_at = _find_header(raw.cells, schema)
     if header_at is None:
         return None, [_no_header(path, raw.cells, schema, sheet)], raw.date_origin
@@ -237,6 +241,8 @@ def read_table(
     grouping: str = "ofs_group",
     sheet: str | int | None = 0,
     raise_on_error: bool = True,
+    encoding: str | None = None,
+    encoding_advice: str | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Read and validate one table.
 
@@ -245,12 +251,15 @@ def read_table(
     error raises :class:`~rmresearch.errors.ValidationError` listing all of them.
 
     The returned frame has a ``_row`` column holding each record's row number
-    in the source file, for messages further down the line.
+    in the source file, for messages further down the line. ``encoding`` is
+    the one the user named for a CSV/TSV file (see :mod:`rmresearch.io.text`);
+    ``encoding_advice`` how they name one (``<codec>`` where its name goes),
+    said when a file is not UTF-8.
     """
     if isinstance(schema, str):
         schema = SCHEMAS[schema]
     path = Path(path)
-    frame, problems, origin = _read_cells(path, schema, sheet)
+    frame, problems, origin = _read_cells(path, schema, sheet, encoding, encoding_advice)
     if frame is None:
         if raise_on_error:
             raise ValidationError(problems)

@@ -5,14 +5,24 @@ instrument YAML, codings) reads through :func:`read_bytes` and decodes through
 :func:`decode` (or both at once with :func:`read_text`), so every input gets
 the same size limit checks and the same decoding policy:
 
-1. ``encoding=`` given: decode with it (a leading byte-order mark is dropped).
-2. A file that starts with the signature of a known binary format (zip/.docx/
+1. A file that starts with the signature of a known binary format (zip/.docx/
    .xlsx, PDF, old Office, RTF) is refused as binary.
-3. A byte-order mark chooses UTF-32, UTF-8 or UTF-16 (Excel's "Unicode text").
+2. A byte-order mark chooses UTF-32, UTF-8 or UTF-16 (Excel's "Unicode text"),
+   whatever encoding is named: the mark is evidence, written by the program
+   that saved the file.
+3. ``encoding=`` given (the user's ``--encoding`` or the cohort file's
+   ``inputs.<name>.encoding``): a file that is valid UTF-8 (no NUL byte) is
+   read as UTF-8 all the same, since text in a legacy encoding with accented
+   letters is practically never valid UTF-8 while reading UTF-8 as cp1252
+   would turn every "é" into "Ã©" without a word (one encoding is often named
+   for a whole folder of transcripts, some re-saved since); any other file is
+   decoded with the named encoding, and bytes it cannot decode are an error
+   naming the line and byte offset.
 4. Otherwise the file must be UTF-8. A NUL byte means a binary file (or UTF-16
    without a byte-order mark, which the message says); bytes that are not
    UTF-8 give an error naming the line (or row) and byte offset, and, when the
-   file reads as Windows-1252 / Latin-1, saying so and how to re-save it.
+   file reads as Windows-1252 / Latin-1, saying so, how to name that encoding
+   (the caller's ``encoding_advice``) and how to re-save it.
 
 The encoding is never guessed: a file in cp1252 is refused with a message,
 not read with accented names silently changed. Text holding many control
@@ -32,9 +42,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputError, RMResearchError
+from ..errors import ConfigError, InputError, RMResearchError
 
-__all__ = ["read_bytes", "decode", "read_text", "decode_lenient", "BOMS", "BINARY_SIGNATURES"]
+__all__ = ["read_bytes", "decode", "read_text", "decode_lenient", "check_encoding", "input_encodings", "BOMS",
+           "BINARY_SIGNATURES"]
 
 #: Byte-order marks and the codec each selects (longest first: a UTF-32-LE mark starts like UTF-16-LE).
 BOMS: tuple[tuple[bytes, str], ...] = (
@@ -142,6 +153,7 @@ def decode(
     unit: str = "line",
     newlines: bool = True,
     allow_empty: bool = False,
+    encoding_advice: str | None = None,
 ) -> str:
     """Decode a user's file by the one policy of this module (see the module docstring).
 
@@ -165,11 +177,21 @@ def decode(
         Turn Windows (CRLF) and old Mac (CR) line endings into ``"\\n"``.
     allow_empty
         Return empty text instead of refusing a file that holds only white space.
+    encoding_advice
+        How the user names a file's encoding where this file is read, in their terms, with ``<codec>`` where the
+        codec's name goes (e.g. ``"run it with --encoding <codec>"``): said, with the encoding the bytes look
+        like, when a file is not UTF-8 and no encoding was named.
 
     Examples
     --------
     >>> decode("a.txt", "Zoë\\r\\n".encode("utf-16"))
     'Zoë\\n'
+    >>> decode("a.txt", "Zoë".encode("cp1252"), encoding="cp1252"), decode("b.txt", "Zoë".encode(), encoding="cp1252")
+    ('Zoë', 'Zoë')
+    >>> decode("a.txt", "ok\\nZoë".encode("cp1252"), encoding_advice="name it with --encoding <codec>")
+    Traceback (most recent call last):
+    ...
+    rmresearch.errors.InputError: a.txt: not UTF-8 text (line 2, byte 0xeb at byte offset 5). It looks like Windows-1252 / Latin-1 text, as older Excel and Notepad save it: if so, name it with --encoding cp1252. Re-save it as UTF-8 (Excel: Save as > 'CSV UTF-8 (Comma delimited)'; Notepad: Save as > Encoding 'UTF-8').
     >>> decode("a.csv", "who\\nZoë\\n".encode("cp1252"), unit="row")
     Traceback (most recent call last):
     ...
@@ -178,9 +200,9 @@ def decode(
     path = Path(path)
     advice = _DEFAULT_ADVICE if advice is None else advice
     if encoding is not None:
-        text = _decode_as(path, data, encoding, error)
-    else:
-        text = _decode_detected(path, data, what=what, error=error, advice=advice, unit=unit)
+        _known_codec(path, encoding, error)
+    text = _decode_detected(path, data, what=what, error=error, advice=advice, unit=unit, encoding=encoding,
+                            encoding_advice=encoding_advice)
     sample = text[:_SNIFF_CHARS]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
     if "\x00" in text or controls > max(2, len(sample) // 100):
@@ -190,20 +212,41 @@ def decode(
     return text.replace("\r\n", "\n").replace("\r", "\n") if newlines else text
 
 
-def _decode_as(path: Path, data: bytes, encoding: str, error: type[RMResearchError]) -> str:
+def _known_codec(path: Path, encoding: str, error: type[RMResearchError]) -> None:
+    import codecs
+
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise error(f"{path}: unknown encoding {encoding!r}. Name a Python codec such as 'utf-8' or 'cp1252'.") from None
+
+
+def _decode_as(path: Path, data: bytes, encoding: str, error: type[RMResearchError], unit: str) -> str:
     try:
         text = data.decode(encoding)
     except LookupError:
         raise error(f"{path}: unknown encoding {encoding!r}. Name a Python codec such as 'utf-8' or 'cp1252'.") from None
     except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
         raise error(
-            f"{path}: not valid {encoding} text (byte 0x{data[exc.start]:02x} at byte offset {exc.start}). "
-            "Check the encoding, or re-save the file as UTF-8."
+            f"{path}: not valid {encoding} text ({unit} {line}, byte 0x{data[exc.start]:02x} at byte offset "
+            f"{exc.start}). Check the encoding named for it, or re-save the file as UTF-8."
         ) from None
     return text.removeprefix("\ufeff")
 
 
-def _decode_detected(path: Path, data: bytes, *, what: str, error: type[RMResearchError], advice: str, unit: str) -> str:
+def _utf8(data: bytes) -> str | None:
+    """``data`` as UTF-8 when it is valid UTF-8 without a NUL byte (UTF-16 without a mark is valid UTF-8 too)."""
+    if b"\x00" in data:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_detected(path: Path, data: bytes, *, what: str, error: type[RMResearchError], advice: str, unit: str,
+                     encoding: str | None = None, encoding_advice: str | None = None) -> str:
     for signature, kind in BINARY_SIGNATURES.items():
         if data.startswith(signature):
             raise error(f"{path}: this looks like a binary file ({kind}), not {what}. {advice}")
@@ -217,6 +260,9 @@ def _decode_detected(path: Path, data: bytes, *, what: str, error: type[RMResear
                     f"{path}: starts with a {name} byte-order mark but is not valid {name} text "
                     f"(byte offset {exc.start}). {advice}"
                 ) from None
+    if encoding is not None:
+        text = _utf8(data)
+        return text if text is not None else _decode_as(path, data, encoding, error, unit)
     nul = data.find(b"\x00")
     if nul != -1:
         hint = ""
@@ -234,9 +280,11 @@ def _decode_detected(path: Path, data: bytes, *, what: str, error: type[RMResear
         hint = ""
         try:
             data.decode("cp1252")
-            hint = "It looks like Windows-1252 / Latin-1 text, as older Excel and Notepad save it. "
+            hint = "It looks like Windows-1252 / Latin-1 text, as older Excel and Notepad save it"
+            hint += f": if so, {encoding_advice.replace('<codec>', 'cp1252')}. " if encoding_advice else ". "
         except UnicodeDecodeError:
-            pass
+            if encoding_advice:
+                hint = f"If you know its encoding, {encoding_advice.replace('<codec>', 'ENCODING')}. "
         raise error(
             f"{path}: not UTF-8 text ({unit} {line}, byte 0x{data[exc.start]:02x} at byte offset {exc.start}). "
             f"{hint}{advice}"
@@ -254,6 +302,7 @@ def read_text(
     unit: str = "line",
     newlines: bool = True,
     allow_empty: bool = False,
+    encoding_advice: str | None = None,
 ) -> str:
     """:func:`read_bytes` then :func:`decode`: a user's text file, size-limited, by the one decoding policy.
 
@@ -267,7 +316,7 @@ def read_text(
     """
     data = read_bytes(path, limit=limit, what=what, error=error, allow_empty=allow_empty)
     return decode(path, data, encoding=encoding, what=what, error=error, advice=advice, unit=unit, newlines=newlines,
-                  allow_empty=allow_empty)
+                  allow_empty=allow_empty, encoding_advice=encoding_advice)
 
 
 def decode_lenient(data: bytes) -> str:
@@ -288,3 +337,62 @@ def decode_lenient(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+# --------------------------------------------------------------------------- encodings the user names
+
+
+def check_encoding(value, where: str, *, error: type[RMResearchError] = ConfigError) -> str:
+    """The Python codec name of a text encoding the user named (``cp1252``, ``windows-1252``, ``latin-1``...), or
+    ``error`` (a :class:`~rmresearch.errors.ConfigError`) starting with ``where`` (the setting or flag).
+
+    >>> check_encoding("Windows-1252", "--encoding"), check_encoding("UTF-16", "--encoding")
+    ('cp1252', 'utf-16')
+    >>> check_encoding("cp-1252x", "--encoding")
+    Traceback (most recent call last):
+    ...
+    rmresearch.errors.ConfigError: --encoding: unknown encoding 'cp-1252x'; name a text encoding by its Python codec name, such as cp1252 (Windows, Western Europe), latin-1, utf-16 or utf-8.
+    """
+    import codecs
+
+    known = ("name a text encoding by its Python codec name, such as cp1252 (Windows, Western Europe), latin-1, "
+             "utf-16 or utf-8")
+    if not isinstance(value, str) or not value.strip():
+        raise error(f"{where}: {value!r} is not an encoding; {known}.")
+    try:
+        info = codecs.lookup(value.strip())
+    except LookupError:
+        raise error(f"{where}: unknown encoding {value!r}; {known}.") from None
+    if not getattr(info, "_is_text_encoding", True):  # base64, rot13, zlib: transforms, not encodings of text
+        raise error(f"{where}: {value!r} is not a text encoding; {known}.")
+    return info.name
+
+
+def input_encodings(raw_inputs, names, source: str) -> dict[str, str]:
+    """The encodings a cohort file names under ``inputs:`` (``staff: {path: data/staff.csv, encoding: cp1252}``):
+    input -> codec, each checked. ``names`` are the inputs that may be written so; a mapping for any other input
+    (whose readers would ignore the encoding) or with other keys is a :class:`~rmresearch.errors.ConfigError`.
+
+    >>> input_encodings({"interviews": {"path": "raw", "encoding": "Windows-1252"}, "pairs": "pairs.csv"},
+    ...                 ("interviews",), "pilot.yml")
+    {'interviews': 'cp1252'}
+    >>> input_encodings({"interviews": {"path": "raw", "encoding": "klingon"}}, ("interviews",), "pilot.yml")
+    Traceback (most recent call last):
+    ...
+    rmresearch.errors.ConfigError: pilot.yml: inputs.interviews.encoding: unknown encoding 'klingon'; ...
+    """
+    if not isinstance(raw_inputs, dict):
+        return {}  # the caller says what inputs must be
+    found = {}
+    for name, value in raw_inputs.items():
+        if name == "surveys" or not isinstance(value, dict):
+            continue
+        if name not in names:
+            raise ConfigError(f"{source}: inputs.{name} must be a path; only {', '.join(names)} may be written "
+                              "as {path: ..., encoding: ...}.")
+        if "path" not in value or set(value) - {"path", "encoding"}:
+            raise ConfigError(f"{source}: inputs.{name} written as a mapping takes 'path' and 'encoding', e.g. "
+                              f"{{path: data/{name}.csv, encoding: cp1252}}; it holds {', '.join(map(str, value))}.")
+        if value.get("encoding") is not None:
+            found[name] = check_encoding(value["encoding"], f"{source}: inputs.{name}.encoding")
+    return found

@@ -78,13 +78,17 @@ SUPPORTED_SUFFIXES: dict[str, str] = {
 
 _ADVICE = (
     "Re-save it as plain text in UTF-8 (Notepad: Save as > Encoding 'UTF-8'; Word: Save as > Plain Text > "
-    "'Unicode (UTF-8)'), or, if you know its encoding, pass it explicitly (e.g. encoding='cp1252')."
+    "'Unicode (UTF-8)')."
 )
+#: How a user names a transcript's encoding (said when a file is not UTF-8; ``<codec>`` is the codec's name).
+ENCODING_ADVICE = ("run `rmresearch anonymise run --encoding <codec>`, or name it in the cohort file: "
+                   "'inputs: interviews: {path: <the raw folder>, encoding: <codec>}'")
 
 
 # --------------------------------------------------------------------------- public readers
 
-def read_transcript(path: str | Path, *, encoding: str | None = None) -> "Transcript":
+def read_transcript(path: str | Path, *, encoding: str | None = None,
+                    encoding_advice: str = ENCODING_ADVICE) -> "Transcript":
     """Read a transcript file (``.txt``, ``.docx``, ``.vtt``, ``.srt`` or one-line ``.jsonl``).
 
     Parameters
@@ -94,7 +98,10 @@ def read_transcript(path: str | Path, *, encoding: str | None = None) -> "Transc
     encoding
         Text encoding to use instead of UTF-8 / byte-order-mark detection,
         e.g. ``"cp1252"`` for a file saved by old Windows software. Ignored
-        for ``.docx``.
+        for ``.docx``. A byte-order mark, or bytes that are valid UTF-8, are
+        read as they say (see :mod:`rmresearch.io.text`).
+    encoding_advice
+        How the user names the encoding, said when a file is not UTF-8 (``<codec>`` where its name goes).
 
     Returns
     -------
@@ -139,7 +146,7 @@ def read_transcript(path: str | Path, *, encoding: str | None = None) -> "Transc
     if fmt == "docx":
         drafts = _parse_docx(path, data)
     elif fmt == "jsonl":
-        records = _parse_jsonl(path, _decode(path, data, encoding))
+        records = _parse_jsonl(path, _decode(path, data, encoding, encoding_advice))
         if len(records) != 1:
             raise InputError(
                 f"{path}: holds {len(records)} documents; read_transcript reads one. "
@@ -150,7 +157,7 @@ def read_transcript(path: str | Path, *, encoding: str | None = None) -> "Transc
             raise InputError(f"{path}: the document's text is empty; there are no turns to read.")
         return _build(path, "jsonl", [(None, text, None, None)])
     else:
-        text = _decode(path, data, encoding)
+        text = _decode(path, data, encoding, encoding_advice)
         if fmt == "txt":
             drafts = _parse_plain(text)
         elif fmt == "vtt":
@@ -209,8 +216,9 @@ def _read_bytes(path: Path) -> bytes:
     )
 
 
-def _decode(path: Path, data: bytes, encoding: str | None) -> str:
-    return textio.decode(path, data, encoding=encoding, what="a text transcript", advice=_ADVICE)
+def _decode(path: Path, data: bytes, encoding: str | None, encoding_advice: str | None = ENCODING_ADVICE) -> str:
+    return textio.decode(path, data, encoding=encoding, what="a text transcript", advice=_ADVICE,
+                         encoding_advice=encoding_advice)
 
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200e\u200f\u2060\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e"))
