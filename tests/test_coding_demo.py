@@ -146,5 +146,12 @@ def test_cli_commands_on_the_demo(demo, tmp_path, capsys):
     # segment IDs are recovered from the offsets
     assert set(back["segment_id"]) == set(data.codings["segment_id"])
     cases = import_qdpx(qdpx).cases
+    # issue 16: a case variable goes out only if each of its values describes at least the cohort's smallest cell
+    from rmresearch.coding.refi_cases import cohort_min_cases
+
+    need = cohort_min_cases(config, data.characteristics)
+    exported = [c for c in cases.columns if c in need]
+    assert len(cases) == 15 and "role" not in exported and "ethnicity_group" in exported
+    assert all(cases[v].value_counts().min() >= need[v] for v in exported)
     assert set(cases["ethnicity_group"].dropna()) <= {"BAME", "White", "Unknown"}
     assert _run(["code", "export-qdc", "--out", str(tmp_path / "cb.qdc")]) == 0

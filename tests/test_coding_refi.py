@@ -58,8 +58,10 @@ def project():
 
 def _export(tmp_path, project, name="p.qdpx"):
     texts, segments, codings, participants = project
+    # four cases, so min_cases=1 to see every attribute go through (the threshold: tests/test_refi_export16.py)
     return export_qdpx(tmp_path / name, texts=texts, codebook=load_codebook(), codings=codings,
-                       participants=participants, segments=segments, name="Test project")
+                       participants=participants, segments=segments, name="Test project",
+                       created="2026-12-01T10:00:00Z", min_cases=1)
 
 
 def test_export_validates_against_the_refi_qda_schema(tmp_path, project):
@@ -204,7 +206,7 @@ def test_cases_carry_every_characteristic_group_the_participants_have(tmp_path, 
         disability_group=["Disabled", "No known disability", "Unknown", "Disabled"],
         disability_aggregate="x", sex_group=["Female", "Male", "Male", "Female"])
     path = export_qdpx(tmp_path / "d.qdpx", texts=texts, codebook=load_codebook(), codings=codings,
-                       participants=people, segments=segments, name="Test project")
+                       participants=people, segments=segments, name="Test project", min_cases=1)
     with zipfile.ZipFile(path) as zf:
         root = etree.fromstring(zf.read("project.qde"))
     assert [v.get("name") for v in root.iter(Q + "Variable")] == ["role", "disability_group", "sex_group"]

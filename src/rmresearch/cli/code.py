@@ -6,6 +6,7 @@ Thin wrappers over :mod:`rmresearch.coding` (cohort loading, suggestions, agreem
 from __future__ import annotations
 
 import argparse
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -71,11 +72,16 @@ AGREEMENT = """\
     """
 
 EXPORT_QDPX = """\
-    Write the cohort's anonymised transcripts, the codebook, the codings (if any)
-    and the participants (as Cases with role and ethnicity group as Variables) as
-    a REFI-QDA project that NVivo, ATLAS.ti, MAXQDA and QualCoder open. The file
-    validates against the REFI-QDA 1.0 schema; the same inputs give an identical
-    file.
+    Write the cohort's anonymised transcripts, the codebook (with a set of the
+    codes to apply), the codings (if any) and the consenting interviewees (as
+    Cases) as a REFI-QDA project that NVivo, ATLAS.ti, MAXQDA and QualCoder open.
+    Each coded passage is one selection with one code; a memo is the selection's
+    description and a dated note. An attribute (role, each characteristic's
+    group) goes out as a case variable only if every value of it describes at
+    least the cohort's smallest cell of cases (options.disclosure.min_cell_size;
+    stricter for special-category characteristics); the command names each one
+    withheld and why. The file validates against the REFI-QDA 1.0 schema; the
+    same inputs (and codings file) give an identical file.
     """
 
 IMPORT_QDPX = """\
@@ -242,19 +248,21 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
 def cmd_export_qdpx(args: argparse.Namespace) -> int:
     from ..coding.cohort import load_coding_data
-    from ..coding.refi import export_qdpx
+    from ..coding.refi import write_project
+    from ..coding.refi_cases import cohort_min_cases, export_lines
 
     config = load_config(args)
     _guard(args, args.out, config=config, inputs=[args.codings, args.codebook])
     codings_file = None if args.no_codings else args.codings
     data = load_coding_data(config, codebook=args.codebook, grouping=args.grouping, codings=codings_file)
     codings = None if args.no_codings else data.codings
-    export_qdpx(args.out, texts=data.texts, codebook=data.codebook, codings=codings, participants=data.participants,
-                segments=data.segments, name=f"{config.title}", description=f"rmresearch export of cohort '{config.cohort}'",
-                exclude=data.excluded)
-    n = 0 if codings is None else len(codings)
-    print(f"REFI-QDA project written: {args.out} ({len(data.texts)} sources, {len(data.codebook)} codes, "
-          f"{n} codings, {len(data.participants)} cases). It validates against the REFI-QDA 1.0 schema.")
+    saved = data.codings_path if codings is not None and data.codings_path is not None else None
+    created = datetime.fromtimestamp(Path(saved).stat().st_mtime, timezone.utc) if saved else None  # when the codings were saved
+    _, plan = write_project(args.out, texts=data.texts, codebook=data.codebook, codings=codings,
+                            participants=data.participants, segments=data.segments, name=f"{config.title}",
+                            description=f"rmresearch export of cohort '{config.cohort}'", exclude=data.excluded,
+                            created=created, min_cases=cohort_min_cases(config, data.characteristics))
+    print("\n".join(export_lines(args.out, plan)))
     _print_consent(data)
     return 0
 
@@ -298,8 +306,10 @@ def _print_qdpx_summary(project, codings: pd.DataFrame) -> None:
           f"({project.units_evidence}).")
     print(f"  {len(project.texts)} sources, {len(project.codebook)} codes, {len(codings)} codings by {len(coders)} "
           f"coder(s) ({', '.join(coders)}), {n_sets} sets ({len(project.sets)} members), {len(project.cases)} cases, "
-          f"{len(project.variables)} case variables" + (f" ({', '.join(project.variables)})" if project.variables else "")
-          + ".")
+          f"{len(project.cases.columns) - 2} case variables"
+          + (f" ({', '.join(map(str, project.cases.columns[1:-1]))})" if len(project.cases.columns) > 2 else "")
+          + (f", {len(project.source_variables.columns) - 1} source variables on {len(project.source_variables)} "
+             "sources" if len(project.source_variables.columns) > 1 else "") + ".")
     if project.codings_user_differs:
         print(f"  {project.codings_user_differs} coding(s) were applied by someone other than who made the selection: "
               "coder is the selection's creatingUser, the Coding's is in the coding_user column.")

@@ -623,7 +623,7 @@ def write_qdc(codebook: Codebook, path: str | Path) -> Path:
     Each ``Code`` gets a deterministic ``guid``, its title as ``name``,
     ``isCodable`` and a ``Description`` holding the code ID, definition,
     guidance, examples and suggestion rules as labelled lines (which
-    :func:`read_qdc` reads back).
+    :func:`read_qdc` reads back), then ``Sets`` holding one set, the codable codes.
     """
     from lxml import etree
 
@@ -633,5 +633,8 @@ def write_qdc(codebook: Codebook, path: str | Path) -> Path:
     check_api_output(path, owner="code")  # never over a configured input, a key, or into a protected folder
     root = etree.Element(f"{{{QDC_NAMESPACE}}}CodeBook", nsmap={None: QDC_NAMESPACE}, attrib={"origin": "rmresearch"})
     codes_to_xml(codebook, root, QDC_NAMESPACE)
+    from .refi_cases import add_code_set  # Sets with one set (QDA-XML allows no empty Sets): some readers need it
+
+    add_code_set(codebook, root, QDC_NAMESPACE)
     data = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
     return atomic_write_bytes(path, data)

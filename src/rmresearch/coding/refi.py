@@ -14,15 +14,23 @@ What rmresearch writes
   file) and referenced as ``plainTextPath="internal://<guid>.txt"``;
 - codings as ``PlainTextSelection`` elements with 0-based, end-exclusive
   character offsets (``startPosition``, ``endPosition``) into that text, one
-  selection per passage and coder, holding a ``Coding`` per code; memos as
-  ``Notes`` referenced from the coding;
-- participants as ``Cases`` with their attributes (role, each characteristic's group) as
-  ``Variables``, each case referring to the sources in which the participant
-  speaks.
+  selection per passage, coder AND code, holding exactly one ``Coding``
+  (several readers take only the first ``Coding`` of a selection, so two
+  codes on one span are two selections, each with its own guid);
+- a coding's memo twice: as the selection's ``Description`` (where QualCoder
+  reads coding memos) and as a ``Note`` the ``Coding`` refers to (``NoteRef``);
+  every ``Note``, selection and ``Coding`` carries ``creatingUser`` and
+  ``creationDateTime`` (UTC ``xsd:dateTime``, the ``created`` argument);
+- interviewees as ``Cases`` (see :mod:`rmresearch.coding.refi_cases`: only
+  those whose words are in a source), each referring to the sources in which
+  they speak, with the attributes (role, each characteristic's group) every
+  value of which describes at least ``min_cases`` cases as ``Variables``;
+- ``Sets`` with one set, the codes to apply (QDA-XML requires a ``Set`` in
+  ``Sets``, so an empty ``Sets`` would not validate).
 
 Every GUID is a uuid5 of a stable identifier (code name, document, offsets,
 coder), and zip entries carry a fixed date, so exporting the same project twice
-gives identical files. Exports are validated against the bundled schema before
+(with the same ``created``) gives identical files. Exports are validated against the bundled schema before
 they are written.
 
 Reading projects (:func:`import_qdpx`) lives in :mod:`rmresearch.io.refi` and is
@@ -35,6 +43,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -55,6 +64,7 @@ from ..io.refi import (
     validate_project_xml,
 )
 from .codebook import Codebook, codes_to_xml, stable_guid
+from .refi_cases import DEFAULT_MIN_CASES, CasePlan, add_code_set, plan_cases, xsd_datetime
 
 __all__ = [
     "QDE_NAMESPACE",
@@ -64,6 +74,7 @@ __all__ = [
     "validate_project_xml",
     "build_project_xml",
     "export_qdpx",
+    "write_project",
     "import_qdpx",
     "MAX_QDPX_MEMBER_BYTES",
 ]
@@ -96,8 +107,18 @@ def build_project_xml(
     name: str = "rmresearch project",
     description: str | None = None,
     exclude: Iterable[str] = (),
+    created: datetime | str | None = None,
+    min_cases: int | Mapping[str, int] = DEFAULT_MIN_CASES,
 ) -> tuple[bytes, dict[str, bytes]]:
     """The ``project.qde`` XML and the ``sources/`` files of a project (see :func:`export_qdpx`)."""
+    xml, files, _ = _build(texts=texts, codebook=codebook, codings=codings, participants=participants,
+                           segments=segments, variables=variables, name=name, description=description,
+                           exclude=exclude, created=created, min_cases=min_cases)
+    return xml, files
+
+
+def _build(*, texts, codebook, codings, participants, segments, variables, name, description, exclude, created,
+           min_cases) -> tuple[bytes, dict[str, bytes], CasePlan | None]:
     from lxml import etree
 
     codings = codings if codings is not None else pd.DataFrame(columns=CODING_COLUMNS)
@@ -109,18 +130,24 @@ def build_project_xml(
     user_guid = _add_users(root, codings)
     codes_to_xml(codebook, _el(root, "CodeBook"), QDE_NAMESPACE)
     source_guid = {d: stable_guid("source", d) for d in texts}
+    plan = None
     if participants is not None and len(participants):
-        _add_cases(root, participants, segments, variables, texts, source_guid)
-    files, notes = _add_sources(root, texts, codings, codebook, user_guid, source_guid)
+        plan = plan_cases(participants, segments, texts, variables=variables, min_cases=min_cases)
+        if len(plan.participants):
+            _add_cases(root, plan, segments, texts, source_guid)
+    when = xsd_datetime(created)
+    files, notes = _add_sources(root, texts, codings, codebook, user_guid, source_guid, when)
     if notes:
         notes_el = _el(root, "Notes")
-        for ng, memo in notes:
-            note = _el(notes_el, "Note", {"guid": ng, "name": "Coding memo"})
+        for ng, memo, user in notes:
+            note = _el(notes_el, "Note", {"guid": ng, "name": "Coding memo", "creatingUser": user,
+                                          "creationDateTime": when})
             _el(note, "PlainTextContent", text=_xml_text(memo))
+    add_code_set(codebook, root, QDE_NAMESPACE)
     if description:
         _el(root, "Description", text=_xml_text(description))
     xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
-    return xml, files
+    return xml, files, plan
 
 
 def _check_exportable(texts: Mapping[str, str], codebook: Codebook, codings: pd.DataFrame) -> None:
@@ -151,15 +178,11 @@ def _add_users(root, codings: pd.DataFrame) -> dict[str, str]:
     return user_guid
 
 
-def _add_cases(root, participants: pd.DataFrame, segments: pd.DataFrame | None, variables: tuple[str, ...],
-               texts: Mapping[str, str], source_guid: dict[str, str]) -> None:
-    """``Variables`` and ``Cases``: one case per participant with their attributes and the sources they speak in.
-
-    ``variables`` None: role and each characteristic's group column the participants carry (``ethnicity_group``,
-    ``disability_group``...)."""
-    if variables is None:
-        variables = ("role", *(c for c in participants.columns if isinstance(c, str) and c.endswith("_group")))
-    present = [v for v in variables if v in participants.columns]
+def _add_cases(root, plan: CasePlan, segments: pd.DataFrame | None, texts: Mapping[str, str],
+               source_guid: dict[str, str]) -> None:
+    """``Variables`` and ``Cases``: one case per interviewee with the attributes the plan exports and the sources
+    they speak in (see :func:`rmresearch.coding.refi_cases.plan_cases`)."""
+    participants, present = plan.participants, list(plan.variables)
     var_guid = {v: stable_guid("variable", v) for v in present}
     if present:
         vars_el = _el(root, "Variables")
@@ -184,10 +207,11 @@ def _add_cases(root, participants: pd.DataFrame, segments: pd.DataFrame | None, 
             _el(case, "SourceRef", {"targetGUID": source_guid[doc]})
 
 
-def _add_sources(root, texts, codings, codebook, user_guid, source_guid) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
+def _add_sources(root, texts, codings, codebook, user_guid, source_guid,
+                 when: str) -> tuple[dict[str, bytes], list[tuple[str, str, str]]]:
     """``Sources``: a ``TextSource`` per text with its selections and codings; returns the ``sources/`` files and
-    the memos (``(note guid, text)``) the codings refer to."""
-    notes: list[tuple[str, str]] = []
+    the memos (``(note guid, text, user guid)``) the codings refer to."""
+    notes: list[tuple[str, str, str]] = []
     sources_el = _el(root, "Sources")
     files: dict[str, bytes] = {}
     ordered = codings.sort_values(["document", "start", "end", "coder", "code"], kind="stable")
@@ -200,30 +224,36 @@ def _add_sources(root, texts, codings, codebook, user_guid, source_guid) -> tupl
         if g is None:
             continue
         for (start, end, coder), sel_rows in g.groupby(["start", "end", "coder"], sort=False):
-            _add_selection(src, doc, int(start), int(end), str(coder), sel_rows, codebook, user_guid, notes)
+            for r in sel_rows.drop_duplicates(["code"]).itertuples(index=False):
+                _add_selection(src, doc, int(start), int(end), str(coder), r, codebook, user_guid, notes, when)
     return files, notes
 
 
-def _add_selection(src, doc: str, start: int, end: int, coder: str, sel_rows: pd.DataFrame, codebook: Codebook,
-                   user_guid: dict[str, str], notes: list[tuple[str, str]]) -> None:
-    """One ``PlainTextSelection`` (a passage and coder) holding a ``Coding`` per code, memos as ``NoteRef``."""
-    seg_ids = [s for s in sel_rows.get("segment_id", pd.Series(dtype=object)).dropna().unique()]
+def _add_selection(src, doc: str, start: int, end: int, coder: str, row, codebook: Codebook,
+                   user_guid: dict[str, str], notes: list[tuple[str, str, str]], when: str) -> None:
+    """One ``PlainTextSelection`` (a passage, coder and code) holding its one ``Coding``; a memo as the selection's
+    ``Description`` and as a ``Note`` the coding refers to."""
+    seg_id = getattr(row, "segment_id", None)
+    user = user_guid[coder]
     sel = _el(src, "PlainTextSelection", {
-        "guid": stable_guid("selection", doc, start, end, coder),
-        "name": seg_ids[0] if seg_ids else f"{doc} {start}-{end}",
+        "guid": stable_guid("selection", doc, start, end, coder, row.code),
+        "name": seg_id if isinstance(seg_id, str) and seg_id else f"{doc} {start}-{end}",
         "startPosition": start,
         "endPosition": end,
-        "creatingUser": user_guid[coder],
+        "creatingUser": user,
+        "creationDateTime": when,
     })
-    for r in sel_rows.drop_duplicates(["code"]).itertuples(index=False):
-        cg = stable_guid("coding", doc, start, end, coder, r.code)
-        coding = _el(sel, "Coding", {"guid": cg, "creatingUser": user_guid[coder]})
-        _el(coding, "CodeRef", {"targetGUID": codebook[r.code].code_guid})
-        memo = getattr(r, "memo", None)
-        if isinstance(memo, str) and memo.strip():
-            ng = stable_guid("note", cg)
-            _el(coding, "NoteRef", {"targetGUID": ng})
-            notes.append((ng, memo))
+    memo = getattr(row, "memo", None)
+    memo = memo if isinstance(memo, str) and memo.strip() else None
+    if memo:
+        _el(sel, "Description", text=_xml_text(memo))
+    cg = stable_guid("coding", doc, start, end, coder, row.code)
+    coding = _el(sel, "Coding", {"guid": cg, "creatingUser": user, "creationDateTime": when})
+    _el(coding, "CodeRef", {"targetGUID": codebook[row.code].code_guid})
+    if memo:
+        ng = stable_guid("note", cg)
+        _el(coding, "NoteRef", {"targetGUID": ng})
+        notes.append((ng, memo, user))
 
 
 def _withhold_excluded(texts, codings, participants, segments, exclude):
@@ -252,6 +282,8 @@ def export_qdpx(
     name: str = "rmresearch project",
     description: str | None = None,
     exclude: Iterable[str] = (),
+    created: datetime | str | None = None,
+    min_cases: int | Mapping[str, int] = DEFAULT_MIN_CASES,
 ) -> Path:
     """Write a REFI-QDA project (``.qdpx``) that NVivo, ATLAS.ti, MAXQDA and QualCoder can open.
 
@@ -275,6 +307,13 @@ def export_qdpx(
         :mod:`rmresearch.consent`): their turns are withheld from the sources
         (a marker in their place), codings touching them are dropped and they
         get no case.
+    created : datetime or str, optional
+        The ``creationDateTime`` of every coding, selection and memo (UTC; a naive time is taken as UTC); default
+        now. ``rmresearch code export-qdpx`` gives the time the codings file was last saved.
+    min_cases : int or dict, optional
+        The fewest cases each value of a case variable must describe for the variable to be exported (one
+        number, or ``{variable: number}``; default 5, the default smallest cell size). The command gives the
+        cohort's (:func:`rmresearch.coding.refi_cases.cohort_min_cases`).
 
     Raises
     ------
@@ -282,12 +321,22 @@ def export_qdpx(
         Codings cite unknown documents or codes, or offsets outside the text;
         or the project does not validate against the REFI-QDA schema (a bug).
     """
+    return write_project(path, texts=texts, codebook=codebook, codings=codings, participants=participants,
+                         segments=segments, variables=variables, name=name, description=description,
+                         exclude=exclude, created=created, min_cases=min_cases)[0]
+
+
+def write_project(path: str | Path, **kwargs) -> tuple[Path, CasePlan | None]:
+    """:func:`export_qdpx` (same arguments), returning also the cases plan: which attributes were exported and
+    which withheld, and why (``None`` without participants)."""
     from ..guard import check_api_output
 
     check_api_output(path, owner="code")  # never over a configured input, a key, or into a raw/anonymised/reports folder
-    xml, files = build_project_xml(texts=texts, codebook=codebook, codings=codings, participants=participants,
-                                   segments=segments, variables=variables, name=name, description=description,
-                                   exclude=exclude)
+    kwargs.setdefault("codings", None)
+    for key, default in (("participants", None), ("segments", None), ("variables", None), ("name", "rmresearch project"),
+                         ("description", None), ("exclude", ()), ("created", None), ("min_cases", DEFAULT_MIN_CASES)):
+        kwargs.setdefault(key, default)
+    xml, files, plan = _build(**kwargs)
     errors = validate_project_xml(xml)
     if errors:  # pragma: no cover - would be a bug in build_project_xml
         raise QdpxError("The REFI-QDA export does not validate against Project.xsd: " + "; ".join(errors[:5]))
@@ -298,4 +347,4 @@ def export_qdpx(
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             zf.writestr(info, data)
-    return atomic_write_bytes(path, buffer.getvalue())
+    return atomic_write_bytes(path, buffer.getvalue()), plan
