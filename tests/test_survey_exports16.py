@@ -288,7 +288,7 @@ def test_spss_export_of_qualtrics_with_value_labels_imports_with_defaults(instru
         **{f"Q1_{k}": [float(_answer(i, k)) for i in PEOPLE] for k in range(1, 5)},
     })
     path = tmp_path / "pre.sav"
-    labels = {"Duration__in_seconds_": "Duration (in seconds)", "ResponseId": "Response ID",
+    labels = {"ResponseId": "Response ID",  # Duration__in_seconds_ without a label: known by its name
               **{f"Q1_{k}": f"{STEM} - {s}" for k, s in enumerate(_statements(instrument), start=1)}}
     pyreadstat.write_sav(frame, str(path), column_labels=labels,
                          variable_value_labels={"Finished": {0.0: "False", 1.0: "True"},
@@ -309,3 +309,31 @@ def test_an_unreadable_export_is_one_line_naming_the_file(tmp_path, capsys):
     assert code == 2 and str(export) in printed and "Traceback" not in printed
     with pytest.raises(InputError, match="--format must be auto"):
         read_export(export, format="excel")
+
+
+def test_qualtrics_excel_export_keeps_its_three_header_rows(instrument, tmp_path, capsys):
+    """Qualtrics' "Export data > Excel": the CSV's three header rows in a workbook (not a Forms export)."""
+    rows = _qualtrics_rows(instrument, numeric=True)
+    export = tmp_path / "pre.xlsx"
+    pd.DataFrame(rows[:3] + [[int(c) if c.isdigit() else c for c in r] for r in rows[3:]]).to_excel(export, header=False, index=False)
+    code, table, printed = _import(export, tmp_path, capsys)
+    assert code == 0, printed
+    pd.testing.assert_frame_equal(table, _expected())
+    raw = read_export(export)
+    assert (raw.platform, raw.format, raw.rows[0]) == ("qualtrics", "qualtrics", 4)
+    assert raw.metadata["duration_s"].tolist() == [float(400 + i) for i in PEOPLE]
+
+
+def test_qualtrics_embedded_data_fields_are_set_aside_but_the_wave_field_is_read(instrument, tmp_path, capsys):
+    """Embedded data (ImportId = the field's own name, a question's is QID...) is not an item: no --ignore needed."""
+    rows = _qualtrics_rows(instrument, numeric=True)
+    extra = [("role", "role", '{"ImportId":"role"}'), ("cohort", "cohort", '{"ImportId":"cohort"}'),
+             ("wave", "wave", '{"ImportId":"wave"}')]
+    for n, row in enumerate(rows):
+        row += [e[n] for e in extra] if n < 3 else ["senior_leader", "pilot", "pre"]
+    code, table, printed = _import(_write_csv(tmp_path / "pre.csv", rows), tmp_path, capsys)
+    assert code == 0, printed
+    pd.testing.assert_frame_equal(table, _expected())
+    assert "21 qualtrics metadata column(s) set aside" in printed
+    raw = read_export(tmp_path / "pre.csv")
+    assert raw.set_aside[-2:] == ["role", "cohort"] and raw.metadata["embedded: role"].iloc[0] == "senior_leader"

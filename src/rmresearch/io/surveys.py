@@ -52,7 +52,7 @@ QUALTRICS_COLUMNS = {
     "recipientfirstname": "recipient_first_name", "recipientemail": "recipient_email",
     "externalreference": "external_reference", "externaldatareference": "external_reference",
     "locationlatitude": "latitude", "locationlongitude": "longitude", "distributionchannel": "distribution_channel",
-    "userlanguage": "user_language", "emailaddress": "email",
+    "userlanguage": "user_language", "emailaddress": "email", "durationinseconds": "duration_s",  # SPSS: Duration__in_seconds_
 }
 #: Legacy Qualtrics columns whose names are too common to set aside in other exports.
 QUALTRICS_LEGACY_COLUMNS = {"name": "name"}
@@ -94,6 +94,7 @@ class RawExport:
     metadata: pd.DataFrame = field(default_factory=pd.DataFrame)
     metadata_columns: list[int] = field(default_factory=list)
     platform: str = ""
+    import_ids: list[str] = field(default_factory=list)  # Qualtrics' row 3, per column ("QID1_1", "startDate", "role")
 
     @property
     def set_aside(self) -> list[str]:
@@ -219,8 +220,16 @@ def _read_qualtrics(path: Path, records: list[list[str]], platform: str) -> RawE
     header_rows = 3 if platform == "qualtrics" and _has_import_ids(records) else 2
     body, rows = _frame(records, header_rows)
     raw = RawExport(ids, texts[: len(ids)], body.iloc[:, : len(ids)], rows, set())
+    if header_rows == 3:
+        raw.import_ids = [_import_id(c) for c in records[2][: len(ids)]]
     _drop_previews(path, raw)
     return raw
+
+
+def _import_id(cell: str) -> str:
+    """``QID1_1`` from ``{"ImportId":"QID1_1"}`` (or ``{'ImportId': 'QID1_1'}``); "" when the cell holds none."""
+    match = re.match(r"""\{\s*['"]?\s*importid\s*['"]?\s*:\s*['"]?([^'"}]*)""", cell.strip(), re.IGNORECASE)
+    return match.group(1).strip() if match else ""
 
 
 def _drop_previews(path: Path, raw: RawExport) -> None:
@@ -243,12 +252,26 @@ def _read_plain(path: Path, records: list[list[str]]) -> RawExport:
     return RawExport(ids, [None] * len(ids), body.iloc[:, : len(ids)], rows, set())
 
 
-def _read_forms(path: Path, sheet) -> RawExport:
+def _sheet(path: Path, sheet) -> pd.DataFrame:
     from .excel import read_sheet
 
     table = read_sheet(path, sheet=sheet, limit=MAX_EXPORT_BYTES).cells  # answers are text or codes: no dates to convert
     if table.empty:
-        raise InputError(f"{path}: the sheet is empty. Export the responses again from Forms (Open in Excel).")
+        raise InputError(f"{path}: the sheet is empty. Export the responses again (Forms: Open in Excel; Qualtrics: "
+                         "Export data > Excel).")
+    return table
+
+
+def _sheet_records(table: pd.DataFrame) -> list[list[str]]:
+    """A workbook sheet as CSV-like records of text (Qualtrics' Excel export has the CSV's three header rows)."""
+    def text(value) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return ""
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    return [[text(v) for v in row] for row in table.itertuples(index=False)]
+
+
+def _read_forms(path: Path, table: pd.DataFrame) -> RawExport:
     ids = ["" if pd.isna(v) else str(v).strip() for v in table.iloc[0]]
     body = table.iloc[1:].reset_index(drop=True)
     body.columns = range(body.shape[1])
@@ -301,6 +324,13 @@ def _canonical(col_id: str, text: str | None, platform: str) -> str | None:
     return None
 
 
+def _embedded(col_id: str, import_id: str) -> bool:
+    """A Qualtrics embedded-data field (its ImportId is its own name, a question's is QID...); the respondent and
+    wave columns stay where the matching looks for them."""
+    return bool(import_id) and not import_id.upper().startswith("QID") and not _QUESTION_ID.match(col_id) and \
+        _meta_key(col_id) not in ("participantid", "participant", "wave")
+
+
 def _as_bool(value: Any) -> bool | None:
     text = cell_text(value)
     if text is None:
@@ -314,6 +344,8 @@ def _set_aside(raw: RawExport) -> None:
     columns: dict[str, pd.Series] = {}
     for index, (col_id, text) in enumerate(zip(raw.ids, raw.texts)):
         name = _canonical(col_id, text, raw.platform) if col_id else None
+        if name is None and col_id and index < len(raw.import_ids) and _embedded(col_id, raw.import_ids[index]):
+            name = f"embedded: {col_id}"
         if name is None or index not in raw.body.columns:
             continue
         cells = raw.body[index]
@@ -405,8 +437,14 @@ def read_export(path: str | Path, *, format: str = "auto", sheet: str | int = 0,
         raw = _read_qualtrics(path, records, kind) if fmt == "qualtrics" else _read_plain(path, records)
         raw.platform = kind if fmt == "qualtrics" else "csv"
     elif fmt == "forms":
-        raw = _read_forms(path, sheet)
-        raw.platform = "forms"
+        table = _sheet(path, sheet)
+        kind = _qualtrics_kind(_sheet_records(table.head(3)))
+        if kind is not None:  # Qualtrics' Excel export: the CSV's header rows in a workbook
+            raw = _read_qualtrics(path, _sheet_records(table), kind)
+            fmt = "qualtrics"
+        else:
+            raw = _read_forms(path, table)
+        raw.platform = kind or "forms"
     else:
         raw = _read_spss(path)
         raw.platform = "spss"

@@ -94,7 +94,9 @@ def _match_columns(raw: RawExport, instrument: Instrument, columns: Mapping[str,
     for export_col, target in explicit.items():
         if target not in targets:
             raise AnalysisError(f"--columns {target}={export_col}: {target!r} is not an item or open question of instrument "
-                                f"{instrument.name!r}; map the export column to one of {', '.join(list(targets)[:8])} "
+                                f"{instrument.name!r}; map the export column to one of {', '.join(instrument.item_ids[:8])}"
+                                f"{' ...' if len(instrument.item_ids) > 8 else ''}"
+                                f"{' or the open questions ' + ', '.join(q.id for q in instrument.open_questions) if instrument.open_questions else ''} "
                                 f"({_COLUMNS_ADVICE}).")
     ignored = {_norm(c) for c in ignore}
     explicit_keys = {_norm(k): v for k, v in explicit.items()}
