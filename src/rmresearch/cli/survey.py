@@ -13,10 +13,13 @@ from .common import add_cohort_args, add_command, load_config
 __all__ = ["add_commands", "cmd_instruments", "cmd_import"]
 
 IMPORT = """\
-    Read a Qualtrics CSV/TSV, Microsoft Forms .xlsx, SPSS .sav or plain CSV export,
-    match its columns to the instrument's items and its respondents to participants,
-    and write the tidy table. Every problem is listed with file, row and column.
-    Open-text answers are NOT written: they must be anonymised first.
+    Read a Qualtrics CSV/TSV/Excel export (three header rows, or the legacy format),
+    a Microsoft Forms .xlsx (quizzes too), an SPSS .sav or a plain CSV, match its
+    columns to the instrument's items and its respondents to participants, and write
+    the tidy table. The platform's own columns (dates, progress, response IDs,
+    e-mails, IP addresses, locations, quiz points...) are set aside and listed, never
+    written. Every problem is listed with file, row and column. Open-text answers are
+    NOT written: they must be anonymised first (rmresearch anonymise run).
     """
 
 GROUP = """\
@@ -45,7 +48,9 @@ def add_commands(subparsers) -> None:
     imp.add_argument("export", type=Path, help="the survey export file")
     imp.add_argument("--instrument", "-i", nargs="+", required=True, help="instrument name(s) or YAML path(s)")
     imp.add_argument("--wave", choices=("pre", "mid", "post"), help="wave of this file (unless it has a wave column)")
-    imp.add_argument("--format", default="auto", choices=("auto", "qualtrics", "forms", "spss", "csv"))
+    imp.add_argument("--format", default="auto", choices=("auto", "qualtrics", "forms", "spss", "csv"),
+                     help="auto (default: from the file), qualtrics (CSV/TSV/Excel with its header rows, legacy too), "
+                          "forms (.xlsx), spss (.sav) or csv (one header row of column names)")
     add_cohort_args(imp, required=False, help="cohort ID or YAML: check respondents against its participants table")
     imp.add_argument("--id-column", help="column holding the participant ID (default: participant_id / ExternalReference)")
     imp.add_argument("--link", metavar="EXPORT_COLUMN=PARTICIPANTS_COLUMN",
