@@ -159,9 +159,23 @@ def test_cases_are_consenting_interviewees_with_attributes_held_by_enough_of_the
     assert plan.withheld == ("faculty_group not exported: 1 value held by fewer than 5 cases",
                              "ethnicity_group not exported: 1 value held by fewer than 7 cases")
     assert plan.not_interviewed == 2
-    # at the default 5 for every attribute, ethnicity (6 BAME, 15 White cases) goes out
-    again = plan_cases(plan.participants.assign(ethnicity_group=["BAME"] * 6 + ["White"] * 15), None, {}, min_cases=5)
+    # at 5 for every attribute, ethnicity with 10 BAME (5 mentors, 5 mentees) and 11 White cases goes out
+    again = plan_cases(plan.participants.assign(ethnicity_group=["BAME"] * 10 + ["White"] * 11), None, {}, min_cases=5)
     assert again.variables == ("role", "sex_group", "ethnicity_group") and again.withheld == ()
+
+
+def test_an_attribute_whose_combination_with_another_is_rare_is_withheld():
+    # 21 interviewees: role 11/10 and ethnicity 7 BAME / 14 White each pass, but a case shows both, and only one
+    # mentee is BAME: ethnicity (the stricter, special-category threshold) is withheld, role goes out
+    people = pd.DataFrame({"participant_id": _pids(1, 21), "role": (["mentor", "mentee"] * 11)[:21],
+                           "ethnicity_group": ["BAME", "BAME"] + ["BAME", "White"] * 5 + ["White"] * 9})
+    assert pd.crosstab(people["role"], people["ethnicity_group"]).loc["mentee", "BAME"] == 1
+    plan = plan_cases(people, None, {}, min_cases={"role": 5, "ethnicity_group": 7})
+    assert plan.variables == ("role",)
+    assert plan.withheld == ("ethnicity_group not exported: with role, 3 combinations of values held by fewer than 7 cases",)
+    # every combination large enough: both go out
+    even = people.assign(ethnicity_group=["BAME"] * 14 + ["White"] * 7, role=["mentor"] * 7 + ["mentee"] * 7 + ["mentor"] * 7)
+    assert plan_cases(even, None, {}, min_cases=7).variables == ("role", "ethnicity_group")
 
 
 def test_api_default_threshold_withholds_a_rare_attribute(cohort, tmp_path):
@@ -170,9 +184,9 @@ def test_api_default_threshold_withholds_a_rare_attribute(cohort, tmp_path):
                        participants=people, segments=segments, created=WHEN)  # no min_cases given: 5
     with zipfile.ZipFile(path) as zf:
         root = etree.fromstring(zf.read("project.qde"))
-    assert [v.get("name") for v in root.iter(Q + "Variable")] == ["role", "sex_group", "ethnicity_group"]
-    values = {v.text for v in root.iter(Q + "TextValue")}
-    assert values == {"mentor", "mentee", "Female", "Male", "BAME", "White"}  # no faculty value goes out
+    # faculty: Law held by 2; ethnicity: 6 BAME, but 3 BAME mentors and 3 BAME mentees (a case shows both)
+    assert [v.get("name") for v in root.iter(Q + "Variable")] == ["role", "sex_group"]
+    assert {v.text for v in root.iter(Q + "TextValue")} == {"mentor", "mentee", "Female", "Male"}
 
 
 def test_cohort_thresholds_are_stricter_for_special_category_characteristics():

@@ -7,7 +7,8 @@ already left out anyone without consent to interview use, see :func:`rmresearch.
 A participant with no words in any source gets no case.
 
 Case variables are the participants' attributes (role and each characteristic's group). An attribute is
-exported only if EVERY value it takes is held by at least the cohort's smallest cell size of cases
+exported only if EVERY value it takes, and every combination of values with the other exported attributes (a
+case shows them together), is held by at least the cohort's smallest cell size of cases
 (:attr:`rmresearch.config.DisclosureRules.min_cell_size`, stricter for special-category characteristics via
 :meth:`~rmresearch.config.DisclosureRules.for_characteristic`): in a 12-pair cohort one "Disabled" case, or the
 only mentee in a faculty, would be recognisable to anyone who knows the scheme. An attribute withheld is named
@@ -93,9 +94,28 @@ def plan_cases(participants: pd.DataFrame, segments: pd.DataFrame | None, texts:
             withheld.append(f"{v} not exported: {rare} value{'s' if rare != 1 else ''} held by fewer than {need} cases")
         else:
             kept.append(v)
+    withheld += _withhold_combinations(people, kept, min_cases)
     out = people[["participant_id", *kept]].reset_index(drop=True)
     return CasePlan(participants=out, variables=tuple(kept), withheld=tuple(withheld),
                     not_interviewed=len(participants) - len(people))
+
+
+def _withhold_combinations(people: pd.DataFrame, kept: list[str], min_cases) -> list[str]:
+    """Each case shows all its exported attributes together, so every combination of their values must describe
+    enough cases too (the largest threshold of the attributes combined). While one does not, the attribute with
+    the largest threshold (a special-category one first), the last of equals, is withheld from ``kept``."""
+    withheld = []
+    while len(kept) > 1:
+        need = max(_threshold(min_cases, v) for v in kept)
+        combos = people[kept].dropna().astype(str).value_counts()  # a case missing one shows fewer together
+        rare = int((combos < need).sum())
+        if not rare:
+            break
+        drop = max(reversed(kept), key=lambda v: _threshold(min_cases, v))
+        kept.remove(drop)
+        withheld.append(f"{drop} not exported: with {', '.join(kept)}, {rare} combination{'s' if rare != 1 else ''} "
+                        f"of values held by fewer than {need} cases")
+    return withheld
 
 
 def cohort_min_cases(config, characteristics=()) -> dict[str, int]:
