@@ -19,7 +19,8 @@ import pytest
 from lxml import etree
 
 from rmresearch.cli import main
-from rmresearch.coding import QdpxError, export_qdpx, import_qdpx, load_codebook, validate_project_xml
+from rmresearch.coding import (QdpxError, export_qdpx, import_qdpx, load_codebook, read_codings_csv, segment_documents,
+                               validate_project_xml)
 from rmresearch.coding.codings import write_codings_csv
 from rmresearch.io.refi import QDE_NAMESPACE
 from rmresearch.io.refi_read import CODE_POINTS, UTF16, Units, producer_units
@@ -226,6 +227,10 @@ def test_the_coder_is_who_made_the_selection_and_the_codings_user_is_kept(tmp_pa
     out = write_codings_csv(back.codings, tmp_path / "c.csv")
     written = pd.read_csv(out)
     assert list(written.columns)[-2:] == ["memo", "coding_user"] and written["coding_user"].tolist() == ["Ben Coder"] * 2
+    # the CSV with its extra column is still a coding file that agreement reads
+    read = read_codings_csv(out, segments=segment_documents(back.texts, unit="turn"), codebook=back.codebook,
+                            texts=back.texts)
+    assert read[["code", "coder"]].values.tolist() == [["awarding_gap", "Ana Coder"], ["reciprocity", "Ben Coder"]]
 
 
 def test_case_variables_of_every_type_become_typed_columns(tmp_path):
