@@ -300,6 +300,8 @@ def accepted_labels(lines: Iterable[SpeakerLine | None], *, n_lines: int | None 
     counts = Counter((x.kind == "header", x.label) for x in lines)
     dense = n_lines is not None and n_lines >= 3 and sum(1 for x in lines if x.shape == "colon") == n_lines
     headers = sum(1 for x in lines if x.kind == "header")
+    # "[name] 11:02:09" twice or more: the file is a Zoom saved transcript, whose display names may be lower case
+    zoomed = sum(1 for x in lines if x.shape in ("zoom", "zoom_inline")) >= 2
 
     def talker(label: str) -> bool:
         n = counts[(False, label)]
@@ -308,7 +310,8 @@ def accepted_labels(lines: Iterable[SpeakerLine | None], *, n_lines: int | None 
         return (name_like(label) or is_diarisation(label) or (n >= 2 and len(label.split()) <= 3)
                 or (dense and len(label.split()) <= 2))
 
-    spoken = {x.label for x in lines if x.shape in ("colon", "zoom_inline") and talker(x.label)}
+    spoken = {x.label for x in lines if (x.shape in ("colon", "zoom_inline") and talker(x.label))
+              or (x.shape == "zoom_inline" and zoomed)}
     tabbed = sum(1 for x in lines if x.shape == "tabbed" and talker(x.label))
     eol_names = {x.label for x in lines if x.shape == "colon_eol" and name_like(x.label)}
     out = set()
@@ -320,7 +323,7 @@ def accepted_labels(lines: Iterable[SpeakerLine | None], *, n_lines: int | None 
         elif x.shape == "header1":
             ok = name_like(x.label) and headers >= 2 and not _CALENDAR & set(x.label.lower().split())
         elif x.shape == "zoom":
-            ok = name_like(x.label) or is_diarisation(x.label) or counts[(True, x.label)] >= 2
+            ok = name_like(x.label) or is_diarisation(x.label) or counts[(True, x.label)] >= 2 or zoomed
         elif x.shape == "colon_eol":
             ok = x.label in spoken or is_diarisation(x.label) or (
                 talker(x.label) and (counts[(False, x.label)] >= 2 or len(eol_names | spoken) >= 2))

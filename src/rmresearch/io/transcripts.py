@@ -15,8 +15,9 @@ Plain text and ``.docx``
     before, joined with a space. A file with no speaker at all gives one turn per paragraph (blank-line
     separated; one per line when the file has no blank lines), speaker ``None``. A timestamp such as
     ``[00:03:12]``, ``(0:03)`` or ``00:03:12`` at the start of a line, ``Name (0:03):`` or a header's time
-    becomes the turn's ``start``; the label and the time are never left in the turn's text.
-    Tables in ``.docx`` files are skipped.
+    becomes the turn's ``start``; the label and the time are never left in the turn's text (Zoom's clock time of
+    day is not a start). Teams' "<Name> started transcription" / "stopped transcription" notices and Otter's
+    footer are not speech. Tables in ``.docx`` files are skipped.
 WebVTT (``.vtt``)
     Teams voice tags ``<v Name>text</v>``, Zoom ``Name: text`` cues, and
     caption files with no speakers. Consecutive cues of one speaker are merged
@@ -56,7 +57,7 @@ from typing import TYPE_CHECKING
 from ..errors import InputError
 from . import text as textio
 from .speakerlines import (SpeakerLine, accepted_labels, classify, classify_lines, display_name, label_ok,
-                           leading_timestamp)
+                           leading_timestamp, name_like)
 from .speakerlines import seconds as _seconds
 
 if TYPE_CHECKING:
@@ -233,6 +234,16 @@ def _tidy(text: str) -> str:
 
 # Otter's footer, the last line of every export: not speech.
 _FOOTER = re.compile(r"^transcribed by https?://(?:www\.)?otter\.ai/?$", re.I)
+# Teams' notices in a downloaded .docx ("Yaw Nwachukwu started transcription"): who pressed the button, not speech.
+_NOTICE = re.compile(r"^(?P<name>\S.{0,79}?) (?:started|stopped) transcription$")
+
+
+def _not_speech(line: str) -> bool:
+    """Otter's footer, or a Teams notice whose subject is a display name (not "So we stopped transcription")."""
+    if _FOOTER.match(line):
+        return True
+    m = _NOTICE.match(line)
+    return m is not None and label_ok(m.group("name")) and name_like(m.group("name"))
 _SQUARE_PREFIX = re.compile(r"^\[(?P<label>[^\W\d_][^\]\n]{0,79})\][ \t]*(?P<text>[^:\s].*)$", re.S)
 
 
@@ -260,7 +271,7 @@ def _parse_blocks(blocks: list[list[str]], *, lines_when_one_block: bool) -> lis
     for b, lines in enumerate(blocks):
         for raw in lines:
             line = raw.strip()
-            if line and not _FOOTER.match(line):
+            if line and not _not_speech(line):
                 ts, pos = leading_timestamp(line)
                 rows.append(_Row(block=b, ts=ts, rest=line[pos:].strip(), line=line, cand=None))
     cands, timings = classify_lines([r.line for r in rows])
