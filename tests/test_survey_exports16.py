@@ -337,3 +337,22 @@ def test_qualtrics_embedded_data_fields_are_set_aside_but_the_wave_field_is_read
     assert "21 qualtrics metadata column(s) set aside" in printed
     raw = read_export(tmp_path / "pre.csv")
     assert raw.set_aside[-2:] == ["role", "cohort"] and raw.metadata["embedded: role"].iloc[0] == "senior_leader"
+
+
+def test_legacy_export_with_named_columns_and_location_accuracy(instrument, tmp_path, capsys):
+    """The legacy format as its exporter writes it now: the names in row 1 and again in row 2 beside the question
+    text, LocationLatitude / LocationLongitude / LocationAccuracy last; numeric values."""
+    names = ["ResponseID", "ResponseSet", "IPAddress", "StartDate", "EndDate", "RecipientLastName", "RecipientFirstName",
+             "RecipientEmail", "ExternalDataReference", "Finished", "Status"]
+    location = ["LocationLatitude", "LocationLongitude", "LocationAccuracy"]
+    rows = [names + [f"Q1_{k}" for k in range(1, 5)] + location, names + _statements(instrument) + location]
+    for i in PEOPLE:
+        rows.append([f"R_{i:02d}nAmEdLeGaCy", "Default Response Set", f"192.0.2.{i}", "2025-03-20 09:00:00",
+                     "2025-03-20 09:07:00", "", "", "", f"P{i:02d}", "1", "0",
+                     *[str(_answer(i, k)) for k in range(1, 5)], "51.5074", "-0.1278", "-1"])
+    export = _write_csv(tmp_path / "pre.csv", rows, encoding="utf-8")
+    code, table, printed = _import(export, tmp_path, capsys)
+    assert code == 0, printed
+    pd.testing.assert_frame_equal(table, _expected())
+    assert "14 qualtrics-legacy metadata column(s) set aside" in printed
+    assert read_export(export).metadata["location_accuracy"].tolist() == ["-1"] * 24

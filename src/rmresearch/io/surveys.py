@@ -51,7 +51,8 @@ QUALTRICS_COLUMNS = {
     "responseid": "response_id", "responseset": "response_set", "recipientlastname": "recipient_last_name",
     "recipientfirstname": "recipient_first_name", "recipientemail": "recipient_email",
     "externalreference": "external_reference", "externaldatareference": "external_reference",
-    "locationlatitude": "latitude", "locationlongitude": "longitude", "distributionchannel": "distribution_channel",
+    "locationlatitude": "latitude", "locationlongitude": "longitude", "locationaccuracy": "location_accuracy",
+    "distributionchannel": "distribution_channel",
     "userlanguage": "user_language", "emailaddress": "email", "durationinseconds": "duration_s",  # SPSS: Duration__in_seconds_
 }
 #: Legacy Qualtrics columns whose names are too common to set aside in other exports.
@@ -65,7 +66,7 @@ FORMS_COLUMNS = {
 FORMS_PREFIXES = {"points - ": "points", "feedback - ": "feedback"}
 #: Metadata that identifies a person: set aside, used to link respondents at most, never written to any output.
 IDENTIFYING = {"ip_address", "recipient_last_name", "recipient_first_name", "recipient_email", "email", "name",
-               "latitude", "longitude"}
+               "latitude", "longitude", "location_accuracy"}
 _NUMERIC = {"progress", "duration_s", "total_points", "latitude", "longitude"}
 _MISSING_TEXT = {"", "nan", "none", "null", "n/a", "na", "-99"}
 _IMPORT_ID = re.compile(r"""\{\s*['"]?\s*importid\s*['"]?\s*:""", re.IGNORECASE)
