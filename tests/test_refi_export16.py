@@ -199,7 +199,10 @@ def test_cohort_thresholds_are_stricter_for_special_category_characteristics():
     assert got["role"] == 5 and got[chars["sex"].group_column] == 5 and got[chars["disability"].group_column] == 7
 
 
-def test_what_the_command_prints(exported):
+def test_what_the_command_prints(cohort, exported, tmp_path):
+    texts = cohort[0]
+    bare = export_qdpx(tmp_path / "bare.qdpx", texts=texts, codebook=load_codebook())
+    assert export_lines(bare, None)[1] == "  11 sources, 17 codes, 1 set, no codings, 0 cases, 0 case variables."
     path, plan, _ = exported
     assert qdpx_counts(path) == {"TextSource": 11, "Code": 17, "Set": 1, "PlainTextSelection": 29, "Coding": 29,
                                  "Case": 21, "Variable": 2, "Note": 1, "User": 2}

@@ -188,10 +188,11 @@ def qdpx_counts(path: str | Path) -> dict[str, int]:
 def export_lines(path: str | Path, plan: CasePlan | None) -> list[str]:
     """What ``code export-qdpx`` prints: what the file holds, and what was withheld and why."""
     n = qdpx_counts(path)
+    coded = (f"{n['PlainTextSelection']} coded selections (one code each), {n['Coding']} codings by {n['User']} "
+             f"coder(s), {n['Note']} memos (each also the selection's Description)" if n["Coding"] else "no codings")
     lines = [f"REFI-QDA project written: {path}",
-             f"  {n['TextSource']} sources, {n['Code']} codes, {n['Set']} set, {n['PlainTextSelection']} coded "
-             f"selections (one code each), {n['Coding']} codings by {n['User']} coder(s), {n['Note']} memos (each "
-             f"also the selection's Description), {n['Case']} cases, {n['Variable']} case variables.",
+             f"  {n['TextSource']} sources, {n['Code']} codes, {n['Set']} set, {coded}, {n['Case']} cases, "
+             f"{n['Variable']} case variables.",
              "  It validates against the REFI-QDA 1.0 schema (Project.xsd)."]
     if plan is not None:
         if plan.variables:
