@@ -90,7 +90,8 @@ def project(tmp_path: Path) -> Path:
 
 def _errors(project: Path) -> list[tuple[str, int | None, str | None, str]]:
     _, problems = validate_cohort(load_cohort(project / "cohorts" / "pilot16.yml"))
-    return sorted((Path(p.file).name, p.row, p.column, p.message) for p in problems if p.severity == "error")
+    return sorted(((Path(p.file).name, p.row, p.column, p.message) for p in problems if p.severity == "error"),
+                  key=lambda x: (x[0], x[1] or 0, x[2] or ""))
 
 
 def test_the_clean_twelve_pair_cohort_is_valid(project):
@@ -163,3 +164,33 @@ def test_the_analyses_checks_run_on_the_rows_of_a_table_with_errors(project):
     errors = _errors(project)
     assert [(f, r, c) for f, r, c, _ in errors] == [("staff.csv", 4, "year"), ("staff.csv", 11, "grade")]
     assert "Grade 12" in errors[1][3]
+
+
+def test_a_participants_table_missing_a_column_still_answers_for_pairs_actions_and_consent(project):
+    """No 'sex' column and a bad role in participants; an actions log naming an unknown pair; a participant who
+    declined records linkage without a staff_id. Each is said in the same run."""
+    data = project / "data"
+    people = _participants()
+    people[5][9], people[5][10] = "No", ""  # P05: no consent to records linkage, no staff_id to unlink by
+    people[2][3] = "Seniour Leader"  # file row 3 (P02)
+    j = PARTICIPANTS.index("sex")
+    _write(data / "participants.csv", [r[:j] + r[j + 1:] for r in people])
+    _write(data / "actions.csv", [["pair_id", "action", "area", "owner", "status", "evidence", "date"],
+                                  ["R01", "Shortlisting guidance revised", "recruitment", "Director of HR",
+                                   "Implemented", "", "14/02/2025"],
+                                  ["R31", "Reading list review", "curriculum", "Faculty of Arts", "Proposed", "",
+                                   "25/03/2025"]])
+    cohort = project / "cohorts" / "pilot16.yml"
+    cohort.write_text(cohort.read_text().replace("  staff: data/staff.csv\n",
+                                                 "  staff: data/staff.csv\n  actions: data/actions.csv\n"))
+    _, problems = validate_cohort(load_cohort(cohort))
+    found = sorted(((Path(p.file).name, p.row, p.column, p.severity) for p in problems),
+                   key=lambda x: (x[0], x[1] or 0, x[2] or ""))
+    assert found == [
+        ("actions.csv", 3, "pair_id", "error"),
+        ("participants.csv", None, None, "error"),
+        ("participants.csv", None, "staff_id", "warning"),
+        ("participants.csv", 3, "role", "error"),
+    ]
+    assert "missing column(s): sex" in next(p.message for p in problems if p.column is None)
+    assert "(P05)" in next(p.message for p in problems if p.column == "staff_id")

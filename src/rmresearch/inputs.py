@@ -282,8 +282,8 @@ def validate_cohort(config: CohortConfig) -> tuple[dict[str, pd.DataFrame], list
               **cohort_tables}
     problems += _new_problems(problems, check_analyses({k: v for k, v in usable.items() if v is not None}, config))
     problems += _actions_problems(config, linked)
-    participants = usable.get("participants")
-    consent = [] if participants is None else consent_problems(config, loaded["participants"], loaded)
+    people = loaded.get("participants")  # consent is judged on every row read (a missing consent cell is no consent)
+    consent = consent_problems(config, people, loaded) if people is not None and "participant_id" in people else []
     if "participants" not in tables:
         problems += _codings_wait(config)
     elif not any(p.severity == "error" for p in consent):  # the themes notebook stops at a consent mistake too
