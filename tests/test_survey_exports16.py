@@ -356,3 +356,23 @@ def test_legacy_export_with_named_columns_and_location_accuracy(instrument, tmp_
     pd.testing.assert_frame_equal(table, _expected())
     assert "14 qualtrics-legacy metadata column(s) set aside" in printed
     assert read_export(export).metadata["location_accuracy"].tolist() == ["-1"] * 24
+
+
+def test_title_rows_added_above_the_header_are_read_as_titles(instrument, tmp_path, capsys):
+    """A scheme lead's copy: a title and a date line typed above the export's header (CSV and Forms workbook)."""
+    rows = [["Reverse mentoring pilot: pre-programme survey"], ["Exported 20/03/2025"]] + _qualtrics_rows(instrument, numeric=False)
+    code, table, printed = _import(_write_csv(tmp_path / "pre.csv", rows), tmp_path, capsys)
+    assert code == 0, printed
+    pd.testing.assert_frame_equal(table, _expected())
+    assert "row 1: row(s) 1-2 ('Reverse mentoring pilot: pre-programme survey') read as a title" in printed
+    assert read_export(tmp_path / "pre.csv").rows[0] == 6
+    from openpyxl import load_workbook
+
+    export = _forms_quiz(tmp_path / "quiz.xlsx", instrument)
+    book = load_workbook(export)
+    book.active.insert_rows(1)
+    book.active["A1"] = "Pilot quiz (pre)"
+    book.save(export)
+    raw = read_export(export)
+    assert raw.platform == "forms" and raw.ids[:2] == ["ID", "Start time"] and raw.rows[:2] == [3, 4]
+    assert surveys.read_responses(export, instrument, wave="pre").responses[ITEMS[0]].tolist() == [_answer(i, 1) for i in PEOPLE]

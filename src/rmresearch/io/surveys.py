@@ -263,21 +263,47 @@ def _sheet(path: Path, sheet) -> pd.DataFrame:
     return table
 
 
-def _sheet_records(table: pd.DataFrame) -> list[list[str]]:
-    """A workbook sheet as CSV-like records of text (Qualtrics' Excel export has the CSV's three header rows)."""
+def _sheet_records(table: pd.DataFrame, first: int = 1) -> _Records:
+    """A workbook sheet as CSV-like records of text (Qualtrics' Excel export has the CSV's three header rows);
+    ``first`` is the sheet row of the table's first row."""
     def text(value) -> str:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return ""
         return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-    return [[text(v) for v in row] for row in table.itertuples(index=False)]
+    records = _Records([text(v) for v in row] for row in table.itertuples(index=False))
+    records.lines = list(range(first, first + len(records)))
+    return records
 
 
-def _read_forms(path: Path, table: pd.DataFrame) -> RawExport:
+def _title_rows(records: list[list[str]]) -> int:
+    """How many rows a person added above the header (a title, a date line: at most one cell each, and a row of
+    several cells follows within the first six rows); 0 for an export as the platform wrote it."""
+    for n, record in enumerate(records[:6]):
+        if sum(1 for c in record if str(c).strip()) >= 2:
+            return n
+    return 0
+
+
+def _after_titles(path: Path, records: _Records) -> tuple[_Records, Problem | None]:
+    """``records`` without the title rows above the header, and the warning naming them."""
+    start = _title_rows(records)
+    if not start:
+        return records, None
+    title = next((c.strip() for r in records[:start] for c in r if c.strip()), "")
+    kept = _Records(records[start:])
+    kept.lines = records.lines[start:]
+    warning = Problem(str(path), f"row(s) 1-{start} ({title[:60]!r}) read as a title above the header, not as responses",
+                      row=1, severity="warning")
+    return kept, warning
+
+
+def _read_forms(path: Path, table: pd.DataFrame, start: int = 0) -> RawExport:
+    table = table.iloc[start:]
     ids = ["" if pd.isna(v) else str(v).strip() for v in table.iloc[0]]
     body = table.iloc[1:].reset_index(drop=True)
     body.columns = range(body.shape[1])
     keep = ~body.isna().all(axis=1).to_numpy()
-    rows = [r for r, k in zip(range(2, len(body) + 2), keep) if k]
+    rows = [r for r, k in zip(range(start + 2, start + len(body) + 2), keep) if k]
     body = body.loc[keep].reset_index(drop=True)
     return RawExport(ids, list(ids), body, rows, set())
 
@@ -376,7 +402,7 @@ def detect_format(path: Path, *, encoding: str | None = None) -> str:
     if suffix in (".xlsx", ".xlsm"):
         return "forms"
     if suffix in (".csv", ".tsv", ".tab", ".txt"):
-        return "qualtrics" if _qualtrics_kind(_records(path, encoding)) else "csv"
+        return "qualtrics" if _qualtrics_kind(_after_titles(path, _records(path, encoding))[0]) else "csv"
     raise InputError(f"{path}: unknown survey file type '{suffix}'. Use a Qualtrics CSV/TSV, a Forms .xlsx, an SPSS "
                      ".sav or a plain CSV (one header row), and say which with --format if the name does not end so.")
 
@@ -430,8 +456,9 @@ def read_export(path: str | Path, *, format: str = "auto", sheet: str | int = 0,
     if format not in ("auto", *FORMATS):
         raise InputError(f"{path}: --format must be auto, qualtrics, forms, spss or csv, not {format!r}.")
     fmt = detect_format(path, encoding=encoding) if format == "auto" else format
+    titled = None
     if fmt in ("qualtrics", "csv"):
-        records = _records(path, encoding)
+        records, titled = _after_titles(path, _records(path, encoding))
         kind = _qualtrics_kind(records)
         if fmt == "qualtrics" and kind is None:
             raise _not_qualtrics(path, records)
@@ -439,12 +466,13 @@ def read_export(path: str | Path, *, format: str = "auto", sheet: str | int = 0,
         raw.platform = kind if fmt == "qualtrics" else "csv"
     elif fmt == "forms":
         table = _sheet(path, sheet)
-        kind = _qualtrics_kind(_sheet_records(table.head(3)))
+        records, titled = _after_titles(path, _sheet_records(table))
+        kind = _qualtrics_kind(records[:3])
         if kind is not None:  # Qualtrics' Excel export: the CSV's header rows in a workbook
-            raw = _read_qualtrics(path, _sheet_records(table), kind)
+            raw = _read_qualtrics(path, records, kind)
             fmt = "qualtrics"
         else:
-            raw = _read_forms(path, table)
+            raw = _read_forms(path, table, records.lines[0] - 1)
         raw.platform = kind or "forms"
     else:
         raw = _read_spss(path)
@@ -453,5 +481,7 @@ def read_export(path: str | Path, *, format: str = "auto", sheet: str | int = 0,
         raise InputError(f"{path}: the export has a header but no responses. Export the survey again once people "
                          "have answered (Qualtrics: Data & Analysis > Export; Forms: Open in Excel).")
     raw.format = fmt
+    if titled is not None:
+        raw.warnings.insert(0, titled)
     _set_aside(raw)
     return raw
