@@ -123,8 +123,9 @@ def test_validate_reads_transcripts_with_the_cohort_files_encoding(tmp_path):
     [problem] = [p for p in validate_cohort(load_cohort(cohort))[1] if p.severity == "error"]
     assert problem.file == str(tmp_path / "raw" / "interview_07.txt")
     assert problem.message.startswith("not UTF-8 text (line 1, byte 0xeb at byte offset 37)")
-    assert ("name it in enc16.yml: 'inputs: interviews: {path: raw, encoding: cp1252}' (or for one run: "
-            "`rmresearch anonymise run --cohort enc16 --encoding cp1252`)") in problem.message
+    assert ("name it in enc16.yml: 'inputs: interviews: {path: raw, encoding: cp1252}' (validate and report read it "
+            "there; `rmresearch anonymise run --cohort enc16 --encoding cp1252` names it for that run only)"
+            ) in problem.message
     cohort = _project(tmp_path, "  interviews: {path: raw, encoding: cp1252}")
     assert [p for p in validate_cohort(load_cohort(cohort))[1] if p.severity == "error"] == []
 

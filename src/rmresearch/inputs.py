@@ -67,7 +67,8 @@ def encoding_advice(config: CohortConfig, name: str) -> str:
     cohort_file = getattr(getattr(config, "path", None), "name", "the cohort file")
     advice = f"name it in {cohort_file}: 'inputs: {name}: {{path: {where}, encoding: <codec>}}'"
     if name == "interviews":
-        advice += f" (or for one run: `rmresearch anonymise run --cohort {config.cohort} --encoding <codec>`)"
+        advice += (f" (validate and report read it there; `rmresearch anonymise run --cohort {config.cohort} "
+                   "--encoding <codec>` names it for that run only)")
     return advice
 
 

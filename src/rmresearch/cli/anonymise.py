@@ -50,9 +50,9 @@ RUN = """\
     Text transcripts must be UTF-8 (or carry a byte-order mark); one saved in
     another encoding (old Windows software: cp1252) is refused with the line
     and byte where it stops being UTF-8. Name its encoding with --encoding
-    cp1252, or for good in the cohort file:
-    'inputs: interviews: {path: interviews/raw, encoding: cp1252}'. Files of
-    that folder that are valid UTF-8 are still read as UTF-8.
+    cp1252 for one run, or for good (validate and report read it too) in the
+    cohort file: 'inputs: interviews: {path: interviews/raw, encoding: cp1252}'.
+    Files of that folder that are valid UTF-8 are still read as UTF-8.
     """
 
 DETECT = """\
@@ -88,8 +88,8 @@ def add_commands(subparsers) -> None:
     r.add_argument("--roster", type=Path, help="roster CSV to use instead of the participants table")
     r.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
     r.add_argument("--encoding", type=_encoding, metavar="CODEC",
-                   help="encoding of text transcripts that are not UTF-8, e.g. cp1252 (overrides the cohort file's "
-                        "inputs.interviews.encoding)")
+                   help="encoding of text transcripts that are not UTF-8, e.g. cp1252, for this run only (overrides "
+                        "the cohort file's inputs.interviews.encoding, which validate and report read)")
 
     d = add_command(sub, "detect", func=cmd_detect, description=DETECT, help="detect identifiers in doccano-style JSONL")
     d.add_argument("input", type=Path, metavar="IN.jsonl")
