@@ -194,3 +194,22 @@ def test_a_participants_table_missing_a_column_still_answers_for_pairs_actions_a
     ]
     assert "missing column(s): sex" in next(p.message for p in problems if p.column is None)
     assert "(P05)" in next(p.message for p in problems if p.column == "staff_id")
+
+
+def test_the_validate_command_prints_every_problem_of_the_run(project, capsys):
+    from rmresearch.cli import main
+
+    data = project / "data"
+    people = _participants()
+    people[4][3] = "Chief Executive"
+    _write(data / "participants.csv", people)
+    pairs = _pairs()
+    pairs[2][2] = "P99"
+    _write(data / "pairs.csv", pairs)
+    code = main(["validate", "--cohort", str(project / "cohorts" / "pilot16.yml")])
+    out = capsys.readouterr().out
+    errors = [line for line in out.splitlines() if line.startswith("error: ")]
+    assert code == 2 and len(errors) == 2 and "2 error(s)" in out
+    assert errors[0].startswith(f"error: {data / 'participants.csv'}, row 5, column 'role': ")
+    assert errors[1] == (f"error: {data / 'pairs.csv'}, row 3, column 'partner_id': 'P99' is not a participant_id "
+                         "in the participants table")
