@@ -376,3 +376,15 @@ def test_title_rows_added_above_the_header_are_read_as_titles(instrument, tmp_pa
     raw = read_export(export)
     assert raw.platform == "forms" and raw.ids[:2] == ["ID", "Start time"] and raw.rows[:2] == [3, 4]
     assert surveys.read_responses(export, instrument, wave="pre").responses[ITEMS[0]].tolist() == [_answer(i, 1) for i in PEOPLE]
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ('{"ImportId":"startDate","timeZone":"Europe/London"}', "startDate"),  # date columns carry their time zone
+    ("{'ImportId': 'QID5_TEXT'}", "QID5_TEXT"),
+    ('{"ImportId":"QID3#1_2"}', "QID3#1_2"),  # side by side
+    ("Strongly agree", ""),
+])
+def test_import_ids_are_read_from_each_quoting(cell, expected):
+    from rmresearch.io.surveys import _import_id
+
+    assert _import_id(cell) == expected
