@@ -388,3 +388,11 @@ def test_import_ids_are_read_from_each_quoting(cell, expected):
     from rmresearch.io.surveys import _import_id
 
     assert _import_id(cell) == expected
+
+
+def test_an_export_of_previews_only_says_so(instrument, tmp_path, capsys):
+    rows = _qualtrics_rows(instrument, numeric=False)
+    for row in rows[3:]:
+        row[2] = "Survey Preview"
+    code, _, printed = _import(_write_csv(tmp_path / "pre.csv", rows), tmp_path, capsys)
+    assert code == 2 and "every response is a survey preview or test (24 survey preview/test response(s) left out" in printed

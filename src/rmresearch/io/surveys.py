@@ -478,6 +478,9 @@ def read_export(path: str | Path, *, format: str = "auto", sheet: str | int = 0,
         raw = _read_spss(path)
         raw.platform = "spss"
     if len(raw.body) == 0:
+        if raw.warnings and "preview" in raw.warnings[-1].message:
+            raise InputError(f"{path}: every response is a survey preview or test ({raw.warnings[-1].message}), not a "
+                             "participant's. Export again once people have answered the distributed survey.")
         raise InputError(f"{path}: the export has a header but no responses. Export the survey again once people "
                          "have answered (Qualtrics: Data & Analysis > Export; Forms: Open in Excel).")
     raw.format = fmt
