@@ -299,3 +299,32 @@ def test_pyrefiqda_reads_our_project_and_codebook_with_the_same_counts(exported,
     assert len(project.sets.set) == 1 and len(project.sets.set[0].member_code) == len(codebook.codable_names)
     qdc = RefiCodebook.load(write_qdc(codebook, tmp_path / "cb.qdc"))
     assert count(qdc.codes.code) == 17 and len(qdc.sets.set[0].member_code) == len(codebook.codable_names)
+
+
+# --------------------------------------------------------------------------- the command, on a cohort
+
+
+def test_the_command_says_what_it_wrote_and_withheld_and_no_case_lacks_consent(demo_project, tmp_path, capsys):
+    from rmresearch.cli import main
+    from rmresearch.config import load_cohort
+    from rmresearch.consent import consent_exclusions
+
+    cohort = demo_project / "cohorts" / "demo.yml"
+    out = tmp_path / "demo.qdpx"
+    assert main(["code", "export-qdpx", "--cohort", str(cohort), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    n = qdpx_counts(out)
+    assert f"{n['TextSource']} sources, {n['Code']} codes, 1 set, {n['PlainTextSelection']} coded selections" in printed
+    assert n["PlainTextSelection"] == n["Coding"] > 0 and f"{n['Case']} cases, {n['Variable']} case variables" in printed
+    with zipfile.ZipFile(out) as zf:
+        root = etree.fromstring(zf.read("project.qde"))
+    exported = [v.get("name") for v in root.iter(Q + "Variable")]
+    for name in ("role", "ethnicity_group"):  # each is either in the file or named as withheld, never both
+        assert (name in exported) != (f"{name} not exported:" in printed)
+    config = load_cohort(cohort)
+    excluded = set(consent_exclusions(config).query("interview")["participant_id"])
+    cases = {c.get("name") for c in root.iter(Q + "Case")}
+    assert excluded and not excluded & cases
+    back = import_qdpx(out).cases
+    need = cohort_min_cases(config, tuple(config.characteristics.values()))
+    assert all(back[v].value_counts().min() >= need.get(v, 5) for v in exported)

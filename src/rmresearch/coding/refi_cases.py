@@ -198,7 +198,8 @@ def export_lines(path: str | Path, plan: CasePlan | None) -> list[str]:
         if plan.variables:
             lines.append(f"  Case variables exported: {', '.join(plan.variables)}.")
         for sentence in plan.withheld:
-            lines.append(f"  {sentence} (disclosure control: every value must describe at least that many cases).")
+            lines.append(f"  {sentence} (disclosure control: each value, and each combination a case shows, must "
+                         "describe at least that many cases).")
         if plan.not_interviewed:
             lines.append(f"  {plan.not_interviewed} participant(s) with no words in any exported source get no case.")
     return lines
