@@ -464,6 +464,11 @@ def read_export(path: str | Path, *, format: str = "auto", sheet: str | int = 0,
             raise _not_qualtrics(path, records)
         raw = _read_qualtrics(path, records, kind) if fmt == "qualtrics" else _read_plain(path, records)
         raw.platform = kind if fmt == "qualtrics" else "csv"
+    elif fmt == "forms" and path.suffix.lower() in (".csv", ".tsv", ".tab", ".txt"):  # a Forms workbook saved as CSV
+        records, titled = _after_titles(path, _records(path, encoding))
+        raw = _read_plain(path, records)
+        raw.texts = list(raw.ids)
+        raw.platform = "forms"
     elif fmt == "forms":
         table = _sheet(path, sheet)
         records, titled = _after_titles(path, _sheet_records(table))
