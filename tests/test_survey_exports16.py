@@ -399,3 +399,14 @@ def test_an_export_of_previews_only_says_so(instrument, tmp_path, capsys):
         row[2] = "Survey Preview"
     code, _, printed = _import(_write_csv(tmp_path / "pre.csv", rows), tmp_path, capsys)
     assert code == 2 and "every response is a survey preview or test (24 survey preview/test response(s) left out" in printed
+
+
+def test_generated_test_responses_marked_by_distribution_channel_are_left_out(instrument, tmp_path, capsys):
+    rows = _qualtrics_rows(instrument, numeric=False)
+    test_run = list(rows[3])
+    test_run[15], test_run[12] = "test", "P01"  # Qualtrics' "Generate test responses": DistributionChannel "test"
+    rows.insert(3, test_run)
+    code, table, printed = _import(_write_csv(tmp_path / "pre.csv", rows), tmp_path, capsys)
+    assert code == 0, printed
+    pd.testing.assert_frame_equal(table, _expected())
+    assert "row 4, column 'Status': 1 survey preview/test response(s) left out (rows 4)" in printed

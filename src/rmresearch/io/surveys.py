@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
@@ -234,12 +235,19 @@ def _import_id(cell: str) -> str:
 
 
 def _drop_previews(path: Path, raw: RawExport) -> None:
-    """Leave out survey previews and test runs (Status "Survey Preview" / code 1): they are not participants."""
+    """Leave out survey previews and test runs (Status "Survey Preview" / code 1, or DistributionChannel "preview" /
+    "test", as generated test responses are marked): they are not participants."""
     status_col = next((i for i, c in enumerate(raw.ids) if _meta_key(c) == "status"), None)
-    if status_col is None:
+    channel_col = next((i for i, c in enumerate(raw.ids) if _meta_key(c) == "distributionchannel"), None)
+    if status_col is None and channel_col is None:
         return
-    status = raw.body[status_col].astype(str).str.strip().str.lower()
-    preview = status.isin(["survey preview", "1", "survey test", "spam"]).to_numpy()
+    preview = np.zeros(len(raw.body), dtype=bool)
+    if status_col is not None:
+        status = raw.body[status_col].astype(str).str.strip().str.lower()
+        preview |= status.isin(["survey preview", "1", "survey test", "spam"]).to_numpy()
+    if channel_col is not None:
+        preview |= raw.body[channel_col].astype(str).str.strip().str.lower().isin(["preview", "test"]).to_numpy()
+    status_col = status_col if status_col is not None else channel_col
     if preview.any():
         dropped = [r for r, p in zip(raw.rows, preview) if p]
         raw.warnings.append(Problem(str(path), f"{len(dropped)} survey preview/test response(s) left out (rows {', '.join(map(str, dropped[:8]))})", row=dropped[0], column=raw.ids[status_col], severity="warning"))
