@@ -1,4 +1,4 @@
-"""Reading survey exports: Qualtrics CSV/TSV, Microsoft Forms ``.xlsx``, SPSS ``.sav`` and plain CSV.
+"""Reading survey exports: Qualtrics CSV/TSV/Excel, Microsoft Forms ``.xlsx``, SPSS ``.sav`` and plain CSV.
 
 :func:`read_export` turns one export file into a :class:`RawExport`: the
 column ids, the question text of each column when the format has it, the cells
@@ -6,12 +6,23 @@ as text-ish values and the row a person sees for each response. It knows
 nothing of instruments; :func:`rmresearch.surveys.read_responses` matches the
 columns to an instrument's items and checks the answers.
 
-- Qualtrics: three header rows (ids, question text, ``{"ImportId": ...}``);
-  TSV exports are UTF-16. Survey previews and test runs are left out with a
-  warning.
-- Forms: the first sheet's first row is the header (question text).
+- Qualtrics: three header rows (ids, question text, ``{"ImportId": ...}``, in
+  any quoting); CSV is UTF-8 with a byte-order mark, TSV UTF-16, the Excel
+  export the same rows in a workbook. The legacy format (V1..V10 or
+  ResponseID/ResponseSet, names again in row 2, no ImportId row) and a copy
+  whose ImportId row was deleted are recognised by row 2 naming metadata
+  columns again. Survey previews and test runs are left out with a warning.
+- Forms: the first sheet's first row is the header (question text); quiz
+  columns (Total points, Points - Q, Feedback - Q) are metadata.
 - SPSS: variable names, variable labels as question text, value labels kept.
-- Plain CSV/TSV: one header row of item ids.
+- Plain CSV/TSV: one header row of item ids (Qualtrics' and Forms' metadata
+  names still recognised).
+
+Title rows a person typed above the header are skipped with a warning. Each
+platform's own columns are set aside into :attr:`RawExport.metadata` under
+canonical names (:data:`QUALTRICS_COLUMNS`, :data:`FORMS_COLUMNS`, Qualtrics
+embedded data as ``embedded: NAME``); those in :data:`IDENTIFYING` may link
+respondents but are never written anywhere.
 
 A cell holding ``-99`` (Qualtrics' "seen but unanswered"), ``n/a`` and the
 like is missing (:func:`cell_text`).
