@@ -476,7 +476,7 @@ CASES: list[Case] = [
     qdpx_case("qdpx-source-without-name", qde_regex(r'(<TextSource guid="[^"]*") name="[^"]*"', r"\1"), rc=0),
     qdpx_case("qdpx-position-not-integer", qde_regex(r'startPosition="\d+"', 'startPosition="12.5"'), "startPosition"),
     qdpx_case("qdpx-end-before-start", qde_regex(r'startPosition="(\d+)" endPosition="(\d+)"', r'startPosition="\2" endPosition="\1"'),
-              "outside"),
+              "ends before it starts"),
     qdpx_case("qdpx-position-past-end", qde_regex(r'endPosition="\d+"', 'endPosition="99999999"'), "outside"),
     qdpx_case("qdpx-unknown-code-guid", qde_regex(r'<CodeRef targetGUID="[^"]*"', '<CodeRef targetGUID="00000000-0000-0000-0000-000000000000"'),
               "unknown code"),
