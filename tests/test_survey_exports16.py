@@ -385,6 +385,8 @@ def test_title_rows_added_above_the_header_are_read_as_titles(instrument, tmp_pa
     ('{"ImportId":"startDate","timeZone":"Europe/London"}', "startDate"),  # date columns carry their time zone
     ("{'ImportId': 'QID5_TEXT'}", "QID5_TEXT"),
     ('{"ImportId":"QID3#1_2"}', "QID3#1_2"),  # side by side
+    ('{""ImportId"":""QID1_1""}', "QID1_1"),  # the CSV's quotes doubled by a re-save without quoting the cell
+    ("{ImportId: QID2}", "QID2"),
     ("Strongly agree", ""),
 ])
 def test_import_ids_are_read_from_each_quoting(cell, expected):

@@ -81,7 +81,7 @@ IDENTIFYING = {"ip_address", "recipient_last_name", "recipient_first_name", "rec
                "latitude", "longitude", "location_accuracy"}
 _NUMERIC = {"progress", "duration_s", "total_points", "latitude", "longitude"}
 _MISSING_TEXT = {"", "nan", "none", "null", "n/a", "na", "-99"}
-_IMPORT_ID = re.compile(r"""\{\s*['"]?\s*importid\s*['"]?\s*:""", re.IGNORECASE)
+_IMPORT_ID = re.compile(r"""\{\s*['"]*\s*importid\s*['"]*\s*:""", re.IGNORECASE)  # "", '' or none
 _V_COLUMN = re.compile(r"V\d+")
 _QUESTION_ID = re.compile(r"(q|qid|v)\d", re.IGNORECASE)
 
@@ -241,7 +241,7 @@ def _read_qualtrics(path: Path, records: list[list[str]], platform: str) -> RawE
 
 def _import_id(cell: str) -> str:
     """``QID1_1`` from ``{"ImportId":"QID1_1"}`` (or ``{'ImportId': 'QID1_1'}``); "" when the cell holds none."""
-    match = re.match(r"""\{\s*['"]?\s*importid\s*['"]?\s*:\s*['"]?([^'"}]*)""", cell.strip(), re.IGNORECASE)
+    match = re.match(r"""\{\s*['"]*\s*importid\s*['"]*\s*:\s*['"]*([^'"},]*)""", cell.strip(), re.IGNORECASE)
     return match.group(1).strip() if match else ""
 
 
