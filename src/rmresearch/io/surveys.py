@@ -316,6 +316,12 @@ def _after_titles(path: Path, records: _Records) -> tuple[_Records, Problem | No
     return kept, warning
 
 
+def _looks_like_forms(ids: list[str]) -> bool:
+    """A Forms workbook saved as CSV: its header holds Forms' Start time and Completion time."""
+    keys = {_meta_key(c) for c in ids}
+    return {"starttime", "completiontime"} <= keys
+
+
 def _read_forms(path: Path, table: pd.DataFrame, start: int = 0) -> RawExport:
     table = table.iloc[start:]
     ids = ["" if pd.isna(v) else str(v).strip() for v in table.iloc[0]]
@@ -482,7 +488,7 @@ def read_export(path: str | Path, *, format: str = "auto", sheet: str | int = 0,
         if fmt == "qualtrics" and kind is None:
             raise _not_qualtrics(path, records)
         raw = _read_qualtrics(path, records, kind) if fmt == "qualtrics" else _read_plain(path, records)
-        raw.platform = kind if fmt == "qualtrics" else "csv"
+        raw.platform = kind if fmt == "qualtrics" else "forms" if _looks_like_forms(raw.ids) else "csv"
     elif fmt == "forms" and path.suffix.lower() in (".csv", ".tsv", ".tab", ".txt"):  # a Forms workbook saved as CSV
         records, titled = _after_titles(path, _records(path, encoding))
         raw = _read_plain(path, records)
