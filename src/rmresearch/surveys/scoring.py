@@ -15,7 +15,7 @@ from ..errors import AnalysisError
 from ..stats.reliability import cronbach_alpha
 from .instruments import Instrument, Scale, load_instrument  # noqa: F401 - load_instrument is used by the doctest
 
-__all__ = ["score", "reliability", "respondents", "with_scale_titles", "Scored", "load_scored", "require_waves"]
+__all__ = ["score", "reliability", "respondents", "with_scale_titles", "Scored", "load_scored", "require_waves", "intake_sentence"]
 
 
 def _keyed(responses: pd.DataFrame, scale: Scale, items: list[str]) -> pd.DataFrame:
@@ -199,3 +199,40 @@ def require_waves(scores: pd.DataFrame | None, *waves: str) -> None:
         lines = ", ".join(f"{w}: FILE" for w in missing)
         raise AnalysisError(f"the surveys hold no answers from {names}; add that wave to the cohort file "
                             f"(inputs: surveys: {lines})")
+
+
+def intake_sentence(survey, config=None) -> str:
+    """How the survey answers were taken in, for the report: how respondents were linked, and what was left out.
+
+    Counts of responses are programme activity (exact). When the cohort file (``config``) sets
+    ``options.surveys.exclude_unfinished``, the unfinished responses are among the rows left out, and the rest of
+    those rows are repeated responses (``options.surveys.duplicates: keep_latest``).
+
+    >>> from types import SimpleNamespace as S
+    >>> intake_sentence(S(link="respondents linked by the export's 'RecipientEmail' to the participants' email",
+    ...                   unfinished=[4, 9], excluded=[]))
+    "Respondents linked by the export's 'RecipientEmail' to the participants' email. 2 unfinished responses were kept (set options.surveys.exclude_unfinished: true to leave them out)."
+    >>> intake_sentence(S(link="", unfinished=[4], excluded=[4, 7]),
+    ...                 S(options={"surveys": {"exclude_unfinished": True}}))
+    "1 unfinished response was left out. 1 repeated response was left out, keeping each person's latest finished one."
+    >>> intake_sentence(S(link="", unfinished=[], excluded=[]))
+    ''
+    """
+    settings = ((getattr(config, "options", None) or {}).get("surveys") or {})
+    exclude_unfinished = bool(settings.get("exclude_unfinished"))
+    parts = []
+    link = (getattr(survey, "link", "") or "").strip()
+    if link:
+        parts.append(f"{link[0].upper()}{link[1:].rstrip('.')}.")
+    unfinished, excluded = len(survey.unfinished or []), len(survey.excluded or [])
+    def responses(n: int) -> str:
+        return f"{n} {'response was' if n == 1 else 'responses were'}"
+    if unfinished:
+        unfinished_words = responses(unfinished).replace(" response", " unfinished response")
+        parts.append(f"{unfinished_words} left out." if exclude_unfinished else
+                     f"{unfinished_words} kept (set options.surveys.exclude_unfinished: true to leave them out).")
+    repeated = excluded - (unfinished if exclude_unfinished else 0)
+    if repeated > 0:
+        parts.append(f"{responses(repeated).replace(' response', ' repeated response')} left out, keeping each person's "
+                     "latest finished one.")
+    return " ".join(parts)
