@@ -51,7 +51,7 @@ from .instruments import (
 )
 from .likert import agreement_title, likert_counts, plot_likert
 from .responses import REPORT_SCALES, SurveyImport, load_surveys, read_responses, survey_instrument, survey_problems
-from .scoring import Scored, load_scored, reliability, require_waves, respondents, score, with_scale_titles
+from .scoring import Scored, intake_sentence, load_scored, reliability, require_waves, respondents, score, with_scale_titles
 
 from . import change, groups, instruments, likert, responses, scoring  # noqa: E402 - the modules, for their __all__
 

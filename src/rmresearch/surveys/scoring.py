@@ -7,6 +7,7 @@ reverse-keyed first; the statistics are in :mod:`rmresearch.stats.reliability`).
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping, NamedTuple
 
 import pandas as pd
@@ -215,13 +216,17 @@ def intake_sentence(survey, config=None) -> str:
     >>> intake_sentence(S(link="", unfinished=[4], excluded=[4, 7]),
     ...                 S(options={"surveys": {"exclude_unfinished": True}}))
     "1 unfinished response was left out. 1 repeated response was left out, keeping each person's latest finished one."
-    >>> intake_sentence(S(link="", unfinished=[], excluded=[]))
+    >>> intake_sentence(S(link="respondents linked by default by the export's 'participant_id' to the participants' "
+    ...                        "participant_id", unfinished=[], excluded=[]))
     ''
     """
     settings = ((getattr(config, "options", None) or {}).get("surveys") or {})
     exclude_unfinished = bool(settings.get("exclude_unfinished"))
     parts = []
-    link = (getattr(survey, "link", "") or "").strip()
+    # a wave keyed by participant_id needs no sentence: only a link people would want to check is named
+    links = [part for part in (getattr(survey, "link", "") or "").split("; ") if part.strip()
+             and not re.search(r"'participant_id'( to the participants' participant_id)?$", part.strip())]
+    link = "; ".join(dict.fromkeys(links)).strip()
     if link:
         parts.append(f"{link[0].upper()}{link[1:].rstrip('.')}.")
     unfinished, excluded = len(survey.unfinished or []), len(survey.excluded or [])
