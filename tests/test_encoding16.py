@@ -176,3 +176,14 @@ def test_an_hr_csv_in_cp1252_is_refused_then_read_with_the_tables_encoding(tmp_p
     frame, problems = read_cohort_table(config, "staff")
     assert [p for p in problems if p.severity == "error"] == []
     assert frame["faculty"].tolist() == ["Études Françaises", "Arts"] and frame["_row"].tolist() == [4, 5]
+
+
+def test_utf16_without_a_mark_is_refused_naming_its_byte_order_then_read_when_named(tmp_path):
+    path = tmp_path / "interview_09.txt"
+    path.write_bytes("\n".join(LINES).encode("utf-16-le"))  # no byte-order mark: the bytes alone cannot say
+    with pytest.raises(InputError) as info:
+        read_transcript(path)
+    assert "a NUL byte on line 1, byte offset 1" in str(info.value)
+    assert ("If it is UTF-16 text without a byte-order mark, run `rmresearch anonymise run --encoding utf-16-le`"
+            in str(info.value))
+    assert _turns(path, encoding="utf-16-le") == TURNS

@@ -266,8 +266,12 @@ def _decode_detected(path: Path, data: bytes, *, what: str, error: type[RMResear
     nul = data.find(b"\x00")
     if nul != -1:
         hint = ""
-        if data[1::2].count(0) > len(data) // 4 or data[0::2].count(0) > len(data) // 4:
-            hint = " If it is UTF-16 text without a byte-order mark, re-save it as UTF-8."
+        little, big = data[1::2].count(0) > len(data) // 4, data[0::2].count(0) > len(data) // 4
+        if little or big:
+            codec = "utf-16-le" if little else "utf-16-be"
+            hint = (f" If it is UTF-16 text without a byte-order mark, {encoding_advice.replace('<codec>', codec)}, or "
+                    "re-save it as UTF-8." if encoding_advice else
+                    " If it is UTF-16 text without a byte-order mark, re-save it as UTF-8.")
         line = data[:nul].count(b"\n") + 1
         raise error(
             f"{path}: this looks like a binary file, not {what} (a NUL byte on {unit} {line}, byte offset {nul}).{hint} "
