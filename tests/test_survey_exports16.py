@@ -412,3 +412,20 @@ def test_generated_test_responses_marked_by_distribution_channel_are_left_out(in
     assert code == 0, printed
     pd.testing.assert_frame_equal(table, _expected())
     assert "row 4, column 'Status': 1 survey preview/test response(s) left out (rows 4)" in printed
+
+
+def test_an_item_whose_id_looks_like_platform_metadata_is_still_an_item(tmp_path):
+    """A project's own instrument may call an item q_belong or progress: a plain CSV column of that id is its item."""
+    folder = tmp_path / "instruments"
+    folder.mkdir()
+    (folder / "own.yml").write_text(
+        "instrument: own\ntitle: Own\nscales:\n  - scale: own\n    title: Own\n    answered_by: [senior_leader]\n"
+        "    waves: [pre]\n    kirkpatrick: reaction\n    response_options: {1: 'No', 2: 'Yes'}\n"
+        "    items:\n      - {id: q_belong, text: I belong here}\n      - {id: progress, text: I am making progress}\n",
+        encoding="utf-8")
+    instrument = surveys.load_instrument("own", folder=folder)
+    export = _write_csv(tmp_path / "pre.csv", [["participant_id", "q_belong", "progress", "Q_TotalDuration"],
+                                              ["P01", "2", "1", "300"], ["P02", "1", "2", "280"]], encoding="utf-8")
+    result = surveys.read_responses(export, instrument, wave="pre")
+    assert result.responses[["q_belong", "progress"]].to_numpy().tolist() == [[2.0, 1.0], [1.0, 2.0]]
+    assert result.set_aside == ["progress", "Q_TotalDuration"]

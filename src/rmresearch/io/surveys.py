@@ -371,7 +371,7 @@ def _canonical(col_id: str, text: str | None, platform: str) -> str | None:
             for prefix, kind in FORMS_PREFIXES.items():
                 if low.startswith(prefix) and len(low) > len(prefix):
                     return f"{kind}: {' '.join(str(name).split())[len(prefix):]}"
-        if platform != "forms" and re.match(r"q_[a-z]", str(name).strip(), re.IGNORECASE):
+        if platform != "forms" and re.match(r"Q_[A-Z]", str(name).strip()):  # Qualtrics' own: Q_TotalDuration, Q_URL
             return "q_" + re.sub(r"(?<=[a-z])(?=[A-Z])", "_", str(name).strip()[2:]).lower()  # Q_RecaptchaScore
     return None
 

@@ -111,7 +111,7 @@ def _match_columns(raw: RawExport, instrument: Instrument, columns: Mapping[str,
             mapping[index] = hit
             used.add(hit)
             continue
-        if index in raw.metadata_columns:  # the platform's own columns (dates, Points - Q...): set aside by the reader
+        if index in raw.metadata_columns and key not in by_id:  # the platform's own (dates, Points - Q...), unless an item id
             continue
         if key in ignored or (text is not None and _norm(text) in ignored):
             continue
