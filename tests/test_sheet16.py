@@ -302,3 +302,40 @@ def test_a_copied_sheet_another_cohort_and_a_sentence_sheet_saved_as_csv(project
     texts = config.outputs["anonymised"]
     assert got[["segment_id", "code"]].values.tolist() == [["interview_01#t004.s01", "reciprocity"]]
     assert (Path(texts) / "interview_01.txt").read_text()[got.at[0, "start"]:got.at[0, "end"]].startswith("My partner")
+
+
+def test_the_suggestions_file_or_a_coding_csv_is_not_read_as_a_coder_s_sheet(project):
+    from rmresearch.coding import read_coding_sheet
+    from rmresearch.errors import InputError
+
+    (project / "suggestions.csv").write_text(
+        "segment_id,document,participant_id,code,rule_type,rule,matched_text,start,end,n_matches\n"
+        "interview_01#t002,interview_01,P01,safe_space,phrase,\"phrase \"\"safe space\"\"\",safe space,20,30,1\n")
+    with pytest.raises(InputError, match="suggestions are prompts, never codings"):
+        read_coding_sheet(project / "suggestions.csv", coder="ana")
+    (project / "codings.csv").write_text("segment_id,code,coder,memo\ninterview_01#t002,safe_space,ana,\n")
+    with pytest.raises(InputError, match="not a coding sheet.*rmresearch code agreement CODINGS.csv"):
+        read_coding_sheet(project / "codings.csv", coder="ana")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (an independent reader of .xlsx) not installed")
+def test_libreoffice_reads_the_sheet_and_its_re_saved_files_read_back_the_same(project, tmp_path):
+    """An independent reader: LibreOffice opens the sheet, keeps the drop-down, and its CSV and .xlsx re-saves of a
+    filled sheet give the same codings."""
+    import subprocess
+
+    from rmresearch.coding import read_coding_sheet
+
+    _fill(project / "sheet.xlsx", project / "ana.xlsx", ANA)
+    expected = read_coding_sheet(project / "ana.xlsx").codings
+    for target, folder in (("csv:Text - txt - csv (StarCalc):44,34,76", "lo_csv"), ("xlsx:Calc MS Excel 2007 XML", "lo_xlsx")):
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo_profile", "--headless", "--convert-to",
+                        target, "--outdir", str(tmp_path / folder), str(project / "ana.xlsx")], check=True,
+                       capture_output=True, timeout=120)
+    got = read_coding_sheet(tmp_path / "lo_csv/ana.csv", coder="ana").codings
+    assert got.equals(expected)
+    resaved = tmp_path / "lo_xlsx/ana.xlsx"
+    assert read_coding_sheet(resaved).codings.equals(expected)
+    validation = load_workbook(resaved)["Segments"].data_validations.dataValidation[0]
+    assert (validation.type, validation.formula1, str(validation.sqref)) == ("list", "Codes!$A$2:$A$12", "F2:H5")

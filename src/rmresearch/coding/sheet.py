@@ -420,6 +420,15 @@ def _sheet_codebook(table: _Table, codebook) -> Codebook:
 
 
 def _columns(table: _Table) -> tuple[list[str], str | None]:
+    columns = set(table.cells.columns)
+    if {"rule_type", "matched_text"} & columns:
+        raise InputError(f"{table.source}: this is the suggestions file of `rmresearch code suggest`: suggestions are "
+                         "prompts, never codings, and are not read as a coder's codes. Read the coding sheet a coder "
+                         "filled in (`rmresearch code sheet` writes it).")
+    if "text" not in columns:
+        raise InputError(f"{table.source}: not a coding sheet (it has no text column beside segment_id). A coding CSV "
+                         "(segment_id, code, coder) is read as it is by `rmresearch code agreement CODINGS.csv`; "
+                         "read-sheet reads the sheet `rmresearch code sheet` wrote.")
     code_cols = [h for h in table.cells.columns if _CODE_HEADER.match(h)]
     memo = next((h for h in table.cells.columns if h in _MEMO_HEADERS), None)
     if not code_cols:
