@@ -187,3 +187,20 @@ def test_utf16_without_a_mark_is_refused_naming_its_byte_order_then_read_when_na
     assert ("If it is UTF-16 text without a byte-order mark, run `rmresearch anonymise run --encoding utf-16-le`"
             in str(info.value))
     assert _turns(path, encoding="utf-16-le") == TURNS
+
+
+def test_an_interview_manifest_in_cp1252_names_its_option_then_reads(tmp_path):
+    from rmresearch.coding.manifest import load_manifest
+
+    manifest = "file,participant_id,interviewer,date\r\ninterview_07.txt,P02,Siobhán Ní Bhriain,10/03/2025\r\n"
+    cohort = _project(tmp_path, "  interviews: raw\n  interview_manifest: data/manifest.csv",
+                      transcript="\n".join(LINES).encode("utf-8"))
+    (tmp_path / "data" / "manifest.csv").write_bytes(manifest.encode("cp1252"))
+    [problem] = [p for p in validate_cohort(load_cohort(cohort))[1] if p.severity == "error"]
+    assert problem.file == str(tmp_path / "data" / "manifest.csv")
+    assert problem.message.startswith("not UTF-8 text (row 2, byte 0xe1 at byte offset 64)")
+    assert "'inputs: interview_manifest: {path: data/manifest.csv, encoding: cp1252}'" in problem.message
+    cohort = _project(tmp_path, "  interviews: raw\n  interview_manifest: {path: data/manifest.csv, encoding: cp1252}")
+    config = load_cohort(cohort)
+    assert [p for p in validate_cohort(config)[1] if p.severity == "error"] == []
+    assert load_manifest(config, participant_ids=["P01", "P02"])["interviewer"].tolist() == ["Siobhán Ní Bhriain"]

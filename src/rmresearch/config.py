@@ -513,8 +513,9 @@ def _read_inputs(raw_inputs, resolve, source: str) -> dict[str, Any]:
 
 
 #: Inputs whose files may name their encoding, written ``inputs.<name>: {path: ..., encoding: cp1252}``: the folder
-#: of transcripts (text, .vtt, .srt) and the tables (CSV; an .xlsx workbook or .docx transcript carries its own).
-ENCODED_INPUTS = ("interviews",) + TABLE_INPUTS
+#: of transcripts (text, .vtt, .srt), the tables and the interview manifest (CSV; an .xlsx workbook or .docx
+#: transcript carries its own).
+ENCODED_INPUTS = ("interviews",) + TABLE_INPUTS + ("interview_manifest",)
 
 
 def _read_outputs(outputs_raw, cohort_id: str, resolve, source: str) -> dict[str, Path]:

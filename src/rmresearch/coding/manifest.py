@@ -101,19 +101,30 @@ def read_manifest(
     *,
     participant_ids: Iterable[str] | None = None,
     transcripts: Iterable[str] | None = None,
+    config=None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """The manifest (``file, participant_id, interviewer, date`` and ``_row``) and every problem found.
 
     ``transcripts`` are the raw transcripts' names (their paths below the raw folder, as
     :func:`rmresearch.anonymise.pipeline.raw_name` gives them) and ``participant_ids`` the cohort's
     participants. Errors: a file listed twice, a file that is not in the raw folder, an interviewee who is not a
-    participant. A warning: a raw transcript the manifest does not list. Nothing is raised for them.
+    participant. A warning: a raw transcript the manifest does not list. Nothing is raised for them. With the
+    cohort's ``config``, a CSV is read in the encoding its file names (``inputs.interview_manifest.encoding``).
     """
     from ..io.tables import read_table
     from ..schemas import SCHEMAS
 
     path = Path(path)
-    frame, problems = read_table(path, SCHEMAS["interviews_manifest"], raise_on_error=False)
+    how = {}
+    if config is not None:
+        from ..inputs import encoding_advice
+
+        how = {"encoding": getattr(config, "encodings", {}).get("interview_manifest"),
+               "encoding_advice": encoding_advice(config, "interview_manifest")}
+    try:
+        frame, problems = read_table(path, SCHEMAS["interviews_manifest"], raise_on_error=False, **how)
+    except InputError as exc:  # unreadable (not UTF-8, binary...): a problem like the others, not the end of validate
+        return pd.DataFrame(), [Problem(str(path), str(exc).removeprefix(f"{path}: "))]
     if frame.empty or any(p.severity == "error" and p.row is None for p in problems):
         return frame, problems
     frame = frame.assign(file=frame["file"].map(_file_key))
@@ -159,7 +170,8 @@ def load_manifest(config, *, participant_ids: Iterable[str] | None = None) -> pd
     path = config.inputs.get("interview_manifest")
     if path is None:
         return None
-    frame, problems = read_manifest(path, participant_ids=participant_ids, transcripts=_raw_transcripts(config))
+    frame, problems = read_manifest(path, participant_ids=participant_ids, transcripts=_raw_transcripts(config),
+                                    config=config)
     if any(p.severity == "error" for p in problems):
         raise ValidationError(problems)
     return frame
@@ -186,7 +198,7 @@ def manifest_problems(config, participant_ids: Iterable[str] | None = None) -> l
     interviewers: dict[str, str] = {}
     path = config.inputs.get("interview_manifest")
     if path is not None:
-        frame, found = read_manifest(path, participant_ids=participant_ids, transcripts=raw)
+        frame, found = read_manifest(path, participant_ids=participant_ids, transcripts=raw, config=config)
         problems += found + _stale(config, Path(path)) + _silent_interviewees(config, path, participant_ids)
         if "file" in frame.columns:
             entries = dict(zip(frame["file"], frame["participant_id"].astype(str)))
