@@ -428,4 +428,4 @@ def test_an_item_whose_id_looks_like_platform_metadata_is_still_an_item(tmp_path
                                               ["P01", "2", "1", "300"], ["P02", "1", "2", "280"]], encoding="utf-8")
     result = surveys.read_responses(export, instrument, wave="pre")
     assert result.responses[["q_belong", "progress"]].to_numpy().tolist() == [[2.0, 1.0], [1.0, 2.0]]
-    assert result.set_aside == ["progress", "Q_TotalDuration"]
+    assert result.set_aside == ["Q_TotalDuration"] and result.unfinished == []  # progress 1 and 2 are answers

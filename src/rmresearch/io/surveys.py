@@ -31,6 +31,7 @@ like is missing (:func:`cell_text`).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import math
 import re
@@ -45,7 +46,7 @@ from ..errors import InputError, Problem
 from .text import decode, read_bytes
 
 __all__ = ["MAX_EXPORT_BYTES", "FORMATS", "PLATFORMS", "QUALTRICS_COLUMNS", "FORMS_COLUMNS", "IDENTIFYING", "RawExport",
-           "read_export", "detect_format", "cell_text", "normalise_label"]
+           "read_export", "detect_format", "keep_items", "cell_text", "normalise_label"]
 
 #: Largest survey export read (bytes): a cohort's survey is kilobytes; a bigger file is the wrong file.
 MAX_EXPORT_BYTES = 200_000_000
@@ -414,6 +415,19 @@ def _set_aside(raw: RawExport) -> None:
         raw.metadata_columns.append(index)
         raw.meta.add(normalise_label(col_id))
     raw.metadata = pd.DataFrame(columns, index=raw.body.index)
+
+
+def keep_items(raw: RawExport, item_ids) -> RawExport:
+    """``raw`` with the columns headed by one of ``item_ids`` taken back out of the metadata (an instrument's own item
+    called ``progress`` is an answer, not Qualtrics' Progress)."""
+    wanted = {normalise_label(i) for i in item_ids}
+    back = [i for i in raw.metadata_columns if normalise_label(raw.ids[i]) in wanted]
+    if not back:
+        return raw
+    positions = [n for n, i in enumerate(raw.metadata_columns) if i not in back]
+    return dataclasses.replace(raw, metadata=raw.metadata.iloc[:, positions],
+                               metadata_columns=[raw.metadata_columns[n] for n in positions],
+                               meta=raw.meta - {normalise_label(raw.ids[i]) for i in back})
 
 
 # --------------------------------------------------------------------------- the entry points

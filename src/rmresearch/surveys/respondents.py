@@ -145,6 +145,8 @@ def _column_values(raw: RawExport, canonical: str, names: tuple[str, ...]) -> tu
     if isinstance(metadata, pd.DataFrame) and canonical in metadata.columns and len(metadata) == len(raw.body):
         header = next((c for c in raw.ids if _key(c) in wanted), canonical)
         return metadata[canonical].reset_index(drop=True).set_axis(raw.body.index), header
+    if getattr(raw, "platform", ""):  # read_export set the platform's columns aside: one it did not is an item's
+        return None
     for pool in (raw.ids, raw.texts):
         for index, name in enumerate(pool):
             if name and _key(name) in wanted and index in raw.body.columns:

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError, ConfigError, InputError, Problem, ValidationError
-from ..io.surveys import RawExport, cell_text, normalise_label as _norm, read_export
+from ..io.surveys import RawExport, cell_text, keep_items, normalise_label as _norm, read_export
 from .instruments import WAVES, Instrument, Scale, list_instruments, load_instrument, project_instrument_folder
 from .respondents import Link, drop_rows, identify, parse_link, repeated_responses, survey_settings, unfinished_rows
 
@@ -418,7 +418,7 @@ def read_responses(
         raise AnalysisError("participants: the table has no participant_id column; pass the validated table "
                             "(rmresearch.inputs.load_table(config, 'participants')).")
     link = parse_link(link) if link is not None else (parse_link(id_column, "--id-column") if id_column else None)
-    raw = read_export(path, format=format, sheet=sheet, encoding=encoding)
+    raw = keep_items(read_export(path, format=format, sheet=sheet, encoding=encoding), instrument.item_ids)
     source = str(Path(path))
     problems: list[Problem] = list(raw.warnings)
     unfinished, flagged = unfinished_rows(raw, exclude_unfinished, source)
