@@ -89,6 +89,21 @@ def _link_options(args: argparse.Namespace, config) -> dict:
     return options
 
 
+def set_aside_text(headers: list[str], limit: int = 12) -> str:
+    """The set-aside headers as a person reads them: Forms' per-question quiz columns counted, not listed.
+
+    >>> set_aside_text(["ID", "Email", "Points - I belong", "Feedback - I belong", "Points - I matter"])
+    "ID, Email, 'Points - ...' (2 questions), 'Feedback - ...' (1 question)"
+    """
+    plain = [h for h in headers if not h.lower().startswith(("points - ", "feedback - "))]
+    shown = ", ".join(plain[:limit]) + (f" and {len(plain) - limit} more" if len(plain) > limit else "")
+    for prefix in ("Points - ", "Feedback - "):
+        n = sum(1 for h in headers if h.lower().startswith(prefix.lower()))
+        if n:
+            shown += f", '{prefix}...' ({n} question{'s' if n > 1 else ''})"
+    return shown.lstrip(", ")
+
+
 def parse_columns(pairs: list[str]) -> dict[str, str]:
     """``--columns ITEM=COLUMN ...`` as the export column -> item mapping ``read_responses`` takes.
 
@@ -145,8 +160,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     result = read_responses(args.export, instrument, format=args.format, wave=args.wave, participants=participants,
                             id_column=args.id_column, encoding=args.encoding, **_link_options(args, config))
     if result.set_aside:
-        shown = ", ".join(result.set_aside[:12]) + (f" and {len(result.set_aside) - 12} more" if len(result.set_aside) > 12 else "")
-        print(f"{len(result.set_aside)} {result.platform} metadata column(s) set aside (never written): {shown}")
+        print(f"{len(result.set_aside)} {result.platform} metadata column(s) set aside (never written): {set_aside_text(result.set_aside)}")
     print(result.link[0].upper() + result.link[1:] + ".")
     for problem in result.problems:
         print(f"warning: {problem}")
