@@ -213,3 +213,19 @@ def test_the_validate_command_prints_every_problem_of_the_run(project, capsys):
     assert errors[0].startswith(f"error: {data / 'participants.csv'}, row 5, column 'role': ")
     assert errors[1] == (f"error: {data / 'pairs.csv'}, row 3, column 'partner_id': 'P99' is not a participant_id "
                          "in the participants table")
+
+
+def test_a_coding_table_is_read_for_its_form_before_the_transcripts_are_anonymised(project):
+    """Codings are checked against the anonymised transcripts, which do not exist before `anonymise run`; a coding
+    CSV without its coder column is said now (with that warning), not on a later run."""
+    (project / "data" / "codings.csv").write_text("segment_id,code\ninterview_01#t006,reciprocity\n", encoding="utf-8")
+    cohort = project / "cohorts" / "pilot16.yml"
+    cohort.write_text(cohort.read_text().replace("  staff: data/staff.csv\n",
+                                                 "  staff: data/staff.csv\n  codings: data/codings.csv\n"))
+    _, problems = validate_cohort(load_cohort(cohort))
+    assert [(Path(p.file).name, p.severity, p.message.split(". ")[0]) for p in problems] == [
+        ("codings.csv", "error", "missing column(s): coder"),
+        ("codings.csv", "warning", "the codings are checked against the anonymised transcripts, and there are none "
+                                   f"yet in {project / 'interviews' / 'anonymised'}; run `rmresearch anonymise run "
+                                   "--cohort pilot16`, then validate again"),
+    ]

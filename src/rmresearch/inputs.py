@@ -348,9 +348,10 @@ def _codings_wait(config: CohortConfig) -> list[Problem]:
     path = config.inputs.get("codings")
     if path is None or not _anonymised(config):
         return [] if path is None else _themes_problems(config, {})
-    return [Problem(str(path), "the codings were not checked: they are read with the participants table, which has "
-                    f"errors (above); fix them and run `rmresearch validate --cohort {config.cohort}` again",
-                    severity="warning")]
+    return _codings_file_problems(Path(path)) + [Problem(
+        str(path), "the codings were not checked against the transcripts: they are read with the participants table, "
+        f"which has errors (above); fix them and run `rmresearch validate --cohort {config.cohort}` again",
+        severity="warning")]
 
 
 def _as_problem(exc: Exception, path) -> Problem:
@@ -400,9 +401,10 @@ def _themes_problems(config: CohortConfig, tables: dict[str, pd.DataFrame]) -> l
     if not _anonymised(config):
         if path is None:
             return []
-        return [Problem(str(path), f"the codings are checked against the anonymised transcripts, and there are none yet in "
-                        f"{config.outputs.get('anonymised')}; run `rmresearch anonymise run --cohort {config.cohort}`, "
-                        "then validate again", severity="warning")]
+        return _codings_file_problems(Path(path)) + [Problem(
+            str(path), f"the codings are checked against the anonymised transcripts, and there are none yet in "
+            f"{config.outputs.get('anonymised')}; run `rmresearch anonymise run --cohort {config.cohort}`, "
+            "then validate again", severity="warning")]
     if "participants" not in tables:  # its problems are reported already; the notebook would stop at them
         return []
     from .coding import load_coding_data
@@ -414,6 +416,20 @@ def _themes_problems(config: CohortConfig, tables: dict[str, pd.DataFrame]) -> l
     except (InputError, AnalysisError) as exc:
         return [_as_problem(exc, path if path is not None and str(exc).startswith(str(path)) else config.outputs["anonymised"])]
     return []
+
+
+def _codings_file_problems(path: Path) -> list[Problem]:
+    """What a coding table (CSV, TSV or .xlsx) shows before there are segments to check it against: a file that
+    cannot be read, no header, a missing column, a duplicated header. A .qdpx is read with its transcripts."""
+    from .io.excel import EXCEL_SUFFIXES
+
+    if path.suffix.lower() not in (".csv", ".tsv", ".tab", *EXCEL_SUFFIXES) or not path.is_file():
+        return []
+    try:
+        _, problems = read_table(path, SCHEMAS["codings"], raise_on_error=False)
+    except InputError as exc:
+        return [_as_problem(exc, path)]
+    return [p for p in problems if p.severity == "error" and p.row is None]
 
 
 def check_analyses(tables: dict[str, pd.DataFrame], config: CohortConfig) -> list[Problem]:
