@@ -312,6 +312,10 @@ def test_an_unreadable_export_is_one_line_naming_the_file(tmp_path, capsys):
     assert code == 2 and str(export) in printed and "Traceback" not in printed
     with pytest.raises(InputError, match="--format must be auto"):
         read_export(export, format="excel")
+    old = tmp_path / "pre.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0old excel")
+    with pytest.raises(InputError, match="save it as 'Excel Workbook \\(.xlsx\\)' or 'CSV UTF-8'"):
+        read_export(old)
 
 
 def test_qualtrics_excel_export_keeps_its_three_header_rows(instrument, tmp_path, capsys):

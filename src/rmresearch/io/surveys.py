@@ -442,6 +442,9 @@ def detect_format(path: Path, *, encoding: str | None = None) -> str:
         return "forms"
     if suffix in (".csv", ".tsv", ".tab", ".txt"):
         return "qualtrics" if _qualtrics_kind(_after_titles(path, _records(path, encoding))[0]) else "csv"
+    if suffix == ".xls":
+        raise InputError(f"{path}: an old Excel .xls workbook, which cannot be read; open it in Excel and save it as "
+                         "'Excel Workbook (.xlsx)' or 'CSV UTF-8', then import that file.")
     raise InputError(f"{path}: unknown survey file type '{suffix}'. Use a Qualtrics CSV/TSV, a Forms .xlsx, an SPSS "
                      ".sav or a plain CSV (one header row), and say which with --format if the name does not end so.")
 
