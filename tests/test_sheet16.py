@@ -339,3 +339,18 @@ def test_libreoffice_reads_the_sheet_and_its_re_saved_files_read_back_the_same(p
     assert read_coding_sheet(resaved).codings.equals(expected)
     validation = load_workbook(resaved)["Segments"].data_validations.dataValidation[0]
     assert (validation.type, validation.formula1, str(validation.sqref)) == ("list", "Codes!$A$2:$A$12", "F2:H5")
+
+
+def test_the_sheet_says_how_many_anonymiser_candidates_await_a_decision(project):
+    from rmresearch.anonymise.review import review_path
+    from rmresearch.coding import write_coding_sheet
+    from rmresearch.config import load_cohort
+
+    config = load_cohort(project / "cohorts/tiny.yml")
+    assert write_coding_sheet(config, project / "again.xlsx").pending == 0
+    # two candidates as `anonymise run` lists them: one undecided, one decided
+    header = ("document,start,end,label,layer,confidence,text,context,pseudonym,suggestion,risk,risk_reasons,"
+              "decision,note\n")
+    row = "interview_01,{s},{e},PERSON,context,0.55,Faith,Faith chaired it,[PERSON_9],,0.2,,{d},\n"
+    review_path(config).write_text(header + row.format(s=10, e=15, d="") + row.format(s=40, e=45, d="reject"))
+    assert write_coding_sheet(config, project / "again.xlsx").pending == 1

@@ -332,6 +332,10 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     print("It holds anonymised text only and passed the leak audit. Read it back with: "
           f"rmresearch code read-sheet {done.path.name} --coder NAME --out codings.csv --cohort {config.cohort}")
     _print_consent(done.data)
+    if done.pending:
+        print(f"Note: {done.pending} anonymiser candidate(s) still await a decision in the review file: the sheet shows "
+              f"the text as anonymised so far. Decide them, run `rmresearch anonymise run --cohort {config.cohort}` "
+              "and make the sheet again before sharing it.")
     return 0
 
 

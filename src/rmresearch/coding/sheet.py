@@ -221,6 +221,8 @@ class SheetWritten:
     codes: int
     suggested: int
     data: object = field(repr=False, default=None)
+    #: Anonymiser candidates still awaiting a decision in the cohort's review file when the sheet was made.
+    pending: int = 0
 
 
 def write_coding_sheet(config, out: str | Path, *, codebook=None, coder: str | None = None, unit: str = "turn",
@@ -267,7 +269,18 @@ def write_coding_sheet(config, out: str | Path, *, codebook=None, coder: str | N
                             f"`rmresearch anonymise run --cohort {config.cohort}` again, then make the sheet.")
     atomic_write_bytes(out, buffer.getvalue())
     return SheetWritten(out, len(rows), int(rows["transcript"].nunique()), len(data.codebook.codable_names),
-                        int(rows[SUGGESTED].ne("").sum()), data)
+                        int(rows[SUGGESTED].ne("").sum()), data, _pending(config))
+
+
+def _pending(config) -> int:
+    """Candidates awaiting a decision in the cohort's review file (0 when it has none)."""
+    from ..anonymise.review import ReviewQueue, review_path
+    from ..errors import ConfigError
+
+    try:
+        return ReviewQueue(review_path(config)).pending()
+    except (ConfigError, InputError):
+        return 0
 
 
 # --------------------------------------------------------------------------- reading
