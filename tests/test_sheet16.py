@@ -354,3 +354,14 @@ def test_the_sheet_says_how_many_anonymiser_candidates_await_a_decision(project)
     row = "interview_01,{s},{e},PERSON,context,0.55,Faith,Faith chaired it,[PERSON_9],,0.2,,{d},\n"
     review_path(config).write_text(header + row.format(s=10, e=15, d="") + row.format(s=40, e=45, d="reject"))
     assert write_coding_sheet(config, project / "again.xlsx").pending == 1
+
+
+def test_open_text_survey_answers_anonymised_beside_the_transcripts_are_segments_too(project, capsys):
+    # as `anonymise run` writes a wave's answers to an open question (survey_<wave>_<question>.txt)
+    (project / "interviews/tiny/anonymised/survey_post_what_worked.txt").write_text(
+        "[P01]: Honest conversations about race.\n[P02]: The matching took too long.\n")
+    assert main(["code", "sheet", "--cohort", "tiny", "--out", "with_survey.xlsx"]) == 0
+    assert "6 interviewee turn segments in 2 transcript(s) and 1 open-text survey question(s)" in capsys.readouterr().out
+    rows = [[c.value for c in r] for r in load_workbook(project / "with_survey.xlsx")["Segments"].iter_rows(min_row=2)]
+    assert [r[:3] for r in rows[-2:]] == [["survey_post_what_worked#t001", "survey_post_what_worked", "senior leader"],
+                                          ["survey_post_what_worked#t002", "survey_post_what_worked", "staff partner"]]

@@ -324,8 +324,10 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     out = _guard(args, args.out, config=config, inputs=[args.codebook])
     done = write_coding_sheet(config, out, codebook=args.codebook, coder=args.coder, unit=args.unit,
                               suggestions=not args.no_suggestions, code_columns=args.code_columns)
-    print(f"Coding sheet written: {done.path} ({done.segments} interviewee {args.unit} segments in {done.transcripts} "
-          f"transcripts, {done.codes} codes, {args.code_columns} code column(s)"
+    surveys = f" and {done.survey_documents} open-text survey question(s)" if done.survey_documents else ""
+    print(f"Coding sheet written: {done.path} ({done.segments} interviewee {args.unit} segments in "
+          f"{done.transcripts - done.survey_documents} transcript(s){surveys}, {done.codes} codes, "
+          f"{args.code_columns} code column(s)"
           + ("" if args.coder is None else f", for {args.coder}") + ").")
     if not args.no_suggestions:
         print(f"Suggestions (rules, not findings) beside {done.suggested} segment(s), in the grey column.")

@@ -223,6 +223,8 @@ class SheetWritten:
     data: object = field(repr=False, default=None)
     #: Anonymiser candidates still awaiting a decision in the cohort's review file when the sheet was made.
     pending: int = 0
+    #: Of ``transcripts``, the documents of open-text survey answers (``survey_<wave>_<question>``).
+    survey_documents: int = 0
 
 
 def write_coding_sheet(config, out: str | Path, *, codebook=None, coder: str | None = None, unit: str = "turn",
@@ -269,7 +271,8 @@ def write_coding_sheet(config, out: str | Path, *, codebook=None, coder: str | N
                             f"`rmresearch anonymise run --cohort {config.cohort}` again, then make the sheet.")
     atomic_write_bytes(out, buffer.getvalue())
     return SheetWritten(out, len(rows), int(rows["transcript"].nunique()), len(data.codebook.codable_names),
-                        int(rows[SUGGESTED].ne("").sum()), data, _pending(config))
+                        int(rows[SUGGESTED].ne("").sum()), data, _pending(config),
+                        int(pd.Series(rows["transcript"].unique()).str.startswith("survey_").sum()))
 
 
 def _pending(config) -> int:
