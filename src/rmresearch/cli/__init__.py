@@ -81,3 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; outputs already finished are complete, nothing is half-written", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (rmresearch ... | head): stop quietly, as other command-line tools do; the dangling
+        # stdout is pointed at devnull so the interpreter's final flush does not raise again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
