@@ -210,6 +210,9 @@ def test_the_validate_command_prints_every_problem_of_the_run(project, capsys):
     out = capsys.readouterr().out
     errors = [line for line in out.splitlines() if line.startswith("error: ")]
     assert code == 2 and len(errors) == 2 and "2 error(s)" in out
+    # the table with errors is listed with the others, pointing at its errors, not left out of the list
+    assert f"  participants        errors  {data / 'participants.csv'} (below)" in out.splitlines()
+    assert f"  pairs              12 rows  {data / 'pairs.csv'}" in out.splitlines()
     assert errors[0].startswith(f"error: {data / 'participants.csv'}, row 5, column 'role': ")
     assert errors[1] == (f"error: {data / 'pairs.csv'}, row 3, column 'partner_id': 'P99' is not a participant_id "
                          "in the participants table")

@@ -168,8 +168,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     tables, problems = validate_cohort(config)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
-    for name, frame in tables.items():
-        print(f"  {name:<13} {len(frame):>7,} rows  {config.input_path(name)}")
+    from ..config import TABLE_INPUTS
+
+    for name in TABLE_INPUTS:  # every configured table, in order; one with errors is named beside its errors
+        if name in tables:
+            print(f"  {name:<13} {len(tables[name]):>7,} rows  {config.input_path(name)}")
+        elif config.inputs.get(name) is not None:
+            print(f"  {name:<13} {'errors':>12}  {config.input_path(name)} (below)")
     if "participants" in tables and not any(p.column == "options.withdrawn" for p in errors):
         from ..consent import consent_exclusions, consent_summary
 
