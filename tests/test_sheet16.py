@@ -365,3 +365,28 @@ def test_open_text_survey_answers_anonymised_beside_the_transcripts_are_segments
     rows = [[c.value for c in r] for r in load_workbook(project / "with_survey.xlsx")["Segments"].iter_rows(min_row=2)]
     assert [r[:3] for r in rows[-2:]] == [["survey_post_what_worked#t001", "survey_post_what_worked", "senior leader"],
                                           ["survey_post_what_worked#t002", "survey_post_what_worked", "staff partner"]]
+
+
+def test_a_turn_longer_than_an_excel_cell_or_with_control_characters_reads_back_without_warnings(project):
+    from rmresearch.coding import read_coding_sheet
+    from rmresearch.config import load_cohort
+
+    long_turn = "we met and talked " * 2500  # 45,000 characters: more than an Excel cell holds (32,767)
+    (project / "interviews/tiny/anonymised/interview_03.txt").write_text(
+        f"[P01]: {long_turn.strip()}\n[P02]: a form feed\x0c and a bell\x07 from the caption file\n")
+    config = load_cohort(project / "cohorts/tiny.yml")
+    from rmresearch.coding import write_coding_sheet
+
+    write_coding_sheet(config, project / "odd.xlsx", coder="ana")
+    book = load_workbook(project / "odd.xlsx")
+    rows = _rows(book["Segments"])
+    cell = book["Segments"][f"D{rows['interview_03#t001']}"].value
+    assert len(cell) == 32_767 and cell.endswith("[... the rest of this turn is in the transcript]")
+    book["Segments"][f"F{rows['interview_03#t001']}"] = "reciprocity"
+    book["Segments"][f"F{rows['interview_03#t002']}"] = "programme_logistics"
+    book.save(project / "odd.xlsx")
+    for kwargs in ({}, {"config": config}):
+        read = read_coding_sheet(project / "odd.xlsx", **kwargs)
+        assert read.warnings == () and read.codings["code"].tolist() == ["reciprocity", "programme_logistics"]
+    full = read_coding_sheet(project / "odd.xlsx", config=config).codings.iloc[0]
+    assert full["end"] - full["start"] == len(long_turn.strip())  # the coding covers the whole turn

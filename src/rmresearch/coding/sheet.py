@@ -100,7 +100,7 @@ def sheet_rows(data, config=None, *, suggestions: bool = True) -> pd.DataFrame:
         suggested = joined.reindex(units["segment_id"]).fillna("")
     return pd.DataFrame({"segment_id": units["segment_id"], "transcript": units["document"], "role": role,
                          "text": units["text"], SUGGESTED: suggested.to_numpy(),
-                         "check": ["#" + fingerprint(s, t) for s, t in zip(units["segment_id"], units["text"])]})
+                         "check": ["#" + fingerprint(s, _cell_text(t)) for s, t in zip(units["segment_id"], units["text"])]})
 
 
 def build_sheet(rows: pd.DataFrame, codebook: Codebook, *, about: dict | None = None, code_columns: int = 3):
@@ -127,8 +127,12 @@ def build_sheet(rows: pd.DataFrame, codebook: Codebook, *, about: dict | None = 
 
 
 def _cell_text(value) -> str:
-    """A cell's text: never a formula (openpyxl writes a string starting '=' as one), no characters XML cannot
-    hold, no longer than Excel's cell limit."""
+    """A cell's text: no characters XML cannot hold, no longer than Excel's cell limit (the caller keeps a text
+    starting '=' a string, never a formula).
+
+    >>> _cell_text("bell\x07 here"), len(_cell_text("x" * 40_000)) == EXCEL_CELL_LIMIT
+    ('bell  here', True)
+    """
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     text = ILLEGAL_CHARACTERS_RE.sub(" ", "" if value is None else str(value))
@@ -629,7 +633,7 @@ def _known_segment(table: _Table, i: int, sid: str, known, all_ids, problems: li
                                     if near else "") + " Put back the segment_id the sheet was written with (segment "
                                     "IDs must not be edited), or make a new sheet with `rmresearch code sheet`", **where))
             return False
-        if text is not None and _fold(text) and not _fold(known.at[sid, "text"]).startswith(_fold(text)):
+        if text is not None and _fold(text) and not _fold(_cell_text(known.at[sid, "text"])).startswith(_fold(text)):
             problems.append(Problem(table.source, f"the text beside {sid} is not its text in the transcript (the text "
                                     "or the segment_id was edited in the sheet): its codes are kept for the segment "
                                     f"{sid} as the transcript has it; check they fit", severity="warning",
