@@ -51,7 +51,7 @@ import yaml
 from .characteristics import STRICTER_DEFAULTS, read_intersections, read_options, read_stricter, with_characteristics
 from .codes import DEFAULT_GOOD_HONOURS, EthnicityMap, load_ethnicity_map
 from .errors import ConfigError
-from .io.text import input_encodings
+from .io.text import check_encoding, input_encodings
 
 __all__ = ["CohortConfig", "DisclosureRules", "load_cohort", "find_cohort_file", "list_cohorts", "read_yaml", "load_yaml_text"]
 
@@ -616,7 +616,7 @@ def _check_trends(trends, source: str) -> None:
                           f"not {trends['partial_pooling']!r}.")
 
 
-_SURVEY_OPTIONS = ("link", "exclude_unfinished", "duplicates", "columns", "ignore")
+_SURVEY_OPTIONS = ("link", "exclude_unfinished", "duplicates", "columns", "ignore", "encoding")
 
 
 def _check_surveys(surveys, source: str) -> None:
@@ -642,6 +642,8 @@ def _check_surveys(surveys, source: str) -> None:
     columns = surveys.get("columns")
     if columns is not None and not (isinstance(columns, dict) and all(isinstance(k, str) and isinstance(v, (str, int)) for k, v in columns.items())):
         raise ConfigError(f"{where}.columns maps items to export columns, e.g. columns: {{burden_1: Q7}}, not {columns!r}"[:300] + ".")
+    if surveys.get("encoding") is not None:  # a CSV/TSV export that is not UTF-8 or UTF-16 (--encoding on the command line)
+        check_encoding(surveys["encoding"], f"{where}.encoding")
     ignore = surveys.get("ignore")
     if ignore is not None and not (isinstance(ignore, list) and all(isinstance(c, (str, int)) for c in ignore)):
         raise ConfigError(f"{where}.ignore lists export columns to leave out, e.g. ignore: [Q12, Q13], not {ignore!r}"[:300] + ".")

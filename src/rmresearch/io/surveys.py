@@ -147,7 +147,8 @@ def cell_text(value) -> str | None:
 
 
 _ADVICE = ("Export again from the survey tool as CSV (UTF-8) or TSV, or re-save the file as UTF-8; a file saved as "
-           "Windows-1252 (older Excel 'CSV (Comma delimited)') reads with --encoding cp1252 on 'rmresearch survey import'.")
+           "Windows-1252 (older Excel 'CSV (Comma delimited)') reads with --encoding cp1252 on 'rmresearch survey import' (for the report and validate: the cohort file's "
+           "options: surveys: {encoding: cp1252}).")
 
 
 def _meta_key(text: Any) -> str:

@@ -124,7 +124,7 @@ def survey_settings(config) -> dict[str, Any]:
     settings: dict[str, Any] = {}
     if raw.get("link") is not None:
         settings["link"] = parse_link(raw["link"], "options.surveys.link")
-    for name in ("exclude_unfinished", "duplicates"):
+    for name in ("exclude_unfinished", "duplicates", "encoding"):
         if raw.get(name) is not None:
             settings[name] = raw[name]
     if raw.get("ignore"):
