@@ -34,7 +34,8 @@ import pandas as pd
 from ..errors import InputError, OutputRefused, Problem, ValidationError
 from .codebook import Codebook, codebook_from_mapping, default_codebook, load_codebook
 
-__all__ = ["SHEET_COLUMNS", "SheetRead", "build_sheet", "write_coding_sheet", "read_coding_sheet", "fingerprint"]
+__all__ = ["SHEET_COLUMNS", "SheetRead", "SheetWritten", "build_sheet", "sheet_rows", "write_coding_sheet",
+           "read_coding_sheet", "fingerprint"]
 
 SEGMENTS_SHEET, CODES_SHEET, ABOUT_SHEET = "Segments", "Codes", "About"
 SUGGESTED = "suggested (not a finding)"
