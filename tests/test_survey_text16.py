@@ -177,6 +177,14 @@ def test_open_text_segments_reach_coding_with_roles_not_names(tmp_path):
     assert roles[seg["participant_id"]].tolist().count("staff_partner") == 2
     suggested = suggest_codes(data.segments, data.codebook)
     assert set(suggested["segment_id"]) & set(seg["segment_id"])  # code suggest sees the answers
+    # the report does not call survey answers interviews: a note says which documents they are, and the
+    # anonymisation summary counts them apart
+    assert any(n.startswith("2 of these 3 documents hold open-text survey answers (survey_post_what_not_working, "
+                            "survey_post_what_worked), not interviews") for n in data.notes)
+    from rmresearch.anonymise.pipeline import anonymisation_summary
+
+    info = anonymisation_summary(config)
+    assert (info["documents"], info["survey_documents"]) == (1, 2)
 
 
 def test_surrogate_style_gives_the_interviews_surrogate_name(tmp_path):

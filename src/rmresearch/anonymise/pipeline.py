@@ -538,7 +538,8 @@ def consent_not_applied(config) -> list[str]:
 def anonymisation_summary(config) -> dict:
     """What the anonymised outputs hold, for the report (counts only, no identifiers).
 
-    Returns a dict with ``by_label`` (label, mentions, documents: the mentions replaced, an indirect
+    Returns a dict with ``documents`` (interview transcripts), ``survey_documents`` (open-text survey answers,
+    ``survey_*``), ``by_label`` (label, mentions, documents: the mentions replaced, an indirect
     identifier's by its generalisation; words kept are not counted), ``review_pending``,
     ``review_total``, ``documents``, ``consistency`` (one row per roster person
     mentioned: how many distinct pseudonyms they received, which should be 1),
@@ -575,8 +576,10 @@ def anonymisation_summary(config) -> dict:
             {"participant": pid, "pseudonyms": len(ps),
              "documents": int(sum(docs.get(p, 0) for p in ps))} for pid, ps in sorted(per_person.items())
         ], columns=["participant", "pseudonyms", "documents"])
+    surveys = [p for p in logs if p.name.startswith("survey_")]  # open-text survey answers (surveys.opentext)
     return {
-        "documents": len(logs),
+        "documents": len(logs) - len(surveys),
+        "survey_documents": len(surveys),
         "by_label": by_label,
         "review_pending": review.pending() if review else 0,
         "review_total": len(review.rows) if review else 0,

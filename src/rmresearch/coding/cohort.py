@@ -33,7 +33,7 @@ from .codebook import Codebook, load_codebook
 from .codings import read_codings_csv
 from .groups import attribute_columns, participant_characteristics
 from .manifest import ANONYMISED_MANIFEST, read_anonymised_manifest, speaker_notes, speaker_roles
-from .segments import _lines, _trim, load_documents, segment_documents
+from .segments import _lines, _trim, load_documents, segment_documents, survey_note
 
 __all__ = ["CodingData", "load_coding_data", "participant_attributes", "cohort_codings_path"]
 
@@ -162,7 +162,7 @@ def load_coding_data(
         theirs = frame["document"].isin(left_out)
         frame, dropped = frame.loc[~theirs].reset_index(drop=True), dropped + int(theirs.sum())
     n_withheld = sum(len(w.spans) for w in withheld.values())
-    notes += tuple(speaker_notes(segments, manifest)) + _left_out_note(left_out)
+    notes += tuple(speaker_notes(segments, manifest)) + _left_out_note(left_out) + survey_note(texts)
     return CodingData(texts=texts, segments=segments, codebook=codebook, participants=participants,
                       codings=frame, codings_path=path, excluded=excluded, withheld_turns=n_withheld,
                       codings_dropped=dropped, manifest=manifest, notes=notes,

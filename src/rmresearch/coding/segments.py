@@ -44,7 +44,39 @@ __all__ = [
     "sentence_spans",
     "interviewee_units",
     "SPEAKERS",
+    "SURVEY_PREFIX",
+    "survey_documents",
+    "survey_note",
 ]
+
+#: Documents ``anonymise run`` writes from open-text survey answers (:mod:`rmresearch.surveys.opentext`):
+#: ``survey_<wave>_<question>``, one ``[P07]: answer`` line per respondent, beside the interview transcripts.
+SURVEY_PREFIX = "survey_"
+
+
+def survey_documents(names: Iterable[str]) -> list[str]:
+    """The names of open-text survey documents among ``names`` (sorted).
+
+    >>> survey_documents(["interview_01", "survey_post_what_worked"])
+    ['survey_post_what_worked']
+    """
+    return sorted(n for n in names if str(n).startswith(SURVEY_PREFIX))
+
+
+def survey_note(names: Iterable[str]) -> tuple[str, ...]:
+    """The report's sentence when some of the documents are open-text survey answers, not interviews.
+
+    >>> print(survey_note(["interview_01", "survey_post_what_worked"])[0])
+    1 of these 2 documents holds open-text survey answers (survey_post_what_worked), not an interview: each answer is one turn of its respondent, counted with the interview turns, and its respondents with the participants interviewed.
+    """
+    names = list(names)
+    surveys = survey_documents(names)
+    if not surveys:
+        return ()
+    one = len(surveys) == 1
+    return (f"{len(surveys)} of these {len(names)} documents {'holds' if one else 'hold'} open-text survey answers "
+            f"({', '.join(surveys)}), not {'an interview' if one else 'interviews'}: each answer is one turn of its "
+            "respondent, counted with the interview turns, and its respondents with the participants interviewed.",)
 
 UNITS = ("turn", "sentence", "paragraph")
 SEGMENT_COLUMNS = [
