@@ -390,3 +390,18 @@ def test_a_turn_longer_than_an_excel_cell_or_with_control_characters_reads_back_
         assert read.warnings == () and read.codings["code"].tolist() == ["reciprocity", "programme_logistics"]
     full = read_coding_sheet(project / "odd.xlsx", config=config).codings.iloc[0]
     assert full["end"] - full["start"] == len(long_turn.strip())  # the coding covers the whole turn
+
+
+def test_without_suggestions_the_sheet_has_no_suggestions_column_and_reads_back_the_same(project):
+    from rmresearch.coding import read_coding_sheet, write_coding_sheet
+    from rmresearch.config import load_cohort
+
+    done = write_coding_sheet(load_cohort(project / "cohorts/tiny.yml"), project / "plain.xlsx", suggestions=False)
+    book = load_workbook(project / "plain.xlsx")
+    sheet = book["Segments"]
+    assert [c.value for c in sheet[1]] == ["segment_id", "transcript", "role", "text", "code_1", "code_2", "code_3",
+                                           "memo", "check"]
+    assert done.suggested == 0 and str(sheet.data_validations.dataValidation[0].sqref) == "E2:G5"
+    sheet["E2"], sheet["F2"] = "safe_space", "Reciprocity"
+    book.save(project / "plain.xlsx")
+    assert read_coding_sheet(project / "plain.xlsx", coder="ana").codings["code"].tolist() == ["safe_space", "reciprocity"]

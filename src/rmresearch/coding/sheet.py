@@ -11,7 +11,8 @@
 
 Codes go in **several code columns, one code a cell**, each with a drop-down list of the code IDs (Excel's data
 validation): a drop-down offers one value a cell, so a single ``;``-separated column could not have one, and a
-typed list is where typing errors come from. A cell holding ``a; b`` (pasted from elsewhere) is read all the same.
+typed list is where typing errors come from. A cell holding ``a; b`` (pasted from elsewhere) is read all the same. Without suggestions (``--no-suggestions``) the
+grey column is left out.
 The drop-down warns but does not stop other values, so a code typed by its name is kept and read back.
 
 :func:`read_coding_sheet` reads a filled sheet (``.xlsx``, or the ``.csv`` Excel saves) as codings of one coder in
@@ -99,9 +100,11 @@ def sheet_rows(data, config=None, *, suggestions: bool = True) -> pd.DataFrame:
         found = suggest_codes(units, data.codebook)
         joined = found.groupby("segment_id", sort=False)["code"].agg(lambda c: "; ".join(dict.fromkeys(c)))
         suggested = joined.reindex(units["segment_id"]).fillna("")
-    return pd.DataFrame({"segment_id": units["segment_id"], "transcript": units["document"], "role": role,
-                         "text": units["text"], SUGGESTED: suggested.to_numpy(),
-                         "check": ["#" + fingerprint(s, _cell_text(t)) for s, t in zip(units["segment_id"], units["text"])]})
+    frame = pd.DataFrame({"segment_id": units["segment_id"], "transcript": units["document"], "role": role,
+                          "text": units["text"], SUGGESTED: suggested.to_numpy(),
+                          "check": ["#" + fingerprint(s, _cell_text(t))
+                                    for s, t in zip(units["segment_id"], units["text"])]})
+    return frame if suggestions else frame.drop(columns=SUGGESTED)
 
 
 def build_sheet(rows: pd.DataFrame, codebook: Codebook, *, about: dict | None = None, code_columns: int = 3):
@@ -111,9 +114,10 @@ def build_sheet(rows: pd.DataFrame, codebook: Codebook, *, about: dict | None = 
     book = Workbook()
     seg = book.active
     seg.title = SEGMENTS_SHEET
-    headers = [*SHEET_COLUMNS, *(f"code_{k}" for k in range(1, code_columns + 1)), *_AFTER]
+    first = [c for c in SHEET_COLUMNS if c in rows.columns]  # no suggestions column when they were left out
+    headers = [*first, *(f"code_{k}" for k in range(1, code_columns + 1)), *_AFTER]
     seg.append(headers)
-    for record in rows[[*SHEET_COLUMNS, "check"]].itertuples(index=False):
+    for record in rows[[*first, "check"]].itertuples(index=False):
         values = list(record[:-1]) + [None] * code_columns + [None, record[-1]]
         seg.append([None if v is None else _cell_text(v) for v in values])
         for cell in seg[seg.max_row]:
@@ -178,7 +182,8 @@ def _style_segments(sheet, headers: list[str], n_rows: int, n_codes: int) -> Non
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if headers[cell.column - 1] == SUGGESTED:
                 cell.fill, cell.font = grey, Font(italic=True, color="555555")
-    sheet[f"{letters[SUGGESTED]}1"].fill = grey
+    if SUGGESTED in letters:
+        sheet[f"{letters[SUGGESTED]}1"].fill = grey
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = f"A1:{letters['memo']}{last}"
     code_letters = [letters[h] for h in headers if h.startswith("code_")]
@@ -276,7 +281,7 @@ def write_coding_sheet(config, out: str | Path, *, codebook=None, coder: str | N
                             f"`rmresearch anonymise run --cohort {config.cohort}` again, then make the sheet.")
     atomic_write_bytes(out, buffer.getvalue())
     return SheetWritten(out, len(rows), int(rows["transcript"].nunique()), len(data.codebook.codable_names),
-                        int(rows[SUGGESTED].ne("").sum()), data, _pending(config),
+                        int(rows[SUGGESTED].ne("").sum()) if SUGGESTED in rows else 0, data, _pending(config),
                         int(pd.Series(rows["transcript"].unique()).str.startswith("survey_").sum()))
 
 
