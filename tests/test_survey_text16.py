@@ -232,3 +232,20 @@ def test_an_export_that_cannot_be_read_leaves_the_transcripts_done_and_says_so(t
     assert "P99" in result.stderr and "rmresearch validate" in result.stderr and "Traceback" not in result.stderr
     out = tmp_path / "interviews/tiny/anonymised"
     assert (out / "interview_01.txt").is_file() and not list(out.glob("survey_*"))
+
+
+def test_a_survey_export_changed_after_the_run_stops_the_report(tmp_path):
+    import os as _os
+
+    from rmresearch.anonymise.pipeline import check_anonymised
+    from rmresearch.errors import InputError
+
+    path = _cohort(tmp_path)
+    config, _ = _run(path)
+    check_anonymised(config)  # fresh: passes
+    export = tmp_path / "surveys/tiny/post.csv"
+    later = max(p.stat().st_mtime for p in (tmp_path / "interviews/tiny/anonymised").glob("survey_*.txt")) + 60
+    _os.utime(export, (later, later))
+    with pytest.raises(InputError, match=r"post.csv changed after their open-text answers were anonymised.*"
+                                         r"rmresearch anonymise run --cohort tiny"):
+        check_anonymised(config)

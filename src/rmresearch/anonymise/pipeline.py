@@ -497,12 +497,24 @@ def check_anonymised(config) -> None:
             f"{len(stale)} of {len(files)} interview transcript(s) have no up-to-date anonymised copy in {out_dir} "
             f"({shown}). Run `rmresearch anonymise run --cohort {config.cohort}`, check the review file, then report again."
         )
+    _check_survey_copies(config, out_dir)
     stale_consent = consent_not_in_copies(config)
     if stale_consent:
         raise InputError(
             f"{stale_consent}. The anonymised folder is shared with coders: run "
             f"`rmresearch anonymise run --cohort {config.cohort}` to withhold them, then report again."
         )
+
+
+def _check_survey_copies(config, out_dir: Path) -> None:
+    """Refuse anonymised open-text survey answers (``survey_*.txt``) older than a survey export they came from."""
+    copies = [p.stat().st_mtime for p in out_dir.glob("survey_*.txt")] if out_dir.is_dir() else []
+    exports = [Path(f) for f in (config.inputs.get("surveys") or {}).values()]
+    newer = [f.name for f in exports if copies and f.is_file() and f.stat().st_mtime > min(copies)]
+    if newer:
+        raise InputError(f"The survey export(s) {', '.join(newer)} changed after their open-text answers were "
+                         f"anonymised into {out_dir}. Run `rmresearch anonymise run --cohort {config.cohort}` "
+                         "again, check the review file, then report again.")
 
 
 def consent_not_in_copies(config, files: Iterable[str | Path] | None = None) -> str:
