@@ -343,7 +343,7 @@ def cmd_sheet(args: argparse.Namespace) -> int:
 
 def cmd_read_sheet(args: argparse.Namespace) -> int:
     from ..coding.codings import write_codings_csv
-    from ..coding.sheet import read_coding_sheet
+    from ..coding.sheet_read import read_coding_sheet
 
     config = load_config(args) if args.cohort else None
     out = _guard(args, args.out, config=config, inputs=[args.sheet, args.codebook])

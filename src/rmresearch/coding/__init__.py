@@ -81,7 +81,8 @@ from .segments import (
     segment_documents,
     sentence_spans,
 )
-from .sheet import SheetRead, read_coding_sheet, write_coding_sheet
+from .sheet import write_coding_sheet
+from .sheet_read import SheetRead, read_coding_sheet
 from .suggest import suggest_codes, suggested_pairs, suggestion_agreement
 
 __all__ = [
