@@ -232,7 +232,8 @@ def test_a_sheet_saved_as_csv_from_excel_reads_the_same(project):
     # Excel's 'CSV UTF-8' (a byte-order mark, CRLF) and a European Excel's ';'-separated CSV
     cells.to_csv(project / "ana.csv", index=False, encoding="utf-8-sig", lineterminator="\r\n")
     cells.to_csv(project / "ana_semicolon.csv", index=False, sep=";")
-    for name in ("ana.csv", "ana_semicolon.csv"):
+    cells.to_csv(project / "ana_unicode.txt", index=False, sep="\t", encoding="utf-16")  # Excel's 'Unicode Text'
+    for name in ("ana.csv", "ana_semicolon.csv", "ana_unicode.txt"):
         got = read_coding_sheet(project / name, coder="ana").codings
         assert got[["segment_id", "code", "memo"]].equals(expected[["segment_id", "code", "memo"]]), name
 

@@ -114,7 +114,8 @@ def _table(cells: pd.DataFrame, at: int, source: str, about: dict, codes) -> _Ta
 
 
 def _read_csv(path: Path) -> _Table:
-    """A sheet Excel saved as CSV: UTF-8 (with or without its BOM), comma or semicolon separated."""
+    """A sheet Excel saved as CSV (UTF-8, with or without its BOM; comma or semicolon separated) or as 'Unicode Text'
+    (UTF-16 with its BOM, tab separated, the .txt Excel writes)."""
     from ..io.tables import MAX_TABLE_BYTES
     from ..io.text import decode, read_bytes
 
@@ -122,7 +123,7 @@ def _read_csv(path: Path) -> _Table:
     text = decode(path, data, what="a coding sheet saved as CSV", unit="row",
                   advice="In Excel use 'Save as > CSV UTF-8 (Comma delimited)', or read the .xlsx itself.")
     first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    delimiter = max((",", ";", "\t"), key=first.count)  # ';' from a European Excel, tabs from 'Unicode Text'
     records, numbers, line = [], [], 0
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     for record in reader:
