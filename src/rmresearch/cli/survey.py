@@ -168,5 +168,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     write_csv(result.responses.astype({c: "Int64" for c in items}), out)
     print(f"{len(result.responses)} response(s), {len(result.responses.columns) - 2} item(s) from a {result.format} export written to {args.out}")
     if len(result.open_text):
-        print(f"{len(result.open_text)} open-text answer(s) were not written: anonymise them before use.")
+        print(f"{len(result.open_text)} open-text answer(s) were not written here: configure this export under "
+              "inputs.surveys in the cohort file and `rmresearch anonymise run --cohort C` anonymises them with the "
+              "interviews' key into survey_<wave>_<question>.txt for coding.")
     return 0
