@@ -249,3 +249,49 @@ def test_a_survey_export_changed_after_the_run_stops_the_report(tmp_path):
     with pytest.raises(InputError, match=r"post.csv changed after their open-text answers were anonymised.*"
                                          r"rmresearch anonymise run --cohort tiny"):
         check_anonymised(config)
+
+
+# A Qualtrics CSV export as its documentation describes it: row 1 the column names, row 2 the question text, row 3
+# the ImportId of each column; survey metadata first (recipient names and e-mail among them), respondents linked by
+# ExternalReference (the participant ID), the open question's column named by its QID.
+_META = [("StartDate", "Start Date", '{""ImportId"":""startDate"",""timeZone"":""Europe/London""}'),
+         ("EndDate", "End Date", '{""ImportId"":""endDate"",""timeZone"":""Europe/London""}'),
+         ("Status", "Response Type", '{""ImportId"":""status""}'),
+         ("Progress", "Progress", '{""ImportId"":""progress""}'),
+         ("Duration (in seconds)", "Duration (in seconds)", '{""ImportId"":""duration""}'),
+         ("Finished", "Finished", '{""ImportId"":""finished""}'),
+         ("RecordedDate", "Recorded Date", '{""ImportId"":""recordedDate"",""timeZone"":""Europe/London""}'),
+         ("ResponseId", "Response ID", '{""ImportId"":""_recordId""}'),
+         ("RecipientLastName", "Recipient Last Name", '{""ImportId"":""recipientLastName""}'),
+         ("RecipientFirstName", "Recipient First Name", '{""ImportId"":""recipientFirstName""}'),
+         ("RecipientEmail", "Recipient Email", '{""ImportId"":""recipientEmail""}'),
+         ("ExternalReference", "External Data Reference", '{""ImportId"":""externalDataReference""}'),
+         ("DistributionChannel", "Distribution Channel", '{""ImportId"":""distributionChannel""}'),
+         ("UserLanguage", "User Language", '{""ImportId"":""userLanguage""}'),
+         ("Q1", "What has worked well in your partnership?", '{""ImportId"":""QID1_TEXT""}')]
+
+
+def _qualtrics(rows: list[list[str]]) -> str:
+    def line(cells):
+        return ",".join(f'"{c}"' for c in cells)
+
+    return "\n".join([line(m[0] for m in _META), line(m[1] for m in _META), line(m[2] for m in _META)]
+                     + [line(r) for r in rows]) + "\n"
+
+
+def test_qualtrics_export_open_text_anonymised_and_metadata_never_written(tmp_path):
+    def row(pid, first, last, answer):
+        return ["02/04/2025 10:01", "02/04/2025 10:09", "IP Address", "100", "480", "True", "02/04/2025 10:09",
+                f"R_{pid}abc", last, first, f"{first.lower()}.{last.lower()}@anytown.ac.uk", pid, "email", "EN-GB", answer]
+
+    export = _qualtrics([row("P01", "Wendeline", "Marsh-Okoro", "Tobiah showed me the student side; ring 0113 496 0001."),
+                         row("P02", "Tobiah", "Quennell", "Working with Wendeline Marsh-Okoro."),
+                         row("P03", "Ismay", "Delacroix-Ahn", "It was fine.")])
+    config, summary = _run(_cohort(tmp_path, survey=export))
+    run = summary.attrs["open_text"]
+    assert run.problem == "" and (run.answers, run.left_out) == (2, 1)
+    text = (tmp_path / "interviews/tiny/anonymised/survey_post_what_worked.txt").read_text()
+    assert text == ("[P01]: [P02] showed me the student side; ring [PHONE_1].\n"
+                    "[P02]: Working with [P01].\n")
+    for word in ("Marsh", "Quennell", "Ismay", "anytown.ac.uk", "R_P0", "EN-GB", "0113"):
+        assert word not in text
