@@ -112,8 +112,9 @@ class NameLayers:
         lex = self.lexicon
         tok = tokens[i]
         word = tok.text
-        if roster_hit and not caseless and word.islower() and lex.is_word(word):
+        if roster_hit and not caseless and word.islower() and lex.is_common_word(word):
             return None  # "sunny days", "amber light": in text with capitals a name is written with one
+        # (a rare dictionary word - "tyrone", a proper noun there - typed in lower case is the cohort member's name)
         # "Sunny", "Precious": given names that are adjectives first count as words here.
         if not (lex.is_common_word(word) or word.casefold() in ADJECTIVE_NAMES):
             return Confidence.ROSTER_NOT_A_WORD if roster_hit else Confidence.LIST_NOT_A_WORD

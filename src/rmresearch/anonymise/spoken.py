@@ -63,7 +63,9 @@ _TS = r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?(?![\d:])[\])]?"
 _SEP = (rf"(?:[ \t]*+\n(?:[ \t]*+\n)*+(?:[ \t]*+\d+[ \t]*+\n)?[ \t]*+{_TS}[ \t]*+-->[ \t]*+{_TS}[^\n]*+\n[ \t]*+"
         rf"|[ \t]*+\n?[ \t]*+{_TS}[ \t]*+\n?[ \t]*+"
         r"|[ \t]*+\n\x1e++[ \t]*+"  # the same speaker's next line (its label masked by _continuations)
-        r"|[ \t]*+\n(?:[ \t]*+\n)?[ \t]*+"
+        # a line break, unless the next line opens with a speaker's label ("...one two three\nP09: As the only"):
+        # the number stops there, whoever speaks next (the same speaker's label is masked above)
+        r"|[ \t]*+\n(?:[ \t]*+\n)?[ \t]*+(?![^\n:]{1,40}:[ \t])"
         r"|(?:[ \t]*+,[ \t]*+|[ \t]++)(?:um+|uh+|erm|er|ah)(?:[ \t]*+,)?[ \t]++"  # "oh seven seven, um, double oh"
         r"|[ \t]*+[,\-\u2013][ \t]*+|[ \t]++)")
 _WORD_ITEM = (r"(?:(?:double|treble|triple)[ \t-]+(?:" + "|".join(_UNITS) + r"|\d)\b"
@@ -396,7 +398,8 @@ def _ni_numbers(text: str, low: str) -> list[Span]:
     return out
 
 
-_LABEL_LINE = re.compile(r"\n([^\n:\d]{1,40}):(?=[ \t])")
+#: A speaker's label at a line start: a few words with a letter in them ("Kwame", "P08", "SPEAKER_01"), not a time.
+_LABEL_LINE = re.compile(r"\n((?=[^\n:]{0,39}[a-z])[^\n:]{1,40}):(?=[ \t])")
 
 
 def _continuations(low: str) -> str:
@@ -407,7 +410,7 @@ def _continuations(low: str) -> str:
     parts: list[str] = []
     pos = 0
     prev_label, prev_end = None, -1
-    first = re.match(r"([^\n:\d]{1,40}):(?=[ \t])", low)
+    first = re.match(r"((?=[^\n:]{0,39}[a-z])[^\n:]{1,40}):(?=[ \t])", low)
     if first:
         prev_label, prev_end = first.group(1), first.end()
     for m in _LABEL_LINE.finditer(low):
