@@ -74,12 +74,14 @@ from .refi import QdpxError, QdpxProject, export_qdpx, import_qdpx, validate_pro
 from .manifest import is_interviewer_label, load_manifest, manifest_problems, read_manifest, speaker_notes, speaker_roles
 from .segments import (
     UNITS,
+    corpus_counts,
     interviewee_units,
     load_documents,
     read_source_text,
     segment_document,
     segment_documents,
     sentence_spans,
+    survey_documents,
 )
 from .sheet import write_coding_sheet
 from .sheet_read import SheetRead, read_coding_sheet
@@ -91,7 +93,7 @@ __all__ = [
     "read_qdc", "write_qdc", "write_codebook", "stable_guid",
     # segments
     "UNITS", "read_source_text", "load_documents", "segment_document", "segment_documents", "sentence_spans",
-    "interviewee_units",
+    "interviewee_units", "survey_documents", "corpus_counts",
     # whose interview is it (inputs.interview_manifest)
     "read_manifest", "load_manifest", "manifest_problems", "is_interviewer_label", "speaker_roles", "speaker_notes",
     # suggestions

@@ -47,6 +47,7 @@ __all__ = [
     "SURVEY_PREFIX",
     "survey_documents",
     "survey_note",
+    "corpus_counts",
 ]
 
 #: Documents ``anonymise run`` writes from open-text survey answers (:mod:`rmresearch.surveys.opentext`):
@@ -67,7 +68,7 @@ def survey_note(names: Iterable[str]) -> tuple[str, ...]:
     """The report's sentence when some of the documents are open-text survey answers, not interviews.
 
     >>> print(survey_note(["interview_01", "survey_post_what_worked"])[0])
-    1 of these 2 documents holds open-text survey answers (survey_post_what_worked), not an interview: each answer is one turn of its respondent, counted with the interview turns, and its respondents with the participants interviewed.
+    1 of these 2 documents holds open-text survey answers (survey_post_what_worked), not an interview: each answer is one turn of its respondent, coded and counted with the interview turns in the tables of themes; the transcripts and participants interviewed are counted from the interviews alone.
     """
     names = list(names)
     surveys = survey_documents(names)
@@ -76,7 +77,27 @@ def survey_note(names: Iterable[str]) -> tuple[str, ...]:
     one = len(surveys) == 1
     return (f"{len(surveys)} of these {len(names)} documents {'holds' if one else 'hold'} open-text survey answers "
             f"({', '.join(surveys)}), not {'an interview' if one else 'interviews'}: each answer is one turn of its "
-            "respondent, counted with the interview turns, and its respondents with the participants interviewed.",)
+            "respondent, coded and counted with the interview turns in the tables of themes; the transcripts and "
+            "participants interviewed are counted from the interviews alone.",)
+
+
+def corpus_counts(texts: Iterable[str], segments) -> dict[str, int]:
+    """What the coded documents hold, interviews and open-text survey documents apart: ``interviews``,
+    ``survey_documents``, ``turns`` (every segment), ``survey_answers`` (segments of survey documents) and
+    ``interviewed`` (participants who speak in an interview).
+
+    >>> import pandas as pd
+    >>> seg = pd.DataFrame({"document": ["interview_01", "interview_01", "survey_post_what_worked"],
+    ...                     "participant_id": ["P13", "P01", "P02"]})
+    >>> corpus_counts(["interview_01", "survey_post_what_worked"], seg)
+    {'interviews': 1, 'survey_documents': 1, 'turns': 3, 'survey_answers': 1, 'interviewed': 2}
+    """
+    names = list(texts)
+    surveys = set(survey_documents(names))
+    in_survey = segments["document"].isin(surveys)
+    return {"interviews": len(names) - len(surveys), "survey_documents": len(surveys), "turns": len(segments),
+            "survey_answers": int(in_survey.sum()),
+            "interviewed": int(segments.loc[~in_survey, "participant_id"].dropna().nunique())}
 
 UNITS = ("turn", "sentence", "paragraph")
 SEGMENT_COLUMNS = [
