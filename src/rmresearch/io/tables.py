@@ -111,7 +111,11 @@ def _parse_records(text: str, delimiter: str) -> tuple[pd.DataFrame, list[int]]:
         kept.append(record)
         rows.append(number)
     width = max(len(r) for r in kept)
-    return pd.DataFrame([r + [""] * (width - len(r)) for r in kept], dtype=object), rows
+    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in kept], dtype=object)
+    # how many cells each record had (by its line number), before padding: a row longer than its header shows
+    # a shifted row even when the cell pushed past the last column is empty
+    frame.attrs["lengths"] = dict(zip(rows, (len(r) for r in kept)))
+    return frame, rows
 
 
 def _read_raw(path: str | Path, sheet: str | int | None = 0, encoding: str | None = None,
@@ -203,6 +207,10 @@ def _apply_header(path: Path, raw: RawTable, header_at: int) -> tuple[pd.DataFra
     last = max((i for i, h in enumerate(header) if h), default=-1)
     if last + 1 < body.shape[1]:
         beyond = body.iloc[:, last + 1 :].apply(lambda c: c.astype(str).str.strip().ne("")).any(axis=1).to_numpy()
+        lengths = raw.cells.attrs.get("lengths") or {}
+        if lengths:  # a row with more cells than its header row, though the extra one is empty
+            own = max(lengths.get(raw.rows[header_at], 0), last + 1)
+            beyond |= np.array([lengths.get(r, 0) > own for r in raw.rows[header_at + 1 :]], dtype=bool)
         if beyond.any():
             numbers = np.asarray(raw.rows[header_at + 1 :])[beyond]
             problems.append(_many(

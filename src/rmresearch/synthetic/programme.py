@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -156,6 +158,14 @@ def _link_records(participants: pd.DataFrame, students: pd.DataFrame, staff: pd.
         rows = np.flatnonzero((out["role"] == role).to_numpy())
         chosen = rng.choice(np.sort(pool), size=min(len(rows), len(pool)), replace=False)
         out.loc[out.index[rows[:len(chosen)]], column] = chosen
+    # an institutional e-mail address (at the reserved .example domain), as a survey platform's contact list holds
+    # it: the key a Qualtrics or Forms export links respondents by (options.surveys.link); no survey_id here
+    def address(name: str) -> str:  # "Cathal Ó Súilleabháin" -> cathal.osuilleabhain@anytown.example
+        ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower().split()
+        return f"{ascii_name[0]}.{''.join(re.sub('[^a-z]+', '', p) for p in ascii_name[1:])}@anytown.example"
+
+    out["email"] = [address(str(name)) for name in out["name"]]
+    out["survey_id"] = ""
     no_records = out["consent_records"] == "no"
     truth = {
         "columns": ["student_id", "staff_id"],
