@@ -35,3 +35,14 @@ def test_a_lower_case_roster_name_that_is_a_rare_dictionary_word_is_the_person()
     # a common word stays a word in text with capitals
     text = "We hope the grace period ends in May."
     assert _found(detector.detect(text), text) == []
+
+
+def test_a_role_after_a_possessive_is_generalised_without_a_second_article():
+    from rmresearch.anonymise.pipeline import anonymise_text
+    from rmresearch.anonymise.pseudonyms import PseudonymKey
+
+    detector = Detector(Roster([Person("P04", "Ama Mensah")]))
+    out, _ = anonymise_text("P04: My partner, our Dean of Law, really listened. The Dean of Law chairs it.",
+                            detector, PseudonymKey())
+    assert "our [senior leader]" in out and "[A senior leader] chairs it" in out
+    assert "Dean of Law" not in out

@@ -235,6 +235,8 @@ def _indirect(text, span: Span, document, settings, review, suggestions: dict[st
 
 #: An article just before a role or unit ("the {Dean of Law}"), taken into a generalisation that has its own.
 _ARTICLE = re.compile(r"(?:(?<=\W)|^)(the|an?)[ \t]+$", re.IGNORECASE)
+#: A possessive before it ("our {Dean of Law}"): the generalisation drops its own article ("our [senior leader]").
+_POSSESSIVE = re.compile(r"(?:(?<=\W)|^)(?:our|my|your|their|his|her|its)[ \t]+$", re.IGNORECASE)
 
 
 def _assemble(text: str, items: list[tuple[Span, str | None, str]]) -> tuple[str, pd.DataFrame]:
@@ -242,6 +244,7 @@ def _assemble(text: str, items: list[tuple[Span, str | None, str]]) -> tuple[str
 
     A generalisation with its own article ("[a senior leader]") also replaces the article before the span
     ("the Dean of Law" -> "[a senior leader]", capitalised as the article was: "The Dean" -> "[A senior leader]");
+    after a possessive it drops its own ("our Dean of Law" -> "our [senior leader]");
     the log's ``start``/``end`` stay the span's, ``out_start``/``out_end`` are the replacement's.
     """
     parts, rows, pos, out_len = [], [], 0, 0
@@ -252,6 +255,8 @@ def _assemble(text: str, items: list[tuple[Span, str | None, str]]) -> tuple[str
             if article:
                 chunk = chunk[:article.start()]
                 pseudo = "[" + pseudo[1].upper() + pseudo[2:] if article.group(1)[0].isupper() else pseudo
+            elif _POSSESSIVE.search(chunk):
+                pseudo = re.sub(r"^\[an? ", "[", pseudo, flags=re.IGNORECASE)
         parts.append(chunk)
         out_len += len(chunk)
         new = text[span.start:span.end] if pseudo is None else pseudo
