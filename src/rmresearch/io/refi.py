@@ -201,6 +201,12 @@ def _open_archive(path: Path) -> zipfile.ZipFile:
     if not path.is_file():
         raise QdpxError(f"REFI-QDA project not found: {path}")
     if not zipfile.is_zipfile(path):
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+        if b"CodeBook" in head or path.suffix.lower() == ".qdc":
+            raise QdpxError(f"{path}: a REFI-QDA codebook (.qdc), not a project: it holds codes but no transcripts or "
+                            "codings. Use it as a codebook (--codebook on code suggest, code sheet and code "
+                            "export-qdpx), or export the whole project from your QDA software as a .qdpx.")
         raise QdpxError(
             f"{path}: not a zip archive, so not a REFI-QDA project (.qdpx). Export the project from your QDA "
             "software as 'REFI-QDA project' (NVivo: File > Export > Export Project as REFI-QDA)."
@@ -215,7 +221,12 @@ def _project_root(zf: zipfile.ZipFile, members: dict[str, str], path: Path, *, v
     """The ``Project`` element of the archive's ``project.qde`` (checked against the schema if ``validate``)."""
     qde = members.get("project.qde") or next((m for low, m in members.items() if low.endswith(".qde") and "/" not in low), None)
     if qde is None:
-        raise QdpxError(f"{path}: a zip archive without project.qde, so not a REFI-QDA project (.qdpx).")
+        hint = (" It is an Excel workbook: a filled coding sheet is read with rmresearch code read-sheet."
+                if any(low.startswith("xl/") for low in members) else
+                " It is a Word document: a transcript goes in the interviews folder (inputs.interviews)."
+                if any(low.startswith("word/") for low in members) else
+                " Export the project from your QDA software as 'REFI-QDA project' (a .qdpx holds project.qde).")
+        raise QdpxError(f"{path}: a zip archive without project.qde, so not a REFI-QDA project (.qdpx).{hint}")
     xml = _read_member(zf, qde, path)
     root = _parse_xml(xml, f"{path}: {qde}", "is not well-formed XML", QdpxError)
     if root.tag != _Q + "Project":
