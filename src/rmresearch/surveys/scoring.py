@@ -220,8 +220,9 @@ def intake_sentence(survey, config=None) -> str:
     ...                        "participant_id", unfinished=[], excluded=[]))
     ''
     """
-    settings = ((getattr(config, "options", None) or {}).get("surveys") or {})
-    exclude_unfinished = bool(settings.get("exclude_unfinished"))
+    from .respondents import survey_settings
+
+    exclude_unfinished = bool(survey_settings(config).get("exclude_unfinished")) if config is not None else False
     parts = []
     # a wave keyed by participant_id needs no sentence: only a link people would want to check is named
     links = [part for part in (getattr(survey, "link", "") or "").split("; ") if part.strip()
@@ -230,14 +231,15 @@ def intake_sentence(survey, config=None) -> str:
     if link:
         parts.append(f"{link[0].upper()}{link[1:].rstrip('.')}.")
     unfinished, excluded = len(survey.unfinished or []), len(survey.excluded or [])
-    def responses(n: int) -> str:
-        return f"{n} {'response was' if n == 1 else 'responses were'}"
     if unfinished:
-        unfinished_words = responses(unfinished).replace(" response", " unfinished response")
-        parts.append(f"{unfinished_words} left out." if exclude_unfinished else
-                     f"{unfinished_words} kept (set options.surveys.exclude_unfinished: true to leave them out).")
+        parts.append(f"{_responses(unfinished, 'unfinished')} left out." if exclude_unfinished else
+                     f"{_responses(unfinished, 'unfinished')} kept (set options.surveys.exclude_unfinished: true to "
+                     "leave them out).")
     repeated = excluded - (unfinished if exclude_unfinished else 0)
     if repeated > 0:
-        parts.append(f"{responses(repeated).replace(' response', ' repeated response')} left out, keeping each person's "
-                     "latest finished one.")
+        parts.append(f"{_responses(repeated, 'repeated')} left out, keeping each person's latest finished one.")
     return " ".join(parts)
+
+
+def _responses(n: int, kind: str) -> str:
+    return f"{n} {kind} response was" if n == 1 else f"{n} {kind} responses were"
